@@ -1,0 +1,62 @@
+"""`campaign validate`, `campaign build`, `campaign init`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from campaign.build import build
+from campaign.cli.common import err, out, print_problems
+from campaign.loader import load
+from campaign.scaffold import scaffold
+
+DIR_ARG = typer.Argument(Path("."), help="The campaign folder (holding messages/ and assets/).", show_default=True)
+
+
+def validate(directory: Path = DIR_ARG) -> None:
+    """Check a campaign and list every problem with its file:line:column.
+
+    Example: campaign validate .   (exit code 0 when clean, 2 when invalid)
+    """
+    loaded = load(directory)
+    if loaded.warnings:
+        print_problems(loaded.warnings)
+    c = loaded.campaign
+    out(f"ok: {c.settings.name}: {len(c.messages)} messages, {len(c.figures)} figures, {len(c.links)} links, {len(c.hashtags)} hashtags, {len(c.demands)} demands")
+
+
+def build_cmd(
+    directory: Path = DIR_ARG,
+    out_dir: Path = typer.Option(Path("build"), "--out", "-o", help="Where to write the kit (replaced as a whole)."),
+) -> None:
+    """Build the whole kit (posts, images, page) into build/.
+
+    Example: campaign build . --out build
+    """
+    from campaign.cli.progress import progress_bar
+
+    with progress_bar() as progress:
+        kit = build(directory, out_dir, progress=progress)
+    if kit.warnings:
+        print_problems(kit.warnings)
+    for note in kit.notes:
+        out(note)
+    out(f"built {out_dir}/")
+
+
+def init(directory: Path = typer.Argument(..., help="Folder to create the new campaign in.")) -> None:
+    """Create a new, valid campaign with comments that explain each field.
+
+    Example: campaign init my-campaign && campaign validate my-campaign
+    """
+    written = scaffold(directory)
+    for path in written:
+        out(f"created {path}")
+    err(f"next: edit {directory}/messages/*.yaml, then `campaign validate {directory}`")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(validate)
+    app.command("build")(build_cmd)
+    app.command()(init)

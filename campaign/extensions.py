@@ -1,0 +1,33 @@
+"""Sections of a campaign owned by later stages, and their cross-checks.
+
+Each entry names a section, the spec that checks its shape, and an optional
+function that checks it against the whole campaign once the core has loaded
+(for example: politicians' kommun codes, plan entries' message ids). One line
+per section keeps each stage's schema in its own module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from campaign.schema import AnyValue, Spec
+
+
+@dataclass(frozen=True)
+class Extension:
+    spec: Spec
+    # (campaign, checked section data, report-adder(path, message, severity)) → None
+    cross_check: Callable[[Any, Any, Callable[..., None]], None] | None = None
+
+
+def extensions() -> dict[str, Extension]:
+    """Section name → extension. Imported lazily so stages load only when used."""
+    return {
+        "politicians": Extension(AnyValue()),  # shape settled by the registry
+        "layouts": Extension(AnyValue()),  # card layouts (images)
+        "accounts": Extension(AnyValue()),  # publishing accounts
+        "plan": Extension(AnyValue()),  # the publishing plan
+        "page": Extension(AnyValue()),  # web page settings
+    }

@@ -1,0 +1,278 @@
+"""Load a campaign folder: read every YAML file, check it, resolve it.
+
+``load`` is the one entry point: it returns a validated ``Campaign`` or raises
+``CampaignInvalid`` listing every problem found, in every file, in one pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from campaign.errors import CampaignError, CampaignInvalid, Problem, Report
+from campaign.extensions import extensions
+from campaign.model import NATIONAL, Area, Campaign, Demand, Figure, Hashtag, Link, LocalValue, Message, Settings, Theme, Utm
+from campaign.schema import INVALID, Ctx, ids_unique, suggest
+from campaign.sections import CORE_SECTIONS, REQUIRED_SECTIONS
+from campaign.templating import context, render, template_problems
+from campaign.yamlfile import Located, YamlFileError, read_yaml
+
+MESSAGES_DIR = "messages"
+MAX_FILES = 200
+
+
+class NoCampaign(CampaignError):
+    """The folder holds no campaign."""
+
+
+@dataclass
+class Loaded:
+    campaign: Campaign
+    warnings: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class _Section:
+    name: str
+    doc: Located
+    data: Any
+
+
+def campaign_files(root: Path) -> list[Path]:
+    """The YAML files of a campaign, sorted so that loading is deterministic."""
+    folder = root / MESSAGES_DIR
+    if not folder.is_dir():
+        raise NoCampaign(f"{root}: no {MESSAGES_DIR}/ folder here; is this a campaign? (`campaign init {root}` makes one)")
+    files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    if not files:
+        raise NoCampaign(f"{folder}: no .yaml files; a campaign needs at least campaign: and messages: sections")
+    if len(files) > MAX_FILES:
+        raise NoCampaign(f"{folder}: {len(files)} YAML files; at most {MAX_FILES}")
+    return files
+
+
+def load(root: Path) -> Loaded:
+    """Read, check and resolve the campaign in ``root``; raise CampaignInvalid."""
+    root = root.resolve()
+    report = Report()
+    sections = _read_sections(root, report)
+    checked: dict[str, Any] = {}
+    known = {**CORE_SECTIONS, **{k: e.spec for k, e in extensions().items()}}
+    for name, section in sections.items():
+        ctx = Ctx(section.doc, report)
+        checked[name] = known[name].check(section.data, (name,), ctx)
+    for name in REQUIRED_SECTIONS:
+        if name not in sections:
+            report.add(Problem(f"{MESSAGES_DIR}/", 0, 0, name, f"missing required section {name!r}; add `{name}:` to a file in {MESSAGES_DIR}/"))
+    if report.errors:
+        raise CampaignInvalid(report.problems)
+    campaign = _build(root, checked, sections, report)
+    if report.errors:
+        raise CampaignInvalid(report.problems)
+    return Loaded(campaign, report.warnings)
+
+
+def _read_sections(root: Path, report: Report) -> dict[str, _Section]:
+    known = {*CORE_SECTIONS, *extensions()}
+    sections: dict[str, _Section] = {}
+    for path in campaign_files(root):
+        display = f"{MESSAGES_DIR}/{path.name}"
+        try:
+            doc = read_yaml(path, display)
+        except YamlFileError as exc:
+            report.add(exc.problem)
+            continue
+        if not isinstance(doc.data, dict):
+            report.add(doc.at((), "expected a mapping of sections (campaign:, figures:, messages:, …) at the top of the file"))
+            continue
+        for name, data in doc.data.items():
+            if name not in known:
+                report.add(doc.at((name,), f"unknown section {name!r}{suggest(name, known)}; known: {', '.join(sorted(known))}", key=True))
+            elif name in sections:
+                report.add(doc.at((name,), f"section {name!r} is already defined in {sections[name].doc.file}", key=True))
+            else:
+                sections[name] = _Section(name, doc, data)
+    return sections
+
+
+def _build(root: Path, checked: dict[str, Any], sections: dict[str, _Section], report: Report) -> Campaign:
+    def ctx(name: str) -> Ctx:
+        return Ctx(sections[name].doc, report)
+
+    settings = _settings(root, checked["campaign"], ctx("campaign"))
+    figures = tuple(_figure(f) for f in checked.get("figures", []))
+    links = tuple(Link(**link) for link in checked.get("links", []))
+    hashtags = tuple(Hashtag(h["tag"].lstrip("#"), h["required"]) for h in checked.get("hashtags", []))
+    demands = tuple(Demand(**d) for d in checked.get("demands", []))
+    messages = tuple(_message(m) for m in checked["messages"])
+    for name in ("figures", "messages", "links", "demands"):
+        if name in sections:
+            ids_unique(checked[name], name, ctx(name))
+    if "hashtags" in sections:
+        ids_unique([{"tag": h.tag.casefold()} for h in hashtags], "hashtags", ctx("hashtags"), key="tag")
+    campaign = Campaign(
+        root=root,
+        settings=settings,
+        figures=figures,
+        messages=messages,
+        links=links,
+        hashtags=hashtags,
+        demands=demands,
+        extra={k: v for k, v in checked.items() if k not in CORE_SECTIONS},
+        sources={k: s.doc.file for k, s in sections.items()},
+    )
+    _check_references(campaign, checked, sections, report)
+    if not report.errors:
+        _check_templates(campaign, sections["messages"].doc, report)
+    for name, ext in extensions().items():
+        if name in sections and ext.cross_check and not report.errors:
+            doc = sections[name].doc
+            ext.cross_check(campaign, checked[name], lambda path, msg, severity="error", d=doc: report.add(d.at(path, msg, severity=severity)))
+    return campaign
+
+
+def _settings(root: Path, data: dict[str, Any], ctx: Ctx) -> Settings:
+    try:
+        zoneinfo.ZoneInfo(data["timezone"])
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        ctx.error(("campaign", "timezone"), f"unknown time zone {data['timezone']!r}; expected an IANA name such as 'Europe/Stockholm'")
+    theme = data["theme"] or {}
+    paths = {key: _inside(root, theme.get(key), ("campaign", "theme", key), ctx) for key in ("logo", "font_regular", "font_bold")}
+    utm = data["utm"] or {}
+    slug = re.sub(r"[^a-z0-9]+", "-", data["name"].lower()).strip("-") or "campaign"
+    return Settings(
+        name=data["name"],
+        organisation=data["organisation"],
+        language=data["language"],
+        timezone=data["timezone"],
+        launch_date=data["launch_date"],
+        base_url=data["base_url"],
+        handle=data["handle"],
+        theme=Theme(
+            background=theme.get("background", "#14213d"),
+            foreground=theme.get("foreground", "#ffffff"),
+            accent=theme.get("accent", "#fca311"),
+            accent_text=theme.get("accent_text", "#14213d"),
+            logo=paths["logo"],
+            font_regular=paths["font_regular"],
+            font_bold=paths["font_bold"],
+        ),
+        utm=Utm(
+            enabled=utm.get("enabled", True),
+            campaign=utm.get("campaign") or slug,
+            medium=utm.get("medium", "social"),
+            source=dict(sorted((utm.get("source") or {}).items())),
+        ),
+        tag=tuple(data["tag"]),
+    )
+
+
+def _inside(root: Path, value: str | None, path: tuple[str, ...], ctx: Ctx) -> Path | None:
+    """A campaign-relative path, refused if it leaves the campaign folder or is missing."""
+    if value is None:
+        return None
+    target = (root / value).resolve()
+    if not target.is_relative_to(root):
+        ctx.error(path, f"path {value!r} points outside the campaign folder; keep files inside {root.name}/")
+        return None
+    if not target.is_file():
+        ctx.error(path, f"file {value!r} does not exist in the campaign folder")
+        return None
+    return target
+
+
+def _local(value: Any) -> LocalValue:
+    if isinstance(value, dict):
+        return LocalValue(float(value["value"]), value["source"], value["fieldwork"], value["sample_size"], value["note"])
+    return LocalValue(float(value))
+
+
+def _figure(data: dict[str, Any]) -> Figure:
+    fieldwork = data["fieldwork"]
+    start, end = (fieldwork["start"], fieldwork["end"]) if isinstance(fieldwork, dict) else (fieldwork, fieldwork)
+    return Figure(
+        id=data["id"],
+        kind=data["kind"],
+        value=float(data["value"]),
+        statement=data["statement"],
+        source=data["source"],
+        fieldwork_start=start,
+        fieldwork_end=end,
+        published=data["published"],
+        sample_size=data["sample_size"],
+        link=data["link"],
+        regions={k: _local(v) for k, v in sorted(data["regions"].items())},
+        municipalities={k: _local(v) for k, v in sorted(data["municipalities"].items())},
+        example=data["example"],
+        words=data["words"],
+    )
+
+
+def _message(data: dict[str, Any]) -> Message:
+    variants = tuple(data["variants"] or ()) or ((data["text"],) if data["text"] else ())
+    return Message(
+        id=data["id"],
+        kind=data["kind"],
+        variants=variants,
+        figures=tuple(data["figures"]),
+        link=data["link"],
+        hashtags=tuple(h.lstrip("#") for h in data["hashtags"]),
+        tag=tuple(data["tag"]) if data["tag"] is not None else None,
+        image=data["image"],
+    )
+
+
+def _check_references(campaign: Campaign, checked: dict[str, Any], sections: dict[str, _Section], report: Report) -> None:
+    figure_ids = [f.id for f in campaign.figures]
+    link_ids = [link.id for link in campaign.links]
+    msg_doc = sections["messages"].doc
+    for i, (raw, message) in enumerate(zip(checked["messages"], campaign.messages)):
+        if raw["text"] and raw["variants"]:
+            report.add(msg_doc.at(("messages", i, "variants"), "give either text or variants, not both"))
+        if not message.variants:
+            report.add(msg_doc.at(("messages", i), "missing the message: add text (or variants)"))
+        for j, fid in enumerate(message.figures):
+            if fid not in figure_ids:
+                report.add(msg_doc.at(("messages", i, "figures", j), f"unknown figure id {fid!r}{suggest(fid, figure_ids)}"))
+        if message.link and message.link not in link_ids:
+            report.add(msg_doc.at(("messages", i, "link"), f"unknown link id {message.link!r}{suggest(message.link, link_ids)}"))
+    if "figures" in sections:
+        fig_doc = sections["figures"].doc
+        for i, figure in enumerate(campaign.figures):
+            if figure.link and figure.link not in link_ids:
+                report.add(fig_doc.at(("figures", i, "link"), f"unknown link id {figure.link!r}{suggest(figure.link, link_ids)}"))
+            if figure.kind == "share" and (figure.value > 100 or any(v.value > 100 for v in [*figure.regions.values(), *figure.municipalities.values()])):
+                report.add(fig_doc.at(("figures", i, "value"), "a share is a percentage: expected a number from 0 to 100"))
+
+
+SAMPLE_AREAS = (
+    NATIONAL,
+    Area("lan", "99", "Exempellän", "99", "Exempellän", "exempellan"),
+    Area("kommun", "9999", "Exempelby", "99", "Exempellän", "exempelby"),
+)
+
+
+def _check_templates(campaign: Campaign, doc: Located, report: Report) -> None:
+    """Parse every template, then render it for sample areas to catch runtime errors."""
+    for i, message in enumerate(campaign.messages):
+        for j, source in enumerate(message.variants):
+            path: tuple[str | int, ...] = ("messages", i, "variants", j) if len(message.variants) > 1 or _has_variants(doc, i) else ("messages", i, "text")
+            problems = template_problems(source)
+            for line, text in problems:
+                report.add(doc.at(path, f"{text} (template line {line})"))
+            if problems:
+                continue
+            for area in SAMPLE_AREAS:
+                try:
+                    render(source, context(campaign, area, message.figures, message.link))
+                except Exception as exc:  # noqa: BLE001 - any template failure is the campaign's error
+                    report.add(doc.at(path, f"template fails for {area.level} posts: {type(exc).__name__}: {exc}"))
+                    break
+
+
+def _has_variants(doc: Located, index: int) -> bool:
+    return ("messages", index, "variants") in doc.values

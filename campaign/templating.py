@@ -1,0 +1,170 @@
+"""Message templates: a sandboxed Jinja2 environment, Swedish filters, contexts.
+
+Templates are campaign text, written by people outside the code, so they run
+in Jinja2's immutable sandbox with strict undefined: an unknown variable is an
+error, and nothing reaches Python internals. Output is plain text (posts),
+never HTML; the page escapes it when it renders.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from campaign import sv
+from campaign.model import Area, Campaign, Figure, LocalValue
+
+VARIABLES = ("campaign", "area", "kommun", "lan", "figure", "figures", "link", "links", "demands")
+MAX_OUTPUT = 20_000  # characters a rendered message may have
+
+
+@dataclass(frozen=True)
+class FigureView:
+    """A figure as a template sees it, resolved for one area."""
+
+    id: str
+    kind: str
+    value: float
+    statement: str
+    source: str
+    date: dt.date  # publication date, or the end of fieldwork
+    sample_size: int | None
+    level: str  # the level the value comes from: "kommun", "lan" or "national"
+    where: str  # "i Uppsala", "i Uppsala län", "i landet"
+    note: str  # "" when the value is the area's own; otherwise which level it is
+    source_words: str | None = None  # the source's own wording of the share, used when given
+
+    def __str__(self) -> str:
+        return self.percent if self.kind == "share" else self.number
+
+    @property
+    def percent(self) -> str:
+        return sv.percent(self.value)
+
+    @property
+    def words(self) -> str:
+        if self.source_words:
+            return self.source_words
+        return sv.share_words(self.value) if self.kind == "share" else sv.number(self.value)
+
+    @property
+    def number(self) -> str:
+        return sv.number(self.value)
+
+
+def local_value(figure: Figure, area: Area) -> tuple[LocalValue | None, str]:
+    """The most local value the report has for ``area`` and its level."""
+    if area.level == "kommun" and area.code in figure.municipalities:
+        return figure.municipalities[area.code], "kommun"
+    if area.level in ("kommun", "lan") and area.lan_code in figure.regions:
+        return figure.regions[area.lan_code], "lan"
+    return None, "national"
+
+
+def figure_view(figure: Figure, area: Area) -> FigureView:
+    local, level = local_value(figure, area)
+    where = {"kommun": f"i {area.name}", "lan": f"i {area.lan_name}", "national": "i landet"}[level]
+    note = ""
+    if level != area.level:
+        note = "(riksgenomsnitt)" if level == "national" else f"(siffra för {area.lan_name})"
+    return FigureView(
+        id=figure.id,
+        kind=figure.kind,
+        value=local.value if local else figure.value,
+        statement=(local.note if local and local.note else figure.statement),
+        source=(local.source if local and local.source else figure.source),
+        date=figure.published or figure.fieldwork_end,
+        sample_size=(local.sample_size if local and local.sample_size else figure.sample_size),
+        level=level,
+        where=where,
+        note=note,
+        source_words=None if local else figure.words,
+    )
+
+
+def _filter_percent(value: Any, decimals: int | None = None) -> str:
+    return sv.percent(value.value if isinstance(value, FigureView) else value, decimals)
+
+
+def _filter_words(value: Any) -> str:
+    return value.words if isinstance(value, FigureView) else sv.share_words(value)
+
+
+def _filter_number(value: Any, decimals: int | None = None) -> str:
+    return sv.number(value.value if isinstance(value, FigureView) else value, decimals)
+
+
+def make_environment() -> ImmutableSandboxedEnvironment:
+    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    env.filters.update(
+        percent=_filter_percent,
+        words=_filter_words,
+        number=_filter_number,
+        date=sv.date,
+        upper_first=sv.upper_first,
+    )
+    env.globals.clear()  # no range(), dict(), lipsum(), cycler(): templates only format text
+    return env
+
+
+ENV = make_environment()
+
+
+def template_problems(source: str) -> list[tuple[int, str]]:
+    """Static problems of a template: (line within the template, message)."""
+    try:
+        ast = ENV.parse(source)
+    except TemplateSyntaxError as exc:
+        return [(exc.lineno or 1, f"template syntax error: {exc.message}")]
+    problems: list[tuple[int, str]] = []
+    for name in sorted(meta.find_undeclared_variables(ast)):
+        if name not in VARIABLES:
+            from campaign.schema import suggest
+
+            problems.append((1, f"template uses unknown variable {name!r}{suggest(name, VARIABLES)}; known: {', '.join(VARIABLES)}"))
+    for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
+        attr = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
+        if isinstance(attr, str) and attr.startswith("_"):
+            problems.append((node.lineno, f"template may not reach internal attribute {attr!r}"))
+    for node in ast.find_all(nodes.Filter):
+        if node.name not in ENV.filters:
+            problems.append((node.lineno, f"template uses unknown filter {node.name!r}{_suggest_filter(node.name)}"))
+    return problems
+
+
+def _suggest_filter(name: str) -> str:
+    from campaign.schema import suggest
+
+    return suggest(name, ENV.filters)
+
+
+def context(campaign: Campaign, area: Area, figure_ids: tuple[str, ...], link_id: str | None) -> dict[str, Any]:
+    """The variables a message template sees for ``area``."""
+    figures = {f.id: figure_view(f, area) for f in campaign.figures}
+    links = {link.id: {"url": link.url, "title": link.title} for link in campaign.links}
+    return {
+        "campaign": {"name": campaign.settings.name, "organisation": campaign.settings.organisation},
+        "area": area,
+        "kommun": area.name if area.level == "kommun" else None,
+        "lan": area.lan_name or None,
+        "figure": figures[figure_ids[0]] if figure_ids else None,
+        "figures": figures,
+        "link": links[link_id] if link_id else None,
+        "links": links,
+        "demands": {d.id: {"title": d.title, "text": d.text} for d in campaign.demands},
+    }
+
+
+def render(source: str, variables: dict[str, Any]) -> str:
+    """Render a message template to plain text with tidy whitespace."""
+    text = ENV.from_string(source).render(variables)
+    if len(text) > MAX_OUTPUT:
+        raise ValueError(f"rendered text is {len(text)} characters; at most {MAX_OUTPUT}")
+    # Collapse runs of ordinary spaces only: no-break spaces are typography.
+    lines = [re.sub(r"[ \t]+", " ", line).strip(" \t") for line in text.strip().splitlines()]
+    return "\n".join(lines)

@@ -1,0 +1,163 @@
+"""Read one YAML file safely, keeping the line and column of every value.
+
+Campaign files are written by people and may come from anywhere, so the reader
+refuses what a campaign never needs: files over a size cap, bytes that are not
+UTF-8, anchors and aliases (the "billion laughs" expansion), tags, and
+non-string keys. Every value's position is kept so that a problem can name
+``file:line:column`` and the key path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from campaign.errors import Problem
+
+MAX_FILE_BYTES = 5 * 1024 * 1024  # a message bank is kilobytes; refuse before parsing
+MAX_NODES = 200_000  # a ceiling on nodes per file, well above any real bank
+
+Path_ = tuple[str | int, ...]
+
+
+def format_path(path: Path_) -> str:
+    """Render ``("figures", 3, "value")`` as ``figures[3].value``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+@dataclass
+class Located:
+    """A parsed document and where each value and key stands in the file."""
+
+    file: str
+    data: Any
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def at(self, path: Path_, message: str, *, key: bool = False, severity: str = "error") -> Problem:
+        """A problem placed at the value (or the key) at ``path``, or its nearest parent."""
+        table = self.keys if key else self.values
+        probe = path
+        while probe not in table and probe not in self.values and probe:
+            probe = probe[:-1]
+        line, col = table.get(probe) or self.values.get(probe, (1, 1))
+        return Problem(self.file, line, col, format_path(path), message, severity)
+
+
+class YamlFileError(Exception):
+    """A file could not be read as YAML at all; carries one problem."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.format())
+        self.problem = problem
+
+
+class _Composer(yaml.SafeLoader):
+    """SafeLoader that refuses aliases before any expansion can happen."""
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                None, None, "YAML aliases (*name) are not allowed in a campaign; write the value out", event.start_mark
+            )
+        event = self.peek_event()
+        if getattr(event, "anchor", None):
+            raise yaml.MarkedYAMLError(
+                None, None, "YAML anchors (&name) are not allowed in a campaign; write the value out", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def read_yaml(path: Path, display: str) -> Located:
+    """Parse ``path`` into plain Python data with positions; raise YamlFileError."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise YamlFileError(
+            Problem(display, 0, 0, "", f"file is {size / 1e6:.1f} MB; a campaign file may be at most {MAX_FILE_BYTES // (1024 * 1024)} MB")
+        )
+    raw = path.read_bytes()
+    text = _decode(raw, display)
+    if not text.strip():
+        raise YamlFileError(Problem(display, 0, 0, "", "file is empty; expected a YAML mapping of sections"))
+    loader = _Composer(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        what = exc.problem or exc.context or "invalid YAML"
+        raise YamlFileError(Problem(display, line, col, "", f"YAML syntax error: {what}")) from None
+    except yaml.YAMLError as exc:
+        raise YamlFileError(Problem(display, 0, 0, "", f"YAML error: {exc}")) from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise YamlFileError(Problem(display, 0, 0, "", "file is empty; expected a YAML mapping of sections"))
+    located = Located(display, None)
+    counter = [0]
+    located.data = _convert(node, (), located, counter)
+    return located
+
+
+def _decode(raw: bytes, display: str) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise YamlFileError(
+            Problem(display, line, col, "", f"file is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save it as UTF-8")
+        ) from None
+
+
+_SCALARS = yaml.SafeLoader("")
+
+
+def _convert(node: Node, path: Path_, doc: Located, counter: list[int]) -> Any:
+    counter[0] += 1
+    if counter[0] > MAX_NODES:
+        raise YamlFileError(doc.at(path, f"file has more than {MAX_NODES} values; split or shrink it"))
+    doc.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, MappingNode):
+        return _convert_mapping(node, path, doc, counter)
+    if isinstance(node, SequenceNode):
+        return [_convert(child, path + (i,), doc, counter) for i, child in enumerate(node.value)]
+    assert isinstance(node, ScalarNode)
+    if node.tag.startswith("!") and not node.tag.startswith("!!") and node.tag != "!":
+        raise YamlFileError(doc.at(path, f"YAML tag {node.tag} is not allowed"))
+    value = _SCALARS.construct_object(node, deep=True)
+    if isinstance(value, (bytes, dt.datetime)) and not isinstance(value, dt.date):
+        return node.value
+    return value
+
+
+def _convert_mapping(node: MappingNode, path: Path_, doc: Located, counter: list[int]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            raise YamlFileError(doc.at(path, "YAML merge keys (<<) are not allowed in a campaign"))
+        if not isinstance(key_node, ScalarNode):
+            raise YamlFileError(doc.at(path, "a key must be plain text"))
+        key = key_node.value  # keys stay text: "0180" must not become 180
+        child = path + (key,)
+        doc.keys[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        if key in out:
+            line, col = doc.keys[child]
+            raise YamlFileError(Problem(doc.file, line, col, format_path(child), f"key {key!r} appears twice in one mapping"))
+        out[key] = _convert(value_node, child, doc, counter)
+    return out
