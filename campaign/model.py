@@ -147,3 +147,18 @@ class Area:
 
 
 NATIONAL = Area("national", "", "Sverige", slug="")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A politician to tag (or, where the platform has no text mentions, to name).
+
+    Produced by the registry's tag rules for one area and one platform; the
+    composer writes ``@handle`` where ``handle`` is set and the name otherwise.
+    """
+
+    politician_id: str
+    name: str
+    role: str  # e.g. "ordförande i socialnämnden"
+    handle: str | None  # as the platform writes it, without "@": "anna_s", "anna.example.com", "anna@mastodon.example"
+    did: str | None = None  # Bluesky DID for the mention facet, when the registry has it
