@@ -24,9 +24,11 @@ class Extension:
 
 def extensions() -> dict[str, Extension]:
     """Section name → extension. Imported lazily so stages load only when used."""
+    from campaign.images.layouts import LAYOUTS_SPEC, cross_check as layouts_check
+
     return {
         "politicians": Extension(AnyValue()),  # shape settled by the registry
-        "layouts": Extension(AnyValue()),  # card layouts (images)
+        "layouts": Extension(LAYOUTS_SPEC, layouts_check),  # card layouts (images)
         "accounts": Extension(AnyValue()),  # publishing accounts
         "plan": Extension(AnyValue()),  # the publishing plan
         "page": Extension(AnyValue()),  # web page settings
