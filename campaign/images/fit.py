@@ -80,8 +80,30 @@ def fit_at(text: str, size: int, box: tuple[float, float], measure: Measure, met
     return fitted if fitted.height <= box[1] else None
 
 
+def balance(fitted: Fitted, text: str, width: float, measure: Callable[[str], float]) -> Fitted:
+    """The same number of lines at the narrowest width that keeps it, so lines end evenly.
+
+    Greedy wrapping leaves a short last line (or a lone first word); narrowing
+    the measure until one more line would be needed evens them out.
+    """
+    if len(fitted.lines) < 2:
+        return fitted
+    low, high = max(measure(p) for para in words(text) for p in para), width
+    best = fitted.lines
+    for _ in range(12):
+        if high - low < 1:
+            break
+        mid = (low + high) / 2
+        lines = wrap(text, mid, measure)
+        if lines is not None and len(lines) == len(fitted.lines):
+            best, high = tuple(lines), mid
+        else:
+            low = mid
+    return Fitted(fitted.size, best, fitted.pitch, fitted.ascent, fitted.descent)
+
+
 def fit(text: str, box: tuple[float, float], measure: Measure, metrics: Metrics, *, size: int, min_size: int,
-        line_height: float = 1.2, max_lines: int | None = None) -> Fitted | None:
+        line_height: float = 1.2, max_lines: int | None = None, balanced: bool = True) -> Fitted | None:
     """The largest size from ``size`` down to ``min_size`` at which ``text`` fits ``box``.
 
     Binary search over whole pixel sizes: fitting is monotonic in practice
@@ -100,4 +122,4 @@ def fit(text: str, box: tuple[float, float], measure: Measure, metrics: Metrics,
             high = mid - 1
         else:
             best, low = trial, mid + 1
-    return best
+    return balance(best, text, box[0], lambda s: measure(s, best.size)) if balanced else best
