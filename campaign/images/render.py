@@ -74,11 +74,39 @@ def _metrics(path: str, size: int) -> tuple[float, float]:
     return float(max(ascent, -top)), float(max(descent, bottom))
 
 
+REFERENCE_PX = 1000  # words are shaped once at this size and scaled; the final lines are measured exactly
+
+
+@lru_cache(maxsize=200_000)
+def _unit_length(path: str, text: str) -> float:
+    return font(path, REFERENCE_PX).getlength(text) / REFERENCE_PX
+
+
+def _words_length(path: str, size: int, text: str) -> float:
+    """A line's approximate width: its words' widths (each shaped once) scaled to ``size``, plus spaces.
+
+    Shaping every candidate line at every size was what made fitting slow;
+    words repeat across lines, sizes and cards. Hinting and kerning across a
+    space make this a little off, so ``fit_text`` measures the final lines.
+    """
+    pieces = text.split(" ")
+    return size * (sum(_unit_length(path, p) for p in pieces) + (len(pieces) - 1) * _unit_length(path, " "))
+
+
 @lru_cache(maxsize=20_000)
 def fit_text(text: str, path: str, box: tuple[int, int], size: int, min_size: int, line_height: float, max_lines: int | None) -> Fitted | None:
-    """Cached ``fit`` with the real font."""
-    return fit(text, box, lambda s, px: _length(path, px, s), lambda px: _metrics(path, px),
-               size=size, min_size=min_size, line_height=line_height, max_lines=max_lines)
+    """``fit`` with the real font; the final lines' true widths are checked against the box."""
+    width = float(box[0])
+    for _ in range(3):
+        fitted = fit(text, (width, box[1]), lambda s, px: _words_length(path, px, s), lambda px: _metrics(path, px),
+                     size=size, min_size=min_size, line_height=line_height, max_lines=max_lines)
+        if fitted is None:
+            return None
+        widest = max(_length(path, fitted.size, line) for line in fitted.lines)
+        if widest <= box[0]:
+            return fitted
+        width -= widest - box[0] + 1
+    return None
 
 
 @lru_cache(maxsize=512)
