@@ -269,6 +269,8 @@ def _check_references(
         fig_doc = sections["figures"].doc
         for figure in campaign.figures:
             i = _index_of(sections["figures"].data, figure.id)
+            if figure.example:
+                report.add(fig_doc.at(("figures", i, "example"), "example data: replace it with a real, sourced figure before publishing", severity="warning"))
             if figure.link and figure.link not in known_links:
                 report.add(fig_doc.at(("figures", i, "link"), f"unknown link id {figure.link!r}{suggest(figure.link, link_ids)}"))
             if figure.kind == "share" and (figure.value > 100 or any(v.value > 100 for v in [*figure.regions.values(), *figure.municipalities.values()])):

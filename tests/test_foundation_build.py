@@ -122,3 +122,11 @@ def test_init_refuses_a_non_empty_folder(cli, default_campaign: Path) -> None:
 def test_source_date_epoch_sets_build_time(monkeypatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1770192000")
     assert build_module.build_time().isoformat() == "2026-02-04T08:00:00+00:00"
+
+
+def test_example_figures_warn_but_validate(cli, tmp_path: Path) -> None:
+    target = tmp_path / "ny"
+    assert cli("init", str(target)).code == 0
+    result = cli("validate", str(target))
+    assert result.code == 0
+    assert "campaign.yaml:32:14: warning: figures[0].example: example data: replace it with a real, sourced figure before publishing" in result.err
