@@ -7,7 +7,7 @@ Tagging: ``resolve_tags(campaign, area, platform, rules, on=date)`` → ``Taggin
 
 from __future__ import annotations
 
-from campaign.registry.areas import (
+from campaign.registry.geography import (
     LEVELS, AmbiguousArea, AreaNotFound, all_lan, area, areas, find, fold, kommun, kommuner, lan, loose,
 )
 from campaign.registry.handles import MENTION_PLATFORMS, NAMED_PLATFORMS, PLATFORMS

@@ -38,7 +38,7 @@ from typing import Any
 
 from campaign.errors import Problem
 from campaign.model import Campaign
-from campaign.registry.areas import AmbiguousArea, AreaNotFound, find
+from campaign.registry.geography import AmbiguousArea, AreaNotFound, find
 from campaign.registry.handles import PLATFORM_NAMES, PLATFORMS, example_problem, handle_domain, handle_problem, id_problem, is_reserved_domain
 from campaign.schema import ID, INVALID, Bool, Ctx, Date, Field, ListOf, Obj, Spec, Str, Url, default_dict, default_list, type_name
 from campaign.yamlfile import Path_, YamlFileError, read_yaml
@@ -66,8 +66,11 @@ class KommunRef(Spec):
         try:
             return find(value, "kommun").code
         except AreaNotFound as exc:
-            what = "unknown kommun code" if value.strip().isdigit() else "unknown kommun"
-            return ctx.error(path, f"{what} {value!r}" + (f": {exc}" if not value.strip().isdigit() else "; see `campaign registry list`"))
+            if value.strip().isdigit():
+                return ctx.error(path, f"unknown kommun code {value!r}; see `campaign registry list` for every code")
+            names = " or ".join(f"{a.name} ({a.code})" for a in exc.suggestions)
+            hint = f"did you mean {names}?" if names else "see `campaign registry list` for every name"
+            return ctx.error(path, f"unknown kommun {value!r}; {hint}")
         except AmbiguousArea as exc:
             return ctx.error(path, str(exc))
 
@@ -316,8 +319,6 @@ def dated_problems(campaign: Campaign, on: dt.date) -> list[Problem]:
 def _dated_person(person: Politician, path: Path_, on: dt.date, warn: Callable[[Path_, str], None]) -> None:
     if person.verified is None:
         warn(path, f"{person.id}: never verified; check the roles and handles and add `verified: {on.isoformat()}`")
-    elif person.verified > on:
-        warn(path + ("verified",), f"{person.id}: verified {person.verified}, after {on}")
     elif person.verified < year_before(on):
         warn(path + ("verified",), f"{person.id}: last verified {person.verified}, more than a year before {on}; check the roles and handles again")
     for j, role in enumerate(person.roles):
@@ -337,7 +338,7 @@ def to_plain(person: Politician) -> dict[str, Any]:
         out["party"] = person.party
     if person.example:
         out["example"] = True
-    out["roles"] = [
+    roles = [
         {k: v for k, v in (("body", r.body), ("title", r.title), ("kommun", r.kommun), ("start", r.start), ("end", r.end)) if v is not None}
         for r in person.roles
     ]
@@ -346,7 +347,10 @@ def to_plain(person: Politician) -> dict[str, Any]:
         h = person.handles.get(platform)
         if h is not None:
             handles[platform] = {"handle": h.handle, "id": h.id} if h.id else h.handle
-    out["handles"] = handles
+    if roles:
+        out["roles"] = roles
+    if handles:
+        out["handles"] = handles
     for key in ("source", "verified", "note"):
         value = getattr(person, key)
         if value is not None:

@@ -30,7 +30,7 @@ from typing import Any
 
 from campaign.errors import CampaignError, ExitCode
 from campaign.model import Area, Campaign, Mention, Message
-from campaign.registry.areas import kommuner
+from campaign.registry.geography import kommuner
 from campaign.registry.handles import MENTION_PLATFORMS, PLATFORMS
 from campaign.registry.politicians import SECTION, Politician, Role, politicians, to_politician
 from campaign.schema import INVALID, Ctx, ListOf, Str
