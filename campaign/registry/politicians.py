@@ -38,9 +38,9 @@ from typing import Any
 
 from campaign.errors import Problem
 from campaign.model import Campaign
-from campaign.registry.geography import AmbiguousArea, AreaNotFound, find
+from campaign.registry.geography import AmbiguousArea, AreaNotFound, describe, find
 from campaign.registry.handles import PLATFORM_NAMES, PLATFORMS, example_problem, handle_domain, handle_problem, id_problem, is_reserved_domain
-from campaign.schema import ID, INVALID, Bool, Ctx, Date, Field, ListOf, Obj, Spec, Str, Url, default_dict, default_list, type_name
+from campaign.schema import ID, INVALID, Bool, Ctx, Date, Field, ListOf, Obj, Spec, Str, Url, default_dict, default_list, suggest, type_name
 from campaign.yamlfile import Path_, YamlFileError, read_yaml
 
 SECTION = "politicians"
@@ -68,7 +68,7 @@ class KommunRef(Spec):
         except AreaNotFound as exc:
             if value.strip().isdigit():
                 return ctx.error(path, f"unknown kommun code {value!r}; see `campaign registry list` for every code")
-            names = " or ".join(f"{a.name} ({a.code})" for a in exc.suggestions)
+            names = describe(exc.suggestions, last=" or ")
             hint = f"did you mean {names}?" if names else "see `campaign registry list` for every name"
             return ctx.error(path, f"unknown kommun {value!r}; {hint}")
         except AmbiguousArea as exc:
@@ -156,7 +156,27 @@ ROLE = Then(
     _role_dates,
 )
 
-HANDLES = Obj({p: Field(HandleSpec(p)) for p in PLATFORMS}, name="a mapping of platform → handle")
+_PLATFORM_ALIASES = {"twitter": "x", "bsky": "bluesky", "fb": "facebook", "ig": "instagram", "li": "linkedin"}
+
+
+class HandlesSpec(Obj):
+    """Platform → handle; an unknown platform is named with the known ones."""
+
+    def check(self, value: Any, path: Path_, ctx: Ctx) -> Any:
+        if isinstance(value, dict):
+            unknown = [k for k in value if k not in self.fields]
+            for key in unknown:
+                alias = _PLATFORM_ALIASES.get(str(key).lower())
+                hint = f" (did you mean {alias!r}?)" if alias else suggest(str(key), self.fields)
+                ctx.error(path + (key,), f"unknown platform {key!r}{hint}; expected one of {', '.join(PLATFORMS)}", key=True)
+            if unknown:
+                known = {k: v for k, v in value.items() if k in self.fields}
+                super().check(known, path, ctx)  # report the known platforms' problems too
+                return INVALID
+        return super().check(value, path, ctx)
+
+
+HANDLES = HandlesSpec({p: Field(HandleSpec(p)) for p in PLATFORMS}, name="a mapping of platform → handle")
 
 
 def _example_handles(entry: dict[str, Any], path: Path_, ctx: Ctx) -> bool:
