@@ -205,7 +205,7 @@ def find(query: str, level: Level = "kommun") -> Area:
             return hits[0]
         if hits:
             raise AmbiguousArea(
-                f"{query!r} matches {len(hits)} {_plural(level)}: {_list(hits)}; give the full name or the code", hits
+                f"{query!r} matches {len(hits)} {_plural(level)}: {describe(hits)}; give the full name or the code", hits
             )
     raise _not_found(query, level, pool)
 
@@ -235,7 +235,7 @@ def _not_found(query: str, level: str, pool: Iterable[Area]) -> AreaNotFound:
     close = difflib.get_close_matches(loose(query), list(names), n=6, cutoff=0.6)
     seen = tuple(dict.fromkeys(names[c] for c in close))[:3]
     if seen:
-        hint = "did you mean " + _list(seen, last=" or ") + "?"
+        hint = "did you mean " + describe(seen, last=" or ") + "?"
     else:
         hint = f"see `campaign registry list{' --lan' if level == 'lan' else ''}` for every name"
     return AreaNotFound(f"no {_LEVEL_WORDS[level]} matches {query!r}; {hint}", seen)
@@ -245,7 +245,8 @@ def _plural(level: str) -> str:
     return {"kommun": "kommuner", "lan": "län", "any": "areas"}[level]
 
 
-def _list(found: Iterable[Area], last: str = ", ") -> str:
+def describe(found: Iterable[Area], last: str = ", ") -> str:
+    """"Uppsala (0380), Sala (1981) or Pajala (2521)" (with last=" or ")."""
     items = [f"{a.name} ({a.code})" for a in found]
     if len(items) <= 1 or last == ", ":
         return ", ".join(items)
