@@ -397,7 +397,8 @@ def _problems(campaign: Campaign, failures: dict[tuple[str, str], tuple[Campaign
     file = campaign.sources.get("messages", "messages")
     index = {m.id: i for i, m in enumerate(campaign.messages)}
     problems = []
-    for (message_id, _), (exc, n) in sorted(failures.items()):
+    rank = {pid: i for i, pid in enumerate(("*", *PLATFORM_IDS))}
+    for (message_id, _), (exc, n) in sorted(failures.items(), key=lambda kv: (index.get(kv[0][0], 0), rank[kv[0][1]])):
         more = f" (and {n - 1} more area{'s' if n > 2 else ''})" if n > 1 else ""
         problems.append(Problem(file, 0, 0, f"messages[{index.get(message_id, 0)}]", f"{exc}{more}"))
     return problems
