@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image, ImageChops, ImageFont
-from test_images_support import make
+from tests.test_images_support import make
 
 from campaign.errors import CampaignInvalid
 from campaign.images import cards as cards_module

@@ -159,23 +159,16 @@ def demand_cards(campaign: Campaign) -> list[Card]:
 
 
 def resolve_area(level: str, query: str) -> Area:
-    """A kommun or län from a code or a name (names need the registry)."""
-    digits = 4 if level == "kommun" else 2
-    if query.isdigit() and len(query) == digits:
-        return area_for(level, query)
-    try:
-        from campaign.registry import find  # type: ignore[attr-defined]
-    except ImportError:
-        from campaign.errors import NotFound
+    """A kommun or län from a code or a name, as the registry finds it (NotFound otherwise)."""
+    from campaign.registry import find
 
-        raise NotFound(f"unknown {level} {query!r}: give its {digits}-digit code") from None
-    return find(query, level)
+    return find(query, level)  # type: ignore[arg-type]
 
 
-def select(campaign: Campaign, *, figures: tuple[str, ...] = (), area: Area | None = None) -> list[Card]:
-    """The cards for some figures and/or one area: per figure, its most local card.
+def select(campaign: Campaign, *, figures: tuple[str, ...] = (), areas: tuple[Area, ...] = ()) -> list[Card]:
+    """The cards for some figures and/or areas: per figure and area, its most local card.
 
-    With an area, each figure's card is the area's own where the report has a
+    For an area, each figure's card is the area's own where the report has a
     value for it, else its län's, else the national one; with figure ids, only
     those figures' cards (no message or demand cards).
     """
@@ -190,12 +183,16 @@ def select(campaign: Campaign, *, figures: tuple[str, ...] = (), area: Area | No
     for figure in campaign.figures:
         if figures and figure.id not in figures:
             continue
-        if area is None:
+        if not areas:
             cards += figure_cards(campaign, figure)
             continue
-        _, level = local_value(figure, area)
-        target = area if level == area.level else area_for("lan", area.lan_code) if level == "lan" else NATIONAL
-        cards.append(figure_card(campaign, figure, target))
+        targets: list[Area] = []
+        for area in areas:
+            _, level = local_value(figure, area)
+            target = area if level == area.level else area_for("lan", area.lan_code) if level == "lan" else NATIONAL
+            if target not in targets:
+                targets.append(target)
+        cards += [figure_card(campaign, figure, target) for target in targets]
     if not figures:
         cards += message_cards(campaign) + demand_cards(campaign)
     return cards

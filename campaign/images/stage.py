@@ -35,7 +35,7 @@ def write(kit: Kit, staging: Path) -> None:
     kit.notes.append(f"images: {len(entries)} images of {len(cards)} cards in {len(SIZES)} sizes ({drawn} drawn, the rest from the cache)")
 
 
-def render_images(root: Path, out: Path, *, figures: tuple[str, ...] = (), kommun: str | None = None, lan: str | None = None,
+def render_images(root: Path, out: Path, *, figures: tuple[str, ...] = (), kommun: tuple[str, ...] = (), lan: tuple[str, ...] = (),
                   sizes: tuple[str, ...] = (), progress: Progress | None = None) -> tuple[list[dict[str, Any]], int]:
     """`campaign images`: load the campaign, render the chosen cards into ``out``, replaced as a whole."""
     from campaign.build import staged
@@ -51,14 +51,12 @@ def render_images(root: Path, out: Path, *, figures: tuple[str, ...] = (), kommu
     return entries, drawn
 
 
-def choose(campaign: Campaign, *, figures: tuple[str, ...] = (), kommun: str | None = None, lan: str | None = None) -> list[Card]:
+def choose(campaign: Campaign, *, figures: tuple[str, ...] = (), kommun: tuple[str, ...] = (), lan: tuple[str, ...] = ()) -> list[Card]:
     """The cards the filters pick (all of them without filters)."""
-    if kommun and lan:
-        raise CampaignError("give --kommun or --lan, not both")
-    area = resolve_area("kommun", kommun) if kommun else resolve_area("lan", lan) if lan else None
-    if not figures and area is None:
+    areas = tuple(resolve_area("kommun", q) for q in kommun) + tuple(resolve_area("lan", q) for q in lan)
+    if not figures and not areas:
         return plan(campaign)
-    return select(campaign, figures=figures, area=area)
+    return select(campaign, figures=figures, areas=areas)
 
 
 def _check_sizes(sizes: tuple[str, ...]) -> None:
