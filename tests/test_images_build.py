@@ -127,6 +127,8 @@ def test_a_layout_override_changes_only_its_shape(warm: Path) -> None:
     changed = {a["file"] for a, b in zip(first.results["images"], second.results["images"]) if a["sha256"] != b["sha256"]}
     assert changed == {"sverige/demand-sakerhetskommission-square.png"}
     assert any("(1 drawn" in note for note in second.notes)
+    cached = sorted(p.name for p in (root / ".cache" / "images").glob("*/*.png"))
+    assert len(cached) == CARDS * len(SIZES)  # the replaced image left the cache with the build
 
 
 def test_campaign_images_renders_only_the_chosen_cards(warm: Path) -> None:

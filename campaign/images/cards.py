@@ -109,7 +109,7 @@ def figure_card(campaign: Campaign, figure: Figure, area: Area) -> Card:
     source_line = f"{labels['source']}: {view.source}{when}" + (f" ({sample})" if sample else "")
     values = {
         **_common(campaign),
-        "big": sv.upper_first(words), "value": value, "words": words, "statement": sv.upper_first(view.statement) if english else view.statement,
+        "big": sv.upper_first(words), "value": value, "words": words, "statement": view.statement,
         "source": view.source, "date": date, "sample": sample, "source_line": source_line,
         "place": place(campaign, area), "area_level": area.level,
     }

@@ -139,6 +139,20 @@ class _Cache:
         self.index[key] = [sha, length]
         self.dirty = True
 
+    def prune(self, keep: set[str]) -> int:
+        """Delete cached images no longer wanted; the number deleted."""
+        gone = 0
+        for folder in os.scandir(self.base):
+            if not folder.is_dir():
+                continue
+            for item in os.scandir(folder.path):
+                key = item.name.removesuffix(".png")
+                if key not in keep:
+                    os.unlink(item.path)
+                    self.index.pop(key, None)
+                    self.dirty, gone = True, gone + 1
+        return gone
+
     def save(self) -> None:
         if self.dirty:
             _atomic_write(self.folder / INDEX, json.dumps(self.index, sort_keys=True).encode())
@@ -205,11 +219,14 @@ def _place(source: str, target: str, folders: set[str]) -> None:
 
 
 def render_all(campaign: Campaign, cards: list[Card], out: Path, *, sizes: Iterable[str] | None = None,
-               progress: Progress | None = None, cache_dir: Path | None = None, workers: int | None = None) -> tuple[list[dict[str, Any]], int]:
+               progress: Progress | None = None, cache_dir: Path | None = None, workers: int | None = None,
+               prune: bool = False) -> tuple[list[dict[str, Any]], int]:
     """Draw (or take from the cache) every card at every size into ``out``.
 
     Returns the manifest entries and how many images were drawn; raises
-    CampaignInvalid naming each card and text that does not fit.
+    CampaignInvalid naming each card and text that does not fit. With
+    ``prune`` (a whole build), cached images this run did not use are deleted,
+    so the cache holds one campaign's worth, not every past edit.
     """
     planned = plan_images(campaign, cards, sizes)
     cache = _Cache(cache_dir or campaign.root / CACHE_DIR)
@@ -219,6 +236,8 @@ def render_all(campaign: Campaign, cards: list[Card], out: Path, *, sizes: Itera
     if progress:
         progress("images", total - len(misses), total)
     drawn = _draw(misses, cache, progress, total - len(misses), total, workers or min(2, os.cpu_count() or 1)) if misses else {}
+    if prune:
+        cache.prune({p.key for p in planned})
     cache.save()
     failures = [(p, drawn[p.key][1]) for p in misses if drawn[p.key][0] == "nofit"]
     if failures:

@@ -29,7 +29,7 @@ class OutputRefused(CampaignError):
 def write(kit: Kit, staging: Path) -> None:
     """Render every card of the campaign into ``staging/images``."""
     cards = plan(kit.campaign)
-    entries, drawn = render_all(kit.campaign, cards, staging / FOLDER, progress=kit.progress)
+    entries, drawn = render_all(kit.campaign, cards, staging / FOLDER, progress=kit.progress, prune=True)
     write_manifest(staging / FOLDER, entries)
     kit.results["images"] = [{**e, "path": f"{FOLDER}/{e['file']}"} for e in entries]
     kit.notes.append(f"images: {len(entries)} images of {len(cards)} cards in {len(SIZES)} sizes ({drawn} drawn, the rest from the cache)")
