@@ -99,7 +99,47 @@ def balance(fitted: Fitted, text: str, width: float, measure: Callable[[str], fl
             best, high = tuple(lines), mid
         else:
             low = mid
+    paragraphs = words(text)
+    if len(paragraphs) == 1:
+        best = even_breaks(paragraphs[0], len(best), max(measure(line) for line in best), measure) or best
     return Fitted(fitted.size, best, fitted.pitch, fitted.ascent, fitted.descent)
+
+
+def even_breaks(pieces: list[str], count: int, width: float, measure: Callable[[str], float]) -> tuple[str, ...] | None:
+    """``count`` lines no wider than ``width`` whose ends are as even as possible.
+
+    Dynamic programming over break points (a small Knuth–Plass): the cost is
+    the squared slack of every line but the last, which only pays when it is
+    under a third of the width (a lone word left hanging).
+    """
+    n = len(pieces)
+    if count > n or count < 2 or n > 80:
+        return None
+    line_width = {(i, j): measure(" ".join(pieces[i:j])) for i in range(n) for j in range(i + 1, n + 1)}
+    inf = float("inf")
+    # cost[m][j]: the best cost of setting pieces[:j] in m lines; back[m][j]: where the m-th line starts
+    cost = [[inf] * (n + 1) for _ in range(count + 1)]
+    back = [[0] * (n + 1) for _ in range(count + 1)]
+    cost[0][0] = 0.0
+    for m in range(1, count + 1):
+        for j in range(m, n + 1):
+            for i in range(m - 1, j):
+                w = line_width[i, j]
+                if w > width or cost[m - 1][i] == inf:
+                    continue
+                slack = width - w
+                last = m == count and j == n
+                penalty = (max(0.0, width / 3 - w) ** 2) if last else slack * slack
+                if cost[m - 1][i] + penalty < cost[m][j]:
+                    cost[m][j], back[m][j] = cost[m - 1][i] + penalty, i
+    if cost[count][n] == inf:
+        return None
+    lines, j = [], n
+    for m in range(count, 0, -1):
+        i = back[m][j]
+        lines.append(" ".join(pieces[i:j]))
+        j = i
+    return tuple(reversed(lines))
 
 
 def fit(text: str, box: tuple[float, float], measure: Measure, metrics: Metrics, *, size: int, min_size: int,

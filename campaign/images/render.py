@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont, features
@@ -19,18 +20,25 @@ from campaign.images.fit import Fitted, fit
 from campaign.images.theme import RGB, palette
 from campaign.templating import ENV
 
-RENDERER_VERSION = "1"  # bump when drawing changes, so that cached images are redrawn
+RENDERER_VERSION = "1"  # the drawing code's own bytes are hashed in too (engine_version), so edits redraw
 PNG_LEVEL = 6  # zlib level: palette images make 6 cheap; 9 costs 5× the time for ~8 % less
 LOGO_COLOURS = 48
 _ENGINE = ImageFont.Layout.RAQM if features.check("raqm") else ImageFont.Layout.BASIC
 
 
+@lru_cache(maxsize=1)
 def engine_version() -> str:
-    """What else changes the pixels: Pillow, FreeType and the text shaper."""
+    """What else changes the pixels: this drawing code, Pillow, FreeType and the text shaper."""
+    import hashlib
+
     import PIL
 
+    code = hashlib.sha256()
+    for module in ("fit.py", "render.py", "theme.py"):
+        code.update(Path(__file__).with_name(module).read_bytes())
     raqm = features.version("raqm") if _ENGINE == ImageFont.Layout.RAQM else "basic"
-    return f"{RENDERER_VERSION}/pillow-{PIL.__version__}/freetype-{features.version('freetype2')}/raqm-{raqm}"
+    return (f"{RENDERER_VERSION}/code-{code.hexdigest()[:16]}/pillow-{PIL.__version__}"
+            f"/freetype-{features.version('freetype2')}/raqm-{raqm}")
 
 
 @dataclass(frozen=True)
