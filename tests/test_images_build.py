@@ -213,3 +213,28 @@ def test_layout_mistakes_are_reported_with_file_line_and_path(root: Path) -> Non
         "messages/layouts.yaml:5:90: error: layouts.figure.landscape.elements[0].min_size: min_size 5 is larger than size 4",
         "3 errors",
     ]
+
+
+def test_a_logo_or_font_that_cannot_be_drawn_is_a_validation_error(root: Path) -> None:
+    (root / "assets" / "logo.png").write_text("not a picture", encoding="utf-8")
+    (root / "assets" / "Brand.ttf").write_text("not a font", encoding="utf-8")
+    text = CAMPAIGN.replace("    logo: assets/logo.png\n", "    logo: assets/logo.png\n    font_bold: assets/Brand.ttf\n")
+    (root / "messages" / "campaign.yaml").write_text(text, encoding="utf-8")
+    result = run("validate", ".", cwd=root)
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("messages/campaign.yaml:10:11: error: campaign.theme.logo: logo.png is not an image the renderer can read (use a PNG")
+    assert lines[1].startswith("messages/campaign.yaml:11:16: error: campaign.theme.font_bold: Brand.ttf is not a TrueType or OpenType font file: ")
+    assert lines[2] == "2 errors"
+
+
+def test_a_campaign_can_use_its_own_fonts(root: Path) -> None:
+    shutil.copy(REPO / "campaign" / "fonts" / "Inter-Regular.otf", root / "assets" / "Own-Bold.otf")
+    text = CAMPAIGN.replace("    logo: assets/logo.png\n", "    logo: assets/logo.png\n    font_bold: assets/Own-Bold.otf\n")
+    (root / "messages" / "campaign.yaml").write_text(text, encoding="utf-8")
+    result = run("images", ".", "--figure", "bemanning", "--size", "x", "--out", "imgs", cwd=root)
+    assert result.returncode == 0, result.stderr
+    default = make(root.parent / "default")
+    assert run("images", ".", "--figure", "bemanning", "--size", "x", "--out", "imgs", cwd=default).returncode == 0
+    # the big figure is set in the campaign's "bold" font (a regular cut here), so the pixels differ
+    assert manifest(root / "imgs")[0]["sha256"] != manifest(default / "imgs")[0]["sha256"]

@@ -103,7 +103,9 @@ def figure_card(campaign: Campaign, figure: Figure, area: Area) -> Card:
         date = sv.date(figure.published)
     else:
         date = sv.date_range(figure.fieldwork_start, figure.fieldwork_end)
-    sample = labels["sample"].format(n=sv.number(view.sample_size)) if view.sample_size else ""
+    # A local value without its own sample size is a breakdown: the national total would mislead.
+    size = (local.sample_size if local is not None else view.sample_size)
+    sample = labels["sample"].format(n=sv.number(size)) if size else ""
     date = date.replace(" ", sv.NBSP)  # "26 september 2022" stays on one line
     when = "" if date.replace(sv.NBSP, " ") in view.source else f", {date}"
     source_line = f"{labels['source']}: {view.source}{when}" + (f" ({sample})" if sample else "")

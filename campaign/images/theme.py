@@ -59,10 +59,46 @@ def contrast_problems(theme: Theme) -> list[tuple[str, str]]:
     return out
 
 
+SWEDISH = "åäöÅÄÖéü–"  # letters (and the en dash) a campaign font must draw
+
+
 def check_theme(theme: Theme, add: Callable[[tuple[str, ...], str], Any]) -> None:
-    """Report low-contrast theme colours at ``campaign.theme.<key>`` (called by the loader)."""
+    """Report low-contrast colours and unusable logo or font files at ``campaign.theme.<key>`` (called by the loader)."""
     for key, message in contrast_problems(theme):
         add(("campaign", "theme", key), message)
+    if theme.logo is not None and (problem := logo_problem(theme.logo)):
+        add(("campaign", "theme", "logo"), problem)
+    for key in ("font_regular", "font_bold"):
+        path = getattr(theme, key)
+        if path is not None and (problem := font_problem(path)):
+            add(("campaign", "theme", key), problem)
+
+
+def logo_problem(path: Path) -> str | None:
+    """Why the logo cannot be drawn, or None."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        return f"{path.name} is not an image the renderer can read (use a PNG, ideally with transparency): {exc}"
+    return None
+
+
+def font_problem(path: Path) -> str | None:
+    """Why a font file cannot set the campaign's text, or None."""
+    from PIL import ImageFont
+
+    try:
+        font = ImageFont.truetype(str(path), 40)
+    except OSError as exc:
+        return f"{path.name} is not a TrueType or OpenType font file: {exc}"
+    missing_box = font.getmask("\ue000").getbbox()  # what the font draws for a character it lacks
+    missing = [c for c in SWEDISH if font.getmask(c).getbbox() == missing_box]
+    if missing:
+        return f"font {path.name} has no glyphs for {' '.join(missing)}; choose a font with full Latin (å, ä, ö, é, ü and the en dash)"
+    return None
 
 
 def font_paths(theme: Theme) -> dict[str, Path]:
