@@ -166,8 +166,8 @@ def _atomic_write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _render_batch(batch: list[tuple[str, Job, str]]) -> list[tuple[str, str, int] | tuple[str, str, tuple[int, str, tuple[int, int], int]]]:
-    """Worker: draw each job into its cache file; (key, sha, bytes) or (key, "nofit", details)."""
+def _render_batch(batch: list[tuple[str, Job, str]]) -> list[tuple[str, str, Any]]:
+    """Worker: draw each job into its cache file; (key, sha256, length) or (key, "nofit", details)."""
     results: list[Any] = []
     for key, job, path in batch:
         try:

@@ -243,10 +243,3 @@ def _palette_image(colours: tuple[tuple[str, str], ...], logo: tuple[RGB, ...]) 
     pal = Image.new("P", (1, 1))
     pal.putpalette(palette(dict(colours), list(logo)))
     return pal
-
-
-def with_paths(fonts: dict[str, Any]) -> dict[str, str]:
-    """Font paths as text, for a picklable, hashable job."""
-    return {k: str(v) for k, v in sorted(fonts.items())}
-
-
