@@ -14,6 +14,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image, ImageChops, ImageFont
 from tests.test_images_support import make
 
@@ -22,7 +24,7 @@ from campaign.images import cards as cards_module
 from campaign.images.cards import plan
 from campaign.images.layouts import default_layouts
 from campaign.images.pipeline import plan_images, render_all
-from campaign.images.render import Job, draw, render_png
+from campaign.images.render import Job, NoFit, draw, render_png
 from campaign.images.sizes import SIZES
 from campaign.images.theme import DEFAULT_FONTS
 from campaign.loader import load
@@ -185,3 +187,24 @@ def test_text_that_cannot_fit_fails_the_build_naming_card_and_text(tmp_path: Pat
         "({{ statement }}) does not fit its 480×68 px box even at the minimum size 45 px; shorten it or lower min_size "
         "in the layout: 'socialchefer har svårt att bemanna socialtjänsten så mycket som behövs'",
     ]
+
+
+WORD = st.text(alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyzåäöÅÄÖÉéüW–,.%!?" + "\u00a0"), min_size=1, max_size=18)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(WORD, min_size=1, max_size=25), st.sampled_from(["regular", "bold"]), st.sampled_from(["left", "center", "right"]),
+       st.sampled_from(["top", "middle", "bottom"]))
+def test_whatever_the_words_the_ink_stays_in_the_box_or_the_card_is_refused(words: list[str], style: str, align: str, valign: str) -> None:
+    element = {"type": "text", "box": [10, 10, 60, 50], "text": "{{ text }}", "font": style, "size": 20, "min_size": 4,
+               "colour": "foreground", "fill": "accent", "align": align, "valign": valign, "line_height": 1.1,
+               "max_lines": None, "radius": 0, "padding": 0, "uppercase": False}
+    fonts = {k: str(v) for k, v in DEFAULT_FONTS.items()}
+    colours = {"background": "#000000", "foreground": "#ffffff", "accent": "#ffcc4d", "accent_text": "#000000"}
+    job = Job(400, 300, {"background": "background", "elements": [element]}, {"text": " ".join(words)}, colours, fonts, None)
+    try:
+        ink = ink_box(job)
+    except NoFit:
+        return
+    assert ink is not None
+    assert 40 - 1 <= ink[0] and 30 - 1 <= ink[1] and ink[2] <= 280 + 1 and ink[3] <= 180 + 1, ink
