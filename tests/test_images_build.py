@@ -248,3 +248,14 @@ def test_a_campaign_can_use_its_own_fonts(root: Path) -> None:
     assert run("images", ".", "--figure", "bemanning", "--size", "x", "--out", "imgs", cwd=default).returncode == 0
     # the big figure is set in the campaign's "bold" font (a regular cut here), so the pixels differ
     assert manifest(root / "imgs")[0]["sha256"] != manifest(default / "imgs")[0]["sha256"]
+
+
+def test_an_image_over_its_platform_byte_limit_fails_the_build(built: tuple[Path, Kit, list[tuple[str, int, int]]], tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from campaign.images import pipeline
+    from campaign.images.sizes import Size
+
+    monkeypatch.setitem(pipeline.SIZES, "bluesky", Size("bluesky", 1600, 900, 1_000, ("bluesky",)))
+    root = Path(shutil.copytree(built[0], tmp_path / "campaign"))
+    with pytest.raises(pipeline.ImageTooLarge, match=r"^sverige/figure-resursbrist-bluesky.png is \d+ bytes, over the limit of 1000 bytes for bluesky; use a simpler logo$"):
+        build(root, root / "build", now=NOW)

@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from campaign.errors import CampaignInvalid, Problem
+from campaign.errors import CampaignError, CampaignInvalid, Problem
 from campaign.images.cards import Card
 from campaign.images.layouts import merged_layouts
 from campaign.images.render import Job, NoFit, engine_version, render_png
@@ -36,6 +36,10 @@ PARALLEL_MIN = 24  # below this many misses a worker pool costs more than it sav
 BATCH = 16
 
 Progress = Callable[[str, int, int], None]
+
+
+class ImageTooLarge(CampaignError):
+    """An image is over its platform's byte limit."""
 
 
 @dataclass(frozen=True)
@@ -245,6 +249,8 @@ def render_all(campaign: Campaign, cards: list[Card], out: Path, *, sizes: Itera
     entries, folders, base = [], set(), str(out)
     for p in planned:
         sha, length = known[p.key] or drawn[p.key]
+        if length > p.size.max_bytes:
+            raise ImageTooLarge(f"{p.file} is {length} bytes, over the limit of {p.size.max_bytes} bytes for {', '.join(p.size.platforms)}; use a simpler logo")
         _place(cache.location(p.key), os.path.join(base, p.file), folders)
         entries.append(entry(p, sha, length))
     return sorted(entries, key=lambda e: e["file"]), len({p.key for p in misses})
