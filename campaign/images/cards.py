@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from campaign import sv
-from campaign.model import NATIONAL, Area, Campaign, Figure
+from campaign.model import NATIONAL, Area, Campaign, Figure, LocalValue
 from campaign.templating import context, figure_view, local_value, render
 
 MAX_ALT = 1_000  # X's alt text limit, the tightest of the platforms (PLATFORMS.md)
@@ -92,11 +92,20 @@ def place(campaign: Campaign, area: Area) -> str:
 def figure_card(campaign: Campaign, figure: Figure, area: Area) -> Card:
     """The card of one figure for one area, with its words and alt text."""
     view = figure_view(figure, area)
-    local = (figure.municipalities.get(area.code) if view.level == "kommun" else figure.regions.get(area.lan_code) if view.level == "lan" else None)
-    labels = _labels(campaign)
-    english = campaign.settings.language == "en"
+    local = figure.municipalities.get(area.code) if view.level == "kommun" else figure.regions.get(area.lan_code) if view.level == "lan" else None
     value = view.percent if figure.kind == "share" else view.number
-    words = value if english else view.words
+    words = value if campaign.settings.language == "en" else view.words  # the word forms are Swedish
+    values = {
+        **_common(campaign),
+        "big": sv.upper_first(words), "value": value, "words": words, "statement": view.statement,
+        "source": view.source, "place": place(campaign, area), "area_level": area.level,
+        **_source_words(_labels(campaign), figure, local, view.source, view.sample_size),
+    }
+    return Card("figure", figure.id, area, values, figure_alt(values))
+
+
+def _source_words(labels: dict[str, str], figure: Figure, local: LocalValue | None, source: str, sample_size: int | None) -> dict[str, str]:
+    """``date``, ``sample`` and ``source_line`` ("Källa: …, 9–29 september 2019 (2 473 svarande)")."""
     if local is not None and local.fieldwork:
         date = local.fieldwork
     elif figure.published and local is None:
@@ -104,21 +113,14 @@ def figure_card(campaign: Campaign, figure: Figure, area: Area) -> Card:
     else:
         date = sv.date_range(figure.fieldwork_start, figure.fieldwork_end)
     # A local value without its own sample size is a breakdown: the national total would mislead.
-    size = (local.sample_size if local is not None else view.sample_size)
+    size = local.sample_size if local is not None else sample_size
     sample = labels["sample"].format(n=sv.number(size)) if size else ""
-    date = date.replace(" ", sv.NBSP)  # "26 september 2022" stays on one line
-    when = "" if date.replace(sv.NBSP, " ") in view.source else f", {date}"
-    source_line = f"{labels['source']}: {view.source}{when}" + (f" ({sample})" if sample else "")
-    values = {
-        **_common(campaign),
-        "big": sv.upper_first(words), "value": value, "words": words, "statement": view.statement,
-        "source": view.source, "date": date, "sample": sample, "source_line": source_line,
-        "place": place(campaign, area), "area_level": area.level,
-    }
-    return Card("figure", figure.id, area, values, figure_alt(values, figure.kind))
+    when = "" if date in source else ", " + date.replace(" ", sv.NBSP)  # "26 september 2022" stays on one line
+    line = f"{labels['source']}: {source}{when}" + (f" ({sample})" if sample else "")
+    return {"date": date.replace(" ", sv.NBSP), "sample": sample, "source_line": line}
 
 
-def figure_alt(values: dict[str, str], kind: str) -> str:
+def figure_alt(values: dict[str, str]) -> str:
     """Alt text: the place, the figure in words and as a number, the statement, the source."""
     figure = values["big"] if values["words"] == values["value"] else f"{values['big']} ({values['value']})"
     text = f"{values['place']}: {figure} {values['statement']}. {values['source_line']}. {values['organisation']}."
@@ -127,7 +129,6 @@ def figure_alt(values: dict[str, str], kind: str) -> str:
 
 def clip(text: str, limit: int = MAX_ALT) -> str:
     """At most ``limit`` characters, cut at a word with an ellipsis."""
-    text = " ".join(text.split(" "))
     if len(text) <= limit:
         return text
     cut = text[: limit - 1].rsplit(" ", 1)[0]
