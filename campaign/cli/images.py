@@ -13,11 +13,11 @@ DIR_ARG = typer.Argument(Path("."), help="The campaign folder (holding messages/
 
 def images(
     directory: Path = DIR_ARG,
-    out_dir: Path = typer.Option(Path("build/images"), "--out", "-o", help="Where to write the images and manifest.json (replaced as a whole)."),
-    kommun: list[str] = typer.Option([], "--kommun", "-k", help="A municipality by name or code (repeatable): its own figures, else its län's, else national."),
-    lan: list[str] = typer.Option([], "--lan", "-l", help="A county (län) by name or code (repeatable)."),
-    figure: list[str] = typer.Option([], "--figure", help="Only this figure's cards (repeatable)."),
-    size: list[str] = typer.Option([], "--size", "-s", help="Only this size (repeatable): x, og, square, portrait, bluesky."),
+    out_dir: Path = typer.Option(Path("build/images"), "--out", "-o", metavar="DIR", help="Where to write the images and manifest.json (replaced as a whole)."),
+    kommun: list[str] = typer.Option([], "--kommun", "-k", metavar="KOMMUN", help="A municipality by name or code (repeatable): its own figures, else its län's, else national."),
+    lan: list[str] = typer.Option([], "--lan", "-l", metavar="LÄN", help="A county (län) by name or code (repeatable)."),
+    figure: list[str] = typer.Option([], "--figure", metavar="ID", help="Only this figure's cards (repeatable)."),
+    size: list[str] = typer.Option([], "--size", "-s", metavar="SIZE", help="Only this size (repeatable): x, og, square, portrait, bluesky."),
 ) -> None:
     """Render the share images (and their manifest with alt text) without the rest of the kit.
 
