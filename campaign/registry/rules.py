@@ -174,13 +174,15 @@ def _index(campaign: Campaign) -> _Index:
 
 
 def resolve_tags(
-    campaign: Campaign, area: Area, platform: str, rules: Sequence[str | TagRule] | None = None, *, on: dt.date
+    campaign: Campaign, area: Area, platform: str, rules: Sequence[str | TagRule] | None = None, *, on: dt.date | None = None
 ) -> Tagging:
     """Whom to tag in a post for ``area`` on ``platform`` on the date ``on``.
 
     ``rules`` defaults to the campaign's ``tag:`` list. Only roles held on
-    ``on`` count. National and län areas tag nobody.
+    ``on`` count; it defaults to the campaign's launch date, so that a kit
+    built twice is the same. National and län areas tag nobody.
     """
+    on = on or campaign.settings.launch_date
     if platform not in PLATFORMS:
         raise ValueError(f"unknown platform {platform!r}; expected one of {', '.join(PLATFORMS)}")
     parsed = _parsed(campaign.settings.tag if rules is None else rules)
