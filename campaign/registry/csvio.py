@@ -29,7 +29,7 @@ import yaml
 
 from campaign.errors import CampaignError, CampaignInvalid, Problem, Report
 from campaign.registry.handles import PLATFORMS
-from campaign.registry.politicians import POLITICIAN, SECTION, Politician, list_problems, to_plain, to_politician
+from campaign.registry.politicians import PLATFORM_ALIASES, POLITICIAN, SECTION, Politician, list_problems, to_plain, to_politician
 from campaign.schema import INVALID, Ctx, suggest
 from campaign.yamlfile import Located, Path_, YamlFileError, format_path, read_yaml
 
@@ -171,7 +171,9 @@ def _check_header(columns: list[str], display: str, report: Report) -> None:
         if name in seen:
             report.add(Problem(display, 1, i, name, f"column {name!r} appears twice"))
         elif name not in COLUMNS and name:
-            report.add(Problem(display, 1, i, name, f"unknown column {name!r}{suggest(name, COLUMNS)}; known: {', '.join(COLUMNS)}"))
+            alias = PLATFORM_ALIASES.get(name)
+            hint = f" (did you mean {alias!r}?)" if alias else suggest(name, COLUMNS)
+            report.add(Problem(display, 1, i, name, f"unknown column {name!r}{hint}; known: {', '.join(COLUMNS)}"))
         seen.add(name)
     for name in REQUIRED_COLUMNS:
         if name not in columns:
@@ -326,17 +328,26 @@ class _Dumper(yaml.SafeDumper):
     pass
 
 
+class _Flow(dict):  # type: ignore[type-arg]
+    """A mapping written on one line: {body: …, title: …}."""
+
+
 _Dumper.add_representer(_Quoted, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", str(v), style='"'))
+_Dumper.add_representer(_Flow, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v.items(), flow_style=True))
 
 
 def dump_section(people: Sequence[Politician]) -> str:
     """The politicians section as YAML text (roles one per line, kommun codes quoted)."""
     plain = [to_plain(p) for p in people]
     for entry in plain:
-        for role in entry.get("roles", []):
-            role["kommun"] = _Quoted(role["kommun"])
+        entry["roles"] = [_Flow(role, kommun=_Quoted(role["kommun"])) for role in entry.get("roles", [])] or None
+        for platform, handle in (entry.get("handles") or {}).items():
+            if isinstance(handle, dict):
+                entry["handles"][platform] = _Flow(handle)
+        if entry["roles"] is None:
+            del entry["roles"]
     body = yaml.dump(
-        {SECTION: plain}, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=None, width=200
+        {SECTION: plain}, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=200
     )
     return HEADER + body
 

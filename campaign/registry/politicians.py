@@ -117,6 +117,16 @@ class HandleSpec(Spec):
         return {"handle": normal, "id": ident}
 
 
+class Line(Str):
+    """One line of text (a name, a body, a title)."""
+
+    def check(self, value: Any, path: Path_, ctx: Ctx) -> Any:
+        text = super().check(value, path, ctx)
+        if text is not INVALID and "\n" in text:
+            return ctx.error(path, f"expected one line of text, got a line break in {text!r}")
+        return text
+
+
 @dataclass
 class Then(Spec):
     """A spec followed by checks across its fields (run only when the fields are valid)."""
@@ -145,8 +155,8 @@ def _role_dates(role: dict[str, Any], path: Path_, ctx: Ctx) -> bool:
 ROLE = Then(
     Obj(
         {
-            "body": Field(Str(max_len=120, multiline=False), required=True, help="socialnämnden, kommunstyrelsen, …"),
-            "title": Field(Str(max_len=120, multiline=False), required=True, help="ordförande, vice ordförande, …"),
+            "body": Field(Line(max_len=120), required=True, help="socialnämnden, kommunstyrelsen, …"),
+            "title": Field(Line(max_len=120), required=True, help="ordförande, vice ordförande, …"),
             "kommun": Field(KommunRef(), required=True),
             "start": Field(Date()),
             "end": Field(Date()),
@@ -156,7 +166,7 @@ ROLE = Then(
     _role_dates,
 )
 
-_PLATFORM_ALIASES = {"twitter": "x", "bsky": "bluesky", "fb": "facebook", "ig": "instagram", "li": "linkedin"}
+PLATFORM_ALIASES = {"twitter": "x", "twitter_id": "x_id", "bsky": "bluesky", "fb": "facebook", "ig": "instagram", "li": "linkedin"}
 
 
 class HandlesSpec(Obj):
@@ -166,7 +176,7 @@ class HandlesSpec(Obj):
         if isinstance(value, dict):
             unknown = [k for k in value if k not in self.fields]
             for key in unknown:
-                alias = _PLATFORM_ALIASES.get(str(key).lower())
+                alias = PLATFORM_ALIASES.get(str(key).lower())
                 hint = f" (did you mean {alias!r}?)" if alias else suggest(str(key), self.fields)
                 ctx.error(path + (key,), f"unknown platform {key!r}{hint}; expected one of {', '.join(PLATFORMS)}", key=True)
             if unknown:
@@ -201,8 +211,8 @@ POLITICIAN = Then(
     Obj(
         {
             "id": Field(ID, required=True, help="stable id; never reuse or change it"),
-            "name": Field(Str(max_len=200, multiline=False), required=True),
-            "party": Field(Str(max_len=100, multiline=False)),
+            "name": Field(Line(max_len=200), required=True),
+            "party": Field(Line(max_len=100)),
             "roles": Field(ListOf(ROLE), default=default_list),
             "handles": Field(HANDLES, default=default_dict),
             "source": Field(Url(), help="where the roles and handles were checked"),
