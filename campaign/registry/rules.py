@@ -174,13 +174,16 @@ def _index(campaign: Campaign) -> _Index:
 
 
 def resolve_tags(
-    campaign: Campaign, area: Area, platform: str, rules: Sequence[str | TagRule] | None = None, *, on: dt.date
+    campaign: Campaign, area: Area, platform: str, rules: Sequence[str | TagRule] | None = None, *, on: dt.date | None = None
 ) -> Tagging:
     """Whom to tag in a post for ``area`` on ``platform`` on the date ``on``.
 
     ``rules`` defaults to the campaign's ``tag:`` list. Only roles held on
-    ``on`` count. National and län areas tag nobody.
+    ``on`` count; without ``on``, the campaign's launch date (never a hidden
+    clock: pass the build's or the post's date to follow role changes).
+    National and län areas tag nobody.
     """
+    on = campaign.settings.launch_date if on is None else on
     if platform not in PLATFORMS:
         raise ValueError(f"unknown platform {platform!r}; expected one of {', '.join(PLATFORMS)}")
     parsed = _parsed(campaign.settings.tag if rules is None else rules)
