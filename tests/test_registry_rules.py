@@ -193,3 +193,9 @@ def test_rules_that_match_no_role_warn(tmp_path: Path) -> None:
         "tag rule 'kommunstyrelsen: ledamot' (messages[1].tag[0]): no politician is 'ledamot' in 'kommunstyrelsen'",
         "tag rule 'socialnämden: ordförande' (campaign.tag[0]): no politician has a role in 'socialnämden' (did you mean 'socialnämnden'?)",
     ]
+
+
+def test_without_a_date_the_launch_date_counts(campaign: Campaign) -> None:
+    # launch_date 2026-02-04: cia's vice chair role ended 2025-12-31, her chair role starts 2026-06-01
+    assert [m.politician_id for m in resolve_tags(campaign, kommun("0380"), "x").mentions] == ["anna", "bo"]
+    assert resolve_tags(campaign, kommun("2023"), "x").mentions == ()
