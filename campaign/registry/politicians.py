@@ -38,7 +38,7 @@ from typing import Any
 
 from campaign.errors import Problem
 from campaign.model import Campaign
-from campaign.registry.geography import AmbiguousArea, AreaNotFound, describe, find
+from campaign.registry.geography import AmbiguousArea, AreaNotFound, describe, find, kommun
 from campaign.registry.handles import PLATFORM_NAMES, PLATFORMS, example_problem, handle_domain, handle_problem, id_problem, is_reserved_domain
 from campaign.schema import ID, INVALID, Bool, Ctx, Date, Field, ListOf, Obj, Spec, Str, Url, default_dict, default_list, suggest, type_name
 from campaign.yamlfile import Path_, YamlFileError, read_yaml
@@ -64,7 +64,7 @@ class KommunRef(Spec):
         if value.strip().isdigit() and len(value.strip()) != 4:
             return ctx.error(path, f"expected a four-digit kommun code such as \"0380\", got {value!r}")
         try:
-            return find(value, "kommun").code
+            return kommun(value).code if len(value) == 4 and value.isdigit() else find(value, "kommun").code
         except AreaNotFound as exc:
             if value.strip().isdigit():
                 return ctx.error(path, f"unknown kommun code {value!r}; see `campaign registry list` for every code")
