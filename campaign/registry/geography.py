@@ -207,7 +207,21 @@ def find(query: str, level: Level = "kommun") -> Area:
             raise AmbiguousArea(
                 f"{query!r} matches {len(hits)} {_plural(level)}: {describe(hits)}; give the full name or the code", hits
             )
+    other = _other_level(forms, level)
+    if other is not None:
+        what = "a län" if other.level == "lan" else "a kommun"
+        raise AreaNotFound(f"no {_LEVEL_WORDS[level]} matches {query!r}: {other.name} ({other.code}) is {what}", (other,))
     raise _not_found(query, level, pool)
+
+
+def _other_level(forms: list[str], level: str) -> Area | None:
+    """The one area of the other level that the query names exactly ("Stockholms län" asked as a kommun)."""
+    if level == "any":
+        return None
+    pool = _pool("lan" if level == "kommun" else "kommun")
+    exact = {fold(f) for f in forms} - {""}
+    hits = [a for a in pool if not exact.isdisjoint(_keys(a).full)]
+    return hits[0] if len(hits) == 1 else None
 
 
 @dataclass(frozen=True)

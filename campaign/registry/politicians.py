@@ -242,6 +242,13 @@ def list_problems(items: Sequence[dict[str, Any]], add: Callable[..., None]) -> 
         for platform, value in sorted((item["handles"] or {}).items()):
             if value is None:
                 continue
+            if platform == "bluesky" and value["id"] is None and not item["example"]:
+                add(
+                    (SECTION, i, "handles", platform),
+                    f"no Bluesky DID for {value['handle']!r}: a Bluesky mention links by DID; add `id: did:…` "
+                    f"(https://bsky.social/xrpc/com.atproto.identity.resolveHandle?handle={value['handle']})",
+                    "warning",
+                )
             key = (platform, value["handle"].casefold())
             if key in handles:
                 other = items[handles[key]]["id"]
