@@ -85,7 +85,7 @@ def test_check_reports_coverage() -> None:
 def test_check_warns_as_of_the_date_given() -> None:
     result = run("check", ".", "--on", "2028-01-01")
     assert result.returncode == 0
-    assert "messages/politicians.yaml:34:90: warning: politicians[0].roles[0].end: anna-exempel: the role ordförande i socialnämnden ended on 2026-12-31; it is no longer tagged\n" in result.stderr
+    assert "messages/politicians.yaml:37:90: warning: politicians[0].roles[0].end: anna-exempel: the role ordförande i socialnämnden ended on 2026-12-31; it is no longer tagged\n" in result.stderr
     assert "anna-exempel: last verified 2026-09-01, more than a year before 2028-01-01" in result.stderr
     assert result.stderr.endswith("9 warnings\n")
 

@@ -94,7 +94,7 @@ def test_header_problems() -> None:
         "p.csv:1:3: error: twitter: unknown column 'twitter' (did you mean 'x'?); known: " + ", ".join(COLUMNS),
         "p.csv:1:5: error: x: column 'x' appears twice",
     ]
-    assert problems("") == ["p.csv:1:1: error: no header row; expected columns such as id, name, party, example, body, title, …"]
+    assert problems("") == ["p.csv:1:1: error: no header row; expected columns such as id, name, body, title, kommun, x, bluesky, …"]
 
 
 def test_not_utf8_and_ragged_rows() -> None:
@@ -190,9 +190,8 @@ def roles(draw: st.DrawFn) -> Role:
     end = draw(st.none() | DATE)
     if start and end and end < start:
         start, end = end, start
-    body = draw(TEXT.map(lambda s: s.replace("\n", " ")))
-    title = draw(TEXT.map(lambda s: s.replace("\n", " ")))
-    return Role(body, title, draw(st.sampled_from(CODES)), start, end)
+    line = TEXT.map(lambda s: s.replace("\n", " "))
+    return Role(draw(line), draw(line), draw(st.sampled_from(CODES)), start, end, draw(st.none() | line))
 
 
 @st.composite

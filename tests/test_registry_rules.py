@@ -56,6 +56,10 @@ politicians:
       - {body: socialnämnden, title: vice ordförande, kommun: "0380"}
     handles:
       mastodon: bo@mastodon.social
+  - id: dan
+    name: Dan Ek
+    roles:
+      - {body: Individ- och familjeomsorgsnämnden, counts_as: socialnämnden, title: ordförande, kommun: "0114"}
   - id: cia
     name: Cia Ek
     roles:
@@ -105,6 +109,13 @@ def test_ended_and_future_roles_are_not_tagged(campaign: Campaign) -> None:
     assert later.unmatched == ("socialnämnden: vice ordförande",)
 
 
+def test_a_body_named_otherwise_counts_as_socialnamnden(campaign: Campaign) -> None:
+    tagging = resolve_tags(campaign, kommun("0114"), "x", on=ON)
+    assert tagging.mentions == (Mention("dan", "Dan Ek", "ordförande i Individ- och familjeomsorgsnämnden", None),)
+    local = resolve_tags(campaign, kommun("0114"), "x", ["individ- och familjeomsorgsnämnden: ordförande"], on=ON)
+    assert local.mentions == tagging.mentions
+
+
 def test_message_rules_and_defaults(campaign: Campaign) -> None:
     m1, m2, m3 = campaign.messages
     assert rules_for(campaign, m1) == ("socialnämnden: ordförande, vice ordförande",)
@@ -135,9 +146,9 @@ def test_unknown_platform_and_bad_rule(campaign: Campaign) -> None:
 
 def test_coverage(campaign: Campaign) -> None:
     cov = coverage(campaign, on=ON)
-    assert (cov.rule, cov.kommuner, cov.registered) == (CHAIR_RULE, 290, 1)
-    assert cov.tagged == {"x": 1, "bluesky": 1, "mastodon": 1, "threads": 0, "linkedin": 1, "facebook": 1, "instagram": 1}
-    assert coverage(campaign, on=dt.date(2026, 6, 1)).registered == 2
+    assert (cov.rule, cov.kommuner, cov.registered) == (CHAIR_RULE, 290, 2)
+    assert cov.tagged == {"x": 1, "bluesky": 1, "mastodon": 1, "threads": 0, "linkedin": 2, "facebook": 2, "instagram": 1}
+    assert coverage(campaign, on=dt.date(2026, 6, 1)).registered == 3
 
 
 @pytest.mark.parametrize(

@@ -36,7 +36,7 @@ from campaign.yamlfile import Located, Path_, YamlFileError, format_path, read_y
 MAX_CSV_BYTES = 20 * 1024 * 1024  # tens of thousands of rows; refuse anything bigger before parsing
 
 PERSON_COLUMNS = ("id", "name", "party", "example")
-ROLE_COLUMNS = ("body", "title", "kommun", "start", "end")
+ROLE_COLUMNS = ("body", "counts_as", "title", "kommun", "start", "end")
 HANDLE_COLUMNS = tuple(c for p in PLATFORMS for c in (p, f"{p}_id"))
 TAIL_COLUMNS = ("source", "verified", "note")
 COLUMNS = (*PERSON_COLUMNS, *ROLE_COLUMNS, *HANDLE_COLUMNS, *TAIL_COLUMNS)
@@ -84,7 +84,10 @@ def export_rows(people: Sequence[Politician]) -> list[list[str]]:
         }
         for platform, handle in person.handles.items():
             shared[platform], shared[f"{platform}_id"] = handle.handle, handle.id
-        roles = [{"body": r.body, "title": r.title, "kommun": r.kommun, "start": r.start, "end": r.end} for r in person.roles]
+        roles = [
+            {"body": r.body, "counts_as": r.counts_as, "title": r.title, "kommun": r.kommun, "start": r.start, "end": r.end}
+            for r in person.roles
+        ]
         for role in roles or [{}]:
             values = {**shared, **role}
             rows.append([_cell(values.get(c)) for c in COLUMNS])
@@ -148,7 +151,7 @@ def _read_sheet(text: str, display: str, report: Report) -> _Sheet:
     except csv.Error as exc:
         raise CampaignInvalid([Problem(display, 1, 1, "", f"CSV error: {exc}")]) from None
     if not header or not any(h.strip() for h in header):
-        raise CampaignInvalid([Problem(display, 1, 1, "", f"no header row; expected columns such as {', '.join(COLUMNS[:6])}, …")])
+        raise CampaignInvalid([Problem(display, 1, 1, "", "no header row; expected columns such as id, name, body, title, kommun, x, bluesky, …")])
     columns = [h.strip().lower() for h in header]
     _check_header(columns, display, report)
     rows: list[_Row] = []
@@ -314,7 +317,7 @@ def parse_csv(data: bytes, display: str) -> Imported:
 HEADER = """\
 # Politicians to tag in posts for a municipality (see `campaign registry --help`).
 # Written by `campaign registry import`; edit it here or export, edit and import again.
-# Fields: id (stable), name, party, example, roles (body, title, kommun, start, end),
+# Fields: id (stable), name, party, example, roles (body, counts_as, title, kommun, start, end),
 # handles (x, bluesky, mastodon, threads, instagram, facebook, linkedin; handle or
 # {handle, id}), source, verified.
 """

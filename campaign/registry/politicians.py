@@ -156,12 +156,13 @@ ROLE = Then(
     Obj(
         {
             "body": Field(Line(max_len=120), required=True, help="socialnämnden, kommunstyrelsen, …"),
+            "counts_as": Field(Line(max_len=120), help="the usual name of a body named otherwise here, for tag rules"),
             "title": Field(Line(max_len=120), required=True, help="ordförande, vice ordförande, …"),
             "kommun": Field(KommunRef(), required=True),
             "start": Field(Date()),
             "end": Field(Date()),
         },
-        name="a role mapping (body, title, kommun, start, end)",
+        name="a role mapping (body, title, kommun, start, end, counts_as)",
     ),
     _role_dates,
 )
@@ -282,6 +283,12 @@ class Role:
     kommun: str  # four-digit code
     start: dt.date | None = None
     end: dt.date | None = None
+    counts_as: str | None = None  # "socialnämnden" for an individ- och familjeomsorgsnämnd: what tag rules match
+
+    @property
+    def bodies(self) -> tuple[str, ...]:
+        """The names a tag rule may use for this role's body."""
+        return (self.body,) if self.counts_as is None else (self.body, self.counts_as)
 
     def active(self, on: dt.date) -> bool:
         """Held on this date (a role without dates is held until it gets an end)."""
@@ -309,7 +316,7 @@ class Politician:
 def to_politician(data: dict[str, Any]) -> Politician:
     """A checked entry as a Politician."""
     handles = {p: Handle(p, v["handle"], v["id"]) for p, v in sorted((data["handles"] or {}).items()) if v is not None}
-    roles = tuple(Role(r["body"], r["title"], r["kommun"], r["start"], r["end"]) for r in data["roles"])
+    roles = tuple(Role(r["body"], r["title"], r["kommun"], r["start"], r["end"], r["counts_as"]) for r in data["roles"])
     return Politician(
         data["id"], data["name"], data["party"], roles, handles, data["source"], data["verified"], data["example"], data["note"]
     )
@@ -376,7 +383,7 @@ def to_plain(person: Politician) -> dict[str, Any]:
     if person.example:
         out["example"] = True
     roles = [
-        {k: v for k, v in (("body", r.body), ("title", r.title), ("kommun", r.kommun), ("start", r.start), ("end", r.end)) if v is not None}
+        {k: v for k, v in _role_items(r) if v is not None}
         for r in person.roles
     ]
     handles: dict[str, Any] = {}
@@ -393,6 +400,10 @@ def to_plain(person: Politician) -> dict[str, Any]:
         if value is not None:
             out[key] = value
     return out
+
+
+def _role_items(r: Role) -> tuple[tuple[str, Any], ...]:
+    return (("body", r.body), ("counts_as", r.counts_as), ("title", r.title), ("kommun", r.kommun), ("start", r.start), ("end", r.end))
 
 
 def section_path(campaign: Campaign) -> Path:
