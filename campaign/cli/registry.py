@@ -28,7 +28,9 @@ app = typer.Typer(
 )
 
 DIR_ARG = typer.Argument(Path("."), help="The campaign folder (holding messages/).", show_default=True)
-ON_OPTION = typer.Option(None, "--on", metavar="YYYY-MM-DD", help="The date to check roles against (default: today, or SOURCE_DATE_EPOCH).")
+ON_OPTION = typer.Option(
+    None, "--on", metavar="YYYY-MM-DD", help="The date to check roles against (default: today, or SOURCE_DATE_EPOCH)."
+)
 
 
 def _on(value: str | None, campaign: Campaign) -> dt.date:
@@ -79,14 +81,15 @@ def list_cmd(
 
 
 def _person_lines(person: Politician, only: str | None) -> list[str]:
-    head = f"{person.id}: {person.name}" + (f" ({person.party})" if person.party else "") + (" [example]" if person.example else "")
-    lines = [head]
+    party = f" ({person.party})" if person.party else ""
+    lines = [f"{person.id}: {person.name}{party}" + (" [example]" if person.example else "")]
     for role in person.roles:
         if only and role.kommun != only:
             continue
         span = f", {role.start or '…'} – {role.end or '…'}" if role.start or role.end else ""
         lines.append(f"  {role.label}, {area_data.kommun(role.kommun).name} ({role.kommun}){span}")
-    handles = [f"{p} {h.handle}" + (f" ({h.id})" if h.id else "") for p, h in sorted(person.handles.items(), key=lambda kv: PLATFORMS.index(kv[0]))]
+    ordered = [person.handles[p] for p in PLATFORMS if p in person.handles]
+    handles = [f"{h.platform} {h.handle}" + (f" ({h.id})" if h.id else "") for h in ordered]
     lines.append("  " + ("; ".join(handles) if handles else "no handles"))
     if person.verified:
         lines.append(f"  verified {person.verified}" + (f" against {person.source}" if person.source else ""))
@@ -125,7 +128,9 @@ def import_cmd(
     imported = import_csv(directory, file)
     if imported.warnings:
         print_problems(imported.warnings)
-    target = imported.target.relative_to(directory.resolve()) if imported.target and imported.target.is_relative_to(directory.resolve()) else imported.target
+    target = imported.target
+    if target is not None and target.is_relative_to(directory.resolve()):
+        target = target.relative_to(directory.resolve())
     n = len(imported.politicians)
     out(f"imported {n} politician{'s' if n != 1 else ''} into {target}")
 

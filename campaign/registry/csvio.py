@@ -29,7 +29,15 @@ import yaml
 
 from campaign.errors import CampaignError, CampaignInvalid, Problem, Report
 from campaign.registry.handles import PLATFORMS
-from campaign.registry.politicians import PLATFORM_ALIASES, POLITICIAN, SECTION, Politician, list_problems, to_plain, to_politician
+from campaign.registry.politicians import (
+    PLATFORM_ALIASES,
+    POLITICIAN,
+    SECTION,
+    Politician,
+    list_problems,
+    to_plain,
+    to_politician,
+)
 from campaign.schema import INVALID, Ctx, suggest
 from campaign.yamlfile import Located, Path_, YamlFileError, format_path, read_yaml
 
@@ -122,7 +130,8 @@ class _Sheet:
 
 def _decode(data: bytes, display: str) -> str:
     if len(data) > MAX_CSV_BYTES:
-        raise CampaignInvalid([Problem(display, 0, 0, "", f"file is {len(data) / 1e6:.1f} MB; at most {MAX_CSV_BYTES // 1_000_000} MB")])
+        size = f"file is {len(data) / 1e6:.1f} MB; at most {MAX_CSV_BYTES // 1_000_000} MB"
+        raise CampaignInvalid([Problem(display, 0, 0, "", size)])
     data = data.removeprefix(b"\xef\xbb\xbf")
     try:
         return data.decode("utf-8")
@@ -151,7 +160,8 @@ def _read_sheet(text: str, display: str, report: Report) -> _Sheet:
     except csv.Error as exc:
         raise CampaignInvalid([Problem(display, 1, 1, "", f"CSV error: {exc}")]) from None
     if not header or not any(h.strip() for h in header):
-        raise CampaignInvalid([Problem(display, 1, 1, "", "no header row; expected columns such as id, name, body, title, kommun, x, bluesky, …")])
+        expected = "no header row; expected columns such as id, name, body, title, kommun, x, bluesky, …"
+        raise CampaignInvalid([Problem(display, 1, 1, "", expected)])
     columns = [h.strip().lower() for h in header]
     _check_header(columns, display, report)
     rows: list[_Row] = []
@@ -160,8 +170,9 @@ def _read_sheet(text: str, display: str, report: Report) -> _Sheet:
         for record in reader:
             if any(c.strip() for c in record):
                 if len(record) > len(columns):
-                    report.add(Problem(display, line, len(columns) + 1, "", f"row has {len(record)} cells; the header has {len(columns)} columns"))
-                rows.append(_Row(line, {c: _unmark(v) for c, v in zip(columns, record) if c in COLUMNS}))
+                    ragged = f"row has {len(record)} cells; the header has {len(columns)} columns"
+                    report.add(Problem(display, line, len(columns) + 1, "", ragged))
+                rows.append(_Row(line, {c: _unmark(v) for c, v in zip(columns, record, strict=False) if c in COLUMNS}))
             line = reader.line_num + 1
     except csv.Error as exc:
         report.add(Problem(display, line, 1, "", f"CSV error: {exc}"))
@@ -180,7 +191,8 @@ def _check_header(columns: list[str], display: str, report: Report) -> None:
         seen.add(name)
     for name in REQUIRED_COLUMNS:
         if name not in columns:
-            report.add(Problem(display, 1, 1, "", f"missing column {name!r}; the header needs at least {', '.join(REQUIRED_COLUMNS)}"))
+            needed = ", ".join(REQUIRED_COLUMNS)
+            report.add(Problem(display, 1, 1, "", f"missing column {name!r}; the header needs at least {needed}"))
     if report.errors:
         raise CampaignInvalid(report.problems)
 
@@ -273,7 +285,8 @@ def _handles(take: Any, base: Path_, doc: _CsvDoc, report: Report) -> dict[str, 
         doc.cells[base + ("handles", platform)] = doc.cells[base + ("handles", platform, "handle")]
         ident = take(f"{platform}_id", ("handles", platform, "id"))
         if ident is not None and handle is None:
-            report.add(doc.at(base + ("handles", platform, "id"), f"{platform}_id is given without {platform}; give the handle too"))
+            where = base + ("handles", platform, "id")
+            report.add(doc.at(where, f"{platform}_id is given without {platform}; give the handle too"))
         elif handle is not None:
             out[platform] = {"handle": handle, "id": ident} if ident is not None else handle
     return out

@@ -74,7 +74,9 @@ def _rows(name: str) -> list[dict[str, str]]:
 @functools.cache
 def _data() -> _Data:
     lan = tuple(Area("lan", r["lanskod"], r["lan"], r["lanskod"], r["lan"], r["slug"]) for r in _rows("lan.csv"))
-    kommuner = tuple(Area("kommun", r["kommunkod"], r["kommun"], r["lanskod"], r["lan"], r["slug"]) for r in _rows("kommuner.csv"))
+    kommuner = tuple(
+        Area("kommun", r["kommunkod"], r["kommun"], r["lanskod"], r["lan"], r["slug"]) for r in _rows("kommuner.csv")
+    )
     by_code = {a.code: a for a in (*lan, *kommuner)}
     return _Data(tuple(sorted(lan, key=lambda a: a.code)), tuple(sorted(kommuner, key=lambda a: a.code)), by_code)
 

@@ -39,8 +39,32 @@ from typing import Any
 from campaign.errors import Problem
 from campaign.model import Campaign
 from campaign.registry.geography import AmbiguousArea, AreaNotFound, describe, find, kommun
-from campaign.registry.handles import PLATFORM_NAMES, PLATFORMS, example_problem, handle_domain, handle_problem, id_problem, is_reserved_domain
-from campaign.schema import ID, INVALID, Bool, Ctx, Date, Field, ListOf, Obj, Spec, Str, Url, default_dict, default_list, suggest, type_name
+from campaign.registry.handles import (
+    PLATFORM_NAMES,
+    PLATFORMS,
+    example_problem,
+    handle_domain,
+    handle_problem,
+    id_problem,
+    is_reserved_domain,
+)
+from campaign.schema import (
+    ID,
+    INVALID,
+    Bool,
+    Ctx,
+    Date,
+    Field,
+    ListOf,
+    Obj,
+    Spec,
+    Str,
+    Url,
+    default_dict,
+    default_list,
+    suggest,
+    type_name,
+)
 from campaign.yamlfile import Path_, YamlFileError, read_yaml
 
 SECTION = "politicians"
@@ -57,7 +81,11 @@ class KommunRef(Spec):
     def check(self, value: Any, path: Path_, ctx: Ctx) -> Any:
         if isinstance(value, int) and not isinstance(value, bool):
             if value < 1000:  # YAML turned "0114" into a number: the leading zero (and maybe octal) is lost
-                return ctx.error(path, f"write the kommun code in quotes, such as \"0114\": YAML reads an unquoted code with a leading 0 as a number ({value})")
+                return ctx.error(
+                    path,
+                    f"write the kommun code in quotes, such as \"0114\": YAML reads an unquoted code with a leading 0 "
+                    f"as a number ({value})",
+                )
             value = str(value)
         if not isinstance(value, str):
             return self.wrong_type(value, path, ctx)
@@ -167,7 +195,9 @@ ROLE = Then(
     _role_dates,
 )
 
-PLATFORM_ALIASES = {"twitter": "x", "twitter_id": "x_id", "bsky": "bluesky", "fb": "facebook", "ig": "instagram", "li": "linkedin"}
+PLATFORM_ALIASES = {
+    "twitter": "x", "twitter_id": "x_id", "bsky": "bluesky", "fb": "facebook", "ig": "instagram", "li": "linkedin",
+}
 
 
 class HandlesSpec(Obj):
@@ -204,7 +234,8 @@ def _example_handles(entry: dict[str, Any], path: Path_, ctx: Ctx) -> bool:
         else:
             domain = handle_domain(platform, value["handle"])
             if domain and is_reserved_domain(domain):
-                ctx.warn(where, f"{value['handle']!r} is on a reserved example domain; mark the entry `example: true` or give the real handle")
+                reserved = f"{value['handle']!r} is on a reserved example domain"
+                ctx.warn(where, f"{reserved}; mark the entry `example: true` or give the real handle")
     return ok
 
 
@@ -253,7 +284,8 @@ def list_problems(items: Sequence[dict[str, Any]], add: Callable[..., None]) -> 
             key = (platform, value["handle"].casefold())
             if key in handles:
                 other = items[handles[key]]["id"]
-                add((SECTION, i, "handles", platform), f"{PLATFORM_NAMES[platform]} handle {value['handle']!r} is also {other!r}'s; one account is one person")
+                shared = f"{PLATFORM_NAMES[platform]} handle {value['handle']!r} is also {other!r}'s; one account is one person"
+                add((SECTION, i, "handles", platform), shared)
             handles.setdefault(key, i)
 
 
@@ -364,7 +396,8 @@ def _dated_person(person: Politician, path: Path_, on: dt.date, warn: Callable[[
     if person.verified is None:
         warn(path, f"{person.id}: never verified; check the roles and handles and add `verified: {on.isoformat()}`")
     elif person.verified < year_before(on):
-        warn(path + ("verified",), f"{person.id}: last verified {person.verified}, more than a year before {on}; check the roles and handles again")
+        stale = f"{person.id}: last verified {person.verified}, more than a year before {on}; check the roles and handles again"
+        warn(path + ("verified",), stale)
     for j, role in enumerate(person.roles):
         if role.end is not None and role.end < on:
             warn(path + ("roles", j, "end"), f"{person.id}: the role {role.label} ended on {role.end}; it is no longer tagged")
@@ -403,7 +436,10 @@ def to_plain(person: Politician) -> dict[str, Any]:
 
 
 def _role_items(r: Role) -> tuple[tuple[str, Any], ...]:
-    return (("body", r.body), ("counts_as", r.counts_as), ("title", r.title), ("kommun", r.kommun), ("start", r.start), ("end", r.end))
+    return (
+        ("body", r.body), ("counts_as", r.counts_as), ("title", r.title),
+        ("kommun", r.kommun), ("start", r.start), ("end", r.end),
+    )
 
 
 def section_path(campaign: Campaign) -> Path:
