@@ -88,6 +88,8 @@ def test_check_warns_as_of_the_date_given() -> None:
     assert "messages/politicians.yaml:37:90: warning: politicians[0].roles[0].end: anna-exempel: the role ordförande i socialnämnden ended on 2026-12-31; it is no longer tagged\n" in result.stderr
     assert "anna-exempel: last verified 2026-09-01, more than a year before 2028-01-01" in result.stderr
     assert result.stderr.endswith("9 warnings\n")
+    assert run("check", ".", "--on", "2028-01-01", "--strict").returncode == 2
+    assert run("check", ".", "--on", "2026-02-04", "--strict").returncode == 0
 
 
 def test_check_rejects_a_bad_date_and_rule() -> None:

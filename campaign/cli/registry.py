@@ -11,6 +11,7 @@ import typer
 
 from campaign.build import build_time
 from campaign.cli.common import err, out, print_problems
+from campaign.errors import ExitCode
 from campaign.loader import load
 from campaign.model import Area, Campaign
 from campaign.registry import geography as area_data
@@ -176,6 +177,7 @@ def check(
     directory: Path = DIR_ARG,
     on: str | None = ON_OPTION,
     rule: str = typer.Option(CHAIR_RULE, "--rule", help="The tag rule to measure coverage by."),
+    strict: bool = typer.Option(False, "--strict", help="Exit with code 2 when there are warnings (for CI)."),
 ) -> None:
     """Check the politicians: every problem, then coverage per platform.
 
@@ -190,6 +192,8 @@ def check(
         print_problems(problems)
     for line in _coverage_lines(report):
         out(line)
+    if strict and problems:
+        raise typer.Exit(int(ExitCode.INVALID))
 
 
 def register(root: typer.Typer) -> None:
