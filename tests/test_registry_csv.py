@@ -97,6 +97,19 @@ def test_header_problems() -> None:
     assert problems("") == ["p.csv:1:1: error: no header row; expected columns such as id, name, body, title, kommun, x, bluesky, …"]
 
 
+def test_later_rows_may_fill_in_what_the_first_left_empty() -> None:
+    [anna] = people_of("id,name,party,body,title,kommun\nanna,Anna,,kommunstyrelsen,ledamot,0380\nanna,,S,socialnämnden,ordförande,0380\n".encode())
+    assert anna.party == "S" and len(anna.roles) == 2
+    assert problems("id,name,party\nanna,Anna,\nanna,,S\nanna,,M\n") == [
+        "p.csv:4:3: error: party: 'M' differs from line 3 ('S') for the same id 'anna'; "
+        "a politician's own columns must match on all their rows (or be left empty)"
+    ]
+
+
+def test_a_value_without_a_header_is_an_error() -> None:
+    assert problems("id,name,\nanna,Anna,\nbo,Bo,oops\n") == ["p.csv:3:3: error: a value ('oops') in a column without a header"]
+
+
 def test_not_utf8_and_ragged_rows() -> None:
     assert problems("id,name\nanna,Ann\xe4\n".encode("latin-1")) == [
         'p.csv:2:9: error: not UTF-8 (byte 0xe4); save the sheet as "CSV UTF-8"'
@@ -145,6 +158,14 @@ def test_import_with_any_error_writes_nothing(tmp_path: Path) -> None:
         import_csv(root, sheet)
     assert (root / "messages" / "politicians.yaml").read_text(encoding="utf-8") == before
     assert sorted(p.name for p in (root / "messages").iterdir()) == ["campaign.yaml", "politicians.yaml"]
+
+
+def test_import_refuses_an_empty_sheet(tmp_path: Path) -> None:
+    root = _campaign(tmp_path)
+    sheet = tmp_path / "in.csv"
+    sheet.write_text(",".join(COLUMNS) + "\n", encoding="utf-8")
+    with pytest.raises(ImportRefused, match=r"in.csv has no politicians \(only a header\); nothing imported"):
+        import_csv(root, sheet)
 
 
 def test_import_refuses_a_shared_file(tmp_path: Path) -> None:

@@ -172,6 +172,9 @@ def _read_sheet(text: str, display: str, report: Report) -> _Sheet:
                 if len(record) > len(columns):
                     ragged = f"row has {len(record)} cells; the header has {len(columns)} columns"
                     report.add(Problem(display, line, len(columns) + 1, "", ragged))
+                for i, (column, cell) in enumerate(zip(columns, record, strict=False), 1):
+                    if not column and cell.strip():
+                        report.add(Problem(display, line, i, "", f"a value ({cell!r}) in a column without a header"))
                 rows.append(_Row(line, {c: _unmark(v) for c, v in zip(columns, record, strict=False) if c in COLUMNS}))
             line = reader.line_num + 1
     except csv.Error as exc:
@@ -227,21 +230,22 @@ def _value(column: str, cell: str) -> str | None:
 def _group(sheet: _Sheet, report: Report) -> list[list[_Row]]:
     """Rows by politician id, in order of first appearance; conflicts reported."""
     groups: dict[str, list[_Row]] = {}
+    given: dict[str, dict[str, tuple[str, int]]] = {}  # id → column → (first value given, its line)
     for row in sheet.rows:
         ident = _value("id", row.cells.get("id", ""))
         if ident is None:
             report.add(Problem(sheet.display, row.line, sheet.col("id"), "id", "empty cell; column 'id' needs a value"))
             continue
-        first = groups.setdefault(ident, [row])[0]
-        if first is row:
-            continue
-        groups[ident].append(row)
+        groups.setdefault(ident, []).append(row)
         for column in _SHARED:
-            mine, theirs = _value(column, row.cells.get(column, "")), _value(column, first.cells.get(column, ""))
-            if mine is not None and mine != theirs:
+            mine = _value(column, row.cells.get(column, ""))
+            if mine is None:
+                continue
+            theirs, line = given.setdefault(ident, {}).setdefault(column, (mine, row.line))
+            if mine != theirs:
                 report.add(Problem(
                     sheet.display, row.line, sheet.col(column), column,
-                    f"{mine!r} differs from line {first.line} ({theirs!r}) for the same id {ident!r}; "
+                    f"{mine!r} differs from line {line} ({theirs!r}) for the same id {ident!r}; "
                     "a politician's own columns must match on all their rows (or be left empty)",
                 ))
     return list(groups.values())
@@ -402,6 +406,8 @@ def import_csv(root: Path, csv_path: Path, display: str | None = None) -> Import
     except OSError as exc:
         raise ImportRefused(f"cannot read {csv_path}: {exc.strerror}") from None
     imported = parse_csv(data, display or str(csv_path))
+    if not imported.politicians:
+        raise ImportRefused(f"{display or csv_path} has no politicians (only a header); nothing imported")
     target = target_file(root)
     _write_atomic(target, dump_section([to_politician(e) for e in imported.politicians]))
     imported.target = target
