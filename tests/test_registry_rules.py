@@ -2,17 +2,35 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from campaign.errors import CampaignInvalid
 from campaign.loader import load
 from campaign.model import NATIONAL, Campaign, Mention
-from campaign.registry import CHAIR_RULE, TagRuleError, coverage, kommun, lan, parse_rule, resolve_tags, rules_for
-from campaign.registry.rules import TagRule
+from campaign.registry import (
+    CHAIR_RULE,
+    MENTION_PLATFORMS,
+    PLATFORMS,
+    Politician,
+    Role,
+    TagRuleError,
+    coverage,
+    kommun,
+    lan,
+    parse_rule,
+    resolve_tags,
+    rules_for,
+)
+from campaign.registry.csvio import export_csv, parse_csv
+from campaign.registry.politicians import Handle
+from campaign.registry.rules import TagRule, key
 
 ON = dt.date(2026, 3, 1)
 
@@ -210,3 +228,62 @@ def test_without_a_date_the_launch_date_counts(campaign: Campaign) -> None:
     # launch_date 2026-02-04: cia's vice chair role ended 2025-12-31, her chair role starts 2026-06-01
     assert [m.politician_id for m in resolve_tags(campaign, kommun("0380"), "x").mentions] == ["anna", "bo"]
     assert resolve_tags(campaign, kommun("2023"), "x").mentions == ()
+
+
+# --- property: resolution is exactly the active holders, each once, tagged where possible -----
+
+CODES = ("0380", "0114", "2023")
+BODIES = ("socialnämnden", "Socialnämnden", "kommunstyrelsen")
+TITLES = ("ordförande", "vice ordförande", "ledamot")
+DATES = st.none() | st.dates(dt.date(2025, 1, 1), dt.date(2027, 12, 31))
+
+
+@st.composite
+def registry_people(draw: st.DrawFn) -> list[Politician]:
+    people = []
+    for i in range(draw(st.integers(0, 6))):
+        roles = tuple(
+            Role(draw(st.sampled_from(BODIES)), draw(st.sampled_from(TITLES)), draw(st.sampled_from(CODES)), draw(DATES), None)
+            for _ in range(draw(st.integers(0, 3)))
+        )
+        handles = {}
+        if draw(st.booleans()):
+            handles["x"] = Handle("x", f"p{i}")
+        if draw(st.booleans()):
+            handles["bluesky"] = Handle("bluesky", f"p{i}.bsky.social", draw(st.none() | st.just("did:plc:" + "a" * 24)))
+        if draw(st.booleans()):
+            handles["instagram"] = Handle("instagram", f"p{i}")
+        people.append(Politician(f"p{i}", f"Person {i}", roles=roles, handles=handles))
+    return people
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    registry_people(),
+    st.lists(st.tuples(st.sampled_from(BODIES), st.lists(st.sampled_from(TITLES), min_size=1, max_size=3, unique=True)), max_size=3),
+    st.dates(dt.date(2025, 1, 1), dt.date(2027, 12, 31)),
+)
+def test_resolution_is_exactly_the_active_holders(
+    campaign: Campaign, people: list[Politician], rule_parts: list[tuple[str, list[str]]], on: dt.date
+) -> None:
+    checked = parse_csv(export_csv(people).encode(), "p.csv").politicians
+    c = dataclasses.replace(campaign, extra={"politicians": checked})
+    rules = [f"{body}: {', '.join(titles)}" for body, titles in rule_parts]
+    wanted = {(key(b), key(t)) for b, ts in rule_parts for t in ts}
+    by_id = {p.id: p for p in people}
+    for code in CODES:
+        holders = {
+            p.id for p in people for r in p.roles
+            if r.kommun == code and r.active(on) and (key(r.body), key(r.title)) in wanted
+        }
+        for platform in PLATFORMS:
+            tagging = resolve_tags(c, kommun(code), platform, rules, on=on)
+            ids = [m.politician_id for m in tagging.mentions]
+            assert len(ids) == len(set(ids)) and set(ids) == holders
+            for m in tagging.mentions:
+                handle = by_id[m.politician_id].handles.get(platform)
+                expected = handle.handle if handle is not None and platform in MENTION_PLATFORMS else None
+                assert m.handle == expected
+                assert m.did == (handle.id if handle is not None and platform == "bluesky" else None)
+            named = tuple(m for m in tagging.mentions if m.handle is None)
+            assert tagging.unreachable == (named if platform in MENTION_PLATFORMS else ())
