@@ -64,7 +64,7 @@ def to_markdown(platform_id: str, posts: Sequence[Post], title: str) -> str:
     """A readable file for one platform: a heading per area, a copyable block per post (and part)."""
     p = PLATFORMS[platform_id]
     mine = [post for post in posts if post.platform == platform_id]
-    lines = [f"# {title}: {p.name}", "", f"{len(mine)} posts. Limit {p.limit} ({p.source}).", ""]
+    lines = [f"# {title}: {p.name}", "", f"{len(mine)} posts. Limit: {p.limit} {_UNIT[p.counter]}; source: {p.source}.", ""]
     area = None
     for post in mine:
         if post.area != area:
