@@ -51,15 +51,6 @@ def test_the_build_is_deterministic(default_campaign: Path, tmp_path: Path, regi
         assert (tmp_path / "a" / "posts" / name).read_bytes() == (tmp_path / "b" / "posts" / name).read_bytes(), name
 
 
-def test_without_the_registry_the_build_writes_the_national_posts(default_campaign: Path, tmp_path: Path, monkeypatch) -> None:
-    import campaign.registry as registry
-
-    monkeypatch.delattr(registry, "areas", raising=False)
-    monkeypatch.delattr(registry, "resolve_tags", raising=False)
-    kit = build(default_campaign, tmp_path / "out", now=NOW)
-    assert {(p.area.level, p.area.code) for p in kit.results["posts"]} == {("national", "")}
-
-
 def test_posts_prints_a_kommuns_posts(cli, default_campaign: Path, registry: None) -> None:
     result = cli("posts", str(default_campaign), "--kommun", "Uppsala", "--platform", "x", "--message", "kort-hot")
     assert result.code == 0, result.err
@@ -83,10 +74,29 @@ def test_posts_as_json_and_csv(cli, default_campaign: Path, registry: None) -> N
     assert len(rows) == 13 and rows[0]["area_name"] == "Sverige" and rows[0]["hashtags"] == "#socialtjänst"
 
 
-def test_posts_names_what_it_cannot_find(cli, default_campaign: Path, registry: None) -> None:
+def test_posts_for_uppsala_on_x_with_the_real_registry(cli, default_campaign: Path) -> None:
+    result = cli("posts", str(default_campaign), "--kommun", "Uppsala", "--platform", "x", "--message", "kort-hot", "--on", "2026-02-04")
+    assert result.code == 0, result.err
+    assert result.out == (  # the example politicians have no X handles, so they are named
+        "== X · Uppsala · kort-hot (223/280 weighted) ==\n"
+        "Drygt var tredje socialsekreterare har hotats eller utsatts för våld (riksgenomsnitt). Arbetsgivaren måste polisanmäla varje hot.\n\n"
+        "Anna Exempel, Bertil Exempel\n"
+        "https://kampanj.example.org/rapport/socialsekreterarna-2019?utm_source=x&utm_medium=social&utm_campaign=trygg-socialtjanst-2026\n"
+        "#socialtjänst #svpol #TryggSocialtjänst\n"
+    )
+    bluesky = cli("posts", str(default_campaign), "-k", "0380", "-p", "bluesky", "-m", "kort-lag", "--on", "2026-02-04", "-f", "json")
+    [post] = json.loads(bluesky.out)
+    assert [m["handle"] for m in post["mentions"]] == ["anna.example.org", None]
+    assert {"$type": "app.bsky.richtext.facet#mention", "did": "did:web:anna.example.org"} in [
+        f["features"][0] for f in post["parts"][0]["facets"]]
+
+
+def test_posts_names_what_it_cannot_find(cli, default_campaign: Path) -> None:
     result = cli("posts", str(default_campaign), "--kommun", "Upsala")
-    assert (result.code, result.err) == (3, "error: no kommun or län 'Upsala'\n")
-    result = cli("posts", str(default_campaign), "--kommun", "Uppsala län")
-    assert (result.code, result.err) == (3, "error: 'Uppsala län' is Uppsala län (lan), not a kommun\n")
+    assert (result.code, result.err) == (3, "error: no kommun matches 'Upsala'; did you mean Uppsala (0380), Sala (1981) or Pajala (2521)?\n")
+    result = cli("posts", str(default_campaign), "--message", "kort-ht")
+    assert result.code == 3 and result.err.startswith("error: no message 'kort-ht' (did you mean 'kort-hot'?); messages: resurser,")
     result = cli("posts", str(default_campaign), "--platform", "tiktok")
     assert result.code == 3 and result.err.startswith("error: unknown platform 'tiktok'; known: x, bluesky")
+    result = cli("posts", str(default_campaign), "--on", "igår")
+    assert result.code == 2 and "expected a date as YYYY-MM-DD, got 'igår'" in result.err

@@ -24,7 +24,11 @@ _UNIT = {"x": "weighted", "bluesky": "graphemes", "mastodon": "characters", "utf
 
 
 def to_json(posts: Sequence[Post]) -> str:
-    return json.dumps([p.to_json() for p in posts], ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    """A JSON array with one post a line (sorted keys): compact for 30 000 posts, yet diffable line by line."""
+    if not posts:
+        return "[]\n"
+    lines = (json.dumps(p.to_json(), ensure_ascii=False, sort_keys=True, separators=(",", ":")) for p in posts)
+    return "[\n" + ",\n".join(lines) + "\n]\n"
 
 
 def to_csv(posts: Sequence[Post]) -> str:

@@ -7,24 +7,23 @@ readable ``<platform>.md`` per platform; puts the list of ``Post`` in
 
 from __future__ import annotations
 
+import zoneinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from campaign.compose import output
 from campaign.compose.core import compose_all
 from campaign.compose.platforms import PLATFORM_IDS
-from campaign.model import NATIONAL, Area
+from campaign.model import Area
 
 if TYPE_CHECKING:
     from campaign.build import Kit
 
 
 def all_areas() -> list[Area]:
-    """National, the 21 län and the 290 kommuner from the registry; only national before it exists."""
-    try:
-        from campaign.registry import areas
-    except ImportError:
-        return [NATIONAL]
+    """National, the 21 län and the 290 kommuner from the registry."""
+    from campaign.registry import areas
+
     return list(areas())
 
 
@@ -33,7 +32,8 @@ def write(kit: Kit, staging: Path) -> None:
     areas = all_areas()
     if kit.progress:
         kit.progress("posts", 0, 1)
-    posts = compose_all(kit.campaign, areas)
+    on = kit.now.astimezone(zoneinfo.ZoneInfo(kit.campaign.settings.timezone)).date()  # as the registry stage
+    posts = compose_all(kit.campaign, areas, on=on)
     if kit.progress:
         kit.progress("posts", 1, 1)
     kit.results["posts"] = posts
