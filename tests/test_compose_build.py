@@ -100,3 +100,20 @@ def test_posts_names_what_it_cannot_find(cli, default_campaign: Path) -> None:
     assert result.code == 3 and result.err.startswith("error: unknown platform 'tiktok'; known: x, bluesky")
     result = cli("posts", str(default_campaign), "--on", "igår")
     assert result.code == 2 and "expected a date as YYYY-MM-DD, got 'igår'" in result.err
+
+
+def test_a_short_message_that_needs_a_thread_is_warned_about(default_campaign: Path, tmp_path: Path, registry: None) -> None:
+    path = default_campaign / "messages" / "messages.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = 'text: "Socialtjänsten behöver en ny lag som kräver förebyggande arbete och kunskap i varje beslut."'
+    path.write_text(text.replace(old, 'text: "' + "Socialtjänsten behöver en ny lag. " * 9 + '"'), encoding="utf-8")
+    seen: list[tuple[str, int, int]] = []
+    kit = build(default_campaign, tmp_path / "out", now=NOW, progress=lambda task, done, total: seen.append((task, done, total)))
+    warnings = [p.format() for p in kit.warnings if "short message 'kort-lag'" in p.message]
+    assert warnings == [
+        "messages/messages.yaml: warning: messages[12]: short message 'kort-lag' becomes a thread on X for 10 areas; "
+        "shorten it to fit one post",
+        "messages/messages.yaml: warning: messages[12]: short message 'kort-lag' becomes a thread on Bluesky for 10 areas; "
+        "shorten it to fit one post",
+    ]
+    assert seen[-1] == ("posts", 10, 10) and [d for _, d, _ in seen] == list(range(1, 11))

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 import unicodedata
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -363,12 +363,14 @@ def sort_areas(areas: Iterable[Area]) -> list[Area]:
 def compose_all(
     campaign: Campaign, areas: Iterable[Area], platforms: Iterable[str] | None = None,
     messages: Iterable[str | Message] | None = None, *, instance_limit: int | None = None, on: dt.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Post]:
     """Every post for ``areas`` × ``messages`` × ``platforms`` (default: all), tagging who holds the roles on ``on``.
 
     Sorted by area (national, län, kommun; by code), then message in campaign
     order, then platform in table order. Every failure is collected and raised
     together as :class:`CampaignInvalid`, one problem per message and platform.
+    ``progress(done, total)`` is called after each area.
     """
     plats = [get_platform(pid) for pid in (platforms or PLATFORM_IDS)]
     plats.sort(key=lambda p: PLATFORM_IDS.index(p.id))
@@ -379,7 +381,10 @@ def compose_all(
     tagged: dict[tuple[str, str, tuple[str, ...] | None], tuple[Mention, ...]] = {}  # one registry call per rule set
     posts: list[Post] = []
     failures: dict[tuple[str, str], tuple[CampaignError, int]] = {}
-    for area in sort_areas(areas):
+    ordered = sort_areas(areas)
+    for done, area in enumerate(ordered, 1):
+        if progress and done > 1:
+            progress(done - 1, len(ordered))
         ctx = base_context(campaign, area)
         for message in wanted:
             try:
@@ -396,6 +401,8 @@ def compose_all(
                     posts.append(fit_post(campaign, message, area, p, variant, body, levels, mentions, tag_sets[message.id], instance_limit))
                 except PostTooLong as exc:
                     _note(failures, (message.id, p.id), exc)
+    if progress:
+        progress(len(ordered), len(ordered))
     if failures:
         raise CampaignInvalid(_problems(campaign, failures))
     return posts
