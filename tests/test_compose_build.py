@@ -117,3 +117,9 @@ def test_a_short_message_that_needs_a_thread_is_warned_about(default_campaign: P
         "shorten it to fit one post",
     ]
     assert seen[-1] == ("posts", 10, 10) and [d for _, d, _ in seen] == list(range(1, 11))
+
+
+def test_posts_honours_a_mastodon_instance_limit(cli, default_campaign: Path) -> None:
+    result = cli("posts", str(default_campaign), "-p", "mastodon", "-m", "resurser", "--instance-limit", "150", "-f", "json")
+    [post] = json.loads(result.out)
+    assert len(post["parts"]) == 3 and all(p["length"] <= 150 and p["limit"] == 150 for p in post["parts"])

@@ -32,6 +32,7 @@ def posts(
     message: list[str] = typer.Option([], "--message", "-m", help="A message id (repeatable); default all."),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="text, json or csv."),
     on: str = typer.Option(None, "--on", help="Tag who holds the roles on this date (YYYY-MM-DD); default today."),
+    instance_limit: int = typer.Option(None, "--instance-limit", min=1, help="Your Mastodon instance's limit (default 500)."),
 ) -> None:
     """Print ready-to-paste posts, each within its platform's limit.
 
@@ -44,7 +45,8 @@ def posts(
     from campaign.loader import load
 
     campaign = load(directory).campaign
-    found = select(campaign, kommuner=kommun, lan=lan, platforms=platform, messages=message, on=_date(on, campaign.settings.timezone))
+    found = select(campaign, kommuner=kommun, lan=lan, platforms=platform, messages=message,
+                   on=_date(on, campaign.settings.timezone), instance_limit=instance_limit)
     render = {Format.text: output.to_text, Format.json: output.to_json, Format.csv: output.to_csv}[fmt]
     typer.echo(render(found), nl=False)
 

@@ -87,8 +87,6 @@ def to_text(posts: Sequence[Post]) -> str:
     for post in posts:
         for i, part in enumerate(post.parts):
             header = f"== {PLATFORMS[post.platform].name} · {post.area.name} · {post.message_id}"
-            if len(post.parts) > 1:
-                header += f" · {i + 1}/{len(post.parts)}"
             blocks.append(f"{header} ({_footer(post, i)}) ==\n{part.text}\n")
     return "\n".join(blocks)
 
