@@ -71,6 +71,7 @@ def test_the_text_says_which_level_the_figure_is(default: Campaign, registry: No
     assert own.levels == ("kommun",)
     national = compose(default, "rattssakerhet", UPPSALA, "mastodon")
     assert national.text.startswith("Fyra av tio socialsekreterare i landet upplever")
+    assert "riksgenomsnitt" not in national.text  # "i landet" already says it
     short = compose(default, "kort-resurser", UPPSALA, "mastodon")  # the template does not say where
     assert short.text.startswith("Varannan socialsekreterare saknar resurser för att göra ett bra jobb (riksgenomsnitt). ")
     assert "riksgenomsnitt" not in compose(default, "kort-resurser", NATIONAL, "mastodon").text

@@ -139,9 +139,8 @@ def area_rank(area: Area) -> int:
 
 @lru_cache(maxsize=1)
 def _sibling_ranks() -> dict[tuple[str, str], int]:
-    registry = _registry()
-    if registry is None or not hasattr(registry, "areas"):
-        return {}
+    from campaign import registry  # imported late: the registry loads its data files on first use
+
     ranks: dict[tuple[str, str], int] = {}
     counters: dict[tuple[str, str], int] = {}
     for a in sorted(registry.areas(), key=lambda a: (a.level, a.code)):
@@ -308,21 +307,13 @@ def _too_long(message: Message, area: Area, p: Platform, limit: int, exc: DoesNo
 # ----------------------------------------------------------------------------- tags from the registry
 
 
-def _registry() -> Any:
-    """The registry module once it provides tag resolution; None before (posts then tag nobody)."""
-    try:
-        from campaign import registry
-    except ImportError:
-        return None
-    return registry if hasattr(registry, "resolve_tags") else None
-
-
 def resolve_mentions(campaign: Campaign, message: Message, area: Area, platform_id: str, on: dt.date | None = None) -> tuple[Mention, ...]:
     """Whom the message tags in ``area`` on ``platform_id`` on the date ``on`` (default: the launch date),
     by the message's own rules or the campaign's default."""
-    registry = _registry()
+    from campaign import registry
+
     rules = message.tag if message.tag is not None else campaign.settings.tag
-    if registry is None or not rules or area.level != "kommun":
+    if not rules or area.level != "kommun":
         return ()
     when = on or campaign.settings.launch_date
     return tuple(registry.resolve_tags(campaign, area, platform_id, tuple(rules), on=when).mentions)

@@ -32,7 +32,7 @@ def to_json(posts: Sequence[Post]) -> str:
 
 
 def to_csv(posts: Sequence[Post]) -> str:
-    """One row per part, so a thread can be posted row by row; lists joined by spaces."""
+    """One row per part, so a thread can be posted row by row; lists joined by spaces; ``variant`` is the 0-based index."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -40,7 +40,7 @@ def to_csv(posts: Sequence[Post]) -> str:
         for i, part in enumerate(post.parts, 1):
             writer.writerow([
                 post.message_id, post.kind, post.platform, post.area.level, post.area.code, post.area.name,
-                post.area.lan_code, post.variant + 1, i, len(post.parts), part.text, part.length, part.limit,
+                post.area.lan_code, post.variant, i, len(post.parts), part.text, part.length, part.limit,
                 post.link or "", " ".join("#" + t for t in post.hashtags),
                 " ".join(m.handle or m.name for m in post.mentions), "; ".join(str(d) for d in post.dropped),
             ])
