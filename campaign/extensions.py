@@ -24,12 +24,14 @@ class Extension:
 
 def extensions() -> dict[str, Extension]:
     """Section name → extension. Imported lazily so stages load only when used."""
+    from campaign.images.layouts import LAYOUTS_SPEC
+    from campaign.images.layouts import cross_check as layouts_cross_check
     from campaign.registry.politicians import POLITICIANS
     from campaign.registry.politicians import cross_check as politicians_cross_check
 
     return {
         "politicians": Extension(POLITICIANS, politicians_cross_check),  # campaign.registry.politicians
-        "layouts": Extension(AnyValue()),  # card layouts (images)
+        "layouts": Extension(LAYOUTS_SPEC, layouts_cross_check),  # campaign.images.layouts
         "accounts": Extension(AnyValue()),  # publishing accounts
         "plan": Extension(AnyValue()),  # the publishing plan
         "page": Extension(AnyValue()),  # web page settings
