@@ -1,0 +1,190 @@
+"""Write the activist page: HTML per area, a data file per area, the printable kit.
+
+Every page is rendered by Jinja2 with autoescape on, so campaign text is
+always escaped; data for the browser goes into a JSON block or a .js data
+file through ``json_for_script``, which escapes ``<``, ``>`` and ``&`` so no
+campaign text can close a script element. The page's script reads that data;
+there is no inline script, so the Content-Security-Policy can forbid it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from campaign import sv
+from campaign.model import NATIONAL, Area, Campaign
+from campaign.site.strings import PLATFORM_NAMES, STRINGS, Strings
+from campaign.site.view import COUNTERS, SHARE_BY_LINK, AreaView, CardView
+from campaign.templating import context, render
+
+STATIC_FILES = ("page.css", "count.js", "page.js")
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'none'; font-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'"
+)
+
+
+@dataclass(frozen=True)
+class SiteResult:
+    """What the site stage wrote, for ``kit.results["site"]``."""
+
+    pages: tuple[str, ...]  # paths relative to build/
+    national_bytes: int  # index.html + its CSS and JS, before images
+
+
+def json_for_script(data: Any) -> str:
+    """JSON that is safe inside a <script> element and a .js file."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    for raw, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(raw, escaped)
+    return text
+
+
+def safe_url(url: str | None) -> str:
+    """Only http(s) URLs become links; validation already refuses others, this is the last guard."""
+    if url and url.lower().startswith(("https://", "http://")):
+        return url
+    return ""
+
+
+def environment(*, markdown: bool = False) -> Environment:
+    env = Environment(
+        loader=PackageLoader("campaign.site", "templates"),
+        autoescape=False if markdown else select_autoescape(["html", "j2"], default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["safe_url"] = safe_url
+    env.filters["json_for_script"] = json_for_script
+    env.globals["platform_name"] = lambda p: PLATFORM_NAMES.get(p, p)
+    return env
+
+
+def static_version(root: Path) -> str:
+    """A short content hash of the static files, appended to their URLs to bust caches."""
+    digest = hashlib.sha256()
+    for name in (*STATIC_FILES, "theme.css"):
+        digest.update((root / name).read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def theme_css(campaign: Campaign) -> str:
+    """The campaign's colours as CSS custom properties (validated #RRGGBB values)."""
+    theme = campaign.settings.theme
+    pairs = {"bg": theme.background, "fg": theme.foreground, "accent": theme.accent, "accent-text": theme.accent_text}
+    return ":root { " + " ".join(f"--{k}: {v};" for k, v in pairs.items() if re.fullmatch(r"#[0-9a-fA-F]{6}", v)) + " }\n"
+
+
+def copy_static(out: Path, campaign: Campaign) -> str:
+    """Copy the page's CSS and JS into build/static/ with the theme; return their version hash."""
+    target = out / "static"
+    target.mkdir(parents=True, exist_ok=True)
+    source = resources.files("campaign.site") / "static"
+    for name in STATIC_FILES:
+        with resources.as_file(source / name) as path:
+            shutil.copyfile(path, target / name)
+    (target / "theme.css").write_text(theme_css(campaign), encoding="utf-8")
+    return static_version(target)
+
+
+def area_data(view: AreaView) -> dict[str, Any]:
+    """The data the browser needs to show one area without reloading."""
+    area = view.area
+    return {
+        "key": view.key,
+        "level": area.level,
+        "code": area.code,
+        "name": area.name,
+        "lan": area.lan_name,
+        "figures": [
+            {"id": f.id, "value": str(f), "statement": f.statement, "where": f.where, "note": f.note, "source": f.source}
+            for f in view.figures
+        ],
+        "mentions": [{"name": m.name, "role": m.role, "handles": m.handles} for m in view.mentions],
+        "cards": {card.id: _card_data(card) for card in view.cards},
+    }
+
+
+def _card_data(card: CardView) -> dict[str, Any]:
+    return {
+        "posts": {p.platform: {"parts": list(p.parts), "limit": p.limit, "link": safe_url(p.link)} for p in card.posts},
+        "images": [{"file": i.file, "size": i.size, "width": i.width, "height": i.height, "alt": i.alt} for i in card.images],
+    }
+
+
+def write_area_data(out: Path, view: AreaView) -> None:
+    path = out / "data" / "areas" / f"{view.key}.js"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = json.dumps(view.key)
+    path.write_text(f"(window.campaignAreas=window.campaignAreas||{{}})[{key}]={json_for_script(area_data(view))};\n", encoding="utf-8")
+
+
+def page_config(campaign: Campaign, view: AreaView, kommuner: Sequence[Area], root: str, version: str) -> dict[str, Any]:
+    """The JSON block every page carries: where it is, the UI text, the platforms, the picker's list."""
+    lang = Strings(campaign.settings.language).language
+    platforms = {p: {"name": PLATFORM_NAMES.get(p, p), "counter": COUNTERS.get(p, "chars"), "byLink": p in SHARE_BY_LINK}
+                 for card in view.cards for p in (post.platform for post in card.posts)}
+    lans = sorted({a.lan_name for a in kommuner})
+    return {
+        "root": root,
+        "area": view.key,
+        "lang": lang,
+        "version": version,
+        "strings": STRINGS[lang],
+        "platforms": platforms,
+        "pageUrl": campaign.settings.base_url or "",
+        "lans": lans,
+        "kommuner": [[a.slug, a.name, lans.index(a.lan_name)] for a in kommuner],
+    }
+
+
+def og_image(campaign: Campaign, images: Sequence[dict[str, Any]]) -> str:
+    """Absolute URL of the campaign's link card (1200×630 where there is one), or ""."""
+    base = campaign.settings.base_url
+    national = [i for i in images if (i.get("level") or "national") == "national"]
+    if not base or not national:
+        return ""
+    best = sorted(national, key=lambda i: (not (i.get("width") == 1200 and i.get("height") == 630), str(i.get("file"))))[0]
+    return urljoin(base if base.endswith("/") else base + "/", "images/" + str(best["file"]))
+
+
+def page_url(campaign: Campaign, path: str) -> str:
+    base = campaign.settings.base_url
+    if not base:
+        return ""
+    return urljoin(base if base.endswith("/") else base + "/", path)
+
+
+def kit_messages(campaign: Campaign) -> list[dict[str, Any]]:
+    """Every message as national text, with all its phrasings, for the printable kit."""
+    rows = []
+    for message in campaign.messages:
+        ctx = context(campaign, NATIONAL, message.figures, message.link)
+        rows.append({
+            "message": message,
+            "variants": [render(v, ctx) for v in message.variants],
+            "link": campaign.link(message.link) if message.link else None,
+        })
+    return rows
+
+
+def tag_tip(campaign: Campaign) -> str:
+    rules = ", ".join(campaign.settings.tag)
+    return rules
+
+
+def date_text(campaign: Campaign) -> str:
+    return sv.date(campaign.settings.launch_date)

@@ -1,0 +1,124 @@
+/* Character counting as each platform counts, the same rules as the composer
+   (campaign.compose): X by twitter-text v3 weights, Bluesky by graphemes and
+   UTF-8 bytes, Mastodon by graphemes with links at 23 and @user@domain as
+   @user, the rest by code points. No network, no dependencies. */
+(function () {
+  "use strict";
+
+  var URL_WEIGHT = 23;
+  // twitter-text v3: these code point ranges weigh 1, everything else 2.
+  var LIGHT = [[0x0000, 0x10FF], [0x2000, 0x200D], [0x2010, 0x201F], [0x2032, 0x2037]];
+  // Top-level domains a bare domain may end in (twitter-text counts "example.org" as a link).
+  var TLDS = ("com|org|net|edu|gov|mil|int|info|biz|name|pro|io|app|dev|nu|eu|asia|mobi|tel|travel|jobs|coop|aero|museum|" +
+    "xyz|online|site|tech|store|blog|news|shop|page|art|club|social|media|cloud|digital|network|world|today|" +
+    "ac|ad|ae|af|ag|ai|al|am|ao|aq|ar|as|at|au|aw|ax|az|ba|bb|bd|be|bf|bg|bh|bi|bj|bm|bn|bo|br|bs|bt|bw|by|bz|ca|cc|cd|" +
+    "cf|cg|ch|ci|ck|cl|cm|cn|co|cr|cu|cv|cw|cx|cy|cz|de|dj|dk|dm|do|dz|ec|ee|eg|er|es|et|fi|fj|fk|fm|fo|fr|ga|gb|gd|ge|" +
+    "gf|gg|gh|gi|gl|gm|gn|gp|gq|gr|gs|gt|gu|gw|gy|hk|hm|hn|hr|ht|hu|id|ie|il|im|in|iq|ir|is|it|je|jm|jo|jp|ke|kg|kh|ki|" +
+    "km|kn|kp|kr|kw|ky|kz|la|lb|lc|li|lk|lr|ls|lt|lu|lv|ly|ma|mc|md|me|mg|mh|mk|ml|mm|mn|mo|mp|mq|mr|ms|mt|mu|mv|mw|mx|" +
+    "my|mz|na|nc|ne|nf|ng|ni|nl|no|np|nr|nz|om|pa|pe|pf|pg|ph|pk|pl|pm|pn|pr|ps|pt|pw|py|qa|re|ro|rs|ru|rw|sa|sb|sc|sd|" +
+    "se|sg|sh|si|sj|sk|sl|sm|sn|so|sr|ss|st|su|sv|sx|sy|sz|tc|td|tf|tg|th|tj|tk|tl|tm|tn|to|tr|tt|tv|tw|tz|ua|ug|uk|us|" +
+    "uy|uz|va|vc|ve|vg|vi|vn|vu|wf|ws|ye|yt|za|zm|zw");
+  var DOMAIN = "(?:[a-z0-9\\u00c0-\\u024f](?:[a-z0-9\\u00c0-\\u024f_-]*[a-z0-9\\u00c0-\\u024f])?\\.)+";
+  // A link: with a scheme any domain, without one a known TLD; then an optional port, path and query.
+  var URL_RE = new RegExp(
+    "(^|[^a-z0-9@#$\\/.\\-_\\u00c0-\\u024f])(" +
+    "(?:https?:\\/\\/" + DOMAIN + "[a-z0-9\\u00c0-\\u024f-]{2,}|" + DOMAIN.replace("\\u00c0-\\u024f", "") + "(?:" + TLDS + "))" +
+    "(?![a-z0-9\\u00c0-\\u024f@-])(?::\\d{1,5})?(?:[\\/?][^\\s]*)?)", "gi");
+  var PATH_END = /[a-z0-9=_#\/+\-\u00c0-\u024f]/i;
+  var EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}/u;
+  var MASTODON_URL = /(^|[^\/\w])(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]'])/gi;
+  var MASTODON_MENTION = /(^|[^\/\w])@(([a-z0-9_]+(?:[a-z0-9_.-]+[a-z0-9_]+)?)@[a-z0-9.-]+[a-z0-9]+)/gi;
+  var segmenter = typeof Intl !== "undefined" && Intl.Segmenter ? new Intl.Segmenter(undefined, {granularity: "grapheme"}) : null;
+
+  function graphemeList(text) {
+    if (segmenter) {
+      return Array.from(segmenter.segment(text), function (s) { return s.segment; });
+    }
+    return Array.from(text); // an old browser: code points are the nearest measure
+  }
+
+  function graphemes(text) { return graphemeList(text).length; }
+
+  function bytes(text) { return new TextEncoder().encode(text).length; }
+
+  function codePoints(text) { return Array.from(text).length; }
+
+  // Trim what twitter-text would not take as the end of a link: trailing punctuation, an unbalanced ")".
+  function trimUrl(url) {
+    while (url.length) {
+      var last = url.charAt(url.length - 1);
+      var balanced = url.split("(").length >= url.split(")").length;
+      if (last === ")" ? balanced : PATH_END.test(last)) { break; }
+      url = url.slice(0, -1);
+    }
+    return url;
+  }
+
+  /* [start, end) code unit ranges of links in text, as twitter-text finds them. */
+  function urlRanges(text) {
+    var ranges = [];
+    var m;
+    URL_RE.lastIndex = 0;
+    while ((m = URL_RE.exec(text)) !== null) {
+      var url = m[2];
+      var hasPath = /^(?:https?:\/\/)?[^\/?]+[\/?]/i.test(url);
+      if (hasPath) { url = trimUrl(url); }
+      var start = m.index + m[1].length;
+      ranges.push([start, start + url.length]);
+      URL_RE.lastIndex = start + Math.max(url.length, 1);
+    }
+    return ranges;
+  }
+
+  function weight(codePoint) {
+    for (var i = 0; i < LIGHT.length; i++) {
+      if (codePoint >= LIGHT[i][0] && codePoint <= LIGHT[i][1]) { return 1; }
+    }
+    return 2;
+  }
+
+  /* X's weighted length (twitter-text v3). */
+  function x(text) {
+    text = text.replace(/\r\n?/g, "\n").normalize("NFC");
+    var ranges = urlRanges(text);
+    var total = 0;
+    var pos = 0;
+    var r = 0;
+    var clusters = graphemeList(text);
+    for (var c = 0; c < clusters.length; c++) {
+      var cluster = clusters[c];
+      var end = pos + cluster.length;
+      if (r < ranges.length && pos >= ranges[r][0]) {
+        if (pos === ranges[r][0]) { total += URL_WEIGHT; }
+        if (end >= ranges[r][1]) { r++; }
+        pos = end;
+        continue;
+      }
+      if (EMOJI.test(cluster) && !/^[\u0000-\u00ff\u2000-\u203f]$/.test(cluster)) {
+        total += 2;
+      } else {
+        for (var ch of cluster) { total += weight(ch.codePointAt(0)); }
+      }
+      pos = end;
+    }
+    return total;
+  }
+
+  /* Mastodon: graphemes, every http(s) link 23, @user@domain as @user. */
+  function mastodon(text) {
+    var shortened = text
+      .replace(MASTODON_URL, function (_all, before) { return before + "x".repeat(URL_WEIGHT); })
+      .replace(MASTODON_MENTION, function (_all, before, _whole, user) { return before + "@" + user; });
+    return graphemes(shortened);
+  }
+
+  /* {length, bytes} of text as the platform counts it; bytes only where a platform caps them. */
+  function measure(text, counter) {
+    if (counter === "x") { return {length: x(text)}; }
+    if (counter === "bluesky") { return {length: graphemes(text), bytes: bytes(text), maxBytes: 3000}; }
+    if (counter === "mastodon") { return {length: mastodon(text)}; }
+    return {length: codePoints(text)};
+  }
+
+  window.campaignCount = {x: x, bluesky: graphemes, mastodon: mastodon, chars: codePoints, bytes: bytes, measure: measure, urlRanges: urlRanges};
+}());

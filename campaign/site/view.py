@@ -1,0 +1,203 @@
+"""What the page shows, as plain data: one ``AreaView`` per area.
+
+The page reads posts through ``page_posts``: the composer's posts from
+``kit.results["posts"]`` when the composer stage ran, and until then a simple
+stand-in rendered from the campaign's templates. Everything after that reads
+only the plain views defined here, so the templates, the data files and the
+tests see one shape whatever produced the posts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from campaign.model import NATIONAL, Area, Campaign, Message
+from campaign.templating import FigureView, context, figure_view, render
+
+# Platform order on the page, and how the browser counts each one's length.
+# The limits themselves come from the composer's posts (each part carries it).
+PLATFORM_ORDER = ("x", "bluesky", "mastodon", "threads", "linkedin", "facebook", "instagram")
+COUNTERS = {"x": "x", "bluesky": "bluesky", "mastodon": "mastodon"}  # others: code points
+SHARE_BY_LINK = {"linkedin", "facebook"}  # these share a URL; their text is ignored
+
+
+@dataclass(frozen=True)
+class MentionView:
+    """A politician to tag in an area, with the handle on each platform."""
+
+    name: str
+    role: str
+    handles: dict[str, str] = field(default_factory=dict)  # platform → handle as written
+
+
+@dataclass(frozen=True)
+class PostView:
+    """One message on one platform for one area: its parts (a thread has several)."""
+
+    platform: str
+    parts: tuple[str, ...]
+    limit: int
+    link: str | None  # the post's link, shared by LinkedIn and Facebook
+
+
+@dataclass(frozen=True)
+class ImageView:
+    file: str  # relative to build/images/
+    size: str
+    width: int
+    height: int
+    alt: str
+
+
+@dataclass(frozen=True)
+class CardView:
+    """One message for one area, on every platform."""
+
+    message: Message
+    posts: tuple[PostView, ...]
+    images: tuple[ImageView, ...]
+
+    @property
+    def id(self) -> str:
+        return self.message.id
+
+
+@dataclass(frozen=True)
+class AreaView:
+    area: Area
+    cards: tuple[CardView, ...]
+    figures: tuple[FigureView, ...]
+    mentions: tuple[MentionView, ...]
+
+    @property
+    def key(self) -> str:
+        """The area's file name in data/areas/: its slug, "national" for the country."""
+        return self.area.slug or "national"
+
+
+@dataclass
+class SourcePost:
+    """The stand-in's post, shaped like the composer's (message_id, platform, area, parts)."""
+
+    message_id: str
+    platform: str
+    area: Area
+    parts: tuple[Any, ...]
+    link: str | None = None
+    mentions: tuple[Any, ...] = ()
+
+
+@dataclass
+class SourcePart:
+    text: str
+    limit: int
+
+
+# Only for the stand-in before the composer lands; the composer's table is the source of truth.
+_STAND_IN_LIMITS = {"x": 280, "bluesky": 300, "mastodon": 500, "threads": 500, "linkedin": 3000, "facebook": 63206, "instagram": 2200}
+
+
+def stand_in_posts(campaign: Campaign, areas: Sequence[Area]) -> list[SourcePost]:
+    """Posts rendered straight from the templates: body, link and hashtags, for every platform."""
+    tags = " ".join(f"#{h.tag}" for h in campaign.hashtags)
+    posts = []
+    for area in areas:
+        for message in campaign.messages:
+            ctx = context(campaign, area, message.figures, message.link)
+            body = render(message.variants[0], ctx)
+            url = campaign.link(message.link).url if message.link else None
+            text = "\n\n".join(part for part in (body, url, tags) if part)
+            for platform in PLATFORM_ORDER:
+                posts.append(SourcePost(message.id, platform, area, (SourcePart(text, _STAND_IN_LIMITS[platform]),), url))
+    return posts
+
+
+def page_posts(results: dict[str, Any], campaign: Campaign, areas: Sequence[Area]) -> list[Any]:
+    """The posts the page shows: the composer's, or the stand-in when it did not run."""
+    posts = results.get("posts")
+    if posts:
+        return list(posts)
+    return stand_in_posts(campaign, areas)
+
+
+def _area_key(area: Area) -> tuple[str, str]:
+    return (area.level, area.code)
+
+
+def _mention(value: Any) -> tuple[str, str, str | None]:
+    """(name, role, handle) from a composer Mention or a plain mapping."""
+    get = value.get if isinstance(value, dict) else (lambda k, d=None: getattr(value, k, d))
+    return str(get("name", "")), str(get("role", "") or ""), get("handle")
+
+
+def _mentions(posts: Iterable[Any]) -> tuple[MentionView, ...]:
+    found: dict[tuple[str, str], dict[str, str]] = {}
+    for post in posts:
+        for mention in getattr(post, "mentions", ()) or ():
+            name, role, handle = _mention(mention)
+            handles = found.setdefault((name, role), {})
+            if handle:
+                handles[post.platform] = handle
+    return tuple(MentionView(name, role, dict(sorted(h.items()))) for (name, role), h in sorted(found.items()))
+
+
+def _post_view(post: Any) -> PostView:
+    parts = tuple(getattr(p, "text", p) for p in post.parts)
+    limits = [getattr(p, "limit", 0) for p in post.parts]
+    link = getattr(post, "link", None)
+    if link is not None and not isinstance(link, str):
+        link = getattr(link, "url", None)
+    return PostView(post.platform, parts, max(limits) if limits else 0, link)
+
+
+def _image_field(image: dict[str, Any], *names: str) -> Any:
+    for name in names:
+        if image.get(name) not in (None, ""):
+            return image[name]
+    return None
+
+
+def images_for(images: Sequence[dict[str, Any]], message: Message, area: Area) -> tuple[ImageView, ...]:
+    """The message's share images for ``area``: its own, else the national ones."""
+    mine = [
+        i for i in images
+        if _image_field(i, "message", "message_id") == message.id
+        or _image_field(i, "figure", "figure_id") in message.figures
+    ]
+    for level, code in ((area.level, area.code), ("lan", area.lan_code), ("national", "")):
+        local = [i for i in mine if (_image_field(i, "level") or "national") == level and (_image_field(i, "code") or "") == code]
+        if local:
+            return tuple(
+                ImageView(str(i["file"]), str(_image_field(i, "size", "size_name") or ""), int(i.get("width") or 0),
+                          int(i.get("height") or 0), str(i.get("alt") or ""))
+                for i in sorted(local, key=lambda i: (str(_image_field(i, "card") or ""), str(i["file"])))
+            )
+    return ()
+
+
+def area_views(
+    campaign: Campaign, posts: Sequence[Any], images: Sequence[dict[str, Any]], areas: Sequence[Area]
+) -> list[AreaView]:
+    """One view per area that has posts, national first, then kommuner by name."""
+    by_area: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    for post in posts:
+        by_area[_area_key(post.area)].append(post)
+    wanted = [NATIONAL] + sorted((a for a in areas if a.level == "kommun"), key=lambda a: (a.name, a.code))
+    return [_area_view(campaign, area, by_area[_area_key(area)], images) for area in wanted if by_area.get(_area_key(area))]
+
+
+def _area_view(campaign: Campaign, area: Area, posts: list[Any], images: Sequence[dict[str, Any]]) -> AreaView:
+    by_message: dict[str, dict[str, Any]] = defaultdict(dict)
+    for post in posts:
+        by_message[post.message_id].setdefault(post.platform, post)
+    cards = []
+    for message in campaign.messages:
+        platforms = by_message.get(message.id, {})
+        order = [p for p in PLATFORM_ORDER if p in platforms] + sorted(p for p in platforms if p not in PLATFORM_ORDER)
+        cards.append(CardView(message, tuple(_post_view(platforms[p]) for p in order), images_for(images, message, area)))
+    used = {f for m in campaign.messages for f in m.figures}
+    figures = tuple(figure_view(f, area) for f in campaign.figures if f.id in used)
+    return AreaView(area, tuple(c for c in cards if c.posts), figures, _mentions(posts))
