@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
+from markupsafe import Markup
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from campaign import sv
@@ -68,7 +69,7 @@ def environment(*, markdown: bool = False) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["safe_url"] = safe_url
-    env.filters["json_for_script"] = json_for_script
+    env.filters["json_for_script"] = lambda data: Markup(json_for_script(data))  # escaped for a script element above
     env.globals["platform_name"] = lambda p: PLATFORM_NAMES.get(p, p)
     return env
 
@@ -88,6 +89,28 @@ def theme_css(campaign: Campaign) -> str:
     return ":root { " + " ".join(f"--{k}: {v};" for k, v in pairs.items() if re.fullmatch(r"#[0-9a-fA-F]{6}", v)) + " }\n"
 
 
+def twitter_tlds() -> list[str]:
+    """The ASCII top-level domains twitter-text knows (a bare domain counts as a link only with one)."""
+    try:
+        from twitter_text.regexp.valid_cctld import valid_cctld
+        from twitter_text.regexp.valid_gtld import valid_gtld
+    except ImportError:
+        return []
+    names = set()
+    for pattern in (valid_gtld.pattern, valid_cctld.pattern):
+        body = pattern.removeprefix("(?:(?:").split(")(?=")[0]
+        names.update(n for n in body.split("|") if re.fullmatch(r"[a-z0-9-]+", n))
+    return sorted(names, key=lambda n: (-len(n), n))
+
+
+def with_tlds(script: str) -> str:
+    """count.js with the full TLD list in place of its short default."""
+    tlds = twitter_tlds()
+    if not tlds:
+        return script
+    return re.sub(r"/\*tlds\*/.*?/\*end\*/", lambda _m: json.dumps("|".join(tlds)), script, count=1)
+
+
 def copy_static(out: Path, campaign: Campaign) -> str:
     """Copy the page's CSS and JS into build/static/ with the theme; return their version hash."""
     target = out / "static"
@@ -96,6 +119,8 @@ def copy_static(out: Path, campaign: Campaign) -> str:
     for name in STATIC_FILES:
         with resources.as_file(source / name) as path:
             shutil.copyfile(path, target / name)
+    count_js = target / "count.js"
+    count_js.write_text(with_tlds(count_js.read_text(encoding="utf-8")), encoding="utf-8")
     (target / "theme.css").write_text(theme_css(campaign), encoding="utf-8")
     return static_version(target)
 

@@ -9,25 +9,20 @@
   // twitter-text v3: these code point ranges weigh 1, everything else 2.
   var LIGHT = [[0x0000, 0x10FF], [0x2000, 0x200D], [0x2010, 0x201F], [0x2032, 0x2037]];
   // Top-level domains a bare domain may end in (twitter-text counts "example.org" as a link).
-  var TLDS = ("com|org|net|edu|gov|mil|int|info|biz|name|pro|io|app|dev|nu|eu|asia|mobi|tel|travel|jobs|coop|aero|museum|" +
-    "xyz|online|site|tech|store|blog|news|shop|page|art|club|social|media|cloud|digital|network|world|today|" +
-    "ac|ad|ae|af|ag|ai|al|am|ao|aq|ar|as|at|au|aw|ax|az|ba|bb|bd|be|bf|bg|bh|bi|bj|bm|bn|bo|br|bs|bt|bw|by|bz|ca|cc|cd|" +
-    "cf|cg|ch|ci|ck|cl|cm|cn|co|cr|cu|cv|cw|cx|cy|cz|de|dj|dk|dm|do|dz|ec|ee|eg|er|es|et|fi|fj|fk|fm|fo|fr|ga|gb|gd|ge|" +
-    "gf|gg|gh|gi|gl|gm|gn|gp|gq|gr|gs|gt|gu|gw|gy|hk|hm|hn|hr|ht|hu|id|ie|il|im|in|iq|ir|is|it|je|jm|jo|jp|ke|kg|kh|ki|" +
-    "km|kn|kp|kr|kw|ky|kz|la|lb|lc|li|lk|lr|ls|lt|lu|lv|ly|ma|mc|md|me|mg|mh|mk|ml|mm|mn|mo|mp|mq|mr|ms|mt|mu|mv|mw|mx|" +
-    "my|mz|na|nc|ne|nf|ng|ni|nl|no|np|nr|nz|om|pa|pe|pf|pg|ph|pk|pl|pm|pn|pr|ps|pt|pw|py|qa|re|ro|rs|ru|rw|sa|sb|sc|sd|" +
-    "se|sg|sh|si|sj|sk|sl|sm|sn|so|sr|ss|st|su|sv|sx|sy|sz|tc|td|tf|tg|th|tj|tk|tl|tm|tn|to|tr|tt|tv|tw|tz|ua|ug|uk|us|" +
-    "uy|uz|va|vc|ve|vg|vi|vn|vu|wf|ws|ye|yt|za|zm|zw");
+  // The build writes the full list from twitter-text (the composer's counter) between the markers.
+  var TLDS = /*tlds*/"com|org|net|edu|gov|info|io|app|dev|se|nu|eu|no|dk|fi|de|uk|fr|es|it|nl|us"/*end*/;
   var DOMAIN = "(?:[a-z0-9\\u00c0-\\u024f](?:[a-z0-9\\u00c0-\\u024f_-]*[a-z0-9\\u00c0-\\u024f])?\\.)+";
+  var ASCII_DOMAIN = "(?:[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?\\.)+";
+  var PATH = "[a-z0-9!*';:=+,.$\\/%#\\[\\]\\-_~&|@\\u00c0-\\u024f\\u0400-\\u04ff()]";
+  var QUERY = "[a-z0-9!?*'@();:&=+$\\/%#\\[\\]\\-_.,~|]";
   // A link: with a scheme any domain, without one a known TLD; then an optional port, path and query.
   var URL_RE = new RegExp(
-    "(^|[^a-z0-9@#$\\/.\\-_\\u00c0-\\u024f])(" +
-    "(?:https?:\\/\\/" + DOMAIN + "[a-z0-9\\u00c0-\\u024f-]{2,}|" + DOMAIN.replace("\\u00c0-\\u024f", "") + "(?:" + TLDS + "))" +
-    "(?![a-z0-9\\u00c0-\\u024f@-])(?::\\d{1,5})?(?:[\\/?][^\\s]*)?)", "gi");
+    "(^|[^a-z0-9@#$\\uff20\\uff03])(" +
+    "(?:https?:\\/\\/" + DOMAIN + "[a-z0-9\\u00c0-\\u024f-]{2,}|" + ASCII_DOMAIN + "(?:" + TLDS + "))" +
+    "(?![a-z0-9\\u00c0-\\u024f@-])(?::\\d{1,5})?(?:\\/" + PATH + "*)?(?:\\?" + QUERY + "*)?)", "gi");
   var PATH_END = /[a-z0-9=_#\/+\-\u00c0-\u024f]/i;
   var EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}/u;
-  var MASTODON_URL = /(^|[^\/\w])(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]'])/gi;
-  var MASTODON_MENTION = /(^|[^\/\w])@(([a-z0-9_]+(?:[a-z0-9_.-]+[a-z0-9_]+)?)@[a-z0-9.-]+[a-z0-9]+)/gi;
+  var MASTODON_MENTION = /(^|[^\/\p{L}\p{N}_])@(([a-z0-9_]+)@[a-z0-9.\-]+[a-z0-9]+)/giu;
   var segmenter = typeof Intl !== "undefined" && Intl.Segmenter ? new Intl.Segmenter(undefined, {granularity: "grapheme"}) : null;
 
   function graphemeList(text) {
@@ -55,12 +50,13 @@
   }
 
   /* [start, end) code unit ranges of links in text, as twitter-text finds them. */
-  function urlRanges(text) {
+  function urlRanges(text, withScheme) {
     var ranges = [];
     var m;
     URL_RE.lastIndex = 0;
     while ((m = URL_RE.exec(text)) !== null) {
       var url = m[2];
+      if (withScheme && !/^https?:\/\//i.test(url)) { continue; }
       var hasPath = /^(?:https?:\/\/)?[^\/?]+[\/?]/i.test(url);
       if (hasPath) { url = trimUrl(url); }
       var start = m.index + m[1].length;
@@ -94,7 +90,7 @@
         pos = end;
         continue;
       }
-      if (EMOJI.test(cluster) && !/^[\u0000-\u00ff\u2000-\u203f]$/.test(cluster)) {
+      if (EMOJI.test(cluster)) {
         total += 2;
       } else {
         for (var ch of cluster) { total += weight(ch.codePointAt(0)); }
@@ -106,8 +102,12 @@
 
   /* Mastodon: graphemes, every http(s) link 23, @user@domain as @user. */
   function mastodon(text) {
-    var shortened = text
-      .replace(MASTODON_URL, function (_all, before) { return before + "x".repeat(URL_WEIGHT); })
+    var ranges = urlRanges(text, true);
+    var shortened = text;
+    for (var i = ranges.length - 1; i >= 0; i--) {
+      shortened = shortened.slice(0, ranges[i][0]) + "x".repeat(URL_WEIGHT) + shortened.slice(ranges[i][1]);
+    }
+    shortened = shortened
       .replace(MASTODON_MENTION, function (_all, before, _whole, user) { return before + "@" + user; });
     return graphemes(shortened);
   }
