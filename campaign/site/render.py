@@ -59,10 +59,11 @@ def safe_url(url: str | None) -> str:
     return ""
 
 
-def environment(*, markdown: bool = False) -> Environment:
+def environment() -> Environment:
+    """Jinja2 for the pages: autoescape always on, unknown variables are errors."""
     env = Environment(
         loader=PackageLoader("campaign.site", "templates"),
-        autoescape=False if markdown else select_autoescape(["html", "j2"], default=True),
+        autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -207,9 +208,35 @@ def kit_messages(campaign: Campaign) -> list[dict[str, Any]]:
 
 
 def tag_tip(campaign: Campaign) -> str:
-    rules = ", ".join(campaign.settings.tag)
-    return rules
+    """The kit's tip on whom to tag, from the campaign's tag rules ("socialnämnden ordförande")."""
+    t = Strings(campaign.settings.language)
+    rules = []
+    for rule in campaign.settings.tag:
+        body, _, title = rule.partition(" ")
+        rules.append(t("in_body", title=title, body=body) if title else rule)
+    if not rules:
+        return t.tip_kit_plain
+    return t("tip_kit", rules=", ".join(rules))
 
 
 def date_text(campaign: Campaign) -> str:
     return sv.date(campaign.settings.launch_date)
+
+
+def kit_markdown(campaign: Campaign, t: Strings, messages: list[dict[str, Any]], tip: str) -> str:
+    """The printable kit as Markdown: the document comms teams used to mail out."""
+    lines = [f"# {campaign.settings.name}: {t.kit_title.lower()}", "", campaign.settings.organisation, ""]
+    for kind, heading in (("long", t.long_messages), ("short", t.short_messages)):
+        lines += [f"## {heading}", ""]
+        rows = [row for row in messages if row["message"].kind == kind]
+        for n, row in enumerate(rows, 1):
+            lines.append(f"{n}. " + "\n\n   ".join(row["variants"]))
+            if row["link"]:
+                lines += ["", f"   <{row['link'].url}>"]
+            lines.append("")
+    lines += [f"## {t.links}", ""] + [f"- {link.title}: <{link.url}>" for link in campaign.links] + [""]
+    lines += [f"## {t.hashtags}", "", " ".join(f"#{h.tag}" for h in campaign.hashtags), ""]
+    lines += [f"## {t.tip_title}", "", tip, ""]
+    if campaign.demands:
+        lines += [f"## {t.demands}", ""] + [f"- **{d.title}.** {d.text}" for d in campaign.demands] + [""]
+    return "\n".join(lines)

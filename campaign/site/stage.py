@@ -65,7 +65,7 @@ def build_site(
     _write(out / "kommun" / "index.html", env.get_template("kommuner.html").render(root="../", page_url=r.page_url(campaign, "kommun/"), **common))
     kit = {"messages": r.kit_messages(campaign), "tag_tip": r.tag_tip(campaign)}
     _write(out / "kit.html", env.get_template("kit.html").render(root="", page_url=r.page_url(campaign, "kit.html"), **kit, **common))
-    _write(out / "kit.md", r.environment(markdown=True).get_template("kit.md").render(campaign=campaign, t=t, **kit))
+    _write(out / "kit.md", r.kit_markdown(campaign, t, kit["messages"], kit["tag_tip"]))
     pages += ["kommun/index.html", "kit.html", "kit.md"]
     size = (out / "index.html").stat().st_size + sum((out / "static" / n).stat().st_size for n in (*r.STATIC_FILES, "theme.css"))
     return r.SiteResult(tuple(pages), size)

@@ -64,6 +64,15 @@ class CardView:
     def id(self) -> str:
         return self.message.id
 
+    @property
+    def preview(self) -> ImageView | None:
+        """The image shown on the card: X's 16:9 where there is one (page.js picks the same)."""
+        for wanted in (lambda i: (i.width, i.height) == (1200, 675), lambda i: i.width == 1200, lambda i: True):
+            for image in self.images:
+                if wanted(image):
+                    return image
+        return None
+
 
 @dataclass(frozen=True)
 class AreaView:
@@ -121,6 +130,14 @@ def page_posts(results: dict[str, Any], campaign: Campaign, areas: Sequence[Area
     if posts:
         return list(posts)
     return stand_in_posts(campaign, areas)
+
+
+_SWEDISH = str.maketrans({"å": "z\x01", "ä": "z\x02", "ö": "z\x03", "æ": "z\x02", "ø": "z\x03", "é": "e", "è": "e", "ü": "y", "-": " "})
+
+
+def swedish_key(name: str) -> str:
+    """Sort key in Swedish alphabetical order: å, ä, ö after z ("Åre" after "Uppsala")."""
+    return name.lower().translate(_SWEDISH)
 
 
 def _area_key(area: Area) -> tuple[str, str]:
@@ -185,7 +202,7 @@ def area_views(
     by_area: dict[tuple[str, str], list[Any]] = defaultdict(list)
     for post in posts:
         by_area[_area_key(post.area)].append(post)
-    wanted = [NATIONAL] + sorted((a for a in areas if a.level == "kommun"), key=lambda a: (a.name, a.code))
+    wanted = [NATIONAL] + sorted((a for a in areas if a.level == "kommun"), key=lambda a: (swedish_key(a.name), a.code))
     return [_area_view(campaign, area, by_area[_area_key(area)], images) for area in wanted if by_area.get(_area_key(area))]
 
 

@@ -323,7 +323,8 @@
     if (!images.length) { return; }
     box = card.appendChild(el("div", {"class": "images"}));
     box.appendChild(el("h4", {}, S.images));
-    var preview = images.filter(function (i) { return i.width === 1200; })[0] || images[0];
+    var preview = images.filter(function (i) { return i.width === 1200 && i.height === 675; })[0] ||
+      images.filter(function (i) { return i.width === 1200; })[0] || images[0];
     var fig = box.appendChild(el("figure"));
     fig.appendChild(el("img", {src: config.root + "images/" + preview.file, alt: preview.alt, width: preview.width,
       height: preview.height, loading: "lazy", decoding: "async"}));
