@@ -393,6 +393,8 @@
     var shown = [];
     var active = -1;
     input.disabled = false;
+    var own = entries.filter(function (e) { return e.key === config.area && e.key !== "national"; })[0];
+    if (own) { input.value = own.name; }
 
     function close() {
       list.hidden = true;
@@ -412,8 +414,8 @@
       }
     }
 
-    function filter() {
-      var q = fold(input.value);
+    function filter(event, showAll) {
+      var q = showAll ? "" : fold(input.value);
       shown = entries.filter(function (e) { return !q || e.folded.indexOf(q) !== -1; });
       shown.sort(function (a, b) { return (b.folded.indexOf(q) === 0) - (a.folded.indexOf(q) === 0); });
       list.textContent = "";
@@ -439,7 +441,10 @@
     }
 
     input.addEventListener("input", filter);
-    input.addEventListener("focus", function () { if (input.value) { input.select(); } });
+    input.addEventListener("focus", function () {
+      input.select();
+      filter(null, true);
+    });
     input.addEventListener("keydown", function (event) {
       if (event.key === "ArrowDown") {
         event.preventDefault();
