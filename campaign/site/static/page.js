@@ -41,7 +41,14 @@
 
   /* ---- counters ---- */
 
+  function fit(textarea) {
+    if (textarea.offsetParent === null) { return; } // hidden: sized when its tab is shown
+    textarea.style.height = "auto";
+    textarea.style.height = (textarea.scrollHeight + 2) + "px";
+  }
+
   function updateCounter(textarea) {
+    fit(textarea);
     var panel = textarea.closest(".panel");
     var platform = panel.dataset.platform;
     var limit = parseInt(panel.dataset.limit, 10);
@@ -108,7 +115,8 @@
   }
 
   function buildShare(panel) {
-    var row = panel.querySelector(".share-row");
+    var bars = panel.querySelectorAll(".bar");
+    var row = panel.querySelector(".share-row") || bars[bars.length - 1].appendChild(el("span", {"class": "share-row"}));
     var platform = panel.dataset.platform;
     var name = config.platforms[platform].name;
     row.textContent = "";
@@ -126,7 +134,7 @@
     }
     var url = shareUrl(panel);
     if (!url) {
-      row.appendChild(el("p", {"class": "no-share"}, fmt("no_share", {platform: name})));
+      row.appendChild(el("span", {"class": "no-share"}, fmt("no_share", {platform: name})));
       return;
     }
     row.appendChild(el("a", {"class": "share", href: url, target: "_blank", rel: "noopener noreferrer"}, fmt("share_on", {platform: name})));
@@ -189,7 +197,9 @@
         var on = tab.dataset.platform === platform;
         tab.setAttribute("aria-selected", on ? "true" : "false");
         tab.tabIndex = on ? 0 : -1;
-        document.getElementById(tab.getAttribute("aria-controls")).hidden = !on;
+        var panel = document.getElementById(tab.getAttribute("aria-controls"));
+        panel.hidden = !on;
+        if (on) { panel.querySelectorAll("textarea").forEach(fit); }
         if (on && card === focusCard) { tab.focus(); }
       });
     });
@@ -296,7 +306,6 @@
       panel.setAttribute("aria-labelledby", tab.id);
       panel.hidden = i !== 0;
       panel.querySelectorAll(".part").forEach(addBar);
-      panel.appendChild(el("div", {"class": "share-row"}));
       panel.querySelectorAll("textarea").forEach(updateCounter);
       buildShare(panel);
     });
