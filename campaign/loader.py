@@ -16,7 +16,7 @@ from typing import Any
 from campaign.errors import CampaignError, CampaignInvalid, Problem, Report
 from campaign.extensions import extensions
 from campaign.model import NATIONAL, Area, Campaign, Demand, Figure, Hashtag, Link, LocalValue, Message, Settings, Theme, Utm
-from campaign.schema import INVALID, Ctx, ids_unique, suggest
+from campaign.schema import INVALID, Ctx, ListOf, ids_unique, suggest
 from campaign.sections import CORE_SECTIONS, REQUIRED_SECTIONS
 from campaign.templating import context, render, template_problems
 from campaign.yamlfile import Located, YamlFileError, read_yaml
@@ -61,19 +61,40 @@ def load(root: Path) -> Loaded:
     report = Report()
     sections = _read_sections(root, report)
     checked: dict[str, Any] = {}
+    broken: dict[str, set[str]] = {}  # ids of items that failed their schema: known, so not "unknown"
     known = {**CORE_SECTIONS, **{k: e.spec for k, e in extensions().items()}}
     for name, section in sections.items():
         ctx = Ctx(section.doc, report)
-        checked[name] = known[name].check(section.data, (name,), ctx)
+        spec = known[name]
+        if isinstance(spec, ListOf) and isinstance(section.data, list):
+            checked[name], broken[name] = _check_items(spec, section.data, (name,), ctx)
+        else:
+            checked[name] = spec.check(section.data, (name,), ctx)
     for name in REQUIRED_SECTIONS:
         if name not in sections:
             report.add(Problem(f"{MESSAGES_DIR}/", 0, 0, name, f"missing required section {name!r}; add `{name}:` to a file in {MESSAGES_DIR}/"))
-    if report.errors:
+    if any(checked.get(name, INVALID) is INVALID for name in REQUIRED_SECTIONS) or any(v is INVALID for v in checked.values()):
         raise CampaignInvalid(report.problems)
-    campaign = _build(root, checked, sections, report)
+    campaign = _build(root, checked, sections, broken, report)
     if report.errors:
         raise CampaignInvalid(report.problems)
     return Loaded(campaign, report.warnings)
+
+
+def _check_items(spec: ListOf, data: list[Any], path: tuple[str, ...], ctx: Ctx) -> tuple[list[Any], set[str]]:
+    """Check a list section item by item, keeping the valid ones so that later checks still run."""
+    good: list[Any] = []
+    bad: set[str] = set()
+    if spec.check(data, path, Ctx(ctx.doc, Report())) is INVALID and len(data) < spec.min_items:
+        ctx.error(path, f"expected at least {spec.min_items} item(s), got {len(data)}")
+    for i, item in enumerate(data):
+        value = spec.item.check(item, path + (i,), ctx)
+        if value is INVALID:
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                bad.add(item["id"])
+        else:
+            good.append(value)
+    return good, bad
 
 
 def _read_sections(root: Path, report: Report) -> dict[str, _Section]:
@@ -99,7 +120,7 @@ def _read_sections(root: Path, report: Report) -> dict[str, _Section]:
     return sections
 
 
-def _build(root: Path, checked: dict[str, Any], sections: dict[str, _Section], report: Report) -> Campaign:
+def _build(root: Path, checked: dict[str, Any], sections: dict[str, _Section], broken: dict[str, set[str]], report: Report) -> Campaign:
     def ctx(name: str) -> Ctx:
         return Ctx(sections[name].doc, report)
 
@@ -110,8 +131,8 @@ def _build(root: Path, checked: dict[str, Any], sections: dict[str, _Section], r
     demands = tuple(Demand(**d) for d in checked.get("demands", []))
     messages = tuple(_message(m) for m in checked["messages"])
     for name in ("figures", "messages", "links", "demands"):
-        if name in sections:
-            ids_unique(checked[name], name, ctx(name))
+        if name in sections and isinstance(sections[name].data, list):
+            ids_unique(sections[name].data, name, ctx(name))
     if "hashtags" in sections:
         ids_unique([{"tag": h.tag.casefold()} for h in hashtags], "hashtags", ctx("hashtags"), key="tag")
     campaign = Campaign(
@@ -125,9 +146,8 @@ def _build(root: Path, checked: dict[str, Any], sections: dict[str, _Section], r
         extra={k: v for k, v in checked.items() if k not in CORE_SECTIONS},
         sources={k: s.doc.file for k, s in sections.items()},
     )
-    _check_references(campaign, checked, sections, report)
-    if not report.errors:
-        _check_templates(campaign, sections["messages"].doc, report)
+    _check_references(campaign, checked, sections, broken, report)
+    _check_templates(campaign, sections["messages"].doc, checked["messages"], report)
     for name, ext in extensions().items():
         if name in sections and ext.cross_check and not report.errors:
             doc = sections[name].doc
@@ -226,27 +246,51 @@ def _message(data: dict[str, Any]) -> Message:
     )
 
 
-def _check_references(campaign: Campaign, checked: dict[str, Any], sections: dict[str, _Section], report: Report) -> None:
+def _check_references(
+    campaign: Campaign, checked: dict[str, Any], sections: dict[str, _Section], broken: dict[str, set[str]], report: Report
+) -> None:
     figure_ids = [f.id for f in campaign.figures]
     link_ids = [link.id for link in campaign.links]
+    known_figures = {*figure_ids, *broken.get("figures", ())}
+    known_links = {*link_ids, *broken.get("links", ())}
     msg_doc = sections["messages"].doc
-    for i, (raw, message) in enumerate(zip(checked["messages"], campaign.messages)):
+    for raw, message in zip(checked["messages"], campaign.messages):
+        i = _index_of(sections["messages"].data, message.id)
         if raw["text"] and raw["variants"]:
             report.add(msg_doc.at(("messages", i, "variants"), "give either text or variants, not both"))
         if not message.variants:
             report.add(msg_doc.at(("messages", i), "missing the message: add text (or variants)"))
         for j, fid in enumerate(message.figures):
-            if fid not in figure_ids:
+            if fid not in known_figures:
                 report.add(msg_doc.at(("messages", i, "figures", j), f"unknown figure id {fid!r}{suggest(fid, figure_ids)}"))
-        if message.link and message.link not in link_ids:
+        if message.link and message.link not in known_links:
             report.add(msg_doc.at(("messages", i, "link"), f"unknown link id {message.link!r}{suggest(message.link, link_ids)}"))
     if "figures" in sections:
         fig_doc = sections["figures"].doc
-        for i, figure in enumerate(campaign.figures):
-            if figure.link and figure.link not in link_ids:
+        for figure in campaign.figures:
+            i = _index_of(sections["figures"].data, figure.id)
+            if figure.example:
+                report.add(fig_doc.at(("figures", i, "example"), "example data: replace it with a real, sourced figure before publishing", severity="warning"))
+            if figure.link and figure.link not in known_links:
                 report.add(fig_doc.at(("figures", i, "link"), f"unknown link id {figure.link!r}{suggest(figure.link, link_ids)}"))
+            _check_area_codes(figure, i, fig_doc, report)
             if figure.kind == "share" and (figure.value > 100 or any(v.value > 100 for v in [*figure.regions.values(), *figure.municipalities.values()])):
                 report.add(fig_doc.at(("figures", i, "value"), "a share is a percentage: expected a number from 0 to 100"))
+
+
+def _check_area_codes(figure: Figure, index: int, doc: Located, report: Report) -> None:
+    """Local values must be keyed by real län and kommun codes."""
+    from campaign.registry import all_lan, kommuner
+
+    lan_codes = {a.code for a in all_lan()}
+    kommun_codes = {a.code for a in kommuner()}
+    for code in figure.regions:
+        if code not in lan_codes:
+            report.add(doc.at(("figures", index, "regions", code), f"unknown län code {code!r}; expected one of the 21 codes 01-25", key=True))
+    for code in figure.municipalities:
+        if code not in kommun_codes:
+            message = f"unknown kommun code {code!r}; `campaign registry list` shows every code"
+            report.add(doc.at(("figures", index, "municipalities", code), message, key=True))
 
 
 SAMPLE_AREAS = (
@@ -256,22 +300,34 @@ SAMPLE_AREAS = (
 )
 
 
-def _check_templates(campaign: Campaign, doc: Located, report: Report) -> None:
+def _index_of(items: list[Any], ident: str) -> int:
+    """The position of the item with ``id`` in the raw list (valid items may have been skipped)."""
+    return next(i for i, item in enumerate(items) if isinstance(item, dict) and item.get("id") == ident)
+
+
+def _check_templates(campaign: Campaign, doc: Located, raw: list[Any], report: Report) -> None:
     """Parse every template, then render it for sample areas to catch runtime errors."""
-    for i, message in enumerate(campaign.messages):
+    for message in campaign.messages:
+        i = _index_of(doc.data["messages"], message.id)
         for j, source in enumerate(message.variants):
             path: tuple[str | int, ...] = ("messages", i, "variants", j) if len(message.variants) > 1 or _has_variants(doc, i) else ("messages", i, "text")
             problems = template_problems(source)
             for line, text in problems:
                 report.add(doc.at(path, f"{text} (template line {line})"))
-            if problems:
-                continue
+            if problems or not _references_resolve(campaign, message):
+                continue  # reported already; a sample render would only repeat it
             for area in SAMPLE_AREAS:
                 try:
                     render(source, context(campaign, area, message.figures, message.link))
                 except Exception as exc:  # noqa: BLE001 - any template failure is the campaign's error
                     report.add(doc.at(path, f"template fails for {area.level} posts: {type(exc).__name__}: {exc}"))
                     break
+
+
+def _references_resolve(campaign: Campaign, message: Message) -> bool:
+    figures = {f.id for f in campaign.figures}
+    links = {link.id for link in campaign.links}
+    return set(message.figures) <= figures and (message.link is None or message.link in links)
 
 
 def _has_variants(doc: Located, index: int) -> bool:

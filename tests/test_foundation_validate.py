@@ -1,0 +1,201 @@
+"""`campaign validate`: every bad input gets its exact message, place and exit code 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from campaign.errors import CampaignInvalid
+from campaign.loader import load
+
+
+def edit(root: Path, name: str, old: str, new: str) -> None:
+    path = root / "messages" / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture text not found: {old!r}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def errors_of(root: Path) -> list[str]:
+    with pytest.raises(CampaignInvalid) as info:
+        load(root)
+    return [p.format() for p in info.value.problems]
+
+
+def test_default_campaign_is_valid(cli) -> None:
+    result = cli("validate", ".")
+    assert result.code == 0, result.err
+    assert result.out.startswith("ok: Trygg socialtjänst: 13 messages, 7 figures")
+
+
+def test_wrong_type_names_place_and_expectation(default_campaign: Path) -> None:
+    edit(default_campaign, "figures.yaml", "    value: 50\n    statement: anger", "    value: hälften\n    statement: anger")
+    assert errors_of(default_campaign) == [
+        "messages/figures.yaml:7:12: error: figures[0].value: expected a number of at least 0, got text"
+    ]
+
+
+def test_missing_required_field(default_campaign: Path) -> None:
+    edit(default_campaign, "links.yaml", "    title: Pressmeddelande\n", "")
+    assert errors_of(default_campaign) == [
+        "messages/links.yaml:10:5: error: links[2]: missing required key 'title' (text)"
+    ]
+
+
+def test_unknown_key_suggests_the_nearest(default_campaign: Path) -> None:
+    edit(default_campaign, "figures.yaml", "    sample_size: 2473\n    link: rapport\n\n  - id: rattssakerhet", "    sample_sise: 2473\n    link: rapport\n\n  - id: rattssakerhet")
+    assert errors_of(default_campaign) == [
+        "messages/figures.yaml:11:5: error: figures[0].sample_sise: unknown key 'sample_sise' (did you mean 'sample_size'?)"
+    ]
+
+
+def test_unknown_section_suggests(default_campaign: Path) -> None:
+    (default_campaign / "messages" / "extra.yaml").write_text("hashtag:\n  - svpol\n", encoding="utf-8")
+    [problem] = errors_of(default_campaign)
+    assert problem.startswith("messages/extra.yaml:1:1: error: hashtag: unknown section 'hashtag' (did you mean 'hashtags'?)")
+
+
+def test_unknown_references_suggest(default_campaign: Path) -> None:
+    edit(default_campaign, "messages.yaml", "figures: [forebyggande]", "figures: [forebygande]")
+    edit(default_campaign, "messages.yaml", "link: socialchefsrapporten", "link: socialchefsrapport")
+    assert errors_of(default_campaign) == [
+        "messages/messages.yaml:38:15: error: messages[3].figures[0]: unknown figure id 'forebygande' (did you mean 'forebyggande'?)",
+        "messages/messages.yaml:56:11: error: messages[5].link: unknown link id 'socialchefsrapport' (did you mean 'socialchefsrapporten'?)",
+    ]
+
+
+def test_duplicate_id(default_campaign: Path) -> None:
+    edit(default_campaign, "demands.yaml", "  - id: resurser", "  - id: sakerhetskommission")
+    assert errors_of(default_campaign) == [
+        "messages/demands.yaml:5:9: error: demands[1].id: duplicate id 'sakerhetskommission'; first used at demands[0]"
+    ]
+
+
+def test_undefined_template_variable(default_campaign: Path) -> None:
+    edit(default_campaign, "messages.yaml", "Rättssäkerheten får aldrig", "{{ kommunen }} Rättssäkerheten får aldrig")
+    assert errors_of(default_campaign) == [
+        "messages/messages.yaml:22:11: error: messages[1].text: template uses unknown variable 'kommunen' (did you mean 'kommun'?);"
+        " known: campaign, area, kommun, lan, figure, figures, link, links, demands (template line 1)"
+    ]
+
+
+def test_undefined_attribute_fails_at_validation(default_campaign: Path) -> None:
+    edit(default_campaign, "messages.yaml", "Rättssäkerheten får aldrig", "{{ figure.valeu }} Rättssäkerheten får aldrig")
+    [problem] = errors_of(default_campaign)
+    assert problem.startswith("messages/messages.yaml:22:11: error: messages[1].text: template fails for national posts: UndefinedError:")
+    assert "valeu" in problem
+
+
+def test_template_syntax_error(default_campaign: Path) -> None:
+    edit(default_campaign, "messages.yaml", "Då frigörs tid", "{% if %}Då frigörs tid")
+    assert errors_of(default_campaign) == [
+        "messages/messages.yaml:66:11: error: messages[6].text: template syntax error: Expected an expression, got 'end of statement block' (template line 1)"
+    ]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    ["{{ ''.__class__ }}", "{{ ''.__class__.__mro__[1].__subclasses__() }}", "{{ figure['__init__'] }}", "{{ cycler.__init__.__globals__ }}"],
+)
+def test_template_cannot_reach_python_internals(default_campaign: Path, payload: str) -> None:
+    edit(default_campaign, "messages.yaml", "Ingen socialsekreterare ska stå", payload + " Ingen socialsekreterare ska stå")
+    problems = errors_of(default_campaign)
+    assert problems and all(p.startswith("messages/messages.yaml:87:11: error: messages[9].text: ") for p in problems)
+    assert any("internal attribute" in p or "unknown variable 'cycler'" in p for p in problems)
+
+
+def test_yaml_syntax_error(default_campaign: Path) -> None:
+    edit(default_campaign, "demands.yaml", "  - id: resurser\n", "  - id: resurser\n   title: [unclosed\n")
+    [problem] = errors_of(default_campaign)
+    assert problem.startswith("messages/demands.yaml:6:")
+    assert "YAML syntax error" in problem
+
+
+def test_not_utf8(default_campaign: Path) -> None:
+    path = default_campaign / "messages" / "demands.yaml"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1"))
+    [problem] = errors_of(default_campaign)
+    assert problem == "messages/demands.yaml:3:16: error: file is not UTF-8 (byte 0xe4 at offset 52); save it as UTF-8"
+
+
+def test_empty_file(default_campaign: Path) -> None:
+    (default_campaign / "messages" / "demands.yaml").write_text("", encoding="utf-8")
+    assert errors_of(default_campaign) == ["messages/demands.yaml: error: file is empty; expected a YAML mapping of sections"]
+
+
+def test_huge_file_is_refused_before_parsing(default_campaign: Path) -> None:
+    path = default_campaign / "messages" / "huge.yaml"
+    with path.open("wb") as fh:
+        fh.write(b"links:\n")
+        chunk = b"  - {id: x, url: 'https://example.org/', title: padding padding padding}\n" * 10_000
+        while fh.tell() < 50 * 1024 * 1024:
+            fh.write(chunk)
+    size_mb = path.stat().st_size / 1e6
+    assert errors_of(default_campaign) == [f"messages/huge.yaml: error: file is {size_mb:.1f} MB; a campaign file may be at most 5 MB"]
+
+
+def test_exponential_aliases_are_refused(default_campaign: Path) -> None:
+    lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"a{i}: &a{i} [*a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}]" for i in range(1, 12)]
+    (default_campaign / "messages" / "bomb.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    [problem] = errors_of(default_campaign)
+    assert problem.startswith("messages/bomb.yaml:1:5: error: YAML syntax error: YAML anchors (&name) are not allowed")
+
+
+def test_path_outside_the_campaign_is_refused(default_campaign: Path) -> None:
+    edit(default_campaign, "campaign.yaml", "logo: assets/logo.png", "logo: ../../../../etc/passwd")
+    assert errors_of(default_campaign) == [
+        "messages/campaign.yaml:16:11: error: campaign.theme.logo: path '../../../../etc/passwd' points outside the campaign folder;"
+        " keep files inside kampanj/"
+    ]
+
+
+def test_symlink_out_of_the_campaign_is_refused(default_campaign: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"x")
+    (default_campaign / "assets" / "link.png").symlink_to(secret)
+    edit(default_campaign, "campaign.yaml", "logo: assets/logo.png", "logo: assets/link.png")
+    [problem] = errors_of(default_campaign)
+    assert "points outside the campaign folder" in problem
+
+
+def test_control_characters_are_refused(default_campaign: Path) -> None:
+    edit(default_campaign, "demands.yaml", "title: En säkerhetskommission för socialtjänsten", 'title: "En säkerhets\\x1bkommission"')
+    assert errors_of(default_campaign) == [
+        "messages/demands.yaml:3:12: error: demands[0].title: control character U+001B is not allowed in text"
+    ]
+
+
+def test_every_problem_is_reported_in_one_pass(default_campaign: Path) -> None:
+    edit(default_campaign, "figures.yaml", "    value: 50\n    statement: anger", "    value: hälften\n    statement: anger")
+    edit(default_campaign, "messages.yaml", "figures: [forebyggande]", "figures: [forebygande]")
+    edit(default_campaign, "demands.yaml", "  - id: resurser", "  - id: sakerhetskommission")
+    (default_campaign / "messages" / "extra.yaml").write_text("", encoding="utf-8")
+    assert len(errors_of(default_campaign)) == 4
+
+
+def test_cli_prints_problems_and_exits_2_without_traceback(cli, default_campaign: Path) -> None:
+    edit(default_campaign, "figures.yaml", "    kind: share\n    value: 40", "    kind: shar\n    value: 40")
+    result = cli("validate", str(default_campaign))
+    assert result.code == 2
+    assert result.err == (
+        "messages/figures.yaml:15:11: error: figures[1].kind: expected one of 'share', 'count', got 'shar' (did you mean 'share'?)\n"
+        "1 error\n"
+    )
+    assert "Traceback" not in result.err + result.out
+
+
+def test_cli_on_a_folder_without_campaign(cli, tmp_path: Path) -> None:
+    result = cli("validate", str(tmp_path))
+    assert result.code == 1
+    assert result.err.startswith(f"error: {tmp_path}: no messages/ folder here; is this a campaign?")
+
+
+def test_local_values_need_real_area_codes(default_campaign: Path) -> None:
+    edit(default_campaign, "figures.yaml", '      "0180":\n        value: 33', '      "0189":\n        value: 33')
+    edit(default_campaign, "figures.yaml", "    municipalities:\n      # Stockholm city's own survey (SSR", '    regions: {"26": 40}\n    municipalities:\n      # Stockholm city\'s own survey (SSR')
+    assert errors_of(default_campaign) == [
+        "messages/figures.yaml:22:15: error: figures[1].regions.26: unknown län code '26'; expected one of the 21 codes 01-25",
+        "messages/figures.yaml:25:7: error: figures[1].municipalities.0189: unknown kommun code '0189'; `campaign registry list` shows every code",
+    ]
