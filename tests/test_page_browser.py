@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import regex
 import yaml
 
 from campaign.loader import load
@@ -230,15 +229,15 @@ def test_mastodon_asks_for_the_instance_once(page: Any, site: tuple[Path, str]) 
 
 
 def test_counters_count_as_the_platforms_do(page: Any, site: tuple[Path, str]) -> None:
-    from twitter_text import parse_tweet
+    from campaign.compose.length import x_length
 
     _, url = site
     open_page(page, url)
     x = panel(page, "resurser", "x")
     text = x.locator("textarea").first.input_value()
-    assert x.locator(".counter").first.text_content().startswith(f"{parse_tweet(text).weightedLength} av 280")
+    assert x.locator(".counter").first.text_content().startswith(f"{x_length(text)} av 280")
     x.locator("textarea").first.fill("Hej 😷 日本 https://kampanj.example.org/a?b=c")
-    assert x.locator(".counter").first.text_content() == f"{parse_tweet('Hej 😷 日本 https://kampanj.example.org/a?b=c').weightedLength} av 280"
+    assert x.locator(".counter").first.text_content() == f"{x_length('Hej 😷 日本 https://kampanj.example.org/a?b=c')} av 280"
     x.locator("textarea").first.fill("å" * 281)
     counter = x.locator(".counter").first
     assert counter.text_content() == "281 av 280 – 1 tecken för långt" and "over" in counter.get_attribute("class")
@@ -257,24 +256,18 @@ def _corpus(n: int) -> list[str]:
     return [" ".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))) for _ in range(n)]
 
 
-def _mastodon_length(text: str) -> int:
-    """Mastodon's own rule as Mastodon.py implements it: links 23, @user@domain as @user, graphemes."""
-    from mastodon._url_regex import url_regex
-
-    text = url_regex.sub(lambda m: m.group(2) + "x" * 23, text)
-    text = regex.sub(r"(^|[^/\w])@(([a-z0-9_]+)@[a-z0-9\.\-]+[a-z0-9]+)", r"\1@\3", text, flags=regex.IGNORECASE)
-    return len(regex.findall(r"\X", text))
-
-
 def test_browser_counters_agree_with_the_composers_counters(page: Any, site: tuple[Path, str]) -> None:
-    """Differential: the page's JS against twitter-text (Python), Mastodon's regex and \\X graphemes."""
-    from twitter_text import parse_tweet
+    """Differential: the page's JS against the composer's own length functions, over texts people write."""
+    from campaign.compose.length import graphemes, mastodon_length, utf8_bytes, utf16_units, x_length
 
     _, url = site
     open_page(page, url)
     texts = _corpus(2000)
-    got = page.evaluate("ts => ts.map(t => [campaignCount.x(t), campaignCount.mastodon(t), campaignCount.bluesky(t), campaignCount.bytes(t)])", texts)
-    want = [[parse_tweet(t).weightedLength, _mastodon_length(t), len(regex.findall(r"\X", t)), len(t.encode())] for t in texts]
+    got = page.evaluate(
+        "ts => ts.map(t => [campaignCount.x(t), campaignCount.mastodon(t), campaignCount.bluesky(t), campaignCount.bytes(t), campaignCount.utf16(t)])",
+        texts,
+    )
+    want = [[x_length(t), mastodon_length(t), graphemes(t), utf8_bytes(t), utf16_units(t)] for t in texts]
     wrong = [(t, g, w) for t, g, w in zip(texts, got, want) if g != w]
     assert wrong == []
 

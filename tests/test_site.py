@@ -195,7 +195,7 @@ def test_printable_kit_has_every_part(site: Path) -> None:
     for link in campaign.links:
         assert link.url in kit
     assert "#socialtjänst #svpol #TryggSocialtjänst" in kit
-    assert "Tagga de ansvariga lokala politikerna (ordförande i socialnämnden, vice ordförande i socialnämnden)" in kit
+    assert "Tagga de ansvariga lokala politikerna (ordförande och vice ordförande i socialnämnden)" in kit
     assert "Ingen socialsekreterare ska stå ensam i ett LVU-ärende." in kit
 
 

@@ -25,8 +25,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from campaign import sv
 from campaign.model import NATIONAL, Area, Campaign
-from campaign.site.strings import PLATFORM_NAMES, STRINGS, Strings
-from campaign.site.view import COUNTERS, SHARE_BY_LINK, AreaView, CardView
+from campaign.compose.platforms import PLATFORMS
+from campaign.site.strings import STRINGS, Strings
+from campaign.site.view import SHARE_BY_LINK, AreaView, CardView
 from campaign.templating import context, render
 
 STATIC_FILES = ("page.css", "count.js", "page.js")
@@ -71,8 +72,23 @@ def environment() -> Environment:
     )
     env.filters["safe_url"] = safe_url
     env.filters["json_for_script"] = lambda data: Markup(json_for_script(data))  # escaped for a script element above
-    env.globals["platform_name"] = lambda p: PLATFORM_NAMES.get(p, p)
+    env.globals["platform_name"] = platform_name
     return env
+
+
+def platform_name(platform_id: str) -> str:
+    return PLATFORMS[platform_id].name if platform_id in PLATFORMS else platform_id
+
+
+def platform_data(platform_id: str) -> dict[str, Any]:
+    """What page.js needs of a platform: its name, how it counts, its byte cap, how it shares."""
+    p = PLATFORMS.get(platform_id)
+    return {
+        "name": platform_name(platform_id),
+        "counter": p.counter if p else "utf16",
+        "maxBytes": p.max_bytes if p else None,
+        "byLink": platform_id in SHARE_BY_LINK,
+    }
 
 
 def static_version(root: Path) -> str:
@@ -161,8 +177,7 @@ def write_area_data(out: Path, view: AreaView) -> None:
 def page_config(campaign: Campaign, view: AreaView, kommuner: Sequence[Area], root: str, version: str) -> dict[str, Any]:
     """The JSON block every page carries: where it is, the UI text, the platforms, the picker's list."""
     lang = Strings(campaign.settings.language).language
-    platforms = {p: {"name": PLATFORM_NAMES.get(p, p), "counter": COUNTERS.get(p, "chars"), "byLink": p in SHARE_BY_LINK}
-                 for card in view.cards for p in (post.platform for post in card.posts)}
+    platforms = {p: platform_data(p) for card in view.cards for p in (post.platform for post in card.posts)}
     lans = sorted({a.lan_name for a in kommuner})
     return {
         "root": root,
@@ -209,11 +224,14 @@ def kit_messages(campaign: Campaign) -> list[dict[str, Any]]:
 
 def tag_tip(campaign: Campaign) -> str:
     """The kit's tip on whom to tag, from the campaign's tag rules ("socialnämnden ordförande")."""
+    from campaign.registry import parse_rule
+
     t = Strings(campaign.settings.language)
     rules = []
-    for rule in campaign.settings.tag:
-        body, _, title = rule.partition(" ")
-        rules.append(t("in_body", title=title, body=body) if title else rule)
+    for text in campaign.settings.tag:
+        rule = parse_rule(text)  # validated when the campaign loaded
+        titles = ", ".join(rule.titles[:-1]) + f" {t.and_} " + rule.titles[-1] if len(rule.titles) > 1 else rule.titles[0]
+        rules.append(t("in_body", title=titles, body=rule.body))
     if not rules:
         return t.tip_kit_plain
     return t("tip_kit", rules=", ".join(rules))

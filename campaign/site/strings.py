@@ -32,6 +32,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "tip_kit": "Tagga de ansvariga lokala politikerna ({rules}) och fråga vad de tänker göra. På kampanjsidan väljer du kommun och får inläggen med politikerna redan taggade.",
         "tip_kit_plain": "Tagga de ansvariga lokala politikerna och fråga vad de tänker göra. På kampanjsidan väljer du kommun och får inläggen med politikerna redan taggade.",
         "in_body": "{title} i {body}",
+        "and_": "och",
         "tip_none": "Vi har inga politiker registrerade för {name} ännu. Tagga gärna socialnämndens ordförande själv.",
         "long_messages": "Budskap",
         "short_messages": "Kortare budskap",
@@ -94,6 +95,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "tip_kit": "Tag the local politicians in charge ({rules}) and ask what they will do. On the campaign page, pick a municipality to get posts with them already tagged.",
         "tip_kit_plain": "Tag the local politicians in charge and ask what they will do. On the campaign page, pick a municipality to get posts with them already tagged.",
         "in_body": "{title} of {body}",
+        "and_": "and",
         "tip_none": "We have no politicians on file for {name} yet. Tag the chair of the social committee yourself.",
         "long_messages": "Messages",
         "short_messages": "Short messages",
@@ -135,17 +137,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "local_figure": "figure for {name}",
     },
 }
-
-PLATFORM_NAMES = {
-    "x": "X",
-    "bluesky": "Bluesky",
-    "mastodon": "Mastodon",
-    "threads": "Threads",
-    "linkedin": "LinkedIn",
-    "facebook": "Facebook",
-    "instagram": "Instagram",
-}
-
 
 class Strings:
     """The UI text of one language: ``t.copy``, ``t("message", n=3)``."""

@@ -14,14 +14,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from campaign.compose.platforms import PLATFORM_IDS, PLATFORMS
 from campaign.model import NATIONAL, Area, Campaign, Message
 from campaign.templating import FigureView, context, figure_view, render
 
-# Platform order on the page, and how the browser counts each one's length.
-# The limits themselves come from the composer's posts (each part carries it).
-PLATFORM_ORDER = ("x", "bluesky", "mastodon", "threads", "linkedin", "facebook", "instagram")
-COUNTERS = {"x": "x", "bluesky": "bluesky", "mastodon": "mastodon"}  # others: code points
-SHARE_BY_LINK = {"linkedin", "facebook"}  # these share a URL; their text is ignored
+# Platform order, names, limits and counting rules all come from the composer's one table.
+PLATFORM_ORDER = PLATFORM_IDS
+SHARE_BY_LINK = {"linkedin", "facebook"}  # these share a URL; their text is ignored (PLATFORMS.md)
 
 
 @dataclass(frozen=True)
@@ -105,12 +104,12 @@ class SourcePart:
     limit: int
 
 
-# Only for the stand-in before the composer lands; the composer's table is the source of truth.
-_STAND_IN_LIMITS = {"x": 280, "bluesky": 300, "mastodon": 500, "threads": 500, "linkedin": 3000, "facebook": 63206, "instagram": 2200}
-
-
 def stand_in_posts(campaign: Campaign, areas: Sequence[Area]) -> list[SourcePost]:
-    """Posts rendered straight from the templates: body, link and hashtags, for every platform."""
+    """Posts rendered straight from the templates (body, link, hashtags; no fitting), for every platform.
+
+    Used when the build ran without the composer stage and by tests that need
+    posts of a known shape; ``campaign build`` always has the composer's posts.
+    """
     tags = " ".join(f"#{h.tag}" for h in campaign.hashtags)
     posts = []
     for area in areas:
@@ -120,7 +119,7 @@ def stand_in_posts(campaign: Campaign, areas: Sequence[Area]) -> list[SourcePost
             url = campaign.link(message.link).url if message.link else None
             text = "\n\n".join(part for part in (body, url, tags) if part)
             for platform in PLATFORM_ORDER:
-                posts.append(SourcePost(message.id, platform, area, (SourcePart(text, _STAND_IN_LIMITS[platform]),), url))
+                posts.append(SourcePost(message.id, platform, area, (SourcePart(text, PLATFORMS[platform].limit),), url))
     return posts
 
 

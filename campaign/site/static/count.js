@@ -1,7 +1,7 @@
 /* Character counting as each platform counts, the same rules as the composer
    (campaign.compose): X by twitter-text v3 weights, Bluesky by graphemes and
    UTF-8 bytes, Mastodon by graphemes with links at 23 and @user@domain as
-   @user, the rest by code points. No network, no dependencies. */
+   @user, the rest in UTF-16 units (JavaScript's string length). No network, no dependencies. */
 (function () {
   "use strict";
 
@@ -35,8 +35,6 @@
   function graphemes(text) { return graphemeList(text).length; }
 
   function bytes(text) { return new TextEncoder().encode(text).length; }
-
-  function codePoints(text) { return Array.from(text).length; }
 
   // Trim what twitter-text would not take as the end of a link: trailing punctuation, an unbalanced ")".
   function trimUrl(url) {
@@ -112,13 +110,13 @@
     return graphemes(shortened);
   }
 
-  /* {length, bytes} of text as the platform counts it; bytes only where a platform caps them. */
+  /* The length of text as the platform counts it (counter names as in campaign.compose.platforms). */
   function measure(text, counter) {
-    if (counter === "x") { return {length: x(text)}; }
-    if (counter === "bluesky") { return {length: graphemes(text), bytes: bytes(text), maxBytes: 3000}; }
-    if (counter === "mastodon") { return {length: mastodon(text)}; }
-    return {length: codePoints(text)};
+    if (counter === "x") { return x(text); }
+    if (counter === "bluesky") { return graphemes(text); }
+    if (counter === "mastodon") { return mastodon(text); }
+    return text.length; // "utf16": JavaScript's own string length, as the composer counts it
   }
 
-  window.campaignCount = {x: x, bluesky: graphemes, mastodon: mastodon, chars: codePoints, bytes: bytes, measure: measure, urlRanges: urlRanges};
+  window.campaignCount = {x: x, bluesky: graphemes, mastodon: mastodon, utf16: function (t) { return t.length; }, bytes: bytes, measure: measure, urlRanges: urlRanges};
 }());

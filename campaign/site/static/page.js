@@ -52,15 +52,16 @@
     var panel = textarea.closest(".panel");
     var platform = panel.dataset.platform;
     var limit = parseInt(panel.dataset.limit, 10);
-    var m = count.measure(textarea.value, config.platforms[platform].counter);
+    var info = config.platforms[platform];
+    var length = count.measure(textarea.value, info.counter);
+    var size = info.maxBytes ? count.bytes(textarea.value) : 0;
     var out = textarea.parentNode.querySelector(".counter");
-    var over = m.length - limit;
-    var text = fmt("counter", {n: m.length, limit: limit});
+    var over = length - limit;
+    var text = fmt("counter", {n: length, limit: limit});
     if (over > 0) { text += " – " + fmt("counter_over", {over: over}); }
-    if (m.bytes !== undefined && m.bytes > m.maxBytes) { text += " – " + fmt("counter_bytes", {bytes: m.bytes, max: m.maxBytes}); }
+    if (size > info.maxBytes) { text += " – " + fmt("counter_bytes", {bytes: size, max: info.maxBytes}); }
     out.textContent = text;
-    out.classList.toggle("over", over > 0 || (m.bytes !== undefined && m.bytes > m.maxBytes));
-    out.dataset.length = String(m.length);
+    out.classList.toggle("over", over > 0 || size > info.maxBytes);
     updateShare(panel);
   }
 
