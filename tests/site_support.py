@@ -54,7 +54,7 @@ def composer_posts(campaign: Campaign, areas: tuple[Area, ...] = AREAS) -> list[
 
 
 def write_images(out: Path, campaign: Campaign) -> list[dict[str, Any]]:
-    """One small PNG per figure, national and Stockholm's own, shaped like the images stage's manifest."""
+    """One small PNG per figure and size, national and Stockholm's own, as manifest rows of the images stage."""
     from PIL import Image
 
     images = []
@@ -63,14 +63,15 @@ def write_images(out: Path, campaign: Campaign) -> list[dict[str, Any]]:
         for level, code in (("national", ""), ("kommun", "0180")):
             if level == "kommun" and code not in figure.municipalities:
                 continue
-            for size, (w, h) in (("x", (1200, 675)), ("og", (1200, 630))):
+            for size, (w, h), platforms in (("x", (1200, 675), ["x", "mastodon", "threads"]), ("og", (1200, 630), ["facebook", "linkedin", "opengraph"])):
                 name = f"{figure.id}-{code or 'sverige'}-{size}.png"
                 colour = (29, 43, 83) if level == "national" else (120, 40, 60)
                 Image.new("RGB", (w // 10, h // 10), colour).save(out / "images" / name)
                 images.append({
-                    "file": name, "card": "figure", "figure": figure.id, "level": level, "code": code,
-                    "size": size, "width": w, "height": h, "bytes": (out / "images" / name).stat().st_size,
-                    "alt": f"{figure.statement} ({level} {code})", "sha256": "0" * 64,
+                    "file": name, "card": "figure", "id": figure.id, "area_level": level, "area_code": code,
+                    "area_name": "Stockholm" if code else "Sverige", "size": size, "platforms": platforms, "width": w, "height": h,
+                    "bytes": (out / "images" / name).stat().st_size, "alt": f"{figure.statement} ({level} {code})",
+                    "sha256": "0" * 64, "path": f"images/{name}",
                 })
     return images
 

@@ -131,8 +131,8 @@ def test_open_graph_points_at_the_card_image(site: Path) -> None:
     campaign = load(REPO).campaign
     metas = {a.get("property") or a.get("name"): a.get("content") for t, a in parse(site / "index.html").tags if t == "meta"}
     base = campaign.settings.base_url
-    assert metas["og:image"] == f"{base}images/automatisering-sverige-og.png"
-    assert (site / "images" / "automatisering-sverige-og.png").is_file()
+    assert metas["og:image"] == f"{base}images/resursbrist-sverige-og.png"  # the first message's figure
+    assert (site / "images" / "resursbrist-sverige-og.png").is_file()
     assert metas["twitter:card"] == "summary_large_image" and metas["twitter:image"] == metas["og:image"]
     assert metas["og:url"] == base and metas["og:title"] == "Trygg socialtjänst"
     uppsala = {a.get("property"): a.get("content") for t, a in parse(site / "kommun/uppsala/index.html").tags if t == "meta"}
@@ -148,6 +148,8 @@ def test_images_lazy_load_with_alt_text_and_downloads(site: Path) -> None:
     assert "../../images/resursbrist-sverige-x.png" in [a["src"] for a in imgs]
     downloads = [a["href"] for t, a in stockholm.tags if t == "a" and "download" in a]
     assert "../../images/rattssakerhet-0180-og.png" in downloads
+    html = (site / "kommun/stockholm/index.html").read_text(encoding="utf-8")
+    assert 'download>X, Mastodon, Threads (1200×675)</a>' in html and 'download>Facebook, LinkedIn (1200×630)</a>' in html
 
 
 def test_hostile_messages_show_as_text(tmp_path: Path) -> None:

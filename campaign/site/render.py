@@ -27,7 +27,7 @@ from campaign import sv
 from campaign.model import NATIONAL, Area, Campaign
 from campaign.compose.platforms import PLATFORMS
 from campaign.site.strings import STRINGS, Strings
-from campaign.site.view import SHARE_BY_LINK, AreaView, CardView
+from campaign.site.view import SHARE_BY_LINK, AreaView, CardView, images_for
 from campaign.templating import context, render
 
 STATIC_FILES = ("page.css", "count.js", "page.js")
@@ -193,13 +193,13 @@ def page_config(campaign: Campaign, view: AreaView, kommuner: Sequence[Area], ro
 
 
 def og_image(campaign: Campaign, images: Sequence[dict[str, Any]]) -> str:
-    """Absolute URL of the campaign's link card (1200×630 where there is one), or ""."""
+    """Absolute URL of the campaign's link card: the first message's national 1200×630 image, or ""."""
     base = campaign.settings.base_url
-    national = [i for i in images if (i.get("level") or "national") == "national"]
-    if not base or not national:
+    if not base:
         return ""
-    best = sorted(national, key=lambda i: (not (i.get("width") == 1200 and i.get("height") == 630), str(i.get("file"))))[0]
-    return urljoin(base if base.endswith("/") else base + "/", "images/" + str(best["file"]))
+    candidates = [i for m in campaign.messages for i in images_for(images, m, NATIONAL)]
+    best = [i for i in candidates if (i.width, i.height) == (1200, 630)] or candidates
+    return urljoin(base if base.endswith("/") else base + "/", "images/" + best[0].file) if best else ""
 
 
 def page_url(campaign: Campaign, path: str) -> str:

@@ -169,29 +169,29 @@ def _post_view(post: Any) -> PostView:
     return PostView(post.platform, parts, max(limits) if limits else 0, link)
 
 
-def _image_field(image: dict[str, Any], *names: str) -> Any:
-    for name in names:
-        if image.get(name) not in (None, ""):
-            return image[name]
-    return None
+def _belongs(image: dict[str, Any], message: Message) -> bool:
+    """A card of the message itself, or of one of its figures (images stage manifest rows)."""
+    card, ident = image.get("card"), image.get("id")
+    return (card == "message" and ident == message.id) or (card == "figure" and ident in message.figures)
 
 
 def images_for(images: Sequence[dict[str, Any]], message: Message, area: Area) -> tuple[ImageView, ...]:
-    """The message's share images for ``area``: its own, else the national ones."""
-    mine = [
-        i for i in images
-        if _image_field(i, "message", "message_id") == message.id
-        or _image_field(i, "figure", "figure_id") in message.figures
-    ]
+    """The message's share images for ``area``: its own, else its län's, else the national ones."""
+    mine = [i for i in images if _belongs(i, message)]
     for level, code in ((area.level, area.code), ("lan", area.lan_code), ("national", "")):
-        local = [i for i in mine if (_image_field(i, "level") or "national") == level and (_image_field(i, "code") or "") == code]
+        local = [i for i in mine if i.get("area_level", "national") == level and (i.get("area_code") or "") == code]
         if local:
             return tuple(
-                ImageView(str(i["file"]), str(_image_field(i, "size", "size_name") or ""), int(i.get("width") or 0),
-                          int(i.get("height") or 0), str(i.get("alt") or ""))
-                for i in sorted(local, key=lambda i: (str(_image_field(i, "card") or ""), str(i["file"])))
+                ImageView(str(i["file"]), _size_label(i), int(i.get("width") or 0), int(i.get("height") or 0), str(i.get("alt") or ""))
+                for i in sorted(local, key=lambda i: (str(i.get("card")), str(i.get("id")), str(i["file"])))
             )
     return ()
+
+
+def _size_label(image: dict[str, Any]) -> str:
+    """Which platforms a size is for ("X, Mastodon, Threads"), else the size's own name."""
+    names = [PLATFORMS[p].name for p in image.get("platforms") or () if p in PLATFORMS]
+    return ", ".join(names) or str(image.get("size") or "")
 
 
 def area_views(

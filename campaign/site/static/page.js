@@ -345,7 +345,7 @@
     var p = cap.appendChild(el("p", {"class": "downloads"}, S.download + ":"));
     images.forEach(function (i) {
       p.appendChild(document.createTextNode(" "));
-      p.appendChild(el("a", {href: config.root + "images/" + i.file, download: ""}, (i.size || i.file) + " " + i.width + "×" + i.height));
+      p.appendChild(el("a", {href: config.root + "images/" + i.file, download: ""}, i.size + " (" + i.width + "×" + i.height + ")"));
     });
   }
 
