@@ -49,6 +49,9 @@ def composer_posts(campaign: Campaign, areas: tuple[Area, ...] = AREAS) -> list[
             tags = " ".join(f"@{m.handle}" if m.handle else m.name for m in mentions)
             parts = tuple(replace(p, text=f"{p.text}\n{tags}") for p in post.parts)
             post = replace(post, parts=parts, mentions=mentions)
+        if post.message_id == "kort-lag" and post.platform == "mastodon":  # one thread, as the composer makes them
+            text = post.parts[0].text
+            post = replace(post, parts=(replace(post.parts[0], text="1/2 " + text[:60]), replace(post.parts[0], text="2/2 " + text[60:])))
         posts.append(post)
     return posts
 

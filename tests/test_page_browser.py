@@ -203,6 +203,22 @@ def test_share_links(page: Any, site: tuple[Path, str]) -> None:
     assert "ingen delningslänk" in panel(page, "resurser", "instagram").locator(".no-share").text_content()
 
 
+def test_a_thread_has_a_counter_and_copy_per_part_and_shares_part_one(page: Any, site: tuple[Path, str]) -> None:
+    _, url = site
+    open_page(page, url)
+    page.click("#tab-p-kort-lag-mastodon")
+    thread = panel(page, "kort-lag", "mastodon")
+    parts = thread.locator(".part")
+    assert parts.count() == 2 and "en tråd i 2 delar" in thread.locator(".thread-hint").text_content()
+    assert parts.nth(0).locator(".share").count() == 1 and parts.nth(1).locator(".share").count() == 0
+    second = parts.nth(1).locator("textarea").input_value()
+    parts.nth(1).locator("button.copy").click()
+    assert page.evaluate("navigator.clipboard.readText()") == second
+    from campaign.compose.length import mastodon_length
+
+    assert parts.nth(1).locator(".counter").text_content() == f"{mastodon_length(second)} av 500"  # the link counts 23
+
+
 def test_mastodon_asks_for_the_instance_once(page: Any, site: tuple[Path, str]) -> None:
     _, url = site
     page.context.route(lambda u: not u.startswith(url), lambda route: route.abort())

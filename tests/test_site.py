@@ -24,7 +24,7 @@ from campaign.model import NATIONAL, Area
 from campaign.site.render import CSP, json_for_script, safe_url
 from campaign.site.stage import build_site
 from campaign.site.strings import STRINGS
-from campaign.site.view import page_posts, stand_in_posts
+from campaign.site.view import SourcePart, page_posts, stand_in_posts
 from tests.site_support import AREAS, REPO, build_sample, composer_posts, copy_campaign
 
 GOLDEN = Path(__file__).parent / "golden" / "site"
@@ -211,9 +211,11 @@ def test_printable_kit_markdown_matches_golden(site: Path) -> None:
 
 
 def test_national_page_is_light_with_all_290_municipalities(tmp_path: Path) -> None:
+    from campaign.compose.core import compose_all
+
     campaign = load(REPO).campaign
     kommuner = [Area("kommun", f"{i:04d}", f"Kommun nummer {i}", f"{i % 21:02d}", f"Län nummer {i % 21}", f"kommun-{i}") for i in range(290)]
-    national = stand_in_posts(campaign, [NATIONAL])
+    national = compose_all(campaign, [NATIONAL])  # the composer's real posts: links with UTM, threads
     posts = national + [replace(p, area=k) for k in kommuner for p in national]  # same text: only the size matters here
     result = build_site(campaign, {"posts": posts}, tmp_path / "all", [NATIONAL, *kommuner])
     config = json.loads(parse(tmp_path / "all" / "index.html").scripts[0])
@@ -246,6 +248,19 @@ def test_posts_come_from_the_composer_when_it_ran() -> None:
     assert page_posts({"posts": composed}, campaign, AREAS) == composed
     stand_in = page_posts({}, campaign, AREAS)
     assert {p.platform for p in stand_in} == {"x", "bluesky", "mastodon", "threads", "linkedin", "facebook", "instagram"}
+
+
+def test_a_thread_shows_each_part_with_a_hint(tmp_path: Path) -> None:
+    campaign = load(REPO).campaign
+    posts = stand_in_posts(campaign, [NATIONAL])
+    posts = [replace(p, parts=(SourcePart("1/2 Första delen.", 300), SourcePart("2/2 Andra delen.", 300))) if p.platform == "bluesky" else p
+             for p in posts]
+    build_site(campaign, {"posts": posts}, tmp_path, (NATIONAL,))
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    panel = index.split('id="p-resurser-bluesky"')[1].split("</section>")[0]
+    assert "en tråd i 2 delar" in panel
+    assert 'aria-label="Text för Bluesky, del 1 av 2">1/2 Första delen.</textarea>' in panel
+    assert 'aria-label="Text för Bluesky, del 2 av 2">2/2 Andra delen.</textarea>' in panel
 
 
 def test_no_images_no_image_tags(tmp_path: Path) -> None:

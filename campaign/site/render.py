@@ -71,9 +71,16 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["safe_url"] = safe_url
+    env.filters["rows"] = text_rows
     env.filters["json_for_script"] = lambda data: Markup(json_for_script(data))  # escaped for a script element above
     env.globals["platform_name"] = platform_name
     return env
+
+
+def text_rows(text: str, width: int = 60) -> int:
+    """Rows a textarea needs for ``text`` at about ``width`` characters a line (page.js then fits it exactly)."""
+    lines = sum(max(1, -(-len(line) // width)) for line in text.split("\n"))
+    return max(2, min(lines, 14))
 
 
 def platform_name(platform_id: str) -> str:

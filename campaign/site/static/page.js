@@ -43,7 +43,7 @@
 
   function fit(textarea) {
     if (textarea.offsetParent === null) { return; } // hidden: sized when its tab is shown
-    textarea.style.height = "auto";
+    textarea.style.height = "0px"; // so that scrollHeight is the text's own height, not the rows'
     textarea.style.height = (textarea.scrollHeight + 2) + "px";
   }
 
@@ -117,7 +117,8 @@
 
   function buildShare(panel) {
     var bars = panel.querySelectorAll(".bar");
-    var row = panel.querySelector(".share-row") || bars[bars.length - 1].appendChild(el("span", {"class": "share-row"}));
+    // In a thread the share link posts part 1, so it sits beside part 1.
+    var row = panel.querySelector(".share-row") || bars[0].appendChild(el("span", {"class": "share-row"}));
     var platform = panel.dataset.platform;
     var name = config.platforms[platform].name;
     row.textContent = "";
@@ -284,7 +285,7 @@
     var label = fmt("post_text", {platform: config.platforms[platform].name});
     if (total > 1) { label += ", " + fmt("part", {n: n, total: total}); }
     var part = el("div", {"class": "part"});
-    var ta = part.appendChild(el("textarea", {id: "t-" + cardId + "-" + platform + "-" + n, "class": "post", rows: "6", "aria-label": label}));
+    var ta = part.appendChild(el("textarea", {id: "t-" + cardId + "-" + platform + "-" + n, "class": "post", rows: "3", "aria-label": label}));
     ta.value = text;
     addBar(part);
     return part;
@@ -321,6 +322,7 @@
       post.parts.forEach(function (text, i) { areas[i].value = text; });
     } else {
       box.textContent = "";
+      if (post.parts.length > 1) { box.appendChild(el("p", {"class": "thread-hint"}, fmt("thread_hint", {total: post.parts.length}))); }
       post.parts.forEach(function (text, i) { box.appendChild(makePart(cardId, panel.dataset.platform, i + 1, post.parts.length, text)); });
     }
     box.querySelectorAll("textarea").forEach(updateCounter);
@@ -489,6 +491,11 @@
     });
     document.addEventListener("keydown", function (event) {
       if (event.target.closest && event.target.closest('[role="tablist"]')) { onTabKey(event); }
+    });
+    var resizing = 0;
+    window.addEventListener("resize", function () {
+      window.clearTimeout(resizing);
+      resizing = window.setTimeout(function () { document.querySelectorAll("textarea.post").forEach(fit); }, 150);
     });
     initMastodonDialog();
     var entries = initPicker();
