@@ -278,3 +278,24 @@ def test_campaign_build_writes_the_page(tmp_path: Path) -> None:
     assert (tmp_path / "build" / "index.html").is_file() and (tmp_path / "build" / "kit.md").is_file()
     assert any(n.startswith("page: index.html (") for n in kit.notes)
     shutil.rmtree(tmp_path / "build")
+
+
+def test_page_settings_choose_platforms_and_intro(tmp_path: Path) -> None:
+    root = copy_campaign(tmp_path)
+    (root / "messages" / "page.yaml").write_text("page:\n  intro: Dela i dag!\n  platforms: [bluesky, x]\n", encoding="utf-8")
+    campaign = load(root).campaign
+    build_site(campaign, {}, tmp_path / "build", (NATIONAL,))
+    index = (tmp_path / "build" / "index.html").read_text(encoding="utf-8")
+    assert '<p class="lede">Dela i dag!</p>' in index and '<meta name="description" content="Dela i dag!">' in index
+    panels = re.findall(r'id="p-resurser-([a-z]+)"', index)
+    assert panels == ["bluesky", "x"]
+
+
+def test_page_settings_are_validated(tmp_path: Path) -> None:
+    root = copy_campaign(tmp_path)
+    (root / "messages" / "page.yaml").write_text("page:\n  platforms: [x, blusky, x]\n  intro: Hej\n  title: Nej\n", encoding="utf-8")
+    with pytest.raises(CampaignInvalid) as caught:
+        load(root)
+    messages = [p.format() for p in caught.value.problems]
+    assert any("page.yaml:2:" in m and "page.platforms[1]" in m and "'blusky'" in m and "did you mean 'bluesky'" in m for m in messages), messages
+    assert any("page.title" in m and "unknown key 'title'" in m for m in messages), messages

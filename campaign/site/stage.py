@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from campaign.model import NATIONAL, Area, Campaign
 from campaign.site import render as r
+from campaign.site.settings import page_settings
 from campaign.site.strings import Strings
 from campaign.site.view import AreaView, area_views, page_posts
 
@@ -47,12 +48,13 @@ def build_site(
 ) -> r.SiteResult:
     """Render every page of the site into ``out`` from the campaign and the earlier stages' results."""
     images = list(results.get("images") or [])
-    views = area_views(campaign, page_posts(results, campaign, areas), images, areas)
+    settings = page_settings(campaign)
+    views = area_views(campaign, page_posts(results, campaign, areas), images, areas, settings.platforms)
     kommuner = [v.area for v in views if v.area.level == "kommun"]
     version = r.copy_static(out, campaign)
     env = r.environment()
     t = Strings(campaign.settings.language)
-    common = {"campaign": campaign, "t": t, "version": version, "csp": r.CSP, "og_image": r.og_image(campaign, images),
+    common = {"campaign": campaign, "t": t, "version": version, "intro": settings.intro or t.intro, "csp": r.CSP, "og_image": r.og_image(campaign, images),
               "kommuner": kommuner}
     pages = []
     for done, view in enumerate(views, 1):

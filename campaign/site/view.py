@@ -195,25 +195,30 @@ def _size_label(image: dict[str, Any]) -> str:
 
 
 def area_views(
-    campaign: Campaign, posts: Sequence[Any], images: Sequence[dict[str, Any]], areas: Sequence[Area]
+    campaign: Campaign, posts: Sequence[Any], images: Sequence[dict[str, Any]], areas: Sequence[Area],
+    platforms: Sequence[str] = PLATFORM_ORDER,
 ) -> list[AreaView]:
-    """One view per area that has posts, national first, then kommuner by name."""
+    """One view per area that has posts, national first, then kommuner in Swedish order.
+
+    Only ``platforms`` show, in that order (the campaign's `page: platforms:`).
+    """
     by_area: dict[tuple[str, str], list[Any]] = defaultdict(list)
     for post in posts:
-        by_area[_area_key(post.area)].append(post)
+        if post.platform in platforms:
+            by_area[_area_key(post.area)].append(post)
     wanted = [NATIONAL] + sorted((a for a in areas if a.level == "kommun"), key=lambda a: (swedish_key(a.name), a.code))
-    return [_area_view(campaign, area, by_area[_area_key(area)], images) for area in wanted if by_area.get(_area_key(area))]
+    return [_area_view(campaign, area, by_area[_area_key(area)], images, platforms) for area in wanted if by_area.get(_area_key(area))]
 
 
-def _area_view(campaign: Campaign, area: Area, posts: list[Any], images: Sequence[dict[str, Any]]) -> AreaView:
+def _area_view(campaign: Campaign, area: Area, posts: list[Any], images: Sequence[dict[str, Any]], order: Sequence[str]) -> AreaView:
     by_message: dict[str, dict[str, Any]] = defaultdict(dict)
     for post in posts:
         by_message[post.message_id].setdefault(post.platform, post)
     cards = []
     for message in campaign.messages:
         platforms = by_message.get(message.id, {})
-        order = [p for p in PLATFORM_ORDER if p in platforms] + sorted(p for p in platforms if p not in PLATFORM_ORDER)
-        cards.append(CardView(message, tuple(_post_view(platforms[p]) for p in order), images_for(images, message, area)))
+        shown = [p for p in order if p in platforms]
+        cards.append(CardView(message, tuple(_post_view(platforms[p]) for p in shown), images_for(images, message, area)))
     used = {f for m in campaign.messages for f in m.figures}
     figures = tuple(figure_view(f, area) for f in campaign.figures if f.id in used)
     return AreaView(area, tuple(c for c in cards if c.posts), figures, _mentions(posts))
