@@ -28,11 +28,13 @@ def extensions() -> dict[str, Extension]:
     from campaign.images.layouts import cross_check as layouts_cross_check
     from campaign.registry.politicians import POLITICIANS
     from campaign.registry.politicians import cross_check as politicians_cross_check
+    from campaign.site.settings import PAGE
+    from campaign.site.settings import cross_check as page_cross_check
 
     return {
         "politicians": Extension(POLITICIANS, politicians_cross_check),  # campaign.registry.politicians
         "layouts": Extension(LAYOUTS_SPEC, layouts_cross_check),  # campaign.images.layouts
         "accounts": Extension(AnyValue()),  # publishing accounts
         "plan": Extension(AnyValue()),  # the publishing plan
-        "page": Extension(AnyValue()),  # web page settings
+        "page": Extension(PAGE, page_cross_check),  # campaign.site.settings
     }
