@@ -24,10 +24,12 @@ class Extension:
 
 def extensions() -> dict[str, Extension]:
     """Section name → extension. Imported lazily so stages load only when used."""
+    from campaign.publish.spec import ACCOUNTS, PLAN, check_accounts, check_plan
+
     return {
         "politicians": Extension(AnyValue()),  # shape settled by the registry
         "layouts": Extension(AnyValue()),  # card layouts (images)
-        "accounts": Extension(AnyValue()),  # publishing accounts
-        "plan": Extension(AnyValue()),  # the publishing plan
+        "accounts": Extension(ACCOUNTS, check_accounts),  # publishing accounts
+        "plan": Extension(PLAN, check_plan),  # the publishing plan
         "page": Extension(AnyValue()),  # web page settings
     }
