@@ -40,8 +40,10 @@ class Publisher(ABC):
     def publish(self, post: Outgoing, recorder: Recorder) -> RemotePost:
         """Send the parts not yet sent; return the first part's remote post."""
         sent = list(post.sent)
+        self.prepare()
         for index in range(len(sent), len(post.parts)):
             part = post.parts[index]
+            self.check(part)
             media = self.upload(part.images) if part.images else []
             recorder.sending(index)
             try:
@@ -52,6 +54,12 @@ class Publisher(ABC):
             recorder.sent(index, remote)
             sent.append(remote)
         return sent[0]
+
+    def prepare(self) -> None:
+        """Log in or read limits before anything is sent; the default needs nothing."""
+
+    def check(self, part: Part) -> None:
+        """Refuse (``Rejected``) a part the platform would refuse, before sending it."""
 
     @abstractmethod
     def upload(self, images: tuple[Image, ...]) -> list[Any]:

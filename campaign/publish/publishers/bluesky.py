@@ -35,6 +35,9 @@ class BlueskyPublisher(Publisher):
         self.client: Client | None = None
         self.did: str | None = None
 
+    def prepare(self) -> None:
+        self._login()
+
     def _login(self) -> Client:
         if self.client is not None:
             return self.client

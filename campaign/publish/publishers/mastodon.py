@@ -11,6 +11,7 @@ import datetime as dt
 import io
 from typing import Any
 
+import regex
 from mastodon import Mastodon, errors
 
 from campaign.publish.errors import AuthFailed, PublishError, RateLimited, Rejected, Transient
@@ -53,11 +54,16 @@ class MastodonPublisher(Publisher):
             for i in images
         ]
 
-    def create(self, part: Part, media: list[Any], *, root: RemotePost | None, parent: RemotePost | None, key: str) -> RemotePost:
+    def prepare(self) -> None:
+        self.limits()
+
+    def check(self, part: Part) -> None:
         limit = self.limits()["max_characters"]
-        length = Mastodon.get_status_length(part.text)
+        length = status_length(part.text)
         if length > limit:
             raise Rejected(f"the post is {length} characters; {self.account.endpoint} allows {limit}")
+
+    def create(self, part: Part, media: list[Any], *, root: RemotePost | None, parent: RemotePost | None, key: str) -> RemotePost:
         status = self._guard(self.api.status_post, part.text, in_reply_to_id=parent.id if parent else None,
                              media_ids=media or None, idempotency_key=key)
         return RemotePost(str(status["id"]), str(status.get("url") or status.get("uri")))
@@ -84,6 +90,17 @@ class MastodonPublisher(Publisher):
     def _reset(self) -> dt.datetime | None:
         reset = getattr(self.api, "ratelimit_reset", None)
         return dt.datetime.fromtimestamp(float(reset), dt.timezone.utc) if reset else None
+
+
+_URL = regex.compile(r"(^|[^/\w])(https?://[^\s<>\"']+)", regex.IGNORECASE)
+_USER = regex.compile(r"(^|[^/\w])@(([a-z0-9_]+)@[a-z0-9.\-]+[a-z0-9]+)", regex.IGNORECASE)
+
+
+def status_length(text: str) -> int:
+    """Mastodon's count: grapheme clusters, every URL as 23, ``@user@domain`` as ``@user``."""
+    countable = _URL.sub(lambda m: m.group(1) + "x" * 23, text)
+    countable = _USER.sub(r"\1@\3", countable)
+    return len(regex.findall(r"\X", countable))
 
 
 def _status(exc: Exception) -> int | None:
