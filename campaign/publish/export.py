@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
@@ -114,7 +113,7 @@ def ics(campaign: Campaign, rows: list[Planned], now: dt.datetime) -> str:
     entries: dict[str, list[Planned]] = {}
     for row in rows:
         entries.setdefault(row.entry, []).append(row)
-    slug = re.sub(r"[^a-z0-9]+", "-", campaign.settings.name.lower()).strip("-") or "campaign"
+    slug = campaign.settings.utm.campaign  # already an ASCII slug of the campaign's name
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//campaign//{_escape(campaign.settings.name)}//SV", "CALSCALE:GREGORIAN",
              f"X-WR-CALNAME:{_escape(campaign.settings.name)}", f"X-WR-TIMEZONE:{campaign.settings.timezone}"]
     stamp = now.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
