@@ -92,3 +92,53 @@ def _check(root: Path, x: FakeX, kills: int) -> None:
             assert arrived[row.parts[0].text] <= 1
     assert len(tweets) == states["published"] + sum(1 for r in rows if r.state == "uncertain" and arrived[r.parts[0].text])
     print(f"crash test: {kills} kills, {states['published']} published, {states['uncertain']} uncertain")
+
+
+@pytest.mark.slow
+def test_two_publishers_at_once_send_every_post_exactly_once(tmp_path: Path) -> None:
+    x = FakeX().start()
+    x.delay = 0.005
+    try:
+        accounts = [{"id": "x-test", "platform": "x", "endpoint": x.url}]
+        plan = [{"at": "day 1 09:00", "message": f"m{i:03d}", "accounts": ["x-test"]} for i in range(1, 41)]
+        root = write_campaign(tmp_path / "kampanj", numbered_messages(40), accounts, plan)
+        service.schedule_plan(root, dt.datetime(2026, 2, 3, 12, 0, tzinfo=dt.timezone.utc))
+        env = {**os.environ, **Keys().env("CAMPAIGN_X_TEST"), "PYTHONPATH": str(ROOT)}
+        command = [sys.executable, "-m", "campaign", "publish", str(root), "--once", "--now", "day 2 00:00"]
+        processes = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+        outputs = [p.communicate(timeout=120)[0].decode() for p in processes]
+        assert [p.returncode for p in processes] == [0, 0]
+        arrived = collections.Counter(x.arrivals())
+        assert len(arrived) == 40 and set(arrived.values()) == {1}
+        sent_by = [sum(1 for line in out.splitlines() if line.startswith("published: ")) for out in outputs]
+        assert sum(sent_by) == 40
+    finally:
+        x.stop()
+
+
+@pytest.mark.slow
+def test_sigterm_stops_a_watching_publisher_after_the_post_in_hand(tmp_path: Path) -> None:
+    x = FakeX().start()
+    x.delay = 0.05
+    try:
+        accounts = [{"id": "x-test", "platform": "x", "endpoint": x.url}]
+        plan = [{"at": "day 1 09:00", "message": f"m{i:03d}", "accounts": ["x-test"]} for i in range(1, 31)]
+        root = write_campaign(tmp_path / "kampanj", numbered_messages(30), accounts, plan)
+        service.schedule_plan(root, dt.datetime(2026, 2, 3, 12, 0, tzinfo=dt.timezone.utc))
+        env = {**os.environ, **Keys().env("CAMPAIGN_X_TEST"), "PYTHONPATH": str(ROOT)}
+        process = subprocess.Popen([sys.executable, "-m", "campaign", "publish", str(root), "--watch", "--interval", "1"],
+                                   cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        while not x.tweets and time.monotonic() < deadline:
+            time.sleep(0.01)
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+        assert process.returncode == 0, err.decode()
+        assert err.decode().endswith("stopped\n")
+        queue = Queue.open(queue_path(root))
+        states = collections.Counter(r.state for r in queue.rows())
+        queue.close()
+        assert set(states) == {"published", "scheduled"} and 1 <= states["published"] < 30
+        assert states["published"] == len(x.tweets) == len(x.arrivals())
+    finally:
+        x.stop()

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import signal
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
@@ -148,15 +151,40 @@ def publish_cmd(
     if dry_run:
         _dry_run(directory, _now(directory, now), account or None)
         return
-    if once:
-        raise typer.Exit(_run(directory, _now(directory, now), account or None))
-    while True:  # --watch: the real clock; --now makes no sense for a service
-        _run(directory, dt.datetime.now(dt.timezone.utc), account or None)
-        time.sleep(interval)
+    if not once and now is not None:
+        raise typer.BadParameter("--watch follows the real clock; use --now with --once", param_hint="--now")
+    with _stop_on_sigterm() as stop:
+        if once:
+            code = _run(directory, _now(directory, now), account or None, stop)
+        else:
+            code = _watch(directory, account or None, interval, stop)
+    raise typer.Exit(code)
 
 
-def _run(directory: Path, now: dt.datetime, accounts: list[str] | None) -> int:
-    report = service.publish(directory, now, only_accounts=accounts)
+def _watch(directory: Path, accounts: list[str] | None, interval: float, stop: Callable[[], bool]) -> int:
+    while not stop():
+        _run(directory, dt.datetime.now(dt.timezone.utc), accounts, stop)
+        for _ in range(max(1, int(interval * 10))):
+            if stop():
+                break
+            time.sleep(0.1)
+    err("stopped")
+    return int(ExitCode.OK)
+
+
+@contextmanager
+def _stop_on_sigterm() -> Iterator[Callable[[], bool]]:
+    """SIGTERM (a service manager stopping us) ends the run after the row in hand, never mid-send."""
+    asked: list[bool] = []
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: asked.append(True))
+    try:
+        yield lambda: bool(asked)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _run(directory: Path, now: dt.datetime, accounts: list[str] | None, stop: Callable[[], bool]) -> int:
+    report = service.publish(directory, now, only_accounts=accounts, should_stop=stop)
     for row in report.recovered:
         err(f"recovered {row.id} {row.key}: {row.state} ({row.reason})")
     for outcome in report.outcomes:

@@ -7,7 +7,7 @@ formats the result.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,6 +91,7 @@ def publish(
     clock: Clock | None = None,
     policy: Policy = Policy(),
     only_accounts: list[str] | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> RunReport:
     """Send every row due at ``now``; credentials from ``env`` (default: the environment and .env)."""
     loaded = load(root)
@@ -103,6 +104,7 @@ def publish(
 
     queue = open_queue(campaign)
     try:
-        return run_once(queue, now, accounts(campaign), factory, owner=owner_token(), clock=clock, policy=policy, only_accounts=only_accounts)
+        return run_once(queue, now, accounts(campaign), factory, owner=owner_token(), clock=clock, policy=policy, only_accounts=only_accounts,
+                        should_stop=should_stop)
     finally:
         queue.close()

@@ -101,14 +101,19 @@ def run_once(
     clock: Clock | None = None,
     policy: Policy = Policy(),
     only_accounts: Iterable[str] | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> RunReport:
-    """Send every row due at ``now`` (after recovering rows of dead publishers)."""
+    """Send every row due at ``now`` (after recovering rows of dead publishers).
+
+    ``should_stop`` is asked before each row: a service told to stop (SIGTERM)
+    finishes the row in hand instead of leaving it uncertain.
+    """
     clock = clock or SystemClock()
     report = RunReport(recovered=queue.recover(now))
     publishers: dict[str, Publisher] = {}
     blocked: set[str] = set()
     try:
-        while (row := queue.claim(now, owner, skip_accounts=blocked, only_accounts=only_accounts)) is not None:
+        while not should_stop() and (row := queue.claim(now, owner, skip_accounts=blocked, only_accounts=only_accounts)) is not None:
             publisher = _publisher(row, accounts, factory, publishers, report)
             if publisher is None:
                 queue.release(row.id, owner, row.due, "not sent: " + report.account_errors[row.account], clock.now())
