@@ -218,3 +218,27 @@ def test_the_default_plan_loads_and_lists(cli: Cli, default_with_cards: Path) ->
     dry = cli("publish", str(default_with_cards), "--dry-run", "--now", "day 1 08:00", "--account", "x-riks")
     assert "[image resursbrist-x.png 256×256, alt: Delningsbild: resursbrist]" in dry.out
     assert dry.out.splitlines()[-1] == "would send 1 row (1 x): 1 post, 1 image"
+
+
+def test_a_post_cut_off_mid_send_is_listed_as_uncertain_for_a_person(cli: Cli, kampanj: Path) -> None:
+    import socket
+
+    from campaign.publish.queue import Queue
+
+    cli("schedule", "plan", str(kampanj))
+    queue = Queue.open(queue_path(kampanj))
+    dead = f"{socket.gethostname()}:4194303:0"  # above Linux's largest pid: no such process
+    row = queue.claim(queue.rows()[-1].due, dead)
+    assert row is not None
+    queue.mark_in_flight(row.id, dead, row.due)
+    queue.close()
+    listing = cli("schedule", "list", str(kampanj), "--now", "day 1 10:00")
+    assert f"   {row.id}  2026-02-04 09:00           uncertain  " in listing.out
+    assert listing.out.endswith(
+        "2 scheduled, 1 uncertain\n"
+        "uncertain rows may or may not have been posted: look at the account, then run "
+        "`campaign schedule confirm ID` (it is there) or `campaign schedule retry ID` (it is not).\n"
+    )
+    assert cli("publish", str(kampanj), "--dry-run", "--now", "day 1 10:00").out.splitlines()[-1] == "would send 1 row (1 x): 1 post, 0 images"
+    confirmed = cli("schedule", "confirm", str(row.id), "--dir", str(kampanj), "--url", "https://x.com/test/status/1")
+    assert confirmed.out == f"{row.id} {row.key}: published\n"

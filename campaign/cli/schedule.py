@@ -61,6 +61,7 @@ def list_cmd(
     directory: Path = DIR_ARG,
     state: list[str] = typer.Option(None, "--state", "-s", help=f"Only rows in this state ({', '.join(STATES)}); repeatable."),
     text: bool = typer.Option(False, "--text", help="Show each post's text too."),
+    now: str = NOW_OPT,
 ) -> None:
     """Show the queue in time order (local times), with what needs a person.
 
@@ -69,7 +70,7 @@ def list_cmd(
     for s in state or []:
         if s not in STATES:
             raise typer.BadParameter(f"{s!r} is not a state; states: {', '.join(STATES)}", param_hint="--state")
-    listing = service.schedule_list(directory, state or None)
+    listing = service.schedule_list(directory, _now(directory, now), state or None)
     zone = listing.campaign.settings.timezone
     if not listing.rows:
         out("the queue is empty" + ("" if state else "; `campaign schedule plan` loads the plan"))

@@ -52,10 +52,12 @@ class Listing:
     rows: list[Row]
 
 
-def schedule_list(root: Path, states: list[str] | None = None) -> Listing:
+def schedule_list(root: Path, now: dt.datetime, states: list[str] | None = None) -> Listing:
+    """The queue's rows; rows held by a publisher that died are first shown for what they are (uncertain or scheduled)."""
     loaded = load(root)
     queue = open_queue(loaded.campaign)
     try:
+        queue.recover(now)
         return Listing(loaded.campaign, queue.rows(states))
     finally:
         queue.close()

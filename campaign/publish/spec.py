@@ -20,14 +20,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from typing import Any
 
 from campaign.model import Campaign
 from campaign.publish.model import CREDENTIALS, DEFAULT_ENDPOINTS, PUBLISHING_PLATFORMS
 from campaign.publish.when import FORMS, parse_day, parse_when
-from campaign.schema import ID, INVALID, Ctx, Either, Field, ListOf, MapOf, Num, Obj, Spec, Str, default_dict, suggest
+from campaign.schema import ID, Ctx, Either, Field, ListOf, MapOf, Num, Obj, Spec, Str, default_dict, suggest
 from campaign.yamlfile import Path_
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -211,4 +210,4 @@ def _fmt(path: Path_) -> str:
     return format_path(path)
 
 
-__all__ = ["ACCOUNTS", "PLAN", "check_accounts", "check_plan", "plan_posts", "plan_spread", "entry_id", "INVALID", "Either"]
+__all__ = ["ACCOUNTS", "PLAN", "check_accounts", "check_plan", "entry_id", "plan_posts", "plan_spread"]
