@@ -237,3 +237,20 @@ def test_mastodon_refuses_a_post_over_the_instance_limit_before_sending(tmp_path
         assert h.creates() == 0
     finally:
         h.stop()
+
+
+def test_x_window_used_up_waits_a_few_times_then_gives_the_rows_back(tmp_path: Path) -> None:
+    """The fake X counts its 15-minute window for real; the fake clock cannot move it, so X keeps refusing."""
+    h = XHarness()
+    h.x.window_limit = 2
+    try:
+        queue = queue_with(h, tmp_path, unique("Ett"), unique("Två"), unique("Tre"), unique("Fyra"))
+        clock = FakeClock()
+        report = run(h, queue, clock, policy=Policy(max_rate_waits=2))
+        assert [o.state for o in report.outcomes] == ["published", "published", "released"]
+        # until the named reset (about 15 minutes), then (the fake clock now past it) the minimum second
+        assert len(clock.slept) == 2 and 850 < clock.slept[0] <= 15 * 60 + 2 and clock.slept[1] == 1.0
+        assert [r.state for r in queue.rows()] == ["published", "published", "scheduled", "scheduled"]
+        assert h.creates() == 5
+    finally:
+        h.stop()

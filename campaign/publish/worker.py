@@ -53,6 +53,7 @@ class Policy:
     backoff_cap: float = 300.0
     max_rate_wait: float = 16 * 60.0  # X's windows are 15 minutes
     default_rate_wait: float = 60.0  # when a 429 names no reset
+    max_rate_waits: int = 3  # a platform still refusing after this many waits gets the row back for a later run
 
 
 @dataclass
@@ -145,7 +146,7 @@ def _publisher(row: Row, accounts: dict[str, Account], factory: PublisherFactory
 
 def _send(queue: Queue, row: Row, publisher: Publisher, owner: str, clock: Clock, policy: Policy) -> Outcome:
     recorder = _RowRecorder(queue, row, owner, clock)
-    tries = 0
+    tries = waits = 0
     while True:
         current = queue.get(row.id)
         post = Outgoing(row.id, row.idempotency_key, publisher.account, row.parts, current.sent)
@@ -154,7 +155,8 @@ def _send(queue: Queue, row: Row, publisher: Publisher, owner: str, clock: Clock
             remote = publisher.publish(post, recorder)
         except RateLimited as exc:
             wait = _rate_wait(exc, clock, policy)
-            if wait > policy.max_rate_wait:
+            waits += 1
+            if wait > policy.max_rate_wait or waits > policy.max_rate_waits:
                 until = clock.now() + dt.timedelta(seconds=wait)
                 queue.release(row.id, owner, until, f"rate limited until {until:%Y-%m-%d %H:%M:%S} UTC", clock.now())
                 return Outcome(queue.get(row.id), "released", str(exc))

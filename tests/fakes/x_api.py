@@ -56,8 +56,8 @@ def server_error(status: int = 503) -> Reply:
     return Reply(status, {"title": "Service Unavailable", "detail": "Service Unavailable", "type": "about:blank", "status": status})
 
 
-def rate_limited(reset: int) -> Reply:
-    return Reply(429, TOO_MANY_BODY, {"x-rate-limit-limit": "100", "x-rate-limit-remaining": "0", "x-rate-limit-reset": str(reset)})
+def rate_limited(reset: int, limit: int = 100) -> Reply:
+    return Reply(429, TOO_MANY_BODY, {"x-rate-limit-limit": str(limit), "x-rate-limit-remaining": "0", "x-rate-limit-reset": str(reset)})
 
 
 class FakeX(FakeServer):
@@ -79,7 +79,7 @@ class FakeX(FakeServer):
             return Reply(401, UNAUTHORIZED_BODY)
         with self.lock:
             if request.method == "POST" and request.path == "/2/tweets":
-                return self._limited(self._create(request))
+                return self._limited(request)
             if request.method == "POST" and request.path == "/2/media/upload":
                 return self._upload(request)
             if request.method == "POST" and request.path == "/2/media/metadata":
@@ -89,11 +89,15 @@ class FakeX(FakeServer):
         return Reply(404, {"title": "Not Found Error", "type": "https://api.twitter.com/2/problems/resource-not-found", "status": 404,
                            "detail": f"no route {request.method} {request.path}"})
 
-    def _limited(self, reply: Reply) -> Reply:
+    def _limited(self, request: Request) -> Reply:
+        """POST /2/tweets within its window: 429 once the window's requests are used up."""
         now = int(time.time())
         end, used = self._window if self._window[0] > now else (now + 15 * 60, 0)
+        if used >= self.window_limit:
+            return rate_limited(end, limit=self.window_limit)
         self._window = (end, used + 1)
-        reply.headers.update({"x-rate-limit-limit": str(self.window_limit), "x-rate-limit-remaining": str(max(0, self.window_limit - used - 1)),
+        reply = self._create(request)
+        reply.headers.update({"x-rate-limit-limit": str(self.window_limit), "x-rate-limit-remaining": str(self.window_limit - used - 1),
                               "x-rate-limit-reset": str(end)})
         return reply
 
