@@ -25,9 +25,11 @@ class Extension:
 def extensions() -> dict[str, Extension]:
     """Section name → extension. Imported lazily so stages load only when used."""
     from campaign.publish.spec import ACCOUNTS, PLAN, check_accounts, check_plan
+    from campaign.registry.politicians import POLITICIANS
+    from campaign.registry.politicians import cross_check as politicians_cross_check
 
     return {
-        "politicians": Extension(AnyValue()),  # shape settled by the registry
+        "politicians": Extension(POLITICIANS, politicians_cross_check),  # campaign.registry.politicians
         "layouts": Extension(AnyValue()),  # card layouts (images)
         "accounts": Extension(ACCOUNTS, check_accounts),  # publishing accounts
         "plan": Extension(PLAN, check_plan),  # the publishing plan

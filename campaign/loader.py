@@ -269,10 +269,28 @@ def _check_references(
         fig_doc = sections["figures"].doc
         for figure in campaign.figures:
             i = _index_of(sections["figures"].data, figure.id)
+            if figure.example:
+                report.add(fig_doc.at(("figures", i, "example"), "example data: replace it with a real, sourced figure before publishing", severity="warning"))
             if figure.link and figure.link not in known_links:
                 report.add(fig_doc.at(("figures", i, "link"), f"unknown link id {figure.link!r}{suggest(figure.link, link_ids)}"))
+            _check_area_codes(figure, i, fig_doc, report)
             if figure.kind == "share" and (figure.value > 100 or any(v.value > 100 for v in [*figure.regions.values(), *figure.municipalities.values()])):
                 report.add(fig_doc.at(("figures", i, "value"), "a share is a percentage: expected a number from 0 to 100"))
+
+
+def _check_area_codes(figure: Figure, index: int, doc: Located, report: Report) -> None:
+    """Local values must be keyed by real län and kommun codes."""
+    from campaign.registry import all_lan, kommuner
+
+    lan_codes = {a.code for a in all_lan()}
+    kommun_codes = {a.code for a in kommuner()}
+    for code in figure.regions:
+        if code not in lan_codes:
+            report.add(doc.at(("figures", index, "regions", code), f"unknown län code {code!r}; expected one of the 21 codes 01-25", key=True))
+    for code in figure.municipalities:
+        if code not in kommun_codes:
+            message = f"unknown kommun code {code!r}; `campaign registry list` shows every code"
+            report.add(doc.at(("figures", index, "municipalities", code), message, key=True))
 
 
 SAMPLE_AREAS = (

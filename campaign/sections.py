@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from campaign.registry.rules import TAG_RULES
 from campaign.schema import (
     HEX_COLOUR, ID, KOMMUN_CODE, LAN_CODE, Bool, Date, Either, Field, ListOf, MapOf, Num, Obj, Str, Url,
     default_dict, default_list,
@@ -49,7 +50,7 @@ SETTINGS = Obj(
         "handle": Field(Str(max_len=100)),
         "theme": Field(THEME, default=default_dict),
         "utm": Field(UTM, default=default_dict),
-        "tag": Field(ListOf(Str(max_len=200)), default=default_list, help="whom to tag by default (registry rules)"),
+        "tag": Field(TAG_RULES, default=default_list, help="whom to tag by default: 'body: title, title' rules"),
     },
     name="the campaign settings mapping",
 )
@@ -113,7 +114,7 @@ MESSAGE = Obj(
         "figures": Field(ListOf(ID), default=default_list),
         "link": Field(ID),
         "hashtags": Field(ListOf(Str(max_len=100)), default=default_list),
-        "tag": Field(ListOf(Str(max_len=200))),
+        "tag": Field(TAG_RULES, help="this message's own tag rules instead of the campaign's ([] tags nobody)"),
         "image": Field(Bool(), default=True),
     },
     name="a message mapping",

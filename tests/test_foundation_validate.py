@@ -190,3 +190,12 @@ def test_cli_on_a_folder_without_campaign(cli, tmp_path: Path) -> None:
     result = cli("validate", str(tmp_path))
     assert result.code == 1
     assert result.err.startswith(f"error: {tmp_path}: no messages/ folder here; is this a campaign?")
+
+
+def test_local_values_need_real_area_codes(default_campaign: Path) -> None:
+    edit(default_campaign, "figures.yaml", '      "0180":\n        value: 33', '      "0189":\n        value: 33')
+    edit(default_campaign, "figures.yaml", "    municipalities:\n      # Stockholm city's own survey (SSR", '    regions: {"26": 40}\n    municipalities:\n      # Stockholm city\'s own survey (SSR')
+    assert errors_of(default_campaign) == [
+        "messages/figures.yaml:22:15: error: figures[1].regions.26: unknown län code '26'; expected one of the 21 codes 01-25",
+        "messages/figures.yaml:25:7: error: figures[1].municipalities.0189: unknown kommun code '0189'; `campaign registry list` shows every code",
+    ]

@@ -32,10 +32,10 @@ def print_problems(problems: list[Problem]) -> None:
         err(problem.format())
     errors = sum(1 for p in problems if p.severity == "error")
     warnings = len(problems) - errors
-    summary = f"{errors} error{'s' if errors != 1 else ''}"
+    parts = [f"{errors} error{'s' if errors != 1 else ''}"] if errors or not warnings else []
     if warnings:
-        summary += f", {warnings} warning{'s' if warnings != 1 else ''}"
-    err(summary)
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    err(", ".join(parts))
 
 
 def isatty() -> bool:

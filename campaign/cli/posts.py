@@ -1,9 +1,94 @@
-"""Commands of this area (placeholder until its issue lands)."""
+"""`campaign posts` (ready-to-paste posts) and `campaign count` (length as a platform counts it)."""
 
 from __future__ import annotations
 
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+
 import typer
+
+from campaign.cli.common import out
+from campaign.compose.platforms import PLATFORM_IDS
+
+DIR_ARG = typer.Argument(Path("."), help="The campaign folder (holding messages/ and assets/).", show_default=True)
+PLATFORM_HELP = "Platform: " + ", ".join(PLATFORM_IDS) + "."
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+def posts(
+    directory: Path = DIR_ARG,
+    kommun: list[str] = typer.Option([], "--kommun", "-k", help="A municipality by name or code (repeatable)."),
+    lan: list[str] = typer.Option([], "--lan", "-l", help="A county (län) by name or code, for the län's own posts (repeatable)."),
+    platform: list[str] = typer.Option([], "--platform", "-p", help=PLATFORM_HELP + " Repeatable; default all."),
+    message: list[str] = typer.Option([], "--message", "-m", help="A message id (repeatable); default all."),
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help="text, json or csv."),
+) -> None:
+    """Print ready-to-paste posts, each within its platform's limit.
+
+    Without --kommun or --lan the national posts are printed.
+
+    Example: campaign posts . --kommun Uppsala --platform x
+    """
+    from campaign.compose import output
+    from campaign.compose.query import select
+    from campaign.loader import load
+
+    campaign = load(directory).campaign
+    found = select(campaign, kommuner=kommun, lan=lan, platforms=platform, messages=message)
+    render = {Format.text: output.to_text, Format.json: output.to_json, Format.csv: output.to_csv}[fmt]
+    typer.echo(render(found), nl=False)
+
+
+def count_cmd(
+    text: str = typer.Argument("-", help="The text; '-' (the default) reads standard input, without its final newline."),
+    platform: str = typer.Option(..., "--platform", "-p", help=PLATFORM_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    instance_limit: int = typer.Option(None, "--instance-limit", min=1, help="A Mastodon instance's own limit (default 500)."),
+) -> None:
+    """Count a text as the platform does; exit code 1 when it does not fit.
+
+    Example: campaign count --platform x "Varannan socialsekreterare … https://example.org"
+    """
+    from campaign.compose.length import count
+
+    if text == "-":
+        text = sys.stdin.read()
+        text = text[:-1] if text.endswith("\n") else text
+    result = count(platform, text, instance_limit=instance_limit)
+    if as_json:
+        out(json.dumps(result.to_json(), ensure_ascii=False, sort_keys=True))
+    else:
+        out(describe(result))
+    if not result.fits:
+        raise typer.Exit(1)
+
+
+def describe(result: object) -> str:
+    """``x: 108 of 280 weighted characters: fits`` (or how far over)."""
+    from campaign.compose.length import Count
+
+    assert isinstance(result, Count)
+    line = f"{result.platform}: {result.length} of {result.limit} {result.unit}"
+    if result.byte_limit is not None:
+        line += f", {result.bytes} of {result.byte_limit} bytes"
+    if not result.valid:
+        return line + ": does not fit (the text holds a character the platform refuses)"
+    if result.fits:
+        return line + ": fits"
+    over = [f"{result.overflow} over"] if result.overflow else []
+    if result.byte_limit is not None and (result.bytes or 0) > result.byte_limit:
+        over.append(f"{(result.bytes or 0) - result.byte_limit} bytes over")
+    return line + ": does not fit (" + ", ".join(over) + ")"
 
 
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to the app."""
+    """Add `posts` and `count`."""
+    app.command()(posts)
+    app.command("count")(count_cmd)

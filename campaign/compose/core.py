@@ -1,0 +1,404 @@
+"""Composing posts: render a message for an area, then fit it to a platform."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import TemplateError
+
+from campaign import templating
+from campaign.compose import facets as bsky_facets
+from campaign.compose.fit import DoesNotFit, Tail, fit
+from campaign.compose.length import count, fits, limit_of, measure
+from campaign.compose.platforms import PLATFORM_IDS, Platform, platform as get_platform
+from campaign.compose.utm import link_url
+from campaign.errors import CampaignError, CampaignInvalid, ExitCode, Problem
+from campaign.model import Area, Campaign, Mention, Message
+
+LINK_IN_BIO = "Länk i bio: "  # Instagram: links in captions are not clickable, so the URL goes in the bio
+_BODY_TAG = re.compile(r"(?:^|(?<=\s))#(\w+)")
+_SENTENCE_STOP = re.compile(r"[.!?…](?=[\"'”»)]*(?:\s|$))")
+LEVEL_ORDER = {"national": 0, "lan": 1, "kommun": 2}
+
+
+class PostTooLong(CampaignError):
+    """A message does not fit a platform without threads, even with every optional part dropped."""
+
+    exit_code = ExitCode.INVALID
+
+
+class RenderFailed(CampaignError):
+    """A message template failed while rendering for one area."""
+
+    exit_code = ExitCode.INVALID
+
+
+@dataclass(frozen=True)
+class Part:
+    """One post of a thread (or the only one): its text and its length as the platform counts it."""
+
+    text: str
+    length: int
+    limit: int
+    facets: tuple[dict[str, Any], ...] = ()  # Bluesky only: app.bsky.richtext.facet dicts
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"text": self.text, "length": self.length, "limit": self.limit}
+        if self.facets:
+            data["facets"] = list(self.facets)
+        return data
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """Something left out of a post, and why: ``"length"`` (to fit) or ``"cap"`` (the platform's hashtag cap)."""
+
+    kind: str  # "hashtag" or "mention"
+    value: str  # "#svpol", "@anna_s", "Anna Andersson"
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.value} ({self.reason})"
+
+    def to_json(self) -> dict[str, str]:
+        return {"kind": self.kind, "value": self.value, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class Post:
+    """A message composed for one area on one platform: ready to paste or publish."""
+
+    message_id: str
+    kind: str  # the message's kind: "long" or "short"
+    platform: str
+    area: Area
+    variant: int  # index into the message's variants
+    parts: tuple[Part, ...]  # more than one: a numbered thread
+    link: str | None  # the final URL, with UTM parameters
+    hashtags: tuple[str, ...] = ()  # kept, without "#", in priority order (those written in the body too)
+    mentions: tuple[Mention, ...] = ()  # kept
+    dropped: tuple[Dropped, ...] = ()
+    levels: tuple[str, ...] = field(default=())  # the level each figure's value comes from, in figure order
+
+    @property
+    def text(self) -> str:
+        """All parts, separated by a blank line (one part: its text)."""
+        return "\n\n".join(p.text for p in self.parts)
+
+    @property
+    def is_thread(self) -> bool:
+        return len(self.parts) > 1
+
+    def to_json(self) -> dict[str, Any]:
+        area = self.area
+        return {
+            "message": self.message_id,
+            "kind": self.kind,
+            "platform": self.platform,
+            "area": {"level": area.level, "code": area.code, "name": area.name, "lan_code": area.lan_code, "lan_name": area.lan_name},
+            "variant": self.variant,
+            "parts": [p.to_json() for p in self.parts],
+            "link": self.link,
+            "hashtags": list(self.hashtags),
+            "mentions": [{"politician_id": m.politician_id, "name": m.name, "role": m.role, "handle": m.handle, "did": m.did}
+                         for m in self.mentions],
+            "dropped": [d.to_json() for d in self.dropped],
+            "levels": list(self.levels),
+        }
+
+
+# ----------------------------------------------------------------------------- variants and levels
+
+
+def variant_index(message: Message, area: Area) -> int:
+    """Which phrasing ``area`` gets: neighbours (adjacent in their län's code order) get different ones.
+
+    The rotation starts at a stable hash of the message id, so different
+    messages do not all open with their first variant in the same place.
+    """
+    n = len(message.variants)
+    if n <= 1:
+        return 0
+    return (area_rank(area) + zlib.crc32(message.id.encode("utf-8"))) % n
+
+
+def area_rank(area: Area) -> int:
+    """The area's place among its siblings (kommuner of its län, or the län): stable, consecutive."""
+    if area.level == "national":
+        return 0
+    ranks = _sibling_ranks()
+    return ranks.get((area.level, area.code), int(area.code) if area.code.isdigit() else zlib.crc32(area.code.encode()))
+
+
+@lru_cache(maxsize=1)
+def _sibling_ranks() -> dict[tuple[str, str], int]:
+    registry = _registry()
+    if registry is None or not hasattr(registry, "areas"):
+        return {}
+    ranks: dict[tuple[str, str], int] = {}
+    counters: dict[tuple[str, str], int] = {}
+    for a in sorted(registry.areas(), key=lambda a: (a.level, a.code)):
+        key = (a.level, a.lan_code if a.level == "kommun" else "")
+        ranks[(a.level, a.code)] = counters.get(key, 0)
+        counters[key] = ranks[(a.level, a.code)] + 1
+    return ranks
+
+
+def state_levels(text: str, views: Sequence[templating.FigureView], area: Area) -> str:
+    """Make the text say where a figure's value comes from when it is not the area's own.
+
+    A kommun post using the län or national value gets the figure's note
+    ("(riksgenomsnitt)", "(siffra för Uppsala län)") at the end of the sentence
+    that gives the figure, unless the text already says the level.
+    """
+    for view in views:
+        if view.level == area.level or not view.note or _says_level(text, view):
+            continue
+        at = _find_figure(text, view)
+        if at < 0:
+            continue  # the text does not show this figure, so there is no level to state
+        stop = _SENTENCE_STOP.search(text, at)
+        end = stop.start() if stop else len(text)
+        text = f"{text[:end]} {view.note}{text[end:]}"
+    return text
+
+
+def _says_level(text: str, view: templating.FigureView) -> bool:
+    lowered = text.lower()
+    if view.where.lower() in lowered or view.note.lower() in lowered:
+        return True
+    if view.level == "national":
+        return any(w in lowered for w in ("i landet", "hela landet", "riks", "i sverige", "nationell"))
+    return False
+
+
+def _find_figure(text: str, view: templating.FigureView) -> int:
+    lowered = text.lower()
+    for shown in (view.words, view.percent, view.number):
+        at = lowered.find(shown.lower())
+        if at >= 0:
+            return at
+    return -1
+
+
+# ----------------------------------------------------------------------------- rendering
+
+
+def base_context(campaign: Campaign, area: Area) -> dict[str, Any]:
+    """The template variables for ``area`` shared by every message."""
+    return templating.context(campaign, area, (), None)
+
+
+def render_body(campaign: Campaign, message: Message, area: Area, ctx: dict[str, Any] | None = None) -> tuple[int, str, tuple[str, ...]]:
+    """(variant index, rendered body in NFC with the figures' levels stated, figure levels)."""
+    ctx = dict(ctx if ctx is not None else base_context(campaign, area))
+    views = [ctx["figures"][fid] for fid in message.figures]
+    ctx["figure"] = views[0] if views else None
+    ctx["link"] = ctx["links"][message.link] if message.link else None
+    index = variant_index(message, area)
+    try:
+        body = templating.render(message.variants[index], ctx)
+    except (TemplateError, ValueError, TypeError) as exc:
+        raise RenderFailed(f"message {message.id!r} (variant {index + 1}) failed for {area.name}: {exc}") from exc
+    body = unicodedata.normalize("NFC", state_levels(body, views, area))
+    return index, body, tuple(v.level for v in views)
+
+
+# ----------------------------------------------------------------------------- fitting
+
+
+@dataclass(frozen=True)
+class _Tags:
+    ordered: tuple[str, ...]  # priority order, highest first
+    required: frozenset[str]
+
+
+def hashtags_for(campaign: Campaign, message: Message) -> _Tags:
+    """The message's own tags, then the campaign's, without duplicates (case-insensitive)."""
+    seen: dict[str, str] = {}
+    required: set[str] = set()
+    pairs = [(t, False) for t in message.hashtags] + [(h.tag, h.required) for h in campaign.hashtags]
+    for tag, is_required in pairs:
+        tag = unicodedata.normalize("NFC", tag.lstrip("#"))
+        key = tag.casefold()
+        seen.setdefault(key, tag)
+        if is_required:
+            required.add(seen[key])
+    return _Tags(tuple(seen.values()), frozenset(required))
+
+
+def _apply_cap(tags: _Tags, in_body: set[str], cap: int | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(tags to append, tags over the platform's cap). Required tags take the places first."""
+    wanted = [t for t in tags.ordered if t.casefold() not in in_body]
+    if cap is None:
+        return tuple(wanted), ()
+    room = max(0, cap - len(in_body))
+    ranked = [t for t in wanted if t in tags.required] + [t for t in wanted if t not in tags.required]
+    keep = set(ranked[:room])
+    return tuple(t for t in wanted if t in keep), tuple(t for t in wanted if t not in keep)
+
+
+def written_mention(mention: Mention, p: Platform) -> str:
+    """``@handle`` where the platform tags in text and the registry has a handle; the name otherwise."""
+    if p.text_mentions and mention.handle:
+        return "@" + mention.handle
+    if p.text_mentions:
+        return mention.name
+    return f"{mention.name} ({mention.role})" if mention.role else mention.name
+
+
+def link_line(url: str | None, p: Platform) -> str | None:
+    if url is None:
+        return None
+    return url if p.clickable_links else LINK_IN_BIO + url
+
+
+def fit_post(
+    campaign: Campaign, message: Message, area: Area, p: Platform, variant: int, body: str, levels: tuple[str, ...],
+    mentions: Sequence[Mention], tags: _Tags, instance_limit: int | None = None,
+) -> Post:
+    """Fit a rendered body, with link, mentions and hashtags, to platform ``p``."""
+    url = link_url(campaign.link(message.link), campaign.settings.utm, p.id) if message.link else None
+    in_body = {t.casefold() for t in _BODY_TAG.findall(body)}
+    appended, over_cap = _apply_cap(tags, in_body, p.max_hashtags)
+    written: dict[str, Mention] = {}
+    for mention in mentions:
+        written.setdefault(unicodedata.normalize("NFC", written_mention(mention, p)), mention)
+    tail = Tail(tuple(written), link_line(url, p), appended)
+    limit = limit_of(p, instance_limit)
+    try:
+        fitted = fit(body, tail, tags.required, lambda text: fits(p, text, limit), threads=p.threads)
+    except DoesNotFit as exc:
+        raise _too_long(message, area, p, limit, exc) from None
+    dropped = [Dropped("hashtag", "#" + t, "cap") for t in over_cap]
+    dropped += [Dropped("hashtag", "#" + t, "length") for t in fitted.dropped_hashtags]
+    dropped += [Dropped("mention", m, "length") for m in fitted.dropped_mentions]
+    kept_mentions = tuple(written[m] for m in fitted.tail.mentions)
+    parts = tuple(_part(p, text, limit, kept_mentions) for text in fitted.parts)
+    kept_tags = tuple(t for t in tags.ordered if t.casefold() in in_body or t in fitted.tail.hashtags)
+    return Post(message.id, message.kind, p.id, area, variant, parts, url, kept_tags, kept_mentions, tuple(dropped), levels)
+
+
+def _part(p: Platform, text: str, limit: int, mentions: Sequence[Mention]) -> Part:
+    found = bsky_facets.facets(text, mentions) if p.id == "bluesky" else ()
+    return Part(text, measure(p, text), limit, found)
+
+
+def _too_long(message: Message, area: Area, p: Platform, limit: int, exc: DoesNotFit) -> PostTooLong:
+    c = count(p, exc.text, instance_limit=limit if p.id == "mastodon" else None)
+    size = f"{c.length} of {c.limit} {c.unit}, {c.overflow} over"
+    if c.byte_limit is not None and (c.bytes or 0) > c.byte_limit:
+        size += f"; {c.bytes} of {c.byte_limit} bytes"
+    return PostTooLong(f"message {message.id!r} does not fit {p.name} for {area.name}: {size} ({exc.reason})")
+
+
+# ----------------------------------------------------------------------------- tags from the registry
+
+
+def _registry() -> Any:
+    """The registry module once it provides tag resolution; None before (posts then tag nobody)."""
+    try:
+        from campaign import registry
+    except ImportError:
+        return None
+    return registry if hasattr(registry, "resolve_tags") else None
+
+
+def resolve_mentions(campaign: Campaign, message: Message, area: Area, platform_id: str) -> tuple[Mention, ...]:
+    """Whom the message tags in ``area`` on ``platform_id``, by its rules or the campaign's default."""
+    registry = _registry()
+    rules = message.tag if message.tag is not None else campaign.settings.tag
+    if registry is None or not rules or area.level == "national":
+        return ()
+    return tuple(registry.resolve_tags(campaign, area, platform_id, tuple(rules)).mentions)
+
+
+def _mentions_of(tags: Any) -> tuple[Mention, ...]:
+    if tags is None:
+        return ()
+    return tuple(tags.mentions if hasattr(tags, "mentions") else tags)
+
+
+# ----------------------------------------------------------------------------- public entry points
+
+
+def compose(
+    campaign: Campaign, message: Message | str, area: Area, platform: Platform | str, *,
+    tags: Any = None, instance_limit: int | None = None,
+) -> Post:
+    """Compose ``message`` for ``area`` on ``platform``.
+
+    ``tags`` is a registry ``Tagging`` (or a sequence of ``Mention``); when it
+    is None the registry's rules are asked (no one is tagged until it exists).
+    ``instance_limit`` is a Mastodon instance's own limit.
+    Raises :class:`PostTooLong` or :class:`RenderFailed`.
+    """
+    msg = campaign.message(message) if isinstance(message, str) else message
+    p = platform if isinstance(platform, Platform) else get_platform(platform)
+    mentions = _mentions_of(tags) if tags is not None else resolve_mentions(campaign, msg, area, p.id)
+    variant, body, levels = render_body(campaign, msg, area)
+    return fit_post(campaign, msg, area, p, variant, body, levels, mentions, hashtags_for(campaign, msg), instance_limit)
+
+
+def sort_areas(areas: Iterable[Area]) -> list[Area]:
+    """National first, then län, then kommuner, each by code."""
+    return sorted(set(areas), key=lambda a: (LEVEL_ORDER[a.level], a.code))
+
+
+def compose_all(
+    campaign: Campaign, areas: Iterable[Area], platforms: Iterable[str] | None = None,
+    messages: Iterable[str | Message] | None = None, *, instance_limit: int | None = None,
+) -> list[Post]:
+    """Every post for ``areas`` × ``messages`` × ``platforms`` (default: all).
+
+    Sorted by area (national, län, kommun; by code), then message in campaign
+    order, then platform in table order. Every failure is collected and raised
+    together as :class:`CampaignInvalid`, one problem per message and platform.
+    """
+    plats = [get_platform(pid) for pid in (platforms or PLATFORM_IDS)]
+    plats.sort(key=lambda p: PLATFORM_IDS.index(p.id))
+    wanted = [campaign.message(m) if isinstance(m, str) else m for m in (messages or campaign.messages)]
+    order = {m.id: i for i, m in enumerate(campaign.messages)}
+    wanted.sort(key=lambda m: order.get(m.id, len(order)))
+    tag_sets = {m.id: hashtags_for(campaign, m) for m in wanted}
+    posts: list[Post] = []
+    failures: dict[tuple[str, str], tuple[CampaignError, int]] = {}
+    for area in sort_areas(areas):
+        ctx = base_context(campaign, area)
+        for message in wanted:
+            try:
+                variant, body, levels = render_body(campaign, message, area, ctx)
+            except RenderFailed as exc:
+                _note(failures, (message.id, "*"), exc)
+                continue
+            for p in plats:
+                try:
+                    mentions = resolve_mentions(campaign, message, area, p.id)
+                    posts.append(fit_post(campaign, message, area, p, variant, body, levels, mentions, tag_sets[message.id], instance_limit))
+                except PostTooLong as exc:
+                    _note(failures, (message.id, p.id), exc)
+    if failures:
+        raise CampaignInvalid(_problems(campaign, failures))
+    return posts
+
+
+def _note(failures: dict[tuple[str, str], tuple[CampaignError, int]], key: tuple[str, str], exc: CampaignError) -> None:
+    first, n = failures.get(key, (exc, 0))
+    failures[key] = (first, n + 1)
+
+
+def _problems(campaign: Campaign, failures: dict[tuple[str, str], tuple[CampaignError, int]]) -> list[Problem]:
+    file = campaign.sources.get("messages", "messages")
+    index = {m.id: i for i, m in enumerate(campaign.messages)}
+    problems = []
+    rank = {pid: i for i, pid in enumerate(("*", *PLATFORM_IDS))}
+    for (message_id, _), (exc, n) in sorted(failures.items(), key=lambda kv: (index.get(kv[0][0], 0), rank[kv[0][1]])):
+        more = f" (and {n - 1} more area{'s' if n > 2 else ''})" if n > 1 else ""
+        problems.append(Problem(file, 0, 0, f"messages[{index.get(message_id, 0)}]", f"{exc}{more}"))
+    return problems

@@ -1,0 +1,25 @@
+"""The build's registry stage: report the politicians as of the build date.
+
+Writes no files. It adds the warnings that depend on the date (ended roles,
+entries not verified for a year, real politicians who would be named because
+they lack a handle) to ``kit.warnings``, a one-line summary to ``kit.notes``,
+and the report to ``kit.results["registry"]`` for later stages.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from pathlib import Path
+
+from campaign.build import Kit
+from campaign.registry.report import registry_report, summary
+
+
+def write(kit: Kit, staging: Path) -> None:
+    """Report the registry as of the build's date in the campaign's time zone."""
+    del staging  # nothing to write: the posts carry the mentions
+    on = kit.now.astimezone(zoneinfo.ZoneInfo(kit.campaign.settings.timezone)).date()
+    report = registry_report(kit.campaign, on=on)
+    kit.results["registry"] = report
+    kit.warnings.extend(report.problems)
+    kit.notes.append(summary(report))

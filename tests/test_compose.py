@@ -1,0 +1,234 @@
+"""Composed posts of the default campaign: text, levels, variants, tags, UTM, facets, errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from campaign.compose import compose, compose_all, count
+from campaign.compose.core import PostTooLong, variant_index
+from campaign.compose.utm import with_utm
+from campaign.errors import CampaignInvalid
+from campaign.loader import load
+from campaign.model import NATIONAL, Campaign, Mention, Utm
+from tests import compose_standin as standin
+from tests.conftest import REPO
+
+UPPSALA = standin.kommun("0380")
+STOCKHOLM = standin.kommun("0180")
+RAPPORT = "https://kampanj.example.org/rapport/socialsekreterarna-2019"
+
+
+def utm(source: str) -> str:
+    return f"{RAPPORT}?utm_source={source}&utm_medium=social&utm_campaign=trygg-socialtjanst-2026"
+
+
+@pytest.fixture(scope="module")
+def default() -> Campaign:
+    return load(REPO).campaign
+
+
+@pytest.fixture
+def registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    standin.install(monkeypatch)
+
+
+def edited(root: Path, file: str, old: str, new: str) -> Campaign:
+    path = root / "messages" / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {file}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return load(root).campaign
+
+
+def test_a_kommun_post_on_x_with_its_politicians(default: Campaign, registry: None) -> None:
+    post = compose(default, "kort-hot", UPPSALA, "x")
+    assert post.text == (
+        "Drygt var tredje socialsekreterare har hotats eller utsatts för våld (riksgenomsnitt). "
+        "Arbetsgivaren måste polisanmäla varje hot.\n\n"
+        "@anna_uppsala, Bo Berg\n"
+        f"{utm('x')}\n"
+        "#socialtjänst #svpol #TryggSocialtjänst"
+    )
+    assert post.parts[0].length == count("x", post.text).length <= 280
+    assert [m.politician_id for m in post.mentions] == ["0380-chair", "0380-vice"]
+    assert post.link == utm("x") and post.dropped == () and post.levels == ("national",)
+
+
+def test_composing_works_with_no_politicians_at_all(default: Campaign) -> None:
+    post = compose(default, "kort-hot", UPPSALA, "x")  # no registry: nobody is tagged
+    assert post.mentions == () and "@" not in post.text
+
+
+def test_the_text_says_which_level_the_figure_is(default: Campaign, registry: None) -> None:
+    own = compose(default, "rattssakerhet", STOCKHOLM, "mastodon")  # Stockholm has its own figure
+    assert own.text.startswith(
+        "Var tredje socialsekreterare i Stockholm anser att staden inte kan leva upp till socialtjänstlagens intentioner "
+        "(Akademikerförbundet SSR:s enkät i Stockholms stad, hösten 2008)."
+    )
+    assert own.levels == ("kommun",)
+    national = compose(default, "rattssakerhet", UPPSALA, "mastodon")
+    assert national.text.startswith("Fyra av tio socialsekreterare i landet upplever")
+    short = compose(default, "kort-resurser", UPPSALA, "mastodon")  # the template does not say where
+    assert short.text.startswith("Varannan socialsekreterare saknar resurser för att göra ett bra jobb (riksgenomsnitt). ")
+    assert "riksgenomsnitt" not in compose(default, "kort-resurser", NATIONAL, "mastodon").text
+
+
+def test_a_lan_figure_is_named_as_the_lans(tmp_path: Path, default_campaign: Path, registry: None) -> None:
+    campaign = edited(default_campaign, "figures.yaml", "    value: 50\n    statement: anger brist",
+                      "    value: 50\n    regions:\n      \"03\": {value: 25}\n    statement: anger brist")
+    post = compose(campaign, "kort-resurser", UPPSALA, "linkedin")
+    assert post.text.startswith("Var fjärde socialsekreterare saknar resurser för att göra ett bra jobb (siffra för Uppsala län). ")
+    assert post.levels == ("lan",)
+
+
+def test_variants_rotate_so_that_neighbours_differ(default: Campaign, registry: None) -> None:
+    message = default.message("resurser")
+    uppsala_lan = [standin.kommun(c) for c in ("0305", "0319", "0330", "0380", "0381")]  # in code order
+    chosen = [variant_index(message, a) for a in uppsala_lan]
+    assert all(a != b for a, b in zip(chosen, chosen[1:]))
+    assert chosen == [variant_index(message, a) for a in uppsala_lan]  # deterministic
+    texts = {compose(default, message, a, "x").text for a in uppsala_lan}
+    assert len(texts) == len(uppsala_lan)
+
+
+def test_posts_for_different_kommuner_differ_on_every_platform(default: Campaign, registry: None) -> None:
+    kommuner = [standin.kommun(c) for c in standin.KOMMUNER]
+    posts = compose_all(default, kommuner)
+    by_key: dict[tuple[str, str], set[str]] = {}
+    for post in posts:
+        by_key.setdefault((post.message_id, post.platform), set()).add(post.text)
+    same = [key for key, texts in by_key.items() if len(texts) < len(kommuner)]
+    # Messages that neither name the kommun nor have local figures or variants read alike; tags and UTM still differ.
+    assert {m for m, _ in same} <= {"kort-resurser", "kort-hot", "kort-lvu", "kort-forebyggande", "kort-bemanning", "kort-lag", "rattssakerhet",
+                                    "hot-och-vald", "politikerbeslut", "automatisering"}
+    assert all(len(texts) > 1 for texts in by_key.values())  # at least tagged Uppsala/Stockholm differ
+
+
+def test_linkedin_and_facebook_name_politicians_with_their_role(default: Campaign, registry: None) -> None:
+    post = compose(default, "kort-lag", UPPSALA, "facebook")
+    assert "\n\nAnna Andersson (ordförande i socialnämnden), Bo Berg (vice ordförande i socialnämnden)\n" in post.text
+
+
+def test_instagram_writes_the_link_for_the_bio_and_caps_hashtags(tmp_path: Path, default_campaign: Path) -> None:
+    extra = "".join(f"  - tag: extra{i}\n" for i in range(4))
+    campaign = edited(default_campaign, "links.yaml", "  - tag: TryggSocialtjänst\n", "  - tag: TryggSocialtjänst\n" + extra)
+    post = compose(campaign, "kort-lag", NATIONAL, "instagram")
+    press = "https://kampanj.example.org/press/trygg-socialtjanst?utm_source=instagram&utm_medium=social&utm_campaign=trygg-socialtjanst-2026"
+    assert f"\n\nLänk i bio: {press}\n#socialtjänst #svpol #TryggSocialtjänst #extra0 #extra1" in post.text
+    assert [str(d) for d in post.dropped] == ["#extra2 (cap)", "#extra3 (cap)"]
+    threads = compose(campaign, "kort-lag", NATIONAL, "threads")
+    assert threads.hashtags == ("socialtjänst",)
+    assert threads.text.endswith("\n#socialtjänst")
+
+
+def test_a_required_hashtag_stays_when_optional_ones_drop(default: Campaign, registry: None) -> None:
+    post = compose(default, "kort-hot", UPPSALA, "bluesky")
+    assert post.text.endswith(f"@anna.uppsala.example\n{utm('bluesky')}\n#socialtjänst")
+    assert [str(d) for d in post.dropped] == ["#TryggSocialtjänst (length)", "#svpol (length)", "Bo Berg (length)"]
+    assert post.parts[0].length <= 300
+
+
+def test_a_hashtag_written_in_the_body_is_not_repeated(tmp_path: Path, default_campaign: Path) -> None:
+    campaign = edited(default_campaign, "messages.yaml", "text: \"Socialtjänsten behöver en ny lag",
+                      "text: \"#svpol Socialtjänsten behöver en ny lag")
+    post = compose(campaign, "kort-lag", NATIONAL, "x")
+    assert post.text.count("#svpol") == 1 and post.hashtags == ("socialtjänst", "svpol", "TryggSocialtjänst")
+
+
+def test_bluesky_facets_have_utf8_byte_offsets(default: Campaign, registry: None) -> None:
+    post = compose(default, "kort-hot", UPPSALA, "bluesky")
+    data = post.parts[0].text.encode("utf-8")
+    spans = [(data[f["index"]["byteStart"]:f["index"]["byteEnd"]].decode("utf-8"), f["features"][0]) for f in post.parts[0].facets]
+    assert spans == [
+        ("@anna.uppsala.example", {"$type": "app.bsky.richtext.facet#mention", "did": "did:plc:anna0380uppsala"}),
+        (utm("bluesky"), {"$type": "app.bsky.richtext.facet#link", "uri": utm("bluesky")}),
+        ("#socialtjänst", {"$type": "app.bsky.richtext.facet#tag", "tag": "socialtjänst"}),
+    ]
+
+
+def test_facets_after_emoji_and_swedish_letters() -> None:
+    from campaign.compose.facets import facets
+
+    text = "Åäö 👨‍👩‍👧 läs https://a.se/ö #välfärd!"
+    found = facets(text)
+    assert [(f["index"]["byteStart"], f["index"]["byteEnd"]) for f in found] == [(31, 46), (47, 57)]
+    assert text.encode()[31:46].decode() == "https://a.se/ö" and found[1]["features"][0]["tag"] == "välfärd"
+
+
+def test_a_mention_without_a_did_gets_no_facet(default: Campaign) -> None:
+    mention = Mention("p", "Anna", "ordförande", "anna.example", None)
+    post = compose(default, "kort-lag", UPPSALA, "bluesky", tags=[mention])
+    assert "@anna.example" in post.text
+    assert all(f["features"][0]["$type"] != "app.bsky.richtext.facet#mention" for f in post.parts[0].facets)
+
+
+def test_utm_keeps_an_existing_query_and_fragment() -> None:
+    settings = Utm(True, "kampanj", "social", {"x": "twitter"})
+    assert with_utm("https://a.se/r?lang=sv#del-2", settings, "x") == (
+        "https://a.se/r?lang=sv&utm_source=twitter&utm_medium=social&utm_campaign=kampanj#del-2"
+    )
+    assert with_utm("https://a.se/r?utm_source=nyhetsbrev", settings, "bluesky") == (
+        "https://a.se/r?utm_source=nyhetsbrev&utm_medium=social&utm_campaign=kampanj"
+    )
+    assert with_utm("https://a.se", settings, "mastodon") == "https://a.se/?utm_source=mastodon&utm_medium=social&utm_campaign=kampanj"
+
+
+def test_utm_can_be_turned_off_per_link(tmp_path: Path, default_campaign: Path) -> None:
+    campaign = edited(default_campaign, "links.yaml", "    title: Pressmeddelande\n", "    title: Pressmeddelande\n    utm: false\n")
+    assert compose(campaign, "kort-lag", NATIONAL, "x").link == "https://kampanj.example.org/press/trygg-socialtjanst"
+    assert compose(campaign, "kort-hot", NATIONAL, "x").link == utm("x")
+
+
+def test_a_long_message_becomes_a_thread_on_x(default_campaign: Path, registry: None) -> None:
+    long = ("Socialtjänsten behöver en ny lag som kräver förebyggande arbete och kunskap i varje beslut. "
+            "Det är barn, unga och utsatta vuxna som får betala när lagen inte räcker till. "
+            "Därför kräver vi en ny socialtjänstlag, en säkerhetskommission och minst två handläggare i varje LVU-ärende.")
+    campaign = edited(default_campaign, "messages.yaml", 'text: "Socialtjänsten behöver en ny lag som kräver förebyggande arbete och kunskap i varje beslut."',
+                      f'text: "{long}"')
+    post = compose(campaign, "kort-lag", UPPSALA, "x")
+    press = "https://kampanj.example.org/press/trygg-socialtjanst?utm_source=x&utm_medium=social&utm_campaign=trygg-socialtjanst-2026"
+    assert [p.text for p in post.parts] == [
+        "1/2 Socialtjänsten behöver en ny lag som kräver förebyggande arbete och kunskap i varje beslut. "
+        "Det är barn, unga och utsatta vuxna som får betala när lagen inte räcker till.",
+        "2/2 Därför kräver vi en ny socialtjänstlag, en säkerhetskommission och minst två handläggare i varje LVU-ärende.\n\n"
+        f"@anna_uppsala, Bo Berg\n{press}\n#socialtjänst #svpol #TryggSocialtjänst",
+    ]
+    assert all(p.length <= 280 and count("x", p.text).length == p.length for p in post.parts)
+
+
+def test_too_long_for_linkedin_is_an_error_naming_message_platform_and_overflow(tmp_path: Path, default_campaign: Path) -> None:
+    sentence = "Det här är en mening som upprepas för att göra budskapet alldeles för långt. "
+    campaign = edited(default_campaign, "messages.yaml", 'text: "Socialtjänsten behöver en ny lag som kräver förebyggande arbete och kunskap i varje beslut."',
+                      f'text: "{sentence * 40}"')
+    with pytest.raises(PostTooLong) as caught:
+        compose(campaign, "kort-lag", NATIONAL, "linkedin")
+    assert str(caught.value) == (
+        "message 'kort-lag' does not fit LinkedIn for Sverige: 3222 of 3000 characters, 222 over "
+        "(too long, even without optional hashtags and mentions)"
+    )
+    with pytest.raises(CampaignInvalid) as invalid:
+        compose_all(campaign, [NATIONAL, UPPSALA])
+    messages = [p.format() for p in invalid.value.problems]
+    assert messages == [  # CampaignInvalid sorts its problems
+        "messages/messages.yaml: error: messages[12]: message 'kort-lag' does not fit Instagram for Sverige: 3235 of 2200 characters, "
+        "1035 over (too long, even without optional hashtags and mentions) (and 1 more area)",
+        "messages/messages.yaml: error: messages[12]: message 'kort-lag' does not fit LinkedIn for Sverige: 3222 of 3000 characters, "
+        "222 over (too long, even without optional hashtags and mentions) (and 1 more area)",
+    ]
+
+
+def test_a_mastodon_instance_limit_is_honoured(default: Campaign) -> None:
+    post = compose(default, "resurser", NATIONAL, "mastodon", instance_limit=200)
+    assert post.is_thread and all(p.length <= 200 and p.limit == 200 for p in post.parts)
+
+
+def test_compose_all_is_sorted_and_deterministic(default: Campaign, registry: None) -> None:
+    areas = standin.areas()
+    first = compose_all(default, list(reversed(areas)))
+    again = compose_all(default, areas)
+    assert [p.to_json() for p in first] == [p.to_json() for p in again]
+    assert len(first) == len(areas) * len(default.messages) * 7
+    keys = [(p.area.level, p.area.code, p.message_id, p.platform) for p in first[:8]]
+    assert keys[0] == ("national", "", "resurser", "x") and keys[7] == ("national", "", "rattssakerhet", "x")
