@@ -26,6 +26,7 @@ def extensions() -> dict[str, Extension]:
     """Section name → extension. Imported lazily so stages load only when used."""
     from campaign.images.layouts import LAYOUTS_SPEC
     from campaign.images.layouts import cross_check as layouts_cross_check
+    from campaign.publish.spec import ACCOUNTS, PLAN, check_accounts, check_plan
     from campaign.registry.politicians import POLITICIANS
     from campaign.registry.politicians import cross_check as politicians_cross_check
     from campaign.site.settings import PAGE
@@ -34,7 +35,7 @@ def extensions() -> dict[str, Extension]:
     return {
         "politicians": Extension(POLITICIANS, politicians_cross_check),  # campaign.registry.politicians
         "layouts": Extension(LAYOUTS_SPEC, layouts_cross_check),  # campaign.images.layouts
-        "accounts": Extension(AnyValue()),  # publishing accounts
-        "plan": Extension(AnyValue()),  # the publishing plan
+        "accounts": Extension(ACCOUNTS, check_accounts),  # campaign.publish.spec
+        "plan": Extension(PLAN, check_plan),  # campaign.publish.spec
         "page": Extension(PAGE, page_cross_check),  # campaign.site.settings
     }
