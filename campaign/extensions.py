@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from campaign.schema import AnyValue, Spec
+from campaign.schema import Spec
 
 
 @dataclass(frozen=True)
