@@ -242,3 +242,15 @@ def test_utm_settings_come_from_the_campaign(default_campaign: Path) -> None:
         "https://kampanj.example.org/press/trygg-socialtjanst?utm_source=twitter&utm_medium=organic&utm_campaign=trygg-socialtjanst-2026")
     campaign = edited(default_campaign, "campaign.yaml", "    medium: organic\n", "    medium: organic\n    enabled: false\n")
     assert compose(campaign, "kort-lag", NATIONAL, "mastodon").link == "https://kampanj.example.org/press/trygg-socialtjanst"
+
+
+def test_a_message_without_a_link_has_no_link_line(default: Campaign) -> None:
+    from dataclasses import replace
+
+    message = replace(default.message("kort-lag"), link=None)
+    post = compose(default, message, NATIONAL, "instagram")
+    assert post.link is None
+    assert post.text == (
+        "Socialtjänsten behöver en ny lag som kräver förebyggande arbete och kunskap i varje beslut.\n\n"
+        "#socialtjänst #svpol #TryggSocialtjänst"
+    )

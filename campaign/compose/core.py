@@ -174,7 +174,7 @@ def _says_level(text: str, view: templating.FigureView) -> bool:
     if view.where.lower() in lowered or view.note.lower() in lowered:
         return True
     if view.level == "national":
-        return any(w in lowered for w in ("i landet", "hela landet", "riks", "i sverige", "nationell"))
+        return any(w in lowered for w in ("i landet", "hela landet", "riksgenomsnitt", "i sverige", "nationell"))
     return False
 
 
