@@ -110,11 +110,19 @@ def fit_text(text: str, path: str, box: tuple[int, int], size: int, min_size: in
                      size=size, min_size=min_size, line_height=line_height, max_lines=max_lines)
         if fitted is None:
             return None
-        widest = max(_length(path, fitted.size, line) for line in fitted.lines)
+        widest = max(_extent(path, fitted.size, line)[1] for line in fitted.lines)
         if widest <= box[0]:
             return fitted
         width -= widest - box[0] + 1
     return None
+
+
+@lru_cache(maxsize=20_000)
+def _extent(path: str, size: int, line: str) -> tuple[float, float]:
+    """(lead, width): how far the ink reaches left of the pen (a "j"), and the line's full width, ink or advance."""
+    x0, _, x1, _ = font(path, size).getbbox(line, anchor="ls")
+    lead = float(max(0, -x0))
+    return lead, max(_length(path, size, line), float(x1)) + lead
 
 
 @lru_cache(maxsize=1024)
@@ -196,18 +204,19 @@ def _text(image: Image.Image, canvas: ImageDraw.ImageDraw, job: Job, index: int,
     fitted = fit_text(text, path, (w - 2 * pad, h - 2 * pad), size, min_size, float(element["line_height"]), element["max_lines"])
     if fitted is None:
         raise NoFit(index, text, (w - 2 * pad, h - 2 * pad), min_size)
-    widths = [_length(path, fitted.size, line) for line in fitted.lines]
+    extents = [_extent(path, fitted.size, line) for line in fitted.lines]
+    widths = [width for _, width in extents]
     block_w, block_h = max(widths) + 2 * pad, fitted.height + 2 * pad
     left = x + {"left": 0, "center": (w - block_w) / 2, "right": w - block_w}[element["align"]]
     top = y + {"top": 0, "middle": (h - block_h) / 2, "bottom": h - block_h}[element["valign"]]
     if element["type"] == "label":
         _rect(canvas, (round(left), round(top), round(block_w), round(block_h)), job.colours[element["fill"]], round(element["radius"] * unit))
     colour = job.colours[element["colour"]]
-    for i, (line, width) in enumerate(zip(fitted.lines, widths)):
+    for i, (line, (lead, width)) in enumerate(zip(fitted.lines, extents)):
         shift = {"left": 0, "center": (block_w - 2 * pad - width) / 2, "right": block_w - 2 * pad - width}[element["align"]]
         baseline = top + pad + fitted.ascent + i * fitted.pitch
         mask, (dx, dy) = _line_mask(path, fitted.size, line)
-        image.paste(colour, (round(left + pad + shift) + dx, round(baseline) + dy), mask)
+        image.paste(colour, (round(left + pad + shift + lead) + dx, round(baseline) + dy), mask)
 
 
 @lru_cache(maxsize=64)
