@@ -101,3 +101,9 @@ def test_a_fitted_text_always_lies_inside_its_box(pieces: list[str], width: int,
     assert all(mono(line, fitted.size) <= width for line in fitted.lines)
     assert fitted.height <= height
     assert " ".join(fitted.lines).split() == text.split()
+
+
+def test_a_one_letter_word_never_ends_a_line() -> None:
+    assert words("utsatts för hot eller våld i arbetet") == [["utsatts", "för", "hot", "eller", "våld", "i arbetet"]]
+    assert words("det är å ena sidan") == [["det", "är", "å ena", "sidan"]]
+    assert words("plan b") == [["plan b"]]

@@ -3,8 +3,9 @@
 A pure function over an injected measure, so that it is tested without fonts:
 ``fit`` returns the largest whole pixel size at which the text, wrapped at its
 ordinary spaces, fits the box, or None when even the minimum size does not.
-No-break spaces (U+00A0, "45 %") never break a line, and a spaced en dash
-("höst – vinter") stays with the word before it, so no line starts with a dash.
+No-break spaces (U+00A0, "45 %") never break a line, a spaced en dash
+("höst – vinter") stays with the word before it, so no line starts with a dash,
+and a one-letter word ("i", "å") stays with the word after it.
 """
 
 from __future__ import annotations
@@ -46,8 +47,26 @@ def words(text: str) -> list[list[str]]:
                 pieces[-1] += " " + piece  # keep "text –" together: a line never starts with a dash
             else:
                 pieces.append(piece)
-        paragraphs.append(pieces)
+        paragraphs.append(_glue_short_words(pieces))
     return paragraphs
+
+
+def _glue_short_words(pieces: list[str]) -> list[str]:
+    """A one-letter word ("i", "å", "ö") goes with the word after it, never alone at a line's end."""
+    out: list[str] = []
+    carry = ""
+    for piece in pieces:
+        if len(piece) == 1 and piece.isalpha():
+            carry += piece + " "
+            continue
+        out.append(carry + piece)
+        carry = ""
+    if carry:
+        if out:
+            out[-1] += " " + carry.rstrip()
+        else:
+            out.append(carry.rstrip())
+    return out
 
 
 def wrap(text: str, width: float, measure: Callable[[str], float]) -> list[str] | None:
