@@ -259,3 +259,18 @@ def test_an_image_over_its_platform_byte_limit_fails_the_build(built: tuple[Path
     root = Path(shutil.copytree(built[0], tmp_path / "campaign"))
     with pytest.raises(pipeline.ImageTooLarge, match=r"^sverige/figure-resursbrist-bluesky.png is \d+ bytes, over the limit of 1000 bytes for bluesky; use a simpler logo$"):
         build(root, root / "build", now=NOW)
+
+
+def test_a_layout_override_with_low_contrast_text_is_a_validation_error(root: Path) -> None:
+    (root / "messages" / "layouts.yaml").write_text(
+        "layouts:\n  message:\n    square:\n      background: accent\n      elements:\n"
+        '        - {type: text, box: [8, 8, 84, 84], text: "{{ text }}", colour: foreground}\n',
+        encoding="utf-8",
+    )
+    result = run("validate", ".", cwd=root)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "messages/layouts.yaml:6:73: error: layouts.message.square.elements[0].colour: text colour foreground #ffffff on "
+        "accent #ffcc4d has contrast 1.50:1; WCAG AA needs at least 4.5:1: choose another colour pair",
+        "1 error",
+    ]

@@ -141,5 +141,30 @@ def template_problems(source: str) -> list[str]:
 
 def cross_check(campaign: Any, data: Any, add: Callable[..., None]) -> None:
     """The extension hook: report layout problems at their place in the campaign's files."""
-    for path, message in layout_problems(data or {}):
+    problems = layout_problems(data or {})
+    for path, message in problems:
         add(("layouts",) + path, message)
+    if not problems:
+        for path, message in contrast_problems(data or {}, campaign.settings.theme):
+            add(("layouts",) + path, message)
+
+
+def contrast_problems(data: dict[str, Any], theme: Any) -> list[tuple[tuple[str | int, ...], str]]:
+    """Text in a campaign's own layouts set in a colour pair below WCAG AA."""
+    from campaign.images.theme import AA_TEXT, contrast
+
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    for kind, shapes in data.items():
+        for shape, layout in (shapes or {}).items():
+            for i, element in enumerate((layout or {}).get("elements", [])):
+                if element["type"] not in ("text", "label"):
+                    continue
+                ground = element["fill"] if element["type"] == "label" else layout["background"]
+                text, bg = getattr(theme, element["colour"]), getattr(theme, ground)
+                ratio = contrast(text, bg)
+                if ratio < AA_TEXT:
+                    out.append(((kind, shape, "elements", i, "colour"), (
+                        f"text colour {element['colour']} {text} on {ground} {bg} has contrast {ratio:.2f}:1; "
+                        f"WCAG AA needs at least {AA_TEXT}:1: choose another colour pair"
+                    )))
+    return out
