@@ -9,15 +9,21 @@ import typer
 from campaign.cli.common import out
 
 DIR_ARG = typer.Argument(Path("."), help="The campaign folder (holding messages/ and assets/).", show_default=True)
+OUT = typer.Option(
+    Path("build/images"), "--out", "-o", metavar="DIR", help="Where to write the images and manifest.json (replaced as a whole)."
+)
+KOMMUN = typer.Option(
+    [], "--kommun", "-k", metavar="KOMMUN",
+    help="A municipality by name or code (repeatable): its own figures, else its län's, else national.",
+)
+LAN = typer.Option([], "--lan", "-l", metavar="LÄN", help="A county (län) by name or code (repeatable).")
+FIGURE = typer.Option([], "--figure", metavar="ID", help="Only this figure's cards (repeatable).")
+SIZE = typer.Option([], "--size", "-s", metavar="SIZE", help="Only this size (repeatable): x, og, square, portrait, bluesky.")
 
 
 def images(
-    directory: Path = DIR_ARG,
-    out_dir: Path = typer.Option(Path("build/images"), "--out", "-o", metavar="DIR", help="Where to write the images and manifest.json (replaced as a whole)."),
-    kommun: list[str] = typer.Option([], "--kommun", "-k", metavar="KOMMUN", help="A municipality by name or code (repeatable): its own figures, else its län's, else national."),
-    lan: list[str] = typer.Option([], "--lan", "-l", metavar="LÄN", help="A county (län) by name or code (repeatable)."),
-    figure: list[str] = typer.Option([], "--figure", metavar="ID", help="Only this figure's cards (repeatable)."),
-    size: list[str] = typer.Option([], "--size", "-s", metavar="SIZE", help="Only this size (repeatable): x, og, square, portrait, bluesky."),
+    directory: Path = DIR_ARG, out_dir: Path = OUT, kommun: list[str] = KOMMUN, lan: list[str] = LAN,
+    figure: list[str] = FIGURE, size: list[str] = SIZE,
 ) -> None:
     """Render the share images (and their manifest with alt text) without the rest of the kit.
 
@@ -27,7 +33,9 @@ def images(
     from campaign.images.stage import render_images
 
     with progress_bar() as progress:
-        entries, drawn = render_images(directory, out_dir, figures=tuple(figure), kommun=tuple(kommun), lan=tuple(lan), sizes=tuple(size), progress=progress)
+        entries, drawn = render_images(
+            directory, out_dir, figures=tuple(figure), kommun=tuple(kommun), lan=tuple(lan), sizes=tuple(size), progress=progress
+        )
     total = sum(e["bytes"] for e in entries)
     out(f"{len(entries)} images ({drawn} drawn, {len(entries) - drawn} from the cache), {total / 1e6:.1f} MB in {out_dir}/")
 

@@ -66,7 +66,8 @@ def plan(campaign: Campaign) -> list[Card]:
 
 def figure_areas(figure: Figure) -> list[Area]:
     """National, then each län, then each kommun the figure has its own value for."""
-    return [NATIONAL] + [area_for("lan", c) for c in sorted(figure.regions)] + [area_for("kommun", c) for c in sorted(figure.municipalities)]
+    regions = [area_for("lan", c) for c in sorted(figure.regions)]
+    return [NATIONAL, *regions, *(area_for("kommun", c) for c in sorted(figure.municipalities))]
 
 
 def figure_cards(campaign: Campaign, figure: Figure, areas: list[Area] | None = None) -> list[Card]:
@@ -92,7 +93,7 @@ def place(campaign: Campaign, area: Area) -> str:
 def figure_card(campaign: Campaign, figure: Figure, area: Area) -> Card:
     """The card of one figure for one area, with its words and alt text."""
     view = figure_view(figure, area)
-    local = figure.municipalities.get(area.code) if view.level == "kommun" else figure.regions.get(area.lan_code) if view.level == "lan" else None
+    local = {"kommun": figure.municipalities.get(area.code), "lan": figure.regions.get(area.lan_code)}.get(view.level)
     value = view.percent if figure.kind == "share" else view.number
     words = value if campaign.settings.language == "en" else view.words  # the word forms are Swedish
     values = {
@@ -104,7 +105,9 @@ def figure_card(campaign: Campaign, figure: Figure, area: Area) -> Card:
     return Card("figure", figure.id, area, values, figure_alt(values))
 
 
-def _source_words(labels: dict[str, str], figure: Figure, local: LocalValue | None, source: str, sample_size: int | None) -> dict[str, str]:
+def _source_words(
+    labels: dict[str, str], figure: Figure, local: LocalValue | None, source: str, sample_size: int | None
+) -> dict[str, str]:
     """``date``, ``sample`` and ``source_line`` ("Källa: …, 9–29 september 2019 (2 473 svarande)")."""
     if local is not None and local.fieldwork:
         date = local.fieldwork

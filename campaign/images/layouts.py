@@ -63,7 +63,9 @@ SHAPE = Obj(
     name="a layout shape mapping (background, elements)",
 )
 
-LAYOUT = Obj({shape: Field(SHAPE) for shape in ("landscape", "square", "portrait")}, name="a layout mapping (landscape, square, portrait)")
+LAYOUT = Obj(
+    {shape: Field(SHAPE) for shape in ("landscape", "square", "portrait")}, name="a layout mapping (landscape, square, portrait)"
+)
 LAYOUTS_SPEC = Obj({kind: Field(LAYOUT) for kind in KINDS}, name="a layouts mapping (figure, message, demand)")
 
 
@@ -111,7 +113,8 @@ def _element_problems(element: dict[str, Any]) -> list[tuple[tuple[str | int, ..
     out: list[tuple[tuple[str | int, ...], str]] = []
     x, y, w, h = element["box"]
     if x + w > 100 or y + h > 100:
-        out.append((("box",), f"box [{x:g}, {y:g}, {w:g}, {h:g}] reaches outside the image; x + width and y + height must be at most 100"))
+        out.append((("box",), f"box [{x:g}, {y:g}, {w:g}, {h:g}] reaches outside the image; "
+                              "x + width and y + height must be at most 100"))
     if w <= 0 or h <= 0:
         out.append((("box",), "box width and height must be more than 0"))
     if element["type"] in ("text", "label"):

@@ -101,7 +101,11 @@ def plan_images(campaign: Campaign, cards: Iterable[Card], sizes: Iterable[str] 
     fonts = {k: str(v) for k, v in sorted(font_paths(theme).items())}
     logo = str(theme.logo) if theme.logo else None
     chosen = [SIZES[s] for s in (sizes or SIZES)]
-    statics = {(kind, shape): static_key(layouts[kind][shape], theme_colours, fonts, logo) for kind in layouts for shape in layouts[kind]}
+    statics = {
+        (kind, shape): static_key(layout, theme_colours, fonts, logo)
+        for kind, shapes in layouts.items()
+        for shape, layout in shapes.items()
+    }
     planned = []
     for card in cards:
         for size in chosen:
@@ -250,7 +254,8 @@ def render_all(campaign: Campaign, cards: list[Card], out: Path, *, sizes: Itera
     for p in planned:
         sha, length = known[p.key] or drawn[p.key]
         if length > p.size.max_bytes:
-            raise ImageTooLarge(f"{p.file} is {length} bytes, over the limit of {p.size.max_bytes} bytes for {', '.join(p.size.platforms)}; use a simpler logo")
+            raise ImageTooLarge(f"{p.file} is {length} bytes, over the limit of {p.size.max_bytes} bytes "
+                                f"for {', '.join(p.size.platforms)}; use a simpler logo")
         _place(cache.location(p.key), os.path.join(base, p.file), folders)
         entries.append(entry(p, sha, length))
     return sorted(entries, key=lambda e: e["file"]), len({p.key for p in misses})

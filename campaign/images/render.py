@@ -102,7 +102,9 @@ def _words_length(path: str, size: int, text: str) -> float:
 
 
 @lru_cache(maxsize=20_000)
-def fit_text(text: str, path: str, box: tuple[int, int], size: int, min_size: int, line_height: float, max_lines: int | None) -> Fitted | None:
+def fit_text(
+    text: str, path: str, box: tuple[int, int], size: int, min_size: int, line_height: float, max_lines: int | None
+) -> Fitted | None:
     """``fit`` with the real font; the final lines' true widths are checked against the box."""
     width = float(box[0])
     for _ in range(3):
@@ -192,7 +194,10 @@ def _rect(canvas: ImageDraw.ImageDraw, box: tuple[int, int, int, int], fill: str
         canvas.rectangle((x, y, x + w - 1, y + h - 1), fill=fill)
 
 
-def _text(image: Image.Image, canvas: ImageDraw.ImageDraw, job: Job, index: int, element: dict[str, Any], box: tuple[int, int, int, int], unit: float) -> None:
+def _text(
+    image: Image.Image, canvas: ImageDraw.ImageDraw, job: Job, index: int, element: dict[str, Any],
+    box: tuple[int, int, int, int], unit: float,
+) -> None:
     text = text_of(element, job.values)
     if not text:
         return
@@ -210,7 +215,8 @@ def _text(image: Image.Image, canvas: ImageDraw.ImageDraw, job: Job, index: int,
     left = x + {"left": 0, "center": (w - block_w) / 2, "right": w - block_w}[element["align"]]
     top = y + {"top": 0, "middle": (h - block_h) / 2, "bottom": h - block_h}[element["valign"]]
     if element["type"] == "label":
-        _rect(canvas, (round(left), round(top), round(block_w), round(block_h)), job.colours[element["fill"]], round(element["radius"] * unit))
+        pill = (round(left), round(top), round(block_w), round(block_h))
+        _rect(canvas, pill, job.colours[element["fill"]], round(element["radius"] * unit))
     colour = job.colours[element["colour"]]
     for i, (line, (lead, width)) in enumerate(zip(fitted.lines, extents)):
         shift = {"left": 0, "center": (block_w - 2 * pad - width) / 2, "right": block_w - 2 * pad - width}[element["align"]]

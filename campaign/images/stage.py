@@ -32,10 +32,13 @@ def write(kit: Kit, staging: Path) -> None:
     entries, drawn = render_all(kit.campaign, cards, staging / FOLDER, progress=kit.progress, prune=True)
     write_manifest(staging / FOLDER, entries)
     kit.results["images"] = [{**e, "path": f"{FOLDER}/{e['file']}"} for e in entries]
-    kit.notes.append(f"images: {len(entries)} images of {len(cards)} cards in {len(SIZES)} sizes ({drawn} drawn, the rest from the cache)")
+    kit.notes.append(
+        f"images: {len(entries)} images of {len(cards)} cards in {len(SIZES)} sizes ({drawn} drawn, the rest from the cache)"
+    )
 
 
-def render_images(root: Path, out: Path, *, figures: tuple[str, ...] = (), kommun: tuple[str, ...] = (), lan: tuple[str, ...] = (),
+def render_images(root: Path, out: Path, *, figures: tuple[str, ...] = (), kommun: tuple[str, ...] = (),
+                  lan: tuple[str, ...] = (),
                   sizes: tuple[str, ...] = (), progress: Progress | None = None) -> tuple[list[dict[str, Any]], int]:
     """`campaign images`: load the campaign, render the chosen cards into ``out``, replaced as a whole."""
     from campaign.build import staged
@@ -51,7 +54,9 @@ def render_images(root: Path, out: Path, *, figures: tuple[str, ...] = (), kommu
     return entries, drawn
 
 
-def choose(campaign: Campaign, *, figures: tuple[str, ...] = (), kommun: tuple[str, ...] = (), lan: tuple[str, ...] = ()) -> list[Card]:
+def choose(
+    campaign: Campaign, *, figures: tuple[str, ...] = (), kommun: tuple[str, ...] = (), lan: tuple[str, ...] = ()
+) -> list[Card]:
     """The cards the filters pick (all of them without filters)."""
     areas = tuple(resolve_area("kommun", q) for q in kommun) + tuple(resolve_area("lan", q) for q in lan)
     if not figures and not areas:
@@ -75,5 +80,6 @@ def _check_out(out: Path, root: Path) -> None:
     out = out.resolve()
     if out == root or root.is_relative_to(out):
         raise OutputRefused(f"--out {out} would replace the campaign folder itself; choose another folder such as build/images")
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "manifest.json").exists() and not (out / MARKER).exists())):
+    ours = (out / "manifest.json").exists() or (out / MARKER).exists()
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not ours)):
         raise OutputRefused(f"--out {out} exists and holds files not made by `campaign images`; refusing to replace it")

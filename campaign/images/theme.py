@@ -97,7 +97,8 @@ def font_problem(path: Path) -> str | None:
     missing_box = font.getmask("\ue000").getbbox()  # what the font draws for a character it lacks
     missing = [c for c in SWEDISH if font.getmask(c).getbbox() == missing_box]
     if missing:
-        return f"font {path.name} has no glyphs for {' '.join(missing)}; choose a font with full Latin (å, ä, ö, é, ü and the en dash)"
+        return (f"font {path.name} has no glyphs for {' '.join(missing)}; "
+                "choose a font with full Latin (å, ä, ö, é, ü and the en dash)")
     return None
 
 
@@ -110,7 +111,7 @@ def font_paths(theme: Theme) -> dict[str, Path]:
 
 
 def colours(theme: Theme) -> dict[str, str]:
-    return {"background": theme.background, "foreground": theme.foreground, "accent": theme.accent, "accent_text": theme.accent_text}
+    return {key: getattr(theme, key) for key in ("background", "foreground", "accent", "accent_text")}
 
 
 def palette(theme_colours: dict[str, str], extra: list[RGB], steps: int = 32) -> list[int]:
