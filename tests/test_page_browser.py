@@ -349,7 +349,16 @@ def test_hostile_messages_stay_text_in_the_browser(browser: Any, tmp_path: Path)
 
 
 def _axe_source() -> str:
+    import fcntl
+
     script = NODE_CACHE / "node_modules" / "axe-core" / "axe.min.js"
+    NODE_CACHE.mkdir(parents=True, exist_ok=True)
+    with open(NODE_CACHE / ".install.lock", "w") as lock:  # pytest-xdist workers install it once, in turn
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _install_axe(script)
+
+
+def _install_axe(script: Path) -> str:
     if not script.exists():
         if not shutil.which("npm"):
             pytest.skip("npm is not installed: axe-core cannot be fetched")

@@ -272,9 +272,13 @@ def test_no_images_no_image_tags(tmp_path: Path) -> None:
 
 def test_campaign_build_writes_the_page(tmp_path: Path) -> None:
     from campaign.build import build
+    from campaign.scaffold import scaffold
 
-    root = copy_campaign(tmp_path)
+    root = tmp_path / "kampanj"
+    scaffold(root)  # a small campaign: a build covers all 290 kommuner
     kit = build(root, tmp_path / "build")
+    assert len(list((tmp_path / "build" / "kommun").glob("*/index.html"))) == 290
+    assert (tmp_path / "build" / "kommun" / "malung-salen" / "index.html").is_file()
     assert (tmp_path / "build" / "index.html").is_file() and (tmp_path / "build" / "kit.md").is_file()
     assert any(n.startswith("page: index.html (") for n in kit.notes)
     shutil.rmtree(tmp_path / "build")
