@@ -404,6 +404,7 @@
     });
     var shown = [];
     var active = -1;
+    var closing = 0;
     input.disabled = false;
     var own = entries.filter(function (e) { return e.key === config.area && e.key !== "national"; })[0];
     if (own) { input.value = own.name; }
@@ -427,6 +428,7 @@
     }
 
     function filter(event, showAll) {
+      window.clearTimeout(closing); // a blur just before a new search must not close the new list
       var q = showAll ? "" : fold(input.value);
       shown = entries.filter(function (e) { return !q || e.folded.indexOf(q) !== -1; });
       shown.sort(function (a, b) { return (b.folded.indexOf(q) === 0) - (a.folded.indexOf(q) === 0); });
@@ -471,7 +473,7 @@
         close();
       }
     });
-    input.addEventListener("blur", function () { window.setTimeout(close, 150); });
+    input.addEventListener("blur", function () { closing = window.setTimeout(close, 150); });
     return entries;
   }
 
