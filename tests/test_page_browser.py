@@ -176,6 +176,8 @@ def test_the_choice_in_the_url_is_restored(page: Any, site: tuple[Path, str]) ->
     open_page(page, url + "index.html#kommun=uppsala")
     expect(page.locator("#area-name")).to_have_text("Uppsala")
     assert "@AnnaExempel" in panel(page, "resurser", "x").locator("textarea").first.input_value()
+    open_page(page, url + "index.html?kommun=stockholm")
+    expect(page.locator("#area-name")).to_have_text("Stockholm")
     open_page(page, url + "kommun/uppsala/")
     assert page.locator("#area-name").text_content() == "Uppsala"
     assert "Anna Exempel" in page.locator("#tip-body").text_content()
@@ -201,6 +203,17 @@ def test_share_links(page: Any, site: tuple[Path, str]) -> None:
     panel(page, "resurser", "x").locator("textarea").first.fill("Ny text")
     assert panel(page, "resurser", "x").locator("a.share").get_attribute("href") == "https://x.com/intent/tweet?text=Ny%20text"
     assert "ingen delningslänk" in panel(page, "resurser", "instagram").locator(".no-share").text_content()
+
+
+def test_alt_text_can_be_copied(page: Any, site: tuple[Path, str]) -> None:
+    _, url = site
+    open_page(page, url)
+    figure = page.locator("#msg-resurser .images")
+    figure.locator("summary").click()
+    alt = figure.locator(".alt").text_content()
+    assert alt and alt == figure.locator("img").get_attribute("alt")
+    figure.locator("button.copy-alt").click()
+    assert page.evaluate("navigator.clipboard.readText()") == alt
 
 
 def test_a_thread_has_a_counter_and_copy_per_part_and_shares_part_one(page: Any, site: tuple[Path, str]) -> None:

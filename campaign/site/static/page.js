@@ -92,6 +92,29 @@
     window.setTimeout(function () { button.textContent = S.copy; button.classList.remove("done"); status.textContent = ""; }, 2500);
   }
 
+  function addAltCopy(details) {
+    details.appendChild(el("button", {type: "button", "class": "copy-alt link"}, S.copy_alt));
+  }
+
+  function copyAlt(button) {
+    var text = button.parentNode.querySelector(".alt");
+    var done = function () { button.textContent = S.copied; window.setTimeout(function () { button.textContent = S.copy_alt; }, 2500); };
+    var fallback = function () {
+      var range = document.createRange();
+      range.selectNodeContents(text);
+      window.getSelection().removeAllRanges();
+      window.getSelection().addRange(range);
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      if (ok) { done(); } else { button.textContent = S.copy_selected; }
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text.textContent).then(done, fallback);
+    } else {
+      fallback();
+    }
+  }
+
   /* ---- share ---- */
 
   function firstText(panel) {
@@ -277,7 +300,9 @@
   function addBar(part) {
     var ta = part.querySelector("textarea");
     var bar = part.appendChild(el("div", {"class": "bar"}));
-    bar.appendChild(el("output", {"class": "counter", "for": ta.id, "aria-live": "polite"}));
+    // Read with the text (aria-describedby), not announced on every change: an area switch updates them all.
+    bar.appendChild(el("span", {"class": "counter", id: "c-" + ta.id}));
+    ta.setAttribute("aria-describedby", "c-" + ta.id);
     bar.appendChild(el("button", {type: "button", "class": "copy"}, S.copy));
   }
 
@@ -344,6 +369,7 @@
     var details = cap.appendChild(el("details"));
     details.appendChild(el("summary", {}, S.alt_text));
     details.appendChild(el("p", {"class": "alt"}, preview.alt));
+    addAltCopy(details);
     var p = cap.appendChild(el("p", {"class": "downloads"}, S.download + ":"));
     images.forEach(function (i) {
       p.appendChild(document.createTextNode(" "));
@@ -482,12 +508,15 @@
   function init() {
     document.documentElement.classList.add("js");
     document.querySelectorAll(".card").forEach(enhanceCard);
+    document.querySelectorAll(".images details").forEach(addAltCopy);
     document.addEventListener("input", function (event) {
       if (event.target.matches && event.target.matches("textarea.post")) { updateCounter(event.target); }
     });
     document.addEventListener("click", function (event) {
       var copyButton = event.target.closest(".copy");
       if (copyButton) { copy(copyButton); return; }
+      var altButton = event.target.closest(".copy-alt");
+      if (altButton) { copyAlt(altButton); return; }
       var tab = event.target.closest('[role="tab"]');
       if (tab) { selectPlatform(tab.dataset.platform, tab.closest(".card")); }
     });
@@ -503,7 +532,7 @@
     var entries = initPicker();
     var saved = store(STORE_PLATFORM);
     if (saved && config.platforms[saved]) { selectPlatform(saved, null); }
-    var m = /^#kommun=([a-z0-9-]+)$/.exec(location.hash);
+    var m = /^#kommun=([a-z0-9-]+)$/.exec(location.hash) || /[?&]kommun=([a-z0-9-]+)(?:&|$)/.exec(location.search);
     if (m && m[1] !== config.area) {
       var entry = entries.filter(function (e) { return e.key === m[1]; })[0];
       if (entry) {
