@@ -1,9 +1,262 @@
-"""Commands of this area (placeholder until its issue lands)."""
+"""`campaign schedule …`, `campaign publish`, `campaign export …`: thin wrappers over campaign.publish.service."""
 
 from __future__ import annotations
 
+import datetime as dt
+import signal
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 import typer
+
+from campaign.cli.common import err, out, print_problems
+from campaign.errors import CampaignError, ExitCode
+from campaign.loader import load
+from campaign.publish import service
+from campaign.publish.export import FORMATS, export
+from campaign.publish.plan import resolve
+from campaign.publish.queue import STATES, Row
+from campaign.publish.when import parse_now, show
+
+DIR_ARG = typer.Argument(Path("."), help="The campaign folder (holding messages/).", show_default=True)
+DIR_OPT = typer.Option(Path("."), "--dir", "-d", help="The campaign folder.")
+NOW_OPT = typer.Option(None, "--now", help="Act as if it were this time: ISO with offset (2026-02-04T08:00Z) or local ('day 1 09:00', '2026-02-04 09:00').")
+BUILD_OPT = typer.Option(None, "--build", help="The built kit holding images/manifest.json (default: DIR/build).")
+
+schedule_app = typer.Typer(help="Load the plan into the publishing queue and manage its rows.", no_args_is_help=True, rich_markup_mode=None)
+export_app = typer.Typer(help="Export the plan for Sprout Social, Hootsuite, other schedulers, or a calendar.", no_args_is_help=True, rich_markup_mode=None)
+
+
+def _now(directory: Path, value: str | None) -> dt.datetime:
+    if value is None:
+        return dt.datetime.now(dt.timezone.utc)
+    settings = load(directory).campaign.settings
+    try:
+        return parse_now(value, settings.launch_date, settings.timezone)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--now") from None
+
+
+@schedule_app.command("plan")
+def plan_cmd(directory: Path = DIR_ARG, build: Path = BUILD_OPT, now: str = NOW_OPT) -> None:
+    """Load the plan (messages/plan.yaml) into the queue; re-running changes nothing.
+
+    Editing an entry updates its rows that are not sent yet; sent rows stay as they are.
+    Example: campaign schedule plan .
+    """
+    result = service.schedule_plan(directory, _now(directory, now), build)
+    if result.warnings:
+        print_problems(result.warnings)
+    s = result.sync
+    out(f"plan: {result.rows} rows; {len(s.added)} added, {len(s.updated)} updated, {len(s.unchanged)} unchanged, "
+        f"{len(s.cancelled)} cancelled (left the plan), {len(s.restored)} back in the plan")
+    for key in s.kept:
+        err(f"note: {key} was edited in the plan but is already sent or being sent; it is left as it is")
+
+
+@schedule_app.command("list")
+def list_cmd(
+    directory: Path = DIR_ARG,
+    state: list[str] = typer.Option(None, "--state", "-s", help=f"Only rows in this state ({', '.join(STATES)}); repeatable."),
+    text: bool = typer.Option(False, "--text", help="Show each post's text too."),
+    now: str = NOW_OPT,
+) -> None:
+    """Show the queue in time order (local times), with what needs a person.
+
+    Example: campaign schedule list . --state uncertain --state failed
+    """
+    for s in state or []:
+        if s not in STATES:
+            raise typer.BadParameter(f"{s!r} is not a state; states: {', '.join(STATES)}", param_hint="--state")
+    listing = service.schedule_list(directory, _now(directory, now), state or None)
+    zone = listing.campaign.settings.timezone
+    if not listing.rows:
+        out("the queue is empty" + ("" if state else "; `campaign schedule plan` loads the plan"))
+        return
+    out(f"{'ID':>4}  {'TIME (' + zone + ')':<26} {'STATE':<10} {'ACCOUNT':<16} {'ENTRY':<20} DETAIL")
+    for row in listing.rows:
+        out(f"{row.id:>4}  {show(row.due, zone):<26} {row.state:<10} {row.account:<16} {row.entry:<20} {_detail(row)}")
+        if text:
+            for i, part in enumerate(row.parts):
+                for line in part.text.splitlines():
+                    out(f"{'':>6}{'│' if i == 0 else str(i + 1) + '│'} {line}")
+    counts = {s: sum(1 for r in listing.rows if r.state == s) for s in STATES}
+    out(", ".join(f"{n} {s}" for s, n in counts.items() if n))
+    if counts["uncertain"]:
+        out("uncertain rows may or may not have been posted: look at the account, then run "
+            "`campaign schedule confirm ID` (it is there) or `campaign schedule retry ID` (it is not).")
+
+
+def _detail(row: Row) -> str:
+    if row.state == "published":
+        return row.remote_url or ""
+    parts = f"{len(row.parts)} parts; " if len(row.parts) > 1 else ""
+    if row.state in ("failed", "uncertain", "cancelled"):
+        return parts + f"{row.failure + ': ' if row.failure else ''}{row.reason or ''} (attempts: {row.attempts})"
+    return parts + (row.reason or "")
+
+
+def _change(action: str, refs: list[str], directory: Path, now: str | None, url: str | None = None) -> None:
+    rows = service.schedule_change(directory, action, refs, _now(directory, now), url)
+    for row in rows:
+        out(f"{row.id} {row.key}: {row.state}")
+
+
+@schedule_app.command("cancel")
+def cancel_cmd(rows: list[str] = typer.Argument(..., help="Row ids or keys (entry@account)."), directory: Path = DIR_OPT, now: str = NOW_OPT) -> None:
+    """Stop rows from being sent.
+
+    Example: campaign schedule cancel 12 resurser@x-riks
+    """
+    _change("cancel", rows, directory, now)
+
+
+@schedule_app.command("retry")
+def retry_cmd(rows: list[str] = typer.Argument(..., help="Row ids or keys (entry@account)."), directory: Path = DIR_OPT, now: str = NOW_OPT) -> None:
+    """Send failed, uncertain or cancelled rows again at the next publish run (parts already published are not re-sent).
+
+    Example: campaign schedule retry 12
+    """
+    _change("retry", rows, directory, now)
+
+
+@schedule_app.command("confirm")
+def confirm_cmd(
+    rows: list[str] = typer.Argument(..., help="Row ids or keys (entry@account)."),
+    directory: Path = DIR_OPT,
+    url: str = typer.Option(None, "--url", help="The post's address, if you found it."),
+    now: str = NOW_OPT,
+) -> None:
+    """Mark uncertain rows as published after checking that the post is on the account.
+
+    Example: campaign schedule confirm 12 --url https://x.com/kampanj/status/123
+    """
+    _change("confirm", rows, directory, now, url)
+
+
+def publish_cmd(
+    directory: Path = DIR_ARG,
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print exactly what would be sent, with counts; send nothing."),
+    once: bool = typer.Option(True, "--once/--watch", help="Send what is due and exit (default), or keep running and send posts as they fall due."),
+    now: str = NOW_OPT,
+    interval: float = typer.Option(60.0, "--interval", help="With --watch: seconds between looks at the queue."),
+    account: list[str] = typer.Option(None, "--account", "-a", help="Only these accounts; repeatable."),
+) -> None:
+    """Send the posts that are due (credentials from environment variables or the campaign's .env).
+
+    Run it from cron (`campaign publish --once`) or as a service (`campaign publish --watch`).
+    Example: campaign publish . --dry-run --now "day 1 09:00"
+    """
+    if dry_run:
+        _dry_run(directory, _now(directory, now), account or None)
+        return
+    if not once and now is not None:
+        raise typer.BadParameter("--watch follows the real clock; use --now with --once", param_hint="--now")
+    with _stop_on_sigterm() as stop:
+        if once:
+            code = _run(directory, _now(directory, now), account or None, stop)
+        else:
+            code = _watch(directory, account or None, interval, stop)
+    raise typer.Exit(code)
+
+
+def _watch(directory: Path, accounts: list[str] | None, interval: float, stop: Callable[[], bool]) -> int:
+    while not stop():
+        _run(directory, dt.datetime.now(dt.timezone.utc), accounts, stop)
+        for _ in range(max(1, int(interval * 10))):
+            if stop():
+                break
+            time.sleep(0.1)
+    err("stopped")
+    return int(ExitCode.OK)
+
+
+@contextmanager
+def _stop_on_sigterm() -> Iterator[Callable[[], bool]]:
+    """SIGTERM (a service manager stopping us) ends the run after the row in hand, never mid-send."""
+    asked: list[bool] = []
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: asked.append(True))
+    try:
+        yield lambda: bool(asked)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _run(directory: Path, now: dt.datetime, accounts: list[str] | None, stop: Callable[[], bool]) -> int:
+    report = service.publish(directory, now, only_accounts=accounts, should_stop=stop)
+    for row in report.recovered:
+        err(f"recovered {row.id} {row.key}: {row.state} ({row.reason})")
+    for outcome in report.outcomes:
+        out(f"{outcome.state}: {outcome.row.id} {outcome.row.key}: {outcome.detail}")
+    for acc, why in sorted(report.account_errors.items()):
+        err(f"error: {why}")
+    out(f"{report.count('published')} published, {report.count('failed')} failed, {report.count('uncertain')} uncertain, "
+        f"{report.count('released')} waiting for a rate limit")
+    bad = report.count("failed") + report.count("uncertain") + len(report.account_errors)
+    return int(ExitCode.ERROR) if bad else int(ExitCode.OK)
+
+
+def _dry_run(directory: Path, now: dt.datetime, accounts: list[str] | None) -> None:
+    listing = service.due_rows(directory, now, accounts)
+    zone = listing.campaign.settings.timezone
+    out(f"dry run at {show(now, zone)} ({zone}): nothing is sent")
+    for row in listing.rows:
+        out(f"── {row.id} {row.key} · {row.platform} · due {show(row.due, zone)}")
+        for i, part in enumerate(row.parts):
+            if len(row.parts) > 1:
+                out(f"[{i + 1}/{len(row.parts)}]{' (reply)' if i else ''}")
+            out(part.text)
+            for image in part.images:
+                out(f"[image {Path(image.path).name} {image.width}×{image.height}, alt: {image.alt}]")
+    per_platform: dict[str, int] = {}
+    for row in listing.rows:
+        per_platform[row.platform] = per_platform.get(row.platform, 0) + 1
+    posts = sum(len(r.parts) for r in listing.rows)
+    images = sum(len(p.images) for r in listing.rows for p in r.parts)
+    by = ", ".join(f"{n} {p}" for p, n in sorted(per_platform.items()))
+    out(f"would send {len(listing.rows)} row{'s' if len(listing.rows) != 1 else ''} ({by or 'none'}): {posts} post{'s' if posts != 1 else ''}, "
+        f"{images} image{'s' if images != 1 else ''}")
+
+
+def _export(fmt: str, directory: Path, out_dir: Path | None, build: Path | None, now: str | None, account: list[str] | None) -> None:
+    campaign = load(directory).campaign
+    rows = [r for r in resolve(campaign, build).rows if not account or r.account in account]
+    files = export(fmt, campaign, rows, _now(directory, now), build)
+    target = out_dir or directory / "build" / "export"
+    target.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        (target / name).write_text(content, encoding="utf-8", newline="")
+        out(f"wrote {target / name}")
+
+
+def _export_command(fmt: str, about: str) -> None:
+    def command(
+        directory: Path = DIR_ARG,
+        out_dir: Path = typer.Option(None, "--out", "-o", help="Folder to write into (default: DIR/build/export)."),
+        build: Path = BUILD_OPT,
+        now: str = NOW_OPT,
+        account: list[str] = typer.Option(None, "--account", "-a", help="Only these accounts; repeatable."),
+    ) -> None:
+        _export(fmt, directory, out_dir, build, now, account or None)
+
+    command.__doc__ = about
+    export_app.command(fmt)(command)
+
+
+_export_command("sprout", "Sprout Social bulk-scheduling CSV, one file per account.\n\nExample: campaign export sprout . --out exports")
+_export_command("hootsuite", "Hootsuite bulk-composer CSV, one file per account (profile).\n\nExample: campaign export hootsuite .")
+_export_command("generic", "CSV with text, link, imageUrls, postAtSpecificTime, one file per account.\n\nExample: campaign export generic .")
+_export_command("ics", "An iCalendar file of the plan (plan.ics), one event per entry.\n\nExample: campaign export ics . --out exports")
+assert set(FORMATS) == {"sprout", "hootsuite", "generic", "ics"}
 
 
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to the app."""
+    """Add `schedule`, `publish` and `export` to the app."""
+    app.add_typer(schedule_app, name="schedule")
+    app.command("publish")(publish_cmd)
+    app.add_typer(export_app, name="export")
+
+
+__all__ = ["register", "CampaignError"]

@@ -1,0 +1,141 @@
+"""The plan as rows: each entry × account, with its time (UTC), text and images.
+
+``resolve`` turns the checked ``plan`` section into ``Planned`` rows: times
+parsed in the campaign's zone, unscheduled entries placed by the spread,
+messages composed for each account's platform, images resolved to files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PIL import Image as PILImage
+
+from campaign.errors import CampaignError, Problem
+from campaign.model import Campaign
+from campaign.publish.accounts import accounts as campaign_accounts
+from campaign.publish.model import Account, Image, Part, Planned
+from campaign.publish.spec import entry_id, plan_posts, plan_spread
+from campaign.publish.spread import Spread, place
+from campaign.publish.text import compose_parts
+from campaign.publish.when import parse_when
+
+# Which rendered card size each platform gets, best first (names from the images manifest).
+CARD_SIZES = {"x": ("x", "og"), "bluesky": ("bluesky", "x", "og"), "mastodon": ("mastodon", "x", "og")}
+MIME = {"PNG": "image/png", "JPEG": "image/jpeg"}
+
+
+class PlanError(CampaignError):
+    """The plan cannot be turned into rows (a card missing from the build, no room in the spread)."""
+
+
+@dataclass
+class Resolved:
+    rows: list[Planned]
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def resolve(campaign: Campaign, build_dir: Path | None = None) -> Resolved:
+    """Every row the plan asks for, sorted by time then key."""
+    data = campaign.extra.get("plan")
+    if not data:
+        return Resolved([])
+    entries = plan_posts(data)
+    accounts = campaign_accounts(campaign)
+    times = _times(campaign, entries, accounts, plan_spread(data))
+    manifest = _Manifest(build_dir or campaign.root / "build")
+    rows: list[Planned] = []
+    for entry, due in zip(entries, times):
+        message = campaign.message(entry["message"])
+        for account_id in entry["accounts"]:
+            account = accounts[account_id]
+            texts, link = compose_parts(campaign, message, account.platform)
+            images = tuple(_image(campaign, manifest, spec, account.platform) for spec in entry["images"])
+            parts = tuple(Part(text, tuple(facets), images if i == 0 else ()) for i, (text, facets) in enumerate(texts))
+            rows.append(Planned(f"{entry_id(entry)}@{account_id}", entry_id(entry), message.id, account_id, account.platform, due, parts, link))
+    rows.sort(key=lambda r: (r.due, r.key))
+    return Resolved(rows, _cap_warnings(campaign, data, rows))
+
+
+def _times(campaign: Campaign, entries: list[dict[str, Any]], accounts: dict[str, Account], spread: dict[str, Any] | None) -> list[dt.datetime]:
+    zone, launch = campaign.settings.timezone, campaign.settings.launch_date
+    fixed = [parse_when(e["at"], launch, zone) if e["at"] is not None else None for e in entries]
+    pending = [i for i, t in enumerate(fixed) if t is None]
+    if not pending:
+        return [t for t in fixed if t is not None]
+    assert spread is not None  # the cross-check demands a spread when an entry has no time
+    rule = Spread.from_section(spread, launch, zone)
+    taken = [(t, tuple(e["accounts"]), tuple(accounts[a].platform for a in e["accounts"])) for t, e in zip(fixed, entries) if t is not None]
+    wanted = [(tuple(entries[i]["accounts"]), tuple(accounts[a].platform for a in entries[i]["accounts"])) for i in pending]
+    placed = place(rule, taken, wanted)
+    if any(p is None for p in placed):
+        stuck = [entry_id(entries[i]) for i, p in zip(pending, placed) if p is None]
+        raise PlanError(f"the spread has no room for {len(stuck)} entr{'y' if len(stuck) == 1 else 'ies'} ({', '.join(stuck)}): "
+                        "add days or hours, lower min_gap_minutes, or raise daily_caps")
+    for i, moment in zip(pending, placed):
+        fixed[i] = moment
+    return [t for t in fixed if t is not None]
+
+
+def _cap_warnings(campaign: Campaign, data: Any, rows: list[Planned]) -> list[Problem]:
+    """Warn when fixed times alone put more posts on a platform's day than its cap."""
+    spread = plan_spread(data)
+    caps = (spread or {}).get("daily_caps") or {"x": 17}
+    counts: dict[tuple[str, str, dt.date], int] = {}
+    for row in rows:
+        day = row.due.astimezone(Spread.zone_of(campaign.settings.timezone)).date()
+        counts[(row.platform, row.account, day)] = counts.get((row.platform, row.account, day), 0) + 1
+    source = campaign.sources.get("plan", "messages/")
+    return [
+        Problem(source, 0, 0, "plan", f"{n} posts for account {account!r} on {day.isoformat()}; {platform} allows about {caps[platform]} a day")
+        for (platform, account, day), n in sorted(counts.items())
+        if platform in caps and n > caps[platform]
+    ]
+
+
+class _Manifest:
+    """The images manifest of the build, read when a card is first asked for."""
+
+    def __init__(self, build_dir: Path) -> None:
+        self.build_dir = build_dir
+        self._items: list[dict[str, Any]] | None = None
+
+    def items(self) -> list[dict[str, Any]]:
+        if self._items is None:
+            path = self.build_dir / "images" / "manifest.json"
+            if not path.is_file():
+                raise PlanError(f"the plan names share cards but {path} is missing; run `campaign build` first")
+            self._items = json.loads(path.read_text(encoding="utf-8"))
+        return self._items
+
+    def find(self, card: str, platform: str) -> dict[str, Any]:
+        matches = [m for m in self.items() if card in (m.get("card"), m.get("figure"), m.get("message")) and m.get("level", "national") == "national"]
+        for size in CARD_SIZES.get(platform, ("og",)):
+            for item in matches:
+                if item.get("size") == size:
+                    return item
+        if matches:
+            return matches[0]
+        raise PlanError(f"no share card {card!r} in {self.build_dir / 'images' / 'manifest.json'}; check the id, or run `campaign build` again")
+
+
+def _image(campaign: Campaign, manifest: _Manifest, spec: dict[str, Any], platform: str) -> Image:
+    if spec["file"] is not None:
+        return image_file((campaign.root / spec["file"]).resolve(), spec["alt"])
+    item = manifest.find(spec["card"], platform)
+    return image_file((manifest.build_dir / "images" / item["file"]).resolve(), spec["alt"] or item.get("alt") or "")
+
+
+def image_file(path: Path, alt: str) -> Image:
+    """An image file's facts as the queue stores them (size, type, content hash)."""
+    data = path.read_bytes()
+    with PILImage.open(path) as img:
+        width, height, kind = img.width, img.height, img.format or ""
+    if kind not in MIME:
+        raise PlanError(f"{path}: expected a PNG or JPEG image, got {kind or 'an unknown format'}")
+    return Image(str(path), alt, width, height, MIME[kind], hashlib.sha256(data).hexdigest())

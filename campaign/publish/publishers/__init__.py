@@ -1,0 +1,31 @@
+"""Publishers: one per platform, behind one interface (``base.Publisher``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from campaign.publish.accounts import credentials
+from campaign.publish.model import Account
+from campaign.publish.publishers.base import Publisher, Recorder
+
+
+def make_publisher(account: Account, env: Mapping[str, str], work_dir: Path | None = None) -> Publisher:
+    """The publisher for ``account``, its credentials read from ``env``."""
+    secrets = credentials(account, env)
+    if account.platform == "x":
+        from campaign.publish.publishers.x import XPublisher
+
+        return XPublisher(account, secrets)
+    if account.platform == "bluesky":
+        from campaign.publish.publishers.bluesky import BlueskyPublisher
+
+        return BlueskyPublisher(account, secrets, session_dir=work_dir)
+    if account.platform == "mastodon":
+        from campaign.publish.publishers.mastodon import MastodonPublisher
+
+        return MastodonPublisher(account, secrets)
+    raise ValueError(f"no publisher for platform {account.platform!r}")
+
+
+__all__ = ["Publisher", "Recorder", "make_publisher"]

@@ -1,0 +1,213 @@
+"""The shape of the ``accounts`` and ``plan`` sections, and their cross-checks.
+
+    accounts:
+      - id: x-riks                 # how the plan names the account
+        platform: x                # x, bluesky or mastodon
+        endpoint: https://api.twitter.com   # optional except for Mastodon (the instance)
+        handle: kampanj.bsky.social         # Bluesky: the handle (or DID) to log in with
+        env: {api_key: MY_X_KEY}   # optional; default names are CAMPAIGN_<ID>_<CREDENTIAL>
+
+    plan:
+      spread: {start: day 1, days: 10, from: "08:00", until: "18:00", min_gap_minutes: 60,
+               weekdays: [mon, tue, wed, thu, fri], daily_caps: {x: 17}}
+      posts:
+        - at: day 1 09:00          # or 2026-02-04 09:00; leave out to let spread place it
+          message: resurser
+          accounts: [x-riks, bluesky-riks]
+          images: [{file: assets/kort.png, alt: "…"}]   # or {card: resursbrist}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from campaign.model import Campaign
+from campaign.publish.model import CREDENTIALS, DEFAULT_ENDPOINTS, PUBLISHING_PLATFORMS
+from campaign.publish.when import FORMS, parse_day, parse_when
+from campaign.schema import ID, Ctx, Either, Field, ListOf, MapOf, Num, Obj, Spec, Str, default_dict, suggest
+from campaign.yamlfile import Path_
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+ENDPOINT = Str(
+    max_len=300,
+    pattern=r"https?://[A-Za-z0-9.\-\[\]:]+(/[^\s]*)?",
+    pattern_help="a base URL such as 'https://mastodon.social' or 'http://127.0.0.1:8080'",
+)
+ENV_NAME = Str(max_len=100, pattern=r"[A-Za-z_][A-Za-z0-9_]*", pattern_help="an environment variable name such as 'CAMPAIGN_X_API_KEY'")
+CLOCK = Str(max_len=5, pattern=r"([01]\d|2[0-3]):[0-5]\d", pattern_help="a time of day as HH:MM")
+ALL_CREDENTIALS = tuple(sorted({c for names in CREDENTIALS.values() for c in names}))
+
+ACCOUNT = Obj(
+    {
+        "id": Field(ID, required=True),
+        "platform": Field(Str(choices=PUBLISHING_PLATFORMS), required=True),
+        "endpoint": Field(ENDPOINT, help="the API's base URL; defaults to the platform's public API"),
+        "handle": Field(Str(max_len=253, multiline=False)),
+        "env": Field(MapOf(Str(choices=ALL_CREDENTIALS), ENV_NAME), default=default_dict),
+    },
+    name="an account mapping (id, platform, endpoint, handle, env)",
+)
+ACCOUNTS = ListOf(ACCOUNT)
+
+
+class When(Spec):
+    """A plan time; its form is checked here, its value against the launch date later."""
+
+    expected = f"a time as {FORMS}"
+
+    def check(self, value: Any, path: Path_, ctx: Ctx) -> Any:
+        if isinstance(value, dt.datetime):
+            return value
+        if isinstance(value, str):
+            try:
+                parse_when(value, dt.date(2000, 1, 3), "UTC")
+                return value
+            except ValueError as exc:
+                return ctx.error(path, str(exc))
+        return self.wrong_type(value, path, ctx)
+
+
+IMAGE = Obj(
+    {
+        "file": Field(Str(max_len=300), help="a PNG or JPEG inside the campaign folder"),
+        "card": Field(ID, help="a share card (figure or message id) from build/images/manifest.json"),
+        "alt": Field(Str(max_len=1_000), help="alt text; required with file, taken from the manifest for a card"),
+    },
+    name="an image (a card id, or a mapping with file and alt)",
+    shorthand=lambda v: {"card": v} if isinstance(v, str) else None,
+)
+
+ENTRY = Obj(
+    {
+        "id": Field(ID, help="stable id of the entry; defaults to the message id"),
+        "at": Field(When(), help="local time; left out, the spread places the post"),
+        "message": Field(ID, required=True),
+        "accounts": Field(ListOf(ID, min_items=1), required=True),
+        "images": Field(ListOf(IMAGE, max_items=4), default=list),
+    },
+    name="a plan entry (at, message, accounts, images)",
+)
+
+SPREAD = Obj(
+    {
+        "start": Field(Str(max_len=40), default="day 1", help="first day: 'day N' or YYYY-MM-DD"),
+        "days": Field(Num(minimum=1, maximum=366, integer=True), default=14),
+        "weekdays": Field(ListOf(Str(choices=WEEKDAYS), min_items=1), default=lambda: list(WEEKDAYS[:5])),
+        "from": Field(CLOCK, default="08:00"),
+        "until": Field(CLOCK, default="18:00"),
+        "min_gap_minutes": Field(Num(minimum=0, maximum=24 * 60, integer=True), default=60),
+        "daily_caps": Field(MapOf(Str(choices=PUBLISHING_PLATFORMS), Num(minimum=1, integer=True)), default=lambda: {"x": 17}),
+    },
+    name="a spread mapping (start, days, weekdays, from, until, min_gap_minutes, daily_caps)",
+)
+
+PLAN = Either(
+    [
+        (lambda v: isinstance(v, dict), Obj({"spread": Field(SPREAD), "posts": Field(ListOf(ENTRY), default=list)}, name="a plan mapping (spread, posts)")),
+        (lambda v: isinstance(v, list), ListOf(ENTRY)),
+    ],
+    expected_text="a plan: a list of entries, or a mapping with posts and spread",
+)
+
+Report = Callable[..., None]
+
+
+def plan_posts(data: Any) -> list[dict[str, Any]]:
+    """The entries of a checked plan section, whichever form it took."""
+    return data if isinstance(data, list) else data.get("posts") or []
+
+
+def plan_spread(data: Any) -> dict[str, Any] | None:
+    return data.get("spread") if isinstance(data, dict) else None
+
+
+def entry_id(entry: dict[str, Any]) -> str:
+    return entry.get("id") or entry["message"]
+
+
+def check_accounts(campaign: Campaign, data: list[dict[str, Any]], report: Report) -> None:
+    """Accounts: unique ids, an endpoint where the platform has no default, a Bluesky handle."""
+    seen: dict[str, int] = {}
+    for i, account in enumerate(data):
+        if account["id"] in seen:
+            report(("accounts", i, "id"), f"duplicate account id {account['id']!r}; first used at accounts[{seen[account['id']]}]")
+        seen.setdefault(account["id"], i)
+        if account["endpoint"] is None and DEFAULT_ENDPOINTS[account["platform"]] is None:
+            report(("accounts", i), "a Mastodon account needs endpoint: the instance's URL, such as 'https://mastodon.social'")
+        if account["platform"] == "bluesky" and not account["handle"]:
+            report(("accounts", i), "a Bluesky account needs handle: the handle or DID to log in with, such as 'kampanj.bsky.social'")
+        for credential in account["env"]:
+            if credential not in CREDENTIALS[account["platform"]]:
+                allowed = ", ".join(CREDENTIALS[account["platform"]])
+                report(("accounts", i, "env", credential), f"{account['platform']} has no credential {credential!r}; its credentials: {allowed}")
+
+
+def check_plan(campaign: Campaign, data: Any, report: Report) -> None:
+    """Plan entries against the campaign: messages, accounts, times, image files."""
+    base: tuple[str | int, ...] = ("plan",) if isinstance(data, list) else ("plan", "posts")
+    messages = [m.id for m in campaign.messages]
+    accounts = [a["id"] for a in campaign.extra.get("accounts") or []]
+    spread = plan_spread(data)
+    seen: dict[str, int] = {}
+    for i, entry in enumerate(plan_posts(data)):
+        here = base + (i,)
+        if entry["message"] not in messages:
+            report(here + ("message",), f"unknown message id {entry['message']!r}{suggest(entry['message'], messages)}")
+        for j, account in enumerate(entry["accounts"]):
+            if account not in accounts:
+                hint = suggest(account, accounts) or ("; add it under accounts:" if not accounts else f"; accounts: {', '.join(accounts)}")
+                report(here + ("accounts", j), f"unknown account {account!r}{hint}")
+        ident = entry_id(entry)
+        if ident in seen:
+            report(here, f"entry id {ident!r} is used twice (first at {_fmt(base + (seen[ident],))}); give each entry its own id:")
+        seen.setdefault(ident, i)
+        _check_time(campaign, entry, spread, here, report)
+        _check_images(campaign, entry, here, report)
+    if spread is not None:
+        try:
+            parse_day(spread["start"], campaign.settings.launch_date)
+        except ValueError as exc:
+            report(("plan", "spread", "start"), str(exc))
+        if spread["from"] >= spread["until"]:
+            report(("plan", "spread", "until"), f"until ({spread['until']}) must be later than from ({spread['from']})")
+
+
+def _check_time(campaign: Campaign, entry: dict[str, Any], spread: Any, here: Path_, report: Report) -> None:
+    if entry["at"] is None:
+        if spread is None:
+            report(here, "missing at: (a time such as 'day 1 09:00'); or add a spread: to the plan to place it automatically")
+        return
+    try:
+        parse_when(entry["at"], campaign.settings.launch_date, campaign.settings.timezone)
+    except ValueError as exc:
+        report(here + ("at",), str(exc))
+
+
+def _check_images(campaign: Campaign, entry: dict[str, Any], here: Path_, report: Report) -> None:
+    for k, image in enumerate(entry["images"]):
+        where = here + ("images", k)
+        if (image["file"] is None) == (image["card"] is None):
+            report(where, "give either file: (with alt:) or card:, not both")
+            continue
+        if image["file"] is None:
+            continue
+        if not image["alt"]:
+            report(where, "an image file needs alt: a description for people who cannot see it")
+        target = (campaign.root / image["file"]).resolve()
+        if not target.is_relative_to(campaign.root):
+            report(where + ("file",), f"path {image['file']!r} points outside the campaign folder")
+        elif not target.is_file():
+            report(where + ("file",), f"file {image['file']!r} does not exist in the campaign folder")
+        elif target.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+            report(where + ("file",), f"expected a .png or .jpg image, got {target.name!r}")
+
+
+def _fmt(path: Path_) -> str:
+    from campaign.yamlfile import format_path
+
+    return format_path(path)
+
+
+__all__ = ["ACCOUNTS", "PLAN", "check_accounts", "check_plan", "entry_id", "plan_posts", "plan_spread"]

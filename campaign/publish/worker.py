@@ -1,0 +1,191 @@
+"""The publisher loop: take due rows, send them, record what happened.
+
+The retry policy lives here, once for every platform:
+
+- 429: wait until the reset the platform names, then try again (a wait longer
+  than ``max_rate_wait`` gives the row back with ``next_attempt_at`` instead,
+  and the account's other rows wait too);
+- 5xx and network errors: exponential backoff (``backoff`` seconds doubling,
+  at most ``backoff_cap``), ``max_attempts`` tries in all, then failed;
+- 401/403, duplicates and rejected posts: failed at once, never retried;
+- anything unexpected while a post was on the wire: uncertain.
+
+Sleeping goes through ``Clock`` so tests never really wait.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from campaign.errors import CampaignError
+from campaign.publish.errors import AuthFailed, Duplicate, PublishError, RateLimited, Rejected, Transient
+from campaign.publish.model import Account, Outgoing, RemotePost
+from campaign.publish.publishers.base import Publisher
+from campaign.publish.queue import Queue, Row
+
+UTC = dt.timezone.utc
+
+
+class Clock(Protocol):
+    def now(self) -> dt.datetime: ...
+
+    def sleep(self, seconds: float) -> None: ...
+
+
+class SystemClock:
+    """The real clock."""
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(UTC)
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+@dataclass(frozen=True)
+class Policy:
+    max_attempts: int = 5
+    backoff: float = 2.0  # seconds before the second try
+    backoff_cap: float = 300.0
+    max_rate_wait: float = 16 * 60.0  # X's windows are 15 minutes
+    default_rate_wait: float = 60.0  # when a 429 names no reset
+    max_rate_waits: int = 3  # a platform still refusing after this many waits gets the row back for a later run
+
+
+@dataclass
+class Outcome:
+    row: Row
+    state: str  # published, failed, uncertain, released
+    detail: str  # URL or reason
+
+
+@dataclass
+class RunReport:
+    outcomes: list[Outcome] = field(default_factory=list)
+    recovered: list[Row] = field(default_factory=list)
+    account_errors: dict[str, str] = field(default_factory=dict)  # account → why none of its rows were sent
+
+    def count(self, state: str) -> int:
+        return sum(1 for o in self.outcomes if o.state == state)
+
+
+PublisherFactory = Callable[[Account], Publisher]
+
+
+class _RowRecorder:
+    """Tells the queue about one row's progress (the ``Recorder`` of a publisher)."""
+
+    def __init__(self, queue: Queue, row: Row, owner: str, clock: Clock) -> None:
+        self.queue, self.row, self.owner, self.clock = queue, row, owner, clock
+
+    def sending(self, index: int) -> None:
+        self.queue.mark_in_flight(self.row.id, self.owner, self.clock.now())
+
+    def sent(self, index: int, remote: RemotePost) -> None:
+        self.queue.record_part(self.row.id, self.owner, remote, self.clock.now())
+
+    def answered(self, index: int) -> None:
+        self.queue.clear_in_flight(self.row.id, self.owner, self.clock.now())
+
+
+def run_once(
+    queue: Queue,
+    now: dt.datetime,
+    accounts: dict[str, Account],
+    factory: PublisherFactory,
+    *,
+    owner: str,
+    clock: Clock | None = None,
+    policy: Policy = Policy(),
+    only_accounts: Iterable[str] | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> RunReport:
+    """Send every row due at ``now`` (after recovering rows of dead publishers).
+
+    ``should_stop`` is asked before each row: a service told to stop (SIGTERM)
+    finishes the row in hand instead of leaving it uncertain.
+    """
+    clock = clock or SystemClock()
+    report = RunReport(recovered=queue.recover(now))
+    publishers: dict[str, Publisher] = {}
+    blocked: set[str] = set()
+    try:
+        while not should_stop() and (row := queue.claim(now, owner, skip_accounts=blocked, only_accounts=only_accounts)) is not None:
+            publisher = _publisher(row, accounts, factory, publishers, report)
+            if publisher is None:
+                queue.release(row.id, owner, row.due, "not sent: " + report.account_errors[row.account], clock.now())
+                blocked.add(row.account)
+                continue
+            outcome = _send(queue, row, publisher, owner, clock, policy)
+            report.outcomes.append(outcome)
+            if outcome.state == "released" or (outcome.state == "failed" and outcome.row.failure == "auth"):
+                blocked.add(row.account)  # the account's other rows would meet the same wall
+    finally:
+        for publisher in publishers.values():
+            publisher.close()
+    return report
+
+
+def _publisher(row: Row, accounts: dict[str, Account], factory: PublisherFactory, cache: dict[str, Publisher], report: RunReport) -> Publisher | None:
+    if row.account in cache:
+        return cache[row.account]
+    account = accounts.get(row.account)
+    try:
+        if account is None:
+            raise CampaignError(f"account {row.account!r} is no longer in the campaign")
+        cache[row.account] = factory(account)
+    except CampaignError as exc:
+        report.account_errors[row.account] = str(exc)
+        return None
+    return cache[row.account]
+
+
+def _send(queue: Queue, row: Row, publisher: Publisher, owner: str, clock: Clock, policy: Policy) -> Outcome:
+    recorder = _RowRecorder(queue, row, owner, clock)
+    tries = waits = 0
+    while True:
+        current = queue.get(row.id)
+        post = Outgoing(row.id, row.idempotency_key, publisher.account, row.parts, current.sent)
+        tries += 1
+        try:
+            remote = publisher.publish(post, recorder)
+        except RateLimited as exc:
+            wait = _rate_wait(exc, clock, policy)
+            waits += 1
+            if wait > policy.max_rate_wait or waits > policy.max_rate_waits:
+                until = clock.now() + dt.timedelta(seconds=wait)
+                queue.release(row.id, owner, until, f"rate limited until {until:%Y-%m-%d %H:%M:%S} UTC", clock.now())
+                return Outcome(queue.get(row.id), "released", str(exc))
+            clock.sleep(wait)
+            continue
+        except Transient as exc:
+            if tries >= policy.max_attempts:
+                return _fail(queue, row, owner, clock, "transient", f"gave up after {tries} attempts: {exc}")
+            clock.sleep(min(policy.backoff_cap, policy.backoff * 2 ** (tries - 1)))
+            continue
+        except (AuthFailed, Duplicate, Rejected) as exc:
+            kind = {AuthFailed: "auth", Duplicate: "duplicate", Rejected: "rejected"}[type(exc)]
+            return _fail(queue, row, owner, clock, kind, str(exc))
+        except (PublishError, Exception) as exc:  # noqa: BLE001 - a bug must not lose track of a post on the wire
+            reason = f"unexpected {type(exc).__name__}: {exc}"
+            if queue.get(row.id).in_flight:
+                queue.uncertain(row.id, owner, reason + "; check the account, then confirm or retry", clock.now())
+                return Outcome(queue.get(row.id), "uncertain", reason)
+            return _fail(queue, row, owner, clock, "error", reason)
+        queue.published(row.id, owner, remote, clock.now())
+        return Outcome(queue.get(row.id), "published", remote.url)
+
+
+def _rate_wait(exc: RateLimited, clock: Clock, policy: Policy) -> float:
+    if exc.reset_at is None:
+        return policy.default_rate_wait
+    return max(1.0, (exc.reset_at - clock.now()).total_seconds() + 1.0)  # one second past the reset
+
+
+def _fail(queue: Queue, row: Row, owner: str, clock: Clock, kind: str, reason: str) -> Outcome:
+    queue.failed(row.id, owner, kind, reason, clock.now())
+    return Outcome(queue.get(row.id), "failed", reason)

@@ -1,0 +1,174 @@
+"""A fake X API v2: ``POST /2/tweets``, ``POST /2/media/upload``, ``POST /2/media/metadata``, ``GET /2/tweets/:id``.
+
+Faithful where the publisher depends on it: OAuth 1.0a signatures are checked
+(HMAC-SHA1 over the request as the client signed it), answers have X's bodies
+(``{"data": {"id", "text", "edit_history_tweet_ids"}}``; problem details for
+errors), every answer carries ``x-rate-limit-limit/-remaining/-reset``, a 429
+names the reset, and the same text twice from one user gets X's 403 duplicate
+body. Everything that arrived is in ``requests``; created tweets in ``tweets``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, unquote
+
+from oauthlib.oauth1.rfc5849 import signature
+
+from tests.fakes.base import FakeServer, Reply, Request
+
+DUPLICATE_BODY = {
+    "detail": "You are not allowed to create a Tweet with duplicate content.",
+    "type": "about:blank",
+    "title": "Forbidden",
+    "status": 403,
+}
+UNAUTHORIZED_BODY = {"title": "Unauthorized", "type": "about:blank", "status": 401, "detail": "Unauthorized"}
+TOO_MANY_BODY = {"title": "Too Many Requests", "detail": "Too Many Requests", "type": "about:blank", "status": 429}
+
+
+@dataclass
+class Keys:
+    api_key: str = "fake-consumer-key"
+    api_secret: str = "fake-consumer-secret"
+    access_token: str = "1234-fake-access-token"
+    access_token_secret: str = "fake-access-token-secret"
+
+    def env(self, prefix: str) -> dict[str, str]:
+        return {f"{prefix}_{k.upper()}": v for k, v in self.__dict__.items()}
+
+
+@dataclass
+class Tweet:
+    id: str
+    text: str
+    user: str
+    reply_to: str | None
+    media_ids: list[str] = field(default_factory=list)
+
+
+def server_error(status: int = 503) -> Reply:
+    return Reply(status, {"title": "Service Unavailable", "detail": "Service Unavailable", "type": "about:blank", "status": status})
+
+
+def rate_limited(reset: int, limit: int = 100) -> Reply:
+    return Reply(429, TOO_MANY_BODY, {"x-rate-limit-limit": str(limit), "x-rate-limit-remaining": "0", "x-rate-limit-reset": str(reset)})
+
+
+class FakeX(FakeServer):
+    def __init__(self, keys: Keys | None = None, window_limit: int = 100) -> None:
+        super().__init__()
+        self.keys = keys or Keys()
+        self.window_limit = window_limit  # POST /2/tweets: 100 per 15 minutes per user
+        self.tweets: list[Tweet] = []
+        self.media: dict[str, dict[str, Any]] = {}
+        self._next_id = 1880000000000000000
+        self._window: tuple[int, int] = (0, 0)  # (window end, used)
+
+    def _id(self) -> str:
+        self._next_id += 1
+        return str(self._next_id)
+
+    def route(self, request: Request) -> Reply:
+        if not self._signed(request):
+            return Reply(401, UNAUTHORIZED_BODY)
+        with self.lock:
+            if request.method == "POST" and request.path == "/2/tweets":
+                return self._limited(request)
+            if request.method == "POST" and request.path == "/2/media/upload":
+                return self._upload(request)
+            if request.method == "POST" and request.path == "/2/media/metadata":
+                return self._metadata(request)
+            if request.method == "GET" and request.path.startswith("/2/tweets/"):
+                return self._get(request.path.rsplit("/", 1)[1])
+        return Reply(404, {"title": "Not Found Error", "type": "https://api.twitter.com/2/problems/resource-not-found", "status": 404,
+                           "detail": f"no route {request.method} {request.path}"})
+
+    def _limited(self, request: Request) -> Reply:
+        """POST /2/tweets within its window: 429 once the window's requests are used up."""
+        now = int(time.time())
+        end, used = self._window if self._window[0] > now else (now + 15 * 60, 0)
+        if used >= self.window_limit:
+            return rate_limited(end, limit=self.window_limit)
+        self._window = (end, used + 1)
+        reply = self._create(request)
+        reply.headers.update({"x-rate-limit-limit": str(self.window_limit), "x-rate-limit-remaining": str(self.window_limit - used - 1),
+                              "x-rate-limit-reset": str(end)})
+        return reply
+
+    def _signed(self, request: Request) -> bool:
+        """Check the OAuth 1.0a HMAC-SHA1 signature with the known keys."""
+        auth = request.header("Authorization") or ""
+        if not auth.startswith("OAuth "):
+            return False
+        params = dict(signature.collect_parameters(headers={"Authorization": auth}, exclude_oauth_signature=False))
+        if params.get("oauth_consumer_key") != self.keys.api_key or params.get("oauth_token") != self.keys.access_token:
+            return False
+        query = "&".join(f"{k}={v}" for k, v in request.query.items())
+        body = request.form if "x-www-form-urlencoded" in (request.header("Content-Type") or "") else None
+        collected = signature.collect_parameters(uri_query=query, body=body, headers={"Authorization": auth})
+        uri = f"http://{request.header('Host')}{request.path}"
+        base = signature.signature_base_string(request.method, signature.base_string_uri(uri), signature.normalize_parameters(collected))
+        key = f"{quote(self.keys.api_secret, safe='')}&{quote(self.keys.access_token_secret, safe='')}"
+        expected = base64.b64encode(hmac.new(key.encode(), base.encode(), hashlib.sha1).digest()).decode()
+        return hmac.compare_digest(unquote(params.get("oauth_signature", "")), expected)
+
+    def _create(self, request: Request) -> Reply:
+        body = request.json or {}
+        text = body.get("text", "")
+        media_ids = (body.get("media") or {}).get("media_ids") or []
+        reply_to = (body.get("reply") or {}).get("in_reply_to_tweet_id")
+        if not text and not media_ids:
+            return _invalid("One or more parameters to your request was invalid.", "text")
+        if len(text) > 280 * 4:
+            return _invalid("Your Tweet text is too long.", "text")
+        for media_id in media_ids:
+            if media_id not in self.media:
+                return _invalid(f"Your media IDs are invalid: {media_id}", "media.media_ids")
+        if reply_to is not None and not any(t.id == reply_to for t in self.tweets):
+            return _invalid("The Tweet you are replying to is not available.", "reply.in_reply_to_tweet_id")
+        if any(t.text == text and t.user == self.keys.access_token for t in self.tweets):
+            return Reply(403, DUPLICATE_BODY)
+        tweet = Tweet(self._id(), text, self.keys.access_token, reply_to, list(media_ids))
+        self.tweets.append(tweet)
+        return Reply(201, {"data": {"id": tweet.id, "text": tweet.text, "edit_history_tweet_ids": [tweet.id]}})
+
+    def _upload(self, request: Request) -> Reply:
+        if "media" not in request.files:
+            return _invalid("media is required", "media")
+        filename, kind, data = request.files["media"]
+        media_id = self._id()
+        self.media[media_id] = {"bytes": len(data), "type": kind, "category": dict(request.form).get("media_category"), "alt": None}
+        return Reply(200, {"data": {"id": media_id, "media_key": f"3_{media_id}", "size": len(data), "expires_after_secs": 86400,
+                                    "image": {"image_type": kind}}})
+
+    def _metadata(self, request: Request) -> Reply:
+        body = request.json or {}
+        media_id = body.get("id")
+        if media_id not in self.media:
+            return _invalid("media id not found", "id")
+        alt = ((body.get("metadata") or {}).get("alt_text") or {}).get("text")
+        if alt is not None and len(alt) > 1000:
+            return _invalid("alt text is longer than 1000 characters", "metadata.alt_text.text")
+        self.media[media_id]["alt"] = alt
+        return Reply(200, {"data": {"id": media_id, "associated_metadata": body.get("metadata")}})
+
+    def _get(self, tweet_id: str) -> Reply:
+        tweet = next((t for t in self.tweets if t.id == tweet_id), None)
+        if tweet is None:
+            return Reply(200, {"errors": [{"value": tweet_id, "detail": f"Could not find tweet with id: [{tweet_id}].", "title": "Not Found Error"}]})
+        return Reply(200, {"data": {"id": tweet.id, "text": tweet.text}})
+
+    def arrivals(self) -> list[str]:
+        """The text of every POST /2/tweets that arrived (accepted or not), in order."""
+        return [(r.json or {}).get("text", "") for r in self.hits("POST", "/2/tweets")]
+
+
+def _invalid(message: str, parameter: str) -> Reply:
+    return Reply(400, {"errors": [{"parameters": {parameter: []}, "message": message}], "title": "Invalid Request",
+                       "detail": "One or more parameters to your request was invalid.", "type": "https://api.twitter.com/2/problems/invalid-request"})

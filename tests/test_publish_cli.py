@@ -1,0 +1,244 @@
+"""`campaign schedule`, `campaign publish` and `campaign export` through the real entry point.
+
+Publishing goes to the fake X and fake Mastodon servers on 127.0.0.1, named as
+the accounts' endpoints, so the commands run exactly as they would against
+the platforms. Golden files: regenerate with
+``CAMPAIGN_REGEN=1 python -m pytest tests/test_publish_cli.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from campaign.publish.queue import queue_path
+from tests.conftest import CliResult
+from tests.fakes import mastodon_api
+from tests.fakes.campaign_dir import write_campaign
+from tests.fakes.x_api import FakeX, Keys
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "publish"
+ROOT = Path(__file__).resolve().parents[1]
+Cli = Callable[..., CliResult]
+MESSAGES = [
+    {"id": "resurser", "kind": "short", "text": "Varannan socialsekreterare saknar resurser.", "link": "rapport", "hashtags": ["socialtjänst"]},
+    {"id": "hot", "kind": "short", "text": "Var tredje har hotats i arbetet."},
+]
+
+
+@pytest.fixture
+def servers() -> Iterator[tuple[FakeX, mastodon_api.FakeMastodon]]:
+    x, m = FakeX().start(), mastodon_api.FakeMastodon().start()
+    yield x, m
+    x.stop()
+    m.stop()
+
+
+@pytest.fixture
+def kampanj(tmp_path: Path, servers: tuple[FakeX, mastodon_api.FakeMastodon]) -> Path:
+    x, m = servers
+    accounts = [{"id": "x-test", "platform": "x", "endpoint": x.url}, {"id": "masto", "platform": "mastodon", "endpoint": m.url}]
+    plan = [
+        {"at": "day 1 09:00", "message": "resurser", "accounts": ["x-test", "masto"]},
+        {"at": "day 2 12:30", "message": "hot", "accounts": ["x-test"]},
+    ]
+    return write_campaign(tmp_path / "kampanj", MESSAGES, accounts, plan)
+
+
+@pytest.fixture
+def secrets(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    values = {**Keys().env("CAMPAIGN_X_TEST"), "CAMPAIGN_MASTO_ACCESS_TOKEN": mastodon_api.TOKEN}
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    return values
+
+
+def test_schedule_plan_loads_once_and_reports_edits(cli: Cli, kampanj: Path) -> None:
+    first = cli("schedule", "plan", str(kampanj))
+    assert (first.code, first.out) == (0, "plan: 3 rows; 3 added, 0 updated, 0 unchanged, 0 cancelled (left the plan), 0 back in the plan\n")
+    again = cli("schedule", "plan", str(kampanj))
+    assert again.out == "plan: 3 rows; 0 added, 0 updated, 3 unchanged, 0 cancelled (left the plan), 0 back in the plan\n"
+    plan_file = kampanj / "messages" / "plan.yaml"
+    plan_file.write_text(plan_file.read_text().replace("day 2 12:30", "day 3 08:15"))
+    edited = cli("schedule", "plan", str(kampanj))
+    assert edited.out == "plan: 3 rows; 0 added, 1 updated, 2 unchanged, 0 cancelled (left the plan), 0 back in the plan\n"
+    assert "2026-02-06 08:15           scheduled  x-test           hot" in cli("schedule", "list", str(kampanj)).out
+
+
+def test_dry_run_prints_exactly_what_would_be_sent(cli: Cli, kampanj: Path) -> None:
+    cli("schedule", "plan", str(kampanj))
+    result = cli("publish", str(kampanj), "--dry-run", "--now", "day 1 10:00")
+    assert result.code == 0
+    assert result.out == (
+        "dry run at 2026-02-04 10:00 (Europe/Stockholm): nothing is sent\n"
+        "── 2 resurser@masto · mastodon · due 2026-02-04 09:00\n"
+        "Varannan socialsekreterare saknar resurser.\n\nhttps://kampanj.example.org/rapport\n\n#socialtjänst\n"
+        "── 3 resurser@x-test · x · due 2026-02-04 09:00\n"
+        "Varannan socialsekreterare saknar resurser.\n\nhttps://kampanj.example.org/rapport\n\n#socialtjänst\n"
+        "would send 2 rows (1 mastodon, 1 x): 2 posts, 0 images\n"
+    )
+
+
+def test_publish_sends_what_is_due_once(cli: Cli, kampanj: Path, servers: tuple[FakeX, mastodon_api.FakeMastodon], secrets: dict[str, str]) -> None:
+    x, m = servers
+    cli("schedule", "plan", str(kampanj))
+    first = cli("publish", str(kampanj), "--once", "--now", "2026-02-04T08:30:00Z")
+    assert first.code == 0, first.err
+    status_id = m.statuses[0]["id"]
+    assert first.out == (
+        f"published: 2 resurser@masto: https://mastodon.test/@kampanj/{status_id}\n"
+        f"published: 3 resurser@x-test: https://x.com/i/web/status/{x.tweets[0].id}\n"
+        "2 published, 0 failed, 0 uncertain, 0 waiting for a rate limit\n"
+    )
+    again = cli("publish", str(kampanj), "--now", "2026-02-04T08:30:00Z")
+    assert again.out == "0 published, 0 failed, 0 uncertain, 0 waiting for a rate limit\n"
+    assert [t.text for t in x.tweets] == ["Varannan socialsekreterare saknar resurser.\n\nhttps://kampanj.example.org/rapport\n\n#socialtjänst"]
+    assert len(m.statuses) == 1
+    listing = cli("schedule", "list", str(kampanj)).out
+    assert "published  x-test           resurser             https://x.com/i/web/status/" in listing
+    assert listing.endswith("1 scheduled, 2 published\n")
+
+
+def test_published_count_line_counts_every_row(cli: Cli, kampanj: Path, secrets: dict[str, str]) -> None:
+    cli("schedule", "plan", str(kampanj))
+    result = cli("publish", str(kampanj), "--now", "day 9 00:00")
+    assert result.out.endswith("3 published, 0 failed, 0 uncertain, 0 waiting for a rate limit\n")
+
+
+def test_missing_credentials_name_the_variables_and_send_nothing(cli: Cli, kampanj: Path, servers: tuple[FakeX, mastodon_api.FakeMastodon],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith("CAMPAIGN_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("CAMPAIGN_MASTO_ACCESS_TOKEN", mastodon_api.TOKEN)
+    cli("schedule", "plan", str(kampanj))
+    result = cli("publish", str(kampanj), "--now", "day 1 10:00")
+    assert result.code == 1
+    assert result.err == (
+        "error: account 'x-test' (x): set the environment variables CAMPAIGN_X_TEST_API_KEY, CAMPAIGN_X_TEST_API_SECRET, "
+        "CAMPAIGN_X_TEST_ACCESS_TOKEN, CAMPAIGN_X_TEST_ACCESS_TOKEN_SECRET (or put them in the campaign's .env)\n"
+    )
+    assert servers[0].requests == []
+    assert "scheduled  x-test" in cli("schedule", "list", str(kampanj)).out
+
+
+def test_secrets_from_dotenv_are_never_printed_logged_or_stored(cli: Cli, kampanj: Path, servers: tuple[FakeX, mastodon_api.FakeMastodon],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith("CAMPAIGN_"):
+            monkeypatch.delenv(name)
+    keys = Keys()
+    dotenv = "".join(f"{k}={v}\n" for k, v in keys.env("CAMPAIGN_X_TEST").items()) + "CAMPAIGN_MASTO_ACCESS_TOKEN='wrong-token-value'\n"
+    (kampanj / ".env").write_text(dotenv)
+    cli("schedule", "plan", str(kampanj))
+    result = cli("publish", str(kampanj), "--now", "day 9 00:00")
+    assert result.code == 1  # the Mastodon token is refused
+    assert "failed: 2 resurser@masto: " in result.out and "check CAMPAIGN_MASTO_ACCESS_TOKEN" in result.out
+    stored = queue_path(kampanj).read_bytes() + b"".join(p.read_bytes() for p in queue_path(kampanj).parent.glob("*"))
+    listing = cli("schedule", "list", str(kampanj))
+    for value in [*keys.env("X").values(), "wrong-token-value"]:
+        assert value not in result.out + result.err + listing.out
+        assert value.encode() not in stored
+    assert len(servers[0].tweets) == 2
+
+
+def test_people_fix_failed_and_uncertain_rows(cli: Cli, kampanj: Path, servers: tuple[FakeX, mastodon_api.FakeMastodon], secrets: dict[str, str]) -> None:
+    x, _ = servers
+    x.fail_next("POST", "/2/tweets", x_api_unauthorized())
+    cli("schedule", "plan", str(kampanj))
+    cli("publish", str(kampanj), "--now", "day 1 10:00")
+    listing = cli("schedule", "list", str(kampanj), "--state", "failed").out
+    assert "failed     x-test           resurser             auth: X refused the credentials of account 'x-test' (401 Unauthorized): check " in listing
+    assert cli("schedule", "retry", "resurser@x-test", "--dir", str(kampanj)).out == "3 resurser@x-test: scheduled\n"
+    assert cli("publish", str(kampanj), "--now", "day 1 10:00").out.startswith("published: 3 resurser@x-test")
+    assert len(x.tweets) == 1
+    wrong = cli("schedule", "confirm", "3", "--dir", str(kampanj))
+    assert (wrong.code, wrong.err) == (1, "error: row 3 (resurser@x-test) is published; only uncertain rows can be confirmed\n")
+    missing = cli("schedule", "cancel", "nope@x-test", "--dir", str(kampanj))
+    assert (missing.code, missing.err) == (3, "error: no queue row 'nope@x-test'; `campaign schedule list` shows the rows\n")
+    assert cli("schedule", "cancel", "hot@x-test", "--dir", str(kampanj)).out == "1 hot@x-test: cancelled\n"
+    assert cli("publish", str(kampanj), "--now", "day 9 00:00").out == "0 published, 0 failed, 0 uncertain, 0 waiting for a rate limit\n"
+
+
+def x_api_unauthorized():  # noqa: ANN201
+    from tests.fakes.base import Reply
+    from tests.fakes.x_api import UNAUTHORIZED_BODY
+
+    return Reply(401, UNAUTHORIZED_BODY)
+
+
+def test_bad_now_is_a_clear_error(cli: Cli, kampanj: Path) -> None:
+    result = cli("publish", str(kampanj), "--dry-run", "--now", "tomorrow")
+    assert result.code == 2
+    assert "expected a time as 'day N HH:MM' (day 1 is the launch date) or 'YYYY-MM-DD HH:MM', got 'tomorrow'" in result.err
+
+
+def _golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("CAMPAIGN_REGEN"):
+        path.write_text(text, encoding="utf-8", newline="")
+    assert text == path.read_bytes().decode("utf-8"), f"{name} differs; regenerate with CAMPAIGN_REGEN=1"
+
+
+@pytest.fixture
+def default_with_cards(default_campaign: Path) -> Path:
+    """The default campaign with a stand-in build of its share cards (the logo, named as cards)."""
+    images = default_campaign / "build" / "images"
+    images.mkdir(parents=True)
+    manifest = []
+    for card in ("resursbrist", "hot-och-vald", "rattssakerhet", "forebyggande"):
+        shutil.copy(ROOT / "assets" / "logo.png", images / f"{card}-x.png")
+        manifest.append({"file": f"{card}-x.png", "card": card, "level": "national", "size": "x", "width": 256, "height": 256,
+                         "alt": f"Delningsbild: {card}"})
+    (images / "manifest.json").write_text(json.dumps(manifest))
+    return default_campaign
+
+
+@pytest.mark.parametrize("fmt", ["sprout", "hootsuite", "generic", "ics"])
+def test_exports_of_the_default_plan(cli: Cli, default_with_cards: Path, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / "export"
+    result = cli("export", fmt, str(default_with_cards), "--out", str(out), "--now", "2026-01-20T12:00:00Z")
+    assert result.code == 0, result.err
+    names = sorted(p.name for p in out.iterdir())
+    assert result.out == "".join(f"wrote {out / n}\n" for n in names)
+    for name in names:
+        _golden(name, (out / name).read_bytes().decode("utf-8"))
+
+
+def test_the_default_plan_loads_and_lists(cli: Cli, default_with_cards: Path) -> None:
+    result = cli("schedule", "plan", str(default_with_cards), "--now", "2026-01-20T12:00:00Z")
+    assert result.out == "plan: 24 rows; 24 added, 0 updated, 0 unchanged, 0 cancelled (left the plan), 0 back in the plan\n"
+    listing = cli("schedule", "list", str(default_with_cards))
+    assert listing.out.splitlines()[-1] == "24 scheduled"
+    dry = cli("publish", str(default_with_cards), "--dry-run", "--now", "day 1 08:00", "--account", "x-riks")
+    assert "[image resursbrist-x.png 256×256, alt: Delningsbild: resursbrist]" in dry.out
+    assert dry.out.splitlines()[-1] == "would send 1 row (1 x): 1 post, 1 image"
+
+
+def test_a_post_cut_off_mid_send_is_listed_as_uncertain_for_a_person(cli: Cli, kampanj: Path) -> None:
+    import socket
+
+    from campaign.publish.queue import Queue
+
+    cli("schedule", "plan", str(kampanj))
+    queue = Queue.open(queue_path(kampanj))
+    dead = f"{socket.gethostname()}:4194303:0"  # above Linux's largest pid: no such process
+    row = queue.claim(queue.rows()[-1].due, dead)
+    assert row is not None
+    queue.mark_in_flight(row.id, dead, row.due)
+    queue.close()
+    listing = cli("schedule", "list", str(kampanj), "--now", "day 1 10:00")
+    assert f"   {row.id}  2026-02-04 09:00           uncertain  " in listing.out
+    assert listing.out.endswith(
+        "2 scheduled, 1 uncertain\n"
+        "uncertain rows may or may not have been posted: look at the account, then run "
+        "`campaign schedule confirm ID` (it is there) or `campaign schedule retry ID` (it is not).\n"
+    )
+    assert cli("publish", str(kampanj), "--dry-run", "--now", "day 1 10:00").out.splitlines()[-1] == "would send 1 row (1 x): 1 post, 0 images"
+    confirmed = cli("schedule", "confirm", str(row.id), "--dir", str(kampanj), "--url", "https://x.com/test/status/1")
+    assert confirmed.out == f"{row.id} {row.key}: published\n"

@@ -1,0 +1,256 @@
+"""One contract, every publisher: X (fake X API), Mastodon (fake instance), Bluesky (the real PDS).
+
+Each test runs once per platform against a real HTTP server on 127.0.0.1 and
+checks what the server holds afterwards. Faults are injected on the endpoint
+that creates posts; the worker's retry policy is exercised with a fake clock,
+so nothing really waits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from campaign.publish.model import Outgoing, Part, Planned, RemotePost
+from campaign.publish.plan import image_file
+from campaign.publish.queue import Queue, owner_token
+from campaign.publish.text import facets
+from campaign.publish.worker import Policy, run_once
+from tests.fakes.clock import FakeClock
+from tests.fakes.harness import BlueskyHarness, Harness, MastodonHarness, XHarness, pds_info
+
+ROOT = Path(__file__).resolve().parents[1]
+LOGO = ROOT / "assets" / "logo.png"
+T0 = dt.datetime(2026, 2, 4, 8, 0, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture(params=["x", "mastodon", "bluesky"])
+def harness(request: pytest.FixtureRequest) -> Iterator[Harness]:
+    if request.param == "x":
+        h: Harness = XHarness()
+    elif request.param == "mastodon":
+        h = MastodonHarness()
+    else:
+        info = pds_info()
+        if info is None:
+            pytest.skip("no local Bluesky PDS: start ../shared/tools/bsky-pds/start.sh and set CAMPAIGN_TEST_PDS to its info JSON")
+        h = BlueskyHarness(info)
+    yield h
+    h.stop()
+
+
+class Events:
+    """A Recorder that remembers what the publisher told it."""
+
+    def __init__(self) -> None:
+        self.log: list[tuple[str, int]] = []
+        self.remotes: list[RemotePost] = []
+
+    def sending(self, index: int) -> None:
+        self.log.append(("sending", index))
+
+    def sent(self, index: int, remote: RemotePost) -> None:
+        self.log.append(("sent", index))
+        self.remotes.append(remote)
+
+    def answered(self, index: int) -> None:
+        self.log.append(("answered", index))
+
+
+def unique(text: str) -> str:
+    return f"{text} ({uuid.uuid4().hex[:8]})"
+
+
+def outgoing(h: Harness, *parts: Part, sent: tuple[RemotePost, ...] = ()) -> Outgoing:
+    return Outgoing(1, uuid.uuid4().hex, h.account(), parts, sent)
+
+
+def test_a_post_arrives_with_its_text(harness: Harness) -> None:
+    text = unique("Varannan socialsekreterare anger brist på resurser: 50 %")
+    events = Events()
+    remote = harness.publisher().publish(outgoing(harness, Part(text)), events)
+    assert harness.read(remote.id).text == text
+    assert remote.url.startswith("https://")
+    assert events.log == [("sending", 0), ("sent", 0)]
+
+
+def test_a_thread_arrives_as_replies_in_order(harness: Harness) -> None:
+    texts = [unique(f"Del {n} av tråden") for n in (1, 2, 3)]
+    events = Events()
+    first = harness.publisher().publish(outgoing(harness, *(Part(t) for t in texts)), events)
+    assert events.log == [("sending", 0), ("sent", 0), ("sending", 1), ("sent", 1), ("sending", 2), ("sent", 2)]
+    assert first == events.remotes[0]
+    seen = [harness.read(r.id) for r in events.remotes]
+    assert [s.text for s in seen] == texts
+    assert [s.reply_to for s in seen] == [None, events.remotes[0].id, events.remotes[1].id]
+    assert harness.creates() == 3
+
+
+def test_a_thread_cut_short_continues_after_the_parts_already_sent(harness: Harness) -> None:
+    publisher = harness.publisher()
+    texts = [unique("Första delen"), unique("Andra delen")]
+    first = publisher.publish(outgoing(harness, Part(texts[0])), Events())
+    before = harness.creates()
+    events = Events()
+    result = publisher.publish(outgoing(harness, Part(texts[0]), Part(texts[1]), sent=(first,)), events)
+    assert result == first
+    assert harness.creates() == before + 1
+    assert events.log == [("sending", 1), ("sent", 1)]
+    assert harness.read(events.remotes[0].id).reply_to == first.id
+
+
+def test_an_image_arrives_with_its_alt_text(harness: Harness) -> None:
+    alt = "Logotypen för Trygg socialtjänst: vit text på mörkblå botten"
+    image = image_file(LOGO, alt)
+    remote = harness.publisher().publish(outgoing(harness, Part(unique("Med bild"), (), (image,))), Events())
+    seen = harness.read(remote.id)
+    assert seen.alts == [alt]
+    if harness.platform == "bluesky":
+        assert seen.aspect == [(image.width, image.height)]
+
+
+def test_links_and_tags_keep_their_facets(harness: Harness) -> None:
+    if harness.platform != "bluesky":
+        pytest.skip("facets are Bluesky's; X and Mastodon find links and tags in the text themselves")
+    text = unique("Läs rapporten https://kampanj.example.org/rapport #socialtjänst")
+    sent = facets(text)
+    remote = harness.publisher().publish(outgoing(harness, Part(text, tuple(sent))), Events())
+    stored = harness.read(remote.id).facets
+    for facet in stored:
+        facet["index"].pop("$type", None)  # the SDK names the byteSlice type; the lexicon makes it optional
+    assert stored == sent
+
+
+# -- the worker's policy, through each publisher ---------------------------------------------
+
+
+def queue_with(h: Harness, tmp_path: Path, *texts: str) -> Queue:
+    queue = Queue.open(tmp_path / "queue.sqlite3", "test")
+    rows = [Planned(f"e{i}@{h.account_id}", f"e{i}", "m", h.account_id, h.platform, T0, (Part(t),)) for i, t in enumerate(texts)]
+    queue.sync(rows, T0)
+    return queue
+
+
+def run(h: Harness, queue: Queue, clock: FakeClock, env: dict[str, str] | None = None, policy: Policy = Policy()):  # noqa: ANN201
+    account = h.account()
+    return run_once(queue, T0, {account.id: account}, lambda a: h.publisher(env), owner=owner_token(), clock=clock, policy=policy)
+
+
+def test_rate_limit_waits_until_the_named_reset_then_publishes(harness: Harness, tmp_path: Path) -> None:
+    clock = FakeClock()
+    harness.fail_next(harness.rate_limited(clock.now().replace(microsecond=0) + dt.timedelta(seconds=120)))
+    queue = queue_with(harness, tmp_path, unique("Efter väntan"))
+    report = run(harness, queue, clock)
+    assert [o.state for o in report.outcomes] == ["published"]
+    assert len(clock.slept) == 1 and 115 <= clock.slept[0] <= 122
+    assert queue.rows()[0].attempts == 2
+
+
+def test_a_long_rate_limit_gives_the_row_back_for_later(harness: Harness, tmp_path: Path) -> None:
+    clock = FakeClock()
+    reset = clock.now().replace(microsecond=0) + dt.timedelta(hours=2)
+    harness.fail_next(harness.rate_limited(reset))
+    queue = queue_with(harness, tmp_path, unique("Mycket senare"), unique("Också senare"))
+    report = run(harness, queue, clock)
+    assert [o.state for o in report.outcomes] == ["released"]  # the second row of the account is not even tried
+    assert clock.slept == []
+    rows = queue.rows()
+    assert [r.state for r in rows] == ["scheduled", "scheduled"]
+    assert rows[0].next_attempt_at is not None and rows[0].next_attempt_at >= reset
+    assert harness.creates() == 1
+
+
+def test_server_errors_back_off_exponentially_then_publish(harness: Harness, tmp_path: Path) -> None:
+    clock = FakeClock()
+    harness.fail_next(harness.server_error(), times=3)
+    queue = queue_with(harness, tmp_path, unique("Tredje gången gillt"))
+    report = run(harness, queue, clock)
+    assert [o.state for o in report.outcomes] == ["published"]
+    assert clock.slept == [2.0, 4.0, 8.0]
+
+
+def test_server_errors_give_up_after_the_cap(harness: Harness, tmp_path: Path) -> None:
+    clock = FakeClock()
+    harness.fail_next(harness.server_error(), times=10)
+    queue = queue_with(harness, tmp_path, unique("Ger upp"))
+    report = run(harness, queue, clock, policy=Policy(max_attempts=4, backoff=2.0, backoff_cap=5.0))
+    assert [o.state for o in report.outcomes] == ["failed"]
+    assert clock.slept == [2.0, 4.0, 5.0]
+    row = queue.rows()[0]
+    assert (row.state, row.failure, row.attempts) == ("failed", "transient", 4)
+    assert row.reason is not None and row.reason.startswith("gave up after 4 attempts: ")
+    assert harness.creates() == 4
+
+
+def test_refused_credentials_fail_with_what_to_fix(harness: Harness, tmp_path: Path) -> None:
+    queue = queue_with(harness, tmp_path, unique("Fel nyckel"), unique("Också fel nyckel"))
+    bad = harness.bad_env()
+    report = run(harness, queue, FakeClock(), env=bad)
+    assert [o.state for o in report.outcomes] == ["failed"]  # the account's other row waits, untouched
+    row = queue.rows()[0]
+    assert row.failure == "auth"
+    assert "CAMPAIGN_KONTO_" in (row.reason or "")
+    for secret in bad.values():
+        assert secret not in (row.reason or "")
+    assert queue.rows()[1].state == "scheduled"
+
+
+def test_a_duplicate_fails_and_is_never_retried(harness: Harness, tmp_path: Path) -> None:
+    if not harness.has_duplicates:
+        pytest.skip(f"{harness.platform} accepts the same text twice; nothing to refuse")
+    text = unique("Samma text två gånger")
+    harness.publisher().publish(outgoing(harness, Part(text)), Events())
+    queue = queue_with(harness, tmp_path, text)
+    clock = FakeClock()
+    report = run(harness, queue, clock)
+    assert [o.state for o in report.outcomes] == ["failed"]
+    assert queue.rows()[0].failure == "duplicate"
+    assert run(harness, queue, clock).outcomes == []
+    assert harness.creates() == 2 and clock.slept == []
+
+
+def test_mastodon_answers_a_repeated_idempotency_key_with_the_first_status(tmp_path: Path) -> None:
+    """A post retried after its answer was lost comes back as the same status, not a second one."""
+    h = MastodonHarness()
+    try:
+        post = outgoing(h, Part(unique("Skickas två gånger")))
+        first = h.publisher().publish(post, Events())
+        again = h.publisher().publish(post, Events())
+        assert again == first
+        assert len(h.m.statuses) == 1 and h.creates() == 2
+        assert {r.header("Idempotency-Key") for r in h.server.hits("POST", "/api/v1/statuses")} == {f"{post.key}-0"}
+    finally:
+        h.stop()
+
+
+def test_mastodon_refuses_a_post_over_the_instance_limit_before_sending(tmp_path: Path) -> None:
+    h = MastodonHarness()
+    h.m.max_characters = 100
+    try:
+        queue = queue_with(h, tmp_path, "x" * 101)
+        report = run(h, queue, FakeClock())
+        assert [o.detail for o in report.outcomes] == [f"the post is 101 characters; {h.server.url} allows 100"]
+        assert h.creates() == 0
+    finally:
+        h.stop()
+
+
+def test_x_window_used_up_waits_a_few_times_then_gives_the_rows_back(tmp_path: Path) -> None:
+    """The fake X counts its 15-minute window for real; the fake clock cannot move it, so X keeps refusing."""
+    h = XHarness()
+    h.x.window_limit = 2
+    try:
+        queue = queue_with(h, tmp_path, unique("Ett"), unique("Två"), unique("Tre"), unique("Fyra"))
+        clock = FakeClock()
+        report = run(h, queue, clock, policy=Policy(max_rate_waits=2))
+        assert [o.state for o in report.outcomes] == ["published", "published", "released"]
+        # until the named reset (about 15 minutes), then (the fake clock now past it) the minimum second
+        assert len(clock.slept) == 2 and 850 < clock.slept[0] <= 15 * 60 + 2 and clock.slept[1] == 1.0
+        assert [r.state for r in queue.rows()] == ["published", "published", "scheduled", "scheduled"]
+        assert h.creates() == 5
+    finally:
+        h.stop()

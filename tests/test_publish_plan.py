@@ -1,0 +1,191 @@
+"""The plan: its checks (with file:line:column), local times, the automatic spread, images."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from campaign.errors import CampaignInvalid
+from campaign.loader import load
+from campaign.publish.plan import PlanError, resolve
+from campaign.publish.spread import Spread, place
+from campaign.publish.when import local_to_utc, parse_when
+from tests.fakes.campaign_dir import numbered_messages, write_campaign
+
+ROOT = Path(__file__).resolve().parents[1]
+UTC = dt.timezone.utc
+LAUNCH = dt.date(2026, 2, 4)
+X = [{"id": "x-riks", "platform": "x"}]
+
+
+def problems(root: Path) -> list[str]:
+    with pytest.raises(CampaignInvalid) as caught:
+        load(root)
+    return [p.format() for p in caught.value.problems]
+
+
+def test_the_default_campaigns_plan_is_valid() -> None:
+    campaign = load(ROOT).campaign
+    assert [a["id"] for a in campaign.extra["accounts"]] == ["x-riks", "bluesky-riks", "mastodon-riks"]
+
+
+PLAN_ERRORS = """\
+accounts:
+  - {id: x-riks, platform: x}
+plan:
+  posts:
+    - at: day 1 09:00
+      message: m0001
+      accounts: [x-rks]
+    - at: %s
+      message: m001
+      accounts: [x-riks]
+    - at: 2026-03-29 02:30
+      message: m002
+      accounts: [x-riks]
+    - message: m002
+      accounts: [x-riks]
+"""
+
+
+def test_unknown_messages_accounts_and_times_are_reported_where_they_are(tmp_path: Path) -> None:
+    root = write_campaign(tmp_path, numbered_messages(2), [], None, plan_text=PLAN_ERRORS % "dag 2 09:00")
+    assert problems(root) == [
+        "messages/plan.yaml:8:11: error: plan.posts[1].at: expected a time as 'day N HH:MM' (day 1 is the launch date) or 'YYYY-MM-DD HH:MM', got 'dag 2 09:00'",
+    ]
+    write_campaign(tmp_path, numbered_messages(2), [], None, plan_text=PLAN_ERRORS % "day 2 09:00")
+    assert problems(root) == [
+        "messages/plan.yaml:6:16: error: plan.posts[0].message: unknown message id 'm0001' (did you mean 'm001'?)",
+        "messages/plan.yaml:7:18: error: plan.posts[0].accounts[0]: unknown account 'x-rks' (did you mean 'x-riks'?)",
+        "messages/plan.yaml:11:11: error: plan.posts[2].at: 2026-03-29 02:30 does not exist in Europe/Stockholm (the clocks skip that hour); pick another time",
+        "messages/plan.yaml:14:7: error: plan.posts[3]: entry id 'm002' is used twice (first at plan.posts[2]); give each entry its own id:",
+        "messages/plan.yaml:14:7: error: plan.posts[3]: missing at: (a time such as 'day 1 09:00'); or add a spread: to the plan to place it automatically",
+    ]
+
+
+ACCOUNT_ERRORS = """\
+accounts:
+  - id: m
+    platform: mastodon
+  - id: b
+    platform: bluesky
+    env: {access_token: B_TOKEN}
+%s"""
+
+
+def test_accounts_are_checked(tmp_path: Path) -> None:
+    root = write_campaign(tmp_path, numbered_messages(1), [], None, plan_text=ACCOUNT_ERRORS % "  - {id: t, platform: threads}\n")
+    assert problems(root) == [
+        "messages/plan.yaml:7:23: error: accounts[2].platform: expected one of 'x', 'bluesky', 'mastodon', got 'threads'",
+    ]
+    write_campaign(tmp_path, numbered_messages(1), [], None, plan_text=ACCOUNT_ERRORS % "")
+    assert problems(root) == [
+        "messages/plan.yaml:2:5: error: accounts[0]: a Mastodon account needs endpoint: the instance's URL, such as 'https://mastodon.social'",
+        "messages/plan.yaml:4:5: error: accounts[1]: a Bluesky account needs handle: the handle or DID to log in with, such as 'kampanj.bsky.social'",
+        "messages/plan.yaml:6:25: error: accounts[1].env.access_token: bluesky has no credential 'access_token'; its credentials: app_password",
+    ]
+
+
+def test_relative_and_absolute_times_are_local_and_stored_in_utc() -> None:
+    zone = "Europe/Stockholm"
+    assert parse_when("day 1 09:00", LAUNCH, zone) == dt.datetime(2026, 2, 4, 8, 0, tzinfo=UTC)  # winter: UTC+1
+    assert parse_when("day 0 09:00", LAUNCH, zone) == dt.datetime(2026, 2, 3, 8, 0, tzinfo=UTC)
+    assert parse_when("2026-06-01 09:00", LAUNCH, zone) == dt.datetime(2026, 6, 1, 7, 0, tzinfo=UTC)  # summer: UTC+2
+    assert parse_when(dt.datetime(2026, 2, 4, 9, 0), LAUNCH, zone) == dt.datetime(2026, 2, 4, 8, 0, tzinfo=UTC)
+    with pytest.raises(ValueError, match="happens twice in Europe/Stockholm"):
+        parse_when("2026-10-25 02:30", LAUNCH, zone)
+    with pytest.raises(ValueError, match="is not a time of day"):
+        parse_when("day 1 24:00", LAUNCH, zone)
+
+
+@given(st.datetimes(min_value=dt.datetime(2020, 1, 1), max_value=dt.datetime(2035, 12, 31)))
+@settings(max_examples=300, deadline=None)
+def test_a_local_time_that_is_accepted_shows_as_itself(local: dt.datetime) -> None:
+    local = local.replace(second=0, microsecond=0)
+    try:
+        moment = local_to_utc(local, "Europe/Stockholm")
+    except ValueError:
+        return  # a skipped or repeated hour: refused, never guessed
+    import zoneinfo
+
+    assert moment.astimezone(zoneinfo.ZoneInfo("Europe/Stockholm")).replace(tzinfo=None) == local
+
+
+def rule(**kw: object) -> Spread:
+    data = {"start": "day 1", "days": 5, "weekdays": ["mon", "tue", "wed", "thu", "fri"], "from": "09:00", "until": "11:00",
+            "min_gap_minutes": 60, "daily_caps": {"x": 2}, **kw}
+    return Spread.from_section(data, LAUNCH, "Europe/Stockholm")
+
+
+def test_the_spread_keeps_gaps_caps_weekdays_and_daytime() -> None:
+    fixed = [(dt.datetime(2026, 2, 4, 8, 30, tzinfo=UTC), ("x-riks",), ("x",))]  # 09:30 local on launch day (Wednesday)
+    wanted = [(("x-riks",), ("x",))] * 4
+    placed = place(rule(), fixed, wanted)
+    local = [p.astimezone(dt.timezone(dt.timedelta(hours=1))).strftime("%a %H:%M") if p else None for p in placed]
+    # Wed: 09:30 is taken, cap 2 → one more at 10:30; Thu: 09:00, 10:00; Fri: 09:00 (then Sat/Sun are skipped)
+    assert local == ["Wed 10:30", "Thu 09:00", "Thu 10:00", "Fri 09:00"]
+
+
+def test_the_spread_says_when_it_has_no_room(tmp_path: Path) -> None:
+    plan = {"spread": {"days": 1, "from": "09:00", "until": "09:30", "min_gap_minutes": 60}, "posts": [
+        {"message": "m001", "accounts": ["x-riks"]}, {"message": "m002", "accounts": ["x-riks"]}]}
+    root = write_campaign(tmp_path, numbered_messages(2), X, plan)
+    with pytest.raises(PlanError, match=r"^the spread has no room for 1 entry \(m002\): add days or hours"):
+        resolve(load(root).campaign)
+
+
+@given(st.lists(st.sampled_from(["x-riks", "bluesky-riks"]), min_size=1, max_size=40), st.integers(0, 120), st.integers(1, 5))
+@settings(max_examples=60, deadline=None)
+def test_spread_never_breaks_its_rules(accounts: list[str], gap: int, cap: int) -> None:
+    r = rule(days=14, min_gap_minutes=gap, daily_caps={"x": cap}, until="17:00")
+    platforms = {"x-riks": "x", "bluesky-riks": "bluesky"}
+    wanted = [((a,), (platforms[a],)) for a in accounts]
+    placed = place(r, [], wanted)
+    import zoneinfo
+
+    zone = zoneinfo.ZoneInfo("Europe/Stockholm")
+    got = [(p, a) for p, ((a,), _) in zip(placed, wanted) if p is not None]
+    for p, a in got:
+        local = p.astimezone(zone)
+        assert local.weekday() < 5 and dt.time(9) <= local.time() <= dt.time(17)
+        same = [q for q, b in got if b == a and q != p]
+        assert all(abs(q - p) >= dt.timedelta(minutes=max(gap, 1)) for q in same)
+    per_day: dict[dt.date, int] = {}
+    for p, a in got:
+        if a == "x-riks":
+            day = p.astimezone(zone).date()
+            per_day[day] = per_day.get(day, 0) + 1
+    assert all(n <= cap for n in per_day.values())
+
+
+def test_images_come_from_files_or_the_built_cards(tmp_path: Path) -> None:
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "kort.png").write_bytes((ROOT / "assets" / "logo.png").read_bytes())
+    build = tmp_path / "build" / "images"
+    build.mkdir(parents=True)
+    (build / "resurser-x.png").write_bytes((ROOT / "assets" / "logo.png").read_bytes())
+    manifest = [{"file": "resurser-x.png", "card": "m001", "level": "national", "size": "x", "width": 256, "height": 256, "alt": "Kort: varannan"}]
+    (build / "manifest.json").write_text(json.dumps(manifest))
+    plan = [{"at": "day 1 09:00", "message": "m001", "accounts": ["x-riks"], "images": [{"file": "assets/kort.png", "alt": "Ett kort"}, "m001"]}]
+    root = write_campaign(tmp_path, numbered_messages(1), X, plan)
+    [row] = resolve(load(root).campaign).rows
+    assert [(Path(i.path).name, i.alt, i.width, i.mime) for i in row.parts[0].images] == [
+        ("kort.png", "Ett kort", 256, "image/png"), ("resurser-x.png", "Kort: varannan", 256, "image/png")]
+
+
+def test_a_card_needs_a_build_and_a_file_needs_alt_text(tmp_path: Path) -> None:
+    plan = [{"at": "day 1 09:00", "message": "m001", "accounts": ["x-riks"], "images": ["m001"]}]
+    root = write_campaign(tmp_path, numbered_messages(1), X, plan)
+    with pytest.raises(PlanError, match=r"the plan names share cards but .*manifest.json is missing; run `campaign build` first"):
+        resolve(load(root).campaign)
+    text = "accounts: [{id: x-riks, platform: x}]\nplan:\n  - at: day 1 09:00\n    message: m001\n    accounts: [x-riks]\n    images:\n      - file: nope.png\n"
+    write_campaign(tmp_path, numbered_messages(1), [], None, plan_text=text)
+    assert problems(root) == [
+        "messages/plan.yaml:7:9: error: plan[0].images[0]: an image file needs alt: a description for people who cannot see it",
+        "messages/plan.yaml:7:15: error: plan[0].images[0].file: file 'nope.png' does not exist in the campaign folder",
+    ]

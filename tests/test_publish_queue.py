@@ -1,0 +1,207 @@
+"""The SQLite queue: loading the plan idempotently, atomic claims, recovery, people's actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from campaign.publish.errors import QueueError, RowNotFound
+from campaign.publish.model import Part, Planned, RemotePost
+from campaign.publish.queue import Queue, owner_token
+
+T0 = dt.datetime(2026, 2, 4, 8, 0, tzinfo=dt.timezone.utc)
+LATER = T0 + dt.timedelta(hours=1)
+
+
+def planned(entry: str, account: str = "x-riks", text: str | None = None, due: dt.datetime = T0, parts: int = 1) -> Planned:
+    texts = [text or f"Text för {entry}"] + [f"Del {n}" for n in range(2, parts + 1)]
+    return Planned(f"{entry}@{account}", entry, entry, account, "x", due, tuple(Part(t) for t in texts))
+
+
+@pytest.fixture
+def queue(tmp_path: Path) -> Queue:
+    q = Queue.open(tmp_path / ".campaign" / "queue.sqlite3", "Testkampanj")
+    yield q
+    q.close()
+
+
+def test_loading_the_same_plan_twice_changes_nothing(queue: Queue) -> None:
+    plan = [planned("a"), planned("b"), planned("a", "bluesky-riks")]
+    first = queue.sync(plan, T0)
+    before = [(r.id, r.key, r.due, r.parts, r.idempotency_key) for r in queue.rows()]
+    second = queue.sync(plan, LATER)
+    assert sorted(first.added) == ["a@bluesky-riks", "a@x-riks", "b@x-riks"]
+    assert (second.added, second.updated, second.cancelled, sorted(second.unchanged)) == ([], [], [], sorted(first.added))
+    assert not second.changed
+    assert [(r.id, r.key, r.due, r.parts, r.idempotency_key) for r in queue.rows()] == before
+
+
+def test_editing_an_entry_updates_rows_not_yet_sent_and_leaves_sent_ones(queue: Queue) -> None:
+    queue.sync([planned("a"), planned("b")], T0)
+    owner = owner_token()
+    row = queue.claim(T0, owner)
+    assert row is not None and row.key == "a@x-riks"
+    queue.published(row.id, owner, RemotePost("1", "https://x.com/i/web/status/1"), T0)
+    report = queue.sync([planned("a", text="Ny text"), planned("b", text="Ny text b", due=LATER)], LATER)
+    assert (report.updated, report.kept) == (["b@x-riks"], ["a@x-riks"])
+    a, b = queue.find("a@x-riks"), queue.find("b@x-riks")
+    assert a.parts[0].text == "Text för a" and a.state == "published"
+    assert b.parts[0].text == "Ny text b" and b.due == LATER and b.state == "scheduled"
+
+
+def test_an_entry_leaving_the_plan_is_cancelled_and_comes_back(queue: Queue) -> None:
+    queue.sync([planned("a"), planned("b")], T0)
+    gone = queue.sync([planned("a")], T0)
+    assert gone.cancelled == ["b@x-riks"]
+    assert (queue.find("b@x-riks").state, queue.find("b@x-riks").reason) == ("cancelled", "removed from the plan")
+    back = queue.sync([planned("a"), planned("b")], T0)
+    assert back.restored == ["b@x-riks"] and queue.find("b@x-riks").state == "scheduled"
+
+
+def test_a_row_cancelled_by_a_person_stays_cancelled_when_the_plan_is_loaded_again(queue: Queue) -> None:
+    queue.sync([planned("a")], T0)
+    queue.cancel("a@x-riks", T0)
+    queue.sync([planned("a")], T0)
+    assert queue.find("a@x-riks").state == "cancelled"
+
+
+def test_claim_takes_due_rows_in_time_order_and_only_once(queue: Queue) -> None:
+    queue.sync([planned("late", due=LATER), planned("early"), planned("b", due=T0 + dt.timedelta(minutes=5))], T0)
+    owner = owner_token()
+    assert queue.claim(T0 - dt.timedelta(seconds=1), owner) is None  # nothing due yet
+    got = [queue.claim(LATER, owner) for _ in range(4)]
+    assert [r.key if r else None for r in got] == ["early@x-riks", "b@x-riks", "late@x-riks", None]
+
+
+def test_claim_skips_blocked_accounts_and_keeps_to_chosen_ones(queue: Queue) -> None:
+    queue.sync([planned("a"), planned("a", "bluesky-riks")], T0)
+    owner = owner_token()
+    assert queue.claim(T0, owner, skip_accounts=["bluesky-riks"]).key == "a@x-riks"  # type: ignore[union-attr]
+    assert queue.claim(T0, owner, only_accounts=["x-riks"]) is None
+
+
+def _claim_all(path: str, out: multiprocessing.Queue, go: multiprocessing.Event) -> None:  # type: ignore[type-arg]
+    queue = Queue.open(Path(path))
+    go.wait(30)
+    got = []
+    while (row := queue.claim(T0, owner_token())) is not None:
+        got.append(row.id)
+    out.put(got)
+
+
+def test_publishers_running_at_once_never_take_the_same_row(queue: Queue) -> None:
+    queue.sync([planned(f"e{i:03d}") for i in range(200)], T0)
+    results: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
+    go = multiprocessing.Event()
+    workers = [multiprocessing.Process(target=_claim_all, args=(str(queue.path), results, go)) for _ in range(4)]
+    for w in workers:
+        w.start()
+    go.set()
+    claimed = [results.get(timeout=60) for _ in workers]
+    for w in workers:
+        w.join()
+    ids = [i for got in claimed for i in got]
+    assert len(ids) == len(set(ids)) == 200
+    assert sum(1 for got in claimed if got) >= 2, "the publishers should have run side by side"
+
+
+def _hold_row(path: str, in_flight: bool, ready: multiprocessing.Event) -> None:  # type: ignore[type-arg]
+    queue = Queue.open(Path(path))
+    owner = owner_token()
+    row = queue.claim(T0, owner)
+    assert row is not None
+    if in_flight:
+        queue.mark_in_flight(row.id, owner, T0)
+    ready.set()
+    signal.pause()
+
+
+def _dead_holder(queue: Queue, in_flight: bool) -> None:
+    ready = multiprocessing.Event()
+    process = multiprocessing.Process(target=_hold_row, args=(str(queue.path), in_flight, ready))
+    process.start()
+    assert ready.wait(30)
+    assert queue.recover(T0) == []  # the holder is alive: its row is left alone
+    os.kill(process.pid, signal.SIGKILL)
+    process.join()
+
+
+def test_a_row_held_by_a_dead_publisher_before_sending_is_scheduled_again(queue: Queue) -> None:
+    queue.sync([planned("a")], T0)
+    _dead_holder(queue, in_flight=False)
+    [row] = queue.recover(T0)
+    assert (row.state, row.reason) == ("scheduled", "the publisher stopped before sending; scheduled again")
+
+
+def test_a_row_held_by_a_dead_publisher_while_sending_becomes_uncertain(queue: Queue) -> None:
+    queue.sync([planned("a")], T0)
+    _dead_holder(queue, in_flight=True)
+    [row] = queue.recover(T0)
+    assert row.state == "uncertain"
+    assert row.reason == ("the publisher stopped while the post was being sent; "
+                          "check the account, then confirm (it arrived) or retry (it did not)")
+    assert queue.claim(LATER, owner_token()) is None  # never re-sent by itself
+
+
+def test_a_stale_claim_from_another_machine_expires_after_the_lease(queue: Queue) -> None:
+    queue.sync([planned("a")], T0)
+    row = queue.claim(T0, "other-host:123:456")
+    assert row is not None
+    assert queue.recover(T0 + dt.timedelta(minutes=30)) == []
+    [recovered] = queue.recover(T0 + dt.timedelta(hours=2))
+    assert recovered.state == "scheduled"
+
+
+def test_a_publisher_that_lost_its_row_cannot_record_on_it(queue: Queue) -> None:
+    queue.sync([planned("a")], T0)
+    row = queue.claim(T0, "other-host:1:1")
+    assert row is not None
+    with pytest.raises(QueueError, match="no longer held by this publisher"):
+        queue.published(row.id, owner_token(), RemotePost("1", "u"), T0)
+
+
+def test_people_confirm_retry_and_cancel(queue: Queue) -> None:
+    queue.sync([planned("a", parts=2), planned("b")], T0)
+    owner = owner_token()
+    row = queue.claim(T0, owner)
+    assert row is not None
+    queue.mark_in_flight(row.id, owner, T0)
+    queue.record_part(row.id, owner, RemotePost("11", "https://x.com/i/web/status/11"), T0)
+    queue.mark_in_flight(row.id, owner, T0)
+    queue.uncertain(row.id, owner, "stopped", T0)
+    with pytest.raises(QueueError, match=r"row \d+ \(b@x-riks\) is scheduled; only uncertain rows can be confirmed"):
+        queue.confirm("b@x-riks", T0)
+    retried = queue.retry("a@x-riks", T0)
+    assert retried.state == "scheduled" and [s.id for s in retried.sent] == ["11"]  # the first part is not sent again
+    again = queue.claim(T0, owner)
+    assert again is not None and again.key == "a@x-riks"
+    queue.mark_in_flight(again.id, owner, T0)
+    queue.uncertain(again.id, owner, "stopped", T0)
+    confirmed = queue.confirm(str(again.id), T0, url="https://x.com/kampanj/status/11")
+    assert (confirmed.state, confirmed.remote_url, confirmed.remote_id) == ("published", "https://x.com/kampanj/status/11", "11")
+    assert queue.cancel("b@x-riks", T0).state == "cancelled"
+    with pytest.raises(QueueError, match="only failed, uncertain, cancelled rows can be retried"):
+        queue.retry("a@x-riks", T0)
+    with pytest.raises(RowNotFound, match="no queue row 'nope@x'"):
+        queue.find("nope@x")
+    assert [e[1] for e in queue.events(again.id)][:3] == ["planned", "claimed", "part-published"]
+
+
+def test_one_accounts_failure_never_sends_another_accounts_post_again(queue: Queue) -> None:
+    queue.sync([planned("a"), planned("a", "bluesky-riks")], T0)
+    owner = owner_token()
+    first = queue.claim(T0, owner)
+    second = queue.claim(T0, owner)
+    assert first is not None and second is not None
+    queue.published(first.id, owner, RemotePost("1", "u1"), T0)
+    queue.failed(second.id, owner, "auth", "refused", T0)
+    queue.retry(second.key, T0)
+    retried = queue.claim(T0, owner)
+    assert retried is not None and retried.key == second.key
+    assert queue.claim(T0, owner) is None
+    assert queue.get(first.id).state == "published"
