@@ -339,7 +339,7 @@ def test_hostile_messages_stay_text_in_the_browser(browser: Any, tmp_path: Path)
     path = root / "messages" / "messages.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     hostile = '<script>alert(1)</script> "><img src=x onerror=alert(2)> javascript:alert(3)'
-    data["messages"][0] = {"id": "hostile", "kind": "long", "link": "rapport", "text": hostile}
+    data["messages"].append({"id": "hostile", "kind": "long", "link": "rapport", "text": hostile})
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     campaign = load(root).campaign
     out = tmp_path / "build"

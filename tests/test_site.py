@@ -156,7 +156,7 @@ def test_hostile_messages_show_as_text(tmp_path: Path) -> None:
     root = copy_campaign(tmp_path)
     path = root / "messages" / "messages.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["messages"][0] = {"id": "hostile", "kind": "long", "link": "rapport", "text": HOSTILE}
+    data["messages"].append({"id": "hostile", "kind": "long", "link": "rapport", "text": HOSTILE})
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     campaign = load(root).campaign
     out = tmp_path / "build"
