@@ -277,7 +277,7 @@ def test_counters_count_as_the_platforms_do(page: Any, site: tuple[Path, str]) -
 
 
 def _corpus(n: int) -> list[str]:
-    pieces = ["Varannan socialsekreterare", "åäö ÅÄÖ", "é", "45\u00a0%", "–", "…", "•", "€", "→", "日本語", "😷", "👨\u200d👩\u200d👧",
+    pieces = ["Varannan socialsekreterare", "åäö ÅÄÖ", "é", "45\u00a0%", "–", "…", "•", "€", "→", "日本語", "😷", "👨\u200d👩\u200d👧", "®", "©\ufe0f",
               "👍🏽", "🇸🇪", "©", "™", "❤️", "\n", "https://kampanj.example.org/rapport?utm_source=x&utm_medium=social",
               "example.com", "www.example.se/path.", "(https://example.org/a_(b))", "kampanj.example.org,", "#socialtjänst",
               "@anna_s", "@anna@mastodon.example", "t.co", "foo.bar", "x.com/intent", "Hej.Då", "http://a.b", "1.5", "e-post: a@b.se"]

@@ -109,7 +109,11 @@ def test_area_data_files_are_script_safe_json(site: Path) -> None:
     assert text.startswith(prefix) and text.endswith(";\n")
     data = json.loads(text[len(prefix):-2])
     assert data["name"] == "Uppsala" and data["mentions"][0]["handles"]["x"] == "AnnaExempel"
-    assert set(data["cards"]["resurser"]["posts"]) == {"x", "bluesky", "mastodon", "threads", "linkedin", "facebook", "instagram"}
+    posts = data["cards"]["resurser"]["posts"]
+    assert set(posts) == {"x", "bluesky", "mastodon", "threads", "linkedin", "facebook", "instagram"}
+    assert posts["linkedin"]["link"].startswith("https://") and "link" not in posts["x"]  # only link-sharing platforms carry it
+    images = data["cards"]["resurser"]["images"]
+    assert images["files"][images["preview"]][0] == "resursbrist-sverige-x.png" and images["alt"]
 
 
 def test_only_own_scripts_and_a_csp_that_forbids_inline_script(site: Path) -> None:

@@ -354,26 +354,26 @@
     buildShare(panel);
   }
 
+  /* images: {alt, preview (index into files), files: [[file, label, width, height], …]} or absent */
   function renderImages(card, images) {
     var box = card.querySelector(".images");
     if (box) { box.remove(); }
-    if (!images.length) { return; }
+    if (!images) { return; }
     box = card.appendChild(el("div", {"class": "images"}));
     box.appendChild(el("h4", {}, S.images));
-    var preview = images.filter(function (i) { return i.width === 1200 && i.height === 675; })[0] ||
-      images.filter(function (i) { return i.width === 1200; })[0] || images[0];
+    var preview = images.files[images.preview];
     var fig = box.appendChild(el("figure"));
-    fig.appendChild(el("img", {src: config.root + "images/" + preview.file, alt: preview.alt, width: preview.width,
-      height: preview.height, loading: "lazy", decoding: "async"}));
+    fig.appendChild(el("img", {src: config.root + "images/" + preview[0], alt: images.alt, width: preview[2],
+      height: preview[3], loading: "lazy", decoding: "async"}));
     var cap = fig.appendChild(el("figcaption"));
     var details = cap.appendChild(el("details"));
     details.appendChild(el("summary", {}, S.alt_text));
-    details.appendChild(el("p", {"class": "alt"}, preview.alt));
+    details.appendChild(el("p", {"class": "alt"}, images.alt));
     addAltCopy(details);
     var p = cap.appendChild(el("p", {"class": "downloads"}, S.download + ":"));
-    images.forEach(function (i) {
+    images.files.forEach(function (f) {
       p.appendChild(document.createTextNode(" "));
-      p.appendChild(el("a", {href: config.root + "images/" + i.file, download: ""}, i.size + " (" + i.width + "×" + i.height + ")"));
+      p.appendChild(el("a", {href: config.root + "images/" + f[0], download: ""}, f[1] + " (" + f[2] + "×" + f[3] + ")"));
     });
   }
 
