@@ -141,6 +141,8 @@ def test_open_graph_points_at_the_card_image(site: Path) -> None:
     assert metas["og:url"] == base and metas["og:title"] == "Trygg socialtjänst"
     uppsala = {a.get("property"): a.get("content") for t, a in parse(site / "kommun/uppsala/index.html").tags if t == "meta"}
     assert uppsala["og:url"] == f"{base}kommun/uppsala/" and uppsala["og:image"] == metas["og:image"]
+    stockholm = {a.get("property"): a.get("content") for t, a in parse(site / "kommun/stockholm/index.html").tags if t == "meta"}
+    assert stockholm["og:image"] == f"{base}images/rattssakerhet-0180-og.png"  # its own card where it has one
 
 
 def test_images_lazy_load_with_alt_text_and_downloads(site: Path) -> None:

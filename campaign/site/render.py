@@ -211,12 +211,13 @@ def page_config(campaign: Campaign, view: AreaView, kommuner: Sequence[Area], ro
     }
 
 
-def og_image(campaign: Campaign, images: Sequence[dict[str, Any]]) -> str:
-    """Absolute URL of the campaign's link card: the first message's national 1200×630 image, or ""."""
+def og_image(campaign: Campaign, images: Sequence[dict[str, Any]], area: Area = NATIONAL) -> str:
+    """Absolute URL of the link card: the first message's 1200×630 image for ``area`` (its own, else national), or ""."""
     base = campaign.settings.base_url
     if not base:
         return ""
-    candidates = [i for m in campaign.messages for i in images_for(images, m, NATIONAL)]
+    own = [i for i in images if (i.get("area_level"), i.get("area_code") or "") == (area.level, area.code)]
+    candidates = [i for m in campaign.messages for i in images_for(own or images, m, area)]
     best = [i for i in candidates if (i.width, i.height) == (1200, 630)] or candidates
     return urljoin(base if base.endswith("/") else base + "/", "images/" + best[0].file) if best else ""
 

@@ -60,7 +60,7 @@ def build_site(
     for done, view in enumerate(views, 1):
         r.write_area_data(out, view)
         path = "index.html" if view.area.level == "national" else f"kommun/{view.area.slug}/index.html"
-        _write_area_page(env, out, path, view, kommuner, version, common)
+        _write_area_page(env, out, path, view, kommuner, version, {**common, "og_image": r.og_image(campaign, images, view.area)})
         pages.append(path)
         if progress is not None and (done % 10 == 0 or done == len(views)):
             progress("page", done, len(views))
