@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import json
 import os
 import random
 import shutil
@@ -422,4 +421,3 @@ def test_screenshots(browser: Any, site: tuple[Path, str], tmp_path: Path, width
     page.screenshot(path=str(shots / f"kit-{width}.png"), full_page=True)
     context.close()
     assert (shots / f"page-{width}.png").stat().st_size > 5000
-    json.dumps(str(shots))

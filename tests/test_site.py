@@ -176,6 +176,8 @@ def test_hostile_messages_show_as_text(tmp_path: Path) -> None:
     assert "\\u003cscript\\u003ealert(1)" in (out / "data" / "areas" / "uppsala.js").read_text(encoding="utf-8")
     kit = (out / "kit.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)" in kit
+    markdown = (out / "kit.md").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; \"&gt;&lt;img src=x onerror=alert(2)&gt;" in markdown and "<script>" not in markdown
 
 
 def test_javascript_links_are_refused_at_validation(tmp_path: Path) -> None:

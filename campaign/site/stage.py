@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from campaign.model import NATIONAL, Area, Campaign
 from campaign.site import render as r
+from campaign.site.assets import GENERATED, STATIC_FILES, copy_static
+from campaign.site.kit import kit_markdown, kit_messages, tag_tip
 from campaign.site.settings import page_settings
 from campaign.site.strings import Strings
 from campaign.site.view import AreaView, area_views, page_posts
@@ -51,7 +53,7 @@ def build_site(
     settings = page_settings(campaign)
     views = area_views(campaign, page_posts(results, campaign, areas), images, areas, settings.platforms)
     kommuner = [v.area for v in views if v.area.level == "kommun"]
-    version = r.copy_static(out, campaign)
+    version = copy_static(out, campaign)
     env = r.environment()
     t = Strings(campaign.settings.language)
     common = {"campaign": campaign, "t": t, "version": version, "intro": settings.intro or t.intro, "csp": r.CSP, "og_image": r.og_image(campaign, images),
@@ -65,11 +67,11 @@ def build_site(
         if progress is not None and (done % 10 == 0 or done == len(views)):
             progress("page", done, len(views))
     _write(out / "kommun" / "index.html", env.get_template("kommuner.html").render(root="../", page_url=r.page_url(campaign, "kommun/"), **common))
-    kit = {"messages": r.kit_messages(campaign), "tag_tip": r.tag_tip(campaign)}
+    kit = {"messages": kit_messages(campaign), "tag_tip": tag_tip(campaign)}
     _write(out / "kit.html", env.get_template("kit.html").render(root="", page_url=r.page_url(campaign, "kit.html"), **kit, **common))
-    _write(out / "kit.md", r.kit_markdown(campaign, t, kit["messages"], kit["tag_tip"]))
+    _write(out / "kit.md", kit_markdown(campaign, t, kit["messages"], kit["tag_tip"]))
     pages += ["kommun/index.html", "kit.html", "kit.md"]
-    size = (out / "index.html").stat().st_size + sum((out / "static" / n).stat().st_size for n in (*r.STATIC_FILES, "theme.css"))
+    size = (out / "index.html").stat().st_size + sum((out / "static" / n).stat().st_size for n in (*STATIC_FILES, *GENERATED))
     return r.SiteResult(tuple(pages), size)
 
 
