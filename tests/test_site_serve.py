@@ -114,3 +114,16 @@ def test_campaign_serve_command(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_a_busy_port_is_a_clear_error(tmp_path: Path, cli: Any) -> None:
+    import socket
+
+    root = copy_campaign(tmp_path)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = cli("serve", str(root), "--port", str(port), "--out", str(tmp_path / "build"))
+    assert result.code == 1
+    assert result.err.startswith(f"error: cannot listen on 127.0.0.1:{port} (Address already in use); choose another port with --port")
