@@ -155,6 +155,8 @@ def test_picking_a_municipality_changes_figures_and_mentions(page: Any, site: tu
     assert page.locator("#kommun-list li").all_text_contents() == ["Malung-Sälen Dalarnas län"]
     page.fill("#kommun-input", "ARE")
     assert page.locator("#kommun-list li").first.text_content() == "Åre Jämtlands län"
+    page.fill("#kommun-input", "gö")  # exactly as typed first, then without accents
+    assert page.locator("#kommun-list li").all_text_contents()[0] == "Göteborg Västra Götalands län"
     page.fill("#kommun-input", "upps")
     page.keyboard.press("Enter")
     expect(page.locator("#area-name")).to_have_text("Uppsala")

@@ -457,7 +457,10 @@
       window.clearTimeout(closing); // a blur just before a new search must not close the new list
       var q = showAll ? "" : fold(input.value);
       shown = entries.filter(function (e) { return !q || e.folded.indexOf(q) !== -1; });
-      shown.sort(function (a, b) { return (b.folded.indexOf(q) === 0) - (a.folded.indexOf(q) === 0); });
+      // Typed exactly ("sö") first, then the same letters without accents ("so"), then anywhere in the name.
+      var typed = input.value.trim().toLowerCase();
+      var rank = function (e) { return e.name.toLowerCase().indexOf(typed) === 0 ? 0 : e.folded.indexOf(q) === 0 ? 1 : 2; };
+      shown.sort(function (a, b) { return rank(a) - rank(b); });
       list.textContent = "";
       shown.slice(0, 60).forEach(function (e, i) {
         var li = list.appendChild(el("li", {role: "option", id: "opt-" + e.key, "aria-selected": "false", "data-key": e.key}, e.name));
