@@ -8,7 +8,6 @@
   var config = JSON.parse(document.getElementById("page-config").textContent);
   var S = config.strings;
   var count = window.campaignCount;
-  var current = config.area;
   var STORE_PLATFORM = "campaign.platform";
   var STORE_MASTODON = "campaign.mastodon";
   var TAGGED = {x: 1, bluesky: 1, mastodon: 1, threads: 1, instagram: 1};
@@ -67,21 +66,26 @@
 
   /* ---- copy ---- */
 
-  function copy(button) {
-    var textarea = button.closest(".part").querySelector("textarea");
-    var done = function () { flash(button, S.copied); };
+  /* Copy text with the Clipboard API; where it is missing or refused, select the text (select())
+     and try the old copy command; when that fails too, the text stays selected for Ctrl+C. */
+  function copyText(text, select, done, selected) {
     var fallback = function () {
-      textarea.focus();
-      textarea.select();
+      select();
       var ok = false;
       try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
-      if (ok) { done(); } else { flash(button, S.copy, S.copy_selected); }
+      if (ok) { done(); } else { selected(); }
     };
     if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(textarea.value).then(done, fallback);
+      navigator.clipboard.writeText(text).then(done, fallback);
     } else {
       fallback();
     }
+  }
+
+  function copy(button) {
+    var textarea = button.closest(".part").querySelector("textarea");
+    copyText(textarea.value, function () { textarea.focus(); textarea.select(); },
+      function () { flash(button, S.copied); }, function () { flash(button, S.copy, S.copy_selected); });
   }
 
   function flash(button, label, note) {
@@ -98,21 +102,16 @@
 
   function copyAlt(button) {
     var text = button.parentNode.querySelector(".alt");
-    var done = function () { button.textContent = S.copied; window.setTimeout(function () { button.textContent = S.copy_alt; }, 2500); };
-    var fallback = function () {
+    var select = function () {
       var range = document.createRange();
       range.selectNodeContents(text);
       window.getSelection().removeAllRanges();
       window.getSelection().addRange(range);
-      var ok = false;
-      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
-      if (ok) { done(); } else { button.textContent = S.copy_selected; }
     };
-    if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(text.textContent).then(done, fallback);
-    } else {
-      fallback();
-    }
+    copyText(text.textContent, select, function () {
+      button.textContent = S.copied;
+      window.setTimeout(function () { button.textContent = S.copy_alt; }, 2500);
+    }, function () { button.textContent = S.copy_selected; });
   }
 
   /* ---- share ---- */
@@ -124,7 +123,7 @@
 
   function shareUrl(panel) {
     var platform = panel.dataset.platform;
-    if (platform === "linkedin" || platform === "facebook") {
+    if (config.platforms[platform].byLink) {
       var link = panel.dataset.link || config.pageUrl;
       return link ? INTENTS[platform] + encodeURIComponent(link) : "";
     }
@@ -134,7 +133,6 @@
 
   function updateShare(panel) {
     var a = panel.querySelector(".share-row a.share");
-    if (!a && !panel.querySelector(".share-row")) { return; }
     if (a) { a.href = shareUrl(panel); }
   }
 
@@ -390,7 +388,6 @@
   }
 
   function applyArea(area) {
-    current = area.key;
     document.getElementById("area-name").textContent = area.level === "kommun" ? area.name : S.national;
     var direct = document.getElementById("direct-link");
     direct.hidden = area.level !== "kommun";
