@@ -68,6 +68,7 @@ def environment() -> Environment:
     env.filters["json_for_script"] = lambda data: Markup(json_for_script(data))  # escaped for a script element above
     env.globals["platform_name"] = platform_name
     env.globals["share_by_link"] = SHARE_BY_LINK
+    env.globals["handle_text"] = handle_text
     return env
 
 
@@ -90,7 +91,14 @@ def platform_data(platform_id: str) -> dict[str, Any]:
         "counter": p.counter if p else "utf16",
         "maxBytes": p.max_bytes if p else None,
         "byLink": platform_id in SHARE_BY_LINK,
+        "tags": bool(p and p.text_mentions),
     }
+
+
+def handle_text(platform_id: str, handle: str) -> str:
+    """A handle as people write it on the platform: "@anna.example.org" where "@" tags someone."""
+    p = PLATFORMS.get(platform_id)
+    return f"@{handle}" if p and p.text_mentions and not handle.startswith("@") else handle
 
 
 def area_data(view: AreaView) -> dict[str, Any]:

@@ -10,7 +10,6 @@
   var count = window.campaignCount;
   var STORE_PLATFORM = "campaign.platform";
   var STORE_MASTODON = "campaign.mastodon";
-  var TAGGED = {x: 1, bluesky: 1, mastodon: 1, threads: 1, instagram: 1};
   var INTENTS = {
     x: "https://x.com/intent/tweet?text=",
     bluesky: "https://bsky.app/intent/compose?text=",
@@ -255,7 +254,8 @@
   }
 
   function handleText(platform, handle) {
-    return TAGGED[platform] && handle.charAt(0) !== "@" ? "@" + handle : handle;
+    var info = config.platforms[platform];
+    return info && info.tags && handle.charAt(0) !== "@" ? "@" + handle : handle;
   }
 
   function renderTip(area) {
