@@ -5,6 +5,7 @@ Regenerate the golden kit.md with: CAMPAIGN_REGEN=1 python -m pytest tests/test_
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -314,3 +315,16 @@ def test_page_settings_are_validated(tmp_path: Path) -> None:
     messages = [p.format() for p in caught.value.problems]
     assert any("page.yaml:2:" in m and "page.platforms[1]" in m and "'blusky'" in m and "did you mean 'bluesky'" in m for m in messages), messages
     assert any("page.title" in m and "unknown key 'title'" in m for m in messages), messages
+
+
+def test_an_overweight_page_is_a_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from campaign.build import Kit
+    from campaign.site import stage
+
+    campaign = load(REPO).campaign
+    kit = Kit(campaign, dt.datetime(2026, 2, 4, tzinfo=dt.timezone.utc), results={"posts": stand_in_posts(campaign, [NATIONAL])})
+    monkeypatch.setattr(stage, "registry_areas", lambda: (NATIONAL,))
+    monkeypatch.setattr(stage, "BUDGET", 1000)
+    stage.write(kit, tmp_path)
+    [warning] = kit.warnings
+    assert warning.severity == "warning" and warning.path == "page" and "over the 1 KB budget" in warning.message

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from campaign.errors import Problem
 from campaign.model import NATIONAL, Area, Campaign
 from campaign.site import render as r
 from campaign.site.assets import GENERATED, STATIC_FILES, copy_static
@@ -20,6 +21,8 @@ from campaign.site.kit import kit_markdown, kit_messages, tag_tip
 from campaign.site.settings import page_settings
 from campaign.site.strings import Strings
 from campaign.site.view import AreaView, area_views, page_posts
+
+BUDGET = 150_000  # bytes of HTML, CSS and JS for the national page, before images
 
 if TYPE_CHECKING:
     from campaign.build import Kit
@@ -39,6 +42,13 @@ def write(kit: Kit, staging: Path) -> None:
     """Write the page into ``staging``; its result goes to ``kit.results["site"]``."""
     result = build_site(kit.campaign, kit.results, staging, registry_areas(), progress=kit.progress)
     kit.results["site"] = result
+    if result.national_bytes > BUDGET:
+        kit.warnings.append(Problem(
+            kit.campaign.sources.get("messages", "messages/"), 0, 0, "page",
+            f"the national page weighs {result.national_bytes // 1024} KB with its CSS and JS, over the {BUDGET // 1000} KB budget "
+            "for phones; show fewer platforms with `page: platforms: [...]` or move messages to a second campaign",
+            "warning",
+        ))
     kommun_pages = sum(1 for p in result.pages if p.startswith("kommun/") and p != "kommun/index.html")
     kit.notes.append(
         f"page: index.html ({result.national_bytes // 1024} KB with CSS and JS), {kommun_pages} municipality pages, kit.html, kit.md"
