@@ -102,6 +102,8 @@ def test_picker_lists_every_municipality(site: Path) -> None:
     assert config["strings"] == STRINGS["sv"]
     listing = (site / "kommun" / "index.html").read_text(encoding="utf-8")
     assert '<a href="malung-salen/index.html">Malung-Sälen</a>' in listing
+    lans = re.findall(r"<h3>([^<]+)</h3>", listing)
+    assert lans == ["Dalarnas län", "Jämtlands län", "Stockholms län", "Uppsala län", "Västra Götalands län"]
 
 
 def test_area_data_files_are_script_safe_json(site: Path) -> None:

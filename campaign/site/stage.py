@@ -20,7 +20,7 @@ from campaign.site.assets import GENERATED, STATIC_FILES, copy_static
 from campaign.site.kit import kit_markdown, kit_messages, tag_tip
 from campaign.site.settings import page_settings
 from campaign.site.strings import Strings
-from campaign.site.view import AreaView, area_views, page_posts
+from campaign.site.view import AreaView, area_views, page_posts, swedish_key
 
 BUDGET = 150_000  # bytes of HTML, CSS and JS for the national page, before images
 
@@ -76,13 +76,24 @@ def build_site(
         pages.append(path)
         if progress is not None and (done % 10 == 0 or done == len(views)):
             progress("page", done, len(views))
-    _write(out / "kommun" / "index.html", env.get_template("kommuner.html").render(root="../", page_url=r.page_url(campaign, "kommun/"), **common))
+    listing = env.get_template("kommuner.html").render(
+        root="../", page_url=r.page_url(campaign, "kommun/"), kommuner_by_lan=by_lan(kommuner), **common
+    )
+    _write(out / "kommun" / "index.html", listing)
     kit = {"messages": kit_messages(campaign), "tag_tip": tag_tip(campaign)}
     _write(out / "kit.html", env.get_template("kit.html").render(root="", page_url=r.page_url(campaign, "kit.html"), **kit, **common))
     _write(out / "kit.md", kit_markdown(campaign, t, kit["messages"], kit["tag_tip"]))
     pages += ["kommun/index.html", "kit.html", "kit.md"]
     size = (out / "index.html").stat().st_size + sum((out / "static" / n).stat().st_size for n in (*STATIC_FILES, *GENERATED))
     return r.SiteResult(tuple(pages), size)
+
+
+def by_lan(kommuner: Sequence[Area]) -> list[tuple[str, list[Area]]]:
+    """Municipalities grouped by län, both in Swedish alphabetical order."""
+    groups: dict[str, list[Area]] = {}
+    for area in kommuner:
+        groups.setdefault(area.lan_name, []).append(area)
+    return [(lan, groups[lan]) for lan in sorted(groups, key=swedish_key)]
 
 
 def _write_area_page(env: Any, out: Path, path: str, view: AreaView, kommuner: list[Area], version: str, common: dict[str, Any]) -> None:
