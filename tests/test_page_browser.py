@@ -104,8 +104,10 @@ def pick(page: Any, typed: str, name: str) -> None:
 
 def test_page_loads_without_errors_or_outside_requests(page: Any, site: tuple[Path, str]) -> None:
     _, url = site
+    page.add_init_script("window.cspViolations = []; document.addEventListener('securitypolicyviolation', e => cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));")
     open_page(page, url)
     pick(page, "uppsala", "Uppsala")
+    assert page.evaluate("window.cspViolations") == []  # the page's own scripts, styles and data files all pass its CSP
     page.click("#tab-p-resurser-bluesky")
     pick(page, "stockholm", "Stockholm")
     page.mouse.wheel(0, 20000)
@@ -326,6 +328,26 @@ def test_keyboard_tabs_and_visible_focus(page: Any, site: tuple[Path, str]) -> N
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     expect(page.locator("#area-name")).to_have_text("Göteborg")
+
+
+def test_the_csp_blocks_inline_script_and_outside_resources(page: Any, site: tuple[Path, str]) -> None:
+    _, url = site
+    page.add_init_script("window.cspViolations = []; document.addEventListener('securitypolicyviolation', e => cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));")
+    page.context.route(lambda u: not u.startswith(url), lambda route: route.abort())
+    open_page(page, url)
+    page.evaluate("document.body.appendChild(Object.assign(document.createElement('script'), {textContent: 'window.injected = 1'}))")
+    page.evaluate("document.body.appendChild(Object.assign(document.createElement('img'), {src: 'https://example.org/pixel.png'}))")
+    page.evaluate("document.body.appendChild(Object.assign(document.createElement('script'), {src: 'https://example.org/x.js'}))")
+    violations: list[str] = []
+    for _ in range(100):  # the events arrive asynchronously; a bound, not a speed check
+        violations = page.evaluate("window.cspViolations")
+        if len(violations) >= 3:
+            break
+        page.wait_for_timeout(50)
+    assert page.evaluate("window.injected") is None
+    assert "script-src-elem inline" in violations and "img-src https://example.org/pixel.png" in violations
+    assert "script-src-elem https://example.org/x.js" in violations
+    page.errors.clear()  # the refusals above are logged as errors, on purpose
 
 
 def test_works_from_a_file_url(browser: Any, site: tuple[Path, str]) -> None:
