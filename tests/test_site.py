@@ -69,12 +69,18 @@ def parse(path: Path) -> Tags:
     return tags
 
 
+def kommun_list(out: Path) -> dict:
+    text = (out / "data" / "kommuner.js").read_text(encoding="utf-8")
+    assert text.startswith("window.campaignKommuner=") and text.endswith(";\n")
+    return json.loads(text.removeprefix("window.campaignKommuner=")[:-2])
+
+
 def html_pages(out: Path) -> list[Path]:
     return sorted(out.rglob("*.html"))
 
 
 def test_build_writes_every_page(site: Path) -> None:
-    for path in ("index.html", "kit.html", "kit.md", "kommun/index.html", "static/page.js", "static/count.js",
+    for path in ("index.html", "kit.html", "kit.md", "kommun/index.html", "data/kommuner.js", "static/page.js", "static/count.js",
                  "static/page.css", "static/theme.css", "data/areas/national.js"):
         assert (site / path).is_file(), path
     for area in AREAS[1:]:
@@ -96,10 +102,11 @@ def test_municipality_page_has_its_own_figures_and_politicians(site: Path) -> No
 
 
 def test_picker_lists_every_municipality(site: Path) -> None:
+    picker = kommun_list(site)
+    assert [k[0] for k in picker["kommuner"]] == ["goteborg", "malung-salen", "stockholm", "uppsala", "are"]
+    assert picker["lans"][picker["kommuner"][1][2]] == "Dalarnas län"
     config = json.loads(parse(site / "index.html").scripts[0])
-    assert [k[0] for k in config["kommuner"]] == ["goteborg", "malung-salen", "stockholm", "uppsala", "are"]
-    assert config["lans"][config["kommuner"][1][2]] == "Dalarnas län"
-    assert config["strings"] == STRINGS["sv"]
+    assert config["strings"] == STRINGS["sv"] and "kommuner" not in config  # the list loads when the picker is used
     listing = (site / "kommun" / "index.html").read_text(encoding="utf-8")
     assert '<a href="malung-salen/index.html">Malung-Sälen</a>' in listing
     lans = re.findall(r"<h3>([^<]+)</h3>", listing)
@@ -229,8 +236,7 @@ def test_national_page_is_light_with_all_290_municipalities(tmp_path: Path) -> N
     national = compose_all(campaign, [NATIONAL])  # the composer's real posts: links with UTM, threads
     posts = national + [replace(p, area=k) for k in kommuner for p in national]  # same text: only the size matters here
     result = build_site(campaign, {"posts": posts}, tmp_path / "all", [NATIONAL, *kommuner])
-    config = json.loads(parse(tmp_path / "all" / "index.html").scripts[0])
-    assert len(config["kommuner"]) == 290
+    assert len(kommun_list(tmp_path / "all")["kommuner"]) == 290
     assert result.national_bytes < 150_000, result.national_bytes
 
 

@@ -145,11 +145,10 @@ def write_area_data(out: Path, view: AreaView) -> None:
     path.write_text(f"(window.campaignAreas=window.campaignAreas||{{}})[{key}]={json_for_script(area_data(view))};\n", encoding="utf-8")
 
 
-def page_config(campaign: Campaign, view: AreaView, kommuner: Sequence[Area], root: str, version: str) -> dict[str, Any]:
-    """The JSON block every page carries: where it is, the UI text, the platforms, the picker's list."""
+def page_config(campaign: Campaign, view: AreaView, root: str, version: str) -> dict[str, Any]:
+    """The JSON block every page carries: where it is, the UI text, the platforms."""
     lang = Strings(campaign.settings.language).language
     platforms = {p: platform_data(p) for card in view.cards for p in (post.platform for post in card.posts)}
-    lans = sorted({a.lan_name for a in kommuner})
     return {
         "root": root,
         "area": view.key,
@@ -158,9 +157,16 @@ def page_config(campaign: Campaign, view: AreaView, kommuner: Sequence[Area], ro
         "strings": STRINGS[lang],
         "platforms": platforms,
         "pageUrl": campaign.settings.base_url or "",
-        "lans": lans,
-        "kommuner": [[a.slug, a.name, lans.index(a.lan_name)] for a in kommuner],
     }
+
+
+def write_kommun_list(out: Path, kommuner: Sequence[Area]) -> None:
+    """data/kommuner.js: the picker's list (slug, name, län), loaded when someone first uses the picker."""
+    lans = sorted({a.lan_name for a in kommuner})
+    data = {"lans": lans, "kommuner": [[a.slug, a.name, lans.index(a.lan_name)] for a in kommuner]}
+    path = out / "data" / "kommuner.js"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"window.campaignKommuner={json_for_script(data)};\n", encoding="utf-8")
 
 
 def og_image(campaign: Campaign, images: Sequence[dict[str, Any]], area: Area = NATIONAL) -> str:

@@ -66,16 +66,17 @@ def build_site(
     version = copy_static(out, campaign)
     env = r.environment()
     t = Strings(campaign.settings.language)
-    common = {"campaign": campaign, "t": t, "version": version, "intro": settings.intro or t.intro, "csp": r.CSP, "og_image": r.og_image(campaign, images),
-              "kommuner": kommuner}
+    common = {"campaign": campaign, "t": t, "version": version, "intro": settings.intro or t.intro, "csp": r.CSP,
+              "og_image": r.og_image(campaign, images)}
     pages = []
     for done, view in enumerate(views, 1):
         r.write_area_data(out, view)
         path = "index.html" if view.area.level == "national" else f"kommun/{view.area.slug}/index.html"
-        _write_area_page(env, out, path, view, kommuner, version, {**common, "og_image": r.og_image(campaign, images, view.area)})
+        _write_area_page(env, out, path, view, version, {**common, "og_image": r.og_image(campaign, images, view.area)})
         pages.append(path)
         if progress is not None and (done % 10 == 0 or done == len(views)):
             progress("page", done, len(views))
+    r.write_kommun_list(out, kommuner)
     listing = env.get_template("kommuner.html").render(
         root="../", page_url=r.page_url(campaign, "kommun/"), kommuner_by_lan=by_lan(kommuner), **common
     )
@@ -96,10 +97,10 @@ def by_lan(kommuner: Sequence[Area]) -> list[tuple[str, list[Area]]]:
     return [(lan, groups[lan]) for lan in sorted(groups, key=swedish_key)]
 
 
-def _write_area_page(env: Any, out: Path, path: str, view: AreaView, kommuner: list[Area], version: str, common: dict[str, Any]) -> None:
+def _write_area_page(env: Any, out: Path, path: str, view: AreaView, version: str, common: dict[str, Any]) -> None:
     root = "" if view.area.level == "national" else "../../"
     campaign = common["campaign"]
-    config = r.page_config(campaign, view, kommuner, root, version)
+    config = r.page_config(campaign, view, root, version)
     html = env.get_template("area.html").render(
         root=root, view=view, config=config, page_url=r.page_url(campaign, path.removesuffix("index.html")), **common
     )

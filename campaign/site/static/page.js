@@ -242,15 +242,33 @@
 
   /* ---- areas: figures, mentions, posts, images without a reload ---- */
 
-  function loadArea(key) {
-    window.campaignAreas = window.campaignAreas || {};
-    if (window.campaignAreas[key]) { return Promise.resolve(window.campaignAreas[key]); }
+  /* Data files are scripts: a script loads from file:// where a fetch would not. */
+  function loadData(path, read) {
     return new Promise(function (resolve, reject) {
-      var s = el("script", {src: config.root + "data/areas/" + encodeURIComponent(key) + ".js?v=" + config.version});
-      s.onload = function () { return window.campaignAreas[key] ? resolve(window.campaignAreas[key]) : reject(new Error(key)); };
-      s.onerror = function () { reject(new Error(key)); };
+      var s = el("script", {src: config.root + path + "?v=" + config.version});
+      s.onload = function () { return read() ? resolve(read()) : reject(new Error(path)); };
+      s.onerror = function () { reject(new Error(path)); };
       document.head.appendChild(s);
     });
+  }
+
+  function loadArea(key) {
+    var read = function () { return (window.campaignAreas || {})[key]; };
+    return read() ? Promise.resolve(read()) : loadData("data/areas/" + encodeURIComponent(key) + ".js", read);
+  }
+
+  var kommuner = null;
+
+  /* The picker's list of every municipality, loaded when someone first uses the picker. */
+  function loadKommuner() {
+    if (!kommuner) {
+      kommuner = loadData("data/kommuner.js", function () { return window.campaignKommuner; }).then(function (data) {
+        return [["national", S.national, -1]].concat(data.kommuner).map(function (k) {
+          return {key: k[0], name: k[1], lan: k[2] < 0 ? "" : data.lans[k[2]], folded: fold(k[1])};
+        });
+      });
+    }
+    return kommuner;
   }
 
   function handleText(platform, handle) {
@@ -422,15 +440,12 @@
     var input = document.getElementById("kommun-input");
     var list = document.getElementById("kommun-list");
     var status = document.getElementById("picker-status");
-    var entries = [["national", S.national, ""]].concat(config.kommuner).map(function (k) {
-      return {key: k[0], name: k[1], lan: k[2] === "" ? "" : config.lans[k[2]], folded: fold(k[1])};
-    });
+    var entries = null;
     var shown = [];
     var active = -1;
     var closing = 0;
     input.disabled = false;
-    var own = entries.filter(function (e) { return e.key === config.area && e.key !== "national"; })[0];
-    if (own) { input.value = own.name; }
+    if (config.area !== "national") { input.value = document.getElementById("area-name").textContent; }
 
     function close() {
       list.hidden = true;
@@ -452,6 +467,11 @@
 
     function filter(event, showAll) {
       window.clearTimeout(closing); // a blur just before a new search must not close the new list
+      if (!entries) {
+        loadKommuner().then(function (all) { entries = all; filter(event, showAll); },
+          function () { status.textContent = fmt("load_failed", {name: S.all_kommuner}); });
+        return;
+      }
       var q = showAll ? "" : fold(input.value);
       shown = entries.filter(function (e) { return !q || e.folded.indexOf(q) !== -1; });
       // Typed exactly ("sö") first, then the same letters without accents ("so"), then anywhere in the name.
@@ -500,7 +520,6 @@
       }
     });
     input.addEventListener("blur", function () { closing = window.setTimeout(close, 150); });
-    return entries;
   }
 
   /* ---- start ---- */
@@ -529,16 +548,18 @@
       resizing = window.setTimeout(function () { document.querySelectorAll("textarea.post").forEach(fit); }, 150);
     });
     initMastodonDialog();
-    var entries = initPicker();
+    initPicker();
     var saved = store(STORE_PLATFORM);
     if (saved && config.platforms[saved]) { selectPlatform(saved, null); }
     var m = /^#kommun=([a-z0-9-]+)$/.exec(location.hash) || /[?&]kommun=([a-z0-9-]+)(?:&|$)/.exec(location.search);
     if (m && m[1] !== config.area) {
-      var entry = entries.filter(function (e) { return e.key === m[1]; })[0];
-      if (entry) {
-        document.getElementById("kommun-input").value = entry.key === "national" ? "" : entry.name;
-        choose(entry.key, entry.name);
-      }
+      loadKommuner().then(function (all) {
+        var entry = all.filter(function (e) { return e.key === m[1]; })[0];
+        if (entry) {
+          document.getElementById("kommun-input").value = entry.key === "national" ? "" : entry.name;
+          choose(entry.key, entry.name);
+        }
+      });
     }
   }
 
