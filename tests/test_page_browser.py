@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 import yaml
 
 from campaign.loader import load
@@ -305,6 +307,32 @@ def test_browser_counters_agree_with_the_composers_counters(page: Any, site: tup
     want = [[x_length(t), mastodon_length(t), graphemes(t), utf8_bytes(t), utf16_units(t)] for t in texts]
     wrong = [(t, g, w) for t, g, w in zip(texts, got, want) if g != w]
     assert wrong == []
+
+
+PIECES = st.sampled_from([
+    "socialsekreterare", "Åre", "Malung-Sälen", "45\u00a0%", "–", "…", "€", "日本", "😷", "👍🏽", "🇸🇪", "👨\u200d👩\u200d👧", "©", "®",
+    "https://kampanj.example.org/r?utm_source=x&a=b", "http://a.b/c_(d)", "example.se", "kampanj.example.org/x.", "#socialtjänst",
+    "@anna_s", "@anna@mastodon.example", "t.co", "1.5", "e-post: a@b.se", "(parentes)", "\n",
+])
+TEXTS = st.lists(st.lists(PIECES | st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=6), min_size=1, max_size=12)
+                 .map(" ".join), min_size=50, max_size=200)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=TEXTS)
+def test_counters_agree_with_the_composer_on_generated_texts(page: Any, site: tuple[Path, str], texts: list[str]) -> None:
+    """Property: for any text of words, links, mentions, emoji and arbitrary characters, the page counts as the composer."""
+    from campaign.compose.length import graphemes, mastodon_length, utf8_bytes, utf16_units, x_length
+
+    _, url = site
+    if page.url == "about:blank":
+        open_page(page, url)
+    got = page.evaluate(
+        "ts => ts.map(t => [campaignCount.x(t), campaignCount.mastodon(t), campaignCount.bluesky(t), campaignCount.bytes(t), campaignCount.utf16(t)])",
+        texts,
+    )
+    want = [[x_length(t), mastodon_length(t), graphemes(t), utf8_bytes(t), utf16_units(t)] for t in texts]
+    assert [(t, g, w) for t, g, w in zip(texts, got, want) if g != w] == []
 
 
 def test_keyboard_tabs_and_visible_focus(page: Any, site: tuple[Path, str]) -> None:
