@@ -155,12 +155,13 @@ def test_picking_a_municipality_changes_figures_and_mentions(page: Any, site: tu
     x_text = panel(page, "resurser", "x").locator("textarea").first
     assert "@AnnaExempel" not in x_text.input_value()
     # Diacritic-, case- and hyphen-insensitive: "malung salen" finds Malung-Sälen.
+    # (the list loads when the picker is first used: expect() waits for it)
     page.fill("#kommun-input", "malung salen")
-    assert page.locator("#kommun-list li").all_text_contents() == ["Malung-Sälen Dalarnas län"]
+    expect(page.locator("#kommun-list li")).to_have_text(["Malung-Sälen Dalarnas län"])
     page.fill("#kommun-input", "ARE")
-    assert page.locator("#kommun-list li").first.text_content() == "Åre Jämtlands län"
+    expect(page.locator("#kommun-list li").first).to_have_text("Åre Jämtlands län")
     page.fill("#kommun-input", "gö")  # exactly as typed first, then without accents
-    assert page.locator("#kommun-list li").all_text_contents()[0] == "Göteborg Västra Götalands län"
+    expect(page.locator("#kommun-list li").first).to_have_text("Göteborg Västra Götalands län")
     page.fill("#kommun-input", "upps")
     page.keyboard.press("Enter")
     expect(page.locator("#area-name")).to_have_text("Uppsala")
@@ -353,6 +354,7 @@ def test_keyboard_tabs_and_visible_focus(page: Any, site: tuple[Path, str]) -> N
     # The picker works from the keyboard.
     page.focus("#kommun-input")
     page.keyboard.type("göte")
+    expect(page.locator("#kommun-list li").first).to_have_text("Göteborg Västra Götalands län")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     expect(page.locator("#area-name")).to_have_text("Göteborg")

@@ -514,7 +514,7 @@
         event.preventDefault();
         setActive(Math.max(active - 1, 0));
       } else if (event.key === "Enter") {
-        if (!list.hidden && active >= 0) { event.preventDefault(); pick(active); }
+        if (!list.hidden && shown.length && (active >= 0 || input.value.trim())) { event.preventDefault(); pick(Math.max(active, 0)); }
       } else if (event.key === "Escape") {
         close();
       }
