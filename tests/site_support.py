@@ -4,13 +4,14 @@ composer-shaped posts with tagged politicians, and small share images."""
 from __future__ import annotations
 
 import shutil
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from campaign.compose.platforms import PLATFORM_IDS, PLATFORMS
 from campaign.loader import load
 from campaign.model import NATIONAL, Area, Campaign, Mention
-from campaign.site.view import SourcePost, stand_in_posts
+from campaign.templating import context, render
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -31,6 +32,42 @@ UPPSALA_CHAIR = {
     "threads": "anna.exempel",
     "instagram": "anna.exempel",
 }
+
+
+@dataclass
+class SourcePost:
+    """A post shaped like the composer's (message_id, platform, area, parts, link, mentions)."""
+
+    message_id: str
+    platform: str
+    area: Area
+    parts: tuple[Any, ...]
+    link: str | None = None
+    mentions: tuple[Any, ...] = ()
+
+
+@dataclass
+class SourcePart:
+    text: str
+    limit: int
+
+
+def stand_in_posts(campaign: Campaign, areas: tuple[Area, ...] | list[Area]) -> list[SourcePost]:
+    """Posts of a known shape, straight from the templates: body, link and hashtags on every platform.
+
+    The page tests use these rather than the composer's, so that they pin the
+    page's behaviour (mentions, threads, hostile text) independently of fitting.
+    """
+    tags = " ".join(f"#{h.tag}" for h in campaign.hashtags)
+    posts = []
+    for area in areas:
+        for message in campaign.messages:
+            body = render(message.variants[0], context(campaign, area, message.figures, message.link))
+            url = campaign.link(message.link).url if message.link else None
+            text = "\n\n".join(part for part in (body, url, tags) if part)
+            for platform in PLATFORM_IDS:
+                posts.append(SourcePost(message.id, platform, area, (SourcePart(text, PLATFORMS[platform].limit),), url))
+    return posts
 
 
 def mentions_for(area: Area, platform: str) -> tuple[Mention, ...]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import json
 import os
 import random
 import shutil
@@ -21,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 import yaml
 
 from campaign.loader import load
@@ -105,12 +106,17 @@ def pick(page: Any, typed: str, name: str) -> None:
 
 def test_page_loads_without_errors_or_outside_requests(page: Any, site: tuple[Path, str]) -> None:
     _, url = site
+    page.add_init_script("window.cspViolations = []; document.addEventListener('securitypolicyviolation', e => cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));")
     open_page(page, url)
     pick(page, "uppsala", "Uppsala")
+    assert page.evaluate("window.cspViolations") == []  # the page's own scripts, styles and data files all pass its CSP
     page.click("#tab-p-resurser-bluesky")
     pick(page, "stockholm", "Stockholm")
     page.mouse.wheel(0, 20000)
     page.wait_for_load_state("networkidle")
+    for other in ("kommun/uppsala/", "kommun/", "kit.html"):
+        page.goto(url + other)
+        page.wait_for_load_state("networkidle")
     outside = [r for r in page.requests if not r.startswith(url) and not r.startswith("data:")]
     assert outside == []
     assert page.errors == []
@@ -149,10 +155,13 @@ def test_picking_a_municipality_changes_figures_and_mentions(page: Any, site: tu
     x_text = panel(page, "resurser", "x").locator("textarea").first
     assert "@AnnaExempel" not in x_text.input_value()
     # Diacritic-, case- and hyphen-insensitive: "malung salen" finds Malung-Sälen.
+    # (the list loads when the picker is first used: expect() waits for it)
     page.fill("#kommun-input", "malung salen")
-    assert page.locator("#kommun-list li").all_text_contents() == ["Malung-Sälen Dalarnas län"]
+    expect(page.locator("#kommun-list li")).to_have_text(["Malung-Sälen Dalarnas län"])
     page.fill("#kommun-input", "ARE")
-    assert page.locator("#kommun-list li").first.text_content() == "Åre Jämtlands län"
+    expect(page.locator("#kommun-list li").first).to_have_text("Åre Jämtlands län")
+    page.fill("#kommun-input", "gö")  # exactly as typed first, then without accents
+    expect(page.locator("#kommun-list li").first).to_have_text("Göteborg Västra Götalands län")
     page.fill("#kommun-input", "upps")
     page.keyboard.press("Enter")
     expect(page.locator("#area-name")).to_have_text("Uppsala")
@@ -176,6 +185,8 @@ def test_the_choice_in_the_url_is_restored(page: Any, site: tuple[Path, str]) ->
     open_page(page, url + "index.html#kommun=uppsala")
     expect(page.locator("#area-name")).to_have_text("Uppsala")
     assert "@AnnaExempel" in panel(page, "resurser", "x").locator("textarea").first.input_value()
+    open_page(page, url + "index.html?kommun=stockholm")
+    expect(page.locator("#area-name")).to_have_text("Stockholm")
     open_page(page, url + "kommun/uppsala/")
     assert page.locator("#area-name").text_content() == "Uppsala"
     assert "Anna Exempel" in page.locator("#tip-body").text_content()
@@ -201,6 +212,17 @@ def test_share_links(page: Any, site: tuple[Path, str]) -> None:
     panel(page, "resurser", "x").locator("textarea").first.fill("Ny text")
     assert panel(page, "resurser", "x").locator("a.share").get_attribute("href") == "https://x.com/intent/tweet?text=Ny%20text"
     assert "ingen delningslänk" in panel(page, "resurser", "instagram").locator(".no-share").text_content()
+
+
+def test_alt_text_can_be_copied(page: Any, site: tuple[Path, str]) -> None:
+    _, url = site
+    open_page(page, url)
+    figure = page.locator("#msg-resurser .images")
+    figure.locator("summary").click()
+    alt = figure.locator(".alt").text_content()
+    assert alt and alt == figure.locator("img").get_attribute("alt")
+    figure.locator("button.copy-alt").click()
+    assert page.evaluate("navigator.clipboard.readText()") == alt
 
 
 def test_a_thread_has_a_counter_and_copy_per_part_and_shares_part_one(page: Any, site: tuple[Path, str]) -> None:
@@ -264,7 +286,7 @@ def test_counters_count_as_the_platforms_do(page: Any, site: tuple[Path, str]) -
 
 
 def _corpus(n: int) -> list[str]:
-    pieces = ["Varannan socialsekreterare", "åäö ÅÄÖ", "é", "45\u00a0%", "–", "…", "•", "€", "→", "日本語", "😷", "👨\u200d👩\u200d👧",
+    pieces = ["Varannan socialsekreterare", "åäö ÅÄÖ", "é", "45\u00a0%", "–", "…", "•", "€", "→", "日本語", "😷", "👨\u200d👩\u200d👧", "®", "©\ufe0f",
               "👍🏽", "🇸🇪", "©", "™", "❤️", "\n", "https://kampanj.example.org/rapport?utm_source=x&utm_medium=social",
               "example.com", "www.example.se/path.", "(https://example.org/a_(b))", "kampanj.example.org,", "#socialtjänst",
               "@anna_s", "@anna@mastodon.example", "t.co", "foo.bar", "x.com/intent", "Hej.Då", "http://a.b", "1.5", "e-post: a@b.se"]
@@ -288,6 +310,32 @@ def test_browser_counters_agree_with_the_composers_counters(page: Any, site: tup
     assert wrong == []
 
 
+PIECES = st.sampled_from([
+    "socialsekreterare", "Åre", "Malung-Sälen", "45\u00a0%", "–", "…", "€", "日本", "😷", "👍🏽", "🇸🇪", "👨\u200d👩\u200d👧", "©", "®",
+    "https://kampanj.example.org/r?utm_source=x&a=b", "http://a.b/c_(d)", "example.se", "kampanj.example.org/x.", "#socialtjänst",
+    "@anna_s", "@anna@mastodon.example", "t.co", "1.5", "e-post: a@b.se", "(parentes)", "\n",
+])
+TEXTS = st.lists(st.lists(PIECES | st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=6), min_size=1, max_size=12)
+                 .map(" ".join), min_size=50, max_size=200)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=TEXTS)
+def test_counters_agree_with_the_composer_on_generated_texts(page: Any, site: tuple[Path, str], texts: list[str]) -> None:
+    """Property: for any text of words, links, mentions, emoji and arbitrary characters, the page counts as the composer."""
+    from campaign.compose.length import graphemes, mastodon_length, utf8_bytes, utf16_units, x_length
+
+    _, url = site
+    if page.url == "about:blank":
+        open_page(page, url)
+    got = page.evaluate(
+        "ts => ts.map(t => [campaignCount.x(t), campaignCount.mastodon(t), campaignCount.bluesky(t), campaignCount.bytes(t), campaignCount.utf16(t)])",
+        texts,
+    )
+    want = [[x_length(t), mastodon_length(t), graphemes(t), utf8_bytes(t), utf16_units(t)] for t in texts]
+    assert [(t, g, w) for t, g, w in zip(texts, got, want) if g != w] == []
+
+
 def test_keyboard_tabs_and_visible_focus(page: Any, site: tuple[Path, str]) -> None:
     _, url = site
     open_page(page, url)
@@ -306,9 +354,30 @@ def test_keyboard_tabs_and_visible_focus(page: Any, site: tuple[Path, str]) -> N
     # The picker works from the keyboard.
     page.focus("#kommun-input")
     page.keyboard.type("göte")
+    expect(page.locator("#kommun-list li").first).to_have_text("Göteborg Västra Götalands län")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     expect(page.locator("#area-name")).to_have_text("Göteborg")
+
+
+def test_the_csp_blocks_inline_script_and_outside_resources(page: Any, site: tuple[Path, str]) -> None:
+    _, url = site
+    page.add_init_script("window.cspViolations = []; document.addEventListener('securitypolicyviolation', e => cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));")
+    page.context.route(lambda u: not u.startswith(url), lambda route: route.abort())
+    open_page(page, url)
+    page.evaluate("document.body.appendChild(Object.assign(document.createElement('script'), {textContent: 'window.injected = 1'}))")
+    page.evaluate("document.body.appendChild(Object.assign(document.createElement('img'), {src: 'https://example.org/pixel.png'}))")
+    page.evaluate("document.body.appendChild(Object.assign(document.createElement('script'), {src: 'https://example.org/x.js'}))")
+    violations: list[str] = []
+    for _ in range(100):  # the events arrive asynchronously; a bound, not a speed check
+        violations = page.evaluate("window.cspViolations")
+        if len(violations) >= 3:
+            break
+        page.wait_for_timeout(50)
+    assert page.evaluate("window.injected") is None
+    assert "script-src-elem inline" in violations and "img-src https://example.org/pixel.png" in violations
+    assert "script-src-elem https://example.org/x.js" in violations
+    page.errors.clear()  # the refusals above are logged as errors, on purpose
 
 
 def test_works_from_a_file_url(browser: Any, site: tuple[Path, str]) -> None:
@@ -326,7 +395,7 @@ def test_hostile_messages_stay_text_in_the_browser(browser: Any, tmp_path: Path)
     path = root / "messages" / "messages.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     hostile = '<script>alert(1)</script> "><img src=x onerror=alert(2)> javascript:alert(3)'
-    data["messages"][0] = {"id": "hostile", "kind": "long", "link": "rapport", "text": hostile}
+    data["messages"].append({"id": "hostile", "kind": "long", "link": "rapport", "text": hostile})
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     campaign = load(root).campaign
     out = tmp_path / "build"
@@ -349,7 +418,16 @@ def test_hostile_messages_stay_text_in_the_browser(browser: Any, tmp_path: Path)
 
 
 def _axe_source() -> str:
+    import fcntl
+
     script = NODE_CACHE / "node_modules" / "axe-core" / "axe.min.js"
+    NODE_CACHE.mkdir(parents=True, exist_ok=True)
+    with open(NODE_CACHE / ".install.lock", "w") as lock:  # pytest-xdist workers install it once, in turn
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _install_axe(script)
+
+
+def _install_axe(script: Path) -> str:
     if not script.exists():
         if not shutil.which("npm"):
             pytest.skip("npm is not installed: axe-core cannot be fetched")
@@ -365,7 +443,7 @@ def axe() -> str:
     return _axe_source()
 
 
-@pytest.mark.parametrize("path", ["", "kommun/uppsala/", "kit.html", "kommun/"])
+@pytest.mark.parametrize("path", ["", "index.html#kommun=uppsala", "kommun/uppsala/", "kit.html", "kommun/"])
 def test_no_serious_accessibility_violations(browser: Any, site: tuple[Path, str], axe: str, path: str) -> None:
     _, url = site
     # axe is injected by the test, so this context alone lets it past the page's CSP.
@@ -373,6 +451,8 @@ def test_no_serious_accessibility_violations(browser: Any, site: tuple[Path, str
     page = context.new_page()
     page.goto(url + path)
     page.wait_for_load_state("networkidle")
+    if "#kommun=" in path:  # the page as page.js redraws it for a picked municipality
+        expect(page.locator("#area-name")).to_have_text("Uppsala")
     page.evaluate(axe)
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"] if v["impact"] in ("serious", "critical")]
@@ -397,4 +477,3 @@ def test_screenshots(browser: Any, site: tuple[Path, str], tmp_path: Path, width
     page.screenshot(path=str(shots / f"kit-{width}.png"), full_page=True)
     context.close()
     assert (shots / f"page-{width}.png").stat().st_size > 5000
-    json.dumps(str(shots))

@@ -5,6 +5,7 @@ Regenerate the golden kit.md with: CAMPAIGN_REGEN=1 python -m pytest tests/test_
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -24,8 +25,8 @@ from campaign.model import NATIONAL, Area
 from campaign.site.render import CSP, json_for_script, safe_url
 from campaign.site.stage import build_site
 from campaign.site.strings import STRINGS
-from campaign.site.view import SourcePart, page_posts, stand_in_posts
-from tests.site_support import AREAS, REPO, build_sample, composer_posts, copy_campaign
+from campaign.site.view import page_posts
+from tests.site_support import AREAS, REPO, SourcePart, build_sample, composer_posts, copy_campaign, stand_in_posts
 
 GOLDEN = Path(__file__).parent / "golden" / "site"
 HOSTILE = '<script>alert(1)</script> "><img src=x onerror=alert(2)> javascript:alert(3)'
@@ -68,12 +69,18 @@ def parse(path: Path) -> Tags:
     return tags
 
 
+def kommun_list(out: Path) -> dict:
+    text = (out / "data" / "kommuner.js").read_text(encoding="utf-8")
+    assert text.startswith("window.campaignKommuner=") and text.endswith(";\n")
+    return json.loads(text.removeprefix("window.campaignKommuner=")[:-2])
+
+
 def html_pages(out: Path) -> list[Path]:
     return sorted(out.rglob("*.html"))
 
 
 def test_build_writes_every_page(site: Path) -> None:
-    for path in ("index.html", "kit.html", "kit.md", "kommun/index.html", "static/page.js", "static/count.js",
+    for path in ("index.html", "kit.html", "kit.md", "kommun/index.html", "data/kommuner.js", "static/page.js", "static/count.js",
                  "static/page.css", "static/theme.css", "data/areas/national.js"):
         assert (site / path).is_file(), path
     for area in AREAS[1:]:
@@ -95,12 +102,15 @@ def test_municipality_page_has_its_own_figures_and_politicians(site: Path) -> No
 
 
 def test_picker_lists_every_municipality(site: Path) -> None:
+    picker = kommun_list(site)
+    assert [k[0] for k in picker["kommuner"]] == ["goteborg", "malung-salen", "stockholm", "uppsala", "are"]
+    assert picker["lans"][picker["kommuner"][1][2]] == "Dalarnas län"
     config = json.loads(parse(site / "index.html").scripts[0])
-    assert [k[0] for k in config["kommuner"]] == ["goteborg", "malung-salen", "stockholm", "uppsala", "are"]
-    assert config["lans"][config["kommuner"][1][2]] == "Dalarnas län"
-    assert config["strings"] == STRINGS["sv"]
+    assert config["strings"] == STRINGS["sv"] and "kommuner" not in config  # the list loads when the picker is used
     listing = (site / "kommun" / "index.html").read_text(encoding="utf-8")
     assert '<a href="malung-salen/index.html">Malung-Sälen</a>' in listing
+    lans = re.findall(r"<h3>([^<]+)</h3>", listing)
+    assert lans == ["Dalarnas län", "Jämtlands län", "Stockholms län", "Uppsala län", "Västra Götalands län"]
 
 
 def test_area_data_files_are_script_safe_json(site: Path) -> None:
@@ -109,7 +119,11 @@ def test_area_data_files_are_script_safe_json(site: Path) -> None:
     assert text.startswith(prefix) and text.endswith(";\n")
     data = json.loads(text[len(prefix):-2])
     assert data["name"] == "Uppsala" and data["mentions"][0]["handles"]["x"] == "AnnaExempel"
-    assert set(data["cards"]["resurser"]["posts"]) == {"x", "bluesky", "mastodon", "threads", "linkedin", "facebook", "instagram"}
+    posts = data["cards"]["resurser"]["posts"]
+    assert set(posts) == {"x", "bluesky", "mastodon", "threads", "linkedin", "facebook", "instagram"}
+    assert posts["linkedin"]["link"].startswith("https://") and "link" not in posts["x"]  # only link-sharing platforms carry it
+    images = data["cards"]["resurser"]["images"]
+    assert images["files"][images["preview"]][0] == "resursbrist-sverige-x.png" and images["alt"]
 
 
 def test_only_own_scripts_and_a_csp_that_forbids_inline_script(site: Path) -> None:
@@ -137,6 +151,8 @@ def test_open_graph_points_at_the_card_image(site: Path) -> None:
     assert metas["og:url"] == base and metas["og:title"] == "Trygg socialtjänst"
     uppsala = {a.get("property"): a.get("content") for t, a in parse(site / "kommun/uppsala/index.html").tags if t == "meta"}
     assert uppsala["og:url"] == f"{base}kommun/uppsala/" and uppsala["og:image"] == metas["og:image"]
+    stockholm = {a.get("property"): a.get("content") for t, a in parse(site / "kommun/stockholm/index.html").tags if t == "meta"}
+    assert stockholm["og:image"] == f"{base}images/rattssakerhet-0180-og.png"  # its own card where it has one
 
 
 def test_images_lazy_load_with_alt_text_and_downloads(site: Path) -> None:
@@ -156,7 +172,7 @@ def test_hostile_messages_show_as_text(tmp_path: Path) -> None:
     root = copy_campaign(tmp_path)
     path = root / "messages" / "messages.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["messages"][0] = {"id": "hostile", "kind": "long", "link": "rapport", "text": HOSTILE}
+    data["messages"].append({"id": "hostile", "kind": "long", "link": "rapport", "text": HOSTILE})
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     campaign = load(root).campaign
     out = tmp_path / "build"
@@ -170,6 +186,8 @@ def test_hostile_messages_show_as_text(tmp_path: Path) -> None:
     assert "\\u003cscript\\u003ealert(1)" in (out / "data" / "areas" / "uppsala.js").read_text(encoding="utf-8")
     kit = (out / "kit.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)" in kit
+    markdown = (out / "kit.md").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; \"&gt;&lt;img src=x onerror=alert(2)&gt;" in markdown and "<script>" not in markdown
 
 
 def test_javascript_links_are_refused_at_validation(tmp_path: Path) -> None:
@@ -218,8 +236,7 @@ def test_national_page_is_light_with_all_290_municipalities(tmp_path: Path) -> N
     national = compose_all(campaign, [NATIONAL])  # the composer's real posts: links with UTM, threads
     posts = national + [replace(p, area=k) for k in kommuner for p in national]  # same text: only the size matters here
     result = build_site(campaign, {"posts": posts}, tmp_path / "all", [NATIONAL, *kommuner])
-    config = json.loads(parse(tmp_path / "all" / "index.html").scripts[0])
-    assert len(config["kommuner"]) == 290
+    assert len(kommun_list(tmp_path / "all")["kommuner"]) == 290
     assert result.national_bytes < 150_000, result.national_bytes
 
 
@@ -242,12 +259,15 @@ def test_english_ui_strings(tmp_path: Path) -> None:
     assert set(STRINGS["en"]) == set(STRINGS["sv"])
 
 
-def test_posts_come_from_the_composer_when_it_ran() -> None:
+def test_posts_come_from_the_composer() -> None:
+    from campaign.compose.core import Post
+
     campaign = load(REPO).campaign
-    composed = composer_posts(campaign)
-    assert page_posts({"posts": composed}, campaign, AREAS) == composed
-    stand_in = page_posts({}, campaign, AREAS)
-    assert {p.platform for p in stand_in} == {"x", "bluesky", "mastodon", "threads", "linkedin", "facebook", "instagram"}
+    given = composer_posts(campaign)
+    assert page_posts({"posts": given}, campaign, AREAS) == given
+    composed = page_posts({}, campaign, (NATIONAL,))  # the composer stage did not run: compose here
+    assert composed and all(isinstance(p, Post) for p in composed)
+    assert {p.platform for p in composed} == {"x", "bluesky", "mastodon", "threads", "linkedin", "facebook", "instagram"}
 
 
 def test_a_thread_shows_each_part_with_a_hint(tmp_path: Path) -> None:
@@ -272,9 +292,13 @@ def test_no_images_no_image_tags(tmp_path: Path) -> None:
 
 def test_campaign_build_writes_the_page(tmp_path: Path) -> None:
     from campaign.build import build
+    from campaign.scaffold import scaffold
 
-    root = copy_campaign(tmp_path)
+    root = tmp_path / "kampanj"
+    scaffold(root)  # a small campaign: a build covers all 290 kommuner
     kit = build(root, tmp_path / "build")
+    assert len(list((tmp_path / "build" / "kommun").glob("*/index.html"))) == 290
+    assert (tmp_path / "build" / "kommun" / "malung-salen" / "index.html").is_file()
     assert (tmp_path / "build" / "index.html").is_file() and (tmp_path / "build" / "kit.md").is_file()
     assert any(n.startswith("page: index.html (") for n in kit.notes)
     shutil.rmtree(tmp_path / "build")
@@ -299,3 +323,16 @@ def test_page_settings_are_validated(tmp_path: Path) -> None:
     messages = [p.format() for p in caught.value.problems]
     assert any("page.yaml:2:" in m and "page.platforms[1]" in m and "'blusky'" in m and "did you mean 'bluesky'" in m for m in messages), messages
     assert any("page.title" in m and "unknown key 'title'" in m for m in messages), messages
+
+
+def test_an_overweight_page_is_a_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from campaign.build import Kit
+    from campaign.site import stage
+
+    campaign = load(REPO).campaign
+    kit = Kit(campaign, dt.datetime(2026, 2, 4, tzinfo=dt.timezone.utc), results={"posts": stand_in_posts(campaign, [NATIONAL])})
+    monkeypatch.setattr(stage, "registry_areas", lambda: (NATIONAL,))
+    monkeypatch.setattr(stage, "BUDGET", 1000)
+    stage.write(kit, tmp_path)
+    [warning] = kit.warnings
+    assert warning.severity == "warning" and warning.path == "page" and "over the 1 KB budget" in warning.message

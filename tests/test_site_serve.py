@@ -14,7 +14,15 @@ import pytest
 
 from campaign.errors import CampaignInvalid
 from campaign.site.serve import Preview, snapshot
-from tests.site_support import REPO, copy_campaign
+from campaign.scaffold import scaffold
+from tests.site_support import REPO
+
+
+def copy_campaign(tmp: Path) -> Path:
+    """A small campaign (the one `campaign init` writes): every build covers all 290 kommuner, so keep it short."""
+    root = tmp / "kampanj"
+    scaffold(root)
+    return root
 
 
 def fetch(url: str) -> str:
@@ -37,14 +45,14 @@ def test_preview_serves_and_rebuilds_on_change(tmp_path: Path) -> None:
     try:
         assert preview.url.startswith("http://127.0.0.1:")
         assert preview.server.server_address[0] == "127.0.0.1"
-        assert "<title>Trygg socialtjänst</title>" in fetch(preview.url)
-        assert fetch(preview.url + "kit.md").startswith("# Trygg socialtjänst")
+        assert "<title>Min kampanj</title>" in fetch(preview.url)
+        assert fetch(preview.url + "kit.md").startswith("# Min kampanj")
         assert not preview.rebuild_if_changed()  # nothing changed: no rebuild
 
         settings = root / "messages" / "campaign.yaml"
-        touch_later(settings, settings.read_text(encoding="utf-8").replace("name: Trygg socialtjänst", "name: Trygg socialtjänst nu"))
+        touch_later(settings, settings.read_text(encoding="utf-8").replace("name: Min kampanj", "name: Min kampanj nu"))
         assert preview.rebuild_if_changed()
-        assert "<title>Trygg socialtjänst nu</title>" in fetch(preview.url)
+        assert "<title>Min kampanj nu</title>" in fetch(preview.url)
 
         # A broken campaign is reported, and the last good build stays served.
         good = settings.read_text(encoding="utf-8")
@@ -52,7 +60,7 @@ def test_preview_serves_and_rebuilds_on_change(tmp_path: Path) -> None:
         assert preview.rebuild_if_changed()
         kind, problems = events[-1]
         assert kind == "invalid" and any("langauge" in p.format() for p in problems)
-        assert "<title>Trygg socialtjänst nu</title>" in fetch(preview.url)
+        assert "<title>Min kampanj nu</title>" in fetch(preview.url)
     finally:
         preview.close()
     assert [k for k, _ in events] == ["built", "built", "invalid"]
@@ -63,7 +71,7 @@ def test_watcher_thread_rebuilds_by_itself(tmp_path: Path) -> None:
     preview = Preview(root, tmp_path / "build", port=0, interval=0.05).start()
     try:
         settings = root / "messages" / "campaign.yaml"
-        touch_later(settings, settings.read_text(encoding="utf-8").replace("name: Trygg socialtjänst", "name: Bevakad"))
+        touch_later(settings, settings.read_text(encoding="utf-8").replace("name: Min kampanj", "name: Bevakad"))
         deadline = time.monotonic() + 60  # a generous bound, not a speed check
         while "<title>Bevakad</title>" not in fetch(preview.url) and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -82,7 +90,10 @@ def test_an_invalid_campaign_is_not_served(tmp_path: Path) -> None:
 def test_snapshot_sees_files_in_messages_and_assets(tmp_path: Path) -> None:
     root = copy_campaign(tmp_path)
     names = [name for name, _, _ in snapshot(root)]
-    assert "messages/messages.yaml" in names and "assets/logo.png" in names and names == sorted(names)
+    assert "messages/campaign.yaml" in names and names == sorted(names)
+    (root / "assets").mkdir(exist_ok=True)
+    (root / "assets" / "logo.png").write_bytes(b"png")
+    assert "assets/logo.png" in [name for name, _, _ in snapshot(root)]
 
 
 def test_campaign_serve_command(tmp_path: Path) -> None:
@@ -99,7 +110,20 @@ def test_campaign_serve_command(tmp_path: Path) -> None:
                 break
         assert lines[0].startswith("built ") and "page: index.html" in lines[0]
         url = lines[-1].split()[1]
-        assert url.startswith("http://127.0.0.1:") and "Trygg socialtjänst" in fetch(url)
+        assert url.startswith("http://127.0.0.1:") and "Min kampanj" in fetch(url)
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_a_busy_port_is_a_clear_error(tmp_path: Path, cli: Any) -> None:
+    import socket
+
+    root = copy_campaign(tmp_path)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = cli("serve", str(root), "--port", str(port), "--out", str(tmp_path / "build"))
+    assert result.code == 1
+    assert result.err.startswith(f"error: cannot listen on 127.0.0.1:{port} (Address already in use); choose another port with --port")

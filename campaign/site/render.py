@@ -1,4 +1,4 @@
-"""Write the activist page: HTML per area, a data file per area, the printable kit.
+"""Render the activist page: the Jinja2 environment, the data each page and area file carries.
 
 Every page is rendered by Jinja2 with autoescape on, so campaign text is
 always escaped; data for the browser goes into a JSON block or a .js data
@@ -9,28 +9,21 @@ there is no inline script, so the Content-Security-Policy can forbid it.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-from markupsafe import Markup
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
-from campaign import sv
-from campaign.model import NATIONAL, Area, Campaign
 from campaign.compose.platforms import PLATFORMS
+from campaign.model import NATIONAL, Area, Campaign
 from campaign.site.strings import STRINGS, Strings
 from campaign.site.view import SHARE_BY_LINK, AreaView, CardView, images_for
-from campaign.templating import context, render
 
-STATIC_FILES = ("page.css", "count.js", "page.js")
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'none'; font-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'"
@@ -74,6 +67,8 @@ def environment() -> Environment:
     env.filters["rows"] = text_rows
     env.filters["json_for_script"] = lambda data: Markup(json_for_script(data))  # escaped for a script element above
     env.globals["platform_name"] = platform_name
+    env.globals["share_by_link"] = SHARE_BY_LINK
+    env.globals["handle_text"] = handle_text
     return env
 
 
@@ -84,6 +79,7 @@ def text_rows(text: str, width: int = 60) -> int:
 
 
 def platform_name(platform_id: str) -> str:
+    """The platform's name as people write it ("LinkedIn")."""
     return PLATFORMS[platform_id].name if platform_id in PLATFORMS else platform_id
 
 
@@ -95,58 +91,14 @@ def platform_data(platform_id: str) -> dict[str, Any]:
         "counter": p.counter if p else "utf16",
         "maxBytes": p.max_bytes if p else None,
         "byLink": platform_id in SHARE_BY_LINK,
+        "tags": bool(p and p.text_mentions),
     }
 
 
-def static_version(root: Path) -> str:
-    """A short content hash of the static files, appended to their URLs to bust caches."""
-    digest = hashlib.sha256()
-    for name in (*STATIC_FILES, "theme.css"):
-        digest.update((root / name).read_bytes())
-    return digest.hexdigest()[:10]
-
-
-def theme_css(campaign: Campaign) -> str:
-    """The campaign's colours as CSS custom properties (validated #RRGGBB values)."""
-    theme = campaign.settings.theme
-    pairs = {"bg": theme.background, "fg": theme.foreground, "accent": theme.accent, "accent-text": theme.accent_text}
-    return ":root { " + " ".join(f"--{k}: {v};" for k, v in pairs.items() if re.fullmatch(r"#[0-9a-fA-F]{6}", v)) + " }\n"
-
-
-def twitter_tlds() -> list[str]:
-    """The ASCII top-level domains twitter-text knows (a bare domain counts as a link only with one)."""
-    try:
-        from twitter_text.regexp.valid_cctld import valid_cctld
-        from twitter_text.regexp.valid_gtld import valid_gtld
-    except ImportError:
-        return []
-    names = set()
-    for pattern in (valid_gtld.pattern, valid_cctld.pattern):
-        body = pattern.removeprefix("(?:(?:").split(")(?=")[0]
-        names.update(n for n in body.split("|") if re.fullmatch(r"[a-z0-9-]+", n))
-    return sorted(names, key=lambda n: (-len(n), n))
-
-
-def with_tlds(script: str) -> str:
-    """count.js with the full TLD list in place of its short default."""
-    tlds = twitter_tlds()
-    if not tlds:
-        return script
-    return re.sub(r"/\*tlds\*/.*?/\*end\*/", lambda _m: json.dumps("|".join(tlds)), script, count=1)
-
-
-def copy_static(out: Path, campaign: Campaign) -> str:
-    """Copy the page's CSS and JS into build/static/ with the theme; return their version hash."""
-    target = out / "static"
-    target.mkdir(parents=True, exist_ok=True)
-    source = resources.files("campaign.site") / "static"
-    for name in STATIC_FILES:
-        with resources.as_file(source / name) as path:
-            shutil.copyfile(path, target / name)
-    count_js = target / "count.js"
-    count_js.write_text(with_tlds(count_js.read_text(encoding="utf-8")), encoding="utf-8")
-    (target / "theme.css").write_text(theme_css(campaign), encoding="utf-8")
-    return static_version(target)
+def handle_text(platform_id: str, handle: str) -> str:
+    """A handle as people write it on the platform: "@anna.example.org" where "@" tags someone."""
+    p = PLATFORMS.get(platform_id)
+    return f"@{handle}" if p and p.text_mentions and not handle.startswith("@") else handle
 
 
 def area_data(view: AreaView) -> dict[str, Any]:
@@ -168,24 +120,35 @@ def area_data(view: AreaView) -> dict[str, Any]:
 
 
 def _card_data(card: CardView) -> dict[str, Any]:
-    return {
-        "posts": {p.platform: {"parts": list(p.parts), "limit": p.limit, "link": safe_url(p.link)} for p in card.posts},
-        "images": [{"file": i.file, "size": i.size, "width": i.width, "height": i.height, "alt": i.alt} for i in card.images],
-    }
+    """A card's posts and images, compactly: 290 of these files make up most of the site."""
+    posts = {}
+    for p in card.posts:
+        posts[p.platform] = {"parts": list(p.parts), "limit": p.limit}
+        if p.platform in SHARE_BY_LINK and safe_url(p.link):
+            posts[p.platform]["link"] = safe_url(p.link)  # only these share the link; the others carry it in the text
+    data: dict[str, Any] = {"posts": posts}
+    preview = card.preview
+    if preview is not None:
+        data["images"] = {
+            "alt": preview.alt,
+            "preview": card.images.index(preview),
+            "files": [[i.file, i.size, i.width, i.height] for i in card.images],
+        }
+    return data
 
 
 def write_area_data(out: Path, view: AreaView) -> None:
+    """data/areas/<key>.js: the area's data as a script (a script loads from file://, a fetch does not)."""
     path = out / "data" / "areas" / f"{view.key}.js"
     path.parent.mkdir(parents=True, exist_ok=True)
     key = json.dumps(view.key)
     path.write_text(f"(window.campaignAreas=window.campaignAreas||{{}})[{key}]={json_for_script(area_data(view))};\n", encoding="utf-8")
 
 
-def page_config(campaign: Campaign, view: AreaView, kommuner: Sequence[Area], root: str, version: str) -> dict[str, Any]:
-    """The JSON block every page carries: where it is, the UI text, the platforms, the picker's list."""
+def page_config(campaign: Campaign, view: AreaView, root: str, version: str) -> dict[str, Any]:
+    """The JSON block every page carries: where it is, the UI text, the platforms."""
     lang = Strings(campaign.settings.language).language
     platforms = {p: platform_data(p) for card in view.cards for p in (post.platform for post in card.posts)}
-    lans = sorted({a.lan_name for a in kommuner})
     return {
         "root": root,
         "area": view.key,
@@ -194,74 +157,32 @@ def page_config(campaign: Campaign, view: AreaView, kommuner: Sequence[Area], ro
         "strings": STRINGS[lang],
         "platforms": platforms,
         "pageUrl": campaign.settings.base_url or "",
-        "lans": lans,
-        "kommuner": [[a.slug, a.name, lans.index(a.lan_name)] for a in kommuner],
     }
 
 
-def og_image(campaign: Campaign, images: Sequence[dict[str, Any]]) -> str:
-    """Absolute URL of the campaign's link card: the first message's national 1200×630 image, or ""."""
+def write_kommun_list(out: Path, kommuner: Sequence[Area]) -> None:
+    """data/kommuner.js: the picker's list (slug, name, län), loaded when someone first uses the picker."""
+    lans = sorted({a.lan_name for a in kommuner})
+    data = {"lans": lans, "kommuner": [[a.slug, a.name, lans.index(a.lan_name)] for a in kommuner]}
+    path = out / "data" / "kommuner.js"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"window.campaignKommuner={json_for_script(data)};\n", encoding="utf-8")
+
+
+def og_image(campaign: Campaign, images: Sequence[dict[str, Any]], area: Area = NATIONAL) -> str:
+    """Absolute URL of the link card: the first message's 1200×630 image for ``area`` (its own, else national), or ""."""
     base = campaign.settings.base_url
     if not base:
         return ""
-    candidates = [i for m in campaign.messages for i in images_for(images, m, NATIONAL)]
+    own = [i for i in images if (i.get("area_level"), i.get("area_code") or "") == (area.level, area.code)]
+    candidates = [i for m in campaign.messages for i in images_for(own or images, m, area)]
     best = [i for i in candidates if (i.width, i.height) == (1200, 630)] or candidates
     return urljoin(base if base.endswith("/") else base + "/", "images/" + best[0].file) if best else ""
 
 
 def page_url(campaign: Campaign, path: str) -> str:
+    """The absolute URL of a page of the site, or "" without a base_url."""
     base = campaign.settings.base_url
     if not base:
         return ""
     return urljoin(base if base.endswith("/") else base + "/", path)
-
-
-def kit_messages(campaign: Campaign) -> list[dict[str, Any]]:
-    """Every message as national text, with all its phrasings, for the printable kit."""
-    rows = []
-    for message in campaign.messages:
-        ctx = context(campaign, NATIONAL, message.figures, message.link)
-        rows.append({
-            "message": message,
-            "variants": [render(v, ctx) for v in message.variants],
-            "link": campaign.link(message.link) if message.link else None,
-        })
-    return rows
-
-
-def tag_tip(campaign: Campaign) -> str:
-    """The kit's tip on whom to tag, from the campaign's tag rules ("socialnämnden ordförande")."""
-    from campaign.registry import parse_rule
-
-    t = Strings(campaign.settings.language)
-    rules = []
-    for text in campaign.settings.tag:
-        rule = parse_rule(text)  # validated when the campaign loaded
-        titles = ", ".join(rule.titles[:-1]) + f" {t.and_} " + rule.titles[-1] if len(rule.titles) > 1 else rule.titles[0]
-        rules.append(t("in_body", title=titles, body=rule.body))
-    if not rules:
-        return t.tip_kit_plain
-    return t("tip_kit", rules=", ".join(rules))
-
-
-def date_text(campaign: Campaign) -> str:
-    return sv.date(campaign.settings.launch_date)
-
-
-def kit_markdown(campaign: Campaign, t: Strings, messages: list[dict[str, Any]], tip: str) -> str:
-    """The printable kit as Markdown: the document comms teams used to mail out."""
-    lines = [f"# {campaign.settings.name}: {t.kit_title.lower()}", "", campaign.settings.organisation, ""]
-    for kind, heading in (("long", t.long_messages), ("short", t.short_messages)):
-        lines += [f"## {heading}", ""]
-        rows = [row for row in messages if row["message"].kind == kind]
-        for n, row in enumerate(rows, 1):
-            lines.append(f"{n}. " + "\n\n   ".join(row["variants"]))
-            if row["link"]:
-                lines += ["", f"   <{row['link'].url}>"]
-            lines.append("")
-    lines += [f"## {t.links}", ""] + [f"- {link.title}: <{link.url}>" for link in campaign.links] + [""]
-    lines += [f"## {t.hashtags}", "", " ".join(f"#{h.tag}" for h in campaign.hashtags), ""]
-    lines += [f"## {t.tip_title}", "", tip, ""]
-    if campaign.demands:
-        lines += [f"## {t.demands}", ""] + [f"- **{d.title}.** {d.text}" for d in campaign.demands] + [""]
-    return "\n".join(lines)

@@ -21,6 +21,12 @@ from campaign.errors import CampaignError, CampaignInvalid
 
 WATCHED = ("assets", "messages")
 
+
+
+class PortUnavailable(CampaignError):
+    """The preview cannot listen on the port asked for."""
+
+
 Event = Callable[[str, Any], None]  # (kind, detail): ("built", Kit), ("invalid", [Problem]), ("failed", error)
 
 
@@ -56,9 +62,16 @@ class Preview:
         self.on_event = on_event or (lambda kind, detail: None)
         self._stop = threading.Event()
         self._stamp = snapshot(self.root)
-        self.on_event("built", build(self.root, self.out))  # an invalid campaign raises here: nothing to serve
         handler = functools.partial(_Handler, directory=str(self.out.resolve()))
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+        try:
+            self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+        except OSError as exc:
+            raise PortUnavailable(f"cannot listen on 127.0.0.1:{port} ({exc.strerror}); choose another port with --port") from None
+        try:
+            self.on_event("built", build(self.root, self.out))  # an invalid campaign raises here: nothing to serve
+        except BaseException:
+            self.server.server_close()
+            raise
         self._watcher = threading.Thread(target=self._watch, name="campaign-watch", daemon=True)
 
     @property

@@ -1,10 +1,9 @@
 """What the page shows, as plain data: one ``AreaView`` per area.
 
-The page reads posts through ``page_posts``: the composer's posts from
-``kit.results["posts"]`` when the composer stage ran, and until then a simple
-stand-in rendered from the campaign's templates. Everything after that reads
-only the plain views defined here, so the templates, the data files and the
-tests see one shape whatever produced the posts.
+The page reads posts through ``page_posts``: the composer's ``Post`` objects
+from ``kit.results["posts"]`` (message_id, platform, area, parts with text and
+limit, link, mentions). Everything after that reads only the plain views
+defined here, so the templates and the data files see one shape.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from typing import Any
 
 from campaign.compose.platforms import PLATFORM_IDS, PLATFORMS
 from campaign.model import NATIONAL, Area, Campaign, Message
-from campaign.templating import FigureView, context, figure_view, render
+from campaign.templating import FigureView, figure_view
 
 # Platform order, names, limits and counting rules all come from the composer's one table.
 PLATFORM_ORDER = PLATFORM_IDS
@@ -86,49 +85,14 @@ class AreaView:
         return self.area.slug or "national"
 
 
-@dataclass
-class SourcePost:
-    """The stand-in's post, shaped like the composer's (message_id, platform, area, parts)."""
-
-    message_id: str
-    platform: str
-    area: Area
-    parts: tuple[Any, ...]
-    link: str | None = None
-    mentions: tuple[Any, ...] = ()
-
-
-@dataclass
-class SourcePart:
-    text: str
-    limit: int
-
-
-def stand_in_posts(campaign: Campaign, areas: Sequence[Area]) -> list[SourcePost]:
-    """Posts rendered straight from the templates (body, link, hashtags; no fitting), for every platform.
-
-    Used when the build ran without the composer stage and by tests that need
-    posts of a known shape; ``campaign build`` always has the composer's posts.
-    """
-    tags = " ".join(f"#{h.tag}" for h in campaign.hashtags)
-    posts = []
-    for area in areas:
-        for message in campaign.messages:
-            ctx = context(campaign, area, message.figures, message.link)
-            body = render(message.variants[0], ctx)
-            url = campaign.link(message.link).url if message.link else None
-            text = "\n\n".join(part for part in (body, url, tags) if part)
-            for platform in PLATFORM_ORDER:
-                posts.append(SourcePost(message.id, platform, area, (SourcePart(text, PLATFORMS[platform].limit),), url))
-    return posts
-
-
 def page_posts(results: dict[str, Any], campaign: Campaign, areas: Sequence[Area]) -> list[Any]:
-    """The posts the page shows: the composer's, or the stand-in when it did not run."""
+    """The posts the page shows: the composer stage's, or composed here when it did not run."""
     posts = results.get("posts")
-    if posts:
+    if posts is not None:
         return list(posts)
-    return stand_in_posts(campaign, areas)
+    from campaign.compose.core import compose_all
+
+    return compose_all(campaign, [a for a in areas if a.level in ("national", "kommun")])
 
 
 _SWEDISH = str.maketrans({"å": "z\x01", "ä": "z\x02", "ö": "z\x03", "æ": "z\x02", "ø": "z\x03", "é": "e", "è": "e", "ü": "y", "-": " "})

@@ -88,7 +88,8 @@
         pos = end;
         continue;
       }
-      if (EMOJI.test(cluster)) {
+      // An emoji weighs 2, but a bare © or ® (no VS16) is text in the official library and weighs 1.
+      if (EMOJI.test(cluster) && cluster !== "\u00a9" && cluster !== "\u00ae") {
         total += 2;
       } else {
         for (var ch of cluster) { total += weight(ch.codePointAt(0)); }

@@ -8,10 +8,8 @@
   var config = JSON.parse(document.getElementById("page-config").textContent);
   var S = config.strings;
   var count = window.campaignCount;
-  var current = config.area;
   var STORE_PLATFORM = "campaign.platform";
   var STORE_MASTODON = "campaign.mastodon";
-  var TAGGED = {x: 1, bluesky: 1, mastodon: 1, threads: 1, instagram: 1};
   var INTENTS = {
     x: "https://x.com/intent/tweet?text=",
     bluesky: "https://bsky.app/intent/compose?text=",
@@ -67,21 +65,26 @@
 
   /* ---- copy ---- */
 
-  function copy(button) {
-    var textarea = button.closest(".part").querySelector("textarea");
-    var done = function () { flash(button, S.copied); };
+  /* Copy text with the Clipboard API; where it is missing or refused, select the text (select())
+     and try the old copy command; when that fails too, the text stays selected for Ctrl+C. */
+  function copyText(text, select, done, selected) {
     var fallback = function () {
-      textarea.focus();
-      textarea.select();
+      select();
       var ok = false;
       try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
-      if (ok) { done(); } else { flash(button, S.copy, S.copy_selected); }
+      if (ok) { done(); } else { selected(); }
     };
     if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(textarea.value).then(done, fallback);
+      navigator.clipboard.writeText(text).then(done, fallback);
     } else {
       fallback();
     }
+  }
+
+  function copy(button) {
+    var textarea = button.closest(".part").querySelector("textarea");
+    copyText(textarea.value, function () { textarea.focus(); textarea.select(); },
+      function () { flash(button, S.copied); }, function () { flash(button, S.copy, S.copy_selected); });
   }
 
   function flash(button, label, note) {
@@ -90,6 +93,24 @@
     var status = button.parentNode.querySelector(".copy-note") || button.parentNode.appendChild(el("span", {"class": "copy-note", role: "status"}));
     status.textContent = note || label;
     window.setTimeout(function () { button.textContent = S.copy; button.classList.remove("done"); status.textContent = ""; }, 2500);
+  }
+
+  function addAltCopy(details) {
+    details.appendChild(el("button", {type: "button", "class": "copy-alt link"}, S.copy_alt));
+  }
+
+  function copyAlt(button) {
+    var text = button.parentNode.querySelector(".alt");
+    var select = function () {
+      var range = document.createRange();
+      range.selectNodeContents(text);
+      window.getSelection().removeAllRanges();
+      window.getSelection().addRange(range);
+    };
+    copyText(text.textContent, select, function () {
+      button.textContent = S.copied;
+      window.setTimeout(function () { button.textContent = S.copy_alt; }, 2500);
+    }, function () { button.textContent = S.copy_selected; });
   }
 
   /* ---- share ---- */
@@ -101,7 +122,7 @@
 
   function shareUrl(panel) {
     var platform = panel.dataset.platform;
-    if (platform === "linkedin" || platform === "facebook") {
+    if (config.platforms[platform].byLink) {
       var link = panel.dataset.link || config.pageUrl;
       return link ? INTENTS[platform] + encodeURIComponent(link) : "";
     }
@@ -111,7 +132,6 @@
 
   function updateShare(panel) {
     var a = panel.querySelector(".share-row a.share");
-    if (!a && !panel.querySelector(".share-row")) { return; }
     if (a) { a.href = shareUrl(panel); }
   }
 
@@ -222,19 +242,38 @@
 
   /* ---- areas: figures, mentions, posts, images without a reload ---- */
 
-  function loadArea(key) {
-    window.campaignAreas = window.campaignAreas || {};
-    if (window.campaignAreas[key]) { return Promise.resolve(window.campaignAreas[key]); }
+  /* Data files are scripts: a script loads from file:// where a fetch would not. */
+  function loadData(path, read) {
     return new Promise(function (resolve, reject) {
-      var s = el("script", {src: config.root + "data/areas/" + encodeURIComponent(key) + ".js?v=" + config.version});
-      s.onload = function () { return window.campaignAreas[key] ? resolve(window.campaignAreas[key]) : reject(new Error(key)); };
-      s.onerror = function () { reject(new Error(key)); };
+      var s = el("script", {src: config.root + path + "?v=" + config.version});
+      s.onload = function () { return read() ? resolve(read()) : reject(new Error(path)); };
+      s.onerror = function () { reject(new Error(path)); };
       document.head.appendChild(s);
     });
   }
 
+  function loadArea(key) {
+    var read = function () { return (window.campaignAreas || {})[key]; };
+    return read() ? Promise.resolve(read()) : loadData("data/areas/" + encodeURIComponent(key) + ".js", read);
+  }
+
+  var kommuner = null;
+
+  /* The picker's list of every municipality, loaded when someone first uses the picker. */
+  function loadKommuner() {
+    if (!kommuner) {
+      kommuner = loadData("data/kommuner.js", function () { return window.campaignKommuner; }).then(function (data) {
+        return [["national", S.national, -1]].concat(data.kommuner).map(function (k) {
+          return {key: k[0], name: k[1], lan: k[2] < 0 ? "" : data.lans[k[2]], folded: fold(k[1])};
+        });
+      });
+    }
+    return kommuner;
+  }
+
   function handleText(platform, handle) {
-    return TAGGED[platform] && handle.charAt(0) !== "@" ? "@" + handle : handle;
+    var info = config.platforms[platform];
+    return info && info.tags && handle.charAt(0) !== "@" ? "@" + handle : handle;
   }
 
   function renderTip(area) {
@@ -277,7 +316,9 @@
   function addBar(part) {
     var ta = part.querySelector("textarea");
     var bar = part.appendChild(el("div", {"class": "bar"}));
-    bar.appendChild(el("output", {"class": "counter", "for": ta.id, "aria-live": "polite"}));
+    // Read with the text (aria-describedby), not announced on every change: an area switch updates them all.
+    bar.appendChild(el("span", {"class": "counter", id: "c-" + ta.id}));
+    ta.setAttribute("aria-describedby", "c-" + ta.id);
     bar.appendChild(el("button", {type: "button", "class": "copy"}, S.copy));
   }
 
@@ -329,25 +370,26 @@
     buildShare(panel);
   }
 
+  /* images: {alt, preview (index into files), files: [[file, label, width, height], …]} or absent */
   function renderImages(card, images) {
     var box = card.querySelector(".images");
     if (box) { box.remove(); }
-    if (!images.length) { return; }
+    if (!images) { return; }
     box = card.appendChild(el("div", {"class": "images"}));
     box.appendChild(el("h4", {}, S.images));
-    var preview = images.filter(function (i) { return i.width === 1200 && i.height === 675; })[0] ||
-      images.filter(function (i) { return i.width === 1200; })[0] || images[0];
+    var preview = images.files[images.preview];
     var fig = box.appendChild(el("figure"));
-    fig.appendChild(el("img", {src: config.root + "images/" + preview.file, alt: preview.alt, width: preview.width,
-      height: preview.height, loading: "lazy", decoding: "async"}));
+    fig.appendChild(el("img", {src: config.root + "images/" + preview[0], alt: images.alt, width: preview[2],
+      height: preview[3], loading: "lazy", decoding: "async"}));
     var cap = fig.appendChild(el("figcaption"));
     var details = cap.appendChild(el("details"));
     details.appendChild(el("summary", {}, S.alt_text));
-    details.appendChild(el("p", {"class": "alt"}, preview.alt));
+    details.appendChild(el("p", {"class": "alt"}, images.alt));
+    addAltCopy(details);
     var p = cap.appendChild(el("p", {"class": "downloads"}, S.download + ":"));
-    images.forEach(function (i) {
+    images.files.forEach(function (f) {
       p.appendChild(document.createTextNode(" "));
-      p.appendChild(el("a", {href: config.root + "images/" + i.file, download: ""}, i.size + " (" + i.width + "×" + i.height + ")"));
+      p.appendChild(el("a", {href: config.root + "images/" + f[0], download: ""}, f[1] + " (" + f[2] + "×" + f[3] + ")"));
     });
   }
 
@@ -364,7 +406,6 @@
   }
 
   function applyArea(area) {
-    current = area.key;
     document.getElementById("area-name").textContent = area.level === "kommun" ? area.name : S.national;
     var direct = document.getElementById("direct-link");
     direct.hidden = area.level !== "kommun";
@@ -399,14 +440,12 @@
     var input = document.getElementById("kommun-input");
     var list = document.getElementById("kommun-list");
     var status = document.getElementById("picker-status");
-    var entries = [["national", S.national, ""]].concat(config.kommuner).map(function (k) {
-      return {key: k[0], name: k[1], lan: k[2] === "" ? "" : config.lans[k[2]], folded: fold(k[1])};
-    });
+    var entries = null;
     var shown = [];
     var active = -1;
+    var closing = 0;
     input.disabled = false;
-    var own = entries.filter(function (e) { return e.key === config.area && e.key !== "national"; })[0];
-    if (own) { input.value = own.name; }
+    if (config.area !== "national") { input.value = document.getElementById("area-name").textContent; }
 
     function close() {
       list.hidden = true;
@@ -427,9 +466,18 @@
     }
 
     function filter(event, showAll) {
+      window.clearTimeout(closing); // a blur just before a new search must not close the new list
+      if (!entries) {
+        loadKommuner().then(function (all) { entries = all; filter(event, showAll); },
+          function () { status.textContent = fmt("load_failed", {name: S.all_kommuner}); });
+        return;
+      }
       var q = showAll ? "" : fold(input.value);
       shown = entries.filter(function (e) { return !q || e.folded.indexOf(q) !== -1; });
-      shown.sort(function (a, b) { return (b.folded.indexOf(q) === 0) - (a.folded.indexOf(q) === 0); });
+      // Typed exactly ("sö") first, then the same letters without accents ("so"), then anywhere in the name.
+      var typed = input.value.trim().toLowerCase();
+      var rank = function (e) { return e.name.toLowerCase().indexOf(typed) === 0 ? 0 : e.folded.indexOf(q) === 0 ? 1 : 2; };
+      shown.sort(function (a, b) { return rank(a) - rank(b); });
       list.textContent = "";
       shown.slice(0, 60).forEach(function (e, i) {
         var li = list.appendChild(el("li", {role: "option", id: "opt-" + e.key, "aria-selected": "false", "data-key": e.key}, e.name));
@@ -466,13 +514,12 @@
         event.preventDefault();
         setActive(Math.max(active - 1, 0));
       } else if (event.key === "Enter") {
-        if (!list.hidden && active >= 0) { event.preventDefault(); pick(active); }
+        if (!list.hidden && shown.length && (active >= 0 || input.value.trim())) { event.preventDefault(); pick(Math.max(active, 0)); }
       } else if (event.key === "Escape") {
         close();
       }
     });
-    input.addEventListener("blur", function () { window.setTimeout(close, 150); });
-    return entries;
+    input.addEventListener("blur", function () { closing = window.setTimeout(close, 150); });
   }
 
   /* ---- start ---- */
@@ -480,12 +527,15 @@
   function init() {
     document.documentElement.classList.add("js");
     document.querySelectorAll(".card").forEach(enhanceCard);
+    document.querySelectorAll(".images details").forEach(addAltCopy);
     document.addEventListener("input", function (event) {
       if (event.target.matches && event.target.matches("textarea.post")) { updateCounter(event.target); }
     });
     document.addEventListener("click", function (event) {
       var copyButton = event.target.closest(".copy");
       if (copyButton) { copy(copyButton); return; }
+      var altButton = event.target.closest(".copy-alt");
+      if (altButton) { copyAlt(altButton); return; }
       var tab = event.target.closest('[role="tab"]');
       if (tab) { selectPlatform(tab.dataset.platform, tab.closest(".card")); }
     });
@@ -498,16 +548,18 @@
       resizing = window.setTimeout(function () { document.querySelectorAll("textarea.post").forEach(fit); }, 150);
     });
     initMastodonDialog();
-    var entries = initPicker();
+    initPicker();
     var saved = store(STORE_PLATFORM);
     if (saved && config.platforms[saved]) { selectPlatform(saved, null); }
-    var m = /^#kommun=([a-z0-9-]+)$/.exec(location.hash);
+    var m = /^#kommun=([a-z0-9-]+)$/.exec(location.hash) || /[?&]kommun=([a-z0-9-]+)(?:&|$)/.exec(location.search);
     if (m && m[1] !== config.area) {
-      var entry = entries.filter(function (e) { return e.key === m[1]; })[0];
-      if (entry) {
-        document.getElementById("kommun-input").value = entry.key === "national" ? "" : entry.name;
-        choose(entry.key, entry.name);
-      }
+      loadKommuner().then(function (all) {
+        var entry = all.filter(function (e) { return e.key === m[1]; })[0];
+        if (entry) {
+          document.getElementById("kommun-input").value = entry.key === "national" ? "" : entry.name;
+          choose(entry.key, entry.name);
+        }
+      });
     }
   }
 

@@ -1,0 +1,65 @@
+"""The printable kit: every message, the links, the hashtags and the tip on whom to tag.
+
+The document comms teams used to mail out, as ``kit.html`` (rendered by the
+page's templates) and ``kit.md``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from campaign.model import NATIONAL, Campaign
+from campaign.site.strings import Strings
+from campaign.templating import context, render
+
+
+def md_text(text: str) -> str:
+    """Campaign text for Markdown: angle brackets as entities, so no text becomes HTML in a Markdown viewer."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def kit_messages(campaign: Campaign) -> list[dict[str, Any]]:
+    """Every message as national text, with all its phrasings, for the printable kit."""
+    rows = []
+    for message in campaign.messages:
+        ctx = context(campaign, NATIONAL, message.figures, message.link)
+        rows.append({
+            "message": message,
+            "variants": [render(v, ctx) for v in message.variants],
+            "link": campaign.link(message.link) if message.link else None,
+        })
+    return rows
+
+
+def tag_tip(campaign: Campaign) -> str:
+    """The kit's tip on whom to tag, from the campaign's tag rules ("socialnämnden ordförande")."""
+    from campaign.registry import parse_rule
+
+    t = Strings(campaign.settings.language)
+    rules = []
+    for text in campaign.settings.tag:
+        rule = parse_rule(text)  # validated when the campaign loaded
+        titles = ", ".join(rule.titles[:-1]) + f" {t.and_} " + rule.titles[-1] if len(rule.titles) > 1 else rule.titles[0]
+        rules.append(t("in_body", title=titles, body=rule.body))
+    if not rules:
+        return t.tip_kit_plain
+    return t("tip_kit", rules=", ".join(rules))
+
+
+def kit_markdown(campaign: Campaign, t: Strings, messages: list[dict[str, Any]], tip: str) -> str:
+    """The printable kit as Markdown: the document comms teams used to mail out."""
+    lines = [f"# {md_text(campaign.settings.name)}: {t.kit_title.lower()}", "", md_text(campaign.settings.organisation), ""]
+    for kind, heading in (("long", t.long_messages), ("short", t.short_messages)):
+        lines += [f"## {heading}", ""]
+        rows = [row for row in messages if row["message"].kind == kind]
+        for n, row in enumerate(rows, 1):
+            lines.append(f"{n}. " + "\n\n   ".join(md_text(v) for v in row["variants"]))
+            if row["link"]:
+                lines += ["", f"   <{row['link'].url}>"]
+            lines.append("")
+    lines += [f"## {t.links}", ""] + [f"- {md_text(link.title)}: <{link.url}>" for link in campaign.links] + [""]
+    lines += [f"## {t.hashtags}", "", " ".join(f"#{h.tag}" for h in campaign.hashtags), ""]
+    lines += [f"## {t.tip_title}", "", tip, ""]
+    if campaign.demands:
+        lines += [f"## {t.demands}", ""] + [f"- **{md_text(d.title)}.** {md_text(d.text)}" for d in campaign.demands] + [""]
+    return "\n".join(lines)
