@@ -274,3 +274,16 @@ def test_a_layout_override_with_low_contrast_text_is_a_validation_error(root: Pa
         "accent #ffcc4d has contrast 1.50:1; WCAG AA needs at least 4.5:1: choose another colour pair",
         "1 error",
     ]
+
+
+def test_without_worker_processes_the_images_are_drawn_in_this_one(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from campaign.images import pipeline
+
+    class NoPool:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            raise OSError("no semaphores here")
+
+    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", NoPool)
+    kit = build(root, root / "build", now=NOW)
+    assert any(f"({CARDS * len(SIZES)} drawn" in note for note in kit.notes)
+    assert all((root / "build" / r["path"]).is_file() for r in kit.results["images"])

@@ -17,6 +17,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -118,9 +119,12 @@ class _Cache:
     """Rendered PNGs by key, with an index of their sha256 and length."""
 
     def __init__(self, folder: Path) -> None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:  # a read-only campaign folder: draw everything, keep nothing
+            folder = Path(tempfile.mkdtemp(prefix="campaign-images-"))
         self.folder = folder
         self.base = str(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
         try:
             self.index: dict[str, list[Any]] = json.loads((folder / INDEX).read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -205,11 +209,14 @@ def _draw(misses: list[Planned], cache: _Cache, progress: Progress | None, done:
             progress("images", done, total)
 
     if workers > 1 and len(unique) >= PARALLEL_MIN:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for future in as_completed([pool.submit(_render_batch, b) for b in batches]):
-                collect(future.result())
-    else:
-        for batch in batches:
+        try:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                for future in as_completed([pool.submit(_render_batch, b) for b in batches]):
+                    collect(future.result())
+        except (OSError, BrokenProcessPool):  # no worker processes here (a sandbox, no /dev/shm): draw in this one
+            pass
+    for batch in batches:
+        if batch[0][0] not in results:
             collect(_render_batch(batch))
     return results
 
