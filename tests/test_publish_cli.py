@@ -77,9 +77,11 @@ def test_dry_run_prints_exactly_what_would_be_sent(cli: Cli, kampanj: Path) -> N
     assert result.out == (
         "dry run at 2026-02-04 10:00 (Europe/Stockholm): nothing is sent\n"
         "── 2 resurser@masto · mastodon · due 2026-02-04 09:00\n"
-        "Varannan socialsekreterare saknar resurser.\n\nhttps://kampanj.example.org/rapport\n\n#socialtjänst\n"
+        "Varannan socialsekreterare saknar resurser.\n\n"
+        "https://kampanj.example.org/rapport?utm_source=mastodon&utm_medium=social&utm_campaign=testkampanj\n#socialtjänst\n"
         "── 3 resurser@x-test · x · due 2026-02-04 09:00\n"
-        "Varannan socialsekreterare saknar resurser.\n\nhttps://kampanj.example.org/rapport\n\n#socialtjänst\n"
+        "Varannan socialsekreterare saknar resurser.\n\n"
+        "https://kampanj.example.org/rapport?utm_source=x&utm_medium=social&utm_campaign=testkampanj\n#socialtjänst\n"
         "would send 2 rows (1 mastodon, 1 x): 2 posts, 0 images\n"
     )
 
@@ -97,7 +99,8 @@ def test_publish_sends_what_is_due_once(cli: Cli, kampanj: Path, servers: tuple[
     )
     again = cli("publish", str(kampanj), "--now", "2026-02-04T08:30:00Z")
     assert again.out == "0 published, 0 failed, 0 uncertain, 0 waiting for a rate limit\n"
-    assert [t.text for t in x.tweets] == ["Varannan socialsekreterare saknar resurser.\n\nhttps://kampanj.example.org/rapport\n\n#socialtjänst"]
+    assert [t.text for t in x.tweets] == [
+        "Varannan socialsekreterare saknar resurser.\n\nhttps://kampanj.example.org/rapport?utm_source=x&utm_medium=social&utm_campaign=testkampanj\n#socialtjänst"]
     assert len(m.statuses) == 1
     listing = cli("schedule", "list", str(kampanj)).out
     assert "published  x-test           resurser             https://x.com/i/web/status/" in listing

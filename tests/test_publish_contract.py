@@ -18,7 +18,7 @@ import pytest
 from campaign.publish.model import Outgoing, Part, Planned, RemotePost
 from campaign.publish.plan import image_file
 from campaign.publish.queue import Queue, owner_token
-from campaign.publish.text import facets
+from campaign.compose import facets
 from campaign.publish.worker import Policy, run_once
 from tests.fakes.clock import FakeClock
 from tests.fakes.harness import BlueskyHarness, Harness, MastodonHarness, XHarness, pds_info
@@ -117,7 +117,7 @@ def test_links_and_tags_keep_their_facets(harness: Harness) -> None:
     if harness.platform != "bluesky":
         pytest.skip("facets are Bluesky's; X and Mastodon find links and tags in the text themselves")
     text = unique("Läs rapporten https://kampanj.example.org/rapport #socialtjänst")
-    sent = facets(text)
+    sent = list(facets(text))
     remote = harness.publisher().publish(outgoing(harness, Part(text, tuple(sent))), Events())
     stored = harness.read(remote.id).facets
     for facet in stored:

@@ -189,3 +189,28 @@ def test_a_card_needs_a_build_and_a_file_needs_alt_text(tmp_path: Path) -> None:
         "messages/plan.yaml:7:9: error: plan[0].images[0]: an image file needs alt: a description for people who cannot see it",
         "messages/plan.yaml:7:15: error: plan[0].images[0].file: file 'nope.png' does not exist in the campaign folder",
     ]
+
+
+def test_entries_for_an_area_get_its_local_text_and_their_own_id(tmp_path: Path) -> None:
+    messages = [{"id": "lokal", "kind": "short", "text": "{% if kommun %}Socialtjänsten i {{ kommun }} behöver resurser.{% else %}Socialtjänsten behöver resurser.{% endif %}"}]
+    plan = [{"at": "day 1 09:00", "message": "lokal", "accounts": ["x-riks"]},
+            {"at": "day 1 10:00", "message": "lokal", "area": "0380", "accounts": ["x-riks"]}]
+    root = write_campaign(tmp_path, messages, X, plan)
+    rows = resolve(load(root).campaign).rows
+    assert [(r.key, r.parts[0].text.splitlines()[0]) for r in rows] == [
+        ("lokal@x-riks", "Socialtjänsten behöver resurser."), ("lokal-0380@x-riks", "Socialtjänsten i Uppsala behöver resurser.")]
+    plan[1]["area"] = "0399"
+    write_campaign(tmp_path, messages, X, plan)
+    assert [p.split(": error: ")[1] for p in problems(root)] == [
+        "plan[1].area: no kommun has the code '0399'; a kommun code has four digits, e.g. '0380' (Uppsala)"]
+
+
+def test_a_mastodon_instance_limit_shapes_the_post(tmp_path: Path) -> None:
+    long_text = "Socialsekreterare vittnar om hög arbetsbelastning. " * 5
+    messages = [{"id": "lang", "kind": "long", "text": long_text.strip()}]
+    accounts = [{"id": "m", "platform": "mastodon", "endpoint": "https://social.example.org", "max_characters": 150}]
+    root = write_campaign(tmp_path, messages, accounts, [{"at": "day 1 09:00", "message": "lang", "accounts": ["m"]}])
+    [row] = resolve(load(root).campaign).rows
+    from campaign.publish.publishers.mastodon import status_length
+
+    assert len(row.parts) > 1 and all(status_length(p.text) <= 150 for p in row.parts)

@@ -19,6 +19,7 @@ from PIL import Image as PILImage
 from campaign.errors import CampaignError, Problem
 from campaign.model import Campaign
 from campaign.publish.accounts import accounts as campaign_accounts
+from campaign.registry import area
 from campaign.publish.model import Account, Image, Part, Planned
 from campaign.publish.spec import entry_id, plan_posts, plan_spread
 from campaign.publish.spread import Spread, place
@@ -52,9 +53,13 @@ def resolve(campaign: Campaign, build_dir: Path | None = None) -> Resolved:
     rows: list[Planned] = []
     for entry, due in zip(entries, times):
         message = campaign.message(entry["message"])
+        where = area(entry["area"] or "")
         for account_id in entry["accounts"]:
             account = accounts[account_id]
-            texts, link = compose_parts(campaign, message, account.platform)
+            try:
+                texts, link = compose_parts(campaign, message, account.platform, where, account.max_characters)
+            except CampaignError as exc:
+                raise PlanError(f"plan entry {entry_id(entry)!r} for {account_id}: {exc}") from None
             images = tuple(_image(campaign, manifest, spec, account.platform) for spec in entry["images"])
             parts = tuple(Part(text, tuple(facets), images if i == 0 else ()) for i, (text, facets) in enumerate(texts))
             rows.append(Planned(f"{entry_id(entry)}@{account_id}", entry_id(entry), message.id, account_id, account.platform, due, parts, link))

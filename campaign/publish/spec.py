@@ -23,7 +23,9 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from campaign.errors import CampaignError
 from campaign.model import Campaign
+from campaign.registry import area
 from campaign.publish.model import CREDENTIALS, DEFAULT_ENDPOINTS, PUBLISHING_PLATFORMS
 from campaign.publish.when import FORMS, parse_day, parse_when
 from campaign.schema import ID, Ctx, Either, Field, ListOf, MapOf, Num, Obj, Spec, Str, default_dict, suggest
@@ -46,8 +48,9 @@ ACCOUNT = Obj(
         "endpoint": Field(ENDPOINT, help="the API's base URL; defaults to the platform's public API"),
         "handle": Field(Str(max_len=253, multiline=False)),
         "env": Field(MapOf(Str(choices=ALL_CREDENTIALS), ENV_NAME), default=default_dict),
+        "max_characters": Field(Num(minimum=100, maximum=100_000, integer=True), help="a Mastodon instance's own post limit (default 500)"),
     },
-    name="an account mapping (id, platform, endpoint, handle, env)",
+    name="an account mapping (id, platform, endpoint, handle, env, max_characters)",
 )
 ACCOUNTS = ListOf(ACCOUNT)
 
@@ -84,10 +87,12 @@ ENTRY = Obj(
         "id": Field(ID, help="stable id of the entry; defaults to the message id"),
         "at": Field(When(), help="local time; left out, the spread places the post"),
         "message": Field(ID, required=True),
+        "area": Field(Str(max_len=4, pattern=r"\d{2}|\d{4}", pattern_help="a län code ('03') or kommun code ('0380')"),
+                      help="the area the post is for; the whole country when left out"),
         "accounts": Field(ListOf(ID, min_items=1), required=True),
         "images": Field(ListOf(IMAGE, max_items=4), default=list),
     },
-    name="a plan entry (at, message, accounts, images)",
+    name="a plan entry (id, at, message, area, accounts, images)",
 )
 
 SPREAD = Obj(
@@ -124,7 +129,10 @@ def plan_spread(data: Any) -> dict[str, Any] | None:
 
 
 def entry_id(entry: dict[str, Any]) -> str:
-    return entry.get("id") or entry["message"]
+    """The entry's id: given, or the message id (with the area code for a local post)."""
+    if entry.get("id"):
+        return entry["id"]
+    return f"{entry['message']}-{entry['area']}" if entry.get("area") else entry["message"]
 
 
 def check_accounts(campaign: Campaign, data: list[dict[str, Any]], report: Report) -> None:
@@ -136,6 +144,8 @@ def check_accounts(campaign: Campaign, data: list[dict[str, Any]], report: Repor
         seen.setdefault(account["id"], i)
         if account["endpoint"] is None and DEFAULT_ENDPOINTS[account["platform"]] is None:
             report(("accounts", i), "a Mastodon account needs endpoint: the instance's URL, such as 'https://mastodon.social'")
+        if account.get("max_characters") is not None and account["platform"] != "mastodon":
+            report(("accounts", i, "max_characters"), "max_characters is a Mastodon instance's limit; X and Bluesky limits are fixed")
         if account["platform"] == "bluesky" and not account["handle"]:
             report(("accounts", i), "a Bluesky account needs handle: the handle or DID to log in with, such as 'kampanj.bsky.social'")
         for credential in account["env"]:
@@ -155,6 +165,11 @@ def check_plan(campaign: Campaign, data: Any, report: Report) -> None:
         here = base + (i,)
         if entry["message"] not in messages:
             report(here + ("message",), f"unknown message id {entry['message']!r}{suggest(entry['message'], messages)}")
+        if entry.get("area"):
+            try:
+                area(entry["area"])
+            except CampaignError as exc:
+                report(here + ("area",), str(exc))
         for j, account in enumerate(entry["accounts"]):
             if account not in accounts:
                 hint = suggest(account, accounts) or ("; add it under accounts:" if not accounts else f"; accounts: {', '.join(accounts)}")
