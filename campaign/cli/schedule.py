@@ -50,7 +50,7 @@ def plan_cmd(directory: Path = DIR_ARG, build: Path = BUILD_OPT, now: str = NOW_
     if result.warnings:
         print_problems(result.warnings)
     s = result.sync
-    out(f"plan: {result.rows} rows; {len(s.added)} added, {len(s.updated)} updated, {len(s.unchanged)} unchanged, "
+    out(f"plan: {result.rows} row{'s' if result.rows != 1 else ''}; {len(s.added)} added, {len(s.updated)} updated, {len(s.unchanged)} unchanged, "
         f"{len(s.cancelled)} cancelled (left the plan), {len(s.restored)} back in the plan")
     for key in s.kept:
         err(f"note: {key} was edited in the plan but is already sent or being sent; it is left as it is")

@@ -57,7 +57,7 @@ def resolve(campaign: Campaign, build_dir: Path | None = None) -> Resolved:
         for account_id in entry["accounts"]:
             account = accounts[account_id]
             try:
-                texts, link = compose_parts(campaign, message, account.platform, where, account.max_characters)
+                texts, link = compose_parts(campaign, message, account.platform, where, _local_day(campaign, due), account.max_characters)
             except CampaignError as exc:
                 raise PlanError(f"plan entry {entry_id(entry)!r} for {account_id}: {exc}") from None
             images = tuple(_image(campaign, manifest, spec, account.platform) for spec in entry["images"])
@@ -65,6 +65,10 @@ def resolve(campaign: Campaign, build_dir: Path | None = None) -> Resolved:
             rows.append(Planned(f"{entry_id(entry)}@{account_id}", entry_id(entry), message.id, account_id, account.platform, due, parts, link))
     rows.sort(key=lambda r: (r.due, r.key))
     return Resolved(rows, _cap_warnings(campaign, data, rows))
+
+
+def _local_day(campaign: Campaign, moment: dt.datetime) -> dt.date:
+    return moment.astimezone(Spread.zone_of(campaign.settings.timezone)).date()
 
 
 def _times(campaign: Campaign, entries: list[dict[str, Any]], accounts: dict[str, Account], spread: dict[str, Any] | None) -> list[dt.datetime]:
