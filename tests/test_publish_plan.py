@@ -214,3 +214,32 @@ def test_a_mastodon_instance_limit_shapes_the_post(tmp_path: Path) -> None:
     from campaign.publish.publishers.mastodon import status_length
 
     assert len(row.parts) > 1 and all(status_length(p.text) <= 150 for p in row.parts)
+
+
+def test_a_local_entry_gets_its_areas_card_and_the_platforms_size(tmp_path: Path) -> None:
+    build = tmp_path / "build" / "images"
+    build.mkdir(parents=True)
+    logo = (ROOT / "assets" / "logo.png").read_bytes()
+    manifest = []
+    for name, code, size in [("nat-x", "", "x"), ("nat-bsky", "", "bluesky"), ("upp-x", "0380", "x")]:
+        (build / f"{name}.png").write_bytes(logo)
+        manifest.append({"file": f"{name}.png", "card": "m001", "level": "kommun" if code else "national", "code": code, "size": size,
+                         "width": 256, "height": 256, "alt": f"alt {name}"})
+    (build / "manifest.json").write_text(json.dumps(manifest))
+    accounts = [*X, {"id": "b", "platform": "bluesky", "handle": "kampanj.test"}]
+    plan = [{"at": "day 1 09:00", "message": "m001", "accounts": ["x-riks", "b"], "images": ["m001"]},
+            {"at": "day 1 10:00", "message": "m001", "area": "0380", "accounts": ["x-riks", "b"], "images": ["m001"]}]
+    root = write_campaign(tmp_path, numbered_messages(1), accounts, plan)
+    rows = resolve(load(root).campaign).rows
+    assert [(r.key, r.parts[0].images[0].alt) for r in rows] == [
+        ("m001@b", "alt nat-bsky"), ("m001@x-riks", "alt nat-x"), ("m001-0380@b", "alt nat-bsky"), ("m001-0380@x-riks", "alt upp-x")]
+
+
+def test_alt_text_longer_than_a_platform_takes_is_refused_at_planning(tmp_path: Path) -> None:
+    build = tmp_path / "build" / "images"
+    build.mkdir(parents=True)
+    (build / "k.png").write_bytes((ROOT / "assets" / "logo.png").read_bytes())
+    (build / "manifest.json").write_text(json.dumps([{"file": "k.png", "card": "m001", "size": "x", "alt": "å" * 1001}]))
+    root = write_campaign(tmp_path, numbered_messages(1), X, [{"at": "day 1 09:00", "message": "m001", "accounts": ["x-riks"], "images": ["m001"]}])
+    with pytest.raises(PlanError, match=r"^alt text of k.png is 1001 characters; x takes at most 1000$"):
+        resolve(load(root).campaign)

@@ -56,6 +56,7 @@ class Image:
     height: int
     mime: str
     sha256: str
+    bytes: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

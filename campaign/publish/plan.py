@@ -17,7 +17,7 @@ from typing import Any
 from PIL import Image as PILImage
 
 from campaign.errors import CampaignError, Problem
-from campaign.model import Campaign
+from campaign.model import Area, Campaign
 from campaign.publish.accounts import accounts as campaign_accounts
 from campaign.registry import area
 from campaign.publish.model import Account, Image, Part, Planned
@@ -29,6 +29,8 @@ from campaign.publish.when import parse_when
 # Which rendered card size each platform gets, best first (names from the images manifest).
 CARD_SIZES = {"x": ("x", "og"), "bluesky": ("bluesky", "x", "og"), "mastodon": ("mastodon", "x", "og")}
 MIME = {"PNG": "image/png", "JPEG": "image/jpeg"}
+ALT_LIMITS = {"x": 1_000, "mastodon": 1_500, "bluesky": 2_000}  # ../shared/PLATFORMS.md, "Images"
+BLUESKY_IMAGE_BYTES = 1_000_000  # 2 MB since April 2026, 1 MB before: stay under 1 MB
 
 
 class PlanError(CampaignError):
@@ -60,7 +62,7 @@ def resolve(campaign: Campaign, build_dir: Path | None = None) -> Resolved:
                 texts, link = compose_parts(campaign, message, account.platform, where, _local_day(campaign, due), account.max_characters)
             except CampaignError as exc:
                 raise PlanError(f"plan entry {entry_id(entry)!r} for {account_id}: {exc}") from None
-            images = tuple(_image(campaign, manifest, spec, account.platform) for spec in entry["images"])
+            images = tuple(_image(campaign, manifest, spec, account.platform, where) for spec in entry["images"])
             parts = tuple(Part(text, tuple(facets), images if i == 0 else ()) for i, (text, facets) in enumerate(texts))
             rows.append(Planned(f"{entry_id(entry)}@{account_id}", entry_id(entry), message.id, account_id, account.platform, due, parts, link))
     rows.sort(key=lambda r: (r.due, r.key))
@@ -122,22 +124,47 @@ class _Manifest:
             self._items = json.loads(path.read_text(encoding="utf-8"))
         return self._items
 
-    def find(self, card: str, platform: str) -> dict[str, Any]:
-        matches = [m for m in self.items() if card in (m.get("card"), m.get("figure"), m.get("message")) and m.get("level", "national") == "national"]
-        for size in CARD_SIZES.get(platform, ("og",)):
-            for item in matches:
-                if item.get("size") == size:
-                    return item
-        if matches:
-            return matches[0]
+    def find(self, card: str, platform: str, area: Area) -> tuple[Path, dict[str, Any]]:
+        """The card's file for ``platform``: the area's own card if there is one, else the national one."""
+        matches = [m for m in self.items() if card in (m.get("card"), m.get("figure"), m.get("message"))]
+        for wanted in ([area.code] if area.code else []) + [""]:
+            here = [m for m in matches if _area_code(m) == wanted]
+            for size in CARD_SIZES.get(platform, ("og",)):
+                for item in here:
+                    if item.get("size") == size:
+                        return self._path(item), item
+            if here:
+                return self._path(here[0]), here[0]
         raise PlanError(f"no share card {card!r} in {self.build_dir / 'images' / 'manifest.json'}; check the id, or run `campaign build` again")
 
+    def _path(self, item: dict[str, Any]) -> Path:
+        for base in (self.build_dir / "images", self.build_dir):
+            if (base / item["file"]).is_file():
+                return (base / item["file"]).resolve()
+        raise PlanError(f"{item['file']} is in the images manifest but not in {self.build_dir / 'images'}; run `campaign build` again")
 
-def _image(campaign: Campaign, manifest: _Manifest, spec: dict[str, Any], platform: str) -> Image:
+
+def _area_code(item: dict[str, Any]) -> str:
+    """The manifest item's area code ("" for national), whichever way the manifest spells it."""
+    area = item.get("area")
+    if isinstance(area, dict):
+        return str(area.get("code") or "")
+    code = item.get("code", item.get("area_code", area if isinstance(area, str) else ""))
+    return "" if item.get("level", "national") == "national" and not code else str(code or "")
+
+
+def _image(campaign: Campaign, manifest: _Manifest, spec: dict[str, Any], platform: str, area: Area) -> Image:
     if spec["file"] is not None:
-        return image_file((campaign.root / spec["file"]).resolve(), spec["alt"])
-    item = manifest.find(spec["card"], platform)
-    return image_file((manifest.build_dir / "images" / item["file"]).resolve(), spec["alt"] or item.get("alt") or "")
+        image = image_file((campaign.root / spec["file"]).resolve(), spec["alt"])
+    else:
+        path, item = manifest.find(spec["card"], platform, area)
+        image = image_file(path, spec["alt"] or item.get("alt") or "")
+    limit = ALT_LIMITS.get(platform)
+    if limit and len(image.alt) > limit:
+        raise PlanError(f"alt text of {Path(image.path).name} is {len(image.alt)} characters; {platform} takes at most {limit}")
+    if platform == "bluesky" and image.bytes > BLUESKY_IMAGE_BYTES:
+        raise PlanError(f"{Path(image.path).name} is {image.bytes} bytes; Bluesky takes images up to {BLUESKY_IMAGE_BYTES}")
+    return image
 
 
 def image_file(path: Path, alt: str) -> Image:
@@ -147,4 +174,4 @@ def image_file(path: Path, alt: str) -> Image:
         width, height, kind = img.width, img.height, img.format or ""
     if kind not in MIME:
         raise PlanError(f"{path}: expected a PNG or JPEG image, got {kind or 'an unknown format'}")
-    return Image(str(path), alt, width, height, MIME[kind], hashlib.sha256(data).hexdigest())
+    return Image(str(path), alt, width, height, MIME[kind], hashlib.sha256(data).hexdigest(), len(data))

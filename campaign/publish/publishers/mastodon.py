@@ -49,8 +49,11 @@ class MastodonPublisher(Publisher):
         limits = self.limits()
         if len(images) > limits["max_media_attachments"]:
             raise Rejected(f"{len(images)} images; the instance allows {limits['max_media_attachments']} a post")
+        for image in images:
+            if len(image.alt) > limits["description_limit"]:
+                raise Rejected(f"alt text of {image.path} is {len(image.alt)} characters; the instance takes {limits['description_limit']}")
         return [
-            self._guard(self.api.media_post, io.BytesIO(read_image(i)), mime_type=i.mime, description=i.alt[: limits["description_limit"]] or None)["id"]
+            self._guard(self.api.media_post, io.BytesIO(read_image(i)), mime_type=i.mime, description=i.alt or None)["id"]
             for i in images
         ]
 
