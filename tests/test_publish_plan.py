@@ -232,7 +232,7 @@ def test_a_local_entry_gets_its_areas_card_and_the_platforms_size(tmp_path: Path
     root = write_campaign(tmp_path, numbered_messages(1), accounts, plan)
     rows = resolve(load(root).campaign).rows
     assert [(r.key, r.parts[0].images[0].alt) for r in rows] == [
-        ("m001@b", "alt nat-bsky"), ("m001@x-riks", "alt nat-x"), ("m001-0380@b", "alt nat-bsky"), ("m001-0380@x-riks", "alt upp-x")]
+        ("m001@b", "alt nat-bsky"), ("m001@x-riks", "alt nat-x"), ("m001-0380@b", "alt upp-x"), ("m001-0380@x-riks", "alt upp-x")]  # the local card beats the size
 
 
 def test_alt_text_longer_than_a_platform_takes_is_refused_at_planning(tmp_path: Path) -> None:
