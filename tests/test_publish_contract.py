@@ -255,3 +255,21 @@ def test_x_window_used_up_waits_a_few_times_then_gives_the_rows_back(tmp_path: P
         assert h.creates() == 5
     finally:
         h.stop()
+
+
+def test_bluesky_keeps_its_session_between_runs(tmp_path: Path) -> None:
+    """Logins are limited (30 per 5 minutes): a second run reuses the saved session instead of logging in."""
+    info = pds_info()
+    if info is None:
+        pytest.skip("no local Bluesky PDS: start ../shared/tools/bsky-pds/start.sh and set CAMPAIGN_TEST_PDS to its info JSON")
+    h = BlueskyHarness(info)
+    try:
+        first = h.publisher(work=tmp_path).publish(outgoing(h, Part(unique("Första körningen"))), Events())
+        session = tmp_path / "sessions" / "konto.session"
+        assert session.stat().st_mode & 0o777 == 0o600
+        assert info["app_password"] not in session.read_text()
+        second = h.publisher(env=h.bad_env(), work=tmp_path).publish(outgoing(h, Part(unique("Andra körningen"))), Events())
+        assert h.read(second.id).text.startswith("Andra körningen") and first.id != second.id
+        assert len(h.server.hits("POST", "/xrpc/com.atproto.server.createSession")) == 1
+    finally:
+        h.stop()
