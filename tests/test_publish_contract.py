@@ -273,3 +273,28 @@ def test_bluesky_keeps_its_session_between_runs(tmp_path: Path) -> None:
         assert len(h.server.hits("POST", "/xrpc/com.atproto.server.createSession")) == 1
     finally:
         h.stop()
+
+
+def test_x_duplicate_after_a_lost_answer_is_uncertain_not_failed(tmp_path: Path) -> None:
+    """X created the post but the answer was a 503; the retry meets X's duplicate check."""
+    h = XHarness()
+    try:
+        text = unique("Svaret försvann")
+        queue = queue_with(h, tmp_path, text)
+        original = h.x.route
+
+        def create_then_fail(request):  # noqa: ANN001, ANN202 - the post is made, the answer is lost
+            reply = original(request)
+            if request.path == "/2/tweets" and len(h.x.tweets) == 1 and reply.status == 201:
+                from tests.fakes.x_api import server_error
+
+                return server_error(503)
+            return reply
+
+        h.x.route = create_then_fail  # type: ignore[method-assign]
+        report = run(h, queue, FakeClock())
+        assert [o.state for o in report.outcomes] == ["uncertain"]
+        assert "probably arrived" in (queue.rows()[0].reason or "")
+        assert [t.text for t in h.x.tweets] == [text]
+    finally:
+        h.stop()

@@ -147,6 +147,7 @@ def _publisher(row: Row, accounts: dict[str, Account], factory: PublisherFactory
 def _send(queue: Queue, row: Row, publisher: Publisher, owner: str, clock: Clock, policy: Policy) -> Outcome:
     recorder = _RowRecorder(queue, row, owner, clock)
     tries = waits = 0
+    unanswered = False  # a try failed in a way that may still have posted (5xx, network)
     while True:
         current = queue.get(row.id)
         post = Outgoing(row.id, row.idempotency_key, publisher.account, row.parts, current.sent)
@@ -163,12 +164,19 @@ def _send(queue: Queue, row: Row, publisher: Publisher, owner: str, clock: Clock
             clock.sleep(wait)
             continue
         except Transient as exc:
+            unanswered = True
             if tries >= policy.max_attempts:
                 return _fail(queue, row, owner, clock, "transient", f"gave up after {tries} attempts: {exc}")
             clock.sleep(min(policy.backoff_cap, policy.backoff * 2 ** (tries - 1)))
             continue
-        except (AuthFailed, Duplicate, Rejected) as exc:
-            kind = {AuthFailed: "auth", Duplicate: "duplicate", Rejected: "rejected"}[type(exc)]
+        except Duplicate as exc:
+            if unanswered:  # most likely our own earlier try, which got no proper answer, did arrive
+                reason = f"{exc}; an earlier try got no answer and probably arrived: check the account, then confirm or retry"
+                queue.uncertain(row.id, owner, reason, clock.now())
+                return Outcome(queue.get(row.id), "uncertain", reason)
+            return _fail(queue, row, owner, clock, "duplicate", str(exc))
+        except (AuthFailed, Rejected) as exc:
+            kind = "auth" if isinstance(exc, AuthFailed) else "rejected"
             return _fail(queue, row, owner, clock, kind, str(exc))
         except (PublishError, Exception) as exc:  # noqa: BLE001 - a bug must not lose track of a post on the wire
             reason = f"unexpected {type(exc).__name__}: {exc}"
