@@ -245,3 +245,10 @@ def test_a_post_cut_off_mid_send_is_listed_as_uncertain_for_a_person(cli: Cli, k
     assert cli("publish", str(kampanj), "--dry-run", "--now", "day 1 10:00").out.splitlines()[-1] == "would send 1 row (1 x): 1 post, 0 images"
     confirmed = cli("schedule", "confirm", str(row.id), "--dir", str(kampanj), "--url", "https://x.com/test/status/1")
     assert confirmed.out == f"{row.id} {row.key}: published\n"
+
+
+def test_csv_exports_leave_out_posts_already_due(cli: Cli, kampanj: Path, tmp_path: Path) -> None:
+    result = cli("export", "generic", str(kampanj), "--out", str(tmp_path / "e"), "--now", "day 2 09:00")
+    assert result.err == "note: left out 2 post(s) due before 2026-02-05 09:10\n"
+    assert (tmp_path / "e" / "generic-x-test.csv").read_text().count("\n") == 2  # the header and the one post ahead
+    assert not (tmp_path / "e" / "generic-masto.csv").exists()

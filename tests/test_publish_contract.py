@@ -223,6 +223,7 @@ def test_mastodon_answers_a_repeated_idempotency_key_with_the_first_status(tmp_p
         again = h.publisher().publish(post, Events())
         assert again == first
         assert len(h.m.statuses) == 1 and h.creates() == 2
+        assert h.m.statuses[0]["language"] == "sv"
         assert {r.header("Idempotency-Key") for r in h.server.hits("POST", "/api/v1/statuses")} == {f"{post.key}-0"}
     finally:
         h.stop()

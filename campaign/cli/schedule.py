@@ -222,8 +222,14 @@ def _dry_run(directory: Path, now: dt.datetime, accounts: list[str] | None) -> N
 
 def _export(fmt: str, directory: Path, out_dir: Path | None, build: Path | None, now: str | None, account: list[str] | None) -> None:
     campaign = load(directory).campaign
+    moment = _now(directory, now)
     rows = [r for r in resolve(campaign, build).rows if not account or r.account in account]
-    files = export(fmt, campaign, rows, _now(directory, now), build)
+    if fmt != "ics":  # schedulers refuse posts in the past (Sprout: less than 10 minutes ahead)
+        ahead = [r for r in rows if r.due >= moment + dt.timedelta(minutes=10)]
+        if len(ahead) < len(rows):
+            err(f"note: left out {len(rows) - len(ahead)} post(s) due before {show(moment + dt.timedelta(minutes=10), campaign.settings.timezone)}")
+        rows = ahead
+    files = export(fmt, campaign, rows, moment, build)
     target = out_dir or directory / "build" / "export"
     target.mkdir(parents=True, exist_ok=True)
     for name, content in files.items():

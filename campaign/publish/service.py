@@ -102,7 +102,7 @@ def publish(
     work = campaign.root / WORK_DIR
 
     def factory(account: Account):  # noqa: ANN202 - a Publisher
-        return make_publisher(account, variables, work)
+        return make_publisher(account, variables, work, campaign.settings.language)
 
     queue = open_queue(campaign)
     try:

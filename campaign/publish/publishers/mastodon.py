@@ -25,8 +25,9 @@ DEFAULT_LIMITS = {"max_characters": 500, "max_media_attachments": 4, "descriptio
 class MastodonPublisher(Publisher):
     platform = "mastodon"
 
-    def __init__(self, account: Account, secrets: dict[str, str]) -> None:
+    def __init__(self, account: Account, secrets: dict[str, str], language: str = "sv") -> None:
         super().__init__(account)
+        self.language = language
         self.api = Mastodon(
             access_token=secrets["access_token"], api_base_url=account.endpoint, ratelimit_method="throw",
             mastodon_version=MASTODON_VERSION, version_check_mode="created", request_timeout=30,
@@ -68,7 +69,7 @@ class MastodonPublisher(Publisher):
 
     def create(self, part: Part, media: list[Any], *, root: RemotePost | None, parent: RemotePost | None, key: str) -> RemotePost:
         status = self._guard(self.api.status_post, part.text, in_reply_to_id=parent.id if parent else None,
-                             media_ids=media or None, idempotency_key=key)
+                             media_ids=media or None, idempotency_key=key, language=self.language)
         return RemotePost(str(status["id"]), str(status.get("url") or status.get("uri")))
 
     def _guard(self, call: Any, *args: Any, **kwargs: Any) -> Any:
