@@ -243,3 +243,11 @@ def test_alt_text_longer_than_a_platform_takes_is_refused_at_planning(tmp_path: 
     root = write_campaign(tmp_path, numbered_messages(1), X, [{"at": "day 1 09:00", "message": "m001", "accounts": ["x-riks"], "images": ["m001"]}])
     with pytest.raises(PlanError, match=r"^alt text of k.png is 1001 characters; x takes at most 1000$"):
         resolve(load(root).campaign)
+
+
+def test_fixed_times_beyond_a_daily_cap_are_warned_about(tmp_path: Path) -> None:
+    plan = [{"at": f"day 1 {8 + i // 2:02d}:{(i % 2) * 30:02d}", "message": f"m{i + 1:03d}", "accounts": ["x-riks"]} for i in range(18)]
+    root = write_campaign(tmp_path, numbered_messages(18), X, plan)
+    resolved = resolve(load(root).campaign)
+    assert [w.format() for w in resolved.warnings] == [
+        "messages/plan.yaml: warning: plan: 18 posts for account 'x-riks' on 2026-02-04; x allows about 17 a day"]

@@ -103,7 +103,8 @@ def _cap_warnings(campaign: Campaign, data: Any, rows: list[Planned]) -> list[Pr
         counts[(row.platform, row.account, day)] = counts.get((row.platform, row.account, day), 0) + 1
     source = campaign.sources.get("plan", "messages/")
     return [
-        Problem(source, 0, 0, "plan", f"{n} posts for account {account!r} on {day.isoformat()}; {platform} allows about {caps[platform]} a day")
+        Problem(source, 0, 0, "plan", f"{n} posts for account {account!r} on {day.isoformat()}; {platform} allows about {caps[platform]} a day",
+                "warning")
         for (platform, account, day), n in sorted(counts.items())
         if platform in caps and n > caps[platform]
     ]
