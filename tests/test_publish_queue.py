@@ -231,3 +231,16 @@ def test_any_plan_loaded_after_any_other_leaves_exactly_it_scheduled(first: dict
             assert state[e] == ("scheduled", f"{e} {text}", T0 + dt.timedelta(hours=h))
         assert {e for e, s in state.items() if s[0] == "cancelled"} == set(first) - set(second)
         q.close()
+
+
+def test_editing_a_failed_entry_schedules_it_again(queue: Queue) -> None:
+    queue.sync([planned("a")], T0)
+    owner = owner_token()
+    row = queue.claim(T0, owner)
+    assert row is not None
+    queue.failed(row.id, owner, "duplicate", "X refused the text as a duplicate", T0)
+    assert queue.sync([planned("a")], T0).unchanged == ["a@x-riks"]
+    assert queue.find("a@x-riks").state == "failed"
+    assert queue.sync([planned("a", text="Omskriven text")], T0).updated == ["a@x-riks"]
+    again = queue.find("a@x-riks")
+    assert (again.state, again.failure, again.reason) == ("scheduled", None, "edited in the plan after it failed")

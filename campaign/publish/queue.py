@@ -261,6 +261,8 @@ class Queue:
                 (plan.message, to_db(plan.due), parts, plan.link, fp, to_db(now), row["id"]),
             )
             self._event(row["id"], now, "updated", to_db(plan.due))
+            if row["state"] == "failed":  # the edit is the fix (new text, new image): try again
+                self._set(row["id"], now, "scheduled", reason="edited in the plan after it failed", reset=True)
             report.updated.append(plan.key)
         else:
             report.kept.append(plan.key)
