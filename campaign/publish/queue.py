@@ -6,6 +6,7 @@ One row per post × account. A row moves
                         → failed      (reason, attempts; a person may retry)
                         → uncertain   (the publisher stopped while a post was on the wire)
     scheduled / failed / uncertain → cancelled
+    failed / uncertain / cancelled → scheduled   (a person's retry; a failed row also when its entry is edited)
 
 Exactly-once rests on three rules. A publisher claims a row in one atomic
 UPDATE (two publishers never take the same row). Just before a post request
