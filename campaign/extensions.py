@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from campaign.schema import AnyValue, Spec
+from campaign.schema import Spec
 
 
 @dataclass(frozen=True)
@@ -24,14 +24,18 @@ class Extension:
 
 def extensions() -> dict[str, Extension]:
     """Section name → extension. Imported lazily so stages load only when used."""
+    from campaign.images.layouts import LAYOUTS_SPEC
+    from campaign.images.layouts import cross_check as layouts_cross_check
     from campaign.publish.spec import ACCOUNTS, PLAN, check_accounts, check_plan
     from campaign.registry.politicians import POLITICIANS
     from campaign.registry.politicians import cross_check as politicians_cross_check
+    from campaign.site.settings import PAGE
+    from campaign.site.settings import cross_check as page_cross_check
 
     return {
         "politicians": Extension(POLITICIANS, politicians_cross_check),  # campaign.registry.politicians
-        "layouts": Extension(AnyValue()),  # card layouts (images)
-        "accounts": Extension(ACCOUNTS, check_accounts),  # publishing accounts
-        "plan": Extension(PLAN, check_plan),  # the publishing plan
-        "page": Extension(AnyValue()),  # web page settings
+        "layouts": Extension(LAYOUTS_SPEC, layouts_cross_check),  # campaign.images.layouts
+        "accounts": Extension(ACCOUNTS, check_accounts),  # campaign.publish.spec
+        "plan": Extension(PLAN, check_plan),  # campaign.publish.spec
+        "page": Extension(PAGE, page_cross_check),  # campaign.site.settings
     }

@@ -125,6 +125,9 @@ def _build(root: Path, checked: dict[str, Any], sections: dict[str, _Section], b
         return Ctx(sections[name].doc, report)
 
     settings = _settings(root, checked["campaign"], ctx("campaign"))
+    from campaign.images.theme import check_theme  # WCAG AA contrast of the theme's text colours
+
+    check_theme(settings.theme, lambda path, message: ctx("campaign").error(path, message))
     figures = tuple(_figure(f) for f in checked.get("figures", []))
     links = tuple(Link(**link) for link in checked.get("links", []))
     hashtags = tuple(Hashtag(h["tag"].lstrip("#"), h["required"]) for h in checked.get("hashtags", []))

@@ -39,9 +39,9 @@ def areas() -> list[Area]:
     return [NATIONAL] + [lan(c) for c in sorted(LANS)] + [kommun(c) for c in sorted(KOMMUNER)]
 
 
-def find(query: str) -> Area:
+def find(query: str, level: str = "kommun") -> Area:
     for area in areas():
-        if query.casefold() in (area.code, area.name.casefold()):
+        if query.casefold() in (area.code, area.name.casefold()) and level in (area.level, "any"):
             return area
     raise NotFound(f"no kommun or län {query!r}")
 
@@ -60,7 +60,7 @@ HANDLES = {  # platform → (chair's handle, chair's DID)
 }
 
 
-def resolve_tags(campaign: object, area: Area, platform: str, rules: tuple[str, ...]) -> Tagging:
+def resolve_tags(campaign: object, area: Area, platform: str, rules: tuple[str, ...], *, on: object) -> Tagging:
     """Uppsala and Stockholm have a chair (with handles) and a vice chair (without); others nobody."""
     if area.level != "kommun" or area.code not in ("0380", "0180"):
         return Tagging(())

@@ -66,7 +66,7 @@ def test_a_long_body_becomes_a_numbered_thread_cut_at_sentences() -> None:
     assert [re.match(r"(\d+)/(\d+) ", p).groups() for p in parts] == [(str(i), str(n)) for i in range(1, n + 1)]
     assert all(fits(p) for p in parts)
     body_parts = [re.sub(r"^\d+/\d+ ", "", p) for p in parts]
-    assert " ".join(body_parts).split() == (BODY + "\n\n" + TAIL.text()).split()  # nothing lost, no word cut
+    assert " ".join(body_parts).split() == (BODY + "\n\n" + TAIL.text).split()  # nothing lost, no word cut
     assert all(p.endswith((".", "?", ",")) for p in body_parts[:-1] if LINK not in p)  # cut at sentence or clause ends
     assert parts[-1].endswith("#socialtjänst #svpol #TryggSocialtjänst")  # the tail goes last, whole
     assert fitted.dropped_hashtags == ()

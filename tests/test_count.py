@@ -63,20 +63,21 @@ def test_an_unknown_platform_is_named_with_a_suggestion() -> None:
         ("a\u2013b", 3),  # en dash weighs 1
         ("a\r\nb", 3),  # line endings normalised
         ("e\u0301", 1),  # NFC first: é
-        ("© 2026", 7),  # © is an emoji in twitter-text: 2
+        ("© 2026", 6),  # a bare © weighs 1 in the official JavaScript (the Python port says 2)
+        ("©\ufe0f 2026", 7),  # with VS16 it is an emoji: 2
     ],
 )
 def test_x_counts_as_twitter_text_v3(text: str, expected: int) -> None:
     assert x_length(text) == expected
 
 
-PIECES = list("aåäöAÅÄÖ .,!?-–…€→•#@%\u00a0\n\r日本😷👍🏽©®1#") + [" example.com ", " https://a.se/x?y=1 ", "\u0301", "\u200d",
+PIECES = list("aåäöAÅÄÖ .,!?-–…€→•#@%\u00a0\n\r日本😷👍🏽1#") + [" example.com ", " https://a.se/x?y=1 ", "\u0301", "\u200d",
                                                           "\ufe0f", "\u20e3", "ᄀ", "\u2020"]
 
 
 @given(st.lists(st.sampled_from(PIECES), max_size=60).map("".join))
 @settings(max_examples=400, deadline=None)
-def test_the_fast_x_path_agrees_with_parse_tweet(text: str) -> None:
+def test_the_fast_x_path_agrees_with_parse_tweet(text: str) -> None:  # (no bare ©/®: there the port is wrong)
     from twitter_text import parse_tweet
 
     assert x_length(text) == parse_tweet(normalise_x(text)).weightedLength

@@ -114,6 +114,8 @@ def test_find(query: str, level: str, code: str) -> None:
         ("xyzzy", "kommun", "no kommun matches 'xyzzy'; see `campaign registry list` for every name"),
         ("9999", "kommun", "no kommun has the code '9999'; expected a kommun code (four digits, e.g. '0380')"),
         ("", "kommun", "no kommun given; type a name or a code such as 'Uppsala' or '0380'"),
+        ("Stockholms län", "kommun", "no kommun matches 'Stockholms län': Stockholms län (01) is a län"),
+        ("Malung-Sälen", "lan", "no län matches 'Malung-Sälen': Malung-Sälen (2023) is a kommun"),
     ],
 )
 def test_not_found(query: str, level: str, message: str) -> None:

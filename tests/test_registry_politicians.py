@@ -142,7 +142,9 @@ def test_reserved_domain_on_a_real_entry_warns(tmp_path: Path) -> None:
     loaded = load(make(tmp_path, "politicians:\n  - {id: bo, name: Bo, handles: {bluesky: bo.example.org}}\n"))
     assert [w.format() for w in sorted(loaded.warnings)] == [
         "messages/politicians.yaml:2:3: warning: politicians: tag rule 'socialnämnden: ordförande, vice ordförande' (campaign.tag[0]): no politician has a role in 'socialnämnden'",
-        "messages/politicians.yaml:2:43: warning: politicians[0].handles.bluesky: 'bo.example.org' is on a reserved example domain; mark the entry `example: true` or give the real handle"
+        "messages/politicians.yaml:2:43: warning: politicians[0].handles.bluesky: 'bo.example.org' is on a reserved example domain; mark the entry `example: true` or give the real handle",
+        "messages/politicians.yaml:2:43: warning: politicians[0].handles.bluesky: no Bluesky DID for 'bo.example.org': a Bluesky mention "
+        "links by DID; add `id: did:…` (https://bsky.social/xrpc/com.atproto.identity.resolveHandle?handle=bo.example.org)",
     ]
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
+import zoneinfo
 from enum import Enum
 from pathlib import Path
 
@@ -29,6 +31,8 @@ def posts(
     platform: list[str] = typer.Option([], "--platform", "-p", help=PLATFORM_HELP + " Repeatable; default all."),
     message: list[str] = typer.Option([], "--message", "-m", help="A message id (repeatable); default all."),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="text, json or csv."),
+    on: str = typer.Option(None, "--on", help="Tag who holds the roles on this date (YYYY-MM-DD); default today."),
+    instance_limit: int = typer.Option(None, "--instance-limit", min=1, help="Your Mastodon instance's limit (default 500)."),
 ) -> None:
     """Print ready-to-paste posts, each within its platform's limit.
 
@@ -41,9 +45,22 @@ def posts(
     from campaign.loader import load
 
     campaign = load(directory).campaign
-    found = select(campaign, kommuner=kommun, lan=lan, platforms=platform, messages=message)
+    found = select(campaign, kommuner=kommun, lan=lan, platforms=platform, messages=message,
+                   on=_date(on, campaign.settings.timezone), instance_limit=instance_limit)
     render = {Format.text: output.to_text, Format.json: output.to_json, Format.csv: output.to_csv}[fmt]
     typer.echo(render(found), nl=False)
+
+
+def _date(value: str | None, timezone: str) -> dt.date:
+    """The --on date, or today in the campaign's time zone (SOURCE_DATE_EPOCH honoured)."""
+    if value is None:
+        from campaign.build import build_time
+
+        return build_time().astimezone(zoneinfo.ZoneInfo(timezone)).date()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"expected a date as YYYY-MM-DD, got {value!r}", param_hint="--on") from None
 
 
 def count_cmd(

@@ -11,6 +11,7 @@ import typer
 
 from campaign.build import build_time
 from campaign.cli.common import err, out, print_problems
+from campaign.errors import ExitCode
 from campaign.loader import load
 from campaign.model import Area, Campaign
 from campaign.registry import geography as area_data
@@ -28,7 +29,9 @@ app = typer.Typer(
 )
 
 DIR_ARG = typer.Argument(Path("."), help="The campaign folder (holding messages/).", show_default=True)
-ON_OPTION = typer.Option(None, "--on", metavar="YYYY-MM-DD", help="The date to check roles against (default: today, or SOURCE_DATE_EPOCH).")
+ON_OPTION = typer.Option(
+    None, "--on", metavar="YYYY-MM-DD", help="The date to check roles against (default: today, or SOURCE_DATE_EPOCH)."
+)
 
 
 def _on(value: str | None, campaign: Campaign) -> dt.date:
@@ -79,14 +82,15 @@ def list_cmd(
 
 
 def _person_lines(person: Politician, only: str | None) -> list[str]:
-    head = f"{person.id}: {person.name}" + (f" ({person.party})" if person.party else "") + (" [example]" if person.example else "")
-    lines = [head]
+    party = f" ({person.party})" if person.party else ""
+    lines = [f"{person.id}: {person.name}{party}" + (" [example]" if person.example else "")]
     for role in person.roles:
         if only and role.kommun != only:
             continue
         span = f", {role.start or '…'} – {role.end or '…'}" if role.start or role.end else ""
         lines.append(f"  {role.label}, {area_data.kommun(role.kommun).name} ({role.kommun}){span}")
-    handles = [f"{p} {h.handle}" + (f" ({h.id})" if h.id else "") for p, h in sorted(person.handles.items(), key=lambda kv: PLATFORMS.index(kv[0]))]
+    ordered = [person.handles[p] for p in PLATFORMS if p in person.handles]
+    handles = [f"{h.platform} {h.handle}" + (f" ({h.id})" if h.id else "") for h in ordered]
     lines.append("  " + ("; ".join(handles) if handles else "no handles"))
     if person.verified:
         lines.append(f"  verified {person.verified}" + (f" against {person.source}" if person.source else ""))
@@ -125,7 +129,9 @@ def import_cmd(
     imported = import_csv(directory, file)
     if imported.warnings:
         print_problems(imported.warnings)
-    target = imported.target.relative_to(directory.resolve()) if imported.target and imported.target.is_relative_to(directory.resolve()) else imported.target
+    target = imported.target
+    if target is not None and target.is_relative_to(directory.resolve()):
+        target = target.relative_to(directory.resolve())
     n = len(imported.politicians)
     out(f"imported {n} politician{'s' if n != 1 else ''} into {target}")
 
@@ -171,6 +177,7 @@ def check(
     directory: Path = DIR_ARG,
     on: str | None = ON_OPTION,
     rule: str = typer.Option(CHAIR_RULE, "--rule", help="The tag rule to measure coverage by."),
+    strict: bool = typer.Option(False, "--strict", help="Exit with code 2 when there are warnings (for CI)."),
 ) -> None:
     """Check the politicians: every problem, then coverage per platform.
 
@@ -185,6 +192,8 @@ def check(
         print_problems(problems)
     for line in _coverage_lines(report):
         out(line)
+    if strict and problems:
+        raise typer.Exit(int(ExitCode.INVALID))
 
 
 def register(root: typer.Typer) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -138,9 +139,8 @@ def area_rank(area: Area) -> int:
 
 @lru_cache(maxsize=1)
 def _sibling_ranks() -> dict[tuple[str, str], int]:
-    registry = _registry()
-    if registry is None or not hasattr(registry, "areas"):
-        return {}
+    from campaign import registry  # imported late: the registry loads its data files on first use
+
     ranks: dict[tuple[str, str], int] = {}
     counters: dict[tuple[str, str], int] = {}
     for a in sorted(registry.areas(), key=lambda a: (a.level, a.code)):
@@ -233,7 +233,13 @@ def hashtags_for(campaign: Campaign, message: Message) -> _Tags:
     return _Tags(tuple(seen.values()), frozenset(required))
 
 
-def _apply_cap(tags: _Tags, in_body: set[str], cap: int | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+@lru_cache(maxsize=4096)
+def body_tags(body: str) -> frozenset[str]:
+    """The hashtags the body itself writes, case-folded (a body is fitted to every platform)."""
+    return frozenset(t.casefold() for t in _BODY_TAG.findall(body))
+
+
+def _apply_cap(tags: _Tags, in_body: frozenset[str], cap: int | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(tags to append, tags over the platform's cap). Required tags take the places first."""
     wanted = [t for t in tags.ordered if t.casefold() not in in_body]
     if cap is None:
@@ -265,7 +271,7 @@ def fit_post(
 ) -> Post:
     """Fit a rendered body, with link, mentions and hashtags, to platform ``p``."""
     url = link_url(campaign.link(message.link), campaign.settings.utm, p.id) if message.link else None
-    in_body = {t.casefold() for t in _BODY_TAG.findall(body)}
+    in_body = body_tags(body)
     appended, over_cap = _apply_cap(tags, in_body, p.max_hashtags)
     written: dict[str, Mention] = {}
     for mention in mentions:
@@ -301,22 +307,16 @@ def _too_long(message: Message, area: Area, p: Platform, limit: int, exc: DoesNo
 # ----------------------------------------------------------------------------- tags from the registry
 
 
-def _registry() -> Any:
-    """The registry module once it provides tag resolution; None before (posts then tag nobody)."""
-    try:
-        from campaign import registry
-    except ImportError:
-        return None
-    return registry if hasattr(registry, "resolve_tags") else None
+def resolve_mentions(campaign: Campaign, message: Message, area: Area, platform_id: str, on: dt.date | None = None) -> tuple[Mention, ...]:
+    """Whom the message tags in ``area`` on ``platform_id`` on the date ``on`` (default: the launch date),
+    by the message's own rules or the campaign's default."""
+    from campaign import registry
 
-
-def resolve_mentions(campaign: Campaign, message: Message, area: Area, platform_id: str) -> tuple[Mention, ...]:
-    """Whom the message tags in ``area`` on ``platform_id``, by its rules or the campaign's default."""
-    registry = _registry()
     rules = message.tag if message.tag is not None else campaign.settings.tag
-    if registry is None or not rules or area.level == "national":
+    if not rules or area.level != "kommun":
         return ()
-    return tuple(registry.resolve_tags(campaign, area, platform_id, tuple(rules)).mentions)
+    when = on or campaign.settings.launch_date
+    return tuple(registry.resolve_tags(campaign, area, platform_id, tuple(rules), on=when).mentions)
 
 
 def _mentions_of(tags: Any) -> tuple[Mention, ...]:
@@ -330,18 +330,18 @@ def _mentions_of(tags: Any) -> tuple[Mention, ...]:
 
 def compose(
     campaign: Campaign, message: Message | str, area: Area, platform: Platform | str, *,
-    tags: Any = None, instance_limit: int | None = None,
+    tags: Any = None, instance_limit: int | None = None, on: dt.date | None = None,
 ) -> Post:
     """Compose ``message`` for ``area`` on ``platform``.
 
     ``tags`` is a registry ``Tagging`` (or a sequence of ``Mention``); when it
-    is None the registry's rules are asked (no one is tagged until it exists).
-    ``instance_limit`` is a Mastodon instance's own limit.
-    Raises :class:`PostTooLong` or :class:`RenderFailed`.
+    is None the registry's rules are asked for the roles held on ``on``
+    (default: the campaign's launch date). ``instance_limit`` is a Mastodon
+    instance's own limit. Raises :class:`PostTooLong` or :class:`RenderFailed`.
     """
     msg = campaign.message(message) if isinstance(message, str) else message
     p = platform if isinstance(platform, Platform) else get_platform(platform)
-    mentions = _mentions_of(tags) if tags is not None else resolve_mentions(campaign, msg, area, p.id)
+    mentions = _mentions_of(tags) if tags is not None else resolve_mentions(campaign, msg, area, p.id, on)
     variant, body, levels = render_body(campaign, msg, area)
     return fit_post(campaign, msg, area, p, variant, body, levels, mentions, hashtags_for(campaign, msg), instance_limit)
 
@@ -353,13 +353,15 @@ def sort_areas(areas: Iterable[Area]) -> list[Area]:
 
 def compose_all(
     campaign: Campaign, areas: Iterable[Area], platforms: Iterable[str] | None = None,
-    messages: Iterable[str | Message] | None = None, *, instance_limit: int | None = None,
+    messages: Iterable[str | Message] | None = None, *, instance_limit: int | None = None, on: dt.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Post]:
-    """Every post for ``areas`` × ``messages`` × ``platforms`` (default: all).
+    """Every post for ``areas`` × ``messages`` × ``platforms`` (default: all), tagging who holds the roles on ``on``.
 
     Sorted by area (national, län, kommun; by code), then message in campaign
     order, then platform in table order. Every failure is collected and raised
     together as :class:`CampaignInvalid`, one problem per message and platform.
+    ``progress(done, total)`` is called after each area.
     """
     plats = [get_platform(pid) for pid in (platforms or PLATFORM_IDS)]
     plats.sort(key=lambda p: PLATFORM_IDS.index(p.id))
@@ -367,9 +369,13 @@ def compose_all(
     order = {m.id: i for i, m in enumerate(campaign.messages)}
     wanted.sort(key=lambda m: order.get(m.id, len(order)))
     tag_sets = {m.id: hashtags_for(campaign, m) for m in wanted}
+    tagged: dict[tuple[str, str, tuple[str, ...] | None], tuple[Mention, ...]] = {}  # one registry call per rule set
     posts: list[Post] = []
     failures: dict[tuple[str, str], tuple[CampaignError, int]] = {}
-    for area in sort_areas(areas):
+    ordered = sort_areas(areas)
+    for done, area in enumerate(ordered, 1):
+        if progress and done > 1:
+            progress(done - 1, len(ordered))
         ctx = base_context(campaign, area)
         for message in wanted:
             try:
@@ -379,10 +385,15 @@ def compose_all(
                 continue
             for p in plats:
                 try:
-                    mentions = resolve_mentions(campaign, message, area, p.id)
+                    key = (area.code, p.id, message.tag)
+                    if key not in tagged:
+                        tagged[key] = resolve_mentions(campaign, message, area, p.id, on)
+                    mentions = tagged[key]
                     posts.append(fit_post(campaign, message, area, p, variant, body, levels, mentions, tag_sets[message.id], instance_limit))
                 except PostTooLong as exc:
                     _note(failures, (message.id, p.id), exc)
+    if progress:
+        progress(len(ordered), len(ordered))
     if failures:
         raise CampaignInvalid(_problems(campaign, failures))
     return posts

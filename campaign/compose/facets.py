@@ -16,6 +16,7 @@ start or whitespace, not only digits, trailing punctuation stripped, at most
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 import regex
@@ -46,10 +47,10 @@ def _facet(text: str, start: int, end: int, feature: dict[str, Any]) -> dict[str
 
 
 def link_facets(text: str) -> list[dict[str, Any]]:
-    from twitter_text.extract_urls import extract_urls_with_indices
+    from campaign.compose.length import _urls
 
     facets = []
-    for url in extract_urls_with_indices(text) if "." in text else ():
+    for url in _urls(text):
         start, end = url["indices"]
         uri = url["url"] if "://" in url["url"] else "https://" + url["url"]
         facets.append(_facet(text, start, end, {"$type": LINK, "uri": uri}))
@@ -75,13 +76,33 @@ def mention_facets(text: str, mentions: Iterable[Mention]) -> list[dict[str, Any
     for mention in mentions:
         if not (mention.handle and mention.did):
             continue
-        pattern = regex.compile(rf"(?<![\w@./]){regex.escape('@' + mention.handle)}(?![\w.-]*\w)")
-        for match in pattern.finditer(text):
+        if "@" + mention.handle not in text:
+            continue
+        for match in _mention_pattern(mention.handle).finditer(text):
             facets.append(_facet(text, match.start(), match.end(), {"$type": MENTION, "did": mention.did}))
     return facets
 
 
+@lru_cache(maxsize=4096)
+def _mention_pattern(handle: str) -> regex.Pattern[str]:
+    # "@handle" standing alone: not inside an e-mail address, a URL or a longer handle
+    return regex.compile(rf"(?<![\w@./]){regex.escape('@' + handle)}(?![\w.-]*\w)")
+
+
 def facets(text: str, mentions: Iterable[Mention] = ()) -> tuple[dict[str, Any], ...]:
     """Every link, mention (with a DID) and hashtag facet of ``text``, in text order."""
-    found = link_facets(text) + mention_facets(text, mentions) + tag_facets(text)
+    found = mention_facets(text, mentions)
+    offset = 0
+    for line in text.split("\n"):  # links and tags end at a line break; each line's are cached
+        for start, end, feature in _line_facets(line):
+            found.append({"index": {"byteStart": offset + start, "byteEnd": offset + end}, "features": [dict(feature)]})
+        offset += len(line.encode("utf-8")) + 1
     return tuple(sorted(found, key=lambda f: (f["index"]["byteStart"], f["index"]["byteEnd"])))
+
+
+@lru_cache(maxsize=16384)
+def _line_facets(line: str) -> tuple[tuple[int, int, tuple[tuple[str, str], ...]], ...]:
+    return tuple(
+        (f["index"]["byteStart"], f["index"]["byteEnd"], tuple(f["features"][0].items()))
+        for f in link_facets(line) + tag_facets(line)
+    )

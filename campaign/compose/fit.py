@@ -19,8 +19,9 @@ platform's own counter and limit), so the rules are testable on their own:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 Fits = Callable[[str], bool]
 
@@ -38,7 +39,8 @@ class Tail:
     link: str | None
     hashtags: tuple[str, ...]
 
-    def text(self) -> str:
+    @cached_property
+    def text(self) -> str:  # noqa: D102 - cached: the fitting loop asks for it again and again
         lines = []
         if self.mentions:
             lines.append(join_mentions(self.mentions))
@@ -70,7 +72,8 @@ class TailTooLong(DoesNotFit):
     """The mentions, link and hashtags do not fit a thread part of their own."""
 
 
-def join_mentions(mentions: Sequence[str]) -> str:
+@lru_cache(maxsize=8192)
+def join_mentions(mentions: tuple[str, ...]) -> str:
     """``@a @b`` for handles; names are listed with commas so that they read as a list."""
     if all(m.startswith("@") for m in mentions):
         return " ".join(mentions)
@@ -79,23 +82,22 @@ def join_mentions(mentions: Sequence[str]) -> str:
 
 def single(body: str, tail: Tail) -> str:
     """One post's text: the body, a blank line, then the tail lines."""
-    rest = tail.text()
+    rest = tail.text
     return f"{body}\n\n{rest}" if (body and rest) else (body or rest)
 
 
-def reductions(tail: Tail, required: frozenset[str]) -> list[Tail]:
+def reductions(tail: Tail, required: frozenset[str]) -> Iterator[Tail]:
     """The tail, then with optional hashtags dropped lowest priority first, then mentions, last first."""
-    out = [tail]
+    yield tail
     tags = list(tail.hashtags)
     for tag in reversed(tail.hashtags):
         if tag not in required:
             tags.remove(tag)
-            out.append(Tail(tail.mentions, tail.link, tuple(tags)))
+            yield Tail(tail.mentions, tail.link, tuple(tags))
     mentions = list(tail.mentions)
     while mentions:
         mentions.pop()
-        out.append(Tail(tuple(mentions), tail.link, tuple(tags)))
-    return out
+        yield Tail(tuple(mentions), tail.link, tuple(tags))
 
 
 def fit(body: str, tail: Tail, required: frozenset[str], fits: Fits, *, threads: bool) -> Fitted:
@@ -104,7 +106,10 @@ def fit(body: str, tail: Tail, required: frozenset[str], fits: Fits, *, threads:
     The first mention (the registry's first choice) is the last thing a single
     post gives up: where threads exist, a thread keeps it instead.
     """
-    options = reductions(tail, required)
+    first = single(body, tail)
+    if fits(first):  # the common case: no list of reductions at all
+        return Fitted((first,), tail, (), ())
+    options = list(reductions(tail, required))
     keeps_one = [o for o in options if o.mentions or not tail.mentions]
     for option in keeps_one if threads else options:
         if fits(single(body, option)):
@@ -113,10 +118,10 @@ def fit(body: str, tail: Tail, required: frozenset[str], fits: Fits, *, threads:
         raise DoesNotFit(single(body, options[-1]), "too long, even without optional hashtags and mentions")
     for option in options:
         try:
-            return _fitted(thread(body, option.text(), fits), tail, option)
+            return _fitted(thread(body, option.text, fits), tail, option)
         except TailTooLong:
             continue  # drop the next optional hashtag or mention and try again
-    raise DoesNotFit(options[-1].text(), "the link and required hashtags alone do not fit one post")
+    raise DoesNotFit(options[-1].text, "the link and required hashtags alone do not fit one post")
 
 
 def _fitted(parts: tuple[str, ...], tail: Tail, kept: Tail) -> Fitted:

@@ -4,7 +4,10 @@
   after NFC and ``\\r\\n`` → ``\\n`` (the Python port counts ``\\r\\n`` as one
   character where the official JavaScript counts two; X itself normalises).
   Texts that cannot hold an emoji take an exact fast path (the emoji regex is
-  95 % of ``parse_tweet``'s time); the tests check both paths agree.
+  95 % of ``parse_tweet``'s time); the tests check both paths agree. One
+  correction: the Python port counts a bare © or ® (no VS16) as an emoji (2)
+  where the official JavaScript counts 1; we follow the JavaScript (the
+  differential test against npm twitter-text found it).
 - Bluesky: grapheme clusters (300) and UTF-8 bytes (3 000), no URL shortening.
 - Mastodon: grapheme clusters with each http(s) URL counted as 23 and
   ``@user@domain`` as ``@user``; the limit is per instance (500 by default).
@@ -18,6 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import regex
@@ -27,11 +31,14 @@ from campaign.compose.platforms import Platform, platform as get_platform
 X_URL_WEIGHT = 23  # twitter-text transformed_url_length
 MASTODON_URL_WEIGHT = 23  # Mastodon's StatusLengthValidator URL_PLACEHOLDER
 _GRAPHEME = regex.compile(r"\X")
-# Characters from which an emoji sequence may start or that carry one on, or that are
-# invalid for X: ©, ®, VS16, the keycap mark, and everything above the weight-1 ranges.
-_X_SLOW = re.compile("[\u00a9\u00ae\ufe0f\u20e3\u2038-\U0010ffff]")
-# Below U+2038, the code points that weigh 2 in config v3 (outside 0-10FF, 2000-200D, 2010-201F, 2032-2037).
-_X_HEAVY = re.compile("[\u1100-\u1fff\u200e\u200f\u2020-\u2031]")
+# Characters that may be part of an emoji sequence, or are invalid for X: VS16, the keycap
+# mark, and everything above the weight-1 ranges. (A bare © or ® weighs 1 in the JavaScript.)
+_X_SLOW = re.compile("[\ufe0f\u20e3\u2038-\U0010ffff]")
+_X_TEXT_STYLE = ("\u00a9", "\u00ae")
+# The code points that weigh 2 in config v3: all outside 0-10FF, 2000-200D, 2010-201F, 2032-2037.
+_X_HEAVY = re.compile("[^\u0000-\u10ff\u2000-\u200d\u2010-\u201f\u2032-\u2037]")
+_MAYBE_DOMAIN = re.compile(r"\.[^\W\d_]")
+_WORD = re.compile(r"\S+")
 _MASTODON_MENTION = re.compile(r"(^|[^/\w])@(([a-z0-9_]+)@[a-z0-9.\-]+[a-z0-9]+)", re.IGNORECASE)
 
 
@@ -41,24 +48,64 @@ def normalise_x(text: str) -> str:
 
 
 def x_length(text: str) -> int:
-    """The twitter-text v3 weighted length of ``text``."""
+    """The twitter-text v3 weighted length of ``text``.
+
+    Counted line by line (each line cached): a URL or an emoji sequence never
+    spans a line break, NFC never joins across one, and "\n" weighs 1, so the
+    sum is exact (the property and differential tests check whole texts).
+    """
     text = normalise_x(text)
+    if "\n" not in text:
+        return _x_line(text)
+    lines = text.split("\n")
+    return sum(map(_x_line, lines)) + len(lines) - 1
+
+
+@lru_cache(maxsize=65536)
+def _x_line(text: str) -> int:
     if _X_SLOW.search(text):
-        from twitter_text import parse_tweet
-
-        return parse_tweet(text).weightedLength
-    from twitter_text.extract_urls import extract_urls_with_indices
-
+        return _x_with_emoji(text)
     length, start = 0, 0
-    for url in extract_urls_with_indices(text) if "." in text else ():
+    for url in _urls(text):
         first, end = url["indices"]
         length += _x_plain(text[start:first]) + X_URL_WEIGHT
         start = end
     return length + _x_plain(text[start:])
 
 
+def _urls(text: str, without_protocol: bool = True) -> list[dict]:
+    """twitter-text's URL entities; skipped when no "." is followed by a letter (every domain has one)."""
+    if not _MAYBE_DOMAIN.search(text):
+        return []
+    from twitter_text.extract_urls import extract_urls_with_indices
+
+    return extract_urls_with_indices(text, without_protocol)
+
+
 def _x_plain(text: str) -> int:
     return len(text) + len(_X_HEAVY.findall(text))
+
+
+def _x_with_emoji(text: str) -> int:
+    """``parse_tweet``'s loop: URLs 23, emoji sequences 2, other code points by range."""
+    from twitter_text.extract_emojis import extract_emojis_with_indices
+
+    urls = {u["indices"][0]: u["indices"][1] for u in _urls(text)}
+    emoji = {}
+    for word in _WORD.finditer(text):  # no emoji sequence holds a space, and the emoji regex has no lookaround:
+        if _X_SLOW.search(word.group()):  # matching word by word is exact, and far faster on long lines
+            for e in extract_emojis_with_indices(word.group()):
+                if e["emoji"] not in _X_TEXT_STYLE:
+                    emoji[word.start() + e["indices"][0]] = word.start() + e["indices"][1]
+    spans = sorted([(start, end, X_URL_WEIGHT) for start, end in urls.items()]
+                   + [(start, end, 2) for start, end in emoji.items() if not any(u <= start < e for u, e in urls.items())])
+    length, at = 0, 0
+    for start, end, weight in spans:
+        if start < at:  # inside an entity already counted (the URL wins, as in parse_tweet's loop)
+            continue
+        length += _x_plain(text[at:start]) + weight
+        at = end
+    return length + _x_plain(text[at:])
 
 
 def x_valid(text: str) -> bool:
@@ -69,10 +116,21 @@ def x_valid(text: str) -> bool:
 
 
 def graphemes(text: str) -> int:
-    """Extended grapheme clusters (what people see as one character)."""
-    if text.isascii() and "\r\n" not in text:
+    """Extended grapheme clusters (what people see as one character).
+
+    Line by line, cached: a cluster never spans "\n" (only "\r\n" is one).
+    """
+    if text.isascii() and "\r" not in text:
         return len(text)
-    if max(text) < "\u0300" and "\r\n" not in text:  # no combining marks, joiners or emoji below U+0300
+    if "\n" not in text or "\r" in text:
+        return _grapheme_line(text)
+    lines = text.split("\n")
+    return sum(map(_grapheme_line, lines)) + len(lines) - 1
+
+
+@lru_cache(maxsize=65536)
+def _grapheme_line(text: str) -> int:
+    if not text or (max(text) < "\u0300" and "\r\n" not in text):  # no combining marks, joiners or emoji below U+0300
         return len(text)
     return len(_GRAPHEME.findall(text))
 
@@ -89,17 +147,27 @@ def utf16_units(text: str) -> int:
 
 
 def mastodon_length(text: str) -> int:
-    """Mastodon's status length: graphemes, URLs 23, ``@user@domain`` as ``@user``."""
-    return graphemes(mastodon_countable(text))
+    """Mastodon's status length: graphemes, URLs 23, ``@user@domain`` as ``@user``.
+
+    Line by line, as for X: URLs, mentions and grapheme clusters end at "\n"
+    (but "\r\n" is one cluster, so such texts are counted whole).
+    """
+    if "\n" not in text or "\r" in text:
+        return _mastodon_line(text)
+    lines = text.split("\n")
+    return sum(map(_mastodon_line, lines)) + len(lines) - 1
+
+
+@lru_cache(maxsize=65536)
+def _mastodon_line(text: str) -> int:
+    return _grapheme_line(mastodon_countable(text))
 
 
 def mastodon_countable(text: str) -> str:
     """The text Mastodon counts: each URL replaced by 23 characters, remote mentions shortened."""
-    if ":" in text:
-        from twitter_text.extract_urls import extract_urls_with_indices
-
+    if "://" in text:
         pieces, start = [], 0
-        for url in extract_urls_with_indices(text, False):
+        for url in _urls(text, False):
             first, end = url["indices"]
             pieces += [text[start:first], "x" * MASTODON_URL_WEIGHT]
             start = end

@@ -24,11 +24,15 @@ _UNIT = {"x": "weighted", "bluesky": "graphemes", "mastodon": "characters", "utf
 
 
 def to_json(posts: Sequence[Post]) -> str:
-    return json.dumps([p.to_json() for p in posts], ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    """A JSON array with one post a line (sorted keys): compact for 30 000 posts, yet diffable line by line."""
+    if not posts:
+        return "[]\n"
+    lines = (json.dumps(p.to_json(), ensure_ascii=False, sort_keys=True, separators=(",", ":")) for p in posts)
+    return "[\n" + ",\n".join(lines) + "\n]\n"
 
 
 def to_csv(posts: Sequence[Post]) -> str:
-    """One row per part, so a thread can be posted row by row; lists joined by spaces."""
+    """One row per part, so a thread can be posted row by row; lists joined by spaces; ``variant`` is the 0-based index."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -36,7 +40,7 @@ def to_csv(posts: Sequence[Post]) -> str:
         for i, part in enumerate(post.parts, 1):
             writer.writerow([
                 post.message_id, post.kind, post.platform, post.area.level, post.area.code, post.area.name,
-                post.area.lan_code, post.variant + 1, i, len(post.parts), part.text, part.length, part.limit,
+                post.area.lan_code, post.variant, i, len(post.parts), part.text, part.length, part.limit,
                 post.link or "", " ".join("#" + t for t in post.hashtags),
                 " ".join(m.handle or m.name for m in post.mentions), "; ".join(str(d) for d in post.dropped),
             ])
@@ -64,7 +68,7 @@ def to_markdown(platform_id: str, posts: Sequence[Post], title: str) -> str:
     """A readable file for one platform: a heading per area, a copyable block per post (and part)."""
     p = PLATFORMS[platform_id]
     mine = [post for post in posts if post.platform == platform_id]
-    lines = [f"# {title}: {p.name}", "", f"{len(mine)} posts. Limit {p.limit} ({p.source}).", ""]
+    lines = [f"# {title}: {p.name}", "", f"{len(mine)} posts. Limit: {p.limit} {_UNIT[p.counter]}; source: {p.source}.", ""]
     area = None
     for post in mine:
         if post.area != area:
@@ -83,8 +87,6 @@ def to_text(posts: Sequence[Post]) -> str:
     for post in posts:
         for i, part in enumerate(post.parts):
             header = f"== {PLATFORMS[post.platform].name} · {post.area.name} · {post.message_id}"
-            if len(post.parts) > 1:
-                header += f" · {i + 1}/{len(post.parts)}"
             blocks.append(f"{header} ({_footer(post, i)}) ==\n{part.text}\n")
     return "\n".join(blocks)
 

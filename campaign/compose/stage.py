@@ -1,42 +1,45 @@
 """Build stage: every post (message × platform × national/län/kommun) into build/posts/.
 
-Writes ``posts.json``, ``posts.csv`` (one row per thread part) and one
-readable ``<platform>.md`` per platform; puts the list of ``Post`` in
-``kit.results["posts"]`` and a summary of what was dropped in ``kit.notes``.
+Writes ``posts.json`` (an array, one post a line), ``posts.csv`` (one row
+per thread part) and one readable ``<platform>.md`` per platform; puts the
+list of ``Post`` in ``kit.results["posts"]``, a summary of what was dropped in
+``kit.notes`` and a warning for each short message that needs a thread in
+``kit.warnings``. Politicians are tagged as their roles stand on the build's
+date in the campaign's time zone (as the registry stage reports them).
 """
 
 from __future__ import annotations
 
+import zoneinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from campaign.compose import output
 from campaign.compose.core import compose_all
-from campaign.compose.platforms import PLATFORM_IDS
-from campaign.model import NATIONAL, Area
+from campaign.compose.core import Post
+from campaign.compose.platforms import PLATFORM_IDS, PLATFORMS
+from campaign.errors import Problem
+from campaign.model import Area, Campaign
 
 if TYPE_CHECKING:
     from campaign.build import Kit
 
 
 def all_areas() -> list[Area]:
-    """National, the 21 län and the 290 kommuner from the registry; only national before it exists."""
-    try:
-        from campaign.registry import areas
-    except ImportError:
-        return [NATIONAL]
+    """National, the 21 län and the 290 kommuner from the registry."""
+    from campaign.registry import areas
+
     return list(areas())
 
 
 def write(kit: Kit, staging: Path) -> None:
     """Compose every post and write the posts folder of the kit."""
     areas = all_areas()
-    if kit.progress:
-        kit.progress("posts", 0, 1)
-    posts = compose_all(kit.campaign, areas)
-    if kit.progress:
-        kit.progress("posts", 1, 1)
+    report = kit.progress
+    on = kit.now.astimezone(zoneinfo.ZoneInfo(kit.campaign.settings.timezone)).date()  # as the registry stage
+    posts = compose_all(kit.campaign, areas, on=on, progress=(lambda done, total: report("posts", done, total)) if report else None)
     kit.results["posts"] = posts
+    kit.warnings.extend(short_threads(kit.campaign, posts))
     folder = staging / "posts"
     folder.mkdir(parents=True, exist_ok=True)
     _write(folder / "posts.json", output.to_json(posts))
@@ -44,6 +47,21 @@ def write(kit: Kit, staging: Path) -> None:
     for platform_id in PLATFORM_IDS:
         _write(folder / f"{platform_id}.md", output.to_markdown(platform_id, posts, kit.campaign.settings.name))
     kit.notes.append(output.summary(posts))
+
+
+def short_threads(campaign: Campaign, posts: list[Post]) -> list[Problem]:
+    """A warning for each short message that needs a thread somewhere: short ones should fit a tweet."""
+    where: dict[tuple[str, str], int] = {}
+    for post in posts:
+        if post.kind == "short" and post.is_thread:
+            where[(post.message_id, post.platform)] = where.get((post.message_id, post.platform), 0) + 1
+    index = {m.id: i for i, m in enumerate(campaign.messages)}
+    file = campaign.sources.get("messages", "messages")
+    return [
+        Problem(file, 0, 0, f"messages[{index[mid]}]", f"short message {mid!r} becomes a thread on {PLATFORMS[pid].name} for {n} "
+                f"area{'s' if n != 1 else ''}; shorten it to fit one post", "warning")
+        for (mid, pid), n in sorted(where.items(), key=lambda kv: (index[kv[0][0]], PLATFORM_IDS.index(kv[0][1])))
+    ]
 
 
 def _write(path: Path, text: str) -> None:

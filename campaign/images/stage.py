@@ -1,13 +1,79 @@
-"""Build stage (placeholder until its issue lands)."""
+"""The images stage of `campaign build`, and `campaign images` alone.
+
+Renders every card into ``images/`` with ``images/manifest.json`` and puts the
+manifest rows in ``kit.results["images"]`` (each with ``path`` relative to the
+build folder) for the page and publishing stages.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from campaign.errors import CampaignError
+from campaign.images.cards import Card, plan, resolve_area, select
+from campaign.images.pipeline import Progress, render_all, write_manifest
+from campaign.images.sizes import SIZES
 
 if TYPE_CHECKING:
     from campaign.build import Kit
+    from campaign.model import Campaign
+
+FOLDER = "images"
+
+
+class OutputRefused(CampaignError):
+    """The images output folder is not one we may replace."""
 
 
 def write(kit: Kit, staging: Path) -> None:
-    """Write this stage's part of the kit into ``staging``."""
+    """Render every card of the campaign into ``staging/images``."""
+    cards = plan(kit.campaign)
+    entries, drawn = render_all(kit.campaign, cards, staging / FOLDER, progress=kit.progress, prune=True)
+    write_manifest(staging / FOLDER, entries)
+    kit.results["images"] = [{**e, "path": f"{FOLDER}/{e['file']}"} for e in entries]
+    kit.notes.append(f"images: {len(entries)} images of {len(cards)} cards in {len(SIZES)} sizes ({drawn} drawn, the rest from the cache)")
+
+
+def render_images(root: Path, out: Path, *, figures: tuple[str, ...] = (), kommun: tuple[str, ...] = (), lan: tuple[str, ...] = (),
+                  sizes: tuple[str, ...] = (), progress: Progress | None = None) -> tuple[list[dict[str, Any]], int]:
+    """`campaign images`: load the campaign, render the chosen cards into ``out``, replaced as a whole."""
+    from campaign.build import staged
+    from campaign.loader import load
+
+    campaign = load(root).campaign
+    cards = choose(campaign, figures=figures, kommun=kommun, lan=lan)
+    _check_sizes(sizes)
+    _check_out(out, campaign.root)
+    with staged(out) as staging:
+        entries, drawn = render_all(campaign, cards, staging, sizes=sizes or None, progress=progress)
+        write_manifest(staging, entries)
+    return entries, drawn
+
+
+def choose(campaign: Campaign, *, figures: tuple[str, ...] = (), kommun: tuple[str, ...] = (), lan: tuple[str, ...] = ()) -> list[Card]:
+    """The cards the filters pick (all of them without filters)."""
+    areas = tuple(resolve_area("kommun", q) for q in kommun) + tuple(resolve_area("lan", q) for q in lan)
+    if not figures and not areas:
+        return plan(campaign)
+    return select(campaign, figures=figures, areas=areas)
+
+
+def _check_sizes(sizes: tuple[str, ...]) -> None:
+    from campaign.errors import NotFound
+    from campaign.schema import suggest
+
+    for name in sizes:
+        if name not in SIZES:
+            raise NotFound(f"unknown size {name!r}{suggest(name, SIZES)}; known: {', '.join(SIZES)}")
+
+
+def _check_out(out: Path, root: Path) -> None:
+    """Replace only a folder of our own: empty, or holding a manifest or the build marker."""
+    from campaign.build import MARKER
+
+    out = out.resolve()
+    if out == root or root.is_relative_to(out):
+        raise OutputRefused(f"--out {out} would replace the campaign folder itself; choose another folder such as build/images")
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "manifest.json").exists() and not (out / MARKER).exists())):
+        raise OutputRefused(f"--out {out} exists and holds files not made by `campaign images`; refusing to replace it")

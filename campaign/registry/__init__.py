@@ -8,12 +8,31 @@ Tagging: ``resolve_tags(campaign, area, platform, rules, on=date)`` → ``Taggin
 from __future__ import annotations
 
 from campaign.registry.geography import (
-    LEVELS, AmbiguousArea, AreaNotFound, all_lan, area, areas, find, fold, kommun, kommuner, lan, loose,
+    LEVELS,
+    AmbiguousArea,
+    AreaNotFound,
+    all_lan,
+    area,
+    areas,
+    find,
+    fold,
+    kommun,
+    kommuner,
+    lan,
+    loose,
 )
 from campaign.registry.handles import MENTION_PLATFORMS, NAMED_PLATFORMS, PLATFORMS
 from campaign.registry.politicians import Handle, Politician, Role, dated_problems, politicians
 from campaign.registry.rules import (
-    CHAIR_RULE, Coverage, TagRule, TagRuleError, Tagging, coverage, parse_rule, resolve_tags, rules_for,
+    CHAIR_RULE,
+    Coverage,
+    Tagging,
+    TagRule,
+    TagRuleError,
+    coverage,
+    parse_rule,
+    resolve_tags,
+    rules_for,
 )
 
 __all__ = [

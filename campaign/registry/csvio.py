@@ -29,14 +29,22 @@ import yaml
 
 from campaign.errors import CampaignError, CampaignInvalid, Problem, Report
 from campaign.registry.handles import PLATFORMS
-from campaign.registry.politicians import POLITICIAN, SECTION, Politician, list_problems, to_plain, to_politician
+from campaign.registry.politicians import (
+    PLATFORM_ALIASES,
+    POLITICIAN,
+    SECTION,
+    Politician,
+    list_problems,
+    to_plain,
+    to_politician,
+)
 from campaign.schema import INVALID, Ctx, suggest
 from campaign.yamlfile import Located, Path_, YamlFileError, format_path, read_yaml
 
 MAX_CSV_BYTES = 20 * 1024 * 1024  # tens of thousands of rows; refuse anything bigger before parsing
 
 PERSON_COLUMNS = ("id", "name", "party", "example")
-ROLE_COLUMNS = ("body", "title", "kommun", "start", "end")
+ROLE_COLUMNS = ("body", "counts_as", "title", "kommun", "start", "end")
 HANDLE_COLUMNS = tuple(c for p in PLATFORMS for c in (p, f"{p}_id"))
 TAIL_COLUMNS = ("source", "verified", "note")
 COLUMNS = (*PERSON_COLUMNS, *ROLE_COLUMNS, *HANDLE_COLUMNS, *TAIL_COLUMNS)
@@ -84,7 +92,10 @@ def export_rows(people: Sequence[Politician]) -> list[list[str]]:
         }
         for platform, handle in person.handles.items():
             shared[platform], shared[f"{platform}_id"] = handle.handle, handle.id
-        roles = [{"body": r.body, "title": r.title, "kommun": r.kommun, "start": r.start, "end": r.end} for r in person.roles]
+        roles = [
+            {"body": r.body, "counts_as": r.counts_as, "title": r.title, "kommun": r.kommun, "start": r.start, "end": r.end}
+            for r in person.roles
+        ]
         for role in roles or [{}]:
             values = {**shared, **role}
             rows.append([_cell(values.get(c)) for c in COLUMNS])
@@ -119,7 +130,8 @@ class _Sheet:
 
 def _decode(data: bytes, display: str) -> str:
     if len(data) > MAX_CSV_BYTES:
-        raise CampaignInvalid([Problem(display, 0, 0, "", f"file is {len(data) / 1e6:.1f} MB; at most {MAX_CSV_BYTES // 1_000_000} MB")])
+        size = f"file is {len(data) / 1e6:.1f} MB; at most {MAX_CSV_BYTES // 1_000_000} MB"
+        raise CampaignInvalid([Problem(display, 0, 0, "", size)])
     data = data.removeprefix(b"\xef\xbb\xbf")
     try:
         return data.decode("utf-8")
@@ -148,7 +160,8 @@ def _read_sheet(text: str, display: str, report: Report) -> _Sheet:
     except csv.Error as exc:
         raise CampaignInvalid([Problem(display, 1, 1, "", f"CSV error: {exc}")]) from None
     if not header or not any(h.strip() for h in header):
-        raise CampaignInvalid([Problem(display, 1, 1, "", f"no header row; expected columns such as {', '.join(COLUMNS[:6])}, …")])
+        expected = "no header row; expected columns such as id, name, body, title, kommun, x, bluesky, …"
+        raise CampaignInvalid([Problem(display, 1, 1, "", expected)])
     columns = [h.strip().lower() for h in header]
     _check_header(columns, display, report)
     rows: list[_Row] = []
@@ -157,8 +170,12 @@ def _read_sheet(text: str, display: str, report: Report) -> _Sheet:
         for record in reader:
             if any(c.strip() for c in record):
                 if len(record) > len(columns):
-                    report.add(Problem(display, line, len(columns) + 1, "", f"row has {len(record)} cells; the header has {len(columns)} columns"))
-                rows.append(_Row(line, {c: _unmark(v) for c, v in zip(columns, record) if c in COLUMNS}))
+                    ragged = f"row has {len(record)} cells; the header has {len(columns)} columns"
+                    report.add(Problem(display, line, len(columns) + 1, "", ragged))
+                for i, (column, cell) in enumerate(zip(columns, record, strict=False), 1):
+                    if not column and cell.strip():
+                        report.add(Problem(display, line, i, "", f"a value ({cell!r}) in a column without a header"))
+                rows.append(_Row(line, {c: _unmark(v) for c, v in zip(columns, record, strict=False) if c in COLUMNS}))
             line = reader.line_num + 1
     except csv.Error as exc:
         report.add(Problem(display, line, 1, "", f"CSV error: {exc}"))
@@ -171,11 +188,14 @@ def _check_header(columns: list[str], display: str, report: Report) -> None:
         if name in seen:
             report.add(Problem(display, 1, i, name, f"column {name!r} appears twice"))
         elif name not in COLUMNS and name:
-            report.add(Problem(display, 1, i, name, f"unknown column {name!r}{suggest(name, COLUMNS)}; known: {', '.join(COLUMNS)}"))
+            alias = PLATFORM_ALIASES.get(name)
+            hint = f" (did you mean {alias!r}?)" if alias else suggest(name, COLUMNS)
+            report.add(Problem(display, 1, i, name, f"unknown column {name!r}{hint}; known: {', '.join(COLUMNS)}"))
         seen.add(name)
     for name in REQUIRED_COLUMNS:
         if name not in columns:
-            report.add(Problem(display, 1, 1, "", f"missing column {name!r}; the header needs at least {', '.join(REQUIRED_COLUMNS)}"))
+            needed = ", ".join(REQUIRED_COLUMNS)
+            report.add(Problem(display, 1, 1, "", f"missing column {name!r}; the header needs at least {needed}"))
     if report.errors:
         raise CampaignInvalid(report.problems)
 
@@ -210,21 +230,22 @@ def _value(column: str, cell: str) -> str | None:
 def _group(sheet: _Sheet, report: Report) -> list[list[_Row]]:
     """Rows by politician id, in order of first appearance; conflicts reported."""
     groups: dict[str, list[_Row]] = {}
+    given: dict[str, dict[str, tuple[str, int]]] = {}  # id → column → (first value given, its line)
     for row in sheet.rows:
         ident = _value("id", row.cells.get("id", ""))
         if ident is None:
             report.add(Problem(sheet.display, row.line, sheet.col("id"), "id", "empty cell; column 'id' needs a value"))
             continue
-        first = groups.setdefault(ident, [row])[0]
-        if first is row:
-            continue
-        groups[ident].append(row)
+        groups.setdefault(ident, []).append(row)
         for column in _SHARED:
-            mine, theirs = _value(column, row.cells.get(column, "")), _value(column, first.cells.get(column, ""))
-            if mine is not None and mine != theirs:
+            mine = _value(column, row.cells.get(column, ""))
+            if mine is None:
+                continue
+            theirs, line = given.setdefault(ident, {}).setdefault(column, (mine, row.line))
+            if mine != theirs:
                 report.add(Problem(
                     sheet.display, row.line, sheet.col(column), column,
-                    f"{mine!r} differs from line {first.line} ({theirs!r}) for the same id {ident!r}; "
+                    f"{mine!r} differs from line {line} ({theirs!r}) for the same id {ident!r}; "
                     "a politician's own columns must match on all their rows (or be left empty)",
                 ))
     return list(groups.values())
@@ -268,7 +289,8 @@ def _handles(take: Any, base: Path_, doc: _CsvDoc, report: Report) -> dict[str, 
         doc.cells[base + ("handles", platform)] = doc.cells[base + ("handles", platform, "handle")]
         ident = take(f"{platform}_id", ("handles", platform, "id"))
         if ident is not None and handle is None:
-            report.add(doc.at(base + ("handles", platform, "id"), f"{platform}_id is given without {platform}; give the handle too"))
+            where = base + ("handles", platform, "id")
+            report.add(doc.at(where, f"{platform}_id is given without {platform}; give the handle too"))
         elif handle is not None:
             out[platform] = {"handle": handle, "id": ident} if ident is not None else handle
     return out
@@ -312,7 +334,7 @@ def parse_csv(data: bytes, display: str) -> Imported:
 HEADER = """\
 # Politicians to tag in posts for a municipality (see `campaign registry --help`).
 # Written by `campaign registry import`; edit it here or export, edit and import again.
-# Fields: id (stable), name, party, example, roles (body, title, kommun, start, end),
+# Fields: id (stable), name, party, example, roles (body, counts_as, title, kommun, start, end),
 # handles (x, bluesky, mastodon, threads, instagram, facebook, linkedin; handle or
 # {handle, id}), source, verified.
 """
@@ -326,17 +348,26 @@ class _Dumper(yaml.SafeDumper):
     pass
 
 
+class _Flow(dict):  # type: ignore[type-arg]
+    """A mapping written on one line: {body: …, title: …}."""
+
+
 _Dumper.add_representer(_Quoted, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", str(v), style='"'))
+_Dumper.add_representer(_Flow, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v.items(), flow_style=True))
 
 
 def dump_section(people: Sequence[Politician]) -> str:
     """The politicians section as YAML text (roles one per line, kommun codes quoted)."""
     plain = [to_plain(p) for p in people]
     for entry in plain:
-        for role in entry.get("roles", []):
-            role["kommun"] = _Quoted(role["kommun"])
+        entry["roles"] = [_Flow(role, kommun=_Quoted(role["kommun"])) for role in entry.get("roles", [])] or None
+        for platform, handle in (entry.get("handles") or {}).items():
+            if isinstance(handle, dict):
+                entry["handles"][platform] = _Flow(handle)
+        if entry["roles"] is None:
+            del entry["roles"]
     body = yaml.dump(
-        {SECTION: plain}, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=None, width=200
+        {SECTION: plain}, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=200
     )
     return HEADER + body
 
@@ -375,6 +406,8 @@ def import_csv(root: Path, csv_path: Path, display: str | None = None) -> Import
     except OSError as exc:
         raise ImportRefused(f"cannot read {csv_path}: {exc.strerror}") from None
     imported = parse_csv(data, display or str(csv_path))
+    if not imported.politicians:
+        raise ImportRefused(f"{display or csv_path} has no politicians (only a header); nothing imported")
     target = target_file(root)
     _write_atomic(target, dump_section([to_politician(e) for e in imported.politicians]))
     imported.target = target

@@ -74,7 +74,9 @@ def _rows(name: str) -> list[dict[str, str]]:
 @functools.cache
 def _data() -> _Data:
     lan = tuple(Area("lan", r["lanskod"], r["lan"], r["lanskod"], r["lan"], r["slug"]) for r in _rows("lan.csv"))
-    kommuner = tuple(Area("kommun", r["kommunkod"], r["kommun"], r["lanskod"], r["lan"], r["slug"]) for r in _rows("kommuner.csv"))
+    kommuner = tuple(
+        Area("kommun", r["kommunkod"], r["kommun"], r["lanskod"], r["lan"], r["slug"]) for r in _rows("kommuner.csv")
+    )
     by_code = {a.code: a for a in (*lan, *kommuner)}
     return _Data(tuple(sorted(lan, key=lambda a: a.code)), tuple(sorted(kommuner, key=lambda a: a.code)), by_code)
 
@@ -207,7 +209,43 @@ def find(query: str, level: Level = "kommun") -> Area:
             raise AmbiguousArea(
                 f"{query!r} matches {len(hits)} {_plural(level)}: {describe(hits)}; give the full name or the code", hits
             )
+    other = _other_level(forms, level)
+    if other is not None:
+        what = "a län" if other.level == "lan" else "a kommun"
+        raise AreaNotFound(f"no {_LEVEL_WORDS[level]} matches {query!r}: {other.name} ({other.code}) is {what}", (other,))
     raise _not_found(query, level, pool)
+
+
+def _other_level(forms: list[str], level: str) -> Area | None:
+    """The one area of the other level that the query names exactly ("Stockholms län" asked as a kommun)."""
+    if level == "any":
+        return None
+    pool = _pool("lan" if level == "kommun" else "kommun")
+    exact = {fold(f) for f in forms} - {""}
+    hits = [a for a in pool if not exact.isdisjoint(_keys(a).full)]
+    return hits[0] if len(hits) == 1 else None
+
+
+@dataclass(frozen=True)
+class _Keys:
+    full: frozenset[str]  # the name, folded with diacritics
+    short: frozenset[str]  # a län's names without "län"
+    full_loose: frozenset[str]  # the name (and slug) without diacritics
+    short_loose: frozenset[str]
+    every_loose: tuple[str, ...]  # every name without diacritics, for prefixes and suggestions
+
+
+@functools.cache
+def _keys(a: Area) -> _Keys:
+    """An area's lookup keys, computed once."""
+    full, short = _area_keys(a)
+    return _Keys(
+        frozenset(fold(n) for n in full),
+        frozenset(fold(n) for n in short),
+        frozenset({*(loose(n) for n in full), loose(a.slug)}),
+        frozenset(loose(n) for n in short),
+        tuple(loose(n) for n in (*full, *short)),
+    )
 
 
 def _tiers(forms: list[str]) -> list[Callable[[Area], bool]]:
@@ -215,23 +253,23 @@ def _tiers(forms: list[str]) -> list[Callable[[Area], bool]]:
     looser = {loose(f) for f in forms} - {""}
     longest = max((loose(f) for f in forms), key=len)
 
-    def full(keys: set[str], fn: Callable[[str], str]) -> Callable[[Area], bool]:
-        return lambda a: any(fn(n) in keys for n in _area_keys(a)[0]) or (fn is loose and loose(a.slug) in keys)
-
-    def short(keys: set[str], fn: Callable[[str], str]) -> Callable[[Area], bool]:
-        return lambda a: any(fn(n) in keys for n in _area_keys(a)[1])
-
     def prefix(a: Area) -> bool:
-        return len(longest) >= _MIN_PREFIX and any(loose(n).startswith(longest) for n in sum(_area_keys(a), []))
+        return len(longest) >= _MIN_PREFIX and any(n.startswith(longest) for n in _keys(a).every_loose)
 
-    return [full(exact, fold), short(exact, fold), full(looser, loose), short(looser, loose), prefix]
+    return [
+        lambda a: not exact.isdisjoint(_keys(a).full),
+        lambda a: not exact.isdisjoint(_keys(a).short),
+        lambda a: not looser.isdisjoint(_keys(a).full_loose),
+        lambda a: not looser.isdisjoint(_keys(a).short_loose),
+        prefix,
+    ]
 
 
 def _not_found(query: str, level: str, pool: Iterable[Area]) -> AreaNotFound:
     names: dict[str, Area] = {}
     for a in pool:
-        for n in sum(_area_keys(a), []):
-            names.setdefault(loose(n), a)
+        for n in _keys(a).every_loose:
+            names.setdefault(n, a)
     close = difflib.get_close_matches(loose(query), list(names), n=6, cutoff=0.6)
     seen = tuple(dict.fromkeys(names[c] for c in close))[:3]
     if seen:

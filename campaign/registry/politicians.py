@@ -38,9 +38,33 @@ from typing import Any
 
 from campaign.errors import Problem
 from campaign.model import Campaign
-from campaign.registry.geography import AmbiguousArea, AreaNotFound, describe, find
-from campaign.registry.handles import PLATFORM_NAMES, PLATFORMS, example_problem, handle_domain, handle_problem, id_problem, is_reserved_domain
-from campaign.schema import ID, INVALID, Bool, Ctx, Date, Field, ListOf, Obj, Spec, Str, Url, default_dict, default_list, suggest, type_name
+from campaign.registry.geography import AmbiguousArea, AreaNotFound, describe, find, kommun
+from campaign.registry.handles import (
+    PLATFORM_NAMES,
+    PLATFORMS,
+    example_problem,
+    handle_domain,
+    handle_problem,
+    id_problem,
+    is_reserved_domain,
+)
+from campaign.schema import (
+    ID,
+    INVALID,
+    Bool,
+    Ctx,
+    Date,
+    Field,
+    ListOf,
+    Obj,
+    Spec,
+    Str,
+    Url,
+    default_dict,
+    default_list,
+    suggest,
+    type_name,
+)
 from campaign.yamlfile import Path_, YamlFileError, read_yaml
 
 SECTION = "politicians"
@@ -57,14 +81,18 @@ class KommunRef(Spec):
     def check(self, value: Any, path: Path_, ctx: Ctx) -> Any:
         if isinstance(value, int) and not isinstance(value, bool):
             if value < 1000:  # YAML turned "0114" into a number: the leading zero (and maybe octal) is lost
-                return ctx.error(path, f"write the kommun code in quotes, such as \"0114\": YAML reads an unquoted code with a leading 0 as a number ({value})")
+                return ctx.error(
+                    path,
+                    f"write the kommun code in quotes, such as \"0114\": YAML reads an unquoted code with a leading 0 "
+                    f"as a number ({value})",
+                )
             value = str(value)
         if not isinstance(value, str):
             return self.wrong_type(value, path, ctx)
         if value.strip().isdigit() and len(value.strip()) != 4:
             return ctx.error(path, f"expected a four-digit kommun code such as \"0380\", got {value!r}")
         try:
-            return find(value, "kommun").code
+            return kommun(value).code if len(value) == 4 and value.isdigit() else find(value, "kommun").code
         except AreaNotFound as exc:
             if value.strip().isdigit():
                 return ctx.error(path, f"unknown kommun code {value!r}; see `campaign registry list` for every code")
@@ -117,6 +145,16 @@ class HandleSpec(Spec):
         return {"handle": normal, "id": ident}
 
 
+class Line(Str):
+    """One line of text (a name, a body, a title)."""
+
+    def check(self, value: Any, path: Path_, ctx: Ctx) -> Any:
+        text = super().check(value, path, ctx)
+        if text is not INVALID and "\n" in text:
+            return ctx.error(path, f"expected one line of text, got a line break in {text!r}")
+        return text
+
+
 @dataclass
 class Then(Spec):
     """A spec followed by checks across its fields (run only when the fields are valid)."""
@@ -145,18 +183,21 @@ def _role_dates(role: dict[str, Any], path: Path_, ctx: Ctx) -> bool:
 ROLE = Then(
     Obj(
         {
-            "body": Field(Str(max_len=120, multiline=False), required=True, help="socialnämnden, kommunstyrelsen, …"),
-            "title": Field(Str(max_len=120, multiline=False), required=True, help="ordförande, vice ordförande, …"),
+            "body": Field(Line(max_len=120), required=True, help="socialnämnden, kommunstyrelsen, …"),
+            "counts_as": Field(Line(max_len=120), help="the usual name of a body named otherwise here, for tag rules"),
+            "title": Field(Line(max_len=120), required=True, help="ordförande, vice ordförande, …"),
             "kommun": Field(KommunRef(), required=True),
             "start": Field(Date()),
             "end": Field(Date()),
         },
-        name="a role mapping (body, title, kommun, start, end)",
+        name="a role mapping (body, title, kommun, start, end, counts_as)",
     ),
     _role_dates,
 )
 
-_PLATFORM_ALIASES = {"twitter": "x", "bsky": "bluesky", "fb": "facebook", "ig": "instagram", "li": "linkedin"}
+PLATFORM_ALIASES = {
+    "twitter": "x", "twitter_id": "x_id", "bsky": "bluesky", "fb": "facebook", "ig": "instagram", "li": "linkedin",
+}
 
 
 class HandlesSpec(Obj):
@@ -166,7 +207,7 @@ class HandlesSpec(Obj):
         if isinstance(value, dict):
             unknown = [k for k in value if k not in self.fields]
             for key in unknown:
-                alias = _PLATFORM_ALIASES.get(str(key).lower())
+                alias = PLATFORM_ALIASES.get(str(key).lower())
                 hint = f" (did you mean {alias!r}?)" if alias else suggest(str(key), self.fields)
                 ctx.error(path + (key,), f"unknown platform {key!r}{hint}; expected one of {', '.join(PLATFORMS)}", key=True)
             if unknown:
@@ -193,7 +234,8 @@ def _example_handles(entry: dict[str, Any], path: Path_, ctx: Ctx) -> bool:
         else:
             domain = handle_domain(platform, value["handle"])
             if domain and is_reserved_domain(domain):
-                ctx.warn(where, f"{value['handle']!r} is on a reserved example domain; mark the entry `example: true` or give the real handle")
+                reserved = f"{value['handle']!r} is on a reserved example domain"
+                ctx.warn(where, f"{reserved}; mark the entry `example: true` or give the real handle")
     return ok
 
 
@@ -201,8 +243,8 @@ POLITICIAN = Then(
     Obj(
         {
             "id": Field(ID, required=True, help="stable id; never reuse or change it"),
-            "name": Field(Str(max_len=200, multiline=False), required=True),
-            "party": Field(Str(max_len=100, multiline=False)),
+            "name": Field(Line(max_len=200), required=True),
+            "party": Field(Line(max_len=100)),
             "roles": Field(ListOf(ROLE), default=default_list),
             "handles": Field(HANDLES, default=default_dict),
             "source": Field(Url(), help="where the roles and handles were checked"),
@@ -232,10 +274,18 @@ def list_problems(items: Sequence[dict[str, Any]], add: Callable[..., None]) -> 
         for platform, value in sorted((item["handles"] or {}).items()):
             if value is None:
                 continue
+            if platform == "bluesky" and value["id"] is None and not item["example"]:
+                add(
+                    (SECTION, i, "handles", platform),
+                    f"no Bluesky DID for {value['handle']!r}: a Bluesky mention links by DID; add `id: did:…` "
+                    f"(https://bsky.social/xrpc/com.atproto.identity.resolveHandle?handle={value['handle']})",
+                    "warning",
+                )
             key = (platform, value["handle"].casefold())
             if key in handles:
                 other = items[handles[key]]["id"]
-                add((SECTION, i, "handles", platform), f"{PLATFORM_NAMES[platform]} handle {value['handle']!r} is also {other!r}'s; one account is one person")
+                shared = f"{PLATFORM_NAMES[platform]} handle {value['handle']!r} is also {other!r}'s; one account is one person"
+                add((SECTION, i, "handles", platform), shared)
             handles.setdefault(key, i)
 
 
@@ -265,6 +315,12 @@ class Role:
     kommun: str  # four-digit code
     start: dt.date | None = None
     end: dt.date | None = None
+    counts_as: str | None = None  # "socialnämnden" for an individ- och familjeomsorgsnämnd: what tag rules match
+
+    @property
+    def bodies(self) -> tuple[str, ...]:
+        """The names a tag rule may use for this role's body."""
+        return (self.body,) if self.counts_as is None else (self.body, self.counts_as)
 
     def active(self, on: dt.date) -> bool:
         """Held on this date (a role without dates is held until it gets an end)."""
@@ -292,7 +348,7 @@ class Politician:
 def to_politician(data: dict[str, Any]) -> Politician:
     """A checked entry as a Politician."""
     handles = {p: Handle(p, v["handle"], v["id"]) for p, v in sorted((data["handles"] or {}).items()) if v is not None}
-    roles = tuple(Role(r["body"], r["title"], r["kommun"], r["start"], r["end"]) for r in data["roles"])
+    roles = tuple(Role(r["body"], r["title"], r["kommun"], r["start"], r["end"], r["counts_as"]) for r in data["roles"])
     return Politician(
         data["id"], data["name"], data["party"], roles, handles, data["source"], data["verified"], data["example"], data["note"]
     )
@@ -340,7 +396,8 @@ def _dated_person(person: Politician, path: Path_, on: dt.date, warn: Callable[[
     if person.verified is None:
         warn(path, f"{person.id}: never verified; check the roles and handles and add `verified: {on.isoformat()}`")
     elif person.verified < year_before(on):
-        warn(path + ("verified",), f"{person.id}: last verified {person.verified}, more than a year before {on}; check the roles and handles again")
+        stale = f"{person.id}: last verified {person.verified}, more than a year before {on}; check the roles and handles again"
+        warn(path + ("verified",), stale)
     for j, role in enumerate(person.roles):
         if role.end is not None and role.end < on:
             warn(path + ("roles", j, "end"), f"{person.id}: the role {role.label} ended on {role.end}; it is no longer tagged")
@@ -359,7 +416,7 @@ def to_plain(person: Politician) -> dict[str, Any]:
     if person.example:
         out["example"] = True
     roles = [
-        {k: v for k, v in (("body", r.body), ("title", r.title), ("kommun", r.kommun), ("start", r.start), ("end", r.end)) if v is not None}
+        {k: v for k, v in _role_items(r) if v is not None}
         for r in person.roles
     ]
     handles: dict[str, Any] = {}
@@ -376,6 +433,13 @@ def to_plain(person: Politician) -> dict[str, Any]:
         if value is not None:
             out[key] = value
     return out
+
+
+def _role_items(r: Role) -> tuple[tuple[str, Any], ...]:
+    return (
+        ("body", r.body), ("counts_as", r.counts_as), ("title", r.title),
+        ("kommun", r.kommun), ("start", r.start), ("end", r.end),
+    )
 
 
 def section_path(campaign: Campaign) -> Path:

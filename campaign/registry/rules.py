@@ -9,7 +9,9 @@ A rule names a body and one or more titles, separated by a colon::
 
 A message may carry its own ``tag:`` list instead of the campaign's (an empty
 list tags nobody). Bodies and titles match the politicians' roles without
-regard to case or repeated spaces. Rules resolve for a kommun only: a national
+regard to case or repeated spaces; a role whose body has a local name
+("individ- och familjeomsorgsnämnden") says ``counts_as: socialnämnden`` to be
+found by a rule for socialnämnden. Rules resolve for a kommun only: a national
 or län post tags nobody, because the registry holds municipal roles (a region's
 politicians would need their own body and area; not modelled yet).
 
@@ -165,7 +167,8 @@ def _index(campaign: Campaign) -> _Index:
     holders: dict[tuple[str, str, str], list[tuple[Politician, Role]]] = {}
     for person in people:
         for role in person.roles:
-            holders.setdefault((role.kommun, key(role.body), key(role.title)), []).append((person, role))
+            for body in dict.fromkeys(key(b) for b in role.bodies):
+                holders.setdefault((role.kommun, body, key(role.title)), []).append((person, role))
     index = _Index(people, {k: tuple(sorted(v, key=lambda pr: pr[0].id)) for k, v in holders.items()})
     if len(_INDEX_CACHE) > 16:
         _INDEX_CACHE.clear()
@@ -174,13 +177,16 @@ def _index(campaign: Campaign) -> _Index:
 
 
 def resolve_tags(
-    campaign: Campaign, area: Area, platform: str, rules: Sequence[str | TagRule] | None = None, *, on: dt.date
+    campaign: Campaign, area: Area, platform: str, rules: Sequence[str | TagRule] | None = None, *, on: dt.date | None = None
 ) -> Tagging:
     """Whom to tag in a post for ``area`` on ``platform`` on the date ``on``.
 
     ``rules`` defaults to the campaign's ``tag:`` list. Only roles held on
-    ``on`` count. National and län areas tag nobody.
+    ``on`` count; without ``on``, the campaign's launch date (never a hidden
+    clock: pass the build's or the post's date to follow role changes).
+    National and län areas tag nobody.
     """
+    on = campaign.settings.launch_date if on is None else on
     if platform not in PLATFORMS:
         raise ValueError(f"unknown platform {platform!r}; expected one of {', '.join(PLATFORMS)}")
     parsed = _parsed(campaign.settings.tag if rules is None else rules)
@@ -241,8 +247,8 @@ def coverage(campaign: Campaign, *, on: dt.date, rule: str = CHAIR_RULE) -> Cove
 def unused_rule_problems(campaign: Campaign, checked: Sequence[dict[str, Any]]) -> list[str]:
     """Warnings for rules whose body or title no politician's role has (a typo, usually)."""
     people = [to_politician(d) for d in checked]
-    bodies = {key(r.body): r.body for p in people for r in p.roles}
-    pairs = {(key(r.body), key(r.title)) for p in people for r in p.roles}
+    bodies = {key(b): b for p in people for r in p.roles for b in r.bodies}
+    pairs = {(key(b), key(r.title)) for p in people for r in p.roles for b in r.bodies}
     if not people:
         return []
     sources = [("campaign.tag", campaign.settings.tag)] + [

@@ -1,0 +1,118 @@
+"""Benchmark: render every card of a generated large campaign and print the figures.
+
+The campaign is the default one with three key figures given values for all
+21 län and 290 kommuner (national + 311 local cards each), so about a
+thousand cards in five sizes. Prints the median time to draw and encode one
+1200×675 card in one process, the cold build of all images on every core, the
+no-change rebuild (all cache hits), and the file sizes per size.
+
+Run: python bench/images.py [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from campaign.images.cards import plan  # noqa: E402
+from campaign.images.pipeline import plan_images, render_all, write_manifest  # noqa: E402
+from campaign.images.render import render_png  # noqa: E402
+from campaign.images.sizes import SIZES  # noqa: E402
+from campaign.loader import load  # noqa: E402
+
+LAN = ("01", "03", "04", "05", "06", "07", "08", "09", "10", "12", "13", "14", "17", "18", "19", "20", "21", "22", "23", "24", "25")
+LOCAL_FIGURES = ("resursbrist", "forebyggande", "politikerbeslut")
+
+
+def kommun_codes() -> list[str]:
+    """290 kommun codes: the registry's when it is there, else made up inside the 21 län."""
+    try:
+        from campaign.registry import kommuner  # type: ignore[attr-defined]
+
+        codes = sorted(a.code for a in kommuner())
+        if len(codes) == 290:
+            return codes
+    except Exception:  # noqa: BLE001 - registry not landed: synthetic codes are as good for timing
+        pass
+    return [f"{LAN[i % 21]}{10 + i // 21:02d}" for i in range(290)]
+
+
+def make_campaign(folder: Path) -> Path:
+    """The default campaign, with local values for three figures in every län and kommun."""
+    shutil.copytree(REPO / "messages", folder / "messages")
+    shutil.copytree(REPO / "assets", folder / "assets")
+    rng = random.Random(2026)
+    figures = (folder / "messages" / "figures.yaml").read_text(encoding="utf-8")
+    blocks = []
+    for fid in LOCAL_FIGURES:
+        regions = "\n".join(f'      "{c}": {rng.randint(20, 80)}' for c in LAN)
+        kommuner = "\n".join(f'      "{c}": {rng.randint(15, 85)}' for c in kommun_codes())
+        blocks.append((fid, f"    regions:\n{regions}\n    municipalities:\n{kommuner}\n"))
+    lines = figures.split("\n  - id: ")
+    out = [lines[0]]
+    for chunk in lines[1:]:
+        fid = chunk.split("\n", 1)[0].strip()
+        extra = dict(blocks).get(fid)
+        if extra and "municipalities:" not in chunk:
+            chunk = chunk.rstrip("\n") + "\n" + extra + "\n"
+        out.append(chunk)
+    (folder / "messages" / "figures.yaml").write_text("\n  - id: ".join(out), encoding="utf-8")
+    return folder
+
+
+def median_ms(values: list[float]) -> float:
+    return statistics.median(values) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--keep", type=Path, help="keep the generated campaign and its images here")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="bench-images-"))
+    root = make_campaign(args.keep or work / "campaign")
+    campaign = load(root).campaign
+    cards = plan(campaign)
+    print(f"campaign: {len(campaign.figures)} figures, {len(cards)} cards, {len(cards) * len(SIZES)} images")
+
+    planned = [p for p in plan_images(campaign, cards, ["x"])]
+    sample = planned[:: max(1, len(planned) // 300)]
+    for p in sample[:10]:  # warm the font and fitting caches as a long run would be
+        render_png(p.job)
+    times = []
+    for p in sample:
+        start = time.perf_counter()
+        render_png(p.job)
+        times.append(time.perf_counter() - start)
+    print(f"1200x675 card, one process, draw + encode: median {median_ms(times):.1f} ms, p90 {median_ms(sorted(times)[int(len(times) * 0.9):]):.1f} ms over {len(times)} cards")
+
+    cache = work / "cache"
+    for label in ("cold build, all cores", "no-change rebuild"):
+        out = work / f"out-{label[:4]}"
+        start = time.perf_counter()
+        cards = plan(campaign)  # the words on every card are worked out again, as in a build
+        entries, drawn = render_all(campaign, cards, out, cache_dir=cache)
+        write_manifest(out, entries)
+        elapsed = time.perf_counter() - start
+        print(f"{label}: {len(entries)} images, {drawn} drawn, {elapsed:.2f} s ({elapsed / len(entries) * 1000:.2f} ms per image)")
+
+    for name, size in SIZES.items():
+        sizes = [e["bytes"] for e in entries if e["size"] == name]
+        print(f"  {name:8} {size.width}x{size.height}: {len(sizes)} files, median {statistics.median(sizes) / 1000:.1f} kB, "
+              f"max {max(sizes) / 1000:.1f} kB (limit {size.max_bytes / 1e6:g} MB)")
+    total = sum(e["bytes"] for e in entries)
+    print(f"total {total / 1e6:.1f} MB")
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

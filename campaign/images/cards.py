@@ -1,0 +1,198 @@
+"""Which cards a campaign has, and the words on each: figures, short messages, demands.
+
+Every key figure gets a national card, plus one for each län and kommun the
+report has its own value for. Short messages (with ``image: true``) and
+demands get national cards. The words come from the composer's figure view
+and Swedish typography, so a card says exactly what the posts say.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from campaign import sv
+from campaign.model import NATIONAL, Area, Campaign, Figure
+from campaign.templating import context, figure_view, local_value, render
+
+MAX_ALT = 1_000  # X's alt text limit, the tightest of the platforms (PLATFORMS.md)
+
+LABELS = {
+    "sv": {"source": "Källa", "sample": "{n} svarande", "kicker": "Vi kräver", "national": "Sverige", "demand": "Krav"},
+    "en": {"source": "Source", "sample": "{n} respondents", "kicker": "We demand", "national": "Sweden", "demand": "Demand"},
+}
+
+
+@dataclass(frozen=True)
+class Card:
+    """One card to draw in every size: its layout kind, what it is about, its words."""
+
+    kind: str  # layout: figure, message or demand
+    ident: str  # figure, message or demand id
+    area: Area
+    values: dict[str, str] = field(hash=False)
+    alt: str = ""
+
+    @property
+    def folder(self) -> str:
+        """Where its files go inside images/: ``sverige``, ``lan-03``, ``kommun-0380``."""
+        return "sverige" if self.area.level == "national" else f"{self.area.level}-{self.area.code}"
+
+    @property
+    def name(self) -> str:
+        return f"{self.kind}-{self.ident}"
+
+
+def area_for(level: str, code: str) -> Area:
+    """The registry's Area for a code; the bare code as its name until the registry knows it."""
+    try:
+        from campaign.registry import kommun, lan  # type: ignore[attr-defined]
+
+        return kommun(code) if level == "kommun" else lan(code)
+    except Exception:  # noqa: BLE001 - registry not landed yet, or an unknown code: fall back to the code
+        if level == "kommun":
+            return Area("kommun", code, f"kommun {code}", code[:2], f"län {code[:2]}", f"kommun-{code}")
+        return Area("lan", code, f"län {code}", code, f"län {code}", f"lan-{code}")
+
+
+def plan(campaign: Campaign) -> list[Card]:
+    """Every card of the campaign, in a stable order."""
+    cards: list[Card] = []
+    for figure in campaign.figures:
+        cards += figure_cards(campaign, figure)
+    cards += message_cards(campaign)
+    cards += demand_cards(campaign)
+    return cards
+
+
+def figure_areas(figure: Figure) -> list[Area]:
+    """National, then each län, then each kommun the figure has its own value for."""
+    return [NATIONAL] + [area_for("lan", c) for c in sorted(figure.regions)] + [area_for("kommun", c) for c in sorted(figure.municipalities)]
+
+
+def figure_cards(campaign: Campaign, figure: Figure, areas: list[Area] | None = None) -> list[Card]:
+    """A card for each area (all with local values by default)."""
+    return [figure_card(campaign, figure, area) for area in (areas if areas is not None else figure_areas(figure))]
+
+
+def _common(campaign: Campaign) -> dict[str, str]:
+    s = campaign.settings
+    required = [h for h in campaign.hashtags if h.required] or list(campaign.hashtags)
+    return {"organisation": s.organisation, "campaign": s.name, "hashtag": f"#{required[0].tag}" if required else ""}
+
+
+def _labels(campaign: Campaign) -> dict[str, str]:
+    return LABELS.get(campaign.settings.language, LABELS["sv"])
+
+
+def place(campaign: Campaign, area: Area) -> str:
+    """The place a card is about, as its label says it."""
+    return _labels(campaign)["national"] if area.level == "national" else area.name
+
+
+def figure_card(campaign: Campaign, figure: Figure, area: Area) -> Card:
+    """The card of one figure for one area, with its words and alt text."""
+    view = figure_view(figure, area)
+    local = (figure.municipalities.get(area.code) if view.level == "kommun" else figure.regions.get(area.lan_code) if view.level == "lan" else None)
+    labels = _labels(campaign)
+    english = campaign.settings.language == "en"
+    value = view.percent if figure.kind == "share" else view.number
+    words = value if english else view.words
+    if local is not None and local.fieldwork:
+        date = local.fieldwork
+    elif figure.published and local is None:
+        date = sv.date(figure.published)
+    else:
+        date = sv.date_range(figure.fieldwork_start, figure.fieldwork_end)
+    sample = labels["sample"].format(n=sv.number(view.sample_size)) if view.sample_size else ""
+    date = date.replace(" ", sv.NBSP)  # "26 september 2022" stays on one line
+    when = "" if date.replace(sv.NBSP, " ") in view.source else f", {date}"
+    source_line = f"{labels['source']}: {view.source}{when}" + (f" ({sample})" if sample else "")
+    values = {
+        **_common(campaign),
+        "big": sv.upper_first(words), "value": value, "words": words, "statement": view.statement,
+        "source": view.source, "date": date, "sample": sample, "source_line": source_line,
+        "place": place(campaign, area), "area_level": area.level,
+    }
+    return Card("figure", figure.id, area, values, figure_alt(values, figure.kind))
+
+
+def figure_alt(values: dict[str, str], kind: str) -> str:
+    """Alt text: the place, the figure in words and as a number, the statement, the source."""
+    figure = values["big"] if values["words"] == values["value"] else f"{values['big']} ({values['value']})"
+    text = f"{values['place']}: {figure} {values['statement']}. {values['source_line']}. {values['organisation']}."
+    return clip(text)
+
+
+def clip(text: str, limit: int = MAX_ALT) -> str:
+    """At most ``limit`` characters, cut at a word with an ellipsis."""
+    text = " ".join(text.split(" "))
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+def message_cards(campaign: Campaign) -> list[Card]:
+    """A national quote card for each short message that wants an image."""
+    cards = []
+    for message in campaign.messages:
+        if message.kind != "short" or not message.image:
+            continue
+        text = render(message.variants[0], context(campaign, NATIONAL, message.figures, message.link))
+        values = {**_common(campaign), "text": text, "place": place(campaign, NATIONAL), "area_level": "national"}
+        cards.append(Card("message", message.id, NATIONAL, values, clip(f"{text} – {values['organisation']}")))
+    return cards
+
+
+def demand_cards(campaign: Campaign) -> list[Card]:
+    """A national card for each demand."""
+    labels = _labels(campaign)
+    cards = []
+    for demand in campaign.demands:
+        values = {
+            **_common(campaign), "title": demand.title, "text": demand.text, "kicker": labels["kicker"],
+            "place": place(campaign, NATIONAL), "area_level": "national",
+        }
+        alt = clip(f"{labels['demand']}: {demand.title}. {demand.text} – {values['organisation']}")
+        cards.append(Card("demand", demand.id, NATIONAL, values, alt))
+    return cards
+
+
+def resolve_area(level: str, query: str) -> Area:
+    """A kommun or län from a code or a name, as the registry finds it (NotFound otherwise)."""
+    from campaign.registry import find
+
+    return find(query, level)  # type: ignore[arg-type]
+
+
+def select(campaign: Campaign, *, figures: tuple[str, ...] = (), areas: tuple[Area, ...] = ()) -> list[Card]:
+    """The cards for some figures and/or areas: per figure and area, its most local card.
+
+    For an area, each figure's card is the area's own where the report has a
+    value for it, else its län's, else the national one; with figure ids, only
+    those figures' cards (no message or demand cards).
+    """
+    from campaign.errors import NotFound
+    from campaign.schema import suggest
+
+    known = [f.id for f in campaign.figures]
+    for fid in figures:
+        if fid not in known:
+            raise NotFound(f"unknown figure {fid!r}{suggest(fid, known)}; known: {', '.join(known)}")
+    cards: list[Card] = []
+    for figure in campaign.figures:
+        if figures and figure.id not in figures:
+            continue
+        if not areas:
+            cards += figure_cards(campaign, figure)
+            continue
+        targets: list[Area] = []
+        for area in areas:
+            _, level = local_value(figure, area)
+            target = area if level == area.level else area_for("lan", area.lan_code) if level == "lan" else NATIONAL
+            if target not in targets:
+                targets.append(target)
+        cards += [figure_card(campaign, figure, target) for target in targets]
+    if not figures:
+        cards += message_cards(campaign) + demand_cards(campaign)
+    return cards

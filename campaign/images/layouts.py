@@ -1,0 +1,145 @@
+"""Card layouts as data: the schema, the bundled defaults and per-campaign overrides.
+
+A layout is one card kind (``figure``, ``message``, ``demand``) drawn for each
+shape of image (``landscape``, ``square``, ``portrait``): a background colour
+and a list of elements placed in boxes given in percent of the image's width
+and height, with type sizes in percent of its shorter side. The campaign's
+``layouts:`` section replaces a kind's shape wholesale; everything else comes
+from ``layouts.yaml`` beside this module, checked by the same spec.
+"""
+
+from __future__ import annotations
+
+import copy
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+from jinja2 import TemplateSyntaxError, meta
+
+from campaign.errors import Report
+from campaign.schema import INVALID, Bool, Ctx, Field, ListOf, Num, Obj, Str
+from campaign.templating import ENV
+from campaign.yamlfile import read_yaml
+
+KINDS = ("figure", "message", "demand")
+COLOURS = ("background", "foreground", "accent", "accent_text")
+# What a layout's text templates may use; each card fills the ones it has and leaves the rest "".
+VARIABLES = (
+    "big", "value", "words", "statement", "source", "date", "sample", "source_line", "place", "area_level",
+    "text", "title", "kicker", "organisation", "campaign", "hashtag",
+)
+DEFAULTS_FILE = Path(__file__).with_name("layouts.yaml")
+
+COLOUR = Str(choices=COLOURS)
+BOX = ListOf(Num(minimum=0, maximum=100), min_items=4, max_items=4)
+
+ELEMENT = Obj(
+    {
+        "type": Field(Str(choices=("rect", "text", "label", "logo")), required=True),
+        "box": Field(BOX, required=True, help="[x, y, width, height] in percent of the image"),
+        "text": Field(Str(max_len=500), help="a template: {{ big }}, {{ statement }}, {{ source_line }}, …"),
+        "font": Field(Str(choices=("regular", "bold")), default="regular"),
+        "size": Field(Num(minimum=0.5, maximum=60), default=5, help="largest type size, percent of the shorter side"),
+        "min_size": Field(Num(minimum=0.5, maximum=60), help="smallest type size before the build fails"),
+        "colour": Field(COLOUR, default="foreground"),
+        "fill": Field(COLOUR, default="accent"),
+        "align": Field(Str(choices=("left", "center", "right")), default="left"),
+        "valign": Field(Str(choices=("top", "middle", "bottom")), default="top"),
+        "line_height": Field(Num(minimum=0.8, maximum=3), default=1.2),
+        "max_lines": Field(Num(minimum=1, maximum=20, integer=True)),
+        "radius": Field(Num(minimum=0, maximum=50), default=0, help="corner radius, percent of the shorter side"),
+        "padding": Field(Num(minimum=0, maximum=10), default=0, help="label padding, percent of the shorter side"),
+        "uppercase": Field(Bool(), default=False),
+    },
+    name="a layout element mapping",
+)
+
+SHAPE = Obj(
+    {
+        "background": Field(COLOUR, default="background"),
+        "elements": Field(ListOf(ELEMENT, min_items=1, max_items=40), required=True),
+    },
+    name="a layout shape mapping (background, elements)",
+)
+
+LAYOUT = Obj({shape: Field(SHAPE) for shape in ("landscape", "square", "portrait")}, name="a layout mapping (landscape, square, portrait)")
+LAYOUTS_SPEC = Obj({kind: Field(LAYOUT) for kind in KINDS}, name="a layouts mapping (figure, message, demand)")
+
+
+class LayoutsBroken(Exception):
+    """The bundled layouts.yaml is invalid: a bug in this package, not in a campaign."""
+
+
+@lru_cache(maxsize=1)
+def default_layouts() -> dict[str, Any]:
+    """The bundled layouts, checked by the same spec as a campaign's."""
+    doc = read_yaml(DEFAULTS_FILE, "campaign/images/layouts.yaml")
+    report = Report()
+    data = LAYOUTS_SPEC.check(doc.data, (), Ctx(doc, report))
+    problems = list(report.problems)
+    for path, message in layout_problems(data if data is not INVALID else {}):
+        problems.append(doc.at(path, message))
+    if problems or data is INVALID:
+        raise LayoutsBroken("; ".join(p.format() for p in problems))
+    return data
+
+
+def merged_layouts(overrides: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+    """Defaults with the campaign's shapes put in their place."""
+    layouts = copy.deepcopy(default_layouts())
+    for kind, shapes in (overrides or {}).items():
+        for shape, layout in (shapes or {}).items():
+            if layout is not None:
+                layouts[kind][shape] = layout
+    return layouts
+
+
+def layout_problems(data: dict[str, Any]) -> list[tuple[tuple[str | int, ...], str]]:
+    """Checks beyond shape: boxes inside the image, sizes in order, templates that parse."""
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    for kind, shapes in (data or {}).items():
+        for shape, layout in (shapes or {}).items():
+            if layout is None:
+                continue
+            for i, element in enumerate(layout["elements"]):
+                problems += [((kind, shape, "elements", i) + p, m) for p, m in _element_problems(element)]
+    return problems
+
+
+def _element_problems(element: dict[str, Any]) -> list[tuple[tuple[str | int, ...], str]]:
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    x, y, w, h = element["box"]
+    if x + w > 100 or y + h > 100:
+        out.append((("box",), f"box [{x:g}, {y:g}, {w:g}, {h:g}] reaches outside the image; x + width and y + height must be at most 100"))
+    if w <= 0 or h <= 0:
+        out.append((("box",), "box width and height must be more than 0"))
+    if element["type"] in ("text", "label"):
+        if not element.get("text"):
+            out.append(((), f"a {element['type']} element needs text"))
+        else:
+            out += [(("text",), m) for m in template_problems(element["text"])]
+        if element.get("min_size") is not None and element["min_size"] > element["size"]:
+            out.append((("min_size",), f"min_size {element['min_size']:g} is larger than size {element['size']:g}"))
+    return out
+
+
+def template_problems(source: str) -> list[str]:
+    """A layout template's syntax errors and unknown variables."""
+    from campaign.schema import suggest
+
+    try:
+        ast = ENV.parse(source)
+    except TemplateSyntaxError as exc:
+        return [f"template syntax error: {exc.message}"]
+    return [
+        f"layout template uses unknown variable {name!r}{suggest(name, VARIABLES)}; known: {', '.join(VARIABLES)}"
+        for name in sorted(meta.find_undeclared_variables(ast))
+        if name not in VARIABLES
+    ]
+
+
+def cross_check(campaign: Any, data: Any, add: Callable[..., None]) -> None:
+    """The extension hook: report layout problems at their place in the campaign's files."""
+    for path, message in layout_problems(data or {}):
+        add(("layouts",) + path, message)

@@ -1,0 +1,301 @@
+"""Render cards into a folder with a manifest, through a content-hash cache.
+
+An image's cache key hashes everything that decides its pixels: the size,
+the layout shape, the card's words, the theme colours, the bytes of the fonts
+and the logo, and the renderer's version (Pillow, FreeType, the shaper). The
+cache lives in ``<campaign>/.cache/images/`` so that it survives the build's
+folder swap; a rebuild with nothing changed draws nothing and links the cached
+files into place. Misses are drawn on every core when there are enough.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from campaign.errors import CampaignInvalid, Problem
+from campaign.images.cards import Card
+from campaign.images.layouts import merged_layouts
+from campaign.images.render import Job, NoFit, engine_version, render_png
+from campaign.images.sizes import SIZES, Size
+from campaign.images.theme import colours, font_paths
+from campaign.model import Campaign
+
+CACHE_DIR = Path(".cache") / "images"
+INDEX = "index.json"
+PARALLEL_MIN = 24  # below this many misses a worker pool costs more than it saves
+BATCH = 16
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One image to have: a card at a size, its job and cache key."""
+
+    card: Card
+    size: Size
+    job: Job
+    key: str
+
+    @property
+    def file(self) -> str:
+        return f"{self.card.folder}/{self.card.name}-{self.size.name}.png"
+
+
+@lru_cache(maxsize=64)
+def _file_hash(path: str, mtime_ns: int, length: int) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def file_hash(path: str | Path | None) -> str:
+    """sha256 of a file's bytes, cached while it is unchanged."""
+    if not path:
+        return ""
+    st = os.stat(path)
+    return _file_hash(str(path), st.st_mtime_ns, st.st_size)
+
+
+def cache_key(job: Job, static: str | None = None) -> str:
+    """The hash of everything that decides a job's pixels.
+
+    ``static`` is the hash of the parts many jobs share (layout shape, theme,
+    font and logo bytes, renderer), worked out once per shape by ``plan_images``.
+    """
+    if static is None:
+        static = static_key(job.shape, job.colours, job.fonts, job.logo)
+    words = json.dumps([job.width, job.height, job.values], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(f"{static}\n{words}".encode()).hexdigest()
+
+
+def static_key(shape: dict[str, Any], theme_colours: dict[str, str], fonts: dict[str, str], logo: str | None) -> str:
+    """The hash of what a card's words do not change."""
+    data = {
+        "renderer": engine_version(),
+        "shape": shape,
+        "colours": theme_colours,
+        "fonts": {k: file_hash(v) for k, v in fonts.items()},
+        "logo": file_hash(logo),
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def plan_images(campaign: Campaign, cards: Iterable[Card], sizes: Iterable[str] | None = None) -> list[Planned]:
+    """Every (card, size) with its job and cache key."""
+    theme = campaign.settings.theme
+    layouts = merged_layouts(campaign.extra.get("layouts"))
+    theme_colours = colours(theme)
+    fonts = {k: str(v) for k, v in sorted(font_paths(theme).items())}
+    logo = str(theme.logo) if theme.logo else None
+    chosen = [SIZES[s] for s in (sizes or SIZES)]
+    statics = {(kind, shape): static_key(layouts[kind][shape], theme_colours, fonts, logo) for kind in layouts for shape in layouts[kind]}
+    planned = []
+    for card in cards:
+        for size in chosen:
+            job = Job(size.width, size.height, layouts[card.kind][size.shape], card.values, theme_colours, fonts, logo)
+            planned.append(Planned(card, size, job, cache_key(job, statics[card.kind, size.shape])))
+    return planned
+
+
+class _Cache:
+    """Rendered PNGs by key, with an index of their sha256 and length."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.base = str(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        try:
+            self.index: dict[str, list[Any]] = json.loads((folder / INDEX).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.index = {}
+        self.dirty = False
+
+    def path(self, key: str) -> Path:
+        return Path(self.location(key))
+
+    def location(self, key: str) -> str:
+        return os.path.join(self.base, key[:2], key + ".png")
+
+    def get(self, key: str) -> tuple[str, int] | None:
+        entry = self.index.get(key)
+        if entry and os.path.isfile(self.location(key)):
+            return entry[0], entry[1]
+        if self.path(key).is_file():  # a file without an index entry (another build wrote the index)
+            data = self.path(key).read_bytes()
+            self.put(key, hashlib.sha256(data).hexdigest(), len(data))
+            return self.index[key][0], self.index[key][1]
+        return None
+
+    def put(self, key: str, sha: str, length: int) -> None:
+        self.index[key] = [sha, length]
+        self.dirty = True
+
+    def prune(self, keep: set[str]) -> int:
+        """Delete cached images no longer wanted; the number deleted."""
+        gone = 0
+        for folder in os.scandir(self.base):
+            if not folder.is_dir():
+                continue
+            for item in os.scandir(folder.path):
+                key = item.name.removesuffix(".png")
+                if key not in keep:
+                    os.unlink(item.path)
+                    self.index.pop(key, None)
+                    self.dirty, gone = True, gone + 1
+        return gone
+
+    def save(self) -> None:
+        if self.dirty:
+            _atomic_write(self.folder / INDEX, json.dumps(self.index, sort_keys=True).encode())
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.replace(tmp, path)
+
+
+def _render_batch(batch: list[tuple[str, Job, str]]) -> list[tuple[str, str, int] | tuple[str, str, tuple[int, str, tuple[int, int], int]]]:
+    """Worker: draw each job into its cache file; (key, sha, bytes) or (key, "nofit", details)."""
+    results: list[Any] = []
+    for key, job, path in batch:
+        try:
+            data = render_png(job)
+        except NoFit as exc:
+            results.append((key, "nofit", (exc.element, exc.text, exc.box, exc.min_px)))
+            continue
+        _atomic_write(Path(path), data)
+        results.append((key, hashlib.sha256(data).hexdigest(), len(data)))
+    return results
+
+
+def _draw(misses: list[Planned], cache: _Cache, progress: Progress | None, done: int, total: int, workers: int) -> dict[str, Any]:
+    """Draw the misses, in worker processes when there are enough; key → result."""
+    unique = list({p.key: p for p in misses}.values())
+    batches = [[(p.key, p.job, str(cache.path(p.key))) for p in unique[i:i + BATCH]] for i in range(0, len(unique), BATCH)]
+    results: dict[str, Any] = {}
+
+    def collect(batch_results: list[Any]) -> None:
+        nonlocal done
+        for key, sha, extra in batch_results:
+            results[key] = (sha, extra)
+            if sha != "nofit":
+                cache.put(key, sha, extra)
+        done += len(batch_results)
+        if progress:
+            progress("images", done, total)
+
+    if workers > 1 and len(unique) >= PARALLEL_MIN:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for future in as_completed([pool.submit(_render_batch, b) for b in batches]):
+                collect(future.result())
+    else:
+        for batch in batches:
+            collect(_render_batch(batch))
+    return results
+
+
+def _place(source: str, target: str, folders: set[str]) -> None:
+    """Put a cached file at ``target``: a hard link when possible, else a copy."""
+    folder = os.path.dirname(target)
+    if folder not in folders:
+        os.makedirs(folder, exist_ok=True)
+        folders.add(folder)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def render_all(campaign: Campaign, cards: list[Card], out: Path, *, sizes: Iterable[str] | None = None,
+               progress: Progress | None = None, cache_dir: Path | None = None, workers: int | None = None,
+               prune: bool = False) -> tuple[list[dict[str, Any]], int]:
+    """Draw (or take from the cache) every card at every size into ``out``.
+
+    Returns the manifest entries and how many images were drawn; raises
+    CampaignInvalid naming each card and text that does not fit. With
+    ``prune`` (a whole build), cached images this run did not use are deleted,
+    so the cache holds one campaign's worth, not every past edit.
+    """
+    planned = plan_images(campaign, cards, sizes)
+    cache = _Cache(cache_dir or campaign.root / CACHE_DIR)
+    known = {p.key: cache.get(p.key) for p in planned}
+    misses = [p for p in planned if known[p.key] is None]
+    total = len(planned)
+    if progress:
+        progress("images", total - len(misses), total)
+    drawn = _draw(misses, cache, progress, total - len(misses), total, workers or min(2, os.cpu_count() or 1)) if misses else {}
+    if prune:
+        cache.prune({p.key for p in planned})
+    cache.save()
+    failures = [(p, drawn[p.key][1]) for p in misses if drawn[p.key][0] == "nofit"]
+    if failures:
+        raise CampaignInvalid(_no_fit_problems(campaign, failures))
+    entries, folders, base = [], set(), str(out)
+    for p in planned:
+        sha, length = known[p.key] or drawn[p.key]
+        _place(cache.location(p.key), os.path.join(base, p.file), folders)
+        entries.append(entry(p, sha, length))
+    return sorted(entries, key=lambda e: e["file"]), len({p.key for p in misses})
+
+
+def entry(p: Planned, sha: str, length: int) -> dict[str, Any]:
+    """One manifest row."""
+    return {
+        "file": p.file,
+        "card": p.card.kind,
+        "id": p.card.ident,
+        "area_level": p.card.area.level,
+        "area_code": p.card.area.code,
+        "area_name": p.card.area.name,
+        "size": p.size.name,
+        "platforms": list(p.size.platforms),
+        "width": p.size.width,
+        "height": p.size.height,
+        "bytes": length,
+        "alt": p.card.alt,
+        "sha256": sha,
+    }
+
+
+_SECTIONS = {"figure": "figures", "message": "messages", "demand": "demands"}
+
+
+def _no_fit_problems(campaign: Campaign, failures: list[tuple[Planned, Any]]) -> list[Problem]:
+    problems = []
+    for p, (element, text, box, min_px) in failures:
+        section = _SECTIONS[p.card.kind]
+        ids = [x.id for x in getattr(campaign, section)]
+        path = f"{section}[{ids.index(p.card.ident)}]" if p.card.ident in ids else section
+        template = p.job.shape["elements"][element].get("text", "")
+        where = "" if p.card.area.level == "national" else f" for {p.card.area.level} {p.card.area.code} {p.card.area.name}"
+        problems.append(Problem(
+            campaign.sources.get(section, "messages/"), 0, 0, path,
+            f"card {p.card.name}{where}, size {p.size.name} ({p.size.width}×{p.size.height}): the text of layout element "
+            f"{element} ({template}) does not fit its {box[0]}×{box[1]} px box even at the minimum size {min_px} px; "
+            f"shorten it or lower min_size in the layout: {text!r}",
+        ))
+    return problems
+
+
+def write_manifest(out: Path, entries: list[dict[str, Any]]) -> None:
+    """``manifest.json``: every image with its size, bytes, alt text and hash.
+
+    One image per line, keys sorted: diffable, deterministic, and written by
+    the C encoder (an indented dump of thousands of rows takes a third of a second).
+    """
+    rows = ",\n".join("    " + json.dumps(e, ensure_ascii=False, sort_keys=True) for e in entries)
+    text = '{\n  "images": [\n' + rows + ("\n" if rows else "") + "  ]\n}\n"
+    (out / "manifest.json").parent.mkdir(parents=True, exist_ok=True)
+    (out / "manifest.json").write_text(text, encoding="utf-8")

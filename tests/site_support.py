@@ -1,0 +1,98 @@
+"""Stand-ins for the site tests: a few municipalities (until the registry lands),
+composer-shaped posts with tagged politicians, and small share images."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from campaign.loader import load
+from campaign.model import NATIONAL, Area, Campaign, Mention
+from campaign.site.view import SourcePost, stand_in_posts
+
+REPO = Path(__file__).resolve().parents[1]
+
+AREAS = (
+    NATIONAL,
+    Area("kommun", "0180", "Stockholm", "01", "Stockholms län", "stockholm"),
+    Area("kommun", "0380", "Uppsala", "03", "Uppsala län", "uppsala"),
+    Area("kommun", "1480", "Göteborg", "14", "Västra Götalands län", "goteborg"),
+    Area("kommun", "2023", "Malung-Sälen", "20", "Dalarnas län", "malung-salen"),
+    Area("kommun", "2321", "Åre", "23", "Jämtlands län", "are"),
+)
+
+# Uppsala's social committee chair, with handles that reach no real account.
+UPPSALA_CHAIR = {
+    "x": "AnnaExempel",
+    "bluesky": "anna.example.com",
+    "mastodon": "anna@mastodon.example",
+    "threads": "anna.exempel",
+    "instagram": "anna.exempel",
+}
+
+
+def mentions_for(area: Area, platform: str) -> tuple[Mention, ...]:
+    if area.code != "0380":
+        return ()
+    handle = UPPSALA_CHAIR.get(platform)
+    return (Mention("anna-exempel", "Anna Exempel", "ordförande i socialnämnden", handle),)
+
+
+def composer_posts(campaign: Campaign, areas: tuple[Area, ...] = AREAS) -> list[SourcePost]:
+    """Posts shaped like the composer's, with the mentions written into the text."""
+    posts = []
+    for post in stand_in_posts(campaign, areas):
+        mentions = mentions_for(post.area, post.platform)
+        if mentions:
+            tags = " ".join(f"@{m.handle}" if m.handle else m.name for m in mentions)
+            parts = tuple(replace(p, text=f"{p.text}\n{tags}") for p in post.parts)
+            post = replace(post, parts=parts, mentions=mentions)
+        if post.message_id == "kort-lag" and post.platform == "mastodon":  # one thread, as the composer makes them
+            text = post.parts[0].text
+            post = replace(post, parts=(replace(post.parts[0], text="1/2 " + text[:60]), replace(post.parts[0], text="2/2 " + text[60:])))
+        posts.append(post)
+    return posts
+
+
+def write_images(out: Path, campaign: Campaign) -> list[dict[str, Any]]:
+    """One small PNG per figure and size, national and Stockholm's own, as manifest rows of the images stage."""
+    from PIL import Image
+
+    images = []
+    (out / "images").mkdir(parents=True, exist_ok=True)
+    for figure in campaign.figures:
+        for level, code in (("national", ""), ("kommun", "0180")):
+            if level == "kommun" and code not in figure.municipalities:
+                continue
+            for size, (w, h), platforms in (("x", (1200, 675), ["x", "mastodon", "threads"]), ("og", (1200, 630), ["facebook", "linkedin", "opengraph"])):
+                name = f"{figure.id}-{code or 'sverige'}-{size}.png"
+                colour = (29, 43, 83) if level == "national" else (120, 40, 60)
+                Image.new("RGB", (w // 10, h // 10), colour).save(out / "images" / name)
+                images.append({
+                    "file": name, "card": "figure", "id": figure.id, "area_level": level, "area_code": code,
+                    "area_name": "Stockholm" if code else "Sverige", "size": size, "platforms": platforms, "width": w, "height": h,
+                    "bytes": (out / "images" / name).stat().st_size, "alt": f"{figure.statement} ({level} {code})",
+                    "sha256": "0" * 64, "path": f"images/{name}",
+                })
+    return images
+
+
+def copy_campaign(tmp: Path) -> Path:
+    """A writable copy of the default campaign."""
+    root = tmp / "campaign"
+    shutil.copytree(REPO / "messages", root / "messages")
+    shutil.copytree(REPO / "assets", root / "assets")
+    return root
+
+
+def build_sample(out: Path, root: Path = REPO) -> Campaign:
+    """Build the site for the default campaign with the stand-ins into ``out``."""
+    from campaign.site.stage import build_site
+
+    campaign = load(root).campaign
+    out.mkdir(parents=True, exist_ok=True)
+    images = write_images(out, campaign)
+    build_site(campaign, {"posts": composer_posts(campaign), "images": images}, out, AREAS)
+    return campaign

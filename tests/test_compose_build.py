@@ -1,0 +1,125 @@
+"""The posts stage of `campaign build`, and `campaign posts`, through their real entry points."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from campaign.build import build
+from tests import compose_standin as standin
+
+NOW = dt.datetime(2026, 2, 1, 12, 0, tzinfo=dt.timezone.utc)
+PLATFORM_FILES = [f"{p}.md" for p in ("x", "bluesky", "mastodon", "threads", "linkedin", "facebook", "instagram")]
+
+
+@pytest.fixture
+def registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    standin.install(monkeypatch)
+
+
+def test_build_writes_every_post_as_json_csv_and_markdown(default_campaign: Path, tmp_path: Path, registry: None) -> None:
+    kit = build(default_campaign, tmp_path / "out", now=NOW)
+    folder = tmp_path / "out" / "posts"
+    assert sorted(p.name for p in folder.iterdir()) == sorted(["posts.csv", "posts.json", *PLATFORM_FILES])
+    posts = kit.results["posts"]
+    assert len(posts) == len(standin.areas()) * 13 * 7
+    data = json.loads((folder / "posts.json").read_text(encoding="utf-8"))
+    assert [d["message"] for d in data] == [p.message_id for p in posts]
+    rows = list(csv.DictReader(io.StringIO((folder / "posts.csv").read_text(encoding="utf-8"))))
+    assert len(rows) == sum(len(p.parts) for p in posts)
+    assert {r["platform"] for r in rows} == {"x", "bluesky", "mastodon", "threads", "linkedin", "facebook", "instagram"}
+    x = (folder / "x.md").read_text(encoding="utf-8")
+    assert x.startswith("# Trygg socialtjänst: X\n\n130 posts. Limit: 280 weighted;")
+    assert "## Uppsala (0380)\n" in x
+    summary = [n for n in kit.notes if n.startswith("posts:")]
+    assert summary == [
+        "posts: 910 posts for 10 areas, 73 threads; dropped: #TryggSocialtjänst (cap) on threads ×130, #svpol (cap) on threads ×130, "
+        "#TryggSocialtjänst (length) on bluesky ×26, #TryggSocialtjänst (length) on x ×10, #svpol (length) on bluesky ×6, "
+        "Bo Berg (length) on bluesky ×5, #svpol (length) on x ×3"
+    ]
+
+
+def test_the_build_is_deterministic(default_campaign: Path, tmp_path: Path, registry: None) -> None:
+    build(default_campaign, tmp_path / "a", now=NOW)
+    build(default_campaign, tmp_path / "b", now=NOW)
+    for name in ["posts.json", "posts.csv", *PLATFORM_FILES]:
+        assert (tmp_path / "a" / "posts" / name).read_bytes() == (tmp_path / "b" / "posts" / name).read_bytes(), name
+
+
+def test_posts_prints_a_kommuns_posts(cli, default_campaign: Path, registry: None) -> None:
+    result = cli("posts", str(default_campaign), "--kommun", "Uppsala", "--platform", "x", "--message", "kort-hot")
+    assert result.code == 0, result.err
+    assert result.out == (
+        "== X · Uppsala · kort-hot (217/280 weighted) ==\n"
+        "Drygt var tredje socialsekreterare har hotats eller utsatts för våld (riksgenomsnitt). Arbetsgivaren måste polisanmäla varje hot.\n\n"
+        "@anna_uppsala, Bo Berg\n"
+        "https://kampanj.example.org/rapport/socialsekreterarna-2019?utm_source=x&utm_medium=social&utm_campaign=trygg-socialtjanst-2026\n"
+        "#socialtjänst #svpol #TryggSocialtjänst\n"
+    )
+
+
+def test_posts_as_json_and_csv(cli, default_campaign: Path, registry: None) -> None:
+    result = cli("posts", str(default_campaign), "-k", "0380", "-l", "Uppsala län", "-p", "bluesky", "-p", "x", "-m", "resurser",
+                 "--format", "json")
+    data = json.loads(result.out)
+    assert [(d["area"]["name"], d["platform"]) for d in data] == [("Uppsala län", "x"), ("Uppsala län", "bluesky"),
+                                                                 ("Uppsala", "x"), ("Uppsala", "bluesky")]
+    result = cli("posts", str(default_campaign), "-p", "threads", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(result.out)))
+    assert len(rows) == 13 and rows[0]["area_name"] == "Sverige" and rows[0]["hashtags"] == "#socialtjänst"
+
+
+def test_posts_for_uppsala_on_x_with_the_real_registry(cli, default_campaign: Path) -> None:
+    result = cli("posts", str(default_campaign), "--kommun", "Uppsala", "--platform", "x", "--message", "kort-hot", "--on", "2026-02-04")
+    assert result.code == 0, result.err
+    assert result.out == (  # the example politicians have no X handles, so they are named
+        "== X · Uppsala · kort-hot (223/280 weighted) ==\n"
+        "Drygt var tredje socialsekreterare har hotats eller utsatts för våld (riksgenomsnitt). Arbetsgivaren måste polisanmäla varje hot.\n\n"
+        "Anna Exempel, Bertil Exempel\n"
+        "https://kampanj.example.org/rapport/socialsekreterarna-2019?utm_source=x&utm_medium=social&utm_campaign=trygg-socialtjanst-2026\n"
+        "#socialtjänst #svpol #TryggSocialtjänst\n"
+    )
+    bluesky = cli("posts", str(default_campaign), "-k", "0380", "-p", "bluesky", "-m", "kort-lag", "--on", "2026-02-04", "-f", "json")
+    [post] = json.loads(bluesky.out)
+    assert [m["handle"] for m in post["mentions"]] == ["anna.example.org", None]
+    assert {"$type": "app.bsky.richtext.facet#mention", "did": "did:web:anna.example.org"} in [
+        f["features"][0] for f in post["parts"][0]["facets"]]
+
+
+def test_posts_names_what_it_cannot_find(cli, default_campaign: Path) -> None:
+    result = cli("posts", str(default_campaign), "--kommun", "Upsala")
+    assert (result.code, result.err) == (3, "error: no kommun matches 'Upsala'; did you mean Uppsala (0380), Sala (1981) or Pajala (2521)?\n")
+    result = cli("posts", str(default_campaign), "--message", "kort-ht")
+    assert result.code == 3 and result.err.startswith("error: no message 'kort-ht' (did you mean 'kort-hot'?); messages: resurser,")
+    result = cli("posts", str(default_campaign), "--platform", "tiktok")
+    assert result.code == 3 and result.err.startswith("error: unknown platform 'tiktok'; known: x, bluesky")
+    result = cli("posts", str(default_campaign), "--on", "igår")
+    assert result.code == 2 and "expected a date as YYYY-MM-DD, got 'igår'" in result.err
+
+
+def test_a_short_message_that_needs_a_thread_is_warned_about(default_campaign: Path, tmp_path: Path, registry: None) -> None:
+    path = default_campaign / "messages" / "messages.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = 'text: "Socialtjänsten behöver en ny lag som kräver förebyggande arbete och kunskap i varje beslut."'
+    path.write_text(text.replace(old, 'text: "' + "Socialtjänsten behöver en ny lag. " * 9 + '"'), encoding="utf-8")
+    seen: list[tuple[str, int, int]] = []
+    kit = build(default_campaign, tmp_path / "out", now=NOW, progress=lambda task, done, total: seen.append((task, done, total)))
+    warnings = [p.format() for p in kit.warnings if "short message 'kort-lag'" in p.message]
+    assert warnings == [
+        "messages/messages.yaml: warning: messages[12]: short message 'kort-lag' becomes a thread on X for 10 areas; "
+        "shorten it to fit one post",
+        "messages/messages.yaml: warning: messages[12]: short message 'kort-lag' becomes a thread on Bluesky for 10 areas; "
+        "shorten it to fit one post",
+    ]
+    assert seen[-1] == ("posts", 10, 10) and [d for _, d, _ in seen] == list(range(1, 11))
+
+
+def test_posts_honours_a_mastodon_instance_limit(cli, default_campaign: Path) -> None:
+    result = cli("posts", str(default_campaign), "-p", "mastodon", "-m", "resurser", "--instance-limit", "150", "-f", "json")
+    [post] = json.loads(result.out)
+    assert len(post["parts"]) == 3 and all(p["length"] <= 150 and p["limit"] == 150 for p in post["parts"])

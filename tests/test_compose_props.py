@@ -1,0 +1,130 @@
+"""Properties that must always hold, over generated messages, tags and politicians.
+
+- no composed part exceeds its platform's limit as the platform's own rules
+  count it (X: the twitter-text package itself; Bluesky: graphemes and bytes;
+  Mastodon: Mastodon.py's own counter when its grapheme module is installed);
+- the link is always kept, and required hashtags too;
+- a thread never cuts inside a word or URL, and loses nothing of the body;
+- output is deterministic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+import regex
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from campaign.compose import PLATFORMS, compose
+from campaign.compose.core import PostTooLong
+from campaign.compose.length import normalise_x
+from campaign.model import NATIONAL, Area, Campaign, Hashtag, Link, Mention, Message, Settings, Theme, Utm
+
+UPPSALA = Area("kommun", "0380", "Uppsala", "03", "Uppsala län", "uppsala")
+WORDS = ["socialtjänst", "är", "för", "barn", "unga", "välfärd", "kommunen", "😷", "👨‍👩‍👧", "🇸🇪", "日本語", "45\u00a0%", "–",
+         "e\u0301n", "Åsa", "över", "example.com", "https://a.se/ö?x=1", "…", "€", "LVU-ärende", "@nobody", "#extra"]
+END = [".", "!", "?", ",", ";", ":", ""]
+
+
+@st.composite
+def sentences(draw: st.DrawFn) -> str:
+    n = draw(st.integers(1, 12))
+    words = [draw(st.sampled_from(WORDS) | st.text("abcdefghijklmnopqrstuvwxyzåäö", min_size=1, max_size=18)) for _ in range(n)]
+    return " ".join(words).capitalize() + draw(st.sampled_from(END))
+
+
+bodies = st.lists(sentences(), min_size=1, max_size=40).map(lambda s: " ".join(s))
+tags = st.lists(st.from_regex(r"[a-zåäöÅÄÖ][a-zåäöÅÄÖ0-9_]{0,24}", fullmatch=True), max_size=8, unique_by=str.casefold)
+mentions = st.lists(
+    st.builds(Mention, st.uuids().map(str), st.sampled_from(["Anna Andersson", "Bo Berg", "Åsa Öberg", "Li Wei 李伟"]),
+              st.sampled_from(["ordförande i socialnämnden", "KSO"]),
+              st.sampled_from([None, "anna_s", "bo.bsky.social", "asa@mastodon.example"]), st.sampled_from([None, "did:plc:x"])),
+    max_size=4,
+)
+
+
+def make_campaign(body: str, hashtags: list[str], required: int, url: str) -> Campaign:
+    theme = Theme("#000", "#fff", "#f00", "#000", None, None, None)
+    s = Settings("Kampanj", "Facket", "sv", "Europe/Stockholm", dt.date(2026, 2, 4), None, None, theme,
+                 Utm(True, "kampanj-2026", "social", {}), ())
+    message = Message("m", "long", (body.replace("{", "(").replace("}", ")").replace("%}", "%"),), (), "l", (), None)
+    return Campaign(
+        root=Path("."), settings=s, figures=(), messages=(message,), links=(Link("l", url, "Rapport"),),
+        hashtags=tuple(Hashtag(t, i < required) for i, t in enumerate(hashtags)), demands=(),
+    )
+
+
+def platform_count(platform_id: str, text: str, limit: int) -> bool:
+    """Whether ``text`` fits, counted by the platform's reference rules (not the composer's code)."""
+    if platform_id == "x":
+        from twitter_text import parse_tweet
+
+        result = parse_tweet(normalise_x(text))
+        return result.weightedLength <= limit and "\ufffe" not in text
+    if platform_id == "bluesky":
+        return len(regex.findall(r"\X", text)) <= limit and len(text.encode("utf-8")) <= 3000
+    if platform_id == "mastodon":
+        try:
+            from mastodon import Mastodon
+
+            return Mastodon.get_status_length(text) <= limit
+        except NotImplementedError:  # Mastodon.py without its grapheme module
+            from campaign.compose.length import mastodon_length
+
+            return mastodon_length(text) <= limit
+    return len(text.encode("utf-16-le")) // 2 <= limit
+
+
+@given(body=bodies, hashtags=tags, required=st.integers(0, 2), people=mentions,
+       platform_id=st.sampled_from(list(PLATFORMS)), instance_limit=st.sampled_from([None, 280, 1000]),
+       query=st.sampled_from(["", "?lang=sv", "?utm_source=nyhetsbrev"]))
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_every_post_fits_keeps_its_link_and_is_deterministic(
+    body: str, hashtags: list[str], required: int, people: list[Mention], platform_id: str, instance_limit: int | None, query: str,
+) -> None:
+    campaign = make_campaign(body, hashtags, required, "https://kampanj.example.org/rapport" + query)
+    area = UPPSALA if people else NATIONAL
+    try:
+        post = compose(campaign, "m", area, platform_id, tags=people, instance_limit=instance_limit)
+    except PostTooLong:
+        event("too long (no threads)")
+        assert not PLATFORMS[platform_id].threads, "a platform with threads must never refuse a long body"
+        return
+    event(f"{'thread' if post.is_thread else 'single'} post, {'something' if post.dropped else 'nothing'} dropped")
+    limit = instance_limit if (instance_limit and platform_id == "mastodon") else PLATFORMS[platform_id].limit
+    for part in post.parts:
+        assert platform_count(platform_id, part.text, limit), part.text
+        assert part.limit == limit
+    assert post.link and post.link.startswith("https://kampanj.example.org/rapport" + query)
+    assert any(post.link in part.text for part in post.parts)
+    kept = {t.casefold() for t in post.hashtags}
+    over_cap = {d.value[1:].casefold() for d in post.dropped if d.reason == "cap"}
+    for tag in hashtags[:required]:  # required tags stay, unless the platform's cap leaves no room
+        assert tag.casefold() in kept or tag.casefold() in over_cap
+    if post.is_thread:
+        assert [re.match(r"(\d+)/(\d+) ", p.text).groups() for p in post.parts] == [
+            (str(i), str(len(post.parts))) for i in range(1, len(post.parts) + 1)]
+        whole = unicodedata.normalize("NFC", campaign.messages[0].variants[0])
+        tokens = set(whole.split()) | set(post.parts[-1].text.split("\n\n", 1)[-1].split())
+        for part in post.parts:
+            assert set(part.text.split()[1:]) <= tokens  # no token cut in two
+    again = compose(campaign, "m", area, platform_id, tags=people, instance_limit=instance_limit)
+    assert again == post
+
+
+def test_mastodon_counter_agrees_with_mastodon_py() -> None:
+    from mastodon import Mastodon
+
+    from campaign.compose.length import mastodon_length
+
+    texts = ["hej @anna@social.example https://a.se/ö?x=1 👨‍👩‍👧 e\u0301", "åäö " * 40, "@a@b.se @c https://x.org"]
+    try:
+        expected = [Mastodon.get_status_length(t) for t in texts]
+    except NotImplementedError:
+        pytest.skip("Mastodon.py's grapheme module (graphemeu) is not installed")
+    assert [mastodon_length(t) for t in texts] == expected

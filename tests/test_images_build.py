@@ -1,0 +1,215 @@
+"""Images in the build and `campaign images`: manifest, alt text, cache, filters, errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from tests.test_images_support import CAMPAIGN, make
+
+from campaign.build import Kit, build
+from campaign.images.sizes import SIZES
+
+REPO = Path(__file__).resolve().parents[1]
+NOW = dt.datetime(2026, 2, 1, 8, 0, tzinfo=dt.timezone.utc)
+# national + län 03 + kommun 0180 for resursbrist, national for bemanning, one short message, one demand
+CARDS = 6
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The real CLI, as a user runs it."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, "-m", "campaign", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture()
+def root(tmp_path: Path) -> Path:
+    return make(tmp_path / "campaign")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Kit, list[tuple[str, int, int]]]:
+    """The test campaign built once (drawing is the slow part), with the progress reports."""
+    root = make(tmp_path_factory.mktemp("built") / "campaign")
+    progress: list[tuple[str, int, int]] = []
+    kit = build(root, root / "build", now=NOW, progress=lambda *a: progress.append(a))
+    return root, kit, progress
+
+
+@pytest.fixture()
+def warm(built: tuple[Path, Kit, list[tuple[str, int, int]]], tmp_path: Path) -> Path:
+    """A copy of the built campaign, its image cache included."""
+    return Path(shutil.copytree(built[0], tmp_path / "campaign", symlinks=True))
+
+
+def manifest(folder: Path) -> list[dict]:  # type: ignore[type-arg]
+    return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["images"]
+
+
+def test_build_writes_every_card_in_every_size_with_a_manifest(built: tuple[Path, Kit, list[tuple[str, int, int]]]) -> None:
+    root, kit, progress = built
+    images = root / "build" / "images"
+    rows = manifest(images)
+    assert len(rows) == CARDS * len(SIZES)
+    assert kit.results["images"] == [{**row, "path": f"images/{row['file']}"} for row in rows]
+    for row in rows:
+        data = (images / row["file"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == row["sha256"]
+        assert len(data) == row["bytes"] <= SIZES[row["size"]].max_bytes
+        assert Image.open(images / row["file"]).size == (row["width"], row["height"])
+        assert 0 < len(row["alt"]) <= 1000
+    assert {(r["card"], r["id"], r["area_level"], r["area_code"]) for r in rows} == {
+        ("figure", "resursbrist", "national", ""), ("figure", "resursbrist", "lan", "03"),
+        ("figure", "resursbrist", "kommun", "0180"), ("figure", "bemanning", "national", ""),
+        ("message", "kort-resurser", "national", ""), ("demand", "sakerhetskommission", "national", ""),
+    }
+    assert progress[-1] == ("images", len(rows), len(rows))
+    assert f"images: {len(rows)} images of {CARDS} cards in 5 sizes ({len(rows)} drawn, the rest from the cache)" in kit.notes
+
+
+def test_alt_text_says_the_figure_statement_and_source_in_swedish(built: tuple[Path, Kit, list[tuple[str, int, int]]]) -> None:
+    kit = built[1]
+    alts = {(r["id"], r["area_code"]): r["alt"] for r in kit.results["images"] if r["size"] == "x"}
+    assert alts[("resursbrist", "")] == (
+        "Sverige: Varannan (50\u00a0%) anger brist på resurser som skäl till att de är missnöjda med arbetet. "
+        "Källa: Novus för Akademikerförbundet SSR, socialsekreterarundersökningen 2019, 9–29\u00a0september\u00a02019 "
+        "(2\u00a0473 svarande). Socialtjänstfacket."
+    )
+    assert alts[("bemanning", "")].startswith("Sverige: Mer än sex av tio (60\u00a0%) socialchefer har svårt")
+    assert alts[("sakerhetskommission", "")] == (
+        "Krav: En säkerhetskommission för socialtjänsten. Hot och våld mot socialsekreterare måste kartläggas "
+        "och mötas med en nationell säkerhetskommission. – Socialtjänstfacket"
+    )
+
+
+def test_a_rebuild_with_nothing_changed_draws_nothing_and_gives_identical_files(warm: Path) -> None:
+    root = warm
+    first = build(root, root / "build", now=NOW)
+    before = {r["file"]: (root / "build" / "images" / r["file"]).read_bytes() for r in first.results["images"]}
+    second = build(root, root / "build", now=NOW)
+    assert any("(0 drawn, the rest from the cache)" in note for note in second.notes)
+    after = {r["file"]: (root / "build" / "images" / r["file"]).read_bytes() for r in second.results["images"]}
+    assert before == after
+    assert (root / ".cache" / "images" / "index.json").is_file()
+
+
+def test_a_fresh_cache_draws_byte_identical_files(built: tuple[Path, Kit, list[tuple[str, int, int]]], tmp_path: Path) -> None:
+    other = make(tmp_path / "other")
+    second = build(other, other / "build", now=NOW)
+    assert [r["sha256"] for r in built[1].results["images"]] == [r["sha256"] for r in second.results["images"]]
+
+
+def test_a_theme_change_draws_again(warm: Path) -> None:
+    root = warm
+    (root / "messages" / "campaign.yaml").write_text(CAMPAIGN.replace('"#1d2b53"', '"#0b3d2e"'), encoding="utf-8")
+    kit = build(root, root / "build", now=NOW)
+    assert any(f"({CARDS * len(SIZES)} drawn" in note for note in kit.notes)
+
+
+def test_a_layout_override_changes_only_its_shape(warm: Path) -> None:
+    root = warm
+    first = build(root, root / "build", now=NOW)
+    assert any("(0 drawn" in note for note in first.notes)
+    (root / "messages" / "layouts.yaml").write_text(
+        "layouts:\n  demand:\n    square:\n      background: accent\n      elements:\n"
+        '        - {type: text, box: [8, 8, 84, 84], text: "{{ title }}", font: bold, size: 9, min_size: 4, colour: accent_text}\n',
+        encoding="utf-8",
+    )
+    second = build(root, root / "build", now=NOW)
+    changed = {a["file"] for a, b in zip(first.results["images"], second.results["images"]) if a["sha256"] != b["sha256"]}
+    assert changed == {"sverige/demand-sakerhetskommission-square.png"}
+    assert any("(1 drawn" in note for note in second.notes)
+    cached = sorted(p.name for p in (root / ".cache" / "images").glob("*/*.png"))
+    assert len(cached) == CARDS * len(SIZES)  # the replaced image left the cache with the build
+
+
+def test_campaign_images_renders_only_the_chosen_cards(warm: Path) -> None:
+    root = warm
+    result = run("images", ".", "--kommun", "Stockholm", "--size", "x", "--out", "imgs", cwd=root)
+    assert result.returncode == 0, result.stderr
+    rows = manifest(root / "imgs")
+    # resursbrist has a value for kommun 0180; bemanning falls back to national; plus message and demand cards
+    assert [(r["file"]) for r in rows] == [
+        "kommun-0180/figure-resursbrist-x.png",
+        "sverige/demand-sakerhetskommission-x.png",
+        "sverige/figure-bemanning-x.png",
+        "sverige/message-kort-resurser-x.png",
+    ]
+    assert result.stdout.startswith("4 images (0 drawn, 4 from the cache), ")  # the build's cache serves it
+    again = run("images", ".", "--figure", "bemanning", "--out", "imgs", cwd=root)
+    assert again.returncode == 0, again.stderr
+    assert [r["file"] for r in manifest(root / "imgs")] == [f"sverige/figure-bemanning-{s}.png" for s in sorted(SIZES)]
+    assert not (root / "imgs" / "kommun-0180").exists()
+
+
+def test_campaign_images_refuses_unknown_filters_and_foreign_folders(root: Path) -> None:
+    bad_figure = run("images", ".", "--figure", "bemaning", cwd=root)
+    assert bad_figure.returncode == 3
+    assert bad_figure.stderr == "error: unknown figure 'bemaning' (did you mean 'bemanning'?); known: resursbrist, bemanning\n"
+    bad_size = run("images", ".", "--size", "instagram", cwd=root)
+    assert bad_size.returncode == 3
+    assert bad_size.stderr == "error: unknown size 'instagram'; known: x, og, square, portrait, bluesky\n"
+    (root / "mine").mkdir()
+    (root / "mine" / "notes.txt").write_text("keep me", encoding="utf-8")
+    refused = run("images", ".", "--out", "mine", cwd=root)
+    assert refused.returncode == 1
+    assert "exists and holds files not made by `campaign images`; refusing to replace it" in refused.stderr
+    assert (root / "mine" / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_a_low_contrast_theme_is_a_validation_error_naming_both_colours(root: Path) -> None:
+    text = CAMPAIGN.replace('foreground: "#ffffff"', 'foreground: "#5a6b8c"').replace('accent_text: "#1d2b53"', 'accent_text: "#ffffff"')
+    (root / "messages" / "campaign.yaml").write_text(text, encoding="utf-8")
+    result = run("validate", ".", cwd=root)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "messages/campaign.yaml:7:17: error: campaign.theme.foreground: text colour foreground #5a6b8c on background #1d2b53 "
+        "has contrast 2.57:1; WCAG AA needs at least 4.5:1: darken or lighten one of them",
+        "messages/campaign.yaml:9:18: error: campaign.theme.accent_text: text colour accent_text #ffffff on accent #ffcc4d "
+        "has contrast 1.50:1; WCAG AA needs at least 4.5:1: darken or lighten one of them",
+        "2 errors",
+    ]
+
+
+def test_layout_mistakes_are_reported_with_file_line_and_path(root: Path) -> None:
+    (root / "messages" / "layouts.yaml").write_text(
+        "layouts:\n"
+        "  figure:\n"
+        "    landscape:\n"
+        "      elements:\n"
+        '        - {type: text, box: [50, 10, 60, 20], text: "{{ statment }}", colour: acent}\n'
+        "  quote: {}\n",
+        encoding="utf-8",
+    )
+    result = run("validate", ".", cwd=root)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "messages/layouts.yaml:5:79: error: layouts.figure.landscape.elements[0].colour: expected one of 'background', "
+        "'foreground', 'accent', 'accent_text', got 'acent' (did you mean 'accent'?)",
+        "messages/layouts.yaml:6:3: error: layouts.quote: unknown key 'quote'",
+        "2 errors",
+    ]
+    (root / "messages" / "layouts.yaml").write_text(
+        "layouts:\n  figure:\n    landscape:\n      elements:\n"
+        '        - {type: text, box: [50, 10, 60, 20], text: "{{ statment }}", size: 4, min_size: 5}\n',
+        encoding="utf-8",
+    )
+    result = run("validate", ".", cwd=root)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "messages/layouts.yaml:5:29: error: layouts.figure.landscape.elements[0].box: box [50, 10, 60, 20] reaches outside "
+        "the image; x + width and y + height must be at most 100",
+        "messages/layouts.yaml:5:53: error: layouts.figure.landscape.elements[0].text: layout template uses unknown variable "
+        "'statment' (did you mean 'statement'?); known: big, value, words, statement, source, date, sample, source_line, "
+        "place, area_level, text, title, kicker, organisation, campaign, hashtag",
+        "messages/layouts.yaml:5:90: error: layouts.figure.landscape.elements[0].min_size: min_size 5 is larger than size 4",
+        "3 errors",
+    ]
