@@ -192,13 +192,15 @@ def _golden(name: str, text: str) -> None:
 def default_with_cards(default_campaign: Path) -> Path:
     """The default campaign with a stand-in build of its share cards (the logo, named as cards)."""
     images = default_campaign / "build" / "images"
-    images.mkdir(parents=True)
+    (images / "sverige").mkdir(parents=True)
     manifest = []
     for card in ("resursbrist", "hot-och-vald", "rattssakerhet", "forebyggande"):
-        shutil.copy(ROOT / "assets" / "logo.png", images / f"{card}-x.png")
-        manifest.append({"file": f"{card}-x.png", "card": card, "level": "national", "size": "x", "width": 256, "height": 256,
-                         "alt": f"Delningsbild: {card}"})
-    (images / "manifest.json").write_text(json.dumps(manifest))
+        for size, platforms in (("x", ["x", "mastodon", "threads"]), ("bluesky", ["bluesky"])):
+            shutil.copy(ROOT / "assets" / "logo.png", images / "sverige" / f"figure-{card}-{size}.png")
+            manifest.append({"file": f"sverige/figure-{card}-{size}.png", "card": "figure", "id": card, "area_level": "national",
+                             "area_code": "", "area_name": "Sverige", "size": size, "platforms": platforms, "width": 256, "height": 256,
+                             "alt": f"Delningsbild: {card}"})
+    (images / "manifest.json").write_text(json.dumps({"images": manifest}))
     return default_campaign
 
 
@@ -219,7 +221,10 @@ def test_the_default_plan_loads_and_lists(cli: Cli, default_with_cards: Path) ->
     listing = cli("schedule", "list", str(default_with_cards))
     assert listing.out.splitlines()[-1] == "24 scheduled"
     dry = cli("publish", str(default_with_cards), "--dry-run", "--now", "day 1 08:00", "--account", "x-riks")
-    assert "[image resursbrist-x.png 256×256, alt: Delningsbild: resursbrist]" in dry.out
+    from PIL import Image
+
+    width, height = Image.open(ROOT / "assets" / "logo.png").size  # the logo stands in for the card
+    assert f"[image figure-resursbrist-x.png {width}×{height}, alt: Delningsbild: resursbrist]" in dry.out
     assert dry.out.splitlines()[-1] == "would send 1 row (1 x): 1 post, 1 image"
 
 

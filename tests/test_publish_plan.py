@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from PIL import Image as PILImage
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -169,13 +170,15 @@ def test_images_come_from_files_or_the_built_cards(tmp_path: Path) -> None:
     build = tmp_path / "build" / "images"
     build.mkdir(parents=True)
     (build / "resurser-x.png").write_bytes((ROOT / "assets" / "logo.png").read_bytes())
-    manifest = [{"file": "resurser-x.png", "card": "m001", "level": "national", "size": "x", "width": 256, "height": 256, "alt": "Kort: varannan"}]
-    (build / "manifest.json").write_text(json.dumps(manifest))
+    manifest = [{"file": "resurser-x.png", "card": "message", "id": "m001", "area_level": "national", "area_code": "", "size": "x",
+                 "platforms": ["x", "mastodon"], "width": 256, "height": 256, "alt": "Kort: varannan"}]
+    (build / "manifest.json").write_text(json.dumps({"images": manifest}))
     plan = [{"at": "day 1 09:00", "message": "m001", "accounts": ["x-riks"], "images": [{"file": "assets/kort.png", "alt": "Ett kort"}, "m001"]}]
     root = write_campaign(tmp_path, numbered_messages(1), X, plan)
     [row] = resolve(load(root).campaign).rows
-    assert [(Path(i.path).name, i.alt, i.width, i.mime) for i in row.parts[0].images] == [
-        ("kort.png", "Ett kort", 256, "image/png"), ("resurser-x.png", "Kort: varannan", 256, "image/png")]
+    size = PILImage.open(ROOT / "assets" / "logo.png").size
+    assert [(Path(i.path).name, i.alt, (i.width, i.height), i.mime) for i in row.parts[0].images] == [
+        ("kort.png", "Ett kort", size, "image/png"), ("resurser-x.png", "Kort: varannan", size, "image/png")]
 
 
 def test_a_card_needs_a_build_and_a_file_needs_alt_text(tmp_path: Path) -> None:
@@ -221,25 +224,29 @@ def test_a_local_entry_gets_its_areas_card_and_the_platforms_size(tmp_path: Path
     build.mkdir(parents=True)
     logo = (ROOT / "assets" / "logo.png").read_bytes()
     manifest = []
-    for name, code, size in [("nat-x", "", "x"), ("nat-bsky", "", "bluesky"), ("upp-x", "0380", "x")]:
+    for name, code, size in [("nat-x", "", "x"), ("nat-bsky", "", "bluesky"), ("upp-x", "0380", "x"), ("dem-x", "", "x")]:
         (build / f"{name}.png").write_bytes(logo)
-        manifest.append({"file": f"{name}.png", "card": "m001", "level": "kommun" if code else "national", "code": code, "size": size,
-                         "width": 256, "height": 256, "alt": f"alt {name}"})
-    (build / "manifest.json").write_text(json.dumps(manifest))
+        manifest.append({"file": f"{name}.png", "card": "demand" if name.startswith("dem") else "message", "id": "m001",
+                         "area_level": "kommun" if code else "national", "area_code": code, "size": size,
+                         "platforms": ["bluesky"] if size == "bluesky" else ["x", "mastodon"], "width": 256, "height": 256, "alt": f"alt {name}"})
+    (build / "manifest.json").write_text(json.dumps({"images": manifest}))
     accounts = [*X, {"id": "b", "platform": "bluesky", "handle": "kampanj.test"}]
     plan = [{"at": "day 1 09:00", "message": "m001", "accounts": ["x-riks", "b"], "images": ["m001"]},
-            {"at": "day 1 10:00", "message": "m001", "area": "0380", "accounts": ["x-riks", "b"], "images": ["m001"]}]
+            {"at": "day 1 10:00", "message": "m001", "area": "0380", "accounts": ["x-riks", "b"], "images": ["m001"]},
+            {"at": "day 1 11:00", "id": "krav", "message": "m001", "accounts": ["x-riks"], "images": ["demand:m001"]}]
     root = write_campaign(tmp_path, numbered_messages(1), accounts, plan)
     rows = resolve(load(root).campaign).rows
     assert [(r.key, r.parts[0].images[0].alt) for r in rows] == [
-        ("m001@b", "alt nat-bsky"), ("m001@x-riks", "alt nat-x"), ("m001-0380@b", "alt upp-x"), ("m001-0380@x-riks", "alt upp-x")]  # the local card beats the size
+        ("m001@b", "alt nat-bsky"), ("m001@x-riks", "alt nat-x"), ("m001-0380@b", "alt upp-x"), ("m001-0380@x-riks", "alt upp-x"),  # the local card beats the size
+        ("krav@x-riks", "alt dem-x")]
 
 
 def test_alt_text_longer_than_a_platform_takes_is_refused_at_planning(tmp_path: Path) -> None:
     build = tmp_path / "build" / "images"
     build.mkdir(parents=True)
     (build / "k.png").write_bytes((ROOT / "assets" / "logo.png").read_bytes())
-    (build / "manifest.json").write_text(json.dumps([{"file": "k.png", "card": "m001", "size": "x", "alt": "å" * 1001}]))
+    (build / "manifest.json").write_text(json.dumps({"images": [{"file": "k.png", "card": "message", "id": "m001", "area_code": "", "size": "x",
+                                                                  "platforms": ["x"], "alt": "å" * 1001}]}))
     root = write_campaign(tmp_path, numbered_messages(1), X, [{"at": "day 1 09:00", "message": "m001", "accounts": ["x-riks"], "images": ["m001"]}])
     with pytest.raises(PlanError, match=r"^alt text of k.png is 1001 characters; x takes at most 1000$"):
         resolve(load(root).campaign)

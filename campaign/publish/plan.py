@@ -27,7 +27,8 @@ from campaign.publish.text import compose_parts
 from campaign.publish.when import parse_when
 
 # Which rendered card size each platform gets, best first (names from the images manifest).
-CARD_SIZES = {"x": ("x", "og"), "bluesky": ("bluesky", "x", "og"), "mastodon": ("mastodon", "x", "og")}
+CARD_SIZES = {"x": ("x", "og"), "bluesky": ("bluesky", "x", "og"), "mastodon": ("x", "og")}  # when no size names the platform
+CARD_KINDS = ("figure", "message", "demand")
 MIME = {"PNG": "image/png", "JPEG": "image/jpeg"}
 ALT_LIMITS = {"x": 1_000, "mastodon": 1_500, "bluesky": 2_000}  # ../shared/PLATFORMS.md, "Images"
 BLUESKY_IMAGE_BYTES = 1_000_000  # 2 MB since April 2026, 1 MB before: stay under 1 MB
@@ -111,7 +112,7 @@ def _cap_warnings(campaign: Campaign, data: Any, rows: list[Planned]) -> list[Pr
 
 
 class _Manifest:
-    """The images manifest of the build, read when a card is first asked for."""
+    """The images manifest of the build (``{"images": [...]}``), read when a card is first asked for."""
 
     def __init__(self, build_dir: Path) -> None:
         self.build_dir = build_dir
@@ -122,14 +123,26 @@ class _Manifest:
             path = self.build_dir / "images" / "manifest.json"
             if not path.is_file():
                 raise PlanError(f"the plan names share cards but {path} is missing; run `campaign build` first")
-            self._items = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8"))
+            self._items = data["images"] if isinstance(data, dict) else data
         return self._items
 
     def find(self, card: str, platform: str, area: Area) -> tuple[Path, dict[str, Any]]:
-        """The card's file for ``platform``: the area's own card if there is one, else the national one."""
-        matches = [m for m in self.items() if card in (m.get("card"), m.get("figure"), m.get("message"))]
+        """The card's image for ``platform``: the area's own card if there is one, else the national one.
+
+        ``card`` is a figure, message or demand id, or ``kind:id`` where ids of two kinds coincide
+        (a figure is chosen before a message, a message before a demand).
+        """
+        kind, _, ident = card.rpartition(":")
+        matches = [m for m in self.items() if m.get("id") == ident and (not kind or m.get("card") == kind)]
+        if not kind and matches:
+            first = min(matches, key=lambda m: CARD_KINDS.index(m["card"]) if m.get("card") in CARD_KINDS else len(CARD_KINDS))
+            matches = [m for m in matches if m.get("card") == first.get("card")]
         for wanted in ([area.code] if area.code else []) + [""]:
-            here = [m for m in matches if _area_code(m) == wanted]
+            here = [m for m in matches if str(m.get("area_code") or "") == wanted]
+            for item in here:
+                if platform in (item.get("platforms") or []):
+                    return self._path(item), item
             for size in CARD_SIZES.get(platform, ("og",)):
                 for item in here:
                     if item.get("size") == size:
@@ -139,19 +152,10 @@ class _Manifest:
         raise PlanError(f"no share card {card!r} in {self.build_dir / 'images' / 'manifest.json'}; check the id, or run `campaign build` again")
 
     def _path(self, item: dict[str, Any]) -> Path:
-        for base in (self.build_dir / "images", self.build_dir):
-            if (base / item["file"]).is_file():
-                return (base / item["file"]).resolve()
-        raise PlanError(f"{item['file']} is in the images manifest but not in {self.build_dir / 'images'}; run `campaign build` again")
-
-
-def _area_code(item: dict[str, Any]) -> str:
-    """The manifest item's area code ("" for national), whichever way the manifest spells it."""
-    area = item.get("area")
-    if isinstance(area, dict):
-        return str(area.get("code") or "")
-    code = item.get("code", item.get("area_code", area if isinstance(area, str) else ""))
-    return "" if item.get("level", "national") == "national" and not code else str(code or "")
+        target = (self.build_dir / "images" / item["file"]).resolve()
+        if not target.is_file():
+            raise PlanError(f"{item['file']} is in the images manifest but not in {self.build_dir / 'images'}; run `campaign build` again")
+        return target
 
 
 def _image(campaign: Campaign, manifest: _Manifest, spec: dict[str, Any], platform: str, area: Area) -> Image:

@@ -39,6 +39,11 @@ ENDPOINT = Str(
 )
 ENV_NAME = Str(max_len=100, pattern=r"[A-Za-z_][A-Za-z0-9_]*", pattern_help="an environment variable name such as 'CAMPAIGN_X_API_KEY'")
 CLOCK = Str(max_len=5, pattern=r"([01]\d|2[0-3]):[0-5]\d", pattern_help="a time of day as HH:MM")
+CARD = Str(
+    max_len=80,
+    pattern=r"((figure|message|demand):)?[a-z0-9][a-z0-9_-]*",
+    pattern_help="a card: a figure, message or demand id such as 'resursbrist', or 'message:resurser'",
+)
 ALL_CREDENTIALS = tuple(sorted({c for names in CREDENTIALS.values() for c in names}))
 
 ACCOUNT = Obj(
@@ -75,7 +80,7 @@ class When(Spec):
 IMAGE = Obj(
     {
         "file": Field(Str(max_len=300), help="a PNG or JPEG inside the campaign folder"),
-        "card": Field(ID, help="a share card (figure or message id) from build/images/manifest.json"),
+        "card": Field(CARD, help="a share card from build/images/manifest.json: a figure, message or demand id, or kind:id"),
         "alt": Field(Str(max_len=1_000), help="alt text; required with file, taken from the manifest for a card"),
     },
     name="an image (a card id, or a mapping with file and alt)",
