@@ -257,3 +257,15 @@ def test_csv_exports_leave_out_posts_already_due(cli: Cli, kampanj: Path, tmp_pa
     assert result.err == "note: left out 2 post(s) due before 2026-02-05 09:10\n"
     assert (tmp_path / "e" / "generic-x-test.csv").read_text().count("\n") == 2  # the header and the one post ahead
     assert not (tmp_path / "e" / "generic-masto.csv").exists()
+
+
+@pytest.mark.slow
+def test_the_build_copies_neither_the_env_file_nor_the_queue(cli: Cli, default_campaign: Path, tmp_path: Path) -> None:
+    secret = "sekret-" + "7f3a9c"
+    (default_campaign / ".env").write_text(f"CAMPAIGN_X_RIKS_API_KEY={secret}\n")
+    (default_campaign / ".campaign").mkdir()
+    (default_campaign / ".campaign" / "queue.sqlite3").write_bytes(b"queue " + secret.encode())
+    result = cli("build", str(default_campaign), "--out", str(tmp_path / "kit"))
+    assert result.code == 0, result.err
+    files = [p for p in (tmp_path / "kit").rglob("*") if p.is_file()]
+    assert files and not [p for p in files if p.name in (".env", "queue.sqlite3") or secret.encode() in p.read_bytes()]
