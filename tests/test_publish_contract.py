@@ -299,3 +299,26 @@ def test_x_duplicate_after_a_lost_answer_is_uncertain_not_failed(tmp_path: Path)
         assert [t.text for t in h.x.tweets] == [text]
     finally:
         h.stop()
+
+
+def test_a_post_too_long_for_the_platform_is_refused_before_sending(harness: Harness, tmp_path: Path) -> None:
+    limit = {"x": 280, "bluesky": 300, "mastodon": 500}[harness.platform]
+    queue = queue_with(harness, tmp_path, "å" * (limit + 1))
+    report = run(harness, queue, FakeClock())
+    assert [o.state for o in report.outcomes] == ["failed"]
+    assert queue.rows()[0].failure == "rejected"
+    assert f"; {harness.platform if harness.platform != 'mastodon' else harness.server.url} allows {limit}" in report.outcomes[0].detail
+    assert harness.creates() == 0
+
+
+def test_the_fake_x_counts_like_x() -> None:
+    """The fake refuses what X refuses: 281 weighted characters (each å weighs 1, each emoji 2)."""
+    h = XHarness()
+    try:
+        publisher = h.publisher()
+        publisher.check = lambda part: None  # type: ignore[method-assign] - let it through to the server
+        with pytest.raises(Exception, match="Your Tweet text is too long"):
+            publisher.publish(outgoing(h, Part("å" * 281)), Events())
+        assert publisher.publish(outgoing(h, Part("å" * 278 + "👍")), Events()).id
+    finally:
+        h.stop()

@@ -214,9 +214,9 @@ def test_a_mastodon_instance_limit_shapes_the_post(tmp_path: Path) -> None:
     accounts = [{"id": "m", "platform": "mastodon", "endpoint": "https://social.example.org", "max_characters": 150}]
     root = write_campaign(tmp_path, messages, accounts, [{"at": "day 1 09:00", "message": "lang", "accounts": ["m"]}])
     [row] = resolve(load(root).campaign).rows
-    from campaign.publish.publishers.mastodon import status_length
+    from campaign.compose import count
 
-    assert len(row.parts) > 1 and all(status_length(p.text) <= 150 for p in row.parts)
+    assert len(row.parts) > 1 and all(count("mastodon", p.text, instance_limit=150).length <= 150 for p in row.parts)
 
 
 def test_a_local_entry_gets_its_areas_card_and_the_platforms_size(tmp_path: Path) -> None:

@@ -59,7 +59,13 @@ class Publisher(ABC):
         """Log in or read limits before anything is sent; the default needs nothing."""
 
     def check(self, part: Part) -> None:
-        """Refuse (``Rejected``) a part the platform would refuse, before sending it."""
+        """Refuse (``Rejected``) a part the platform would refuse, before sending it: too long, by its own count."""
+        from campaign.compose import count
+        from campaign.publish.errors import Rejected
+
+        measured = count(self.platform, part.text)
+        if not measured.fits:
+            raise Rejected(f"the post is {measured.length} {measured.unit}; {self.platform} allows {measured.limit}")
 
     @abstractmethod
     def upload(self, images: tuple[Image, ...]) -> list[Any]:

@@ -11,9 +11,9 @@ import datetime as dt
 import io
 from typing import Any
 
-import regex
 from mastodon import Mastodon, errors
 
+from campaign.compose import count
 from campaign.publish.errors import AuthFailed, PublishError, RateLimited, Rejected, Transient
 from campaign.publish.model import Account, Image, Part, RemotePost
 from campaign.publish.publishers.base import Publisher, read_image
@@ -63,7 +63,7 @@ class MastodonPublisher(Publisher):
 
     def check(self, part: Part) -> None:
         limit = self.limits()["max_characters"]
-        length = status_length(part.text)
+        length = count("mastodon", part.text, instance_limit=limit).length
         if length > limit:
             raise Rejected(f"the post is {length} characters; {self.account.endpoint} allows {limit}")
 
@@ -94,17 +94,6 @@ class MastodonPublisher(Publisher):
     def _reset(self) -> dt.datetime | None:
         reset = getattr(self.api, "ratelimit_reset", None)
         return dt.datetime.fromtimestamp(float(reset), dt.timezone.utc) if reset else None
-
-
-_URL = regex.compile(r"(^|[^/\w])(https?://[^\s<>\"']+)", regex.IGNORECASE)
-_USER = regex.compile(r"(^|[^/\w])@(([a-z0-9_]+)@[a-z0-9.\-]+[a-z0-9]+)", regex.IGNORECASE)
-
-
-def status_length(text: str) -> int:
-    """Mastodon's count: grapheme clusters, every URL as 23, ``@user@domain`` as ``@user``."""
-    countable = _URL.sub(lambda m: m.group(1) + "x" * 23, text)
-    countable = _USER.sub(r"\1@\3", countable)
-    return len(regex.findall(r"\X", countable))
 
 
 def _status(exc: Exception) -> int | None:
