@@ -269,3 +269,39 @@ def test_the_build_copies_neither_the_env_file_nor_the_queue(cli: Cli, default_c
     assert result.code == 0, result.err
     files = [p for p in (tmp_path / "kit").rglob("*") if p.is_file()]
     assert files and not [p for p in files if p.name in (".env", "queue.sqlite3") or secret.encode() in p.read_bytes()]
+
+
+def test_publish_to_the_real_bluesky_server(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same command against the reference PDS on 127.0.0.1: a thread with facets, read back from the server."""
+    from tests.fakes.harness import BlueskyHarness, pds_info
+
+    info = pds_info()
+    if info is None:
+        pytest.skip("no local Bluesky PDS: start ../shared/tools/bsky-pds/start.sh and set CAMPAIGN_TEST_PDS to its info JSON")
+    import uuid
+
+    marker = uuid.uuid4().hex[:8]
+    long = {"id": "lang", "kind": "long", "link": "rapport", "hashtags": ["socialtjänst"],
+            "text": f"({marker}) " + "Socialsekreterare vittnar om hög arbetsbelastning och brist på resurser i hela landet. " * 3}
+    accounts = [{"id": "bsky", "platform": "bluesky", "endpoint": info["service"], "handle": info["handle"]}]
+    root = write_campaign(tmp_path / "kampanj", [long], accounts, [{"at": "day 1 09:00", "message": "lang", "accounts": ["bsky"]}])
+    monkeypatch.setenv("CAMPAIGN_BSKY_APP_PASSWORD", info["app_password"])
+    cli("schedule", "plan", str(root))
+    result = cli("publish", str(root), "--now", "day 1 09:00")
+    assert result.code == 0, result.err
+    from campaign.publish.queue import Queue
+
+    queue = Queue.open(queue_path(root))
+    [row] = queue.rows()
+    queue.close()
+    assert row.state == "published" and len(row.parts) == len(row.sent) >= 2
+    assert row.remote_url == f"https://bsky.app/profile/{info['handle']}/post/{row.sent[0].id.rsplit('/', 1)[1]}"
+    reader = BlueskyHarness(info)
+    try:
+        seen = [reader.read(s.id) for s in row.sent]
+    finally:
+        reader.stop()
+    assert [s.text for s in seen] == [p.text for p in row.parts]
+    assert [s.reply_to for s in seen] == [None, *(s.id for s in row.sent[:-1])]
+    assert any(f["features"][0]["$type"] == "app.bsky.richtext.facet#tag" for s in seen for f in s.facets)
+    assert (root / ".campaign" / "sessions" / "bsky.session").is_file()
