@@ -91,7 +91,7 @@ def list_cmd(
 
 def _detail(row: Row) -> str:
     if row.state == "published":
-        return row.remote_url or ""
+        return (row.remote_url or "") + ("" if row.in_plan else " (no longer in the plan)")
     parts = f"{len(row.parts)} parts; " if len(row.parts) > 1 else ""
     if row.state in ("failed", "uncertain", "cancelled"):
         return parts + f"{row.failure + ': ' if row.failure else ''}{row.reason or ''} (attempts: {row.attempts})"

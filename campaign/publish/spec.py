@@ -29,7 +29,7 @@ from campaign.registry import area
 from campaign.publish.model import CREDENTIALS, DEFAULT_ENDPOINTS, PUBLISHING_PLATFORMS
 from campaign.publish.when import FORMS, parse_day, parse_when
 from campaign.schema import ID, Ctx, Either, Field, ListOf, MapOf, Num, Obj, Spec, Str, default_dict, suggest
-from campaign.yamlfile import Path_
+from campaign.yamlfile import Path_, format_path
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ENDPOINT = Str(
@@ -181,7 +181,7 @@ def check_plan(campaign: Campaign, data: Any, report: Report) -> None:
                 report(here + ("accounts", j), f"unknown account {account!r}{hint}")
         ident = entry_id(entry)
         if ident in seen:
-            report(here, f"entry id {ident!r} is used twice (first at {_fmt(base + (seen[ident],))}); give each entry its own id:")
+            report(here, f"entry id {ident!r} is used twice (first at {format_path(base + (seen[ident],))}); give each entry its own id:")
         seen.setdefault(ident, i)
         _check_time(campaign, entry, spread, here, report)
         _check_images(campaign, entry, here, report)
@@ -224,10 +224,6 @@ def _check_images(campaign: Campaign, entry: dict[str, Any], here: Path_, report
             report(where + ("file",), f"expected a .png or .jpg image, got {target.name!r}")
 
 
-def _fmt(path: Path_) -> str:
-    from campaign.yamlfile import format_path
-
-    return format_path(path)
 
 
 __all__ = ["ACCOUNTS", "PLAN", "check_accounts", "check_plan", "entry_id", "plan_posts", "plan_spread"]
