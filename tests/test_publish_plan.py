@@ -64,7 +64,7 @@ def test_unknown_messages_accounts_and_times_are_reported_where_they_are(tmp_pat
         "messages/plan.yaml:6:16: error: plan.posts[0].message: unknown message id 'm0001' (did you mean 'm001'?)",
         "messages/plan.yaml:7:18: error: plan.posts[0].accounts[0]: unknown account 'x-rks' (did you mean 'x-riks'?)",
         "messages/plan.yaml:11:11: error: plan.posts[2].at: 2026-03-29 02:30 does not exist in Europe/Stockholm (the clocks skip that hour); pick another time",
-        "messages/plan.yaml:14:7: error: plan.posts[3]: entry id 'm002' is used twice (first at plan.posts[2]); give each entry its own id:",
+        "messages/plan.yaml:14:7: error: plan.posts[3]: entry id 'm002' is used twice (first at plan.posts[2]); give one of them its own id: key",
         "messages/plan.yaml:14:7: error: plan.posts[3]: missing at: (a time such as 'day 1 09:00'); or add a spread: to the plan to place it automatically",
     ]
 

@@ -181,7 +181,7 @@ def check_plan(campaign: Campaign, data: Any, report: Report) -> None:
                 report(here + ("accounts", j), f"unknown account {account!r}{hint}")
         ident = entry_id(entry)
         if ident in seen:
-            report(here, f"entry id {ident!r} is used twice (first at {format_path(base + (seen[ident],))}); give each entry its own id:")
+            report(here, f"entry id {ident!r} is used twice (first at {format_path(base + (seen[ident],))}); give one of them its own id: key")
         seen.setdefault(ident, i)
         _check_time(campaign, entry, spread, here, report)
         _check_images(campaign, entry, here, report)
