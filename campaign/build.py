@@ -58,9 +58,16 @@ def stages() -> list[tuple[str, Stage]]:
     """The build's stages in order; each writes its part of the kit."""
     from campaign.compose.stage import write as write_posts
     from campaign.images.stage import write as write_images
+    from campaign.registry.stage import write as check_registry
     from campaign.site.stage import write as write_site
 
-    return [("campaign", write_campaign_json), ("posts", write_posts), ("images", write_images), ("site", write_site)]
+    return [
+        ("campaign", write_campaign_json),
+        ("registry", check_registry),
+        ("posts", write_posts),
+        ("images", write_images),
+        ("site", write_site),
+    ]
 
 
 def build(root: Path, out: Path, *, now: dt.datetime | None = None, progress: Callable[[str, int, int], None] | None = None) -> Kit:

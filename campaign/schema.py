@@ -100,7 +100,9 @@ class Str(Spec):
         if not isinstance(value, str):
             return self.wrong_type(value, path, ctx)
         value = unicodedata.normalize("NFC", value)
-        bad = _CONTROL.search(value if self.multiline else value.replace("\n", "\x0a\x00"))
+        if not self.multiline and "\n" in value:
+            return ctx.error(path, "expected one line of text, got a line break")
+        bad = _CONTROL.search(value)
         if bad:
             return ctx.error(path, f"control character U+{ord(bad.group()):04X} is not allowed in text")
         if not value.strip():

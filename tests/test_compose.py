@@ -234,3 +234,23 @@ def test_compose_all_is_sorted_and_deterministic(default: Campaign, registry: No
     assert len(first) == len(areas) * len(default.messages) * 7
     keys = [(p.area.level, p.area.code, p.message_id, p.platform) for p in first[:8]]
     assert keys[0] == ("national", "", "resurser", "x") and keys[7] == ("national", "", "rattssakerhet", "x")
+
+
+def test_utm_settings_come_from_the_campaign(default_campaign: Path) -> None:
+    campaign = edited(default_campaign, "campaign.yaml", "    medium: social\n", "    medium: organic\n    source: {x: twitter}\n")
+    assert compose(campaign, "kort-lag", NATIONAL, "x").link == (
+        "https://kampanj.example.org/press/trygg-socialtjanst?utm_source=twitter&utm_medium=organic&utm_campaign=trygg-socialtjanst-2026")
+    campaign = edited(default_campaign, "campaign.yaml", "    medium: organic\n", "    medium: organic\n    enabled: false\n")
+    assert compose(campaign, "kort-lag", NATIONAL, "mastodon").link == "https://kampanj.example.org/press/trygg-socialtjanst"
+
+
+def test_a_message_without_a_link_has_no_link_line(default: Campaign) -> None:
+    from dataclasses import replace
+
+    message = replace(default.message("kort-lag"), link=None)
+    post = compose(default, message, NATIONAL, "instagram")
+    assert post.link is None
+    assert post.text == (
+        "Socialtjänsten behöver en ny lag som kräver förebyggande arbete och kunskap i varje beslut.\n\n"
+        "#socialtjänst #svpol #TryggSocialtjänst"
+    )

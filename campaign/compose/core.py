@@ -174,7 +174,7 @@ def _says_level(text: str, view: templating.FigureView) -> bool:
     if view.where.lower() in lowered or view.note.lower() in lowered:
         return True
     if view.level == "national":
-        return any(w in lowered for w in ("i landet", "hela landet", "riks", "i sverige", "nationell"))
+        return any(w in lowered for w in ("i landet", "hela landet", "riksgenomsnitt", "i sverige", "nationell"))
     return False
 
 
@@ -239,6 +239,7 @@ def body_tags(body: str) -> frozenset[str]:
     return frozenset(t.casefold() for t in _BODY_TAG.findall(body))
 
 
+@lru_cache(maxsize=4096)
 def _apply_cap(tags: _Tags, in_body: frozenset[str], cap: int | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(tags to append, tags over the platform's cap). Required tags take the places first."""
     wanted = [t for t in tags.ordered if t.casefold() not in in_body]
@@ -250,13 +251,16 @@ def _apply_cap(tags: _Tags, in_body: frozenset[str], cap: int | None) -> tuple[t
     return tuple(t for t in wanted if t in keep), tuple(t for t in wanted if t not in keep)
 
 
+@lru_cache(maxsize=16384)
 def written_mention(mention: Mention, p: Platform) -> str:
-    """``@handle`` where the platform tags in text and the registry has a handle; the name otherwise."""
+    """``@handle`` where the platform tags in text and the registry has a handle; the name otherwise (NFC)."""
     if p.text_mentions and mention.handle:
-        return "@" + mention.handle
-    if p.text_mentions:
-        return mention.name
-    return f"{mention.name} ({mention.role})" if mention.role else mention.name
+        text = "@" + mention.handle
+    elif p.text_mentions or not mention.role:
+        text = mention.name
+    else:
+        text = f"{mention.name} ({mention.role})"
+    return unicodedata.normalize("NFC", text)
 
 
 def link_line(url: str | None, p: Platform) -> str | None:
@@ -275,7 +279,7 @@ def fit_post(
     appended, over_cap = _apply_cap(tags, in_body, p.max_hashtags)
     written: dict[str, Mention] = {}
     for mention in mentions:
-        written.setdefault(unicodedata.normalize("NFC", written_mention(mention, p)), mention)
+        written.setdefault(written_mention(mention, p), mention)
     tail = Tail(tuple(written), link_line(url, p), appended)
     limit = limit_of(p, instance_limit)
     try:

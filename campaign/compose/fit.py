@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 Fits = Callable[[str], bool]
 
@@ -39,16 +39,23 @@ class Tail:
     link: str | None
     hashtags: tuple[str, ...]
 
-    @cached_property
-    def text(self) -> str:  # noqa: D102 - cached: the fitting loop asks for it again and again
-        lines = []
-        if self.mentions:
-            lines.append(join_mentions(self.mentions))
-        if self.link:
-            lines.append(self.link)
-        if self.hashtags:
-            lines.append(" ".join("#" + tag for tag in self.hashtags))
-        return "\n".join(lines)
+    @property
+    def text(self) -> str:
+        """The tail's lines: mentions, link, hashtags (each only when there is one)."""
+        return tail_text(self.mentions, self.link, self.hashtags)
+
+
+@lru_cache(maxsize=16384)
+def tail_text(mentions: tuple[str, ...], link: str | None, hashtags: tuple[str, ...]) -> str:
+    # Cached: the same link and hashtags end thousands of posts.
+    lines = []
+    if mentions:
+        lines.append(join_mentions(mentions))
+    if link:
+        lines.append(link)
+    if hashtags:
+        lines.append(" ".join("#" + tag for tag in hashtags))
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True)

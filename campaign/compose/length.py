@@ -231,8 +231,8 @@ def measure(p: Platform, text: str) -> int:
 
 def fits(p: Platform, text: str, limit: int) -> bool:
     """Whether ``text`` fits ``p`` under ``limit`` (and the byte limit, where there is one)."""
-    if p.max_bytes is not None and utf8_bytes(text) > p.max_bytes:
-        return False
+    if p.max_bytes is not None and len(text) * 4 > p.max_bytes and utf8_bytes(text) > p.max_bytes:
+        return False  # (a code point is at most 4 bytes, so a short text needs no encoding)
     return measure(p, text) <= limit
 
 

@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from campaign.compose import output
-from campaign.compose.core import compose_all
-from campaign.compose.core import Post
+from campaign.compose.core import Post, compose_all
 from campaign.compose.platforms import PLATFORM_IDS, PLATFORMS
 from campaign.errors import Problem
 from campaign.model import Area, Campaign
@@ -37,7 +36,8 @@ def write(kit: Kit, staging: Path) -> None:
     areas = all_areas()
     report = kit.progress
     on = kit.now.astimezone(zoneinfo.ZoneInfo(kit.campaign.settings.timezone)).date()  # as the registry stage
-    posts = compose_all(kit.campaign, areas, on=on, progress=(lambda done, total: report("posts", done, total)) if report else None)
+    progress = (lambda done, total: report("posts", done, total)) if report else None
+    posts = compose_all(kit.campaign, areas, on=on, progress=progress)
     kit.results["posts"] = posts
     kit.warnings.extend(short_threads(kit.campaign, posts))
     folder = staging / "posts"

@@ -247,10 +247,10 @@ def coverage(campaign: Campaign, *, on: dt.date, rule: str = CHAIR_RULE) -> Cove
 def unused_rule_problems(campaign: Campaign, checked: Sequence[dict[str, Any]]) -> list[str]:
     """Warnings for rules whose body or title no politician's role has (a typo, usually)."""
     people = [to_politician(d) for d in checked]
-    bodies = {key(b): b for p in people for r in p.roles for b in r.bodies}
-    pairs = {(key(b), key(r.title)) for p in people for r in p.roles for b in r.bodies}
     if not people:
         return []
+    bodies = {key(b): b for p in people for r in p.roles for b in r.bodies}
+    pairs = {(key(b), key(r.title)) for p in people for r in p.roles for b in r.bodies}
     sources = [("campaign.tag", campaign.settings.tag)] + [
         (f"messages[{i}].tag", m.tag) for i, m in enumerate(campaign.messages) if m.tag is not None
     ]
