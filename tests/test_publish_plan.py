@@ -258,3 +258,13 @@ def test_fixed_times_beyond_a_daily_cap_are_warned_about(tmp_path: Path) -> None
     resolved = resolve(load(root).campaign)
     assert [w.format() for w in resolved.warnings] == [
         "messages/plan.yaml: warning: plan: 18 posts for account 'x-riks' on 2026-02-04; x allows about 17 a day"]
+
+
+def test_the_spread_can_place_every_message_the_plan_does_not_name(tmp_path: Path) -> None:
+    plan = {"spread": {"start": "day 2", "days": 3, "from": "09:00", "until": "10:00", "min_gap_minutes": 30, "rest": ["x-riks"]},
+            "posts": [{"at": "day 1 09:00", "message": "m002", "accounts": ["x-riks"]}]}
+    root = write_campaign(tmp_path, numbered_messages(4), X, plan)
+    rows = resolve(load(root).campaign).rows
+    zone = dt.timezone(dt.timedelta(hours=1))
+    assert [(r.key, r.due.astimezone(zone).strftime("%a %d %H:%M")) for r in rows] == [
+        ("m002@x-riks", "Wed 04 09:00"), ("m001@x-riks", "Thu 05 09:00"), ("m003@x-riks", "Thu 05 09:30"), ("m004@x-riks", "Thu 05 10:00")]

@@ -21,7 +21,7 @@ from campaign.model import Area, Campaign
 from campaign.publish.accounts import accounts as campaign_accounts
 from campaign.registry import area
 from campaign.publish.model import Account, Image, Part, Planned
-from campaign.publish.spec import entry_id, plan_posts, plan_spread
+from campaign.publish.spec import all_entries, entry_id, plan_spread
 from campaign.publish.spread import Spread, place
 from campaign.publish.text import compose_parts
 from campaign.publish.when import parse_when
@@ -49,7 +49,7 @@ def resolve(campaign: Campaign, build_dir: Path | None = None) -> Resolved:
     data = campaign.extra.get("plan")
     if not data:
         return Resolved([])
-    entries = plan_posts(data)
+    entries = all_entries(campaign, data)
     accounts = campaign_accounts(campaign)
     times = _times(campaign, entries, accounts, plan_spread(data))
     manifest = _Manifest(build_dir or campaign.root / "build")

@@ -109,8 +109,9 @@ SPREAD = Obj(
         "until": Field(CLOCK, default="18:00"),
         "min_gap_minutes": Field(Num(minimum=0, maximum=24 * 60, integer=True), default=60),
         "daily_caps": Field(MapOf(Str(choices=PUBLISHING_PLATFORMS), Num(minimum=1, integer=True)), default=lambda: {"x": 17}),
+        "rest": Field(ListOf(ID), default=list, help="accounts that get every message not named under posts:, placed by the spread"),
     },
-    name="a spread mapping (start, days, weekdays, from, until, min_gap_minutes, daily_caps)",
+    name="a spread mapping (start, days, weekdays, from, until, min_gap_minutes, daily_caps, rest)",
 )
 
 PLAN = Either(
@@ -127,6 +128,18 @@ Report = Callable[..., None]
 def plan_posts(data: Any) -> list[dict[str, Any]]:
     """The entries of a checked plan section, whichever form it took."""
     return data if isinstance(data, list) else data.get("posts") or []
+
+
+def all_entries(campaign: Campaign, data: Any) -> list[dict[str, Any]]:
+    """The plan's entries, then one per message not named in them for the spread's ``rest`` accounts."""
+    entries = plan_posts(data)
+    rest = (plan_spread(data) or {}).get("rest") or []
+    if not rest:
+        return entries
+    named = {e["message"] for e in entries}
+    extra = [{"id": None, "at": None, "message": m.id, "area": None, "accounts": list(rest), "images": []}
+             for m in campaign.messages if m.id not in named]
+    return [*entries, *extra]
 
 
 def plan_spread(data: Any) -> dict[str, Any] | None:
@@ -190,6 +203,9 @@ def check_plan(campaign: Campaign, data: Any, report: Report) -> None:
             parse_day(spread["start"], campaign.settings.launch_date)
         except ValueError as exc:
             report(("plan", "spread", "start"), str(exc))
+        for j, account in enumerate(spread["rest"]):
+            if account not in accounts:
+                report(("plan", "spread", "rest", j), f"unknown account {account!r}{suggest(account, accounts)}")
         if spread["from"] >= spread["until"]:
             report(("plan", "spread", "until"), f"until ({spread['until']}) must be later than from ({spread['from']})")
 
@@ -226,4 +242,4 @@ def _check_images(campaign: Campaign, entry: dict[str, Any], here: Path_, report
 
 
 
-__all__ = ["ACCOUNTS", "PLAN", "check_accounts", "check_plan", "entry_id", "plan_posts", "plan_spread"]
+__all__ = ["ACCOUNTS", "PLAN", "all_entries", "check_accounts", "check_plan", "entry_id", "plan_posts", "plan_spread"]
