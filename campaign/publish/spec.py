@@ -9,7 +9,7 @@
 
     plan:
       spread: {start: day 1, days: 10, from: "08:00", until: "18:00", min_gap_minutes: 60,
-               weekdays: [mon, tue, wed, thu, fri], daily_caps: {x: 17}}
+               weekdays: [mon, tue, wed, thu, fri], daily_caps: {x: 17}, rest: [x-riks]}
       posts:
         - at: day 1 09:00          # or 2026-02-04 09:00; leave out to let spread place it
           message: resurser
