@@ -223,7 +223,7 @@ def _dry_run(directory: Path, now: dt.datetime, accounts: list[str] | None) -> N
 def _export(fmt: str, directory: Path, out_dir: Path | None, build: Path | None, now: str | None, account: list[str] | None) -> None:
     campaign = load(directory).campaign
     moment = _now(directory, now)
-    rows = [r for r in resolve(campaign, build).rows if not account or r.account in account]
+    rows = [r for r in resolve(campaign, build, images=fmt != "ics").rows if not account or r.account in account]
     if fmt != "ics":  # schedulers refuse posts in the past (Sprout: less than 10 minutes ahead)
         ahead = [r for r in rows if r.due >= moment + dt.timedelta(minutes=10)]
         if len(ahead) < len(rows):

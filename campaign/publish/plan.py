@@ -44,8 +44,8 @@ class Resolved:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def resolve(campaign: Campaign, build_dir: Path | None = None) -> Resolved:
-    """Every row the plan asks for, sorted by time then key."""
+def resolve(campaign: Campaign, build_dir: Path | None = None, *, images: bool = True) -> Resolved:
+    """Every row the plan asks for, sorted by time then key (``images=False``: without images, no build needed)."""
     data = campaign.extra.get("plan")
     if not data:
         return Resolved([])
@@ -63,8 +63,8 @@ def resolve(campaign: Campaign, build_dir: Path | None = None) -> Resolved:
                 texts, link = compose_parts(campaign, message, account.platform, where, _local_day(campaign, due), account.max_characters)
             except CampaignError as exc:
                 raise PlanError(f"plan entry {entry_id(entry)!r} for {account_id}: {exc}") from None
-            images = tuple(_image(campaign, manifest, spec, account.platform, where) for spec in entry["images"])
-            parts = tuple(Part(text, tuple(facets), images if i == 0 else ()) for i, (text, facets) in enumerate(texts))
+            attached = tuple(_image(campaign, manifest, spec, account.platform, where) for spec in entry["images"]) if images else ()
+            parts = tuple(Part(text, tuple(facets), attached if i == 0 else ()) for i, (text, facets) in enumerate(texts))
             rows.append(Planned(f"{entry_id(entry)}@{account_id}", entry_id(entry), message.id, account_id, account.platform, due, parts, link))
     rows.sort(key=lambda r: (r.due, r.key))
     return Resolved(rows, _cap_warnings(campaign, data, rows))
