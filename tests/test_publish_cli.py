@@ -77,9 +77,11 @@ def test_dry_run_prints_exactly_what_would_be_sent(cli: Cli, kampanj: Path) -> N
     assert result.out == (
         "dry run at 2026-02-04 10:00 (Europe/Stockholm): nothing is sent\n"
         "── 2 resurser@masto · mastodon · due 2026-02-04 09:00\n"
-        "Varannan socialsekreterare saknar resurser.\n\nhttps://kampanj.example.org/rapport\n\n#socialtjänst\n"
+        "Varannan socialsekreterare saknar resurser.\n\n"
+        "https://kampanj.example.org/rapport?utm_source=mastodon&utm_medium=social&utm_campaign=testkampanj\n#socialtjänst\n"
         "── 3 resurser@x-test · x · due 2026-02-04 09:00\n"
-        "Varannan socialsekreterare saknar resurser.\n\nhttps://kampanj.example.org/rapport\n\n#socialtjänst\n"
+        "Varannan socialsekreterare saknar resurser.\n\n"
+        "https://kampanj.example.org/rapport?utm_source=x&utm_medium=social&utm_campaign=testkampanj\n#socialtjänst\n"
         "would send 2 rows (1 mastodon, 1 x): 2 posts, 0 images\n"
     )
 
@@ -97,7 +99,8 @@ def test_publish_sends_what_is_due_once(cli: Cli, kampanj: Path, servers: tuple[
     )
     again = cli("publish", str(kampanj), "--now", "2026-02-04T08:30:00Z")
     assert again.out == "0 published, 0 failed, 0 uncertain, 0 waiting for a rate limit\n"
-    assert [t.text for t in x.tweets] == ["Varannan socialsekreterare saknar resurser.\n\nhttps://kampanj.example.org/rapport\n\n#socialtjänst"]
+    assert [t.text for t in x.tweets] == [
+        "Varannan socialsekreterare saknar resurser.\n\nhttps://kampanj.example.org/rapport?utm_source=x&utm_medium=social&utm_campaign=testkampanj\n#socialtjänst"]
     assert len(m.statuses) == 1
     listing = cli("schedule", "list", str(kampanj)).out
     assert "published  x-test           resurser             https://x.com/i/web/status/" in listing
@@ -189,13 +192,15 @@ def _golden(name: str, text: str) -> None:
 def default_with_cards(default_campaign: Path) -> Path:
     """The default campaign with a stand-in build of its share cards (the logo, named as cards)."""
     images = default_campaign / "build" / "images"
-    images.mkdir(parents=True)
+    (images / "sverige").mkdir(parents=True)
     manifest = []
     for card in ("resursbrist", "hot-och-vald", "rattssakerhet", "forebyggande"):
-        shutil.copy(ROOT / "assets" / "logo.png", images / f"{card}-x.png")
-        manifest.append({"file": f"{card}-x.png", "card": card, "level": "national", "size": "x", "width": 256, "height": 256,
-                         "alt": f"Delningsbild: {card}"})
-    (images / "manifest.json").write_text(json.dumps(manifest))
+        for size, platforms in (("x", ["x", "mastodon", "threads"]), ("bluesky", ["bluesky"])):
+            shutil.copy(ROOT / "assets" / "logo.png", images / "sverige" / f"figure-{card}-{size}.png")
+            manifest.append({"file": f"sverige/figure-{card}-{size}.png", "card": "figure", "id": card, "area_level": "national",
+                             "area_code": "", "area_name": "Sverige", "size": size, "platforms": platforms, "width": 256, "height": 256,
+                             "alt": f"Delningsbild: {card}"})
+    (images / "manifest.json").write_text(json.dumps({"images": manifest}))
     return default_campaign
 
 
@@ -216,7 +221,10 @@ def test_the_default_plan_loads_and_lists(cli: Cli, default_with_cards: Path) ->
     listing = cli("schedule", "list", str(default_with_cards))
     assert listing.out.splitlines()[-1] == "24 scheduled"
     dry = cli("publish", str(default_with_cards), "--dry-run", "--now", "day 1 08:00", "--account", "x-riks")
-    assert "[image resursbrist-x.png 256×256, alt: Delningsbild: resursbrist]" in dry.out
+    from PIL import Image
+
+    width, height = Image.open(ROOT / "assets" / "logo.png").size  # the logo stands in for the card
+    assert f"[image figure-resursbrist-x.png {width}×{height}, alt: Delningsbild: resursbrist]" in dry.out
     assert dry.out.splitlines()[-1] == "would send 1 row (1 x): 1 post, 1 image"
 
 
@@ -242,3 +250,58 @@ def test_a_post_cut_off_mid_send_is_listed_as_uncertain_for_a_person(cli: Cli, k
     assert cli("publish", str(kampanj), "--dry-run", "--now", "day 1 10:00").out.splitlines()[-1] == "would send 1 row (1 x): 1 post, 0 images"
     confirmed = cli("schedule", "confirm", str(row.id), "--dir", str(kampanj), "--url", "https://x.com/test/status/1")
     assert confirmed.out == f"{row.id} {row.key}: published\n"
+
+
+def test_csv_exports_leave_out_posts_already_due(cli: Cli, kampanj: Path, tmp_path: Path) -> None:
+    result = cli("export", "generic", str(kampanj), "--out", str(tmp_path / "e"), "--now", "day 2 09:00")
+    assert result.err == "note: left out 2 post(s) due before 2026-02-05 09:10\n"
+    assert (tmp_path / "e" / "generic-x-test.csv").read_text().count("\n") == 2  # the header and the one post ahead
+    assert not (tmp_path / "e" / "generic-masto.csv").exists()
+
+
+@pytest.mark.slow
+def test_the_build_copies_neither_the_env_file_nor_the_queue(cli: Cli, default_campaign: Path, tmp_path: Path) -> None:
+    secret = "sekret-" + "7f3a9c"
+    (default_campaign / ".env").write_text(f"CAMPAIGN_X_RIKS_API_KEY={secret}\n")
+    (default_campaign / ".campaign").mkdir()
+    (default_campaign / ".campaign" / "queue.sqlite3").write_bytes(b"queue " + secret.encode())
+    result = cli("build", str(default_campaign), "--out", str(tmp_path / "kit"))
+    assert result.code == 0, result.err
+    files = [p for p in (tmp_path / "kit").rglob("*") if p.is_file()]
+    assert files and not [p for p in files if p.name in (".env", "queue.sqlite3") or secret.encode() in p.read_bytes()]
+
+
+def test_publish_to_the_real_bluesky_server(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same command against the reference PDS on 127.0.0.1: a thread with facets, read back from the server."""
+    from tests.fakes.harness import BlueskyHarness, pds_info
+
+    info = pds_info()
+    if info is None:
+        pytest.skip("no local Bluesky PDS: start ../shared/tools/bsky-pds/start.sh and set CAMPAIGN_TEST_PDS to its info JSON")
+    import uuid
+
+    marker = uuid.uuid4().hex[:8]
+    long = {"id": "lang", "kind": "long", "link": "rapport", "hashtags": ["socialtjänst"],
+            "text": f"({marker}) " + "Socialsekreterare vittnar om hög arbetsbelastning och brist på resurser i hela landet. " * 3}
+    accounts = [{"id": "bsky", "platform": "bluesky", "endpoint": info["service"], "handle": info["handle"]}]
+    root = write_campaign(tmp_path / "kampanj", [long], accounts, [{"at": "day 1 09:00", "message": "lang", "accounts": ["bsky"]}])
+    monkeypatch.setenv("CAMPAIGN_BSKY_APP_PASSWORD", info["app_password"])
+    cli("schedule", "plan", str(root))
+    result = cli("publish", str(root), "--now", "day 1 09:00")
+    assert result.code == 0, result.err
+    from campaign.publish.queue import Queue
+
+    queue = Queue.open(queue_path(root))
+    [row] = queue.rows()
+    queue.close()
+    assert row.state == "published" and len(row.parts) == len(row.sent) >= 2
+    assert row.remote_url == f"https://bsky.app/profile/{info['handle']}/post/{row.sent[0].id.rsplit('/', 1)[1]}"
+    reader = BlueskyHarness(info)
+    try:
+        seen = [reader.read(s.id) for s in row.sent]
+    finally:
+        reader.stop()
+    assert [s.text for s in seen] == [p.text for p in row.parts]
+    assert [s.reply_to for s in seen] == [None, *(s.id for s in row.sent[:-1])]
+    assert any(f["features"][0]["$type"] == "app.bsky.richtext.facet#tag" for s in seen for f in s.facets)
+    assert (root / ".campaign" / "sessions" / "bsky.session").is_file()

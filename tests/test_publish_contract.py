@@ -18,7 +18,7 @@ import pytest
 from campaign.publish.model import Outgoing, Part, Planned, RemotePost
 from campaign.publish.plan import image_file
 from campaign.publish.queue import Queue, owner_token
-from campaign.publish.text import facets
+from campaign.compose import facets
 from campaign.publish.worker import Policy, run_once
 from tests.fakes.clock import FakeClock
 from tests.fakes.harness import BlueskyHarness, Harness, MastodonHarness, XHarness, pds_info
@@ -117,11 +117,12 @@ def test_links_and_tags_keep_their_facets(harness: Harness) -> None:
     if harness.platform != "bluesky":
         pytest.skip("facets are Bluesky's; X and Mastodon find links and tags in the text themselves")
     text = unique("Läs rapporten https://kampanj.example.org/rapport #socialtjänst")
-    sent = facets(text)
+    sent = list(facets(text))
     remote = harness.publisher().publish(outgoing(harness, Part(text, tuple(sent))), Events())
     stored = harness.read(remote.id).facets
-    for facet in stored:
-        facet["index"].pop("$type", None)  # the SDK names the byteSlice type; the lexicon makes it optional
+    for facet in [*stored, *sent]:  # the SDK writes the optional $type names of the facet and its byteSlice
+        facet.pop("$type", None)
+        facet["index"].pop("$type", None)
     assert stored == sent
 
 
@@ -222,6 +223,7 @@ def test_mastodon_answers_a_repeated_idempotency_key_with_the_first_status(tmp_p
         again = h.publisher().publish(post, Events())
         assert again == first
         assert len(h.m.statuses) == 1 and h.creates() == 2
+        assert h.m.statuses[0]["language"] == "sv"
         assert {r.header("Idempotency-Key") for r in h.server.hits("POST", "/api/v1/statuses")} == {f"{post.key}-0"}
     finally:
         h.stop()
@@ -252,5 +254,71 @@ def test_x_window_used_up_waits_a_few_times_then_gives_the_rows_back(tmp_path: P
         assert len(clock.slept) == 2 and 850 < clock.slept[0] <= 15 * 60 + 2 and clock.slept[1] == 1.0
         assert [r.state for r in queue.rows()] == ["published", "published", "scheduled", "scheduled"]
         assert h.creates() == 5
+    finally:
+        h.stop()
+
+
+def test_bluesky_keeps_its_session_between_runs(tmp_path: Path) -> None:
+    """Logins are limited (30 per 5 minutes): a second run reuses the saved session instead of logging in."""
+    info = pds_info()
+    if info is None:
+        pytest.skip("no local Bluesky PDS: start ../shared/tools/bsky-pds/start.sh and set CAMPAIGN_TEST_PDS to its info JSON")
+    h = BlueskyHarness(info)
+    try:
+        first = h.publisher(work=tmp_path).publish(outgoing(h, Part(unique("Första körningen"))), Events())
+        session = tmp_path / "sessions" / "konto.session"
+        assert session.stat().st_mode & 0o777 == 0o600
+        assert info["app_password"] not in session.read_text()
+        second = h.publisher(env=h.bad_env(), work=tmp_path).publish(outgoing(h, Part(unique("Andra körningen"))), Events())
+        assert h.read(second.id).text.startswith("Andra körningen") and first.id != second.id
+        assert len(h.server.hits("POST", "/xrpc/com.atproto.server.createSession")) == 1
+    finally:
+        h.stop()
+
+
+def test_x_duplicate_after_a_lost_answer_is_uncertain_not_failed(tmp_path: Path) -> None:
+    """X created the post but the answer was a 503; the retry meets X's duplicate check."""
+    h = XHarness()
+    try:
+        text = unique("Svaret försvann")
+        queue = queue_with(h, tmp_path, text)
+        original = h.x.route
+
+        def create_then_fail(request):  # noqa: ANN001, ANN202 - the post is made, the answer is lost
+            reply = original(request)
+            if request.path == "/2/tweets" and len(h.x.tweets) == 1 and reply.status == 201:
+                from tests.fakes.x_api import server_error
+
+                return server_error(503)
+            return reply
+
+        h.x.route = create_then_fail  # type: ignore[method-assign]
+        report = run(h, queue, FakeClock())
+        assert [o.state for o in report.outcomes] == ["uncertain"]
+        assert "probably arrived" in (queue.rows()[0].reason or "")
+        assert [t.text for t in h.x.tweets] == [text]
+    finally:
+        h.stop()
+
+
+def test_a_post_too_long_for_the_platform_is_refused_before_sending(harness: Harness, tmp_path: Path) -> None:
+    limit = {"x": 280, "bluesky": 300, "mastodon": 500}[harness.platform]
+    queue = queue_with(harness, tmp_path, "å" * (limit + 1))
+    report = run(harness, queue, FakeClock())
+    assert [o.state for o in report.outcomes] == ["failed"]
+    assert queue.rows()[0].failure == "rejected"
+    assert f"; {harness.platform if harness.platform != 'mastodon' else harness.server.url} allows {limit}" in report.outcomes[0].detail
+    assert harness.creates() == 0
+
+
+def test_the_fake_x_counts_like_x() -> None:
+    """The fake refuses what X refuses: 281 weighted characters (each å weighs 1, each emoji 2)."""
+    h = XHarness()
+    try:
+        publisher = h.publisher()
+        publisher.check = lambda part: None  # type: ignore[method-assign] - let it through to the server
+        with pytest.raises(Exception, match="Your Tweet text is too long"):
+            publisher.publish(outgoing(h, Part("å" * 281)), Events())
+        assert publisher.publish(outgoing(h, Part("å" * 278 + "👍")), Events()).id
     finally:
         h.stop()

@@ -205,3 +205,42 @@ def test_one_accounts_failure_never_sends_another_accounts_post_again(queue: Que
     assert retried is not None and retried.key == second.key
     assert queue.claim(T0, owner) is None
     assert queue.get(first.id).state == "published"
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+ENTRIES = st.dictionaries(st.sampled_from([f"e{i}" for i in range(8)]), st.tuples(st.sampled_from(["A", "B"]), st.integers(0, 3)), max_size=8)
+
+
+@given(ENTRIES, ENTRIES)
+@settings(max_examples=30, deadline=None)
+def test_any_plan_loaded_after_any_other_leaves_exactly_it_scheduled(first: dict, second: dict) -> None:
+    import tempfile
+
+    def rows(entries: dict) -> list[Planned]:
+        return [planned(e, text=f"{e} {text}", due=T0 + dt.timedelta(hours=h)) for e, (text, h) in entries.items()]
+
+    with tempfile.TemporaryDirectory() as tmp:
+        q = Queue.open(Path(tmp) / "q.sqlite3", "t")
+        q.sync(rows(first), T0)
+        q.sync(rows(second), T0)
+        assert not q.sync(rows(second), T0).changed
+        state = {r.entry: (r.state, r.parts[0].text, r.due) for r in q.rows()}
+        for e, (text, h) in second.items():
+            assert state[e] == ("scheduled", f"{e} {text}", T0 + dt.timedelta(hours=h))
+        assert {e for e, s in state.items() if s[0] == "cancelled"} == set(first) - set(second)
+        q.close()
+
+
+def test_editing_a_failed_entry_schedules_it_again(queue: Queue) -> None:
+    queue.sync([planned("a")], T0)
+    owner = owner_token()
+    row = queue.claim(T0, owner)
+    assert row is not None
+    queue.failed(row.id, owner, "duplicate", "X refused the text as a duplicate", T0)
+    assert queue.sync([planned("a")], T0).unchanged == ["a@x-riks"]
+    assert queue.find("a@x-riks").state == "failed"
+    assert queue.sync([planned("a", text="Omskriven text")], T0).updated == ["a@x-riks"]
+    again = queue.find("a@x-riks")
+    assert (again.state, again.failure, again.reason) == ("scheduled", None, "edited in the plan after it failed")

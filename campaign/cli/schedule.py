@@ -50,7 +50,7 @@ def plan_cmd(directory: Path = DIR_ARG, build: Path = BUILD_OPT, now: str = NOW_
     if result.warnings:
         print_problems(result.warnings)
     s = result.sync
-    out(f"plan: {result.rows} rows; {len(s.added)} added, {len(s.updated)} updated, {len(s.unchanged)} unchanged, "
+    out(f"plan: {result.rows} row{'s' if result.rows != 1 else ''}; {len(s.added)} added, {len(s.updated)} updated, {len(s.unchanged)} unchanged, "
         f"{len(s.cancelled)} cancelled (left the plan), {len(s.restored)} back in the plan")
     for key in s.kept:
         err(f"note: {key} was edited in the plan but is already sent or being sent; it is left as it is")
@@ -91,7 +91,7 @@ def list_cmd(
 
 def _detail(row: Row) -> str:
     if row.state == "published":
-        return row.remote_url or ""
+        return (row.remote_url or "") + ("" if row.in_plan else " (no longer in the plan)")
     parts = f"{len(row.parts)} parts; " if len(row.parts) > 1 else ""
     if row.state in ("failed", "uncertain", "cancelled"):
         return parts + f"{row.failure + ': ' if row.failure else ''}{row.reason or ''} (attempts: {row.attempts})"
@@ -222,8 +222,14 @@ def _dry_run(directory: Path, now: dt.datetime, accounts: list[str] | None) -> N
 
 def _export(fmt: str, directory: Path, out_dir: Path | None, build: Path | None, now: str | None, account: list[str] | None) -> None:
     campaign = load(directory).campaign
-    rows = [r for r in resolve(campaign, build).rows if not account or r.account in account]
-    files = export(fmt, campaign, rows, _now(directory, now), build)
+    moment = _now(directory, now)
+    rows = [r for r in resolve(campaign, build, images=fmt != "ics").rows if not account or r.account in account]
+    if fmt != "ics":  # schedulers refuse posts in the past (Sprout: less than 10 minutes ahead)
+        ahead = [r for r in rows if r.due >= moment + dt.timedelta(minutes=10)]
+        if len(ahead) < len(rows):
+            err(f"note: left out {len(rows) - len(ahead)} post(s) due before {show(moment + dt.timedelta(minutes=10), campaign.settings.timezone)}")
+        rows = ahead
+    files = export(fmt, campaign, rows, moment, build)
     target = out_dir or directory / "build" / "export"
     target.mkdir(parents=True, exist_ok=True)
     for name, content in files.items():

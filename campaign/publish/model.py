@@ -38,6 +38,7 @@ class Account:
     endpoint: str
     handle: str | None = None  # Bluesky handle (or DID); the X/Mastodon user name for display
     env: dict[str, str] = field(default_factory=dict)  # credential → environment variable name
+    max_characters: int | None = None  # a Mastodon instance's own limit, for composing
 
     def env_names(self) -> dict[str, str]:
         """Credential → variable name, the defaults filled in (CAMPAIGN_<ID>_<CREDENTIAL>)."""
@@ -55,6 +56,7 @@ class Image:
     height: int
     mime: str
     sha256: str
+    bytes: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

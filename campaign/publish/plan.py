@@ -17,17 +17,21 @@ from typing import Any
 from PIL import Image as PILImage
 
 from campaign.errors import CampaignError, Problem
-from campaign.model import Campaign
+from campaign.model import Area, Campaign
 from campaign.publish.accounts import accounts as campaign_accounts
+from campaign.registry import area
 from campaign.publish.model import Account, Image, Part, Planned
-from campaign.publish.spec import entry_id, plan_posts, plan_spread
+from campaign.publish.spec import all_entries, entry_id, plan_spread
 from campaign.publish.spread import Spread, place
 from campaign.publish.text import compose_parts
 from campaign.publish.when import parse_when
 
 # Which rendered card size each platform gets, best first (names from the images manifest).
-CARD_SIZES = {"x": ("x", "og"), "bluesky": ("bluesky", "x", "og"), "mastodon": ("mastodon", "x", "og")}
+CARD_SIZES = {"x": ("x", "og"), "bluesky": ("bluesky", "x", "og"), "mastodon": ("x", "og")}  # when no size names the platform
+CARD_KINDS = ("figure", "message", "demand")
 MIME = {"PNG": "image/png", "JPEG": "image/jpeg"}
+ALT_LIMITS = {"x": 1_000, "mastodon": 1_500, "bluesky": 2_000}  # ../shared/PLATFORMS.md, "Images"
+BLUESKY_IMAGE_BYTES = 1_000_000  # 2 MB since April 2026, 1 MB before: stay under 1 MB
 
 
 class PlanError(CampaignError):
@@ -40,26 +44,34 @@ class Resolved:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def resolve(campaign: Campaign, build_dir: Path | None = None) -> Resolved:
-    """Every row the plan asks for, sorted by time then key."""
+def resolve(campaign: Campaign, build_dir: Path | None = None, *, images: bool = True) -> Resolved:
+    """Every row the plan asks for, sorted by time then key (``images=False``: without images, no build needed)."""
     data = campaign.extra.get("plan")
     if not data:
         return Resolved([])
-    entries = plan_posts(data)
+    entries = all_entries(campaign, data)
     accounts = campaign_accounts(campaign)
     times = _times(campaign, entries, accounts, plan_spread(data))
     manifest = _Manifest(build_dir or campaign.root / "build")
     rows: list[Planned] = []
     for entry, due in zip(entries, times):
         message = campaign.message(entry["message"])
+        where = area(entry["area"] or "")
         for account_id in entry["accounts"]:
             account = accounts[account_id]
-            texts, link = compose_parts(campaign, message, account.platform)
-            images = tuple(_image(campaign, manifest, spec, account.platform) for spec in entry["images"])
-            parts = tuple(Part(text, tuple(facets), images if i == 0 else ()) for i, (text, facets) in enumerate(texts))
+            try:
+                texts, link = compose_parts(campaign, message, account.platform, where, _local_day(campaign, due), account.max_characters)
+            except CampaignError as exc:
+                raise PlanError(f"plan entry {entry_id(entry)!r} for {account_id}: {exc}") from None
+            attached = tuple(_image(campaign, manifest, spec, account.platform, where) for spec in entry["images"]) if images else ()
+            parts = tuple(Part(text, tuple(facets), attached if i == 0 else ()) for i, (text, facets) in enumerate(texts))
             rows.append(Planned(f"{entry_id(entry)}@{account_id}", entry_id(entry), message.id, account_id, account.platform, due, parts, link))
     rows.sort(key=lambda r: (r.due, r.key))
     return Resolved(rows, _cap_warnings(campaign, data, rows))
+
+
+def _local_day(campaign: Campaign, moment: dt.datetime) -> dt.date:
+    return moment.astimezone(Spread.zone_of(campaign.settings.timezone)).date()
 
 
 def _times(campaign: Campaign, entries: list[dict[str, Any]], accounts: dict[str, Account], spread: dict[str, Any] | None) -> list[dt.datetime]:
@@ -92,14 +104,15 @@ def _cap_warnings(campaign: Campaign, data: Any, rows: list[Planned]) -> list[Pr
         counts[(row.platform, row.account, day)] = counts.get((row.platform, row.account, day), 0) + 1
     source = campaign.sources.get("plan", "messages/")
     return [
-        Problem(source, 0, 0, "plan", f"{n} posts for account {account!r} on {day.isoformat()}; {platform} allows about {caps[platform]} a day")
+        Problem(source, 0, 0, "plan", f"{n} posts for account {account!r} on {day.isoformat()}; {platform} allows about {caps[platform]} a day",
+                "warning")
         for (platform, account, day), n in sorted(counts.items())
         if platform in caps and n > caps[platform]
     ]
 
 
 class _Manifest:
-    """The images manifest of the build, read when a card is first asked for."""
+    """The images manifest of the build (``{"images": [...]}``), read when a card is first asked for."""
 
     def __init__(self, build_dir: Path) -> None:
         self.build_dir = build_dir
@@ -110,25 +123,53 @@ class _Manifest:
             path = self.build_dir / "images" / "manifest.json"
             if not path.is_file():
                 raise PlanError(f"the plan names share cards but {path} is missing; run `campaign build` first")
-            self._items = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8"))
+            self._items = data["images"] if isinstance(data, dict) else data
         return self._items
 
-    def find(self, card: str, platform: str) -> dict[str, Any]:
-        matches = [m for m in self.items() if card in (m.get("card"), m.get("figure"), m.get("message")) and m.get("level", "national") == "national"]
-        for size in CARD_SIZES.get(platform, ("og",)):
-            for item in matches:
-                if item.get("size") == size:
-                    return item
-        if matches:
-            return matches[0]
+    def find(self, card: str, platform: str, area: Area) -> tuple[Path, dict[str, Any]]:
+        """The card's image for ``platform``: the area's own card if there is one, else the national one.
+
+        ``card`` is a figure, message or demand id, or ``kind:id`` where ids of two kinds coincide
+        (a figure is chosen before a message, a message before a demand).
+        """
+        kind, _, ident = card.rpartition(":")
+        matches = [m for m in self.items() if m.get("id") == ident and (not kind or m.get("card") == kind)]
+        if not kind and matches:
+            first = min(matches, key=lambda m: CARD_KINDS.index(m["card"]) if m.get("card") in CARD_KINDS else len(CARD_KINDS))
+            matches = [m for m in matches if m.get("card") == first.get("card")]
+        for wanted in ([area.code] if area.code else []) + [""]:
+            here = [m for m in matches if str(m.get("area_code") or "") == wanted]
+            for item in here:
+                if platform in (item.get("platforms") or []):
+                    return self._path(item), item
+            for size in CARD_SIZES.get(platform, ("og",)):
+                for item in here:
+                    if item.get("size") == size:
+                        return self._path(item), item
+            if here:
+                return self._path(here[0]), here[0]
         raise PlanError(f"no share card {card!r} in {self.build_dir / 'images' / 'manifest.json'}; check the id, or run `campaign build` again")
 
+    def _path(self, item: dict[str, Any]) -> Path:
+        target = (self.build_dir / "images" / item["file"]).resolve()
+        if not target.is_file():
+            raise PlanError(f"{item['file']} is in the images manifest but not in {self.build_dir / 'images'}; run `campaign build` again")
+        return target
 
-def _image(campaign: Campaign, manifest: _Manifest, spec: dict[str, Any], platform: str) -> Image:
+
+def _image(campaign: Campaign, manifest: _Manifest, spec: dict[str, Any], platform: str, area: Area) -> Image:
     if spec["file"] is not None:
-        return image_file((campaign.root / spec["file"]).resolve(), spec["alt"])
-    item = manifest.find(spec["card"], platform)
-    return image_file((manifest.build_dir / "images" / item["file"]).resolve(), spec["alt"] or item.get("alt") or "")
+        image = image_file((campaign.root / spec["file"]).resolve(), spec["alt"])
+    else:
+        path, item = manifest.find(spec["card"], platform, area)
+        image = image_file(path, spec["alt"] or item.get("alt") or "")
+    limit = ALT_LIMITS.get(platform)
+    if limit and len(image.alt) > limit:
+        raise PlanError(f"alt text of {Path(image.path).name} is {len(image.alt)} characters; {platform} takes at most {limit}")
+    if platform == "bluesky" and image.bytes > BLUESKY_IMAGE_BYTES:
+        raise PlanError(f"{Path(image.path).name} is {image.bytes} bytes; Bluesky takes images up to {BLUESKY_IMAGE_BYTES}")
+    return image
 
 
 def image_file(path: Path, alt: str) -> Image:
@@ -138,4 +179,4 @@ def image_file(path: Path, alt: str) -> Image:
         width, height, kind = img.width, img.height, img.format or ""
     if kind not in MIME:
         raise PlanError(f"{path}: expected a PNG or JPEG image, got {kind or 'an unknown format'}")
-    return Image(str(path), alt, width, height, MIME[kind], hashlib.sha256(data).hexdigest())
+    return Image(str(path), alt, width, height, MIME[kind], hashlib.sha256(data).hexdigest(), len(data))

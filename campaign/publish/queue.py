@@ -6,6 +6,7 @@ One row per post × account. A row moves
                         → failed      (reason, attempts; a person may retry)
                         → uncertain   (the publisher stopped while a post was on the wire)
     scheduled / failed / uncertain → cancelled
+    failed / uncertain / cancelled → scheduled   (a person's retry; a failed row also when its entry is edited)
 
 Exactly-once rests on three rules. A publisher claims a row in one atomic
 UPDATE (two publishers never take the same row). Just before a post request
@@ -261,6 +262,8 @@ class Queue:
                 (plan.message, to_db(plan.due), parts, plan.link, fp, to_db(now), row["id"]),
             )
             self._event(row["id"], now, "updated", to_db(plan.due))
+            if row["state"] == "failed":  # the edit is the fix (new text, new image): try again
+                self._set(row["id"], now, "scheduled", reason="edited in the plan after it failed", reset=True)
             report.updated.append(plan.key)
         else:
             report.kept.append(plan.key)

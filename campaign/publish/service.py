@@ -17,7 +17,7 @@ from campaign.model import Campaign
 from campaign.publish.accounts import accounts, environment
 from campaign.publish.model import Account
 from campaign.publish.plan import resolve
-from campaign.publish.publishers import make_publisher
+from campaign.publish.publishers import Publisher, make_publisher
 from campaign.publish.queue import WORK_DIR, Queue, Row, SyncReport, owner_token, queue_path
 from campaign.publish.worker import Clock, Policy, RunReport, run_once
 
@@ -101,8 +101,8 @@ def publish(
     variables = environment(campaign.root, env)
     work = campaign.root / WORK_DIR
 
-    def factory(account: Account):  # noqa: ANN202 - a Publisher
-        return make_publisher(account, variables, work)
+    def factory(account: Account) -> Publisher:
+        return make_publisher(account, variables, work, campaign.settings.language)
 
     queue = open_queue(campaign)
     try:

@@ -9,7 +9,7 @@
 
     plan:
       spread: {start: day 1, days: 10, from: "08:00", until: "18:00", min_gap_minutes: 60,
-               weekdays: [mon, tue, wed, thu, fri], daily_caps: {x: 17}}
+               weekdays: [mon, tue, wed, thu, fri], daily_caps: {x: 17}, rest: [x-riks]}
       posts:
         - at: day 1 09:00          # or 2026-02-04 09:00; leave out to let spread place it
           message: resurser
@@ -23,11 +23,13 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from campaign.errors import CampaignError
 from campaign.model import Campaign
+from campaign.registry import area
 from campaign.publish.model import CREDENTIALS, DEFAULT_ENDPOINTS, PUBLISHING_PLATFORMS
 from campaign.publish.when import FORMS, parse_day, parse_when
 from campaign.schema import ID, Ctx, Either, Field, ListOf, MapOf, Num, Obj, Spec, Str, default_dict, suggest
-from campaign.yamlfile import Path_
+from campaign.yamlfile import Path_, format_path
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ENDPOINT = Str(
@@ -37,6 +39,11 @@ ENDPOINT = Str(
 )
 ENV_NAME = Str(max_len=100, pattern=r"[A-Za-z_][A-Za-z0-9_]*", pattern_help="an environment variable name such as 'CAMPAIGN_X_API_KEY'")
 CLOCK = Str(max_len=5, pattern=r"([01]\d|2[0-3]):[0-5]\d", pattern_help="a time of day as HH:MM")
+CARD = Str(
+    max_len=80,
+    pattern=r"((figure|message|demand):)?[a-z0-9][a-z0-9_-]*",
+    pattern_help="a card: a figure, message or demand id such as 'resursbrist', or 'message:resurser'",
+)
 ALL_CREDENTIALS = tuple(sorted({c for names in CREDENTIALS.values() for c in names}))
 
 ACCOUNT = Obj(
@@ -46,8 +53,9 @@ ACCOUNT = Obj(
         "endpoint": Field(ENDPOINT, help="the API's base URL; defaults to the platform's public API"),
         "handle": Field(Str(max_len=253, multiline=False)),
         "env": Field(MapOf(Str(choices=ALL_CREDENTIALS), ENV_NAME), default=default_dict),
+        "max_characters": Field(Num(minimum=100, maximum=100_000, integer=True), help="a Mastodon instance's own post limit (default 500)"),
     },
-    name="an account mapping (id, platform, endpoint, handle, env)",
+    name="an account mapping (id, platform, endpoint, handle, env, max_characters)",
 )
 ACCOUNTS = ListOf(ACCOUNT)
 
@@ -72,7 +80,7 @@ class When(Spec):
 IMAGE = Obj(
     {
         "file": Field(Str(max_len=300), help="a PNG or JPEG inside the campaign folder"),
-        "card": Field(ID, help="a share card (figure or message id) from build/images/manifest.json"),
+        "card": Field(CARD, help="a share card from build/images/manifest.json: a figure, message or demand id, or kind:id"),
         "alt": Field(Str(max_len=1_000), help="alt text; required with file, taken from the manifest for a card"),
     },
     name="an image (a card id, or a mapping with file and alt)",
@@ -84,10 +92,12 @@ ENTRY = Obj(
         "id": Field(ID, help="stable id of the entry; defaults to the message id"),
         "at": Field(When(), help="local time; left out, the spread places the post"),
         "message": Field(ID, required=True),
+        "area": Field(Str(max_len=4, pattern=r"\d{2}|\d{4}", pattern_help="a län code ('03') or kommun code ('0380')"),
+                      help="the area the post is for; the whole country when left out"),
         "accounts": Field(ListOf(ID, min_items=1), required=True),
         "images": Field(ListOf(IMAGE, max_items=4), default=list),
     },
-    name="a plan entry (at, message, accounts, images)",
+    name="a plan entry (id, at, message, area, accounts, images)",
 )
 
 SPREAD = Obj(
@@ -99,8 +109,9 @@ SPREAD = Obj(
         "until": Field(CLOCK, default="18:00"),
         "min_gap_minutes": Field(Num(minimum=0, maximum=24 * 60, integer=True), default=60),
         "daily_caps": Field(MapOf(Str(choices=PUBLISHING_PLATFORMS), Num(minimum=1, integer=True)), default=lambda: {"x": 17}),
+        "rest": Field(ListOf(ID), default=list, help="accounts that get every message not named under posts:, placed by the spread"),
     },
-    name="a spread mapping (start, days, weekdays, from, until, min_gap_minutes, daily_caps)",
+    name="a spread mapping (start, days, weekdays, from, until, min_gap_minutes, daily_caps, rest)",
 )
 
 PLAN = Either(
@@ -119,12 +130,27 @@ def plan_posts(data: Any) -> list[dict[str, Any]]:
     return data if isinstance(data, list) else data.get("posts") or []
 
 
+def all_entries(campaign: Campaign, data: Any) -> list[dict[str, Any]]:
+    """The plan's entries, then one per message not named in them for the spread's ``rest`` accounts."""
+    entries = plan_posts(data)
+    rest = (plan_spread(data) or {}).get("rest") or []
+    if not rest:
+        return entries
+    named = {e["message"] for e in entries}
+    extra = [{"id": None, "at": None, "message": m.id, "area": None, "accounts": list(rest), "images": []}
+             for m in campaign.messages if m.id not in named]
+    return [*entries, *extra]
+
+
 def plan_spread(data: Any) -> dict[str, Any] | None:
     return data.get("spread") if isinstance(data, dict) else None
 
 
 def entry_id(entry: dict[str, Any]) -> str:
-    return entry.get("id") or entry["message"]
+    """The entry's id: given, or the message id (with the area code for a local post)."""
+    if entry.get("id"):
+        return entry["id"]
+    return f"{entry['message']}-{entry['area']}" if entry.get("area") else entry["message"]
 
 
 def check_accounts(campaign: Campaign, data: list[dict[str, Any]], report: Report) -> None:
@@ -136,6 +162,8 @@ def check_accounts(campaign: Campaign, data: list[dict[str, Any]], report: Repor
         seen.setdefault(account["id"], i)
         if account["endpoint"] is None and DEFAULT_ENDPOINTS[account["platform"]] is None:
             report(("accounts", i), "a Mastodon account needs endpoint: the instance's URL, such as 'https://mastodon.social'")
+        if account.get("max_characters") is not None and account["platform"] != "mastodon":
+            report(("accounts", i, "max_characters"), "max_characters is a Mastodon instance's limit; X and Bluesky limits are fixed")
         if account["platform"] == "bluesky" and not account["handle"]:
             report(("accounts", i), "a Bluesky account needs handle: the handle or DID to log in with, such as 'kampanj.bsky.social'")
         for credential in account["env"]:
@@ -155,13 +183,18 @@ def check_plan(campaign: Campaign, data: Any, report: Report) -> None:
         here = base + (i,)
         if entry["message"] not in messages:
             report(here + ("message",), f"unknown message id {entry['message']!r}{suggest(entry['message'], messages)}")
+        if entry.get("area"):
+            try:
+                area(entry["area"])
+            except CampaignError as exc:
+                report(here + ("area",), str(exc))
         for j, account in enumerate(entry["accounts"]):
             if account not in accounts:
                 hint = suggest(account, accounts) or ("; add it under accounts:" if not accounts else f"; accounts: {', '.join(accounts)}")
                 report(here + ("accounts", j), f"unknown account {account!r}{hint}")
         ident = entry_id(entry)
         if ident in seen:
-            report(here, f"entry id {ident!r} is used twice (first at {_fmt(base + (seen[ident],))}); give each entry its own id:")
+            report(here, f"entry id {ident!r} is used twice (first at {format_path(base + (seen[ident],))}); give one of them its own id: key")
         seen.setdefault(ident, i)
         _check_time(campaign, entry, spread, here, report)
         _check_images(campaign, entry, here, report)
@@ -170,6 +203,9 @@ def check_plan(campaign: Campaign, data: Any, report: Report) -> None:
             parse_day(spread["start"], campaign.settings.launch_date)
         except ValueError as exc:
             report(("plan", "spread", "start"), str(exc))
+        for j, account in enumerate(spread["rest"]):
+            if account not in accounts:
+                report(("plan", "spread", "rest", j), f"unknown account {account!r}{suggest(account, accounts)}")
         if spread["from"] >= spread["until"]:
             report(("plan", "spread", "until"), f"until ({spread['until']}) must be later than from ({spread['from']})")
 
@@ -204,10 +240,6 @@ def _check_images(campaign: Campaign, entry: dict[str, Any], here: Path_, report
             report(where + ("file",), f"expected a .png or .jpg image, got {target.name!r}")
 
 
-def _fmt(path: Path_) -> str:
-    from campaign.yamlfile import format_path
-
-    return format_path(path)
 
 
-__all__ = ["ACCOUNTS", "PLAN", "check_accounts", "check_plan", "entry_id", "plan_posts", "plan_spread"]
+__all__ = ["ACCOUNTS", "PLAN", "all_entries", "check_accounts", "check_plan", "entry_id", "plan_posts", "plan_spread"]

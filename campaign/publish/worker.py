@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from campaign.errors import CampaignError
-from campaign.publish.errors import AuthFailed, Duplicate, PublishError, RateLimited, Rejected, Transient
+from campaign.publish.errors import AuthFailed, Duplicate, RateLimited, Rejected, Transient
 from campaign.publish.model import Account, Outgoing, RemotePost
 from campaign.publish.publishers.base import Publisher
 from campaign.publish.queue import Queue, Row
@@ -145,47 +145,79 @@ def _publisher(row: Row, accounts: dict[str, Account], factory: PublisherFactory
 
 
 def _send(queue: Queue, row: Row, publisher: Publisher, owner: str, clock: Clock, policy: Policy) -> Outcome:
-    recorder = _RowRecorder(queue, row, owner, clock)
-    tries = waits = 0
-    while True:
-        current = queue.get(row.id)
-        post = Outgoing(row.id, row.idempotency_key, publisher.account, row.parts, current.sent)
-        tries += 1
-        try:
-            remote = publisher.publish(post, recorder)
-        except RateLimited as exc:
-            wait = _rate_wait(exc, clock, policy)
-            waits += 1
-            if wait > policy.max_rate_wait or waits > policy.max_rate_waits:
-                until = clock.now() + dt.timedelta(seconds=wait)
-                queue.release(row.id, owner, until, f"rate limited until {until:%Y-%m-%d %H:%M:%S} UTC", clock.now())
-                return Outcome(queue.get(row.id), "released", str(exc))
-            clock.sleep(wait)
-            continue
-        except Transient as exc:
-            if tries >= policy.max_attempts:
-                return _fail(queue, row, owner, clock, "transient", f"gave up after {tries} attempts: {exc}")
-            clock.sleep(min(policy.backoff_cap, policy.backoff * 2 ** (tries - 1)))
-            continue
-        except (AuthFailed, Duplicate, Rejected) as exc:
-            kind = {AuthFailed: "auth", Duplicate: "duplicate", Rejected: "rejected"}[type(exc)]
-            return _fail(queue, row, owner, clock, kind, str(exc))
-        except (PublishError, Exception) as exc:  # noqa: BLE001 - a bug must not lose track of a post on the wire
-            reason = f"unexpected {type(exc).__name__}: {exc}"
-            if queue.get(row.id).in_flight:
-                queue.uncertain(row.id, owner, reason + "; check the account, then confirm or retry", clock.now())
-                return Outcome(queue.get(row.id), "uncertain", reason)
-            return _fail(queue, row, owner, clock, "error", reason)
-        queue.published(row.id, owner, remote, clock.now())
-        return Outcome(queue.get(row.id), "published", remote.url)
+    return _Sending(queue, row, publisher, owner, clock, policy).run()
+
+
+class _Sending:
+    """One claimed row through its tries: each failure either waits and tries again, or ends the row."""
+
+    def __init__(self, queue: Queue, row: Row, publisher: Publisher, owner: str, clock: Clock, policy: Policy) -> None:
+        self.queue, self.row, self.publisher, self.owner, self.clock, self.policy = queue, row, publisher, owner, clock, policy
+        self.recorder = _RowRecorder(queue, row, owner, clock)
+        self.tries = self.waits = 0
+        self.unanswered = False  # a try failed in a way that may still have posted (5xx, network)
+
+    def run(self) -> Outcome:
+        while True:
+            self.tries += 1
+            sent = self.queue.get(self.row.id).sent  # parts an earlier try published are not sent again
+            post = Outgoing(self.row.id, self.row.idempotency_key, self.publisher.account, self.row.parts, sent)
+            try:
+                remote = self.publisher.publish(post, self.recorder)
+            except RateLimited as exc:
+                outcome = self._rate_limited(exc)
+            except Transient as exc:
+                outcome = self._transient(exc)
+            except Duplicate as exc:
+                outcome = self._duplicate(exc)
+            except (AuthFailed, Rejected) as exc:
+                outcome = self._fail("auth" if isinstance(exc, AuthFailed) else "rejected", str(exc))
+            except Exception as exc:  # noqa: BLE001 - a bug must not lose track of a post on the wire
+                outcome = self._unexpected(exc)
+            else:
+                self.queue.published(self.row.id, self.owner, remote, self.clock.now())
+                return Outcome(self.queue.get(self.row.id), "published", remote.url)
+            if outcome is not None:
+                return outcome
+
+    def _rate_limited(self, exc: RateLimited) -> Outcome | None:
+        wait = _rate_wait(exc, self.clock, self.policy)
+        self.waits += 1
+        if wait <= self.policy.max_rate_wait and self.waits <= self.policy.max_rate_waits:
+            self.clock.sleep(wait)
+            return None
+        until = self.clock.now() + dt.timedelta(seconds=wait)
+        self.queue.release(self.row.id, self.owner, until, f"rate limited until {until:%Y-%m-%d %H:%M:%S} UTC", self.clock.now())
+        return Outcome(self.queue.get(self.row.id), "released", str(exc))
+
+    def _transient(self, exc: Transient) -> Outcome | None:
+        self.unanswered = True
+        if self.tries >= self.policy.max_attempts:
+            return self._fail("transient", f"gave up after {self.tries} attempts: {exc}")
+        self.clock.sleep(min(self.policy.backoff_cap, self.policy.backoff * 2 ** (self.tries - 1)))
+        return None
+
+    def _duplicate(self, exc: Duplicate) -> Outcome:
+        if self.unanswered:  # most likely our own earlier try, which got no proper answer, did arrive
+            return self._uncertain(f"{exc}; an earlier try got no answer and probably arrived: check the account, then confirm or retry")
+        return self._fail("duplicate", str(exc))
+
+    def _unexpected(self, exc: Exception) -> Outcome:
+        reason = f"unexpected {type(exc).__name__}: {exc}"
+        if self.queue.get(self.row.id).in_flight:
+            return self._uncertain(reason + "; check the account, then confirm or retry")
+        return self._fail("error", reason)
+
+    def _uncertain(self, reason: str) -> Outcome:
+        self.queue.uncertain(self.row.id, self.owner, reason, self.clock.now())
+        return Outcome(self.queue.get(self.row.id), "uncertain", reason)
+
+    def _fail(self, kind: str, reason: str) -> Outcome:
+        self.queue.failed(self.row.id, self.owner, kind, reason, self.clock.now())
+        return Outcome(self.queue.get(self.row.id), "failed", reason)
 
 
 def _rate_wait(exc: RateLimited, clock: Clock, policy: Policy) -> float:
     if exc.reset_at is None:
         return policy.default_rate_wait
     return max(1.0, (exc.reset_at - clock.now()).total_seconds() + 1.0)  # one second past the reset
-
-
-def _fail(queue: Queue, row: Row, owner: str, clock: Clock, kind: str, reason: str) -> Outcome:
-    queue.failed(row.id, owner, kind, reason, clock.now())
-    return Outcome(queue.get(row.id), "failed", reason)

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from oauthlib.oauth1.rfc5849 import signature
+from twitter_text import parse_tweet
 
 from tests.fakes.base import FakeServer, Reply, Request
 
@@ -125,8 +126,9 @@ class FakeX(FakeServer):
         reply_to = (body.get("reply") or {}).get("in_reply_to_tweet_id")
         if not text and not media_ids:
             return _invalid("One or more parameters to your request was invalid.", "text")
-        if len(text) > 280 * 4:
-            return _invalid("Your Tweet text is too long.", "text")
+        if text and not parse_tweet(text).valid:  # weighted length over 280 (twitter-text v3), or a forbidden character
+            return _invalid("Your Tweet text is too long. For more information on how Twitter determines text length see "
+                            "https://github.com/twitter/twitter-text.", "text")
         for media_id in media_ids:
             if media_id not in self.media:
                 return _invalid(f"Your media IDs are invalid: {media_id}", "media.media_ids")

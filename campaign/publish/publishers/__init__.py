@@ -10,8 +10,8 @@ from campaign.publish.model import Account
 from campaign.publish.publishers.base import Publisher, Recorder
 
 
-def make_publisher(account: Account, env: Mapping[str, str], work_dir: Path | None = None) -> Publisher:
-    """The publisher for ``account``, its credentials read from ``env``."""
+def make_publisher(account: Account, env: Mapping[str, str], work_dir: Path | None = None, language: str = "sv") -> Publisher:
+    """The publisher for ``account``, its credentials read from ``env``; posts are marked as ``language``."""
     secrets = credentials(account, env)
     if account.platform == "x":
         from campaign.publish.publishers.x import XPublisher
@@ -20,11 +20,11 @@ def make_publisher(account: Account, env: Mapping[str, str], work_dir: Path | No
     if account.platform == "bluesky":
         from campaign.publish.publishers.bluesky import BlueskyPublisher
 
-        return BlueskyPublisher(account, secrets, session_dir=work_dir)
+        return BlueskyPublisher(account, secrets, session_dir=work_dir, language=language)
     if account.platform == "mastodon":
         from campaign.publish.publishers.mastodon import MastodonPublisher
 
-        return MastodonPublisher(account, secrets)
+        return MastodonPublisher(account, secrets, language=language)
     raise ValueError(f"no publisher for platform {account.platform!r}")
 
 

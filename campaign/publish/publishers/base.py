@@ -9,10 +9,13 @@ Failures are raised as ``campaign.publish.errors`` exceptions.
 
 from __future__ import annotations
 
+import hashlib
 from abc import ABC, abstractmethod
+from pathlib import Path
 from typing import Any, Protocol
 
-from campaign.publish.errors import PublishError
+from campaign.compose import count  # the composer's counters are the platforms' own rules
+from campaign.publish.errors import PublishError, Rejected
 from campaign.publish.model import Account, Image, Outgoing, Part, RemotePost
 
 
@@ -59,7 +62,10 @@ class Publisher(ABC):
         """Log in or read limits before anything is sent; the default needs nothing."""
 
     def check(self, part: Part) -> None:
-        """Refuse (``Rejected``) a part the platform would refuse, before sending it."""
+        """Refuse (``Rejected``) a part the platform would refuse, before sending it: too long, by its own count."""
+        measured = count(self.platform, part.text)
+        if not measured.fits:
+            raise Rejected(f"the post is {measured.length} {measured.unit}; {self.platform} allows {measured.limit}")
 
     @abstractmethod
     def upload(self, images: tuple[Image, ...]) -> list[Any]:
@@ -75,12 +81,8 @@ class Publisher(ABC):
 
 def read_image(image: Image) -> bytes:
     """An image's bytes, refused if the file changed since the plan was loaded."""
-    import hashlib
-
-    from campaign.publish.errors import Rejected
-
     try:
-        data = open(image.path, "rb").read()  # noqa: SIM115 - small file, read at once
+        data = Path(image.path).read_bytes()
     except OSError as exc:
         raise Rejected(f"image {image.path} cannot be read ({exc.strerror}); run `campaign build` and `campaign schedule plan` again") from None
     if hashlib.sha256(data).hexdigest() != image.sha256:

@@ -28,8 +28,9 @@ MAX_IMAGE_BYTES = 1_000_000  # the limit before April 2026; staying under it wor
 class BlueskyPublisher(Publisher):
     platform = "bluesky"
 
-    def __init__(self, account: Account, secrets: dict[str, str], session_dir: Path | None = None) -> None:
+    def __init__(self, account: Account, secrets: dict[str, str], session_dir: Path | None = None, language: str = "sv") -> None:
         super().__init__(account)
+        self.language = language
         self._password = secrets["app_password"]
         self._session_file = session_dir / "sessions" / f"{account.id}.session" if session_dir else None
         self.client: Client | None = None
@@ -95,7 +96,7 @@ class BlueskyPublisher(Publisher):
             )
         facets = [get_or_create(f, models.AppBskyRichtextFacet.Main, strict=False) for f in part.facets] or None
         embed = models.AppBskyEmbedImages.Main(images=media) if media else None
-        made = self._guard(client.send_post, part.text, profile_identify=self.did, reply_to=reply, embed=embed, facets=facets, langs=["sv"])
+        made = self._guard(client.send_post, part.text, profile_identify=self.did, reply_to=reply, embed=embed, facets=facets, langs=[self.language])
         rkey = made.uri.rsplit("/", 1)[-1]
         return RemotePost(made.uri, f"https://bsky.app/profile/{self.account.handle or self.did}/post/{rkey}", made.cid)
 

@@ -11,9 +11,9 @@ import datetime as dt
 import io
 from typing import Any
 
-import regex
 from mastodon import Mastodon, errors
 
+from campaign.compose import count
 from campaign.publish.errors import AuthFailed, PublishError, RateLimited, Rejected, Transient
 from campaign.publish.model import Account, Image, Part, RemotePost
 from campaign.publish.publishers.base import Publisher, read_image
@@ -25,8 +25,9 @@ DEFAULT_LIMITS = {"max_characters": 500, "max_media_attachments": 4, "descriptio
 class MastodonPublisher(Publisher):
     platform = "mastodon"
 
-    def __init__(self, account: Account, secrets: dict[str, str]) -> None:
+    def __init__(self, account: Account, secrets: dict[str, str], language: str = "sv") -> None:
         super().__init__(account)
+        self.language = language
         self.api = Mastodon(
             access_token=secrets["access_token"], api_base_url=account.endpoint, ratelimit_method="throw",
             mastodon_version=MASTODON_VERSION, version_check_mode="created", request_timeout=30,
@@ -49,8 +50,11 @@ class MastodonPublisher(Publisher):
         limits = self.limits()
         if len(images) > limits["max_media_attachments"]:
             raise Rejected(f"{len(images)} images; the instance allows {limits['max_media_attachments']} a post")
+        for image in images:
+            if len(image.alt) > limits["description_limit"]:
+                raise Rejected(f"alt text of {image.path} is {len(image.alt)} characters; the instance takes {limits['description_limit']}")
         return [
-            self._guard(self.api.media_post, io.BytesIO(read_image(i)), mime_type=i.mime, description=i.alt[: limits["description_limit"]] or None)["id"]
+            self._guard(self.api.media_post, io.BytesIO(read_image(i)), mime_type=i.mime, description=i.alt or None)["id"]
             for i in images
         ]
 
@@ -59,13 +63,13 @@ class MastodonPublisher(Publisher):
 
     def check(self, part: Part) -> None:
         limit = self.limits()["max_characters"]
-        length = status_length(part.text)
+        length = count("mastodon", part.text, instance_limit=limit).length
         if length > limit:
             raise Rejected(f"the post is {length} characters; {self.account.endpoint} allows {limit}")
 
     def create(self, part: Part, media: list[Any], *, root: RemotePost | None, parent: RemotePost | None, key: str) -> RemotePost:
         status = self._guard(self.api.status_post, part.text, in_reply_to_id=parent.id if parent else None,
-                             media_ids=media or None, idempotency_key=key)
+                             media_ids=media or None, idempotency_key=key, language=self.language)
         return RemotePost(str(status["id"]), str(status.get("url") or status.get("uri")))
 
     def _guard(self, call: Any, *args: Any, **kwargs: Any) -> Any:
@@ -90,17 +94,6 @@ class MastodonPublisher(Publisher):
     def _reset(self) -> dt.datetime | None:
         reset = getattr(self.api, "ratelimit_reset", None)
         return dt.datetime.fromtimestamp(float(reset), dt.timezone.utc) if reset else None
-
-
-_URL = regex.compile(r"(^|[^/\w])(https?://[^\s<>\"']+)", regex.IGNORECASE)
-_USER = regex.compile(r"(^|[^/\w])@(([a-z0-9_]+)@[a-z0-9.\-]+[a-z0-9]+)", regex.IGNORECASE)
-
-
-def status_length(text: str) -> int:
-    """Mastodon's count: grapheme clusters, every URL as 23, ``@user@domain`` as ``@user``."""
-    countable = _URL.sub(lambda m: m.group(1) + "x" * 23, text)
-    countable = _USER.sub(r"\1@\3", countable)
-    return len(regex.findall(r"\X", countable))
 
 
 def _status(exc: Exception) -> int | None:

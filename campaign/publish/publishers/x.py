@@ -63,7 +63,7 @@ class XPublisher(Publisher):
                                 data={"media_category": "tweet_image", "media_type": image.mime})
             media_id = str(answer["data"]["id"])
             if image.alt:
-                self._call("POST", "/2/media/metadata", json={"id": media_id, "metadata": {"alt_text": {"text": image.alt[:1000]}}})
+                self._call("POST", "/2/media/metadata", json={"id": media_id, "metadata": {"alt_text": {"text": image.alt}}})
             ids.append(media_id)
         return ids
 
