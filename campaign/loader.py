@@ -16,7 +16,7 @@ from typing import Any
 from campaign.errors import CampaignError, CampaignInvalid, Problem, Report
 from campaign.extensions import extensions
 from campaign.model import NATIONAL, Area, Campaign, Demand, Figure, Hashtag, Link, LocalValue, Message, Settings, Theme, Utm
-from campaign.schema import INVALID, Ctx, ListOf, ids_unique, suggest
+from campaign.schema import INVALID, Ctx, ListOf, ids_unique, suggest, type_name
 from campaign.sections import CORE_SECTIONS, REQUIRED_SECTIONS
 from campaign.templating import context, render, template_problems
 from campaign.yamlfile import Located, YamlFileError, read_yaml
@@ -108,7 +108,8 @@ def _read_sections(root: Path, report: Report) -> dict[str, _Section]:
             report.add(exc.problem)
             continue
         if not isinstance(doc.data, dict):
-            report.add(doc.at((), "expected a mapping of sections (campaign:, figures:, messages:, …) at the top of the file"))
+            got = type_name(doc.data)
+            report.add(doc.at((), f"expected a mapping of sections (campaign:, figures:, messages:, …) at the top of the file, got {got}"))
             continue
         for name, data in doc.data.items():
             if name not in known:
@@ -136,8 +137,8 @@ def _build(root: Path, checked: dict[str, Any], sections: dict[str, _Section], b
     for name in ("figures", "messages", "links", "demands"):
         if name in sections and isinstance(sections[name].data, list):
             ids_unique(sections[name].data, name, ctx(name))
-    if "hashtags" in sections:
-        ids_unique([{"tag": h.tag.casefold()} for h in hashtags], "hashtags", ctx("hashtags"), key="tag")
+    if "hashtags" in sections and isinstance(sections["hashtags"].data, list):
+        ids_unique([{"tag": _hashtag_key(h)} for h in sections["hashtags"].data], "hashtags", ctx("hashtags"), key="tag", what="hashtag")
     campaign = Campaign(
         root=root,
         settings=settings,
@@ -156,6 +157,12 @@ def _build(root: Path, checked: dict[str, Any], sections: dict[str, _Section], b
             doc = sections[name].doc
             ext.cross_check(campaign, checked[name], lambda path, msg, severity="error", d=doc: report.add(d.at(path, msg, severity=severity)))
     return campaign
+
+
+def _hashtag_key(item: Any) -> str | None:
+    """How hashtags compare: without "#", in any case ("#SvPol" is "svpol"); None when not text."""
+    tag = item.get("tag") if isinstance(item, dict) else item
+    return tag.lstrip("#").casefold() if isinstance(tag, str) else None
 
 
 def _settings(root: Path, data: dict[str, Any], ctx: Ctx) -> Settings:
@@ -277,8 +284,22 @@ def _check_references(
             if figure.link and figure.link not in known_links:
                 report.add(fig_doc.at(("figures", i, "link"), f"unknown link id {figure.link!r}{suggest(figure.link, link_ids)}"))
             _check_area_codes(figure, i, fig_doc, report)
-            if figure.kind == "share" and (figure.value > 100 or any(v.value > 100 for v in [*figure.regions.values(), *figure.municipalities.values()])):
-                report.add(fig_doc.at(("figures", i, "value"), "a share is a percentage: expected a number from 0 to 100"))
+            _check_shares(figure, i, fig_doc, report)
+
+
+def _check_shares(figure: Figure, index: int, doc: Located, report: Report) -> None:
+    """A share is a percentage: the national value and every local one must lie from 0 to 100."""
+    if figure.kind != "share":
+        return
+    values: list[tuple[tuple[str | int, ...], float]] = [(("value",), figure.value)]
+    for level, local in (("regions", figure.regions), ("municipalities", figure.municipalities)):
+        values += [((level, code), v.value) for code, v in local.items()]
+    for path, value in values:
+        if value > 100:
+            where = ("figures", index, *path)
+            where += ("value",) if where + ("value",) in doc.values else ()  # a local value given as a mapping
+            message = f"a share is a percentage: expected a number from 0 to 100, got {value:g}; a count needs `kind: count`"
+            report.add(doc.at(where, message))
 
 
 def _check_area_codes(figure: Figure, index: int, doc: Located, report: Report) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -95,8 +96,8 @@ class Str(Spec):
         return self.pattern_help or "text"
 
     def check(self, value: Any, path: Path_, ctx: Ctx) -> Any:
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and not self.choices:
-            value = str(value)  # a bare number where text is wanted: keep it as written
+        if isinstance(value, (int, float, dt.date)) and not isinstance(value, bool) and not self.choices:
+            value = value.isoformat() if isinstance(value, dt.date) else str(value)  # keep a bare number or date as text
         if not isinstance(value, str):
             return self.wrong_type(value, path, ctx)
         value = unicodedata.normalize("NFC", value)
@@ -133,11 +134,23 @@ class Num(Spec):
 
     def check(self, value: Any, path: Path_, ctx: Ctx) -> Any:
         ok = isinstance(value, int) if self.integer else isinstance(value, (int, float))
+        if isinstance(value, str):
+            return ctx.error(path, f"expected {self.expected}, got text {value!r}{_number_hint(value)}")
         if isinstance(value, bool) or not ok:
             return self.wrong_type(value, path, ctx)
+        if not math.isfinite(value):
+            return ctx.error(path, f"expected {self.expected}, got {value}")
         if (self.minimum is not None and value < self.minimum) or (self.maximum is not None and value > self.maximum):
             return ctx.error(path, f"expected {self.expected}, got {value}")
         return value
+
+
+def _number_hint(text: str) -> str:
+    """Why text that looks like a number is not one: a '%' sign, a decimal comma, spaces between digits."""
+    plain = text.strip().removesuffix("%").strip().replace("\u00a0", "").replace(" ", "")
+    if re.fullmatch(r"\d+(?:[.,]\d+)?", plain):
+        return f"; write the bare number, such as {plain.replace(',', '.')}"
+    return ""
 
 
 class Bool(Spec):
@@ -161,7 +174,8 @@ class Date(Spec):
             try:
                 return dt.date.fromisoformat(value)
             except ValueError:
-                pass
+                if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+                    return ctx.error(path, f"{value!r} is not a day in the calendar; expected {self.expected}")
         return ctx.error(path, f"expected {self.expected}, got {value!r}")
 
 
@@ -296,15 +310,15 @@ class AnyValue(Spec):
         return value
 
 
-def ids_unique(items: list[dict[str, Any]], section: str, ctx: Ctx, key: str = "id") -> None:
-    """Report every repeated id in a list of mappings."""
+def ids_unique(items: list[dict[str, Any]], section: str, ctx: Ctx, key: str = "id", what: str = "id") -> None:
+    """Report every repeated id (or other ``key``, called ``what``) in a list of mappings."""
     seen: dict[str, int] = {}
     for i, item in enumerate(items):
         if not isinstance(item, dict) or not isinstance(item.get(key), str):
             continue
         ident = item[key]
         if ident in seen:
-            ctx.error((section, i, key), f"duplicate id {ident!r}; first used at {section}[{seen[ident]}]")
+            ctx.error((section, i, key), f"duplicate {what} {ident!r}; first used at {section}[{seen[ident]}]")
         else:
             seen[ident] = i
 

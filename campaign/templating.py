@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
+from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined, meta, nodes
+from jinja2.exceptions import UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from campaign import sv
@@ -56,6 +57,46 @@ class FigureView:
     @property
     def number(self) -> str:
         return sv.number(self.value)
+
+
+class Absent(StrictUndefined):
+    """A variable with no value in this post (``kommun`` in a national post): false in
+    ``{% if kommun %}``, but an error when printed, so that no post says "None"."""
+
+    __slots__ = ()
+
+    def __bool__(self) -> bool:
+        return False
+
+    __eq__ = Undefined.__eq__
+    __ne__ = Undefined.__ne__
+    __hash__ = Undefined.__hash__
+
+
+def absent(name: str, when: str) -> Absent:
+    """The value of ``name`` where a post has none, with a hint on how to guard it."""
+    return Absent(hint=f"{name!r} is empty in {when}; use it inside {{% if {name} %}}…{{% endif %}}", name=name)
+
+
+@dataclass(frozen=True)
+class Record:
+    """Named fields a template reads (``link.url``); printing the whole record is a mistake."""
+
+    what: str  # "link", "demand", "campaign": for the error message
+    fields: dict[str, Any]
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.fields[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __getitem__(self, name: str) -> Any:
+        return self.fields[name]
+
+    def __str__(self) -> str:
+        names = " or ".join(f".{f}" for f in self.fields)
+        raise UndefinedError(f"a template prints a whole {self.what}; print one of its fields instead: {names}")
 
 
 def local_value(figure: Figure, area: Area) -> tuple[LocalValue | None, str]:
@@ -147,17 +188,18 @@ def _suggest_filter(name: str) -> str:
 def context(campaign: Campaign, area: Area, figure_ids: tuple[str, ...], link_id: str | None) -> dict[str, Any]:
     """The variables a message template sees for ``area``."""
     figures = {f.id: figure_view(f, area) for f in campaign.figures}
-    links = {link.id: {"url": link.url, "title": link.title} for link in campaign.links}
+    links = {link.id: Record("link", {"url": link.url, "title": link.title}) for link in campaign.links}
+    settings = campaign.settings
     return {
-        "campaign": {"name": campaign.settings.name, "organisation": campaign.settings.organisation},
+        "campaign": Record("campaign", {"name": settings.name, "organisation": settings.organisation}),
         "area": area,
-        "kommun": area.name if area.level == "kommun" else None,
-        "lan": area.lan_name or None,
-        "figure": figures[figure_ids[0]] if figure_ids else None,
+        "kommun": area.name if area.level == "kommun" else absent("kommun", "national and län posts"),
+        "lan": area.lan_name or absent("lan", "national posts"),
+        "figure": figures[figure_ids[0]] if figure_ids else absent("figure", "a message without figures"),
         "figures": figures,
-        "link": links[link_id] if link_id else None,
+        "link": links[link_id] if link_id else absent("link", "a message without a link"),
         "links": links,
-        "demands": {d.id: {"title": d.title, "text": d.text} for d in campaign.demands},
+        "demands": {d.id: Record("demand", {"title": d.title, "text": d.text}) for d in campaign.demands},
     }
 
 

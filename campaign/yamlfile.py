@@ -9,7 +9,6 @@ non-string keys. Every value's position is kept so that a problem can name
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,6 +76,13 @@ class _Composer(yaml.SafeLoader):
             raise yaml.MarkedYAMLError(
                 None, None, "YAML anchors (&name) are not allowed in a campaign; write the value out", event.start_mark
             )
+        tag = getattr(event, "tag", None)
+        if tag not in (None, "!"):  # "!" alone only marks plain text; any real tag is refused before it is built
+            shown = "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+            raise yaml.MarkedYAMLError(
+                None, None, f"YAML tag {shown} is not allowed in a campaign; write the value plainly (quote it to make it text)",
+                event.start_mark,
+            )
         return super().compose_node(parent, index)
 
 
@@ -97,7 +103,7 @@ def read_yaml(path: Path, display: str) -> Located:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        what = exc.problem or exc.context or "invalid YAML"
+        what = _explain(exc.problem or exc.context or "invalid YAML")
         raise YamlFileError(Problem(display, line, col, "", f"YAML syntax error: {what}")) from None
     except yaml.YAMLError as exc:
         raise YamlFileError(Problem(display, 0, 0, "", f"YAML error: {exc}")) from None
@@ -109,6 +115,23 @@ def read_yaml(path: Path, display: str) -> Located:
     counter = [0]
     located.data = _convert(node, (), located, counter)
     return located
+
+
+# PyYAML's words for the mistakes people make most, and what to do about them.
+_HINTS = (
+    ("'\\t' that cannot start any token", "a tab character; YAML indents with spaces only: replace the tab with spaces"),
+    ("found another document", "a second YAML document ('---'); a campaign file holds one: remove the '---' line or split the file"),
+    ("mapping values are not allowed here", "a ':' where a value was expected; put text that contains ': ' in quotes"),
+    ("expected <block end>", "the indentation does not match the lines above; line items up with spaces"),
+)
+
+
+def _explain(problem: str) -> str:
+    """PyYAML's problem text, with a plain hint for the common mistakes."""
+    for words, hint in _HINTS:
+        if words in problem:
+            return f"{problem}: {hint}"
+    return problem
 
 
 def _decode(raw: bytes, display: str) -> str:
@@ -138,10 +161,9 @@ def _convert(node: Node, path: Path_, doc: Located, counter: list[int]) -> Any:
     if isinstance(node, SequenceNode):
         return [_convert(child, path + (i,), doc, counter) for i, child in enumerate(node.value)]
     assert isinstance(node, ScalarNode)
-    if node.tag.startswith("!") and not node.tag.startswith("!!") and node.tag != "!":
-        raise YamlFileError(doc.at(path, f"YAML tag {node.tag} is not allowed"))
-    value = _SCALARS.construct_object(node, deep=True)
-    if isinstance(value, (bytes, dt.datetime)) and not isinstance(value, dt.date):
+    try:
+        value = _SCALARS.construct_object(node, deep=True)
+    except ValueError:  # looks like a date but is none, such as 2026-02-30: the specs say what was expected
         return node.value
     return value
 

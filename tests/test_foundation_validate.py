@@ -32,7 +32,7 @@ def test_default_campaign_is_valid(cli) -> None:
 def test_wrong_type_names_place_and_expectation(default_campaign: Path) -> None:
     edit(default_campaign, "figures.yaml", "    value: 50\n    statement: anger", "    value: hälften\n    statement: anger")
     assert errors_of(default_campaign) == [
-        "messages/figures.yaml:7:12: error: figures[0].value: expected a number of at least 0, got text"
+        "messages/figures.yaml:7:12: error: figures[0].value: expected a number of at least 0, got text 'hälften'"
     ]
 
 
