@@ -59,7 +59,7 @@ def load(root: Path) -> Loaded:
     """Read, check and resolve the campaign in ``root``; raise CampaignInvalid."""
     root = root.resolve()
     report = Report()
-    sections = _read_sections(root, report)
+    sections, unreadable = _read_sections(root, report)
     checked: dict[str, Any] = {}
     broken: dict[str, set[str]] = {}  # ids of items that failed their schema: known, so not "unknown"
     known = {**CORE_SECTIONS, **{k: e.spec for k, e in extensions().items()}}
@@ -70,6 +70,10 @@ def load(root: Path) -> Loaded:
             checked[name], broken[name] = _check_items(spec, section.data, (name,), ctx)
         else:
             checked[name] = spec.check(section.data, (name,), ctx)
+    if unreadable:
+        # A file that could not be read may hold the missing sections and the ids others refer to:
+        # what follows would only repeat its problem as "missing section" and "unknown id" errors.
+        raise CampaignInvalid(report.problems)
     for name in REQUIRED_SECTIONS:
         if name not in sections:
             report.add(Problem(f"{MESSAGES_DIR}/", 0, 0, name, f"missing required section {name!r}; add `{name}:` to a file in {MESSAGES_DIR}/"))
@@ -97,15 +101,18 @@ def _check_items(spec: ListOf, data: list[Any], path: tuple[str, ...], ctx: Ctx)
     return good, bad
 
 
-def _read_sections(root: Path, report: Report) -> dict[str, _Section]:
+def _read_sections(root: Path, report: Report) -> tuple[dict[str, _Section], bool]:
+    """Every file's sections by name, and whether some file could not be parsed (and may hide sections)."""
     known = {*CORE_SECTIONS, *extensions()}
     sections: dict[str, _Section] = {}
+    unreadable = False
     for path in campaign_files(root):
         display = f"{MESSAGES_DIR}/{path.name}"
         try:
             doc = read_yaml(path, display)
         except YamlFileError as exc:
             report.add(exc.problem)
+            unreadable = unreadable or not exc.empty
             continue
         if not isinstance(doc.data, dict):
             got = type_name(doc.data)
@@ -118,7 +125,7 @@ def _read_sections(root: Path, report: Report) -> dict[str, _Section]:
                 report.add(doc.at((name,), f"section {name!r} is already defined in {sections[name].doc.file}", key=True))
             else:
                 sections[name] = _Section(name, doc, data)
-    return sections
+    return sections, unreadable
 
 
 def _build(root: Path, checked: dict[str, Any], sections: dict[str, _Section], broken: dict[str, set[str]], report: Report) -> Campaign:

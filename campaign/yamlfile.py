@@ -57,9 +57,10 @@ class Located:
 class YamlFileError(Exception):
     """A file could not be read as YAML at all; carries one problem."""
 
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: Problem, *, empty: bool = False) -> None:
         super().__init__(problem.format())
         self.problem = problem
+        self.empty = empty  # the file holds nothing (so it hides no sections)
 
 
 class _Composer(yaml.SafeLoader):
@@ -96,7 +97,7 @@ def read_yaml(path: Path, display: str) -> Located:
     raw = path.read_bytes()
     text = _decode(raw, display)
     if not text.strip():
-        raise YamlFileError(Problem(display, 0, 0, "", "file is empty; expected a YAML mapping of sections"))
+        raise YamlFileError(Problem(display, 0, 0, "", "file is empty; expected a YAML mapping of sections"), empty=True)
     loader = _Composer(text)
     try:
         node = loader.get_single_node()
@@ -110,7 +111,7 @@ def read_yaml(path: Path, display: str) -> Located:
     finally:
         loader.dispose()
     if node is None:
-        raise YamlFileError(Problem(display, 0, 0, "", "file is empty; expected a YAML mapping of sections"))
+        raise YamlFileError(Problem(display, 0, 0, "", "file is empty; expected a YAML mapping of sections"), empty=True)
     located = Located(display, None)
     counter = [0]
     located.data = _convert(node, (), located, counter)

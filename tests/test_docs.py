@@ -49,3 +49,53 @@ def test_every_command_help_has_an_example(cli) -> None:
             if "Example" not in (sub.help or ""):
                 missing.append(f"{name} {sub_name}" if subcommands else name)
     assert not missing, f"commands without an example in their help: {missing}"
+
+
+def yaml_blocks(heading: str) -> list[str]:
+    """The ```yaml examples under a README heading (up to the next heading of the same level)."""
+    section = README.split(heading, 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```yaml\n(.*?)```", section, flags=re.S)
+
+
+def test_format_examples_make_a_valid_campaign(tmp_path: Path) -> None:
+    """Every example in "The campaign format", put together, is a campaign that loads without a problem."""
+    from campaign.loader import load
+
+    blocks = yaml_blocks("## The campaign format")
+    assert len(blocks) >= 6
+    (tmp_path / "messages").mkdir()
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "logo.png").write_bytes((REPO / "assets" / "logo.png").read_bytes())
+    for i, block in enumerate(blocks):
+        (tmp_path / "messages" / f"example{i}.yaml").write_text(block, encoding="utf-8")
+    loaded = load(tmp_path)  # raises CampaignInvalid, listing every problem, when the docs drift
+    assert [p.format() for p in loaded.warnings] == []
+
+
+def test_plan_example_validates_with_the_default_campaign(default_campaign: Path) -> None:
+    from campaign.loader import load
+
+    [block] = yaml_blocks("## Scheduling and publishing")
+    (default_campaign / "messages" / "plan.yaml").write_text(block, encoding="utf-8")
+    assert [p.format() for p in load(default_campaign).warnings] == []
+
+
+def test_every_section_is_documented() -> None:
+    from campaign.extensions import extensions
+    from campaign.sections import CORE_SECTIONS
+
+    missing = [name for name in [*CORE_SECTIONS, *extensions()] if f"`{name}:`" not in README and f"\n{name}:\n" not in README]
+    assert not missing, f"sections the README does not document: {missing}"
+
+
+def test_template_variables_and_filters_are_documented() -> None:
+    from campaign.templating import ENV, VARIABLES
+
+    section = README.split("### `messages:`", 1)[1].split("\n### ", 1)[0]
+    table = set(re.findall(r"^\| `(\w+)`(?:, `(\w+)`)?", section, flags=re.M))
+    documented = {name for row in table for name in row if name}
+    assert documented == set(VARIABLES)
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    filters = set(re.findall(r"`(\w+)`", section.split("Filters:", 1)[1].split("\n\n", 1)[0]))
+    assert filters == set(ENV.filters) - set(ImmutableSandboxedEnvironment().filters)

@@ -8,6 +8,7 @@ import pytest
 
 from campaign.errors import CampaignInvalid
 from campaign.loader import load
+from tests.conftest import REPO
 
 
 def edit(root: Path, name: str, old: str, new: str) -> None:
@@ -199,3 +200,128 @@ def test_local_values_need_real_area_codes(default_campaign: Path) -> None:
         "messages/figures.yaml:22:15: error: figures[1].regions.26: unknown län code '26'; expected one of the 21 codes 01-25",
         "messages/figures.yaml:25:7: error: figures[1].municipalities.0189: unknown kommun code '0189'; `campaign registry list` shows every code",
     ]
+
+
+def write(root: Path, name: str, text: str) -> None:
+    (root / "messages" / name).write_text(text, encoding="utf-8")
+
+
+def test_tab_indentation_says_to_use_spaces(default_campaign: Path) -> None:
+    write(default_campaign, "extra.yaml", "page:\n\tintro: Hej\n")
+    assert errors_of(default_campaign) == [
+        "messages/extra.yaml:2:1: error: YAML syntax error: found character '\\t' that cannot start any token:"
+        " a tab character; YAML indents with spaces only: replace the tab with spaces"
+    ]
+
+
+def test_a_second_document_is_refused(default_campaign: Path) -> None:
+    write(default_campaign, "extra.yaml", "page:\n  intro: Hej\n---\nlayouts: {}\n")
+    [problem] = errors_of(default_campaign)
+    assert problem.startswith("messages/extra.yaml:3:1: error: YAML syntax error: but found another document: a second YAML document")
+
+
+@pytest.mark.parametrize(("text", "got"), [("- page\n- layouts\n", "a list"), ("just words\n", "text")])
+def test_top_level_must_be_a_mapping(default_campaign: Path, text: str, got: str) -> None:
+    write(default_campaign, "extra.yaml", text)
+    assert errors_of(default_campaign) == [
+        "messages/extra.yaml:1:1: error: expected a mapping of sections (campaign:, figures:, messages:, …) at the top of the file,"
+        f" got {got}"
+    ]
+
+
+def test_byte_order_mark_and_windows_line_endings_are_fine(default_campaign: Path) -> None:
+    for path in (default_campaign / "messages").glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    reference = load(REPO)
+    loaded = load(default_campaign)
+    assert loaded.campaign.messages == reference.campaign.messages
+    assert loaded.campaign.figures == reference.campaign.figures
+
+
+def test_a_day_not_in_the_calendar(default_campaign: Path) -> None:
+    edit(default_campaign, "campaign.yaml", "launch_date: 2026-02-04", "launch_date: 2026-02-30")
+    assert errors_of(default_campaign) == [
+        "messages/campaign.yaml:7:16: error: campaign.launch_date: '2026-02-30' is not a day in the calendar; expected a date as YYYY-MM-DD"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "col", "shown"),
+    [("!!int '5'", 12, "!!int"), ("!!timestamp 2026-13-01", 12, "!!timestamp"), ("!!python/object:os.system {}", 12, "!!python/object:os.system"), ("!mine 5", 12, "!mine")],
+)
+def test_yaml_tags_are_refused_before_they_are_built(default_campaign: Path, value: str, col: int, shown: str) -> None:
+    edit(default_campaign, "figures.yaml", "    value: 50\n", f"    value: {value}\n")
+    assert errors_of(default_campaign) == [
+        f"messages/figures.yaml:7:{col}: error: YAML syntax error: YAML tag {shown} is not allowed in a campaign;"
+        " write the value plainly (quote it to make it text)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (".nan", "expected a number of at least 0, got nan"),
+        (".inf", "expected a number of at least 0, got inf"),
+        ('"50"', "expected a number of at least 0, got text '50'; write the bare number, such as 50"),
+        ("50 %", "expected a number of at least 0, got text '50 %'; write the bare number, such as 50"),
+        ("49,5", "expected a number of at least 0, got text '49,5'; write the bare number, such as 49.5"),
+        ("150", "a share is a percentage: expected a number from 0 to 100, got 150; a count needs `kind: count`"),
+    ],
+)
+def test_figure_values(default_campaign: Path, value: str, message: str) -> None:
+    edit(default_campaign, "figures.yaml", "    value: 50\n", f"    value: {value}\n")
+    assert errors_of(default_campaign) == [f"messages/figures.yaml:7:12: error: figures[0].value: {message}"]
+
+
+def test_local_shares_over_100_are_named_where_they_stand(default_campaign: Path) -> None:
+    edit(default_campaign, "figures.yaml", "    value: 50\n", '    value: 50\n    regions: {"03": 140}\n')
+    edit(default_campaign, "figures.yaml", "        value: 33\n", "        value: 133.5\n")
+    assert errors_of(default_campaign) == [
+        "messages/figures.yaml:8:21: error: figures[0].regions.03: a share is a percentage: expected a number from 0 to 100, got 140;"
+        " a count needs `kind: count`",
+        "messages/figures.yaml:26:16: error: figures[1].municipalities.0180.value: a share is a percentage: expected a number from 0"
+        " to 100, got 133.5; a count needs `kind: count`",
+    ]
+
+
+def test_duplicate_hashtags_are_placed_after_an_invalid_one(default_campaign: Path) -> None:
+    edit(default_campaign, "links.yaml", "hashtags:\n", 'hashtags:\n  - "#"\n  - "#SvPol"\n')
+    assert errors_of(default_campaign) == [
+        "messages/links.yaml:19:5: error: hashtags[0].tag: expected a hashtag of letters, digits and '_' (not only digits),"
+        " such as 'socialtjänst', got '#'",
+        "messages/links.yaml:23:10: error: hashtags[3].tag: duplicate hashtag 'svpol'; first used at hashtags[1]",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ("i {{ kommun }}", "'kommun' is empty in national and län posts; use it inside {% if kommun %}…{% endif %}"),
+        ("i {{ lan }}", "'lan' is empty in national posts; use it inside {% if lan %}…{% endif %}"),
+        ("{{ link }}", "a template prints a whole link; print one of its fields instead: .url or .title"),
+        ("{{ demands.resurser }}", "a template prints a whole demand; print one of its fields instead: .title or .text"),
+        ("{{ campaign }}", "a template prints a whole campaign; print one of its fields instead: .name or .organisation"),
+    ],
+)
+def test_a_template_never_prints_none_or_a_whole_record(default_campaign: Path, template: str, message: str) -> None:
+    edit(default_campaign, "messages.yaml", "Ingen socialsekreterare ska stå", template + " Ingen socialsekreterare ska stå")
+    assert errors_of(default_campaign) == [
+        f"messages/messages.yaml:87:11: error: messages[9].text: template fails for national posts: UndefinedError: {message}"
+    ]
+
+
+def test_guarded_and_field_access_still_render(default_campaign: Path) -> None:
+    guarded = (
+        "{% if kommun %}{{ kommun }}{% endif %}{% if lan %}{{ lan }}{% endif %}{% if kommun == 'x' %}x{% endif %}"
+        "{{ link.url }} {{ link['title'] }} {{ campaign.name }} {{ demands.resurser.title }}"
+    )
+    edit(default_campaign, "messages.yaml", "Ingen socialsekreterare ska stå", guarded + " Ingen socialsekreterare ska stå")
+    assert load(default_campaign).campaign.message("kort-lvu").variants[0].startswith(guarded)
+
+
+def test_a_broken_file_does_not_make_its_ids_unknown(default_campaign: Path) -> None:
+    """A figures file with a syntax error is one problem, not one per message that refers to a figure in it."""
+    edit(default_campaign, "figures.yaml", "    value: 50\n", "    value: [50\n")
+    edit(default_campaign, "demands.yaml", "  - id: resurser", "  - id: Resurser")
+    assert [p.split(": error: ")[0] for p in errors_of(default_campaign)] == ["messages/demands.yaml:5:9", "messages/figures.yaml:8:14"]
