@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from campaign.errors import CampaignError
@@ -18,11 +19,15 @@ def scaffold(target: Path) -> list[Path]:
         raise ScaffoldRefused(f"{target} exists and is not empty; choose a new folder")
     template = resources.files("campaign") / "scaffold_template"
     written: list[Path] = []
-    for folder in ("messages",):
-        for item in sorted(template.joinpath(folder).iterdir(), key=lambda t: t.name):
-            dest = target / folder / item.name
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_bytes(item.read_bytes())
-            written.append(dest)
+    for item in sorted(template.joinpath("messages").iterdir(), key=lambda t: t.name):
+        written.append(_copy(item, target / "messages" / item.name))
+    # Stored without its dot: a packaged dotfile is easily left out of a wheel.
+    written.append(_copy(template / "gitignore", target / ".gitignore"))
     (target / "assets").mkdir(exist_ok=True)
     return written
+
+
+def _copy(item: Traversable, dest: Path) -> Path:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_bytes(item.read_bytes())
+    return dest

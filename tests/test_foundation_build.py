@@ -111,6 +111,22 @@ def test_init_scaffolds_a_valid_commented_campaign(cli, tmp_path: Path) -> None:
     loaded = load(target)
     assert loaded.campaign.settings.name == "Min kampanj"
     assert cli("validate", str(target)).code == 0
+    ignored = (target / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert {"build/", ".cache/", ".campaign/", ".env"} <= set(ignored), "what the toolkit writes, and credentials, stay out of git"
+
+
+def test_build_writes_into_the_campaign_folder_by_default(cli, tmp_path: Path, monkeypatch) -> None:
+    """`campaign build DIR` writes DIR/build, where `campaign schedule` looks for the images, wherever it runs from."""
+    target = tmp_path / "ny"
+    assert cli("init", str(target)).code == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = cli("build", str(target))
+    assert result.code == 0, result.err
+    assert result.out.endswith(f"built {target / 'build'}/\n")
+    assert (target / "build" / "campaign.json").is_file()
+    assert list(elsewhere.iterdir()) == []
 
 
 def test_init_refuses_a_non_empty_folder(cli, default_campaign: Path) -> None:

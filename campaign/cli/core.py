@@ -28,14 +28,17 @@ def validate(directory: Path = DIR_ARG) -> None:
 
 def build_cmd(
     directory: Path = DIR_ARG,
-    out_dir: Path = typer.Option(Path("build"), "--out", "-o", help="Where to write the kit (replaced as a whole)."),
+    out_dir: Path | None = typer.Option(
+        None, "--out", "-o", help="Where to write the kit (replaced as a whole). Default: DIR/build, where `schedule` looks."
+    ),
 ) -> None:
-    """Build the whole kit (posts, images, page) into build/.
+    """Build the whole kit (posts, images, page) into DIR/build/.
 
     Example: campaign build . --out build
     """
     from campaign.cli.progress import progress_bar
 
+    out_dir = directory / "build" if out_dir is None else out_dir
     with progress_bar() as progress:
         kit = build(directory, out_dir, progress=progress)
     if kit.warnings:
