@@ -76,7 +76,7 @@ def test_every_row_error_with_its_line() -> None:
         "p.csv:2:3: error: kommun: unknown kommun 'Upsala'; did you mean Uppsala (0380), Sala (1981) or Pajala (2521)?",
         "p.csv:2:6: error: x: expected an X handle: 1-15 of A-Z a-z 0-9 _ (such as 'anna_s'), got 'anna s'",
         "p.csv:2:8: error: example: expected true or false (or ja/nej), got 'maybe'",
-        "p.csv:2:9: error: verified: expected a date as YYYY-MM-DD, got '2026-13-01'",
+        "p.csv:2:9: error: verified: '2026-13-01' is not a day in the calendar; expected a date as YYYY-MM-DD",
         "p.csv:3:2: error: name: 'Anna B' differs from line 2 ('Anna') for the same id 'anna'; a politician's own columns must match on all their rows (or be left empty)",
         "p.csv:3:5: error: title: empty cell; column 'title' needs a value",
         "p.csv:4:1: error: id: empty cell; column 'id' needs a value",
@@ -249,3 +249,13 @@ def test_export_import_round_trips(people: list[Politician], dialect: tuple[str,
     delimiter, bom = dialect
     text = export_csv(people, delimiter=delimiter, bom=bom)
     assert people_of(text.encode("utf-8")) == people
+
+
+def test_what_a_spreadsheet_does_to_numbers() -> None:
+    """Excel reads "0380" as 380 (put right) and shows a 19-digit X id as 1,23457E+18 (an error that says why)."""
+    sheet = "\ufeffid;name;body;title;kommun;x;x_id\r\nanna;Anna;socialnämnden;ordförande;380;anna_a;1,23457E+18\r\n"
+    assert problems(sheet.encode("utf-8")) == [
+        "p.csv:2:7: error: x_id: '1,23457E+18' is a number the spreadsheet rounded; format the column as text and type the id again"
+    ]
+    [anna] = people_of(sheet.replace("1,23457E+18", "1234567890123456789").encode("utf-8"))
+    assert anna.roles == (Role("socialnämnden", "ordförande", "0380"),)

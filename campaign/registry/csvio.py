@@ -8,6 +8,9 @@ semicolons (Swedish Excel), validates every row with the same rules as the
 YAML section, reports every problem as ``file:line:column`` (the column is the
 spreadsheet column, 1 = A), and writes nothing if there is any error.
 
+A spreadsheet that read a kommun code as a number ("0380" as 380) gets its
+leading zero back; a long id it rounded into 1,23457E+18 is an error that says so.
+
 Cells that a spreadsheet would run as a formula (starting with = + - @ or a
 tab) are written with a leading apostrophe, the spreadsheets' own "this is
 text" mark, and read back without it, so export → import is lossless.
@@ -224,7 +227,12 @@ class _CsvDoc(Located):
 
 def _value(column: str, cell: str) -> str | None:
     text = cell.strip() if column in _STRIPPED else cell
+    if column == "kommun" and len(text) == 3 and text.isdigit():
+        text = "0" + text  # a spreadsheet read "0380" as the number 380; every kommun code 01xx-09xx lost one zero
     return text if text.strip() else None
+
+
+_ROUNDED = re.compile(r"\d(?:[.,]\d+)?[eE]\+?\d+")  # 1,23457E+18: how a spreadsheet shows a long number it rounded
 
 
 def _group(sheet: _Sheet, report: Report) -> list[list[_Row]]:
@@ -288,6 +296,11 @@ def _handles(take: Any, base: Path_, doc: _CsvDoc, report: Report) -> dict[str, 
         handle = take(platform, ("handles", platform, "handle"))
         doc.cells[base + ("handles", platform)] = doc.cells[base + ("handles", platform, "handle")]
         ident = take(f"{platform}_id", ("handles", platform, "id"))
+        if ident is not None and _ROUNDED.fullmatch(ident):
+            where = base + ("handles", platform, "id")
+            rounded = f"{ident!r} is a number the spreadsheet rounded; format the column as text and type the id again"
+            report.add(doc.at(where, rounded))
+            ident = None
         if ident is not None and handle is None:
             where = base + ("handles", platform, "id")
             report.add(doc.at(where, f"{platform}_id is given without {platform}; give the handle too"))
