@@ -93,6 +93,9 @@ def test_matches_shared_reference() -> None:
         ("habo-0305", "kommun", "0305"),
         ("upplandsvasby", "kommun", "0114"),
         ("Malung", "kommun", "2023"),
+        ("Sälen", "kommun", "2023"),
+        ("ed", "kommun", "1438"),
+        ("Väsby", "kommun", "0114"),
         ("Stockholm", "lan", "01"),
         ("Stockholm", "any", "0180"),
         ("Västra Götaland", "lan", "14"),
@@ -116,6 +119,8 @@ def test_find(query: str, level: str, code: str) -> None:
         ("", "kommun", "no kommun given; type a name or a code such as 'Uppsala' or '0380'"),
         ("Stockholms län", "kommun", "no kommun matches 'Stockholms län': Stockholms län (01) is a län"),
         ("Malung-Sälen", "lan", "no län matches 'Malung-Sälen': Malung-Sälen (2023) is a kommun"),
+        ("Västra Götaland", "kommun", "no kommun matches 'Västra Götaland': Västra Götalands län (14) is a län"),
+        ("Region Skane", "kommun", "no kommun matches 'Region Skane': Skåne län (12) is a län"),
     ],
 )
 def test_not_found(query: str, level: str, message: str) -> None:
@@ -136,6 +141,7 @@ def test_suggestions_are_areas() -> None:
     [
         ("Upplands", "'Upplands' matches 2 kommuner: Upplands Väsby (0114), Upplands-Bro (0139); give the full name or the code"),
         ("Hàbo", "'Hàbo' matches 2 kommuner: Håbo (0305), Habo (0643); give the full name or the code"),
+        ("bro", "'bro' matches 2 kommuner: Upplands-Bro (0139), Bromölla (1272); give the full name or the code"),
     ],
 )
 def test_ambiguous(query: str, message: str) -> None:

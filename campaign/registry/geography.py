@@ -14,7 +14,8 @@ and "Region" before it are dropped; a län can be named without "län"
 2. the name with its diacritics ("Habo" is Habo, "Håbo" is Håbo);
 3. a län's short name ("Västra Götaland");
 4. the same two without diacritics ("Malung salen", "Vasteras");
-5. a unique beginning of a name ("Malung").
+5. a unique beginning of a name ("Malung") or word of one ("Ed" is Dals-Ed,
+   "Sälen" Malung-Sälen).
 
 More than one hit in a tier is an ``AmbiguousArea`` listing the candidates;
 none is an ``AreaNotFound`` with the nearest names.
@@ -221,9 +222,11 @@ def _other_level(forms: list[str], level: str) -> Area | None:
     if level == "any":
         return None
     pool = _pool("lan" if level == "kommun" else "kommun")
-    exact = {fold(f) for f in forms} - {""}
-    hits = [a for a in pool if not exact.isdisjoint(_keys(a).full)]
-    return hits[0] if len(hits) == 1 else None
+    for tier in _tiers(forms)[:4]:  # names, not beginnings: "Skåne" names Skåne län, "Ma" names nothing
+        hits = [a for a in pool if tier(a)]
+        if hits:
+            return hits[0] if len(hits) == 1 else None
+    return None
 
 
 @dataclass(frozen=True)
@@ -233,6 +236,7 @@ class _Keys:
     full_loose: frozenset[str]  # the name (and slug) without diacritics
     short_loose: frozenset[str]
     every_loose: tuple[str, ...]  # every name without diacritics, for prefixes and suggestions
+    words: frozenset[str]  # the words of a compound name without diacritics: "dals", "ed" for Dals-Ed
 
 
 @functools.cache
@@ -245,6 +249,7 @@ def _keys(a: Area) -> _Keys:
         frozenset({*(loose(n) for n in full), loose(a.slug)}),
         frozenset(loose(n) for n in short),
         tuple(loose(n) for n in (*full, *short)),
+        frozenset(loose(w) for n in full for w in re.split(r"[\s-]+", n) if w != n),
     )
 
 
@@ -261,7 +266,7 @@ def _tiers(forms: list[str]) -> list[Callable[[Area], bool]]:
         lambda a: not exact.isdisjoint(_keys(a).short),
         lambda a: not looser.isdisjoint(_keys(a).full_loose),
         lambda a: not looser.isdisjoint(_keys(a).short_loose),
-        prefix,
+        lambda a: prefix(a) or not looser.isdisjoint(_keys(a).words),
     ]
 
 
