@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import zoneinfo
 from dataclasses import dataclass, field
@@ -89,8 +88,9 @@ def _check_items(spec: ListOf, data: list[Any], path: tuple[str, ...], ctx: Ctx)
     """Check a list section item by item, keeping the valid ones so that later checks still run."""
     good: list[Any] = []
     bad: set[str] = set()
-    if spec.check(data, path, Ctx(ctx.doc, Report())) is INVALID and len(data) < spec.min_items:
-        ctx.error(path, f"expected at least {spec.min_items} item(s), got {len(data)}")
+    problem = spec.size_problem(len(data))
+    if problem:
+        ctx.error(path, problem)
     for i, item in enumerate(data):
         value = spec.item.check(item, path + (i,), ctx)
         if value is INVALID:
@@ -158,7 +158,7 @@ def _build(root: Path, checked: dict[str, Any], sections: dict[str, _Section], b
         sources={k: s.doc.file for k, s in sections.items()},
     )
     _check_references(campaign, checked, sections, broken, report)
-    _check_templates(campaign, sections["messages"].doc, checked["messages"], report)
+    _check_templates(campaign, sections["messages"].doc, report)
     for name, ext in extensions().items():
         if name in sections and ext.cross_check and not report.errors:
             doc = sections[name].doc
@@ -336,12 +336,12 @@ def _index_of(items: list[Any], ident: str) -> int:
     return next(i for i, item in enumerate(items) if isinstance(item, dict) and item.get("id") == ident)
 
 
-def _check_templates(campaign: Campaign, doc: Located, raw: list[Any], report: Report) -> None:
+def _check_templates(campaign: Campaign, doc: Located, report: Report) -> None:
     """Parse every template, then render it for sample areas to catch runtime errors."""
     for message in campaign.messages:
         i = _index_of(doc.data["messages"], message.id)
         for j, source in enumerate(message.variants):
-            path: tuple[str | int, ...] = ("messages", i, "variants", j) if len(message.variants) > 1 or _has_variants(doc, i) else ("messages", i, "text")
+            path: tuple[str | int, ...] = ("messages", i, "variants", j) if _has_variants(doc, i) else ("messages", i, "text")
             problems = template_problems(source)
             for line, text in problems:
                 report.add(doc.at(path, f"{text} (template line {line})"))

@@ -102,7 +102,7 @@ class Str(Spec):
             return self.wrong_type(value, path, ctx)
         value = unicodedata.normalize("NFC", value)
         if not self.multiline and "\n" in value:
-            return ctx.error(path, "expected one line of text, got a line break")
+            return ctx.error(path, f"expected one line of text, got a line break in {value!r}")
         bad = _CONTROL.search(value)
         if bad:
             return ctx.error(path, f"control character U+{ord(bad.group()):04X} is not allowed in text")
@@ -204,12 +204,19 @@ class ListOf(Spec):
     def check(self, value: Any, path: Path_, ctx: Ctx) -> Any:
         if not isinstance(value, list):
             return self.wrong_type(value, path, ctx)
-        if len(value) < self.min_items:
-            return ctx.error(path, f"expected at least {self.min_items} item(s), got {len(value)}")
-        if len(value) > self.max_items:
-            return ctx.error(path, f"expected at most {self.max_items} items, got {len(value)}")
+        problem = self.size_problem(len(value))
+        if problem:
+            return ctx.error(path, problem)
         out = [self.item.check(v, path + (i,), ctx) for i, v in enumerate(value)]
         return out if all(v is not INVALID for v in out) else INVALID
+
+    def size_problem(self, size: int) -> str | None:
+        """What is wrong with a list of ``size`` items, or None."""
+        if size < self.min_items:
+            return f"expected at least {self.min_items} item(s), got {size}"
+        if size > self.max_items:
+            return f"expected at most {self.max_items} items, got {size}"
+        return None
 
 
 @dataclass

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from campaign.registry.handles import PLATFORMS as HANDLE_PLATFORMS
 from campaign.registry.rules import TAG_RULES
 from campaign.schema import (
     HEX_COLOUR, ID, KOMMUN_CODE, LAN_CODE, Bool, Date, Either, Field, ListOf, MapOf, Num, Obj, Str, Url,
     default_dict, default_list,
 )
 
-PLATFORMS = ("x", "bluesky", "mastodon", "threads", "linkedin", "facebook", "instagram")
+PLATFORMS = HANDLE_PLATFORMS  # the seven platforms, defined once
 
 PATH = Str(max_len=300, pattern=r"[^\x00]+", pattern_help="a file path inside the campaign folder")
 

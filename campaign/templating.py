@@ -20,6 +20,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from campaign import sv
 from campaign.model import Area, Campaign, Figure, LocalValue
+from campaign.schema import suggest
 
 VARIABLES = ("campaign", "area", "kommun", "lan", "figure", "figures", "link", "links", "demands")
 MAX_OUTPUT = 20_000  # characters a rendered message may have
@@ -166,8 +167,6 @@ def template_problems(source: str) -> list[tuple[int, str]]:
     problems: list[tuple[int, str]] = []
     for name in sorted(meta.find_undeclared_variables(ast)):
         if name not in VARIABLES:
-            from campaign.schema import suggest
-
             problems.append((1, f"template uses unknown variable {name!r}{suggest(name, VARIABLES)}; known: {', '.join(VARIABLES)}"))
     for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
         attr = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
@@ -175,14 +174,8 @@ def template_problems(source: str) -> list[tuple[int, str]]:
             problems.append((node.lineno, f"template may not reach internal attribute {attr!r}"))
     for node in ast.find_all(nodes.Filter):
         if node.name not in ENV.filters:
-            problems.append((node.lineno, f"template uses unknown filter {node.name!r}{_suggest_filter(node.name)}"))
+            problems.append((node.lineno, f"template uses unknown filter {node.name!r}{suggest(node.name, ENV.filters)}"))
     return problems
-
-
-def _suggest_filter(name: str) -> str:
-    from campaign.schema import suggest
-
-    return suggest(name, ENV.filters)
 
 
 def context(campaign: Campaign, area: Area, figure_ids: tuple[str, ...], link_id: str | None) -> dict[str, Any]:

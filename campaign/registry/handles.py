@@ -14,8 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-# The same seven platforms as campaign.sections.PLATFORMS (a test keeps them equal;
-# not imported from there because sections imports this package's tag rules).
+# The seven platforms; campaign.sections.PLATFORMS is this tuple.
 PLATFORMS = ("x", "bluesky", "mastodon", "threads", "linkedin", "facebook", "instagram")
 MENTION_PLATFORMS = ("x", "bluesky", "mastodon", "threads", "instagram")  # "@handle" in the text links the person
 NAMED_PLATFORMS = ("linkedin", "facebook")  # plain "@Name" is not a mention there: write the name

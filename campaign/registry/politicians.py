@@ -145,16 +145,6 @@ class HandleSpec(Spec):
         return {"handle": normal, "id": ident}
 
 
-class Line(Str):
-    """One line of text (a name, a body, a title)."""
-
-    def check(self, value: Any, path: Path_, ctx: Ctx) -> Any:
-        text = super().check(value, path, ctx)
-        if text is not INVALID and "\n" in text:
-            return ctx.error(path, f"expected one line of text, got a line break in {text!r}")
-        return text
-
-
 @dataclass
 class Then(Spec):
     """A spec followed by checks across its fields (run only when the fields are valid)."""
@@ -183,9 +173,9 @@ def _role_dates(role: dict[str, Any], path: Path_, ctx: Ctx) -> bool:
 ROLE = Then(
     Obj(
         {
-            "body": Field(Line(max_len=120), required=True, help="socialnämnden, kommunstyrelsen, …"),
-            "counts_as": Field(Line(max_len=120), help="the usual name of a body named otherwise here, for tag rules"),
-            "title": Field(Line(max_len=120), required=True, help="ordförande, vice ordförande, …"),
+            "body": Field(Str(max_len=120, multiline=False), required=True, help="socialnämnden, kommunstyrelsen, …"),
+            "counts_as": Field(Str(max_len=120, multiline=False), help="the usual name of a body named otherwise here, for tag rules"),
+            "title": Field(Str(max_len=120, multiline=False), required=True, help="ordförande, vice ordförande, …"),
             "kommun": Field(KommunRef(), required=True),
             "start": Field(Date()),
             "end": Field(Date()),
@@ -243,8 +233,8 @@ POLITICIAN = Then(
     Obj(
         {
             "id": Field(ID, required=True, help="stable id; never reuse or change it"),
-            "name": Field(Line(max_len=200), required=True),
-            "party": Field(Line(max_len=100)),
+            "name": Field(Str(max_len=200, multiline=False), required=True),
+            "party": Field(Str(max_len=100, multiline=False)),
             "roles": Field(ListOf(ROLE), default=default_list),
             "handles": Field(HANDLES, default=default_dict),
             "source": Field(Url(), help="where the roles and handles were checked"),
