@@ -129,6 +129,17 @@ def test_build_writes_into_the_campaign_folder_by_default(cli, tmp_path: Path, m
     assert list(elsewhere.iterdir()) == []
 
 
+def test_init_shows_the_politicians_format_ready_to_uncomment(cli, tmp_path: Path) -> None:
+    target = tmp_path / "ny"
+    assert cli("init", str(target)).code == 0
+    path = target / "messages" / "campaign.yaml"
+    text = path.read_text(encoding="utf-8")
+    block = text[text.index("# politicians:"):]
+    path.write_text(text.replace(block, "\n".join(line[2:] for line in block.splitlines()) + "\n"), encoding="utf-8")
+    [anna] = load(target).campaign.extra["politicians"]
+    assert anna["roles"][0]["kommun"] == "0380" and anna["example"] is True
+
+
 def test_init_refuses_a_non_empty_folder(cli, default_campaign: Path) -> None:
     result = cli("init", str(default_campaign))
     assert result.code == 1
