@@ -46,7 +46,8 @@ def campaign_files(root: Path) -> list[Path]:
     folder = root / MESSAGES_DIR
     if not folder.is_dir():
         raise NoCampaign(f"{root}: no {MESSAGES_DIR}/ folder here; is this a campaign? (`campaign init {root}` makes one)")
-    files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    # Hidden files are editors' and systems' own (macOS "._name.yaml", Emacs ".#name.yaml"), never the campaign's.
+    files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith(".") and p.is_file())
     if not files:
         raise NoCampaign(f"{folder}: no .yaml files; a campaign needs at least campaign: and messages: sections")
     if len(files) > MAX_FILES:
@@ -108,6 +109,10 @@ def _read_sections(root: Path, report: Report) -> tuple[dict[str, _Section], boo
     unreadable = False
     for path in campaign_files(root):
         display = f"{MESSAGES_DIR}/{path.name}"
+        if not path.resolve().is_relative_to(root):
+            report.add(Problem(display, 0, 0, "", "is a link to a file outside the campaign folder; copy the file in instead"))
+            unreadable = True
+            continue
         try:
             doc = read_yaml(path, display)
         except YamlFileError as exc:

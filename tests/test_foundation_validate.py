@@ -325,3 +325,17 @@ def test_a_broken_file_does_not_make_its_ids_unknown(default_campaign: Path) -> 
     edit(default_campaign, "figures.yaml", "    value: 50\n", "    value: [50\n")
     edit(default_campaign, "demands.yaml", "  - id: resurser", "  - id: Resurser")
     assert [p.split(": error: ")[0] for p in errors_of(default_campaign)] == ["messages/demands.yaml:5:9", "messages/figures.yaml:8:14"]
+
+
+def test_a_message_file_linked_from_outside_is_refused(default_campaign: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text("page:\n  intro: Hej\n", encoding="utf-8")
+    (default_campaign / "messages" / "page.yaml").symlink_to(outside)
+    assert errors_of(default_campaign) == [
+        "messages/page.yaml: error: is a link to a file outside the campaign folder; copy the file in instead"
+    ]
+
+
+def test_hidden_files_are_not_part_of_the_campaign(default_campaign: Path) -> None:
+    (default_campaign / "messages" / "._campaign.yaml").write_bytes(b"\x00\x05\x16\x07\xff binary AppleDouble")
+    assert load(default_campaign).campaign.settings.name == "Trygg socialtjänst"
