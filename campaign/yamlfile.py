@@ -20,6 +20,7 @@ from campaign.errors import Problem
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a message bank is kilobytes; refuse before parsing
 MAX_NODES = 200_000  # a ceiling on nodes per file, well above any real bank
+MAX_DEPTH = 50  # nesting levels; the deepest section (a layout) needs about six
 
 Path_ = tuple[str | int, ...]
 
@@ -64,9 +65,22 @@ class YamlFileError(Exception):
 
 
 class _Composer(yaml.SafeLoader):
-    """SafeLoader that refuses aliases before any expansion can happen."""
+    """SafeLoader that refuses aliases, tags and deep nesting before anything is built."""
+
+    depth = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
+        if self.depth >= MAX_DEPTH:  # composing recurses: a deep file would overflow Python's stack
+            raise yaml.MarkedYAMLError(
+                None, None, f"values nested more than {MAX_DEPTH} levels deep; a campaign needs a handful", self.peek_event().start_mark
+            )
+        self.depth += 1
+        try:
+            return self._checked_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def _checked_node(self, parent: Node | None, index: Any) -> Node:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.MarkedYAMLError(

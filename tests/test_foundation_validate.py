@@ -339,3 +339,10 @@ def test_a_message_file_linked_from_outside_is_refused(default_campaign: Path, t
 def test_hidden_files_are_not_part_of_the_campaign(default_campaign: Path) -> None:
     (default_campaign / "messages" / "._campaign.yaml").write_bytes(b"\x00\x05\x16\x07\xff binary AppleDouble")
     assert load(default_campaign).campaign.settings.name == "Trygg socialtjänst"
+
+
+def test_deep_nesting_is_refused_without_a_crash(default_campaign: Path) -> None:
+    write(default_campaign, "deep.yaml", "page: " + "[" * 50_000 + "]" * 50_000 + "\n")
+    assert errors_of(default_campaign) == [
+        "messages/deep.yaml:1:56: error: YAML syntax error: values nested more than 50 levels deep; a campaign needs a handful"
+    ]
