@@ -68,8 +68,14 @@ class _Composer(yaml.SafeLoader):
     """SafeLoader that refuses aliases, tags and deep nesting before anything is built."""
 
     depth = 0
+    nodes = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
+        self.nodes += 1
+        if self.nodes > MAX_NODES:  # counted while composing, so that a huge flat file stops early
+            raise yaml.MarkedYAMLError(
+                None, None, f"file has more than {MAX_NODES} values; split or shrink it", self.peek_event().start_mark
+            )
         if self.depth >= MAX_DEPTH:  # composing recurses: a deep file would overflow Python's stack
             raise yaml.MarkedYAMLError(
                 None, None, f"values nested more than {MAX_DEPTH} levels deep; a campaign needs a handful", self.peek_event().start_mark
@@ -127,8 +133,7 @@ def read_yaml(path: Path, display: str) -> Located:
     if node is None:
         raise YamlFileError(Problem(display, 0, 0, "", "file is empty; expected a YAML mapping of sections"), empty=True)
     located = Located(display, None)
-    counter = [0]
-    located.data = _convert(node, (), located, counter)
+    located.data = _convert(node, (), located)
     return located
 
 
@@ -166,15 +171,12 @@ def _decode(raw: bytes, display: str) -> str:
 _SCALARS = yaml.SafeLoader("")
 
 
-def _convert(node: Node, path: Path_, doc: Located, counter: list[int]) -> Any:
-    counter[0] += 1
-    if counter[0] > MAX_NODES:
-        raise YamlFileError(doc.at(path, f"file has more than {MAX_NODES} values; split or shrink it"))
+def _convert(node: Node, path: Path_, doc: Located) -> Any:
     doc.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, MappingNode):
-        return _convert_mapping(node, path, doc, counter)
+        return _convert_mapping(node, path, doc)
     if isinstance(node, SequenceNode):
-        return [_convert(child, path + (i,), doc, counter) for i, child in enumerate(node.value)]
+        return [_convert(child, path + (i,), doc) for i, child in enumerate(node.value)]
     assert isinstance(node, ScalarNode)
     try:
         value = _SCALARS.construct_object(node, deep=True)
@@ -183,7 +185,7 @@ def _convert(node: Node, path: Path_, doc: Located, counter: list[int]) -> Any:
     return value
 
 
-def _convert_mapping(node: MappingNode, path: Path_, doc: Located, counter: list[int]) -> dict[str, Any]:
+def _convert_mapping(node: MappingNode, path: Path_, doc: Located) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key_node, value_node in node.value:
         if key_node.tag == "tag:yaml.org,2002:merge":
@@ -196,5 +198,5 @@ def _convert_mapping(node: MappingNode, path: Path_, doc: Located, counter: list
         if key in out:
             line, col = doc.keys[child]
             raise YamlFileError(Problem(doc.file, line, col, format_path(child), f"key {key!r} appears twice in one mapping"))
-        out[key] = _convert(value_node, child, doc, counter)
+        out[key] = _convert(value_node, child, doc)
     return out

@@ -346,3 +346,11 @@ def test_deep_nesting_is_refused_without_a_crash(default_campaign: Path) -> None
     assert errors_of(default_campaign) == [
         "messages/deep.yaml:1:56: error: YAML syntax error: values nested more than 50 levels deep; a campaign needs a handful"
     ]
+
+
+def test_a_file_of_millions_of_values_stops_at_the_ceiling(default_campaign: Path) -> None:
+    """Just under the size cap, 2.4 million values: refused once 200 000 are read, not after composing them all."""
+    write(default_campaign, "wide.yaml", "page: [" + ",".join(["1"] * 2_400_000) + "]\n")
+    assert errors_of(default_campaign) == [
+        "messages/wide.yaml:1:400002: error: YAML syntax error: file has more than 200000 values; split or shrink it"
+    ]
