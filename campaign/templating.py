@@ -16,7 +16,7 @@ from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined, meta, nodes
 from jinja2.exceptions import UndefinedError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from campaign import sv
 from campaign.model import Area, Campaign, Figure, LocalValue
@@ -142,8 +142,42 @@ def _filter_number(value: Any, decimals: int | None = None) -> str:
     return sv.number(value.value if isinstance(value, FigureView) else value, decimals)
 
 
+# Built-in filters a post has no use for that either make output of any size from a
+# number (centre, indent, wrap, format, batch, slice) or differ from build to build (random).
+_UNSAFE_FILTERS = ("center", "indent", "wordwrap", "format", "batch", "slice", "random")
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """The sandbox, also refusing arithmetic and calls that would build an enormous value.
+
+    Jinja's sandbox keeps templates away from Python's internals but not from
+    ``{{ "ab" * 3000000000 }}`` or ``"x".ljust(10**9)``, which exhaust memory.
+    """
+
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
+            raise SecurityError(f"a template may not raise to the power {right}")
+        if operator == "*" and any(isinstance(v, (str, list, tuple)) for v in (left, right)):
+            times = right if isinstance(left, (str, list, tuple)) else left
+            if isinstance(times, int) and times * len(left if times is right else right) > MAX_OUTPUT:
+                raise SecurityError(f"a template may not repeat text to more than {MAX_OUTPUT} characters")
+        if operator == "%" and isinstance(left, str):
+            raise SecurityError("a template may not use '%' formatting; write the text out")
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's own signature
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_OUTPUT:
+                raise SecurityError(f"a template may not call anything with a number as large as {value}")
+        return super().call(__context, __obj, *args, **kwargs)
+
+
 def make_environment() -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    env = _Sandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    for name in _UNSAFE_FILTERS:
+        del env.filters[name]
     env.filters.update(
         percent=_filter_percent,
         words=_filter_words,
@@ -164,17 +198,31 @@ def template_problems(source: str) -> list[tuple[int, str]]:
         ast = ENV.parse(source)
     except TemplateSyntaxError as exc:
         return [(exc.lineno or 1, f"template syntax error: {exc.message}")]
-    problems: list[tuple[int, str]] = []
-    for name in sorted(meta.find_undeclared_variables(ast)):
-        if name not in VARIABLES:
-            problems.append((1, f"template uses unknown variable {name!r}{suggest(name, VARIABLES)}; known: {', '.join(VARIABLES)}"))
+    problems = _unknown_names(ast)
     for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
         attr = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
         if isinstance(attr, str) and attr.startswith("_"):
             problems.append((node.lineno, f"template may not reach internal attribute {attr!r}"))
+    if problems:
+        return problems  # finding the variables compiles the template, which an unknown filter breaks
+    try:
+        undeclared = meta.find_undeclared_variables(ast)
+    except TemplateSyntaxError as exc:
+        return [(exc.lineno or 1, f"template error: {exc.message}")]
+    for name in sorted(undeclared - set(VARIABLES)):
+        problems.append((1, f"template uses unknown variable {name!r}{suggest(name, VARIABLES)}; known: {', '.join(VARIABLES)}"))
+    return problems
+
+
+def _unknown_names(ast: nodes.Template) -> list[tuple[int, str]]:
+    """Filters (``| name``) and tests (``is name``) the environment does not have."""
+    problems: list[tuple[int, str]] = []
     for node in ast.find_all(nodes.Filter):
         if node.name not in ENV.filters:
             problems.append((node.lineno, f"template uses unknown filter {node.name!r}{suggest(node.name, ENV.filters)}"))
+    for node in ast.find_all(nodes.Test):
+        if node.name not in ENV.tests:
+            problems.append((node.lineno, f"template uses unknown test {node.name!r}{suggest(node.name, ENV.tests)}"))
     return problems
 
 

@@ -354,3 +354,29 @@ def test_a_file_of_millions_of_values_stops_at_the_ceiling(default_campaign: Pat
     assert errors_of(default_campaign) == [
         "messages/wide.yaml:1:400002: error: YAML syntax error: file has more than 200000 values; split or shrink it"
     ]
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ("{{ 'ab' * 3000000000 }}", "template fails for national posts: SecurityError: a template may not repeat text to more than 20000 characters"),
+        ("{{ 3000000000 * [1] }}", "template fails for national posts: SecurityError: a template may not repeat text to more than 20000 characters"),
+        ("{{ 'x'.ljust(1000000000) }}", "template fails for national posts: SecurityError: a template may not call anything with a number as large as 1000000000"),
+        ("{{ 2 ** 100000 }}", "template fails for national posts: SecurityError: a template may not raise to the power 100000"),
+        ("{{ '%s' % kommun }}", "template fails for national posts: SecurityError: a template may not use '%' formatting; write the text out"),
+        ("{{ 'x' | center(1000000000) }}", "template uses unknown filter 'center' (did you mean 'percent'?) (template line 1)"),
+        ("{{ ['a', 'b'] | random }}", "template uses unknown filter 'random' (template line 1)"),
+        ("{{ figure | uper_first }}", "template uses unknown filter 'uper_first' (did you mean 'upper_first'?) (template line 1)"),
+        ("{% if kommun is nonee %}x{% endif %}", "template uses unknown test 'nonee' (did you mean 'none'?) (template line 1)"),
+    ],
+)
+def test_templates_cannot_exhaust_memory_or_vary(default_campaign: Path, template: str, message: str) -> None:
+    """Output of any size from one number, or a different post on every build, is refused at validation."""
+    edit(default_campaign, "messages.yaml", "Ingen socialsekreterare ska stå", template + " Ingen socialsekreterare ska stå")
+    assert errors_of(default_campaign) == [f"messages/messages.yaml:87:11: error: messages[9].text: {message}"]
+
+
+def test_small_arithmetic_still_works() -> None:
+    from campaign.templating import render
+
+    assert render("{{ 2 * 3 }} {{ 'ab' * 2 }} {{ 7 % 3 }} {{ 2 ** 10 }}", {}) == "6 abab 1 1024"
