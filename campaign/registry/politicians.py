@@ -65,7 +65,7 @@ from campaign.schema import (
     suggest,
     type_name,
 )
-from campaign.yamlfile import Path_, YamlFileError, read_yaml
+from campaign.yamlfile import Located, Path_, YamlFileError, read_yaml
 
 SECTION = "politicians"
 
@@ -360,15 +360,23 @@ def year_before(on: dt.date) -> dt.date:
         return on.replace(year=on.year - 1, day=28)
 
 
+def section_doc(campaign: Campaign) -> Located | None:
+    """The file holding the politicians, read again for the positions of later warnings (None if it is gone)."""
+    source = campaign.sources.get(SECTION)
+    if source is None:
+        return None
+    try:
+        return read_yaml(campaign.root / source, source)
+    except (OSError, YamlFileError):  # the file changed since loading; positions are then a courtesy
+        return None
+
+
 def dated_problems(campaign: Campaign, on: dt.date) -> list[Problem]:
     """Warnings that depend on the date: ended roles, entries never or long ago verified."""
     source = campaign.sources.get(SECTION)
     if source is None:
         return []
-    try:
-        doc = read_yaml(campaign.root / source, source)
-    except (OSError, YamlFileError):  # the file changed since loading; positions are then a courtesy
-        doc = None
+    doc = section_doc(campaign)
     problems: list[Problem] = []
 
     def warn(path: Path_, message: str) -> None:

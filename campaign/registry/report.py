@@ -11,9 +11,8 @@ from campaign.errors import Problem
 from campaign.model import Campaign
 from campaign.registry.geography import kommun
 from campaign.registry.handles import MENTION_PLATFORMS
-from campaign.registry.politicians import SECTION, Politician, dated_problems, politicians
+from campaign.registry.politicians import SECTION, Politician, dated_problems, politicians, section_doc
 from campaign.registry.rules import CHAIR_RULE, Coverage, coverage, resolve_tags, rules_for
-from campaign.yamlfile import YamlFileError, read_yaml
 
 
 @dataclass(frozen=True)
@@ -59,12 +58,8 @@ def untaggable(campaign: Campaign, on: dt.date) -> list[Untaggable]:
 def untaggable_problems(campaign: Campaign, found: list[Untaggable]) -> list[Problem]:
     """A warning at each real (non-example) politician who would be named instead of tagged."""
     real = [u for u in found if not u.politician.example]
-    source = campaign.sources.get(SECTION)
-    if not real or source is None:
-        return []
-    try:
-        doc = read_yaml(campaign.root / source, source)
-    except (OSError, YamlFileError):
+    doc = section_doc(campaign) if real else None
+    if doc is None:
         return []
     index = {p.id: i for i, p in enumerate(politicians(campaign))}
     return [
