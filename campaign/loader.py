@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import re
-import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -178,10 +177,6 @@ def _hashtag_key(item: Any) -> str | None:
 
 
 def _settings(root: Path, data: dict[str, Any], ctx: Ctx) -> Settings:
-    try:
-        zoneinfo.ZoneInfo(data["timezone"])
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        ctx.error(("campaign", "timezone"), f"unknown time zone {data['timezone']!r}; expected an IANA name such as 'Europe/Stockholm'")
     theme = data["theme"] or {}
     paths = {key: _inside(root, theme.get(key), ("campaign", "theme", key), ctx) for key in ("logo", "font_regular", "font_bold")}
     utm = data["utm"] or {}

@@ -4,14 +4,16 @@ links, hashtags and demands. Sections owned by later stages are declared in
 
 from __future__ import annotations
 
+import zoneinfo
 from typing import Any
 
 from campaign.registry.handles import PLATFORMS as HANDLE_PLATFORMS
 from campaign.registry.rules import TAG_RULES
 from campaign.schema import (
-    HEX_COLOUR, ID, KOMMUN_CODE, LAN_CODE, Bool, Date, Either, Field, ListOf, MapOf, Num, Obj, Str, Url,
-    default_dict, default_list,
+    HEX_COLOUR, ID, INVALID, KOMMUN_CODE, LAN_CODE, Bool, Ctx, Date, Either, Field, ListOf, MapOf, Num, Obj, Str, Url,
+    default_dict, default_list, suggest,
 )
+from campaign.yamlfile import Path_
 
 PLATFORMS = HANDLE_PLATFORMS  # the seven platforms, defined once
 
@@ -40,12 +42,30 @@ UTM = Obj(
     name="a utm mapping",
 )
 
+class TimeZone(Str):
+    """An IANA time zone name that this Python knows, such as Europe/Stockholm."""
+
+    def __init__(self) -> None:
+        super().__init__(max_len=64, multiline=False, pattern_help="an IANA time zone such as 'Europe/Stockholm'")
+
+    def check(self, value: Any, path: Path_, ctx: Ctx) -> Any:
+        text = super().check(value, path, ctx)
+        if text is INVALID:
+            return INVALID
+        try:
+            zoneinfo.ZoneInfo(text)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            hint = suggest(text, sorted(zoneinfo.available_timezones()))
+            return ctx.error(path, f"unknown time zone {text!r}{hint}; expected an IANA name such as 'Europe/Stockholm'")
+        return text
+
+
 SETTINGS = Obj(
     {
         "name": Field(Str(max_len=200), required=True, help="the campaign's name"),
         "organisation": Field(Str(max_len=200), required=True),
         "language": Field(Str(choices=("sv", "en")), default="sv"),
-        "timezone": Field(Str(max_len=64), default="Europe/Stockholm"),
+        "timezone": Field(TimeZone(), default="Europe/Stockholm"),
         "launch_date": Field(Date(), required=True),
         "base_url": Field(Url()),
         "handle": Field(Str(max_len=100)),

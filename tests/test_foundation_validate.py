@@ -380,3 +380,13 @@ def test_small_arithmetic_still_works() -> None:
     from campaign.templating import render
 
     assert render("{{ 2 * 3 }} {{ 'ab' * 2 }} {{ 7 % 3 }} {{ 2 ** 10 }}", {}) == "6 abab 1 1024"
+
+
+def test_settings_problems_come_together(default_campaign: Path) -> None:
+    edit(default_campaign, "campaign.yaml", "language: sv", "language: de")
+    edit(default_campaign, "campaign.yaml", "timezone: Europe/Stockholm", "timezone: Europe/Stokholm")
+    assert errors_of(default_campaign) == [
+        "messages/campaign.yaml:5:13: error: campaign.language: expected one of 'sv', 'en', got 'de'",
+        "messages/campaign.yaml:6:13: error: campaign.timezone: unknown time zone 'Europe/Stokholm' (did you mean 'Europe/Stockholm'?);"
+        " expected an IANA name such as 'Europe/Stockholm'",
+    ]
