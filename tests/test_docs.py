@@ -99,3 +99,10 @@ def test_template_variables_and_filters_are_documented() -> None:
 
     filters = set(re.findall(r"`(\w+)`", section.split("Filters:", 1)[1].split("\n\n", 1)[0]))
     assert filters == set(ENV.filters) - set(ImmutableSandboxedEnvironment().filters)
+
+
+def test_spreadsheet_columns_are_documented() -> None:
+    from campaign.registry.csvio import COLUMNS
+
+    paragraph = README.split("The spreadsheet has one row per role, with the columns", 1)[1].split(". A person", 1)[0]
+    assert tuple(re.findall(r"`(\w+)`", paragraph)) == COLUMNS
