@@ -74,9 +74,10 @@ class Absent(StrictUndefined):
     __hash__ = Undefined.__hash__
 
 
-def absent(name: str, when: str) -> Absent:
-    """The value of ``name`` where a post has none, with a hint on how to guard it."""
-    return Absent(hint=f"{name!r} is empty in {when}; use it inside {{% if {name} %}}…{{% endif %}}", name=name)
+def absent(name: str, when: str, remedy: str = "") -> Absent:
+    """The value of ``name`` where a post has none, with a hint on what to do."""
+    remedy = remedy or f"use it inside {{% if {name} %}}…{{% endif %}}"
+    return Absent(hint=f"{name!r} is empty in {when}; {remedy}", name=name)
 
 
 @dataclass(frozen=True)
@@ -236,9 +237,9 @@ def context(campaign: Campaign, area: Area, figure_ids: tuple[str, ...], link_id
         "area": area,
         "kommun": area.name if area.level == "kommun" else absent("kommun", "national and län posts"),
         "lan": area.lan_name or absent("lan", "national posts"),
-        "figure": figures[figure_ids[0]] if figure_ids else absent("figure", "a message without figures"),
+        "figure": figures[figure_ids[0]] if figure_ids else absent("figure", "a message without figures", "give the message `figures: [id]`"),
         "figures": figures,
-        "link": links[link_id] if link_id else absent("link", "a message without a link"),
+        "link": links[link_id] if link_id else absent("link", "a message without a link", "give the message `link: id`"),
         "links": links,
         "demands": {d.id: Record("demand", {"title": d.title, "text": d.text}) for d in campaign.demands},
     }

@@ -300,6 +300,7 @@ def test_duplicate_hashtags_are_placed_after_an_invalid_one(default_campaign: Pa
         ("i {{ kommun }}", "'kommun' is empty in national and län posts; use it inside {% if kommun %}…{% endif %}"),
         ("i {{ lan }}", "'lan' is empty in national posts; use it inside {% if lan %}…{% endif %}"),
         ("{{ link }}", "a template prints a whole link; print one of its fields instead: .url or .title"),
+        ("{{ figure.words }}", "'figure' is empty in a message without figures; give the message `figures: [id]`"),
         ("{{ demands.resurser }}", "a template prints a whole demand; print one of its fields instead: .title or .text"),
         ("{{ campaign }}", "a template prints a whole campaign; print one of its fields instead: .name or .organisation"),
     ],
