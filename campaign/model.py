@@ -122,13 +122,24 @@ class Campaign:
     sources: dict[str, str] = field(default_factory=dict)  # section → file it came from
 
     def figure(self, figure_id: str) -> Figure:
-        return next(f for f in self.figures if f.id == figure_id)
+        """The figure with this id; KeyError when there is none."""
+        return _by_id(self.figures, figure_id, "figure")
 
     def link(self, link_id: str) -> Link:
-        return next(link for link in self.links if link.id == link_id)
+        """The link with this id; KeyError when there is none."""
+        return _by_id(self.links, link_id, "link")
 
     def message(self, message_id: str) -> Message:
-        return next(m for m in self.messages if m.id == message_id)
+        """The message with this id; KeyError when there is none."""
+        return _by_id(self.messages, message_id, "message")
+
+
+def _by_id(items: tuple[Any, ...], ident: str, what: str) -> Any:
+    # A KeyError, not next()'s StopIteration, which would silently end a generator that asked.
+    for item in items:
+        if item.id == ident:
+            return item
+    raise KeyError(f"no {what} with id {ident!r}")
 
 
 AreaLevel = Literal["national", "lan", "kommun"]
