@@ -73,11 +73,11 @@ def load(root: Path) -> Loaded:
         # A file that could not be read may hold the missing sections and the ids others refer to:
         # what follows would only repeat its problem as "missing section" and "unknown id" errors.
         raise CampaignInvalid(report.problems)
-    for name in REQUIRED_SECTIONS:
-        if name not in sections:
-            report.add(Problem(f"{MESSAGES_DIR}/", 0, 0, name, f"missing required section {name!r}; add `{name}:` to a file in {MESSAGES_DIR}/"))
-    if any(checked.get(name, INVALID) is INVALID for name in REQUIRED_SECTIONS) or any(v is INVALID for v in checked.values()):
-        raise CampaignInvalid(report.problems)
+    missing = [name for name in REQUIRED_SECTIONS if name not in sections]
+    for name in missing:
+        report.add(Problem(f"{MESSAGES_DIR}/", 0, 0, name, f"missing required section {name!r}; add `{name}:` to a file in {MESSAGES_DIR}/"))
+    if missing or any(v is INVALID for v in checked.values()):
+        raise CampaignInvalid(report.problems)  # the cross-checks below need every section's shape right
     campaign = _build(root, checked, sections, broken, report)
     if report.errors:
         raise CampaignInvalid(report.problems)
