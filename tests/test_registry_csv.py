@@ -259,3 +259,5 @@ def test_what_a_spreadsheet_does_to_numbers() -> None:
     ]
     [anna] = people_of(sheet.replace("1,23457E+18", "1234567890123456789").encode("utf-8"))
     assert anna.roles == (Role("socialnämnden", "ordförande", "0380"),)
+    swedish = "id;name;example\r\nanna;Anna;SANT\r\nbo;Bo;FALSKT\r\n"
+    assert [p.example for p in people_of(swedish.encode("utf-8"))] == [True, False]

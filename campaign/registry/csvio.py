@@ -56,8 +56,8 @@ _SHARED = tuple(c for c in COLUMNS if c not in ROLE_COLUMNS)  # the same on ever
 _STRIPPED = {"id", "example", "kommun", "start", "end", "source", "verified", *HANDLE_COLUMNS}
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "'")
-_TRUE = {"true", "yes", "ja", "1", "x"}
-_FALSE = {"false", "no", "nej", "0", ""}
+_TRUE = {"true", "yes", "ja", "sant", "1", "x"}  # "sant"/"falskt": a Swedish Excel's own TRUE/FALSE
+_FALSE = {"false", "no", "nej", "falskt", "0", ""}
 
 
 class ImportRefused(CampaignError):
