@@ -17,6 +17,9 @@ from campaign.yamlfile import Path_
 
 PLATFORMS = HANDLE_PLATFORMS  # the seven platforms, defined once
 
+LINE_200 = Str(max_len=200, multiline=False)  # names and titles: shown on one line of a page or card
+LINE_300 = Str(max_len=300, multiline=False)
+
 PATH = Str(max_len=300, pattern=r"[^\x00]+", pattern_help="a file path inside the campaign folder")
 
 THEME = Obj(
@@ -62,13 +65,13 @@ class TimeZone(Str):
 
 SETTINGS = Obj(
     {
-        "name": Field(Str(max_len=200), required=True, help="the campaign's name"),
-        "organisation": Field(Str(max_len=200), required=True),
+        "name": Field(LINE_200, required=True, help="the campaign's name"),
+        "organisation": Field(LINE_200, required=True),
         "language": Field(Str(choices=("sv", "en")), default="sv"),
         "timezone": Field(TimeZone(), default="Europe/Stockholm"),
         "launch_date": Field(Date(), required=True),
         "base_url": Field(Url()),
-        "handle": Field(Str(max_len=100)),
+        "handle": Field(Str(max_len=100, multiline=False)),
         "theme": Field(THEME, default=default_dict),
         "utm": Field(UTM, default=default_dict),
         "tag": Field(TAG_RULES, default=default_list, help="whom to tag by default: 'body: title, title' rules"),
@@ -110,11 +113,11 @@ FIGURE = Obj(
         "id": Field(ID, required=True),
         "kind": Field(Str(choices=("share", "count")), required=True, help="share: a percentage; count: a number"),
         "value": Field(Num(minimum=0), required=True),
-        "statement": Field(Str(max_len=300), required=True),
-        "source": Field(Str(max_len=300), required=True),
+        "statement": Field(LINE_300, required=True, help="one line: what the figure means"),
+        "source": Field(LINE_300, required=True),
         "fieldwork": Field(FIELDWORK, required=True, help="when the survey was made: a date or start/end"),
         "published": Field(Date()),
-        "words": Field(Str(max_len=100), help="the share in words as the source says it, e.g. 'mer än sex av tio'"),
+        "words": Field(Str(max_len=100, multiline=False), help="the share in words as the source says it, e.g. 'mer än sex av tio'"),
         "sample_size": Field(Num(minimum=1, integer=True)),
         "link": Field(ID),
         "regions": Field(MapOf(LAN_CODE, LOCAL), default=default_dict),
@@ -145,7 +148,7 @@ LINK = Obj(
     {
         "id": Field(ID, required=True),
         "url": Field(Url(), required=True),
-        "title": Field(Str(max_len=300), required=True),
+        "title": Field(LINE_300, required=True),
         "utm": Field(Bool(), default=True),
     },
     name="a link mapping",
@@ -166,7 +169,7 @@ HASHTAG = Obj(
 DEMAND = Obj(
     {
         "id": Field(ID, required=True),
-        "title": Field(Str(max_len=200), required=True),
+        "title": Field(LINE_200, required=True),
         "text": Field(Str(max_len=2_000), required=True),
     },
     name="a demand mapping",

@@ -391,3 +391,11 @@ def test_settings_problems_come_together(default_campaign: Path) -> None:
         "messages/campaign.yaml:6:13: error: campaign.timezone: unknown time zone 'Europe/Stokholm' (did you mean 'Europe/Stockholm'?);"
         " expected an IANA name such as 'Europe/Stockholm'",
     ]
+
+
+def test_names_titles_and_statements_are_one_line(default_campaign: Path) -> None:
+    edit(default_campaign, "demands.yaml", "title: En säkerhetskommission för socialtjänsten", "title: |\n      En säkerhetskommission\n      för socialtjänsten")
+    assert errors_of(default_campaign) == [
+        "messages/demands.yaml:3:12: error: demands[0].title: expected one line of text, got a line break in"
+        " 'En säkerhetskommission\\nför socialtjänsten\\n'"
+    ]
