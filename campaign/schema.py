@@ -101,6 +101,8 @@ class Str(Spec):
         if not isinstance(value, str):
             return self.wrong_type(value, path, ctx)
         value = unicodedata.normalize("NFC", value)
+        if not self.multiline:
+            value = value.rstrip("\n")  # `title: >` ends its one line with a line break: not a second line
         if not self.multiline and "\n" in value:
             return ctx.error(path, f"expected one line of text, got a line break in {value!r}")
         bad = _CONTROL.search(value)

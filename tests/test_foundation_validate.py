@@ -397,5 +397,7 @@ def test_names_titles_and_statements_are_one_line(default_campaign: Path) -> Non
     edit(default_campaign, "demands.yaml", "title: En säkerhetskommission för socialtjänsten", "title: |\n      En säkerhetskommission\n      för socialtjänsten")
     assert errors_of(default_campaign) == [
         "messages/demands.yaml:3:12: error: demands[0].title: expected one line of text, got a line break in"
-        " 'En säkerhetskommission\\nför socialtjänsten\\n'"
+        " 'En säkerhetskommission\\nför socialtjänsten'"
     ]
+    edit(default_campaign, "demands.yaml", "title: |\n", "title: >\n")
+    assert load(default_campaign).campaign.demands[0].title == "En säkerhetskommission för socialtjänsten"
