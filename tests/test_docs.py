@@ -106,3 +106,17 @@ def test_spreadsheet_columns_are_documented() -> None:
 
     paragraph = README.split("The spreadsheet has one row per role, with the columns", 1)[1].split(". A person", 1)[0]
     assert tuple(re.findall(r"`(\w+)`", paragraph)) == COLUMNS
+
+
+def test_own_campaign_commands_run(cli, tmp_path: Path, monkeypatch) -> None:
+    section = README.split("## Your own campaign", 1)[1].split("\n## ", 1)[0]
+    [line] = [line.strip() for line in section.splitlines() if line.startswith("    ")]
+    monkeypatch.chdir(tmp_path)
+    for command in line.split("&&"):
+        words = command.split()
+        assert words[0] == "campaign"
+        if words[1] == "build":
+            continue  # test_foundation_build builds a fresh campaign; here the words must be right
+        result = cli(*words[1:])
+        assert result.code == 0, result.err
+    assert (tmp_path / "kampanj" / "messages" / "campaign.yaml").is_file()
