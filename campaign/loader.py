@@ -46,7 +46,7 @@ def campaign_files(root: Path) -> list[Path]:
     if not folder.is_dir():
         raise NoCampaign(f"{root}: no {MESSAGES_DIR}/ folder here; is this a campaign? (`campaign init {root}` makes one)")
     # Hidden files are editors' and systems' own (macOS "._name.yaml", Emacs ".#name.yaml"), never the campaign's.
-    files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith(".") and p.is_file())
+    files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith(".") and (p.is_file() or p.is_symlink()))
     if not files:
         raise NoCampaign(f"{folder}: no .yaml files; a campaign needs at least campaign: and messages: sections")
     if len(files) > MAX_FILES:
@@ -108,7 +108,7 @@ def _read_sections(root: Path, report: Report) -> tuple[dict[str, _Section], boo
     unreadable = False
     for path in campaign_files(root):
         display = f"{MESSAGES_DIR}/{path.name}"
-        if not path.resolve().is_relative_to(root):
+        if not _resolves_inside(path, root):
             report.add(Problem(display, 0, 0, "", "is a link to a file outside the campaign folder; copy the file in instead"))
             unreadable = True
             continue
@@ -130,6 +130,14 @@ def _read_sections(root: Path, report: Report) -> tuple[dict[str, _Section], boo
             else:
                 sections[name] = _Section(name, doc, data)
     return sections, unreadable
+
+
+def _resolves_inside(path: Path, root: Path) -> bool:
+    """Whether a (linked) file stays in the campaign folder; a broken link is left for reading to report."""
+    try:
+        return path.resolve().is_relative_to(root)
+    except (OSError, RuntimeError):  # a link loop
+        return True
 
 
 def _build(root: Path, checked: dict[str, Any], sections: dict[str, _Section], broken: dict[str, set[str]], report: Report) -> Campaign:

@@ -109,12 +109,14 @@ class _Composer(yaml.SafeLoader):
 
 def read_yaml(path: Path, display: str) -> Located:
     """Parse ``path`` into plain Python data with positions; raise YamlFileError."""
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise YamlFileError(
-            Problem(display, 0, 0, "", f"file is {size / 1e6:.1f} MB; a campaign file may be at most {MAX_FILE_BYTES // (1024 * 1024)} MB")
-        )
-    raw = path.read_bytes()
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            limit = MAX_FILE_BYTES // (1024 * 1024)
+            raise YamlFileError(Problem(display, 0, 0, "", f"file is {size / 1e6:.1f} MB; a campaign file may be at most {limit} MB"))
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise YamlFileError(Problem(display, 0, 0, "", f"cannot read the file: {exc.strerror or exc}")) from None
     text = _decode(raw, display)
     if not text.strip():
         raise YamlFileError(Problem(display, 0, 0, "", "file is empty; expected a YAML mapping of sections"), empty=True)

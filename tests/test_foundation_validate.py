@@ -401,3 +401,12 @@ def test_names_titles_and_statements_are_one_line(default_campaign: Path) -> Non
     ]
     edit(default_campaign, "demands.yaml", "title: |\n", "title: >\n")
     assert load(default_campaign).campaign.demands[0].title == "En säkerhetskommission för socialtjänsten"
+
+
+def test_a_file_that_cannot_be_read(default_campaign: Path) -> None:
+    (default_campaign / "messages" / "gone.yaml").symlink_to(default_campaign / "messages" / "nowhere")
+    (default_campaign / "messages" / "loop.yaml").symlink_to(default_campaign / "messages" / "loop.yaml")
+    assert errors_of(default_campaign) == [
+        "messages/gone.yaml: error: cannot read the file: No such file or directory",
+        "messages/loop.yaml: error: cannot read the file: Too many levels of symbolic links",
+    ]
