@@ -140,6 +140,20 @@ def test_init_shows_the_politicians_format_ready_to_uncomment(cli, tmp_path: Pat
     assert anna["roles"][0]["kommun"] == "0380" and anna["example"] is True
 
 
+def test_init_optional_fields_are_valid_when_uncommented(cli, tmp_path: Path) -> None:
+    import re
+
+    target = tmp_path / "ny"
+    assert cli("init", str(target)).code == 0
+    path = target / "messages" / "campaign.yaml"
+    optional = "published|words|utm|hashtags|tag|image|campaign|enabled|regions|municipalities|base_url"
+    text, count = re.subn(rf"^(\s+)# ({optional}): ", r"\1\2: ", path.read_text(encoding="utf-8"), flags=re.M)
+    assert count == 11
+    path.write_text(text, encoding="utf-8")
+    figure = load(target).campaign.figures[0]
+    assert figure.words == "mer än fyra av tio" and set(figure.municipalities) == {"0380"}
+
+
 def test_init_refuses_a_non_empty_folder(cli, default_campaign: Path) -> None:
     result = cli("init", str(default_campaign))
     assert result.code == 1
@@ -156,4 +170,4 @@ def test_example_figures_warn_but_validate(cli, tmp_path: Path) -> None:
     assert cli("init", str(target)).code == 0
     result = cli("validate", str(target))
     assert result.code == 0
-    assert "campaign.yaml:32:14: warning: figures[0].example: example data: replace it with a real, sourced figure before publishing" in result.err
+    assert "campaign.yaml:34:14: warning: figures[0].example: example data: replace it with a real, sourced figure before publishing" in result.err
