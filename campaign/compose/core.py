@@ -24,7 +24,9 @@ from campaign.model import Area, Campaign, Mention, Message
 
 LINK_IN_BIO = "Länk i bio: "  # Instagram: links in captions are not clickable, so the URL goes in the bio
 _BODY_TAG = re.compile(r"(?:^|(?<=\s))#(\w+)")
-_SENTENCE_STOP = re.compile(r"[.!?…](?=[\"'”»)]*(?:\s|$))")
+# Where the clause giving a figure ends: a sentence stop, or a comma, semicolon, colon or
+# dash before the next clause ("…som behövs, och värst är det i mindre kommuner.").
+_CLAUSE_STOP = re.compile(r"[.!?…](?=[\"'”»)]*(?:\s|$))|[,;:](?=\s)|\s[–—](?=\s)")
 LEVEL_ORDER = {"national": 0, "lan": 1, "kommun": 2}
 
 
@@ -154,8 +156,9 @@ def state_levels(text: str, views: Sequence[templating.FigureView], area: Area) 
     """Make the text say where a figure's value comes from when it is not the area's own.
 
     A kommun post using the län or national value gets the figure's note
-    ("(riksgenomsnitt)", "(siffra för Uppsala län)") at the end of the sentence
-    that gives the figure, unless the text already says the level.
+    ("(riksgenomsnitt)", "(siffra för Uppsala län)") at the end of the clause
+    that gives the figure, unless the text already says the level: at the end of
+    the sentence the note could seem to qualify a later clause instead.
     """
     for view in views:
         if view.level == area.level or not view.note or _says_level(text, view):
@@ -163,7 +166,7 @@ def state_levels(text: str, views: Sequence[templating.FigureView], area: Area) 
         at = _find_figure(text, view)
         if at < 0:
             continue  # the text does not show this figure, so there is no level to state
-        stop = _SENTENCE_STOP.search(text, at)
+        stop = _CLAUSE_STOP.search(text, at)
         end = stop.start() if stop else len(text)
         text = f"{text[:end]} {view.note}{text[end:]}"
     return text
