@@ -38,10 +38,20 @@ def test_build_writes_every_post_as_json_csv_and_markdown(default_campaign: Path
     assert "## Uppsala (0380)\n" in x
     summary = [n for n in kit.notes if n.startswith("posts:")]
     assert summary == [
-        "posts: 910 posts for 10 areas, 73 threads; dropped: #TryggSocialtjänst (cap) on threads ×130, #svpol (cap) on threads ×130, "
-        "#TryggSocialtjänst (length) on bluesky ×26, #TryggSocialtjänst (length) on x ×10, #svpol (length) on bluesky ×6, "
-        "Bo Berg (length) on bluesky ×5, #svpol (length) on x ×3"
+        "posts: 910 posts for 10 areas, 73 threads; dropped to fit: X 10 of 130 posts (#TryggSocialtjänst ×10, #svpol ×3), "
+        "Bluesky 26 of 130 posts (#TryggSocialtjänst ×26, #svpol ×6, Bo Berg ×5); "
+        "hashtag cap: Threads keeps 1 hashtag a post (#TryggSocialtjänst, #svpol left out of 130 posts)"
     ]
+
+
+def test_the_summary_says_nothing_of_drops_when_nothing_was_dropped(default_campaign: Path, registry: None) -> None:
+    from campaign.compose.core import compose_all
+    from campaign.compose.output import summary
+    from campaign.loader import load
+    from campaign.model import NATIONAL
+
+    posts = compose_all(load(default_campaign).campaign, [NATIONAL], ["mastodon", "facebook"], ["kort-lag"])
+    assert summary(posts) == "posts: 2 posts for 1 area, no threads"
 
 
 def test_the_build_is_deterministic(default_campaign: Path, tmp_path: Path, registry: None) -> None:
