@@ -219,6 +219,21 @@ def test_printable_kit_has_every_part(site: Path) -> None:
     assert "Ingen socialsekreterare ska stå ensam i ett LVU-ärende." in kit
 
 
+def test_printable_kit_says_where_the_page_is(site: Path, tmp_path: Path) -> None:
+    # The printed kit's tip sends people to the page: paper must carry its address.
+    kit = (site / "kit.html").read_text(encoding="utf-8")
+    url = "https://kampanj.example.org/trygg-socialtjanst/"
+    assert f'<p>Kampanjsidan, där du väljer din kommun: <a href="{url}">{url}</a></p>' in kit
+    assert f"Kampanjsidan, där du väljer din kommun: <{url}>" in (site / "kit.md").read_text(encoding="utf-8")
+    import dataclasses
+
+    campaign = load(REPO).campaign
+    campaign = dataclasses.replace(campaign, settings=dataclasses.replace(campaign.settings, base_url=None))
+    build_site(campaign, {"images": []}, tmp_path, (NATIONAL,))
+    assert "Kampanjsidan" not in (tmp_path / "kit.html").read_text(encoding="utf-8")
+    assert "Kampanjsidan" not in (tmp_path / "kit.md").read_text(encoding="utf-8")
+
+
 def test_printable_kit_markdown_matches_golden(site: Path) -> None:
     actual = (site / "kit.md").read_text(encoding="utf-8")
     golden = GOLDEN / "kit.md"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from campaign.model import NATIONAL, Campaign
+from campaign.site.render import safe_url
 from campaign.site.strings import Strings
 from campaign.templating import context, render
 
@@ -60,6 +61,8 @@ def kit_markdown(campaign: Campaign, t: Strings, messages: list[dict[str, Any]],
     lines += [f"## {t.links}", ""] + [f"- {md_text(link.title)}: <{link.url}>" for link in campaign.links] + [""]
     lines += [f"## {t.hashtags}", "", " ".join(f"#{h.tag}" for h in campaign.hashtags), ""]
     lines += [f"## {t.tip_title}", "", tip, ""]
+    if safe_url(campaign.settings.base_url):  # the printed kit must say where the page is
+        lines += [f"{t.kit_page} <{campaign.settings.base_url}>", ""]
     if campaign.demands:
         lines += [f"## {t.demands}", ""] + [f"- **{md_text(d.title)}.** {md_text(d.text)}" for d in campaign.demands] + [""]
     return "\n".join(lines)
