@@ -477,3 +477,18 @@ def test_screenshots(browser: Any, site: tuple[Path, str], tmp_path: Path, width
     page.screenshot(path=str(shots / f"kit-{width}.png"), full_page=True)
     context.close()
     assert (shots / f"page-{width}.png").stat().st_size > 5000
+
+
+def test_the_kit_prints_as_a_plain_document(browser: Any, site: tuple[Path, str]) -> None:
+    _, url = site
+    context = browser.new_context(viewport={"width": 800, "height": 1100})
+    page = context.new_page()
+    page.emulate_media(media="print")
+    page.goto(url + "kit.html")
+    shown = page.evaluate("""() => Object.fromEntries(['.foot', '.noprint', '.masthead h1'].map(
+        s => [s, getComputedStyle(document.querySelector(s)).display !== 'none']))""")
+    assert shown == {".foot": False, ".noprint": False, ".masthead h1": True}
+    assert page.evaluate("getComputedStyle(document.querySelector('.masthead')).backgroundColor") == "rgba(0, 0, 0, 0)"
+    assert page.evaluate("getComputedStyle(document.querySelector('.masthead h1 a')).color") == "rgb(0, 0, 0)"
+    assert "Kampanjsidan, där du väljer din kommun:" in page.inner_text("main")
+    context.close()
