@@ -99,6 +99,9 @@ def test_posts_for_uppsala_on_x_with_the_real_registry(cli, default_campaign: Pa
     assert [m["handle"] for m in post["mentions"]] == ["anna.example.org", None]
     assert {"$type": "app.bsky.richtext.facet#mention", "did": "did:web:anna.example.org"} in [
         f["features"][0] for f in post["parts"][0]["facets"]]
+    rows = list(csv.DictReader(io.StringIO(
+        cli("posts", str(default_campaign), "-k", "0380", "-p", "bluesky", "-m", "kort-lag", "--on", "2026-02-04", "-f", "csv").out)))
+    assert [r["mentions"] for r in rows] == ["@anna.example.org; Bertil Exempel"]  # as written in the post, one from the next
 
 
 def test_posts_names_what_it_cannot_find(cli, default_campaign: Path) -> None:

@@ -12,7 +12,7 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 
-from campaign.compose.core import Post
+from campaign.compose.core import Post, written_mention
 from campaign.compose.length import count
 from campaign.compose.platforms import PLATFORMS
 
@@ -32,7 +32,12 @@ def to_json(posts: Sequence[Post]) -> str:
 
 
 def to_csv(posts: Sequence[Post]) -> str:
-    """One row per part, so a thread can be posted row by row; lists joined by spaces; ``variant`` is the 0-based index."""
+    """One row per part, so a thread can be posted row by row; ``variant`` is the 0-based index.
+
+    Hashtags are joined by spaces; mentions (as written in the text: "@handle",
+    or the name where the platform cannot tag) and dropped items by "; ", since
+    a name has spaces of its own.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -42,7 +47,7 @@ def to_csv(posts: Sequence[Post]) -> str:
                 post.message_id, post.kind, post.platform, post.area.level, post.area.code, post.area.name,
                 post.area.lan_code, post.variant, i, len(post.parts), part.text, part.length, part.limit,
                 post.link or "", " ".join("#" + t for t in post.hashtags),
-                " ".join(m.handle or m.name for m in post.mentions), "; ".join(str(d) for d in post.dropped),
+                "; ".join(written_mention(m, PLATFORMS[post.platform]) for m in post.mentions), "; ".join(str(d) for d in post.dropped),
             ])
     return buffer.getvalue()
 
