@@ -137,3 +137,16 @@ def test_posts_honours_a_mastodon_instance_limit(cli, default_campaign: Path) ->
     result = cli("posts", str(default_campaign), "-p", "mastodon", "-m", "resurser", "--instance-limit", "150", "-f", "json")
     [post] = json.loads(result.out)
     assert len(post["parts"]) == 3 and all(p["length"] <= 150 and p["limit"] == 150 for p in post["parts"])
+
+
+def test_the_benchmark_campaign_loads(tmp_path: Path) -> None:
+    # bench/compose.py replaces the default messages: whatever else the default folder holds must still load.
+    import random
+    import runpy
+
+    from campaign.loader import load
+
+    bench = runpy.run_path(str(Path(__file__).resolve().parents[1] / "bench" / "compose.py"), run_name="bench")
+    bench["generate"](tmp_path / "large", 4, random.Random(1))
+    campaign = load(tmp_path / "large").campaign
+    assert [m.id for m in campaign.messages] == ["m0", "m1", "m2", "m3"]
