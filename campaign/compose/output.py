@@ -13,7 +13,6 @@ from collections import Counter
 from collections.abc import Sequence
 
 from campaign.compose.core import Post, written_mention
-from campaign.compose.length import count
 from campaign.compose.platforms import PLATFORMS
 
 CSV_COLUMNS = (
@@ -150,8 +149,3 @@ def _capped(platform_id: str, posts: list[Post]) -> str:
     cap = PLATFORMS[platform_id].max_hashtags
     tags = ", ".join(sorted(what, key=lambda v: (-what[v], v)))
     return f"{PLATFORMS[platform_id].name} keeps {cap} hashtag{'s' if cap != 1 else ''} a post ({tags} left out of {hit} posts)"
-
-
-def fits_everywhere(posts: Sequence[Post]) -> bool:
-    """True when every part fits its platform by that platform's own count (a self-check)."""
-    return all(count(post.platform, part.text, instance_limit=part.limit).fits for post in posts for part in post.parts)

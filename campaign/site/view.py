@@ -17,8 +17,7 @@ from campaign.compose.platforms import PLATFORM_IDS, PLATFORMS
 from campaign.model import NATIONAL, Area, Campaign, Mention, Message
 from campaign.templating import FigureView, figure_view
 
-# Platform order, names, limits and counting rules all come from the composer's one table.
-PLATFORM_ORDER = PLATFORM_IDS
+# Platform order, names, limits and counting rules all come from the composer's one table (PLATFORM_IDS, PLATFORMS).
 SHARE_BY_LINK = {"linkedin", "facebook"}  # these share a URL; their text is ignored (PLATFORMS.md)
 
 
@@ -165,7 +164,7 @@ def _size_label(image: dict[str, Any]) -> str:
 
 def area_views(
     campaign: Campaign, posts: Sequence[PostLike], images: Sequence[dict[str, Any]], areas: Sequence[Area],
-    platforms: Sequence[str] = PLATFORM_ORDER,
+    platforms: Sequence[str] = PLATFORM_IDS,
 ) -> list[AreaView]:
     """One view per area that has posts, national first, then kommuner in Swedish order.
 
