@@ -16,14 +16,13 @@ from jinja2 import TemplateError
 from campaign import templating
 from campaign.compose import facets as bsky_facets
 from campaign.compose.fit import DoesNotFit, Tail, fit
-from campaign.compose.length import count, fits, limit_of, measure
+from campaign.compose.length import HASHTAG, count, fits, limit_of, measure
 from campaign.compose.platforms import PLATFORM_IDS, Platform, platform as get_platform
 from campaign.compose.utm import link_url
 from campaign.errors import CampaignError, CampaignInvalid, ExitCode, Problem
 from campaign.model import Area, Campaign, Mention, Message
 
 LINK_IN_BIO = "Länk i bio: "  # Instagram: links in captions are not clickable, so the URL goes in the bio
-_BODY_TAG = re.compile(r"(?:^|(?<=\s))#(\w+)")
 # Where the clause giving a figure ends: a sentence stop, or a comma, semicolon, colon or
 # dash before the next clause ("…som behövs, och värst är det i mindre kommuner.").
 _CLAUSE_STOP = re.compile(r"[.!?…](?=[\"'”»)]*(?:\s|$))|[,;:](?=\s)|\s[–—](?=\s)")
@@ -239,7 +238,7 @@ def hashtags_for(campaign: Campaign, message: Message) -> _Tags:
 @lru_cache(maxsize=4096)
 def body_tags(body: str) -> frozenset[str]:
     """The hashtags the body itself writes, case-folded (a body is fitted to every platform)."""
-    return frozenset(t.casefold() for t in _BODY_TAG.findall(body))
+    return frozenset(t.casefold() for t in HASHTAG.findall(body))
 
 
 @lru_cache(maxsize=4096)
