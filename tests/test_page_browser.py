@@ -492,3 +492,18 @@ def test_the_kit_prints_as_a_plain_document(browser: Any, site: tuple[Path, str]
     assert page.evaluate("getComputedStyle(document.querySelector('.masthead h1 a')).color") == "rgb(0, 0, 0)"
     assert "Kampanjsidan, där du väljer din kommun:" in page.inner_text("main")
     context.close()
+
+
+def test_a_phone_shows_the_tabs_in_two_rows_and_copy_beside_share(browser: Any, site: tuple[Path, str]) -> None:
+    _, url = site
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    open_page(page, url)
+    rows = page.evaluate("new Set([...document.querySelectorAll('#msg-resurser .tabs button')].map(b => Math.round(b.getBoundingClientRect().top))).size")
+    assert rows == 2
+    page.click("#tab-p-resurser-bluesky")
+    tops = page.evaluate("""[...document.querySelectorAll('#p-resurser-bluesky .part')].map(part =>
+        [...part.querySelectorAll('button.copy, .share')].map(b => Math.round(b.getBoundingClientRect().top)))""")
+    assert all(len(set(row)) == 1 for row in tops), tops  # copy and share side by side, part by part
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    context.close()
