@@ -507,3 +507,21 @@ def test_a_phone_shows_the_tabs_in_two_rows_and_copy_beside_share(browser: Any, 
     assert all(len(set(row)) == 1 for row in tops), tops  # copy and share side by side, part by part
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     context.close()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_figure_sources_are_never_broken_inside_a_word(browser: Any, site: tuple[Path, str], width: int) -> None:
+    _, url = site
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    open_page(page, url + "kommun/uppsala/")
+    too_wide = page.evaluate("""() => {
+        const ctx = document.createElement('canvas').getContext('2d');
+        return [...document.querySelectorAll('.figures .where')].flatMap(el => {
+            ctx.font = getComputedStyle(el).font;
+            return el.textContent.split(/\\s+/).filter(w => ctx.measureText(w).width > el.clientWidth);
+        });
+    }""")
+    assert page.locator(".figures .where").count() > 0 and too_wide == []
+    assert "riksgenomsnitt" not in page.inner_text("#figures")  # "i landet" says it already
+    context.close()
