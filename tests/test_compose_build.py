@@ -150,3 +150,22 @@ def test_the_benchmark_campaign_loads(tmp_path: Path) -> None:
     bench["generate"](tmp_path / "large", 4, random.Random(1))
     campaign = load(tmp_path / "large").campaign
     assert [m.id for m in campaign.messages] == ["m0", "m1", "m2", "m3"]
+
+
+def test_messages_that_hand_kommuner_identical_text_are_named(default_campaign: Path) -> None:
+    from campaign.compose.core import compose_all
+    from campaign.compose.stage import identical_texts
+    from campaign.loader import load
+    from campaign.model import Area
+
+    kommuner = [Area("kommun", "2584", "Kiruna", "25", "Norrbottens län", "kiruna"),
+                Area("kommun", "2321", "Åre", "23", "Jämtlands län", "are"),
+                Area("kommun", "1480", "Göteborg", "14", "Västra Götalands län", "goteborg")]
+    campaign = load(default_campaign).campaign
+    posts = compose_all(campaign, kommuner, ["x"], ["kort-lvu", "bemanning", "kort-lag"])  # nobody to tag in these three
+    [warning] = identical_texts(campaign, posts)
+    assert warning.format() == (
+        "messages/messages.yaml: warning: messages: 2 messages hand several kommuner the same post word for word "
+        "(kort-lvu: 3 kommuner, kort-lag: 3); add variants, or write {{ kommun }} or a local figure into them, "
+        "so that no two accounts are handed identical text")
+    assert identical_texts(campaign, compose_all(campaign, kommuner, ["x"], ["bemanning"])) == []  # it names the kommun

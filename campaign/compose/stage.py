@@ -3,8 +3,8 @@
 Writes ``posts.json`` (an array, one post a line), ``posts.csv`` (one row
 per thread part) and one readable ``<platform>.md`` per platform; puts the
 list of ``Post`` in ``kit.results["posts"]``, a summary of what was dropped in
-``kit.notes`` and a warning for each short message that needs a thread in
-``kit.warnings``. Politicians are tagged as their roles stand on the build's
+``kit.notes``, and in ``kit.warnings`` a warning for each short message that
+needs a thread and one naming the messages that give kommuner identical text. Politicians are tagged as their roles stand on the build's
 date in the campaign's time zone (as the registry stage reports them).
 """
 
@@ -40,6 +40,7 @@ def write(kit: Kit, staging: Path) -> None:
     posts = compose_all(kit.campaign, areas, on=on, progress=progress)
     kit.results["posts"] = posts
     kit.warnings.extend(short_threads(kit.campaign, posts))
+    kit.warnings.extend(identical_texts(kit.campaign, posts))
     folder = staging / "posts"
     folder.mkdir(parents=True, exist_ok=True)
     _write(folder / "posts.json", output.to_json(posts))
@@ -62,6 +63,34 @@ def short_threads(campaign: Campaign, posts: list[Post]) -> list[Problem]:
                 f"area{'s' if n != 1 else ''}; shorten it to fit one post", "warning")
         for (mid, pid), n in sorted(where.items(), key=lambda kv: (index[kv[0][0]], PLATFORM_IDS.index(kv[0][1])))
     ]
+
+
+def identical_texts(campaign: Campaign, posts: list[Post]) -> list[Problem]:
+    """One warning naming the messages that hand several kommuner the very same post.
+
+    Local accounts should not be handed identical text (X forbids coordinated
+    identical posts); a message that names no kommun, figure or politician of
+    its own, in a single phrasing, gives every such kommun the same words.
+    """
+    groups: dict[tuple[str, str, str], int] = {}
+    for post in posts:
+        if post.area.level == "kommun":
+            key = (post.message_id, post.platform, post.text)
+            groups[key] = groups.get(key, 0) + 1
+    worst: dict[str, int] = {}
+    for (message_id, _, _), n in groups.items():
+        worst[message_id] = max(worst.get(message_id, 0), n)
+    same = [(mid, n) for mid, n in worst.items() if n > 1]
+    if not same:
+        return []
+    index = {m.id: i for i, m in enumerate(campaign.messages)}
+    same.sort(key=lambda item: (-item[1], index.get(item[0], 0)))
+    listed = ", ".join(f"{mid}: {n}" if i else f"{mid}: {n} kommuner" for i, (mid, n) in enumerate(same[:5]))
+    listed += f", and {len(same) - 5} more" if len(same) > 5 else ""
+    file = campaign.sources.get("messages", "messages")
+    many = f"{len(same)} message{'s' if len(same) != 1 else ''} hand{'s' if len(same) == 1 else ''}"
+    return [Problem(file, 0, 0, "messages", f"{many} several kommuner the same post word for word ({listed}); add variants, "
+                    "or write {{ kommun }} or a local figure into them, so that no two accounts are handed identical text", "warning")]
 
 
 def _write(path: Path, text: str) -> None:
