@@ -169,3 +169,22 @@ def test_messages_that_hand_kommuner_identical_text_are_named(default_campaign: 
         "(kort-lvu: 3 kommuner, kort-lag: 3); add variants, or write {{ kommun }} or a local figure into them, "
         "so that no two accounts are handed identical text")
     assert identical_texts(campaign, compose_all(campaign, kommuner, ["x"], ["bemanning"])) == []  # it names the kommun
+
+
+def test_a_message_writing_more_hashtags_than_a_platform_takes_is_warned_about(default_campaign: Path) -> None:
+    from campaign.compose.core import compose_all
+    from campaign.compose.stage import over_hashtag_cap
+    from campaign.loader import load
+    from campaign.model import NATIONAL
+
+    path = default_campaign / "messages" / "messages.yaml"
+    old = 'text: "Socialtjänsten behöver en ny lag som kräver förebyggande arbete och kunskap i varje beslut."'
+    path.write_text(path.read_text(encoding="utf-8").replace(old, 'text: "Ny lag nu! #a #b #c #d #e #f"'), encoding="utf-8")
+    campaign = load(default_campaign).campaign
+    posts = compose_all(campaign, [NATIONAL], ["x", "threads", "instagram"], ["kort-lag", "kort-lvu"])
+    assert [p.format() for p in over_hashtag_cap(campaign, posts)] == [
+        "messages/messages.yaml: warning: messages[12]: message 'kort-lag' writes 6 hashtags in its text; Threads takes 1 a post: "
+        "move them to the message's hashtags: list",
+        "messages/messages.yaml: warning: messages[12]: message 'kort-lag' writes 6 hashtags in its text; Instagram takes 5 a post: "
+        "move them to the message's hashtags: list",
+    ]

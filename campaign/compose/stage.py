@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from campaign.compose import output
 from campaign.compose.core import Post, compose_all
+from campaign.compose.length import HASHTAG
 from campaign.compose.platforms import PLATFORM_IDS, PLATFORMS
 from campaign.errors import Problem
 from campaign.model import Area, Campaign
@@ -41,6 +42,7 @@ def write(kit: Kit, staging: Path) -> None:
     kit.results["posts"] = posts
     kit.warnings.extend(short_threads(kit.campaign, posts))
     kit.warnings.extend(identical_texts(kit.campaign, posts))
+    kit.warnings.extend(over_hashtag_cap(kit.campaign, posts))
     folder = staging / "posts"
     folder.mkdir(parents=True, exist_ok=True)
     _write(folder / "posts.json", output.to_json(posts))
@@ -62,6 +64,28 @@ def short_threads(campaign: Campaign, posts: list[Post]) -> list[Problem]:
         Problem(file, 0, 0, f"messages[{index[mid]}]", f"short message {mid!r} becomes a thread on {PLATFORMS[pid].name} for {n} "
                 f"area{'s' if n != 1 else ''}; shorten it to fit one post", "warning")
         for (mid, pid), n in sorted(where.items(), key=lambda kv: (index[kv[0][0]], PLATFORM_IDS.index(kv[0][1])))
+    ]
+
+
+def over_hashtag_cap(campaign: Campaign, posts: list[Post]) -> list[Problem]:
+    """A warning for each message whose own text writes more hashtags than a platform takes.
+
+    The composer drops only the hashtags it appends; those written in the
+    message stay, so the message itself must change.
+    """
+    found: dict[tuple[str, str], int] = {}
+    for post in posts:
+        cap = PLATFORMS[post.platform].max_hashtags
+        if cap is not None:
+            n = max(len(HASHTAG.findall(part.text)) for part in post.parts)
+            if n > cap:
+                found[(post.message_id, post.platform)] = n
+    index = {m.id: i for i, m in enumerate(campaign.messages)}
+    file = campaign.sources.get("messages", "messages")
+    return [
+        Problem(file, 0, 0, f"messages[{index[mid]}]", f"message {mid!r} writes {n} hashtags in its text; {PLATFORMS[pid].name} "
+                f"takes {PLATFORMS[pid].max_hashtags} a post: move them to the message's hashtags: list", "warning")
+        for (mid, pid), n in sorted(found.items(), key=lambda kv: (index[kv[0][0]], PLATFORM_IDS.index(kv[0][1])))
     ]
 
 
