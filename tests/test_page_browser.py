@@ -506,6 +506,13 @@ def test_a_phone_shows_the_tabs_in_two_rows_and_copy_beside_share(browser: Any, 
         [...part.querySelectorAll('button.copy, .share')].map(b => Math.round(b.getBoundingClientRect().top)))""")
     assert all(len(set(row)) == 1 for row in tops), tops  # copy and share side by side, part by part
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    placeholder = page.evaluate("""() => {
+        const input = document.getElementById('kommun-input'), style = getComputedStyle(input);
+        const ctx = document.createElement('canvas').getContext('2d');
+        ctx.font = style.font;
+        return [ctx.measureText(input.placeholder).width, input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)];
+    }""")
+    assert placeholder[0] <= placeholder[1]  # the hint is not cut off
     context.close()
 
 

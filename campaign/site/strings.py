@@ -15,7 +15,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "skip": "Hoppa till budskapen",
         "national": "Hela landet",
         "picker_label": "Välj din kommun",
-        "picker_placeholder": "Skriv kommunens namn, t.ex. Malung-Sälen",
+        "picker_placeholder": "Skriv t.ex. Malung-Sälen",  # short: it must fit a phone's field
         "picker_none": "Ingen kommun heter så.",
         "picker_count": "{n} kommuner matchar",
         "all_kommuner": "Alla kommuner",
@@ -80,7 +80,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "skip": "Skip to the messages",
         "national": "Whole country",
         "picker_label": "Choose your municipality",
-        "picker_placeholder": "Type the municipality's name, e.g. Malung-Sälen",
+        "picker_placeholder": "e.g. Malung-Sälen",
         "picker_none": "No municipality has that name.",
         "picker_count": "{n} municipalities match",
         "all_kommuner": "All municipalities",
