@@ -11,6 +11,7 @@ date in the campaign's time zone (as the registry stage reports them).
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,12 +59,20 @@ def short_threads(campaign: Campaign, posts: list[Post]) -> list[Problem]:
     for post in posts:
         if post.kind == "short" and post.is_thread:
             where[(post.message_id, post.platform)] = where.get((post.message_id, post.platform), 0) + 1
+    return _per_message(campaign, where, lambda mid, pid, n: (
+        f"short message {mid!r} becomes a thread on {PLATFORMS[pid].name} for {n} area{'s' if n != 1 else ''}; "
+        "shorten it to fit one post"))
+
+
+def _per_message(
+    campaign: Campaign, found: dict[tuple[str, str], int], say: Callable[[str, str, int], str],
+) -> list[Problem]:
+    """One warning per (message, platform) in ``found``, in campaign and platform-table order."""
     index = {m.id: i for i, m in enumerate(campaign.messages)}
     file = campaign.sources.get("messages", "messages")
     return [
-        Problem(file, 0, 0, f"messages[{index[mid]}]", f"short message {mid!r} becomes a thread on {PLATFORMS[pid].name} for {n} "
-                f"area{'s' if n != 1 else ''}; shorten it to fit one post", "warning")
-        for (mid, pid), n in sorted(where.items(), key=lambda kv: (index[kv[0][0]], PLATFORM_IDS.index(kv[0][1])))
+        Problem(file, 0, 0, f"messages[{index[mid]}]", say(mid, pid, n), "warning")
+        for (mid, pid), n in sorted(found.items(), key=lambda kv: (index[kv[0][0]], PLATFORM_IDS.index(kv[0][1])))
     ]
 
 
@@ -80,13 +89,9 @@ def over_hashtag_cap(campaign: Campaign, posts: list[Post]) -> list[Problem]:
             n = max(len(HASHTAG.findall(part.text)) for part in post.parts)
             if n > cap:
                 found[(post.message_id, post.platform)] = n
-    index = {m.id: i for i, m in enumerate(campaign.messages)}
-    file = campaign.sources.get("messages", "messages")
-    return [
-        Problem(file, 0, 0, f"messages[{index[mid]}]", f"message {mid!r} writes {n} hashtags in its text; {PLATFORMS[pid].name} "
-                f"takes {PLATFORMS[pid].max_hashtags} a post: move them to the message's hashtags: list", "warning")
-        for (mid, pid), n in sorted(found.items(), key=lambda kv: (index[kv[0][0]], PLATFORM_IDS.index(kv[0][1])))
-    ]
+    return _per_message(campaign, found, lambda mid, pid, n: (
+        f"message {mid!r} writes {n} hashtags in its text; {PLATFORMS[pid].name} takes {PLATFORMS[pid].max_hashtags} a post: "
+        "move them to the message's hashtags: list"))
 
 
 def identical_texts(campaign: Campaign, posts: list[Post]) -> list[Problem]:
