@@ -351,3 +351,11 @@ def test_an_overweight_page_is_a_warning(tmp_path: Path, monkeypatch: pytest.Mon
     stage.write(kit, tmp_path)
     [warning] = kit.warnings
     assert warning.severity == "warning" and warning.path == "page" and "over the 1 KB budget" in warning.message
+
+
+def test_kit_markdown_keeps_campaign_text_as_text() -> None:
+    from campaign.site.kit import md_text
+
+    assert md_text("# Rubrik") == "\\# Rubrik"  # would be a heading
+    assert md_text("- punkt\n2026. Året <b>") == "\\- punkt\n2026\\. Året &lt;b&gt;"  # a list, an ordered list, HTML
+    assert md_text("#socialtjänst först, 45 % av oss.") == "#socialtjänst först, 45 % av oss."  # a hashtag is no heading

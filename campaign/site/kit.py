@@ -6,6 +6,7 @@ page's templates) and ``kit.md``.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from campaign.model import NATIONAL, Campaign
@@ -14,9 +15,15 @@ from campaign.site.strings import Strings
 from campaign.templating import context, render
 
 
+# A line opening as a heading ("# "), quote, bullet or numbered item ("2026. "); "#socialtjänst" is no heading.
+_BLOCK_START = re.compile(r"^(\s*\d*)([#>*+.)-])(?=\s|$)", re.MULTILINE)
+
+
 def md_text(text: str) -> str:
-    """Campaign text for Markdown: angle brackets as entities, so no text becomes HTML in a Markdown viewer."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Campaign text for Markdown: angle brackets as entities, so no text becomes HTML in a Markdown viewer,
+    and a line that opens like a heading, quote or list ("#socialtjänst först", "- ") escaped, so it stays text."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
 
 
 def kit_messages(campaign: Campaign) -> list[dict[str, Any]]:
