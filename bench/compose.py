@@ -44,6 +44,7 @@ def generate(root: Path, n_messages: int, rng: random.Random) -> None:
     shutil.copytree(ROOT / "messages", root / "messages")
     shutil.copytree(ROOT / "assets", root / "assets")
     m = root / "messages"
+    (m / "plan.yaml").unlink(missing_ok=True)  # the default plan names the default messages, which are replaced here
     lan_codes = sorted({k.lan_code for k in kommuner()})
     some = [k.code for k in kommuner() if rng.random() < 0.33]
     figures = ["figures:"]

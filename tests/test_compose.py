@@ -77,6 +77,23 @@ def test_the_text_says_which_level_the_figure_is(default: Campaign, registry: No
     assert "riksgenomsnitt" not in compose(default, "kort-resurser", NATIONAL, "mastodon").text
 
 
+def test_the_level_note_ends_the_clause_with_the_figure(default: Campaign, registry: None) -> None:
+    # At the end of the sentence "(riksgenomsnitt)" would seem to qualify "i mindre kommuner".
+    post = compose(default, "bemanning", UPPSALA, "mastodon")
+    assert post.text.startswith(
+        "Mer än sex av tio socialchefer har svårt att bemanna socialtjänsten så mycket som behövs (riksgenomsnitt), "
+        "och värst är det i mindre kommuner. Utan personal ingen socialtjänst. Hur ser det ut i Uppsala?"
+    )
+
+
+def test_the_level_note_never_splits_a_number_or_lands_before_a_dash(default_campaign: Path, registry: None) -> None:
+    campaign = edited(default_campaign, "messages.yaml",
+                      '"{{ figure.words | upper_first }} socialsekreterare har hotats eller utsatts för våld. Arbetsgivaren',
+                      '"{{ figure.percent }} av socialsekreterarna har hotats – varje hot ska polisanmälas. Arbetsgivaren')
+    post = compose(campaign, "kort-hot", UPPSALA, "mastodon", tags=())
+    assert post.text.startswith("35\u00a0% av socialsekreterarna har hotats (riksgenomsnitt) – varje hot ska polisanmälas. ")
+
+
 def test_a_lan_figure_is_named_as_the_lans(tmp_path: Path, default_campaign: Path, registry: None) -> None:
     campaign = edited(default_campaign, "figures.yaml", "    value: 50\n    statement: anger brist",
                       "    value: 50\n    regions:\n      \"03\": {value: 25}\n    statement: anger brist")

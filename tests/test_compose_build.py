@@ -38,10 +38,20 @@ def test_build_writes_every_post_as_json_csv_and_markdown(default_campaign: Path
     assert "## Uppsala (0380)\n" in x
     summary = [n for n in kit.notes if n.startswith("posts:")]
     assert summary == [
-        "posts: 910 posts for 10 areas, 73 threads; dropped: #TryggSocialtjänst (cap) on threads ×130, #svpol (cap) on threads ×130, "
-        "#TryggSocialtjänst (length) on bluesky ×26, #TryggSocialtjänst (length) on x ×10, #svpol (length) on bluesky ×6, "
-        "Bo Berg (length) on bluesky ×5, #svpol (length) on x ×3"
+        "posts: 910 posts for 10 areas, 73 threads; dropped to fit: X 10 of 130 posts (#TryggSocialtjänst ×10, #svpol ×3), "
+        "Bluesky 26 of 130 posts (#TryggSocialtjänst ×26, #svpol ×6, Bo Berg ×5); "
+        "hashtag cap: Threads keeps 1 hashtag a post (#TryggSocialtjänst, #svpol left out of 130 posts)"
     ]
+
+
+def test_the_summary_says_nothing_of_drops_when_nothing_was_dropped(default_campaign: Path, registry: None) -> None:
+    from campaign.compose.core import compose_all
+    from campaign.compose.output import summary
+    from campaign.loader import load
+    from campaign.model import NATIONAL
+
+    posts = compose_all(load(default_campaign).campaign, [NATIONAL], ["mastodon", "facebook"], ["kort-lag"])
+    assert summary(posts) == "posts: 2 posts for 1 area, no threads"
 
 
 def test_the_build_is_deterministic(default_campaign: Path, tmp_path: Path, registry: None) -> None:
@@ -89,6 +99,9 @@ def test_posts_for_uppsala_on_x_with_the_real_registry(cli, default_campaign: Pa
     assert [m["handle"] for m in post["mentions"]] == ["anna.example.org", None]
     assert {"$type": "app.bsky.richtext.facet#mention", "did": "did:web:anna.example.org"} in [
         f["features"][0] for f in post["parts"][0]["facets"]]
+    rows = list(csv.DictReader(io.StringIO(
+        cli("posts", str(default_campaign), "-k", "0380", "-p", "bluesky", "-m", "kort-lag", "--on", "2026-02-04", "-f", "csv").out)))
+    assert [r["mentions"] for r in rows] == ["@anna.example.org; Bertil Exempel"]  # as written in the post, one from the next
 
 
 def test_posts_names_what_it_cannot_find(cli, default_campaign: Path) -> None:
@@ -124,3 +137,54 @@ def test_posts_honours_a_mastodon_instance_limit(cli, default_campaign: Path) ->
     result = cli("posts", str(default_campaign), "-p", "mastodon", "-m", "resurser", "--instance-limit", "150", "-f", "json")
     [post] = json.loads(result.out)
     assert len(post["parts"]) == 3 and all(p["length"] <= 150 and p["limit"] == 150 for p in post["parts"])
+
+
+def test_the_benchmark_campaign_loads(tmp_path: Path) -> None:
+    # bench/compose.py replaces the default messages: whatever else the default folder holds must still load.
+    import random
+    import runpy
+
+    from campaign.loader import load
+
+    bench = runpy.run_path(str(Path(__file__).resolve().parents[1] / "bench" / "compose.py"), run_name="bench")
+    bench["generate"](tmp_path / "large", 4, random.Random(1))
+    campaign = load(tmp_path / "large").campaign
+    assert [m.id for m in campaign.messages] == ["m0", "m1", "m2", "m3"]
+
+
+def test_messages_that_hand_kommuner_identical_text_are_named(default_campaign: Path) -> None:
+    from campaign.compose.core import compose_all
+    from campaign.compose.stage import identical_texts
+    from campaign.loader import load
+    from campaign.model import Area
+
+    kommuner = [Area("kommun", "2584", "Kiruna", "25", "Norrbottens län", "kiruna"),
+                Area("kommun", "2321", "Åre", "23", "Jämtlands län", "are"),
+                Area("kommun", "1480", "Göteborg", "14", "Västra Götalands län", "goteborg")]
+    campaign = load(default_campaign).campaign
+    posts = compose_all(campaign, kommuner, ["x"], ["kort-lvu", "bemanning", "kort-lag"])  # nobody to tag in these three
+    [warning] = identical_texts(campaign, posts)
+    assert warning.format() == (
+        "messages/messages.yaml: warning: messages: 2 messages hand several kommuner the same post word for word "
+        "(kort-lvu: 3 kommuner, kort-lag: 3); add variants, or write {{ kommun }} or a local figure into them, "
+        "so that no two accounts are handed identical text")
+    assert identical_texts(campaign, compose_all(campaign, kommuner, ["x"], ["bemanning"])) == []  # it names the kommun
+
+
+def test_a_message_writing_more_hashtags_than_a_platform_takes_is_warned_about(default_campaign: Path) -> None:
+    from campaign.compose.core import compose_all
+    from campaign.compose.stage import over_hashtag_cap
+    from campaign.loader import load
+    from campaign.model import NATIONAL
+
+    path = default_campaign / "messages" / "messages.yaml"
+    old = 'text: "Socialtjänsten behöver en ny lag som kräver förebyggande arbete och kunskap i varje beslut."'
+    path.write_text(path.read_text(encoding="utf-8").replace(old, 'text: "Ny lag nu! #a #b #c #d #e #f"'), encoding="utf-8")
+    campaign = load(default_campaign).campaign
+    posts = compose_all(campaign, [NATIONAL], ["x", "threads", "instagram"], ["kort-lag", "kort-lvu"])
+    assert [p.format() for p in over_hashtag_cap(campaign, posts)] == [
+        "messages/messages.yaml: warning: messages[12]: message 'kort-lag' writes 6 hashtags in its text; Threads takes 1 a post: "
+        "move them to the message's hashtags: list",
+        "messages/messages.yaml: warning: messages[12]: message 'kort-lag' writes 6 hashtags in its text; Instagram takes 5 a post: "
+        "move them to the message's hashtags: list",
+    ]

@@ -67,9 +67,22 @@ def test_a_long_body_becomes_a_numbered_thread_cut_at_sentences() -> None:
     assert all(fits(p) for p in parts)
     body_parts = [re.sub(r"^\d+/\d+ ", "", p) for p in parts]
     assert " ".join(body_parts).split() == (BODY + "\n\n" + TAIL.text).split()  # nothing lost, no word cut
-    assert all(p.endswith((".", "?", ",")) for p in body_parts[:-1] if LINK not in p)  # cut at sentence or clause ends
-    assert parts[-1].endswith("#socialtjänst #svpol #TryggSocialtjänst")  # the tail goes last, whole
+    texts = [p.removesuffix("\n\n@anna @bo") for p in body_parts[:-1]]
+    assert all(p.endswith((".", "?", ",")) for p in texts if LINK not in p)  # cut at sentence or clause ends
+    assert parts[-1].endswith("#socialtjänst #svpol #TryggSocialtjänst")  # the link and hashtags go last
     assert fitted.dropped_hashtags == ()
+
+
+def test_in_a_thread_the_mentions_stay_with_the_text_when_the_whole_tail_cannot() -> None:
+    body = "Varannan socialsekreterare saknar resurser. Hur ska kommunen se till att socialtjänsten kan göra sitt jobb?"
+    tail = Tail(("@anna", "@bo"), LINK, ("socialtjänst",))
+    limit = len(f"1/2 {body}\n\n@anna @bo")  # room for the mentions beside the text, not for the link too
+    fitted = fit(body, tail, REQUIRED, under(limit), threads=True)
+    assert fitted.parts == (f"1/2 {body}\n\n@anna @bo", f"2/2 {LINK}\n#socialtjänst")
+    assert fitted.dropped_mentions == () and fitted.dropped_hashtags == ()
+    # Without room even for the mentions, the whole tail makes the last part, as before.
+    fitted = fit(body, tail, REQUIRED, under(limit - 1), threads=True)
+    assert fitted.parts[-1] == f"{len(fitted.parts)}/{len(fitted.parts)} @anna @bo\n{LINK}\n#socialtjänst"
 
 
 def test_a_thread_counts_its_numbering() -> None:

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from campaign.compose import PLATFORMS, compose
-from campaign.compose.core import PostTooLong
+from campaign.compose.core import PostTooLong, written_mention
 from campaign.compose.length import normalise_x
 from campaign.model import NATIONAL, Area, Campaign, Hashtag, Link, Mention, Message, Settings, Theme, Utm
 
@@ -110,7 +110,9 @@ def test_every_post_fits_keeps_its_link_and_is_deterministic(
         assert [re.match(r"(\d+)/(\d+) ", p.text).groups() for p in post.parts] == [
             (str(i), str(len(post.parts))) for i in range(1, len(post.parts) + 1)]
         whole = unicodedata.normalize("NFC", campaign.messages[0].variants[0])
+        written = {t for m in post.mentions for t in written_mention(m, PLATFORMS[platform_id]).split()}
         tokens = set(whole.split()) | set(post.parts[-1].text.split("\n\n", 1)[-1].split())
+        tokens |= written | {t + "," for t in written}  # the mentions may close the body's last part
         for part in post.parts:
             assert set(part.text.split()[1:]) <= tokens  # no token cut in two
     again = compose(campaign, "m", area, platform_id, tags=people, instance_limit=instance_limit)

@@ -143,6 +143,16 @@ def test_count_names_bytes_over_on_bluesky(cli) -> None:
     assert result.out == "bluesky: 121 of 300 graphemes, 3025 of 3000 bytes: does not fit (25 bytes over)\n"
 
 
+def test_count_holds_instagram_to_its_hashtag_cap(cli) -> None:
+    text = "Tagga #a #b #c #d #e #f, inte https://a.se/#ankare"  # a URL fragment is no hashtag
+    result = cli("count", "-p", "instagram", text)
+    assert result.code == 1
+    assert result.out == "instagram: 50 of 2200 characters, 6 of 5 hashtags: does not fit (1 hashtag over)\n"
+    five = cli("count", "-p", "instagram", "--json", "#a #b #c #d #e")
+    assert (five.code, json.loads(five.out)["hashtags"], json.loads(five.out)["fits"]) == (0, 5, True)
+    assert "hashtags" not in json.loads(cli("count", "-p", "x", "--json", "#a").out)  # no cap on X
+
+
 def test_count_with_an_unknown_platform_exits_3(cli) -> None:
     result = cli("count", "-p", "myspace", "hej")
     assert result.code == 3

@@ -477,3 +477,58 @@ def test_screenshots(browser: Any, site: tuple[Path, str], tmp_path: Path, width
     page.screenshot(path=str(shots / f"kit-{width}.png"), full_page=True)
     context.close()
     assert (shots / f"page-{width}.png").stat().st_size > 5000
+
+
+def test_the_kit_prints_as_a_plain_document(browser: Any, site: tuple[Path, str]) -> None:
+    _, url = site
+    context = browser.new_context(viewport={"width": 800, "height": 1100})
+    page = context.new_page()
+    page.emulate_media(media="print")
+    page.goto(url + "kit.html")
+    shown = page.evaluate("""() => Object.fromEntries(['.foot', '.noprint', '.masthead h1'].map(
+        s => [s, getComputedStyle(document.querySelector(s)).display !== 'none']))""")
+    assert shown == {".foot": False, ".noprint": False, ".masthead h1": True}
+    assert page.evaluate("getComputedStyle(document.querySelector('.masthead')).backgroundColor") == "rgba(0, 0, 0, 0)"
+    assert page.evaluate("getComputedStyle(document.querySelector('.masthead h1 a')).color") == "rgb(0, 0, 0)"
+    assert "Kampanjsidan, där du väljer din kommun:" in page.inner_text("main")
+    context.close()
+
+
+def test_a_phone_shows_the_tabs_in_two_rows_and_copy_beside_share(browser: Any, site: tuple[Path, str]) -> None:
+    _, url = site
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    open_page(page, url)
+    rows = page.evaluate("new Set([...document.querySelectorAll('#msg-resurser .tabs button')].map(b => Math.round(b.getBoundingClientRect().top))).size")
+    assert rows == 2
+    page.click("#tab-p-resurser-bluesky")
+    tops = page.evaluate("""[...document.querySelectorAll('#p-resurser-bluesky .part')].map(part =>
+        [...part.querySelectorAll('button.copy, .share')].map(b => Math.round(b.getBoundingClientRect().top)))""")
+    assert all(len(set(row)) == 1 for row in tops), tops  # copy and share side by side, part by part
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    placeholder = page.evaluate("""() => {
+        const input = document.getElementById('kommun-input'), style = getComputedStyle(input);
+        const ctx = document.createElement('canvas').getContext('2d');
+        ctx.font = style.font;
+        return [ctx.measureText(input.placeholder).width, input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)];
+    }""")
+    assert placeholder[0] <= placeholder[1]  # the hint is not cut off
+    context.close()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_figure_sources_are_never_broken_inside_a_word(browser: Any, site: tuple[Path, str], width: int) -> None:
+    _, url = site
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    open_page(page, url + "kommun/uppsala/")
+    too_wide = page.evaluate("""() => {
+        const ctx = document.createElement('canvas').getContext('2d');
+        return [...document.querySelectorAll('.figures .where')].flatMap(el => {
+            ctx.font = getComputedStyle(el).font;
+            return el.textContent.split(/\\s+/).filter(w => ctx.measureText(w).width > el.clientWidth);
+        });
+    }""")
+    assert page.locator(".figures .where").count() > 0 and too_wide == []
+    assert "riksgenomsnitt" not in page.inner_text("#figures")  # "i landet" says it already
+    context.close()

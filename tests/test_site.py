@@ -219,6 +219,21 @@ def test_printable_kit_has_every_part(site: Path) -> None:
     assert "Ingen socialsekreterare ska stå ensam i ett LVU-ärende." in kit
 
 
+def test_printable_kit_says_where_the_page_is(site: Path, tmp_path: Path) -> None:
+    # The printed kit's tip sends people to the page: paper must carry its address.
+    kit = (site / "kit.html").read_text(encoding="utf-8")
+    url = "https://kampanj.example.org/trygg-socialtjanst/"
+    assert f'<p>Kampanjsidan, där du väljer din kommun: <a href="{url}">{url}</a></p>' in kit
+    assert f"Kampanjsidan, där du väljer din kommun: <{url}>" in (site / "kit.md").read_text(encoding="utf-8")
+    import dataclasses
+
+    campaign = load(REPO).campaign
+    campaign = dataclasses.replace(campaign, settings=dataclasses.replace(campaign.settings, base_url=None))
+    build_site(campaign, {"images": []}, tmp_path, (NATIONAL,))
+    assert "Kampanjsidan" not in (tmp_path / "kit.html").read_text(encoding="utf-8")
+    assert "Kampanjsidan" not in (tmp_path / "kit.md").read_text(encoding="utf-8")
+
+
 def test_printable_kit_markdown_matches_golden(site: Path) -> None:
     actual = (site / "kit.md").read_text(encoding="utf-8")
     golden = GOLDEN / "kit.md"
@@ -336,3 +351,11 @@ def test_an_overweight_page_is_a_warning(tmp_path: Path, monkeypatch: pytest.Mon
     stage.write(kit, tmp_path)
     [warning] = kit.warnings
     assert warning.severity == "warning" and warning.path == "page" and "over the 1 KB budget" in warning.message
+
+
+def test_kit_markdown_keeps_campaign_text_as_text() -> None:
+    from campaign.site.kit import md_text
+
+    assert md_text("# Rubrik") == "\\# Rubrik"  # would be a heading
+    assert md_text("- punkt\n2026. Året <b>") == "\\- punkt\n2026\\. Året &lt;b&gt;"  # a list, an ordered list, HTML
+    assert md_text("#socialtjänst först, 45 % av oss.") == "#socialtjänst först, 45 % av oss."  # a hashtag is no heading

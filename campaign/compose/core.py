@@ -16,15 +16,16 @@ from jinja2 import TemplateError
 from campaign import templating
 from campaign.compose import facets as bsky_facets
 from campaign.compose.fit import DoesNotFit, Tail, fit
-from campaign.compose.length import count, fits, limit_of, measure
+from campaign.compose.length import HASHTAG, count, fits, limit_of, measure
 from campaign.compose.platforms import PLATFORM_IDS, Platform, platform as get_platform
 from campaign.compose.utm import link_url
 from campaign.errors import CampaignError, CampaignInvalid, ExitCode, Problem
 from campaign.model import Area, Campaign, Mention, Message
 
 LINK_IN_BIO = "Länk i bio: "  # Instagram: links in captions are not clickable, so the URL goes in the bio
-_BODY_TAG = re.compile(r"(?:^|(?<=\s))#(\w+)")
-_SENTENCE_STOP = re.compile(r"[.!?…](?=[\"'”»)]*(?:\s|$))")
+# Where the clause giving a figure ends: a sentence stop, or a comma, semicolon, colon or
+# dash before the next clause ("…som behövs, och värst är det i mindre kommuner.").
+_CLAUSE_STOP = re.compile(r"[.!?…](?=[\"'”»)]*(?:\s|$))|[,;:](?=\s)|\s[–—](?=\s)")
 LEVEL_ORDER = {"national": 0, "lan": 1, "kommun": 2}
 
 
@@ -154,8 +155,9 @@ def state_levels(text: str, views: Sequence[templating.FigureView], area: Area) 
     """Make the text say where a figure's value comes from when it is not the area's own.
 
     A kommun post using the län or national value gets the figure's note
-    ("(riksgenomsnitt)", "(siffra för Uppsala län)") at the end of the sentence
-    that gives the figure, unless the text already says the level.
+    ("(riksgenomsnitt)", "(siffra för Uppsala län)") at the end of the clause
+    that gives the figure, unless the text already says the level: at the end of
+    the sentence the note could seem to qualify a later clause instead.
     """
     for view in views:
         if view.level == area.level or not view.note or _says_level(text, view):
@@ -163,7 +165,7 @@ def state_levels(text: str, views: Sequence[templating.FigureView], area: Area) 
         at = _find_figure(text, view)
         if at < 0:
             continue  # the text does not show this figure, so there is no level to state
-        stop = _SENTENCE_STOP.search(text, at)
+        stop = _CLAUSE_STOP.search(text, at)
         end = stop.start() if stop else len(text)
         text = f"{text[:end]} {view.note}{text[end:]}"
     return text
@@ -236,7 +238,7 @@ def hashtags_for(campaign: Campaign, message: Message) -> _Tags:
 @lru_cache(maxsize=4096)
 def body_tags(body: str) -> frozenset[str]:
     """The hashtags the body itself writes, case-folded (a body is fitted to every platform)."""
-    return frozenset(t.casefold() for t in _BODY_TAG.findall(body))
+    return frozenset(t.casefold() for t in HASHTAG.findall(body))
 
 
 @lru_cache(maxsize=4096)

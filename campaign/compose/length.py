@@ -39,6 +39,8 @@ _X_TEXT_STYLE = ("\u00a9", "\u00ae")
 _X_HEAVY = re.compile("[^\u0000-\u10ff\u2000-\u200d\u2010-\u201f\u2032-\u2037]")
 _MAYBE_DOMAIN = re.compile(r"\.[^\W\d_]")
 _WORD = re.compile(r"\S+")
+# A hashtag as the platforms link one: "#" at the start or after white space, then word characters.
+HASHTAG = re.compile(r"(?:^|(?<=\s))#(\w+)")
 _MASTODON_MENTION = re.compile(r"(^|[^/\w])@(([a-z0-9_]+)@[a-z0-9.\-]+[a-z0-9]+)", re.IGNORECASE)
 
 
@@ -188,11 +190,14 @@ class Count:
     bytes: int | None = None  # UTF-8 bytes, where the platform limits them too
     byte_limit: int | None = None
     valid: bool = True  # False when the text holds a character the platform refuses
+    hashtags: int | None = None  # hashtags in the text, where the platform caps them
+    max_hashtags: int | None = None
 
     @property
     def fits(self) -> bool:
         fits_bytes = self.byte_limit is None or (self.bytes or 0) <= self.byte_limit
-        return self.valid and self.length <= self.limit and fits_bytes
+        fits_tags = self.max_hashtags is None or (self.hashtags or 0) <= self.max_hashtags
+        return self.valid and self.length <= self.limit and fits_bytes and fits_tags
 
     @property
     def overflow(self) -> int:
@@ -204,6 +209,8 @@ class Count:
                                 "fits": self.fits, "overflow": self.overflow}
         if self.byte_limit is not None:
             data.update(bytes=self.bytes, byte_limit=self.byte_limit)
+        if self.max_hashtags is not None:
+            data.update(hashtags=self.hashtags, max_hashtags=self.max_hashtags)
         if not self.valid:
             data["valid"] = False
         return data
@@ -247,4 +254,6 @@ def count(platform_id: str | Platform, text: str, *, instance_limit: int | None 
         bytes=utf8_bytes(text) if p.max_bytes is not None else None,
         byte_limit=p.max_bytes,
         valid=x_valid(text) if p.counter == "x" else True,
+        hashtags=len(HASHTAG.findall(text)) if p.max_hashtags is not None else None,
+        max_hashtags=p.max_hashtags,
     )

@@ -12,8 +12,7 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 
-from campaign.compose.core import Post
-from campaign.compose.length import count
+from campaign.compose.core import Post, written_mention
 from campaign.compose.platforms import PLATFORMS
 
 CSV_COLUMNS = (
@@ -32,7 +31,12 @@ def to_json(posts: Sequence[Post]) -> str:
 
 
 def to_csv(posts: Sequence[Post]) -> str:
-    """One row per part, so a thread can be posted row by row; lists joined by spaces; ``variant`` is the 0-based index."""
+    """One row per part, so a thread can be posted row by row; ``variant`` is the 0-based index.
+
+    Hashtags are joined by spaces; mentions (as written in the text: "@handle",
+    or the name where the platform cannot tag) and dropped items by "; ", since
+    a name has spaces of its own.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -42,7 +46,7 @@ def to_csv(posts: Sequence[Post]) -> str:
                 post.message_id, post.kind, post.platform, post.area.level, post.area.code, post.area.name,
                 post.area.lan_code, post.variant, i, len(post.parts), part.text, part.length, part.limit,
                 post.link or "", " ".join("#" + t for t in post.hashtags),
-                " ".join(m.handle or m.name for m in post.mentions), "; ".join(str(d) for d in post.dropped),
+                "; ".join(written_mention(m, PLATFORMS[post.platform]) for m in post.mentions), "; ".join(str(d) for d in post.dropped),
             ])
     return buffer.getvalue()
 
@@ -92,22 +96,56 @@ def to_text(posts: Sequence[Post]) -> str:
 
 
 def summary(posts: Sequence[Post]) -> str:
-    """One line for the build: how many posts and threads, what was dropped and how often."""
+    """One line for the build: how many posts and threads, and per platform what was dropped.
+
+    Drops to fit the length are listed per platform with how many of its posts
+    lost something; drops over a platform's hashtag cap (a rule, not a surprise)
+    are said once per platform.
+    """
     threads = sum(1 for p in posts if p.is_thread)
     areas = len({(p.area.level, p.area.code) for p in posts})
-    dropped: Counter[str] = Counter()
-    for post in posts:
-        for d in post.dropped:
-            dropped[f"{d.value} ({d.reason}) on {post.platform}"] += 1
-    line = f"posts: {len(posts)} posts for {areas} areas, {threads} threads"
-    if dropped:
-        worst = sorted(dropped.items(), key=lambda kv: (-kv[1], kv[0]))
-        line += "; dropped: " + ", ".join(f"{what} ×{n}" for what, n in worst[:8])
-        if len(worst) > 8:
-            line += f", and {len(worst) - 8} more kinds"
+    line = f"posts: {_n(len(posts), 'post')} for {_n(areas, 'area')}, {_n(threads, 'thread') if threads else 'no threads'}"
+    shortened = [_shortened(pid, mine) for pid, mine in _by_platform(posts)]
+    capped = [_capped(pid, mine) for pid, mine in _by_platform(posts)]
+    if any(shortened):
+        line += "; dropped to fit: " + ", ".join(s for s in shortened if s)
+    if any(capped):
+        line += "; hashtag cap: " + ", ".join(c for c in capped if c)
     return line
 
 
-def fits_everywhere(posts: Sequence[Post]) -> bool:
-    """True when every part fits its platform by that platform's own count (a self-check)."""
-    return all(count(post.platform, part.text, instance_limit=part.limit).fits for post in posts for part in post.parts)
+def _n(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _by_platform(posts: Sequence[Post]) -> list[tuple[str, list[Post]]]:
+    groups: dict[str, list[Post]] = {}
+    for post in posts:
+        groups.setdefault(post.platform, []).append(post)
+    return [(pid, groups[pid]) for pid in PLATFORMS if pid in groups]
+
+
+def _shortened(platform_id: str, posts: list[Post]) -> str:
+    """``Bluesky 31 of 130 posts (#TryggSocialtjänst ×26, Bo Berg ×5)``, or "" when nothing was dropped to fit."""
+    what: Counter[str] = Counter()
+    hit = 0
+    for post in posts:
+        lost = [d.value for d in post.dropped if d.reason != "cap"]
+        hit += bool(lost)
+        what.update(lost)
+    if not hit:
+        return ""
+    worst = sorted(what.items(), key=lambda kv: (-kv[1], kv[0]))
+    items = ", ".join(f"{value} ×{n}" for value, n in worst[:4]) + (", …" if len(worst) > 4 else "")
+    return f"{PLATFORMS[platform_id].name} {hit} of {len(posts)} posts ({items})"
+
+
+def _capped(platform_id: str, posts: list[Post]) -> str:
+    """``Threads keeps 1 hashtag a post (#svpol left out of 130 posts)``, or "" when the cap cost nothing."""
+    what: Counter[str] = Counter(d.value for post in posts for d in post.dropped if d.reason == "cap")
+    if not what:
+        return ""
+    hit = sum(1 for post in posts if any(d.reason == "cap" for d in post.dropped))
+    cap = PLATFORMS[platform_id].max_hashtags
+    tags = ", ".join(sorted(what, key=lambda v: (-what[v], v)))
+    return f"{PLATFORMS[platform_id].name} keeps {cap} hashtag{'s' if cap != 1 else ''} a post ({tags} left out of {hit} posts)"

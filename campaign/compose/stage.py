@@ -3,19 +3,21 @@
 Writes ``posts.json`` (an array, one post a line), ``posts.csv`` (one row
 per thread part) and one readable ``<platform>.md`` per platform; puts the
 list of ``Post`` in ``kit.results["posts"]``, a summary of what was dropped in
-``kit.notes`` and a warning for each short message that needs a thread in
-``kit.warnings``. Politicians are tagged as their roles stand on the build's
+``kit.notes``, and in ``kit.warnings`` a warning for each short message that
+needs a thread and one naming the messages that give kommuner identical text. Politicians are tagged as their roles stand on the build's
 date in the campaign's time zone (as the registry stage reports them).
 """
 
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from campaign.compose import output
 from campaign.compose.core import Post, compose_all
+from campaign.compose.length import HASHTAG
 from campaign.compose.platforms import PLATFORM_IDS, PLATFORMS
 from campaign.errors import Problem
 from campaign.model import Area, Campaign
@@ -40,6 +42,8 @@ def write(kit: Kit, staging: Path) -> None:
     posts = compose_all(kit.campaign, areas, on=on, progress=progress)
     kit.results["posts"] = posts
     kit.warnings.extend(short_threads(kit.campaign, posts))
+    kit.warnings.extend(identical_texts(kit.campaign, posts))
+    kit.warnings.extend(over_hashtag_cap(kit.campaign, posts))
     folder = staging / "posts"
     folder.mkdir(parents=True, exist_ok=True)
     _write(folder / "posts.json", output.to_json(posts))
@@ -55,13 +59,67 @@ def short_threads(campaign: Campaign, posts: list[Post]) -> list[Problem]:
     for post in posts:
         if post.kind == "short" and post.is_thread:
             where[(post.message_id, post.platform)] = where.get((post.message_id, post.platform), 0) + 1
+    return _per_message(campaign, where, lambda mid, pid, n: (
+        f"short message {mid!r} becomes a thread on {PLATFORMS[pid].name} for {n} area{'s' if n != 1 else ''}; "
+        "shorten it to fit one post"))
+
+
+def _per_message(
+    campaign: Campaign, found: dict[tuple[str, str], int], say: Callable[[str, str, int], str],
+) -> list[Problem]:
+    """One warning per (message, platform) in ``found``, in campaign and platform-table order."""
     index = {m.id: i for i, m in enumerate(campaign.messages)}
     file = campaign.sources.get("messages", "messages")
     return [
-        Problem(file, 0, 0, f"messages[{index[mid]}]", f"short message {mid!r} becomes a thread on {PLATFORMS[pid].name} for {n} "
-                f"area{'s' if n != 1 else ''}; shorten it to fit one post", "warning")
-        for (mid, pid), n in sorted(where.items(), key=lambda kv: (index[kv[0][0]], PLATFORM_IDS.index(kv[0][1])))
+        Problem(file, 0, 0, f"messages[{index[mid]}]", say(mid, pid, n), "warning")
+        for (mid, pid), n in sorted(found.items(), key=lambda kv: (index[kv[0][0]], PLATFORM_IDS.index(kv[0][1])))
     ]
+
+
+def over_hashtag_cap(campaign: Campaign, posts: list[Post]) -> list[Problem]:
+    """A warning for each message whose own text writes more hashtags than a platform takes.
+
+    The composer drops only the hashtags it appends; those written in the
+    message stay, so the message itself must change.
+    """
+    found: dict[tuple[str, str], int] = {}
+    for post in posts:
+        cap = PLATFORMS[post.platform].max_hashtags
+        if cap is not None:
+            n = max(len(HASHTAG.findall(part.text)) for part in post.parts)
+            if n > cap:
+                found[(post.message_id, post.platform)] = n
+    return _per_message(campaign, found, lambda mid, pid, n: (
+        f"message {mid!r} writes {n} hashtags in its text; {PLATFORMS[pid].name} takes {PLATFORMS[pid].max_hashtags} a post: "
+        "move them to the message's hashtags: list"))
+
+
+def identical_texts(campaign: Campaign, posts: list[Post]) -> list[Problem]:
+    """One warning naming the messages that hand several kommuner the very same post.
+
+    Local accounts should not be handed identical text (X forbids coordinated
+    identical posts); a message that names no kommun, figure or politician of
+    its own, in a single phrasing, gives every such kommun the same words.
+    """
+    groups: dict[tuple[str, str, str], int] = {}
+    for post in posts:
+        if post.area.level == "kommun":
+            key = (post.message_id, post.platform, post.text)
+            groups[key] = groups.get(key, 0) + 1
+    worst: dict[str, int] = {}
+    for (message_id, _, _), n in groups.items():
+        worst[message_id] = max(worst.get(message_id, 0), n)
+    same = [(mid, n) for mid, n in worst.items() if n > 1]
+    if not same:
+        return []
+    index = {m.id: i for i, m in enumerate(campaign.messages)}
+    same.sort(key=lambda item: (-item[1], index.get(item[0], 0)))
+    listed = ", ".join(f"{mid}: {n}" if i else f"{mid}: {n} kommuner" for i, (mid, n) in enumerate(same[:5]))
+    listed += f", and {len(same) - 5} more" if len(same) > 5 else ""
+    file = campaign.sources.get("messages", "messages")
+    many = f"{len(same)} message{'s' if len(same) != 1 else ''} hand{'s' if len(same) == 1 else ''}"
+    return [Problem(file, 0, 0, "messages", f"{many} several kommuner the same post word for word ({listed}); add variants, "
+                    "or write {{ kommun }} or a local figure into them, so that no two accounts are handed identical text", "warning")]
 
 
 def _write(path: Path, text: str) -> None:

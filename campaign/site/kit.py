@@ -6,16 +6,24 @@ page's templates) and ``kit.md``.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from campaign.model import NATIONAL, Campaign
+from campaign.site.render import safe_url
 from campaign.site.strings import Strings
 from campaign.templating import context, render
 
 
+# A line opening as a heading ("# "), quote, bullet or numbered item ("2026. "); "#socialtjänst" is no heading.
+_BLOCK_START = re.compile(r"^(\s*\d*)([#>*+.)-])(?=\s|$)", re.MULTILINE)
+
+
 def md_text(text: str) -> str:
-    """Campaign text for Markdown: angle brackets as entities, so no text becomes HTML in a Markdown viewer."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Campaign text for Markdown: angle brackets as entities, so no text becomes HTML in a Markdown viewer,
+    and a line that opens like a heading, quote or list ("#socialtjänst först", "- ") escaped, so it stays text."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
 
 
 def kit_messages(campaign: Campaign) -> list[dict[str, Any]]:
@@ -60,6 +68,8 @@ def kit_markdown(campaign: Campaign, t: Strings, messages: list[dict[str, Any]],
     lines += [f"## {t.links}", ""] + [f"- {md_text(link.title)}: <{link.url}>" for link in campaign.links] + [""]
     lines += [f"## {t.hashtags}", "", " ".join(f"#{h.tag}" for h in campaign.hashtags), ""]
     lines += [f"## {t.tip_title}", "", tip, ""]
+    if safe_url(campaign.settings.base_url):  # the printed kit must say where the page is
+        lines += [f"{t.kit_page} <{campaign.settings.base_url}>", ""]
     if campaign.demands:
         lines += [f"## {t.demands}", ""] + [f"- **{md_text(d.title)}.** {md_text(d.text)}" for d in campaign.demands] + [""]
     return "\n".join(lines)

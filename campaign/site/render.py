@@ -111,7 +111,7 @@ def area_data(view: AreaView) -> dict[str, Any]:
         "name": area.name,
         "lan": area.lan_name,
         "figures": [
-            {"id": f.id, "value": str(f), "statement": f.statement, "where": f.where, "note": f.note, "source": f.source}
+            {"id": f.id, "value": str(f), "statement": f.statement, "where": f.where, "source": f.source}
             for f in view.figures
         ],
         "mentions": [{"name": m.name, "role": m.role, "handles": m.handles} for m in view.mentions],

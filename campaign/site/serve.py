@@ -22,7 +22,6 @@ from campaign.errors import CampaignError, CampaignInvalid
 WATCHED = ("assets", "messages")
 
 
-
 class PortUnavailable(CampaignError):
     """The preview cannot listen on the port asked for."""
 

@@ -11,15 +11,30 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from campaign.compose.platforms import PLATFORM_IDS, PLATFORMS
-from campaign.model import NATIONAL, Area, Campaign, Message
+from campaign.model import NATIONAL, Area, Campaign, Mention, Message
 from campaign.templating import FigureView, figure_view
 
-# Platform order, names, limits and counting rules all come from the composer's one table.
-PLATFORM_ORDER = PLATFORM_IDS
+# Platform order, names, limits and counting rules all come from the composer's one table (PLATFORM_IDS, PLATFORMS).
 SHARE_BY_LINK = {"linkedin", "facebook"}  # these share a URL; their text is ignored (PLATFORMS.md)
+
+
+class PartLike(Protocol):
+    text: str
+    limit: int
+
+
+class PostLike(Protocol):
+    """What the page reads of a post: the composer's ``Post`` (and the tests' stand-ins) have this shape."""
+
+    message_id: str
+    platform: str
+    area: Area
+    parts: tuple[PartLike, ...]
+    link: str | None
+    mentions: tuple[Mention, ...]
 
 
 @dataclass(frozen=True)
@@ -85,7 +100,7 @@ class AreaView:
         return self.area.slug or "national"
 
 
-def page_posts(results: dict[str, Any], campaign: Campaign, areas: Sequence[Area]) -> list[Any]:
+def page_posts(results: dict[str, Any], campaign: Campaign, areas: Sequence[Area]) -> list[PostLike]:
     """The posts the page shows: the composer stage's, or composed here when it did not run."""
     posts = results.get("posts")
     if posts is not None:
@@ -107,30 +122,19 @@ def _area_key(area: Area) -> tuple[str, str]:
     return (area.level, area.code)
 
 
-def _mention(value: Any) -> tuple[str, str, str | None]:
-    """(name, role, handle) from a composer Mention or a plain mapping."""
-    get = value.get if isinstance(value, dict) else (lambda k, d=None: getattr(value, k, d))
-    return str(get("name", "")), str(get("role", "") or ""), get("handle")
-
-
-def _mentions(posts: Iterable[Any]) -> tuple[MentionView, ...]:
+def _mentions(posts: Iterable[PostLike]) -> tuple[MentionView, ...]:
     found: dict[tuple[str, str], dict[str, str]] = {}
     for post in posts:
-        for mention in getattr(post, "mentions", ()) or ():
-            name, role, handle = _mention(mention)
-            handles = found.setdefault((name, role), {})
-            if handle:
-                handles[post.platform] = handle
+        for mention in post.mentions:
+            handles = found.setdefault((mention.name, mention.role or ""), {})
+            if mention.handle:
+                handles[post.platform] = mention.handle
     return tuple(MentionView(name, role, dict(sorted(h.items()))) for (name, role), h in sorted(found.items()))
 
 
-def _post_view(post: Any) -> PostView:
-    parts = tuple(getattr(p, "text", p) for p in post.parts)
-    limits = [getattr(p, "limit", 0) for p in post.parts]
-    link = getattr(post, "link", None)
-    if link is not None and not isinstance(link, str):
-        link = getattr(link, "url", None)
-    return PostView(post.platform, parts, max(limits) if limits else 0, link)
+def _post_view(post: PostLike) -> PostView:
+    limits = [p.limit for p in post.parts]
+    return PostView(post.platform, tuple(p.text for p in post.parts), max(limits) if limits else 0, post.link)
 
 
 def _belongs(image: dict[str, Any], message: Message) -> bool:
@@ -159,14 +163,14 @@ def _size_label(image: dict[str, Any]) -> str:
 
 
 def area_views(
-    campaign: Campaign, posts: Sequence[Any], images: Sequence[dict[str, Any]], areas: Sequence[Area],
-    platforms: Sequence[str] = PLATFORM_ORDER,
+    campaign: Campaign, posts: Sequence[PostLike], images: Sequence[dict[str, Any]], areas: Sequence[Area],
+    platforms: Sequence[str] = PLATFORM_IDS,
 ) -> list[AreaView]:
     """One view per area that has posts, national first, then kommuner in Swedish order.
 
     Only ``platforms`` show, in that order (the campaign's `page: platforms:`).
     """
-    by_area: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    by_area: dict[tuple[str, str], list[PostLike]] = defaultdict(list)
     for post in posts:
         if post.platform in platforms:
             by_area[_area_key(post.area)].append(post)
@@ -174,8 +178,10 @@ def area_views(
     return [_area_view(campaign, area, by_area[_area_key(area)], images, platforms) for area in wanted if by_area.get(_area_key(area))]
 
 
-def _area_view(campaign: Campaign, area: Area, posts: list[Any], images: Sequence[dict[str, Any]], order: Sequence[str]) -> AreaView:
-    by_message: dict[str, dict[str, Any]] = defaultdict(dict)
+def _area_view(
+    campaign: Campaign, area: Area, posts: list[PostLike], images: Sequence[dict[str, Any]], order: Sequence[str],
+) -> AreaView:
+    by_message: dict[str, dict[str, PostLike]] = defaultdict(dict)
     for post in posts:
         by_message[post.message_id].setdefault(post.platform, post)
     cards = []

@@ -309,7 +309,7 @@
       li.appendChild(document.createTextNode(" "));
       li.appendChild(el("span", {"class": "statement"}, f.statement));
       li.appendChild(document.createTextNode(" "));
-      li.appendChild(el("span", {"class": "where"}, f.where + (f.note ? " " + f.note : "") + " · " + S.source + ": " + f.source));
+      li.appendChild(el("span", {"class": "where"}, f.where + " · " + S.source + ": " + f.source));
     });
   }
 
