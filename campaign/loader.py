@@ -54,9 +54,9 @@ def campaign_files(root: Path) -> list[Path]:
     return files
 
 
-def load(root: Path) -> Loaded:
+def load(root: Path | str) -> Loaded:
     """Read, check and resolve the campaign in ``root``; raise CampaignInvalid."""
-    root = root.resolve()
+    root = Path(root).resolve()
     report = Report()
     sections, unreadable = _read_sections(root, report)
     checked: dict[str, Any] = {}

@@ -410,3 +410,9 @@ def test_a_file_that_cannot_be_read(default_campaign: Path) -> None:
         "messages/gone.yaml: error: cannot read the file: No such file or directory",
         "messages/loop.yaml: error: cannot read the file: Too many levels of symbolic links",
     ]
+
+
+def test_load_takes_a_path_as_text_too() -> None:
+    from tests.conftest import REPO
+
+    assert load(str(REPO)).campaign.settings.name == "Trygg socialtjänst"
