@@ -23,6 +23,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import secrets
 import socket
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -143,8 +144,14 @@ def queue_path(root: Path) -> Path:
 
 
 def idempotency_key(campaign_name: str, key: str) -> str:
-    """A stable key per row: the same post always carries the same key."""
-    return hashlib.sha256(f"{campaign_name}\0{key}".encode()).hexdigest()[:32]
+    """A key per row, drawn once when the row is made and kept for its life: every try of a post carries it.
+
+    Random rather than derived from the row's key, so that a queue made afresh
+    (or another campaign with the same entry ids) never shares keys with posts
+    an earlier queue sent: Bluesky record keys and Mastodon's idempotency are built on it.
+    """
+    salt = secrets.token_hex(16)
+    return hashlib.sha256(f"{campaign_name}\0{key}\0{salt}".encode()).hexdigest()[:32]
 
 
 def fingerprint(planned: Planned) -> str:
