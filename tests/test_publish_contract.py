@@ -394,3 +394,15 @@ def test_bluesky_a_second_create_of_the_same_part_is_refused_and_found(tmp_path:
         assert h.creates() == 2
     finally:
         h.stop()
+
+
+def test_a_429_naming_no_reset_waits_the_default_then_publishes(harness: Harness, tmp_path: Path) -> None:
+    """Not every 429 says when the limit resets (a proxy in front, an old instance): wait a minute, not 0 s, not forever."""
+    from tests.fakes.base import Reply
+
+    clock = FakeClock()
+    harness.fail_next(Reply(429, {"error": "RateLimitExceeded", "title": "Too Many Requests", "detail": "Too Many Requests"}))
+    queue = queue_with(harness, tmp_path, unique("Väntar en minut"))
+    report = run(harness, queue, clock)
+    assert [o.state for o in report.outcomes] == ["published"]
+    assert clock.slept == [Policy().default_rate_wait]
