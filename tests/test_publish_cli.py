@@ -220,6 +220,8 @@ def test_the_default_plan_loads_and_lists(cli: Cli, default_with_cards: Path) ->
     assert result.out == "plan: 24 rows; 24 added, 0 updated, 0 unchanged, 0 cancelled (left the plan), 0 back in the plan\n"
     listing = cli("schedule", "list", str(default_with_cards))
     assert listing.out.splitlines()[-1] == "24 scheduled"
+    threads = [line for line in listing.out.splitlines() if " bluesky-riks " in line and " resurser " in line]
+    assert threads and threads[0].endswith("  2 parts")  # no dangling separator after the count
     dry = cli("publish", str(default_with_cards), "--dry-run", "--now", "day 1 08:00", "--account", "x-riks")
     from PIL import Image
 
@@ -305,3 +307,21 @@ def test_publish_to_the_real_bluesky_server(cli: Cli, tmp_path: Path, monkeypatc
     assert [s.reply_to for s in seen] == [None, *(s.id for s in row.sent[:-1])]
     assert any(f["features"][0]["$type"] == "app.bsky.richtext.facet#tag" for s in seen for f in s.facets)
     assert (root / ".campaign" / "sessions" / "bsky.session").is_file()
+
+
+def test_dry_run_refuses_watch(cli: Cli, kampanj: Path) -> None:
+    result = cli("publish", str(kampanj), "--dry-run", "--watch")
+    assert result.code == 2
+    assert "a dry run shows one moment; use --dry-run without --watch" in result.err
+
+
+def test_a_watching_publisher_survives_a_campaign_broken_mid_edit(kampanj: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A service must not die because someone saved a half-edited YAML file: it says why and looks again."""
+    from campaign.cli.schedule import _watch
+
+    (kampanj / "messages" / "plan.yaml").write_text("plan: [\n", encoding="utf-8")
+    looks = iter([False, False, True])
+    assert _watch(kampanj, None, 0.0, lambda: next(looks)) == 0
+    err = capsys.readouterr().err
+    assert "error: the campaign is invalid; nothing sent; trying again in 0 s" in err
+    assert err.endswith("stopped\n")

@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 
 from campaign.cli.common import err, out, print_problems
-from campaign.errors import CampaignError, ExitCode
+from campaign.errors import CampaignError, CampaignInvalid, ExitCode
 from campaign.loader import load
 from campaign.publish import service
 from campaign.publish.export import FORMATS, export
@@ -92,10 +92,12 @@ def list_cmd(
 def _detail(row: Row) -> str:
     if row.state == "published":
         return (row.remote_url or "") + ("" if row.in_plan else " (no longer in the plan)")
-    parts = f"{len(row.parts)} parts; " if len(row.parts) > 1 else ""
+    said = [f"{len(row.parts)} parts"] if len(row.parts) > 1 else []
     if row.state in ("failed", "uncertain", "cancelled"):
-        return parts + f"{row.failure + ': ' if row.failure else ''}{row.reason or ''} (attempts: {row.attempts})"
-    return parts + (row.reason or "")
+        said.append(f"{row.failure + ': ' if row.failure else ''}{row.reason or ''} (attempts: {row.attempts})")
+    elif row.reason:
+        said.append(row.reason)
+    return "; ".join(said)
 
 
 def _change(action: str, refs: list[str], directory: Path, now: str | None, url: str | None = None) -> None:
@@ -149,6 +151,8 @@ def publish_cmd(
     Run it from cron (`campaign publish --once`) or as a service (`campaign publish --watch`).
     Example: campaign publish . --dry-run --now "day 1 09:00"
     """
+    if dry_run and not once:
+        raise typer.BadParameter("a dry run shows one moment; use --dry-run without --watch (add --now to look ahead)", param_hint="--watch")
     if dry_run:
         _dry_run(directory, _now(directory, now), account or None)
         return
@@ -164,7 +168,13 @@ def publish_cmd(
 
 def _watch(directory: Path, accounts: list[str] | None, interval: float, stop: Callable[[], bool]) -> int:
     while not stop():
-        _run(directory, dt.datetime.now(dt.timezone.utc), accounts, stop)
+        try:
+            _run(directory, dt.datetime.now(dt.timezone.utc), accounts, stop)
+        except CampaignInvalid as exc:  # a campaign file mid-edit must not stop the service: report, look again later
+            print_problems(exc.problems)
+            err(f"error: the campaign is invalid; nothing sent; trying again in {interval:g} s")
+        except CampaignError as exc:
+            err(f"error: {exc}; trying again in {interval:g} s")
         for _ in range(max(1, int(interval * 10))):
             if stop():
                 break
