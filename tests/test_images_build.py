@@ -111,6 +111,15 @@ def test_a_rebuild_with_nothing_changed_draws_nothing_and_gives_identical_files(
     assert (root / ".cache" / "images" / "index.json").is_file()
 
 
+def test_cached_images_are_read_only_so_an_edit_in_the_build_cannot_spoil_the_cache(warm: Path) -> None:
+    """The build's files are hard links to the cache: writing over one in place would change both."""
+    import stat
+
+    build(warm, warm / "build", now=NOW)
+    cached = sorted((warm / ".cache" / "images").glob("*/*.png"))
+    assert cached and all(f.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) == 0 for f in cached)
+
+
 def test_a_fresh_cache_draws_byte_identical_files(built: tuple[Path, Kit, list[tuple[str, int, int]]], tmp_path: Path) -> None:
     other = make(tmp_path / "other")
     second = build(other, other / "build", now=NOW)
