@@ -6,6 +6,7 @@ import datetime as dt
 import multiprocessing
 import os
 import signal
+import socket
 from pathlib import Path
 
 import pytest
@@ -136,6 +137,19 @@ def test_a_row_held_by_a_dead_publisher_before_sending_is_scheduled_again(queue:
     _dead_holder(queue, in_flight=False)
     [row] = queue.recover(T0)
     assert (row.state, row.reason) == ("scheduled", "the publisher stopped before sending; scheduled again")
+
+
+def test_a_thread_whose_publisher_died_between_parts_sends_only_the_rest(queue: Queue) -> None:
+    """Part 1 published and recorded, nothing on the wire: scheduled again, and the next run starts at part 2."""
+    queue.sync([planned("a", parts=2)], T0)
+    dead = f"{socket.gethostname()}:{2 ** 22 + 1}:gone"  # above Linux's pid_max: never a running process
+    row = queue.claim(T0, dead)
+    assert row is not None
+    queue.mark_in_flight(row.id, dead, T0)
+    queue.record_part(row.id, dead, RemotePost("1", "https://x.com/i/web/status/1"), T0)
+    [back] = queue.recover(T0)
+    assert (back.state, back.reason) == ("scheduled", "the publisher stopped after part 1 was published; the rest is scheduled again")
+    assert [r.id for r in back.sent] == ["1"]
 
 
 def test_a_row_held_by_a_dead_publisher_while_sending_becomes_uncertain(queue: Queue) -> None:

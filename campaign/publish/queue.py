@@ -290,6 +290,9 @@ class Queue:
                 if r["in_flight"]:
                     self._set(r["id"], now, "uncertain", reason="the publisher stopped while the post was being sent; "
                               "check the account, then confirm (it arrived) or retry (it did not)")
+                elif json.loads(r["sent"]):  # parts published, none on the wire: the next run sends only the rest
+                    self._set(r["id"], now, "scheduled", reason=f"the publisher stopped after part {len(json.loads(r['sent']))} "
+                              "was published; the rest is scheduled again")
                 else:
                     self._set(r["id"], now, "scheduled", reason="the publisher stopped before sending; scheduled again")
                 changed.append(self.get(r["id"]))
