@@ -100,7 +100,7 @@ def _cap_warnings(campaign: Campaign, data: Any, rows: list[Planned]) -> list[Pr
     caps = (spread or {}).get("daily_caps") or {"x": 17}
     counts: dict[tuple[str, str, dt.date], int] = {}
     for row in rows:
-        day = row.due.astimezone(Spread.zone_of(campaign.settings.timezone)).date()
+        day = _local_day(campaign, row.due)
         counts[(row.platform, row.account, day)] = counts.get((row.platform, row.account, day), 0) + 1
     source = campaign.sources.get("plan", "messages/")
     return [
