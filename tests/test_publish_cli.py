@@ -157,11 +157,13 @@ def test_people_fix_failed_and_uncertain_rows(cli: Cli, kampanj: Path, servers: 
     cli("publish", str(kampanj), "--now", "day 1 10:00")
     listing = cli("schedule", "list", str(kampanj), "--state", "failed").out
     assert "failed     x-test           resurser             auth: X refused the credentials of account 'x-test' (401 Unauthorized): check " in listing
+    assert listing.endswith("1 failed\nfailed rows: fix what the detail names, then `campaign schedule retry ID`; "
+                            "`campaign schedule confirm ID` if the post is on the account after all (a duplicate), `cancel ID` to drop it.\n")
     assert cli("schedule", "retry", "resurser@x-test", "--dir", str(kampanj)).out == "3 resurser@x-test: scheduled\n"
     assert cli("publish", str(kampanj), "--now", "day 1 10:00").out.startswith("published: 3 resurser@x-test")
     assert len(x.tweets) == 1
     wrong = cli("schedule", "confirm", "3", "--dir", str(kampanj))
-    assert (wrong.code, wrong.err) == (1, "error: row 3 (resurser@x-test) is published; only uncertain rows can be confirmed\n")
+    assert (wrong.code, wrong.err) == (1, "error: row 3 (resurser@x-test) is published; only uncertain or failed rows can be confirmed\n")
     missing = cli("schedule", "cancel", "nope@x-test", "--dir", str(kampanj))
     assert (missing.code, missing.err) == (3, "error: no queue row 'nope@x-test'; `campaign schedule list` shows the rows\n")
     assert cli("schedule", "cancel", "hot@x-test", "--dir", str(kampanj)).out == "1 hot@x-test: cancelled\n"

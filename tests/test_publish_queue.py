@@ -179,6 +179,18 @@ def test_a_publisher_that_lost_its_row_cannot_record_on_it(queue: Queue) -> None
         queue.published(row.id, owner_token(), RemotePost("1", "u"), T0)
 
 
+def test_a_failed_row_a_person_found_on_the_account_can_be_confirmed(queue: Queue) -> None:
+    """A retried uncertain post that had arrived comes back from X as a duplicate: the person confirms it."""
+    queue.sync([planned("a")], T0)
+    owner = owner_token()
+    row = queue.claim(T0, owner)
+    assert row is not None
+    queue.mark_in_flight(row.id, owner, T0)
+    queue.failed(row.id, owner, "duplicate", "X refused the text as a duplicate of an earlier post", T0)
+    confirmed = queue.confirm("a@x-riks", T0, url="https://x.com/kampanj/status/7")
+    assert (confirmed.state, confirmed.failure, confirmed.remote_url) == ("published", None, "https://x.com/kampanj/status/7")
+
+
 def test_people_confirm_retry_and_cancel(queue: Queue) -> None:
     queue.sync([planned("a", parts=2), planned("b")], T0)
     owner = owner_token()
@@ -188,7 +200,7 @@ def test_people_confirm_retry_and_cancel(queue: Queue) -> None:
     queue.record_part(row.id, owner, RemotePost("11", "https://x.com/i/web/status/11"), T0)
     queue.mark_in_flight(row.id, owner, T0)
     queue.uncertain(row.id, owner, "stopped", T0)
-    with pytest.raises(QueueError, match=r"row \d+ \(b@x-riks\) is scheduled; only uncertain rows can be confirmed"):
+    with pytest.raises(QueueError, match=r"row \d+ \(b@x-riks\) is scheduled; only uncertain or failed rows can be confirmed"):
         queue.confirm("b@x-riks", T0)
     retried = queue.retry("a@x-riks", T0)
     assert retried.state == "scheduled" and [s.id for s in retried.sent] == ["11"]  # the first part is not sent again

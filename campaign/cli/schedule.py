@@ -87,6 +87,9 @@ def list_cmd(
     if counts["uncertain"]:
         out("uncertain rows may or may not have been posted: look at the account, then run "
             "`campaign schedule confirm ID` (it is there) or `campaign schedule retry ID` (it is not).")
+    if counts["failed"]:
+        out("failed rows: fix what the detail names, then `campaign schedule retry ID`; "
+            "`campaign schedule confirm ID` if the post is on the account after all (a duplicate), `cancel ID` to drop it.")
 
 
 def _detail(row: Row) -> str:
@@ -131,7 +134,7 @@ def confirm_cmd(
     url: str = typer.Option(None, "--url", help="The post's address, if you found it."),
     now: str = NOW_OPT,
 ) -> None:
-    """Mark uncertain rows as published after checking that the post is on the account.
+    """Mark uncertain (or failed) rows as published after checking that the post is on the account.
 
     Example: campaign schedule confirm 12 --url https://x.com/kampanj/status/123
     """

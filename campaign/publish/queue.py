@@ -413,14 +413,19 @@ class Queue:
         return self._person(ref, now, ("failed", "uncertain", "cancelled"), "scheduled", None, reset=True)
 
     def confirm(self, ref: str, now: dt.datetime, url: str | None = None) -> Row:
-        """A person checked that an uncertain post did arrive: mark it published."""
+        """A person checked that the post did arrive: mark it published.
+
+        Uncertain rows, and failed ones too: a retried uncertain post that had
+        arrived comes back from X as a duplicate, and a person may have posted
+        a failed one by hand.
+        """
         with self.transaction():
             row = self.find(ref)
-            if row.state != "uncertain":
-                raise QueueError(f"row {row.id} ({row.key}) is {row.state}; only uncertain rows can be confirmed")
+            if row.state not in ("uncertain", "failed"):
+                raise QueueError(f"row {row.id} ({row.key}) is {row.state}; only uncertain or failed rows can be confirmed")
             remote_url = url or (row.sent[0].url if row.sent else None)
             remote_id = row.sent[0].id if row.sent else None
-            self.db.execute("UPDATE posts SET state = 'published', in_flight = 0, remote_id = ?, remote_url = ?, reason = ?,"
+            self.db.execute("UPDATE posts SET state = 'published', in_flight = 0, failure = NULL, remote_id = ?, remote_url = ?, reason = ?,"
                             " published_at = ?, updated_at = ? WHERE id = ?",
                             (remote_id, remote_url, "confirmed by a person", to_db(now), to_db(now), row.id))
             self._event(row.id, now, "confirmed", remote_url)
