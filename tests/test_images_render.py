@@ -234,3 +234,13 @@ def test_every_card_names_the_organisation() -> None:
         for shape, layout in shapes.items():
             texts = [e.get("text") or "" for e in layout["elements"]]
             assert any("{{ organisation }}" in t for t in texts), (kind, shape)
+
+
+def test_a_long_organisation_name_still_fits_every_figure_card(planned) -> None:  # type: ignore[no-untyped-def]
+    """The name beside the place label wraps and shrinks; a union's full name must never fail the build."""
+    import dataclasses
+
+    name = "Sveriges Kommunal- och Landstingsanställdas Förbund"
+    for file, p in planned.items():
+        if file.startswith("sverige/figure-resursbrist-"):
+            render_png(dataclasses.replace(p.job, values={**p.job.values, "organisation": name}))  # raises NoFit if not
