@@ -169,6 +169,17 @@ def test_campaign_images_renders_only_the_chosen_cards(warm: Path) -> None:
     assert not (root / "imgs" / "kommun-0180").exists()
 
 
+def test_a_filtered_run_never_replaces_the_built_kits_images(warm: Path) -> None:
+    """The page and `campaign schedule plan` read build/images: a run for one kommun must not cut it down."""
+    build(warm, warm / "build", now=NOW)
+    before = manifest(warm / "build" / "images")
+    refused = run("images", ".", "--kommun", "Stockholm", cwd=warm)  # the default --out is build/images
+    assert refused.returncode == 1
+    assert refused.stderr.endswith("a filtered run would replace them with only the chosen cards: write them elsewhere, e.g. --out cards\n")
+    assert manifest(warm / "build" / "images") == before
+    assert run("images", ".", cwd=warm).returncode == 0  # all of them may replace it
+
+
 def test_campaign_images_refuses_unknown_filters_and_foreign_folders(root: Path) -> None:
     bad_figure = run("images", ".", "--figure", "bemaning", cwd=root)
     assert bad_figure.returncode == 3
