@@ -111,6 +111,15 @@ def test_a_rebuild_with_nothing_changed_draws_nothing_and_gives_identical_files(
     assert (root / ".cache" / "images" / "index.json").is_file()
 
 
+def test_cached_images_are_read_only_so_an_edit_in_the_build_cannot_spoil_the_cache(warm: Path) -> None:
+    """The build's files are hard links to the cache: writing over one in place would change both."""
+    import stat
+
+    build(warm, warm / "build", now=NOW)
+    cached = sorted((warm / ".cache" / "images").glob("*/*.png"))
+    assert cached and all(f.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) == 0 for f in cached)
+
+
 def test_a_fresh_cache_draws_byte_identical_files(built: tuple[Path, Kit, list[tuple[str, int, int]]], tmp_path: Path) -> None:
     other = make(tmp_path / "other")
     second = build(other, other / "build", now=NOW)
@@ -158,6 +167,17 @@ def test_campaign_images_renders_only_the_chosen_cards(warm: Path) -> None:
     assert again.returncode == 0, again.stderr
     assert [r["file"] for r in manifest(root / "imgs")] == [f"sverige/figure-bemanning-{s}.png" for s in sorted(SIZES)]
     assert not (root / "imgs" / "kommun-0180").exists()
+
+
+def test_a_filtered_run_never_replaces_the_built_kits_images(warm: Path) -> None:
+    """The page and `campaign schedule plan` read build/images: a run for one kommun must not cut it down."""
+    build(warm, warm / "build", now=NOW)
+    before = manifest(warm / "build" / "images")
+    refused = run("images", ".", "--kommun", "Stockholm", cwd=warm)  # the default --out is build/images
+    assert refused.returncode == 1
+    assert refused.stderr.endswith("a filtered run would replace them with only the chosen cards: write them elsewhere, e.g. --out cards\n")
+    assert manifest(warm / "build" / "images") == before
+    assert run("images", ".", cwd=warm).returncode == 0  # all of them may replace it
 
 
 def test_campaign_images_refuses_unknown_filters_and_foreign_folders(root: Path) -> None:

@@ -157,11 +157,13 @@ def test_people_fix_failed_and_uncertain_rows(cli: Cli, kampanj: Path, servers: 
     cli("publish", str(kampanj), "--now", "day 1 10:00")
     listing = cli("schedule", "list", str(kampanj), "--state", "failed").out
     assert "failed     x-test           resurser             auth: X refused the credentials of account 'x-test' (401 Unauthorized): check " in listing
+    assert listing.endswith("1 failed\nfailed rows: fix what the detail names, then `campaign schedule retry ID`; "
+                            "`campaign schedule confirm ID` if the post is on the account after all (a duplicate), `cancel ID` to drop it.\n")
     assert cli("schedule", "retry", "resurser@x-test", "--dir", str(kampanj)).out == "3 resurser@x-test: scheduled\n"
     assert cli("publish", str(kampanj), "--now", "day 1 10:00").out.startswith("published: 3 resurser@x-test")
     assert len(x.tweets) == 1
     wrong = cli("schedule", "confirm", "3", "--dir", str(kampanj))
-    assert (wrong.code, wrong.err) == (1, "error: row 3 (resurser@x-test) is published; only uncertain rows can be confirmed\n")
+    assert (wrong.code, wrong.err) == (1, "error: row 3 (resurser@x-test) is published; only uncertain or failed rows can be confirmed\n")
     missing = cli("schedule", "cancel", "nope@x-test", "--dir", str(kampanj))
     assert (missing.code, missing.err) == (3, "error: no queue row 'nope@x-test'; `campaign schedule list` shows the rows\n")
     assert cli("schedule", "cancel", "hot@x-test", "--dir", str(kampanj)).out == "1 hot@x-test: cancelled\n"
@@ -220,6 +222,8 @@ def test_the_default_plan_loads_and_lists(cli: Cli, default_with_cards: Path) ->
     assert result.out == "plan: 24 rows; 24 added, 0 updated, 0 unchanged, 0 cancelled (left the plan), 0 back in the plan\n"
     listing = cli("schedule", "list", str(default_with_cards))
     assert listing.out.splitlines()[-1] == "24 scheduled"
+    threads = [line for line in listing.out.splitlines() if " bluesky-riks " in line and " resurser " in line]
+    assert threads and threads[0].endswith("  2 parts")  # no dangling separator after the count
     dry = cli("publish", str(default_with_cards), "--dry-run", "--now", "day 1 08:00", "--account", "x-riks")
     from PIL import Image
 
@@ -305,3 +309,21 @@ def test_publish_to_the_real_bluesky_server(cli: Cli, tmp_path: Path, monkeypatc
     assert [s.reply_to for s in seen] == [None, *(s.id for s in row.sent[:-1])]
     assert any(f["features"][0]["$type"] == "app.bsky.richtext.facet#tag" for s in seen for f in s.facets)
     assert (root / ".campaign" / "sessions" / "bsky.session").is_file()
+
+
+def test_dry_run_refuses_watch(cli: Cli, kampanj: Path) -> None:
+    result = cli("publish", str(kampanj), "--dry-run", "--watch")
+    assert result.code == 2
+    assert "a dry run shows one moment; use --dry-run without --watch" in result.err
+
+
+def test_a_watching_publisher_survives_a_campaign_broken_mid_edit(kampanj: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A service must not die because someone saved a half-edited YAML file: it says why and looks again."""
+    from campaign.cli.schedule import _watch
+
+    (kampanj / "messages" / "plan.yaml").write_text("plan: [\n", encoding="utf-8")
+    looks = iter([False, False, True])
+    assert _watch(kampanj, None, 0.0, lambda: next(looks)) == 0
+    err = capsys.readouterr().err
+    assert "error: the campaign is invalid; nothing sent; trying again in 0 s" in err
+    assert err.endswith("stopped\n")

@@ -9,6 +9,7 @@ so nothing really waits.
 from __future__ import annotations
 
 import datetime as dt
+import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -322,3 +323,86 @@ def test_the_fake_x_counts_like_x() -> None:
         assert publisher.publish(outgoing(h, Part("å" * 278 + "👍")), Events()).id
     finally:
         h.stop()
+
+
+class Killed(BaseException):
+    """Stands in for SIGKILL: nothing after it runs in the publisher."""
+
+
+class DyingClock(FakeClock):
+    def sleep(self, seconds: float) -> None:
+        raise Killed
+
+
+def test_a_publisher_killed_while_backing_off_after_a_5xx_leaves_the_row_uncertain(harness: Harness, tmp_path: Path) -> None:
+    """A 5xx may come after the post was made: the row stays in flight while the worker waits, so a
+    publisher that dies in the wait leaves it for a person, never scheduled for a second send."""
+    harness.fail_next(harness.server_error())
+    queue = queue_with(harness, tmp_path, unique("Svar 5xx, sedan död"))
+    account = harness.account()
+    dead_owner = f"{socket.gethostname()}:{2 ** 22 + 1}:gone"  # above Linux's pid_max: never a running process
+    with pytest.raises(Killed):
+        run_once(queue, T0, {account.id: account}, lambda a: harness.publisher(), owner=dead_owner, clock=DyingClock())
+    [row] = queue.recover(T0)
+    assert (row.state, row.attempts) == ("uncertain", 1)
+    assert harness.creates() == 1
+
+
+def test_bluesky_finds_a_post_whose_answer_was_lost_instead_of_posting_it_twice(tmp_path: Path) -> None:
+    """The PDS made the record but the answer was a 5xx: the publisher reads the record back under the
+    part's own record key and finds it: one create request, one post, published, no retry."""
+    info = pds_info()
+    if info is None:
+        pytest.skip("no local Bluesky PDS: start ../shared/tools/bsky-pds/start.sh and set CAMPAIGN_TEST_PDS to its info JSON")
+    from tests.fakes.proxy import CREATE_RECORD, server_error
+
+    h = BlueskyHarness(info)
+    try:
+        text = unique("Svaret försvann på Bluesky")
+        queue = queue_with(h, tmp_path, text)
+        original, lost = h.server.route, []
+
+        def create_then_fail(request):  # noqa: ANN001, ANN202 - the record is made, the answer is lost
+            reply = original(request)
+            if request.path == CREATE_RECORD and reply.status == 200 and not lost:
+                lost.append(reply)
+                return server_error(502)
+            return reply
+
+        h.server.route = create_then_fail  # type: ignore[method-assign]
+        report = run(h, queue, FakeClock())
+        assert [o.state for o in report.outcomes] == ["published"]
+        assert h.creates() == 1
+        assert h.read(queue.rows()[0].remote_id or "").text == text
+    finally:
+        h.stop()
+
+
+
+def test_bluesky_a_second_create_of_the_same_part_is_refused_and_found(tmp_path: Path) -> None:
+    """A person retries an uncertain row that did arrive: the same record key makes the PDS refuse it,
+    and the publisher returns the post already there."""
+    info = pds_info()
+    if info is None:
+        pytest.skip("no local Bluesky PDS: start ../shared/tools/bsky-pds/start.sh and set CAMPAIGN_TEST_PDS to its info JSON")
+    h = BlueskyHarness(info)
+    try:
+        post = outgoing(h, Part(unique("Skickas igen av en människa")))
+        first = h.publisher().publish(post, Events())
+        again = h.publisher().publish(post, Events())
+        assert again == first
+        assert h.creates() == 2
+    finally:
+        h.stop()
+
+
+def test_a_429_naming_no_reset_waits_the_default_then_publishes(harness: Harness, tmp_path: Path) -> None:
+    """Not every 429 says when the limit resets (a proxy in front, an old instance): wait a minute, not 0 s, not forever."""
+    from tests.fakes.base import Reply
+
+    clock = FakeClock()
+    harness.fail_next(Reply(429, {"error": "RateLimitExceeded", "title": "Too Many Requests", "detail": "Too Many Requests"}))
+    queue = queue_with(harness, tmp_path, unique("Väntar en minut"))
+    report = run(harness, queue, clock)
+    assert [o.state for o in report.outcomes] == ["published"]
+    assert clock.slept == [Policy().default_rate_wait]

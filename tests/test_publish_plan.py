@@ -184,8 +184,10 @@ def test_images_come_from_files_or_the_built_cards(tmp_path: Path) -> None:
 def test_a_card_needs_a_build_and_a_file_needs_alt_text(tmp_path: Path) -> None:
     plan = [{"at": "day 1 09:00", "message": "m001", "accounts": ["x-riks"], "images": ["m001"]}]
     root = write_campaign(tmp_path, numbered_messages(1), X, plan)
-    with pytest.raises(PlanError, match=r"the plan names share cards but .*manifest.json is missing; run `campaign build` first"):
+    with pytest.raises(PlanError) as missing:
         resolve(load(root).campaign)
+    assert str(missing.value) == (f"the plan names share cards but {root}/build/images/manifest.json is missing; "
+                                  f"run `campaign build {root} --out {root}/build` first (or point --build at the kit you built)")
     text = "accounts: [{id: x-riks, platform: x}]\nplan:\n  - at: day 1 09:00\n    message: m001\n    accounts: [x-riks]\n    images:\n      - file: nope.png\n"
     write_campaign(tmp_path, numbered_messages(1), [], None, plan_text=text)
     assert problems(root) == [

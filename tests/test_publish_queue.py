@@ -6,6 +6,7 @@ import datetime as dt
 import multiprocessing
 import os
 import signal
+import socket
 from pathlib import Path
 
 import pytest
@@ -138,6 +139,19 @@ def test_a_row_held_by_a_dead_publisher_before_sending_is_scheduled_again(queue:
     assert (row.state, row.reason) == ("scheduled", "the publisher stopped before sending; scheduled again")
 
 
+def test_a_thread_whose_publisher_died_between_parts_sends_only_the_rest(queue: Queue) -> None:
+    """Part 1 published and recorded, nothing on the wire: scheduled again, and the next run starts at part 2."""
+    queue.sync([planned("a", parts=2)], T0)
+    dead = f"{socket.gethostname()}:{2 ** 22 + 1}:gone"  # above Linux's pid_max: never a running process
+    row = queue.claim(T0, dead)
+    assert row is not None
+    queue.mark_in_flight(row.id, dead, T0)
+    queue.record_part(row.id, dead, RemotePost("1", "https://x.com/i/web/status/1"), T0)
+    [back] = queue.recover(T0)
+    assert (back.state, back.reason) == ("scheduled", "the publisher stopped after part 1 was published; the rest is scheduled again")
+    assert [r.id for r in back.sent] == ["1"]
+
+
 def test_a_row_held_by_a_dead_publisher_while_sending_becomes_uncertain(queue: Queue) -> None:
     queue.sync([planned("a")], T0)
     _dead_holder(queue, in_flight=True)
@@ -165,6 +179,18 @@ def test_a_publisher_that_lost_its_row_cannot_record_on_it(queue: Queue) -> None
         queue.published(row.id, owner_token(), RemotePost("1", "u"), T0)
 
 
+def test_a_failed_row_a_person_found_on_the_account_can_be_confirmed(queue: Queue) -> None:
+    """A retried uncertain post that had arrived comes back from X as a duplicate: the person confirms it."""
+    queue.sync([planned("a")], T0)
+    owner = owner_token()
+    row = queue.claim(T0, owner)
+    assert row is not None
+    queue.mark_in_flight(row.id, owner, T0)
+    queue.failed(row.id, owner, "duplicate", "X refused the text as a duplicate of an earlier post", T0)
+    confirmed = queue.confirm("a@x-riks", T0, url="https://x.com/kampanj/status/7")
+    assert (confirmed.state, confirmed.failure, confirmed.remote_url) == ("published", None, "https://x.com/kampanj/status/7")
+
+
 def test_people_confirm_retry_and_cancel(queue: Queue) -> None:
     queue.sync([planned("a", parts=2), planned("b")], T0)
     owner = owner_token()
@@ -174,7 +200,7 @@ def test_people_confirm_retry_and_cancel(queue: Queue) -> None:
     queue.record_part(row.id, owner, RemotePost("11", "https://x.com/i/web/status/11"), T0)
     queue.mark_in_flight(row.id, owner, T0)
     queue.uncertain(row.id, owner, "stopped", T0)
-    with pytest.raises(QueueError, match=r"row \d+ \(b@x-riks\) is scheduled; only uncertain rows can be confirmed"):
+    with pytest.raises(QueueError, match=r"row \d+ \(b@x-riks\) is scheduled; only uncertain or failed rows can be confirmed"):
         queue.confirm("b@x-riks", T0)
     retried = queue.retry("a@x-riks", T0)
     assert retried.state == "scheduled" and [s.id for s in retried.sent] == ["11"]  # the first part is not sent again

@@ -27,7 +27,7 @@ def images(
 ) -> None:
     """Render the share images (and their manifest with alt text) without the rest of the kit.
 
-    Example: campaign images . --kommun Uppsala --size x --out build/images
+    Example: campaign images . --kommun Uppsala --size x --out uppsala-cards
     """
     from campaign.cli.progress import progress_bar
     from campaign.images.stage import render_images

@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 
 from campaign.cli.common import err, out, print_problems
-from campaign.errors import CampaignError, ExitCode
+from campaign.errors import CampaignError, CampaignInvalid, ExitCode
 from campaign.loader import load
 from campaign.publish import service
 from campaign.publish.export import FORMATS, export
@@ -87,15 +87,20 @@ def list_cmd(
     if counts["uncertain"]:
         out("uncertain rows may or may not have been posted: look at the account, then run "
             "`campaign schedule confirm ID` (it is there) or `campaign schedule retry ID` (it is not).")
+    if counts["failed"]:
+        out("failed rows: fix what the detail names, then `campaign schedule retry ID`; "
+            "`campaign schedule confirm ID` if the post is on the account after all (a duplicate), `cancel ID` to drop it.")
 
 
 def _detail(row: Row) -> str:
     if row.state == "published":
         return (row.remote_url or "") + ("" if row.in_plan else " (no longer in the plan)")
-    parts = f"{len(row.parts)} parts; " if len(row.parts) > 1 else ""
+    said = [f"{len(row.parts)} parts"] if len(row.parts) > 1 else []
     if row.state in ("failed", "uncertain", "cancelled"):
-        return parts + f"{row.failure + ': ' if row.failure else ''}{row.reason or ''} (attempts: {row.attempts})"
-    return parts + (row.reason or "")
+        said.append(f"{row.failure + ': ' if row.failure else ''}{row.reason or ''} (attempts: {row.attempts})")
+    elif row.reason:
+        said.append(row.reason)
+    return "; ".join(said)
 
 
 def _change(action: str, refs: list[str], directory: Path, now: str | None, url: str | None = None) -> None:
@@ -129,7 +134,7 @@ def confirm_cmd(
     url: str = typer.Option(None, "--url", help="The post's address, if you found it."),
     now: str = NOW_OPT,
 ) -> None:
-    """Mark uncertain rows as published after checking that the post is on the account.
+    """Mark uncertain (or failed) rows as published after checking that the post is on the account.
 
     Example: campaign schedule confirm 12 --url https://x.com/kampanj/status/123
     """
@@ -149,6 +154,8 @@ def publish_cmd(
     Run it from cron (`campaign publish --once`) or as a service (`campaign publish --watch`).
     Example: campaign publish . --dry-run --now "day 1 09:00"
     """
+    if dry_run and not once:
+        raise typer.BadParameter("a dry run shows one moment; use --dry-run without --watch (add --now to look ahead)", param_hint="--watch")
     if dry_run:
         _dry_run(directory, _now(directory, now), account or None)
         return
@@ -164,7 +171,13 @@ def publish_cmd(
 
 def _watch(directory: Path, accounts: list[str] | None, interval: float, stop: Callable[[], bool]) -> int:
     while not stop():
-        _run(directory, dt.datetime.now(dt.timezone.utc), accounts, stop)
+        try:
+            _run(directory, dt.datetime.now(dt.timezone.utc), accounts, stop)
+        except CampaignInvalid as exc:  # a campaign file mid-edit must not stop the service: report, look again later
+            print_problems(exc.problems)
+            err(f"error: the campaign is invalid; nothing sent; trying again in {interval:g} s")
+        except CampaignError as exc:
+            err(f"error: {exc}; trying again in {interval:g} s")
         for _ in range(max(1, int(interval * 10))):
             if stop():
                 break

@@ -43,12 +43,12 @@ class Card:
 
 
 def area_for(level: str, code: str) -> Area:
-    """The registry's Area for a code; the bare code as its name until the registry knows it."""
-    try:
-        from campaign.registry import kommun, lan  # type: ignore[attr-defined]
+    """The registry's Area for a code; the bare code as its name for a code the registry does not know."""
+    from campaign.registry.geography import AreaNotFound, kommun, lan
 
+    try:
         return kommun(code) if level == "kommun" else lan(code)
-    except Exception:  # noqa: BLE001 - registry not landed yet, or an unknown code: fall back to the code
+    except AreaNotFound:  # a report's own code (a merged kommun, say): the card still gets drawn, named by its code
         if level == "kommun":
             return Area("kommun", code, f"kommun {code}", code[:2], f"län {code[:2]}", f"kommun-{code}")
         return Area("lan", code, f"län {code}", code, f"län {code}", f"lan-{code}")

@@ -188,6 +188,7 @@ def _render_batch(batch: list[tuple[str, Job, str]]) -> list[tuple[str, str, Any
             results.append((key, "nofit", (exc.element, exc.text, exc.box, exc.min_px)))
             continue
         _atomic_write(Path(path), data)
+        os.chmod(path, 0o444)  # the build hard-links it: an editor saving over build/images/… must not change the cache
         results.append((key, hashlib.sha256(data).hexdigest(), len(data)))
     return results
 

@@ -47,7 +47,7 @@ def render_images(root: Path, out: Path, *, figures: tuple[str, ...] = (), kommu
     campaign = load(root).campaign
     cards = choose(campaign, figures=figures, kommun=kommun, lan=lan)
     _check_sizes(sizes)
-    _check_out(out, campaign.root)
+    _check_out(out, campaign.root, filtered=bool(figures or kommun or lan or sizes))
     with staged(out) as staging:
         entries, drawn = render_all(campaign, cards, staging, sizes=sizes or None, progress=progress)
         write_manifest(staging, entries)
@@ -73,13 +73,20 @@ def _check_sizes(sizes: tuple[str, ...]) -> None:
             raise NotFound(f"unknown size {name!r}{suggest(name, SIZES)}; known: {', '.join(SIZES)}")
 
 
-def _check_out(out: Path, root: Path) -> None:
-    """Replace only a folder of our own: empty, or holding a manifest or the build marker."""
+def _check_out(out: Path, root: Path, filtered: bool = False) -> None:
+    """Replace only a folder of our own: empty, or holding a manifest or the build marker.
+
+    A filtered run never replaces a built kit's images: the page and
+    `campaign schedule plan` read them, and would lose every card not chosen.
+    """
     from campaign.build import MARKER
 
     out = out.resolve()
     if out == root or root.is_relative_to(out):
         raise OutputRefused(f"--out {out} would replace the campaign folder itself; choose another folder such as build/images")
+    if filtered and out.name == FOLDER and (out.parent / MARKER).exists():
+        raise OutputRefused(f"--out {out} holds the built kit's images, which the page and `campaign schedule plan` use; "
+                            "a filtered run would replace them with only the chosen cards: write them elsewhere, e.g. --out cards")
     ours = (out / "manifest.json").exists() or (out / MARKER).exists()
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not ours)):
         raise OutputRefused(f"--out {out} exists and holds files not made by `campaign images`; refusing to replace it")

@@ -15,6 +15,7 @@ class PublishError(CampaignError):
     """Base of the errors a publisher raises for one post."""
 
     retry = False  # whether the worker may try again by itself
+    maybe_sent = False  # whether the post may have arrived although the request failed
 
 
 class RateLimited(PublishError):
@@ -28,9 +29,15 @@ class RateLimited(PublishError):
 
 
 class Transient(PublishError):
-    """5xx or a network failure: retry with exponential backoff, up to a cap."""
+    """5xx or a network failure: retry with exponential backoff, up to a cap.
+
+    The platform may have made the post before it failed to answer, so the row
+    stays marked in flight while the worker waits: a publisher killed during
+    the backoff leaves it uncertain, never scheduled for a blind second send.
+    """
 
     retry = True
+    maybe_sent = True
 
 
 class AuthFailed(PublishError):

@@ -52,7 +52,7 @@ def resolve(campaign: Campaign, build_dir: Path | None = None, *, images: bool =
     entries = all_entries(campaign, data)
     accounts = campaign_accounts(campaign)
     times = _times(campaign, entries, accounts, plan_spread(data))
-    manifest = _Manifest(build_dir or campaign.root / "build")
+    manifest = _Manifest(build_dir or campaign.root / "build", campaign.root)
     rows: list[Planned] = []
     for entry, due in zip(entries, times):
         message = campaign.message(entry["message"])
@@ -100,7 +100,7 @@ def _cap_warnings(campaign: Campaign, data: Any, rows: list[Planned]) -> list[Pr
     caps = (spread or {}).get("daily_caps") or {"x": 17}
     counts: dict[tuple[str, str, dt.date], int] = {}
     for row in rows:
-        day = row.due.astimezone(Spread.zone_of(campaign.settings.timezone)).date()
+        day = _local_day(campaign, row.due)
         counts[(row.platform, row.account, day)] = counts.get((row.platform, row.account, day), 0) + 1
     source = campaign.sources.get("plan", "messages/")
     return [
@@ -114,15 +114,17 @@ def _cap_warnings(campaign: Campaign, data: Any, rows: list[Planned]) -> list[Pr
 class _Manifest:
     """The images manifest of the build (``{"images": [...]}``), read when a card is first asked for."""
 
-    def __init__(self, build_dir: Path) -> None:
+    def __init__(self, build_dir: Path, root: Path) -> None:
         self.build_dir = build_dir
+        self.root_hint = root  # for the message: `campaign build` writes into the current folder unless told
         self._items: list[dict[str, Any]] | None = None
 
     def items(self) -> list[dict[str, Any]]:
         if self._items is None:
             path = self.build_dir / "images" / "manifest.json"
             if not path.is_file():
-                raise PlanError(f"the plan names share cards but {path} is missing; run `campaign build` first")
+                raise PlanError(f"the plan names share cards but {path} is missing; run `campaign build {self.root_hint} --out {self.build_dir}` "
+                                "first (or point --build at the kit you built)")
             data = json.loads(path.read_text(encoding="utf-8"))
             self._items = data["images"] if isinstance(data, dict) else data
         return self._items

@@ -23,6 +23,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import secrets
 import socket
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -143,8 +144,14 @@ def queue_path(root: Path) -> Path:
 
 
 def idempotency_key(campaign_name: str, key: str) -> str:
-    """A stable key per row: the same post always carries the same key."""
-    return hashlib.sha256(f"{campaign_name}\0{key}".encode()).hexdigest()[:32]
+    """A key per row, drawn once when the row is made and kept for its life: every try of a post carries it.
+
+    Random rather than derived from the row's key, so that a queue made afresh
+    (or another campaign with the same entry ids) never shares keys with posts
+    an earlier queue sent: Bluesky record keys and Mastodon's idempotency are built on it.
+    """
+    salt = secrets.token_hex(16)
+    return hashlib.sha256(f"{campaign_name}\0{key}\0{salt}".encode()).hexdigest()[:32]
 
 
 def fingerprint(planned: Planned) -> str:
@@ -283,6 +290,9 @@ class Queue:
                 if r["in_flight"]:
                     self._set(r["id"], now, "uncertain", reason="the publisher stopped while the post was being sent; "
                               "check the account, then confirm (it arrived) or retry (it did not)")
+                elif json.loads(r["sent"]):  # parts published, none on the wire: the next run sends only the rest
+                    self._set(r["id"], now, "scheduled", reason=f"the publisher stopped after part {len(json.loads(r['sent']))} "
+                              "was published; the rest is scheduled again")
                 else:
                     self._set(r["id"], now, "scheduled", reason="the publisher stopped before sending; scheduled again")
                 changed.append(self.get(r["id"]))
@@ -403,14 +413,19 @@ class Queue:
         return self._person(ref, now, ("failed", "uncertain", "cancelled"), "scheduled", None, reset=True)
 
     def confirm(self, ref: str, now: dt.datetime, url: str | None = None) -> Row:
-        """A person checked that an uncertain post did arrive: mark it published."""
+        """A person checked that the post did arrive: mark it published.
+
+        Uncertain rows, and failed ones too: a retried uncertain post that had
+        arrived comes back from X as a duplicate, and a person may have posted
+        a failed one by hand.
+        """
         with self.transaction():
             row = self.find(ref)
-            if row.state != "uncertain":
-                raise QueueError(f"row {row.id} ({row.key}) is {row.state}; only uncertain rows can be confirmed")
+            if row.state not in ("uncertain", "failed"):
+                raise QueueError(f"row {row.id} ({row.key}) is {row.state}; only uncertain or failed rows can be confirmed")
             remote_url = url or (row.sent[0].url if row.sent else None)
             remote_id = row.sent[0].id if row.sent else None
-            self.db.execute("UPDATE posts SET state = 'published', in_flight = 0, remote_id = ?, remote_url = ?, reason = ?,"
+            self.db.execute("UPDATE posts SET state = 'published', in_flight = 0, failure = NULL, remote_id = ?, remote_url = ?, reason = ?,"
                             " published_at = ?, updated_at = ? WHERE id = ?",
                             (remote_id, remote_url, "confirmed by a person", to_db(now), to_db(now), row.id))
             self._event(row.id, now, "confirmed", remote_url)

@@ -83,19 +83,18 @@ def place(rule: Spread, taken: Sequence[Taken], wanted: Sequence[tuple[tuple[str
 
 
 def _fits(rule: Spread, zone: zoneinfo.ZoneInfo, booked: list[Taken], slot: dt.datetime, accounts: tuple[str, ...], platforms: tuple[str, ...]) -> bool:
+    """Whether ``slot`` keeps the gap to every post on the same accounts and every account under its platform's daily cap."""
+    gap = max(rule.gap, dt.timedelta(minutes=1))
+    if any(set(accounts) & set(theirs) and abs(when - slot) < gap for when, theirs, _ in booked):
+        return False
     day = slot.astimezone(zone).date()
-    for when, their_accounts, their_platforms in booked:
-        if set(accounts) & set(their_accounts) and abs(when - slot) < max(rule.gap, dt.timedelta(minutes=1)):
+    for account, platform in zip(accounts, platforms):
+        cap = rule.caps.get(platform)  # the cap is per account on the platform (X counts per user)
+        if cap is not None and _posts_on(booked, account, day, zone) >= cap:
             return False
-    for platform in set(platforms):
-        cap = rule.caps.get(platform)
-        if cap is None:
-            continue
-        # the cap is per account on the platform (X counts per user)
-        for account, plat in zip(accounts, platforms):
-            if plat != platform:
-                continue
-            used = sum(1 for when, accs, plats in booked if when.astimezone(zone).date() == day for a, p in zip(accs, plats) if a == account)
-            if used >= cap:
-                return False
     return True
+
+
+def _posts_on(booked: list[Taken], account: str, day: dt.date, zone: zoneinfo.ZoneInfo) -> int:
+    """How many booked posts ``account`` has on the local ``day``."""
+    return sum(accounts.count(account) for when, accounts, _ in booked if when.astimezone(zone).date() == day)

@@ -29,7 +29,7 @@ class Recorder(Protocol):
         """Part ``index`` is published as ``remote``."""
 
     def answered(self, index: int) -> None:
-        """Part ``index`` got an answer that says it was not posted."""
+        """Part ``index`` got an answer that says it was not posted (not after a 5xx or a lost connection: those may have posted)."""
 
 
 class Publisher(ABC):
@@ -51,8 +51,9 @@ class Publisher(ABC):
             recorder.sending(index)
             try:
                 remote = self.create(part, media, root=sent[0] if sent else None, parent=sent[-1] if sent else None, key=f"{post.key}-{index}")
-            except PublishError:
-                recorder.answered(index)  # the platform's answer (or a failed connection) was understood
+            except PublishError as exc:
+                if not exc.maybe_sent:
+                    recorder.answered(index)  # the platform's answer says nothing was posted
                 raise
             recorder.sent(index, remote)
             sent.append(remote)

@@ -5,10 +5,17 @@ working folder, readable only by its owner, because logins are limited (30 per
 5 minutes): a publisher run from cron logs in once and refreshes afterwards.
 It is never written to the queue. The post goes to the account's own DID, so
 no Bluesky profile lookup is needed (a bare PDS serves none).
+
+Bluesky has no idempotency key, so each part gets a record key (a TID) derived
+from the row's idempotency key: sending the same part again cannot make a
+second post (the PDS refuses a taken key), and after any failed create the
+publisher reads the record back, so a post whose answer was lost (a 5xx, a
+cut connection, a person's retry of an uncertain row) is found, not re-sent.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from typing import Any
@@ -23,6 +30,21 @@ from campaign.publish.model import Account, Image, Part, RemotePost
 from campaign.publish.publishers.base import Publisher, read_image
 
 MAX_IMAGE_BYTES = 1_000_000  # the limit before April 2026; staying under it works on every PDS
+TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"  # base32-sortable (atproto TID syntax)
+TID_EPOCH_US = 1_672_531_200_000_000  # 2023-01-01: TIDs look like plausible past timestamps
+TID_SPAN_US = 2 * 365 * 86_400 * 1_000_000
+
+
+def record_key(key: str) -> str:
+    """A TID (13 characters, 53-bit microsecond time + 10-bit clock id) that depends only on ``key``.
+
+    The same part always gets the same record key, so a repeated create can
+    never make a second post; about 2^56 keys make a clash of two parts vanishingly rare.
+    """
+    digest = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")
+    micros = TID_EPOCH_US + (digest >> 10) % TID_SPAN_US
+    value = (micros << 10) | (digest & 0x3FF)
+    return "".join(TID_ALPHABET[(value >> (5 * i)) & 31] for i in reversed(range(13)))
 
 
 class BlueskyPublisher(Publisher):
@@ -96,9 +118,33 @@ class BlueskyPublisher(Publisher):
             )
         facets = [get_or_create(f, models.AppBskyRichtextFacet.Main, strict=False) for f in part.facets] or None
         embed = models.AppBskyEmbedImages.Main(images=media) if media else None
-        made = self._guard(client.send_post, part.text, profile_identify=self.did, reply_to=reply, embed=embed, facets=facets, langs=[self.language])
-        rkey = made.uri.rsplit("/", 1)[-1]
-        return RemotePost(made.uri, f"https://bsky.app/profile/{self.account.handle or self.did}/post/{rkey}", made.cid)
+        record = models.AppBskyFeedPost.Record(
+            created_at=client.get_current_time_iso(), text=part.text, reply=reply, embed=embed, langs=[self.language], facets=facets,
+        )
+        rkey = record_key(key)
+        try:
+            made = self._guard(client.app.bsky.feed.post.create, self.did, record, rkey=rkey)
+        except PublishError:
+            found = self._existing(rkey, part.text)  # the answer was lost, or an earlier try already made it
+            if found is None:
+                raise
+            return found
+        return self._remote(made.uri, made.cid)
+
+    def _existing(self, rkey: str, text: str) -> RemotePost | None:
+        """The post already stored under ``rkey``, or None (also when the PDS cannot say)."""
+        try:
+            got = self._login().app.bsky.feed.post.get(self.did, rkey)
+        except at.AtProtocolError:
+            return None
+        if got.value.text != text:  # another post under our key: never claim it as ours
+            raise Rejected(f"{got.uri} already holds this part with other text (an earlier version arrived): "
+                           "check the account, then confirm or cancel the row")
+        return self._remote(got.uri, got.cid)
+
+    def _remote(self, uri: str, cid: str | None) -> RemotePost:
+        rkey = uri.rsplit("/", 1)[-1]
+        return RemotePost(uri, f"https://bsky.app/profile/{self.account.handle or self.did}/post/{rkey}", cid)
 
     def _guard(self, call: Any, *args: Any, **kwargs: Any) -> Any:
         try:
