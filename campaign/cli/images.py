@@ -10,7 +10,8 @@ from campaign.cli.common import out
 
 DIR_ARG = typer.Argument(Path("."), help="The campaign folder (holding messages/ and assets/).", show_default=True)
 OUT = typer.Option(
-    Path("build/images"), "--out", "-o", metavar="DIR", help="Where to write the images and manifest.json (replaced as a whole)."
+    None, "--out", "-o", metavar="DIR",
+    help="Where to write the images and manifest.json (replaced as a whole). Default: DIR/build/images.",
 )
 KOMMUN = typer.Option(
     [], "--kommun", "-k", metavar="KOMMUN",
@@ -22,7 +23,7 @@ SIZE = typer.Option([], "--size", "-s", metavar="SIZE", help="Only this size (re
 
 
 def images(
-    directory: Path = DIR_ARG, out_dir: Path = OUT, kommun: list[str] = KOMMUN, lan: list[str] = LAN,
+    directory: Path = DIR_ARG, out_dir: Path | None = OUT, kommun: list[str] = KOMMUN, lan: list[str] = LAN,
     figure: list[str] = FIGURE, size: list[str] = SIZE,
 ) -> None:
     """Render the share images (and their manifest with alt text) without the rest of the kit.
@@ -32,6 +33,7 @@ def images(
     from campaign.cli.progress import progress_bar
     from campaign.images.stage import render_images
 
+    out_dir = out_dir or directory / "build" / "images"
     with progress_bar() as progress:
         entries, drawn = render_images(
             directory, out_dir, figures=tuple(figure), kommun=tuple(kommun), lan=tuple(lan), sizes=tuple(size), progress=progress

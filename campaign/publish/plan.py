@@ -116,7 +116,7 @@ class _Manifest:
 
     def __init__(self, build_dir: Path, root: Path) -> None:
         self.build_dir = build_dir
-        self.root_hint = root  # for the message: `campaign build` writes into the current folder unless told
+        self.root_hint = root  # for the message: which `campaign build` command makes this manifest
         self._items: list[dict[str, Any]] | None = None
 
     def items(self) -> list[dict[str, Any]]:
