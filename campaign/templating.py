@@ -193,8 +193,8 @@ def make_environment() -> ImmutableSandboxedEnvironment:
 ENV = make_environment()
 
 
-def template_problems(source: str) -> list[tuple[int, str]]:
-    """Static problems of a template: (line within the template, message)."""
+def template_problems(source: str, variables: tuple[str, ...] = VARIABLES) -> list[tuple[int, str]]:
+    """Static problems of a template over ``variables``: (line within the template, message)."""
     try:
         ast = ENV.parse(source)
     except TemplateSyntaxError as exc:
@@ -210,8 +210,8 @@ def template_problems(source: str) -> list[tuple[int, str]]:
         undeclared = meta.find_undeclared_variables(ast)
     except TemplateSyntaxError as exc:
         return [(exc.lineno or 1, f"template error: {exc.message}")]
-    for name in sorted(undeclared - set(VARIABLES)):
-        problems.append((1, f"template uses unknown variable {name!r}{suggest(name, VARIABLES)}; known: {', '.join(VARIABLES)}"))
+    for name in sorted(undeclared - set(variables)):
+        problems.append((1, f"template uses unknown variable {name!r}{suggest(name, variables)}; known: {', '.join(variables)}"))
     return problems
 
 

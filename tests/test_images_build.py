@@ -243,6 +243,17 @@ def test_layout_mistakes_are_reported_with_file_line_and_path(root: Path) -> Non
         "messages/layouts.yaml:5:90: error: layouts.figure.landscape.elements[0].min_size: min_size 5 is larger than size 4",
         "3 errors",
     ]
+    (root / "messages" / "layouts.yaml").write_text(
+        "layouts:\n  figure:\n    landscape:\n      elements:\n"
+        '        - {type: text, box: [5, 10, 60, 20], text: "{{ value | percnt }}", size: 6, min_size: 5}\n',
+        encoding="utf-8",
+    )
+    result = run("validate", ".", cwd=root)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.splitlines() == [
+        "messages/layouts.yaml:5:52: error: layouts.figure.landscape.elements[0].text: layout template uses unknown filter 'percnt' (did you mean 'percent'?)",
+        "1 error",
+    ]
 
 
 def test_a_logo_or_font_that_cannot_be_drawn_is_a_validation_error(root: Path) -> None:

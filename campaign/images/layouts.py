@@ -15,10 +15,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-from jinja2 import TemplateSyntaxError, meta
 
 from campaign.errors import Report
 from campaign.schema import INVALID, Bool, Ctx, Field, ListOf, Num, Obj, Str
+from campaign import templating
 from campaign.templating import ENV
 from campaign.yamlfile import read_yaml
 
@@ -128,18 +128,8 @@ def _element_problems(element: dict[str, Any]) -> list[tuple[tuple[str | int, ..
 
 
 def template_problems(source: str) -> list[str]:
-    """A layout template's syntax errors and unknown variables."""
-    from campaign.schema import suggest
-
-    try:
-        ast = ENV.parse(source)
-    except TemplateSyntaxError as exc:
-        return [f"template syntax error: {exc.message}"]
-    return [
-        f"layout template uses unknown variable {name!r}{suggest(name, VARIABLES)}; known: {', '.join(VARIABLES)}"
-        for name in sorted(meta.find_undeclared_variables(ast))
-        if name not in VARIABLES
-    ]
+    """A layout template's syntax errors, unknown filters and unknown variables."""
+    return [f"layout {message}" for _line, message in templating.template_problems(source, tuple(VARIABLES))]
 
 
 def cross_check(campaign: Any, data: Any, add: Callable[..., None]) -> None:
