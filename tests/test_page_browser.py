@@ -315,7 +315,10 @@ PIECES = st.sampled_from([
     "https://kampanj.example.org/r?utm_source=x&a=b", "http://a.b/c_(d)", "example.se", "kampanj.example.org/x.", "#socialtjänst",
     "@anna_s", "@anna@mastodon.example", "t.co", "1.5", "e-post: a@b.se", "(parentes)", "\n",
 ])
-TEXTS = st.lists(st.lists(PIECES | st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=6), min_size=1, max_size=12)
+# Unassigned (Cn) and private-use (Co) code points are left out: their grapheme rules change with
+# the Unicode version, which differs between Chromium's ICU and Python's regex, and no campaign uses them.
+TEXTS = st.lists(st.lists(PIECES | st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc", "Cn", "Co"]), max_size=6),
+                          min_size=1, max_size=12)
                  .map(" ".join), min_size=50, max_size=200)
 
 
