@@ -14,6 +14,7 @@ from campaign.loader import load
 from campaign.model import NATIONAL, Campaign, Mention, Utm
 from tests import compose_standin as standin
 from tests.conftest import REPO
+from tests.message_edit import set_message_text
 
 UPPSALA = standin.kommun("0380")
 STOCKHOLM = standin.kommun("0180")
@@ -46,7 +47,7 @@ def test_a_kommun_post_on_x_with_its_politicians(default: Campaign, registry: No
     post = compose(default, "kort-hot", UPPSALA, "x")
     assert post.text == (
         "Drygt var tredje socialsekreterare har hotats eller utsatts för våld (riksgenomsnitt). "
-        "Arbetsgivaren måste polisanmäla varje hot.\n\n"
+        "Polisanmäler Uppsala varje hot?\n\n"  # a local post names its area
         "@anna_uppsala, Bo Berg\n"
         f"{utm('x')}\n"
         "#socialtjänst #svpol #TryggSocialtjänst"
@@ -87,9 +88,9 @@ def test_the_level_note_ends_the_clause_with_the_figure(default: Campaign, regis
 
 
 def test_the_level_note_never_splits_a_number_or_lands_before_a_dash(default_campaign: Path, registry: None) -> None:
-    campaign = edited(default_campaign, "messages.yaml",
-                      '"{{ figure.words | upper_first }} socialsekreterare har hotats eller utsatts för våld. Arbetsgivaren',
-                      '"{{ figure.percent }} av socialsekreterarna har hotats – varje hot ska polisanmälas. Arbetsgivaren')
+    set_message_text(default_campaign, "kort-hot",
+                     "{{ figure.percent }} av socialsekreterarna har hotats – varje hot ska polisanmälas. Arbetsgivaren måste agera.")
+    campaign = load(default_campaign).campaign
     post = compose(campaign, "kort-hot", UPPSALA, "mastodon", tags=())
     assert post.text.startswith("35\u00a0% av socialsekreterarna har hotats (riksgenomsnitt) – varje hot ska polisanmälas. ")
 
@@ -119,10 +120,8 @@ def test_posts_for_different_kommuner_differ_on_every_platform(default: Campaign
     for post in posts:
         by_key.setdefault((post.message_id, post.platform), set()).add(post.text)
     same = [key for key, texts in by_key.items() if len(texts) < len(kommuner)]
-    # Messages that neither name the kommun nor have local figures or variants read alike; tags and UTM still differ.
-    assert {m for m, _ in same} <= {"kort-resurser", "kort-hot", "kort-lvu", "kort-forebyggande", "kort-bemanning", "kort-lag", "rattssakerhet",
-                                    "hot-och-vald", "politikerbeslut", "automatisering"}
-    assert all(len(texts) > 1 for texts in by_key.values())  # at least tagged Uppsala/Stockholm differ
+    # Every message of the default bank names the area in a local post, so no two kommuner read alike.
+    assert same == []
 
 
 def test_linkedin_and_facebook_name_politicians_with_their_role(default: Campaign, registry: None) -> None:
@@ -144,14 +143,14 @@ def test_instagram_writes_the_link_for_the_bio_and_caps_hashtags(tmp_path: Path,
 
 def test_a_required_hashtag_stays_when_optional_ones_drop(default: Campaign, registry: None) -> None:
     post = compose(default, "kort-hot", UPPSALA, "bluesky")
-    assert post.text.endswith(f"@anna.uppsala.example\n{utm('bluesky')}\n#socialtjänst")
-    assert [str(d) for d in post.dropped] == ["#TryggSocialtjänst (length)", "#svpol (length)", "Bo Berg (length)"]
+    assert post.text.endswith(f"@anna.uppsala.example, Bo Berg\n{utm('bluesky')}\n#socialtjänst")
+    assert [str(d) for d in post.dropped] == ["#TryggSocialtjänst (length)", "#svpol (length)"]
     assert post.parts[0].length <= 300
 
 
 def test_a_hashtag_written_in_the_body_is_not_repeated(tmp_path: Path, default_campaign: Path) -> None:
-    campaign = edited(default_campaign, "messages.yaml", "text: \"Socialtjänsten behöver en ny lag",
-                      "text: \"#svpol Socialtjänsten behöver en ny lag")
+    set_message_text(default_campaign, "kort-lag", "#svpol Socialtjänsten behöver en ny lag som kräver kunskap i varje beslut.")
+    campaign = load(default_campaign).campaign
     post = compose(campaign, "kort-lag", NATIONAL, "x")
     assert post.text.count("#svpol") == 1 and post.hashtags == ("socialtjänst", "svpol", "TryggSocialtjänst")
 
@@ -204,8 +203,8 @@ def test_a_long_message_becomes_a_thread_on_x(default_campaign: Path, registry: 
     long = ("Socialtjänsten behöver en ny lag som kräver förebyggande arbete och kunskap i varje beslut. "
             "Det är barn, unga och utsatta vuxna som får betala när lagen inte räcker till. "
             "Därför kräver vi en ny socialtjänstlag, en säkerhetskommission och minst två handläggare i varje LVU-ärende.")
-    campaign = edited(default_campaign, "messages.yaml", 'text: "Socialtjänsten behöver en ny lag som kräver förebyggande arbete och kunskap i varje beslut."',
-                      f'text: "{long}"')
+    set_message_text(default_campaign, "kort-lag", long)
+    campaign = load(default_campaign).campaign
     post = compose(campaign, "kort-lag", UPPSALA, "x")
     press = "https://kampanj.example.org/press/trygg-socialtjanst?utm_source=x&utm_medium=social&utm_campaign=trygg-socialtjanst-2026"
     assert [p.text for p in post.parts] == [
@@ -219,8 +218,8 @@ def test_a_long_message_becomes_a_thread_on_x(default_campaign: Path, registry: 
 
 def test_too_long_for_linkedin_is_an_error_naming_message_platform_and_overflow(tmp_path: Path, default_campaign: Path) -> None:
     sentence = "Det här är en mening som upprepas för att göra budskapet alldeles för långt. "
-    campaign = edited(default_campaign, "messages.yaml", 'text: "Socialtjänsten behöver en ny lag som kräver förebyggande arbete och kunskap i varje beslut."',
-                      f'text: "{sentence * 40}"')
+    set_message_text(default_campaign, "kort-lag", sentence * 40)
+    campaign = load(default_campaign).campaign
     with pytest.raises(PostTooLong) as caught:
         compose(campaign, "kort-lag", NATIONAL, "linkedin")
     assert str(caught.value) == (
