@@ -49,10 +49,18 @@ def generate(root: Path, n_messages: int, rng: random.Random) -> None:
     some = [k.code for k in kommuner() if rng.random() < 0.33]
     figures = ["figures:"]
     for i in range(20):
-        figures += [f"  - id: f{i}", "    kind: share", f"    value: {rng.randint(10, 90)}",
-                    f"    statement: anger skäl nummer {i} till att de är missnöjda med arbetet",
-                    "    source: Genererad undersökning", "    fieldwork: {start: 2025-09-01, end: 2025-09-30}",
-                    "    sample_size: 2000", "    link: rapport", "    example: true", "    regions:"]
+        figures += [
+            f"  - id: f{i}",
+            "    kind: share",
+            f"    value: {rng.randint(10, 90)}",
+            f"    statement: anger skäl nummer {i} till att de är missnöjda med arbetet",
+            "    source: Genererad undersökning",
+            "    fieldwork: {start: 2025-09-01, end: 2025-09-30}",
+            "    sample_size: 2000",
+            "    link: rapport",
+            "    example: true",
+            "    regions:",
+        ]
         figures += [f'      "{c}": {{value: {rng.randint(10, 90)}}}' for c in lan_codes]
         figures += ["    municipalities:"] + [f'      "{c}": {{value: {rng.randint(10, 90)}}}' for c in some]
     (m / "figures.yaml").write_text("\n".join(figures) + "\n", encoding="utf-8")
@@ -61,18 +69,33 @@ def generate(root: Path, n_messages: int, rng: random.Random) -> None:
         long = i % 2 == 0
         pool = LONG if long else SHORT
         variants = rng.sample(pool, k=min(len(pool), rng.randint(1, 3)))
-        messages += [f"  - id: m{i}", f"    kind: {'long' if long else 'short'}", f"    figures: [f{i % 20}]", "    link: rapport",
-                     f"    hashtags: [extra{i % 5}]", "    variants:"]
+        messages += [
+            f"  - id: m{i}",
+            f"    kind: {'long' if long else 'short'}",
+            f"    figures: [f{i % 20}]",
+            "    link: rapport",
+            f"    hashtags: [extra{i % 5}]",
+            "    variants:",
+        ]
         messages += ["      - " + repr(v).replace("\\'", "''") for v in variants]
     (m / "messages.yaml").write_text("\n".join(messages) + "\n", encoding="utf-8")
     people = ["politicians:"]
     for k in kommuner():
         for title in ("ordförande", "vice ordförande"):
             pid = f"p{k.code}-{'chair' if title == 'ordförande' else 'vice'}"
-            people += [f"  - id: {pid}", f"    name: Politiker {k.name} {title}", "    party: S", "    example: true", "    roles:",
-                       f'      - {{body: socialnämnden, title: {title}, kommun: "{k.code}", start: 2023-01-01, end: 2026-12-31}}',
-                       "    handles:", f"      bluesky: {{handle: {pid}.example.org, id: 'did:web:{pid}.example.org'}}",
-                       f"      mastodon: {pid}@mastodon.example", "    source: https://www.example.org/", "    verified: 2026-01-01"]
+            people += [
+                f"  - id: {pid}",
+                f"    name: Politiker {k.name} {title}",
+                "    party: S",
+                "    example: true",
+                "    roles:",
+                f'      - {{body: socialnämnden, title: {title}, kommun: "{k.code}", start: 2023-01-01, end: 2026-12-31}}',
+                "    handles:",
+                f"      bluesky: {{handle: {pid}.example.org, id: 'did:web:{pid}.example.org'}}",
+                f"      mastodon: {pid}@mastodon.example",
+                "    source: https://www.example.org/",
+                "    verified: 2026-01-01",
+            ]
     (m / "politicians.yaml").write_text("\n".join(people) + "\n", encoding="utf-8")
 
 
@@ -94,9 +117,11 @@ def main() -> None:
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         parts = sum(len(p.parts) for p in posts)
         threads = sum(1 for p in posts if p.is_thread)
-        print(f"round {round_}: {len(posts)} posts ({len(everywhere)} areas × {len(campaign.messages)} messages × 7 platforms; "
-              f"{parts} parts, {threads} threads) in {seconds:.2f} s wall, {cpu:.2f} s CPU = {len(posts) / cpu:,.0f} posts per CPU second"
-              + ("  (first round: caches cold)" if round_ == 1 else ""))
+        print(
+            f"round {round_}: {len(posts)} posts ({len(everywhere)} areas × {len(campaign.messages)} messages × 7 platforms; "
+            f"{parts} parts, {threads} threads) in {seconds:.2f} s wall, {cpu:.2f} s CPU = {len(posts) / cpu:,.0f} posts per CPU second"
+            + ("  (first round: caches cold)" if round_ == 1 else "")
+        )
     # The wall time depends on what else the machine runs; CPU time is the figure to compare.
 
 

@@ -37,8 +37,12 @@ def main() -> None:
     print(f"whole kit (posts, images, page): {whole:.2f} s")
     print(f"site stage alone:                {len(result.pages)} pages in {took:.2f} s")
     print(f"national page + CSS + JS:        {result.national_bytes / 1024:.1f} KB (target < 150 KB, before images)")
-    print(f"municipality pages:              median {pages[len(pages) // 2][0] / 1024:.1f} KB, largest {pages[-1][0] / 1024:.1f} KB ({pages[-1][1]})")
-    print(f"area data files:                 median {data[len(data) // 2][0] / 1024:.1f} KB, largest {data[-1][0] / 1024:.1f} KB ({data[-1][1]})")
+    print(
+        f"municipality pages:              median {pages[len(pages) // 2][0] / 1024:.1f} KB, largest {pages[-1][0] / 1024:.1f} KB ({pages[-1][1]})"
+    )
+    print(
+        f"area data files:                 median {data[len(data) // 2][0] / 1024:.1f} KB, largest {data[-1][0] / 1024:.1f} KB ({data[-1][1]})"
+    )
     print(f"site without images:             {total / 1024 / 1024:.1f} MB")
 
 

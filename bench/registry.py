@@ -40,7 +40,8 @@ def synthetic(n_per_kommun: int = 2) -> list[Politician]:
         for i, title in enumerate(("ordförande", "vice ordförande")[:n_per_kommun]):
             pid = f"p{a.code}{i}"
             handles = {
-                "x": Handle("x", f"x_{pid}"), "bluesky": Handle("bluesky", f"{pid}.example.org"),
+                "x": Handle("x", f"x_{pid}"),
+                "bluesky": Handle("bluesky", f"{pid}.example.org"),
                 "mastodon": Handle("mastodon", f"{pid}@mastodon.example"),
             }
             role = Role("socialnämnden", title, a.code, dt.date(2023, 1, 1))

@@ -47,11 +47,11 @@ Stage = Callable[[Kit, Path], None]
 def build_time(now: dt.datetime | None = None) -> dt.datetime:
     """The build's "now": given, or SOURCE_DATE_EPOCH, or the clock; always aware UTC."""
     if now is not None:
-        return now.astimezone(dt.timezone.utc)
+        return now.astimezone(dt.UTC)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-    return dt.datetime.now(dt.timezone.utc)
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return dt.datetime.now(dt.UTC)
 
 
 def stages() -> list[tuple[str, Stage]]:
@@ -70,7 +70,9 @@ def stages() -> list[tuple[str, Stage]]:
     ]
 
 
-def build(root: Path, out: Path, *, now: dt.datetime | None = None, progress: Callable[[str, int, int], None] | None = None) -> Kit:
+def build(
+    root: Path, out: Path, *, now: dt.datetime | None = None, progress: Callable[[str, int, int], None] | None = None
+) -> Kit:
     """Build the whole kit for the campaign in ``root`` into ``out``."""
     loaded: Loaded = load(root)
     kit = Kit(loaded.campaign, build_time(now), warnings=list(loaded.warnings), progress=progress)

@@ -46,7 +46,11 @@ def campaign_files(root: Path) -> list[Path]:
     if not folder.is_dir():
         raise NoCampaign(f"{root}: no {MESSAGES_DIR}/ folder here; is this a campaign? (`campaign init {root}` makes one)")
     # Hidden files are editors' and systems' own (macOS "._name.yaml", Emacs ".#name.yaml"), never the campaign's.
-    files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith(".") and (p.is_file() or p.is_symlink()))
+    files = sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix in (".yaml", ".yml") and not p.name.startswith(".") and (p.is_file() or p.is_symlink())
+    )
     if not files:
         raise NoCampaign(f"{folder}: no .yaml files; a campaign needs at least campaign: and messages: sections")
     if len(files) > MAX_FILES:
@@ -75,7 +79,11 @@ def load(root: Path | str) -> Loaded:
         raise CampaignInvalid(report.problems)
     missing = [name for name in REQUIRED_SECTIONS if name not in sections]
     for name in missing:
-        report.add(Problem(f"{MESSAGES_DIR}/", 0, 0, name, f"missing required section {name!r}; add `{name}:` to a file in {MESSAGES_DIR}/"))
+        report.add(
+            Problem(
+                f"{MESSAGES_DIR}/", 0, 0, name, f"missing required section {name!r}; add `{name}:` to a file in {MESSAGES_DIR}/"
+            )
+        )
     if missing or any(v is INVALID for v in checked.values()):
         raise CampaignInvalid(report.problems)  # the cross-checks below need every section's shape right
     campaign = _build(root, checked, sections, broken, report)
@@ -92,7 +100,7 @@ def _check_items(spec: ListOf, data: list[Any], path: tuple[str, ...], ctx: Ctx)
     if problem:
         ctx.error(path, problem)
     for i, item in enumerate(data):
-        value = spec.item.check(item, path + (i,), ctx)
+        value = spec.item.check(item, (*path, i), ctx)
         if value is INVALID:
             if isinstance(item, dict) and isinstance(item.get("id"), str):
                 bad.add(item["id"])
@@ -120,11 +128,19 @@ def _read_sections(root: Path, report: Report) -> tuple[dict[str, _Section], boo
             continue
         if not isinstance(doc.data, dict):
             got = type_name(doc.data)
-            report.add(doc.at((), f"expected a mapping of sections (campaign:, figures:, messages:, …) at the top of the file, got {got}"))
+            report.add(
+                doc.at(
+                    (), f"expected a mapping of sections (campaign:, figures:, messages:, …) at the top of the file, got {got}"
+                )
+            )
             continue
         for name, data in doc.data.items():
             if name not in known:
-                report.add(doc.at((name,), f"unknown section {name!r}{suggest(name, known)}; known: {', '.join(sorted(known))}", key=True))
+                report.add(
+                    doc.at(
+                        (name,), f"unknown section {name!r}{suggest(name, known)}; known: {', '.join(sorted(known))}", key=True
+                    )
+                )
             elif name in sections:
                 report.add(doc.at((name,), f"section {name!r} is already defined in {sections[name].doc.file}", key=True))
             else:
@@ -140,7 +156,9 @@ def _resolves_inside(path: Path, root: Path) -> bool:
         return True
 
 
-def _build(root: Path, checked: dict[str, Any], sections: dict[str, _Section], broken: dict[str, set[str]], report: Report) -> Campaign:
+def _build(
+    root: Path, checked: dict[str, Any], sections: dict[str, _Section], broken: dict[str, set[str]], report: Report
+) -> Campaign:
     def ctx(name: str) -> Ctx:
         return Ctx(sections[name].doc, report)
 
@@ -157,7 +175,9 @@ def _build(root: Path, checked: dict[str, Any], sections: dict[str, _Section], b
         if name in sections and isinstance(sections[name].data, list):
             ids_unique(sections[name].data, name, ctx(name))
     if "hashtags" in sections and isinstance(sections["hashtags"].data, list):
-        ids_unique([{"tag": _hashtag_key(h)} for h in sections["hashtags"].data], "hashtags", ctx("hashtags"), key="tag", what="hashtag")
+        ids_unique(
+            [{"tag": _hashtag_key(h)} for h in sections["hashtags"].data], "hashtags", ctx("hashtags"), key="tag", what="hashtag"
+        )
     campaign = Campaign(
         root=root,
         settings=settings,
@@ -174,7 +194,9 @@ def _build(root: Path, checked: dict[str, Any], sections: dict[str, _Section], b
     for name, ext in extensions().items():
         if name in sections and ext.cross_check and not report.errors:
             doc = sections[name].doc
-            ext.cross_check(campaign, checked[name], lambda path, msg, severity="error", d=doc: report.add(d.at(path, msg, severity=severity)))
+            ext.cross_check(
+                campaign, checked[name], lambda path, msg, severity="error", d=doc: report.add(d.at(path, msg, severity=severity))
+            )
     return campaign
 
 
@@ -279,7 +301,7 @@ def _check_references(
     known_figures = {*figure_ids, *broken.get("figures", ())}
     known_links = {*link_ids, *broken.get("links", ())}
     msg_doc = sections["messages"].doc
-    for raw, message in zip(checked["messages"], campaign.messages):
+    for raw, message in zip(checked["messages"], campaign.messages, strict=False):
         i = _index_of(sections["messages"].data, message.id)
         if raw["text"] and raw["variants"]:
             report.add(msg_doc.at(("messages", i, "variants"), "give either text or variants, not both"))
@@ -295,7 +317,13 @@ def _check_references(
         for figure in campaign.figures:
             i = _index_of(sections["figures"].data, figure.id)
             if figure.example:
-                report.add(fig_doc.at(("figures", i, "example"), "example data: replace it with a real, sourced figure before publishing", severity="warning"))
+                report.add(
+                    fig_doc.at(
+                        ("figures", i, "example"),
+                        "example data: replace it with a real, sourced figure before publishing",
+                        severity="warning",
+                    )
+                )
             if figure.link and figure.link not in known_links:
                 report.add(fig_doc.at(("figures", i, "link"), f"unknown link id {figure.link!r}{suggest(figure.link, link_ids)}"))
             _check_area_codes(figure, i, fig_doc, report)
@@ -312,7 +340,7 @@ def _check_shares(figure: Figure, index: int, doc: Located, report: Report) -> N
     for path, value in values:
         if value > 100:
             where = ("figures", index, *path)
-            where += ("value",) if where + ("value",) in doc.values else ()  # a local value given as a mapping
+            where += ("value",) if (*where, "value") in doc.values else ()  # a local value given as a mapping
             message = f"a share is a percentage: expected a number from 0 to 100, got {value:g}; a count needs `kind: count`"
             report.add(doc.at(where, message))
 
@@ -325,7 +353,13 @@ def _check_area_codes(figure: Figure, index: int, doc: Located, report: Report) 
     kommun_codes = {a.code for a in kommuner()}
     for code in figure.regions:
         if code not in lan_codes:
-            report.add(doc.at(("figures", index, "regions", code), f"unknown län code {code!r}; expected one of the 21 codes 01-25", key=True))
+            report.add(
+                doc.at(
+                    ("figures", index, "regions", code),
+                    f"unknown län code {code!r}; expected one of the 21 codes 01-25",
+                    key=True,
+                )
+            )
     for code in figure.municipalities:
         if code not in kommun_codes:
             message = f"unknown kommun code {code!r}; `campaign registry list` shows every code"
@@ -358,7 +392,7 @@ def _check_templates(campaign: Campaign, doc: Located, report: Report) -> None:
             for area in SAMPLE_AREAS:
                 try:
                     render(source, context(campaign, area, message.figures, message.link))
-                except Exception as exc:  # noqa: BLE001 - any template failure is the campaign's error
+                except Exception as exc:
                     report.add(doc.at(path, f"template fails for {area.level} posts: {type(exc).__name__}: {exc}"))
                     break
 

@@ -209,7 +209,7 @@ class ListOf(Spec):
         problem = self.size_problem(len(value))
         if problem:
             return ctx.error(path, problem)
-        out = [self.item.check(v, path + (i,), ctx) for i, v in enumerate(value)]
+        out = [self.item.check(v, (*path, i), ctx) for i, v in enumerate(value)]
         return out if all(v is not INVALID for v in out) else INVALID
 
     def size_problem(self, size: int) -> str | None:
@@ -252,7 +252,7 @@ class Obj(Spec):
         ok = True
         for key in value:
             if key not in self.fields:
-                ctx.error(path + (key,), f"unknown key {key!r}{suggest(key, self.fields)}", key=True)
+                ctx.error((*path, key), f"unknown key {key!r}{suggest(key, self.fields)}", key=True)
                 ok = False
         for name, fld in self.fields.items():
             if value.get(name) is None:
@@ -262,7 +262,7 @@ class Obj(Spec):
                 else:
                     out[name] = fld.default() if callable(fld.default) else fld.default
                 continue
-            checked = fld.spec.check(value[name], path + (name,), ctx)
+            checked = fld.spec.check(value[name], (*path, name), ctx)
             ok = ok and checked is not INVALID
             out[name] = checked
         return out if ok else INVALID
@@ -283,10 +283,10 @@ class MapOf(Spec):
         out: dict[str, Any] = {}
         ok = True
         for k, v in value.items():
-            if self.key.check(k, path + (k,), ctx) is INVALID:
+            if self.key.check(k, (*path, k), ctx) is INVALID:
                 ok = False
                 continue
-            checked = self.value.check(v, path + (k,), ctx)
+            checked = self.value.check(v, (*path, k), ctx)
             ok = ok and checked is not INVALID
             out[k] = checked
         return out if ok else INVALID
@@ -347,7 +347,26 @@ def default_dict() -> dict[str, Any]:
 
 
 __all__ = [
-    "INVALID", "AnyValue", "Bool", "Ctx", "Date", "Either", "Field", "ListOf", "MapOf", "Num", "Obj", "Spec",
-    "Str", "Url", "ID", "HEX_COLOUR", "LAN_CODE", "KOMMUN_CODE", "default_list", "default_dict", "ids_unique",
+    "HEX_COLOUR",
+    "ID",
+    "INVALID",
+    "KOMMUN_CODE",
+    "LAN_CODE",
+    "AnyValue",
+    "Bool",
+    "Ctx",
+    "Date",
+    "Either",
+    "Field",
+    "ListOf",
+    "MapOf",
+    "Num",
+    "Obj",
+    "Spec",
+    "Str",
+    "Url",
+    "default_dict",
+    "default_list",
+    "ids_unique",
     "suggest",
 ]

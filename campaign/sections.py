@@ -10,8 +10,25 @@ from typing import Any
 from campaign.registry.handles import PLATFORMS as HANDLE_PLATFORMS
 from campaign.registry.rules import TAG_RULES
 from campaign.schema import (
-    HEX_COLOUR, ID, INVALID, KOMMUN_CODE, LAN_CODE, Bool, Ctx, Date, Either, Field, ListOf, MapOf, Num, Obj, Str, Url,
-    default_dict, default_list, suggest,
+    HEX_COLOUR,
+    ID,
+    INVALID,
+    KOMMUN_CODE,
+    LAN_CODE,
+    Bool,
+    Ctx,
+    Date,
+    Either,
+    Field,
+    ListOf,
+    MapOf,
+    Num,
+    Obj,
+    Str,
+    Url,
+    default_dict,
+    default_list,
+    suggest,
 )
 from campaign.yamlfile import Path_
 
@@ -44,6 +61,7 @@ UTM = Obj(
     },
     name="a utm mapping",
 )
+
 
 class TimeZone(Str):
     """An IANA time zone name that this Python knows, such as Europe/Stockholm."""
@@ -117,7 +135,9 @@ FIGURE = Obj(
         "source": Field(LINE_300, required=True),
         "fieldwork": Field(FIELDWORK, required=True, help="when the survey was made: a date or start/end"),
         "published": Field(Date()),
-        "words": Field(Str(max_len=100, multiline=False), help="the share in words as the source says it, e.g. 'mer än sex av tio'"),
+        "words": Field(
+            Str(max_len=100, multiline=False), help="the share in words as the source says it, e.g. 'mer än sex av tio'"
+        ),
         "sample_size": Field(Num(minimum=1, integer=True)),
         "link": Field(ID),
         "regions": Field(MapOf(LAN_CODE, LOCAL), default=default_dict),

@@ -15,8 +15,18 @@ NBSP = "\u00a0"
 EN_DASH = "\u2013"
 
 MONTHS = (
-    "januari", "februari", "mars", "april", "maj", "juni",
-    "juli", "augusti", "september", "oktober", "november", "december",
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
 )
 
 # Fractions that campaign copy says in words, simplest first: on a tie the simpler wins.

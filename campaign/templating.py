@@ -168,7 +168,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
             raise SecurityError("a template may not use '%' formatting; write the text out")
         return super().call_binop(context, operator, left, right)
 
-    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's own signature
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         for value in (*args, *kwargs.values()):
             if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_OUTPUT:
                 raise SecurityError(f"a template may not call anything with a number as large as {value}")
@@ -237,7 +237,9 @@ def context(campaign: Campaign, area: Area, figure_ids: tuple[str, ...], link_id
         "area": area,
         "kommun": area.name if area.level == "kommun" else absent("kommun", "national and län posts"),
         "lan": area.lan_name or absent("lan", "national posts"),
-        "figure": figures[figure_ids[0]] if figure_ids else absent("figure", "a message without figures", "give the message `figures: [id]`"),
+        "figure": figures[figure_ids[0]]
+        if figure_ids
+        else absent("figure", "a message without figures", "give the message `figures: [id]`"),
         "figures": figures,
         "link": links[link_id] if link_id else absent("link", "a message without a link", "give the message `link: id`"),
         "links": links,

@@ -78,7 +78,10 @@ class _Composer(yaml.SafeLoader):
             )
         if self.depth >= MAX_DEPTH:  # composing recurses: a deep file would overflow Python's stack
             raise yaml.MarkedYAMLError(
-                None, None, f"values nested more than {MAX_DEPTH} levels deep; a campaign needs a handful", self.peek_event().start_mark
+                None,
+                None,
+                f"values nested more than {MAX_DEPTH} levels deep; a campaign needs a handful",
+                self.peek_event().start_mark,
             )
         self.depth += 1
         try:
@@ -101,7 +104,9 @@ class _Composer(yaml.SafeLoader):
         if tag not in (None, "!"):  # "!" alone only marks plain text; any real tag is refused before it is built
             shown = "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
             raise yaml.MarkedYAMLError(
-                None, None, f"YAML tag {shown} is not allowed in a campaign; write the value plainly (quote it to make it text)",
+                None,
+                None,
+                f"YAML tag {shown} is not allowed in a campaign; write the value plainly (quote it to make it text)",
                 event.start_mark,
             )
         return super().compose_node(parent, index)
@@ -113,7 +118,9 @@ def read_yaml(path: Path, display: str) -> Located:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             limit = MAX_FILE_BYTES // (1024 * 1024)
-            raise YamlFileError(Problem(display, 0, 0, "", f"file is {size / 1e6:.1f} MB; a campaign file may be at most {limit} MB"))
+            raise YamlFileError(
+                Problem(display, 0, 0, "", f"file is {size / 1e6:.1f} MB; a campaign file may be at most {limit} MB")
+            )
         raw = path.read_bytes()
     except OSError as exc:
         raise YamlFileError(Problem(display, 0, 0, "", f"cannot read the file: {exc.strerror or exc}")) from None
@@ -142,7 +149,10 @@ def read_yaml(path: Path, display: str) -> Located:
 # PyYAML's words for the mistakes people make most, and what to do about them.
 _HINTS = (
     ("'\\t' that cannot start any token", "a tab character; YAML indents with spaces only: replace the tab with spaces"),
-    ("found another document", "a second YAML document ('---'); a campaign file holds one: remove the '---' line or split the file"),
+    (
+        "found another document",
+        "a second YAML document ('---'); a campaign file holds one: remove the '---' line or split the file",
+    ),
     ("mapping values are not allowed here", "a ':' where a value was expected; put text that contains ': ' in quotes"),
     ("expected <block end>", "the indentation does not match the lines above; line items up with spaces"),
 )
@@ -166,7 +176,9 @@ def _decode(raw: bytes, display: str) -> str:
         line = before.count(b"\n") + 1
         col = exc.start - (before.rfind(b"\n") + 1) + 1
         raise YamlFileError(
-            Problem(display, line, col, "", f"file is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save it as UTF-8")
+            Problem(
+                display, line, col, "", f"file is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save it as UTF-8"
+            )
         ) from None
 
 
@@ -178,7 +190,7 @@ def _convert(node: Node, path: Path_, doc: Located) -> Any:
     if isinstance(node, MappingNode):
         return _convert_mapping(node, path, doc)
     if isinstance(node, SequenceNode):
-        return [_convert(child, path + (i,), doc) for i, child in enumerate(node.value)]
+        return [_convert(child, (*path, i), doc) for i, child in enumerate(node.value)]
     assert isinstance(node, ScalarNode)
     try:
         value = _SCALARS.construct_object(node, deep=True)
@@ -195,7 +207,7 @@ def _convert_mapping(node: MappingNode, path: Path_, doc: Located) -> dict[str, 
         if not isinstance(key_node, ScalarNode):
             raise YamlFileError(doc.at(path, "a key must be plain text"))
         key = key_node.value  # keys stay text: "0180" must not become 180
-        child = path + (key,)
+        child = (*path, key)
         doc.keys[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
         if key in out:
             line, col = doc.keys[child]

@@ -18,8 +18,13 @@ from campaign.model import NATIONAL, Area, Mention
 
 LANS = {"01": "Stockholms län", "03": "Uppsala län"}
 KOMMUNER = {
-    "0114": "Upplands Väsby", "0180": "Stockholm", "0305": "Håbo", "0319": "Älvkarleby",
-    "0330": "Knivsta", "0380": "Uppsala", "0381": "Enköping",
+    "0114": "Upplands Väsby",
+    "0180": "Stockholm",
+    "0305": "Håbo",
+    "0319": "Älvkarleby",
+    "0330": "Knivsta",
+    "0380": "Uppsala",
+    "0381": "Enköping",
 }
 
 
@@ -76,7 +81,7 @@ def resolve_tags(campaign: object, area: Area, platform: str, rules: tuple[str, 
 
 def install(monkeypatch: pytest.MonkeyPatch) -> None:
     """Put the stand-in on ``campaign.registry`` for one test."""
-    import campaign.registry as registry
+    from campaign import registry
     from campaign.compose import core
 
     for name, value in (("areas", areas), ("find", find), ("resolve_tags", resolve_tags)):

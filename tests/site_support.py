@@ -88,7 +88,9 @@ def composer_posts(campaign: Campaign, areas: tuple[Area, ...] = AREAS) -> list[
             post = replace(post, parts=parts, mentions=mentions)
         if post.message_id == "kort-lag" and post.platform == "mastodon":  # one thread, as the composer makes them
             text = post.parts[0].text
-            post = replace(post, parts=(replace(post.parts[0], text="1/2 " + text[:60]), replace(post.parts[0], text="2/2 " + text[60:])))
+            post = replace(
+                post, parts=(replace(post.parts[0], text="1/2 " + text[:60]), replace(post.parts[0], text="2/2 " + text[60:]))
+            )
         posts.append(post)
     return posts
 
@@ -103,16 +105,31 @@ def write_images(out: Path, campaign: Campaign) -> list[dict[str, Any]]:
         for level, code in (("national", ""), ("kommun", "0180")):
             if level == "kommun" and code not in figure.municipalities:
                 continue
-            for size, (w, h), platforms in (("x", (1200, 675), ["x", "mastodon", "threads"]), ("og", (1200, 630), ["facebook", "linkedin", "opengraph"])):
+            for size, (w, h), platforms in (
+                ("x", (1200, 675), ["x", "mastodon", "threads"]),
+                ("og", (1200, 630), ["facebook", "linkedin", "opengraph"]),
+            ):
                 name = f"{figure.id}-{code or 'sverige'}-{size}.png"
                 colour = (29, 43, 83) if level == "national" else (120, 40, 60)
                 Image.new("RGB", (w // 10, h // 10), colour).save(out / "images" / name)
-                images.append({
-                    "file": name, "card": "figure", "id": figure.id, "area_level": level, "area_code": code,
-                    "area_name": "Stockholm" if code else "Sverige", "size": size, "platforms": platforms, "width": w, "height": h,
-                    "bytes": (out / "images" / name).stat().st_size, "alt": f"{figure.statement} ({level} {code})",
-                    "sha256": "0" * 64, "path": f"images/{name}",
-                })
+                images.append(
+                    {
+                        "file": name,
+                        "card": "figure",
+                        "id": figure.id,
+                        "area_level": level,
+                        "area_code": code,
+                        "area_name": "Stockholm" if code else "Sverige",
+                        "size": size,
+                        "platforms": platforms,
+                        "width": w,
+                        "height": h,
+                        "bytes": (out / "images" / name).stat().st_size,
+                        "alt": f"{figure.statement} ({level} {code})",
+                        "sha256": "0" * 64,
+                        "path": f"images/{name}",
+                    }
+                )
     return images
 
 

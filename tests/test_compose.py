@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -88,18 +89,27 @@ def test_the_level_note_ends_the_clause_with_the_figure(default: Campaign, regis
 
 
 def test_the_level_note_never_splits_a_number_or_lands_before_a_dash(default_campaign: Path, registry: None) -> None:
-    set_message_text(default_campaign, "kort-hot",
-                     "{{ figure.percent }} av socialsekreterarna har hotats – varje hot ska polisanmälas. Arbetsgivaren måste agera.")
+    set_message_text(
+        default_campaign,
+        "kort-hot",
+        "{{ figure.percent }} av socialsekreterarna har hotats – varje hot ska polisanmälas. Arbetsgivaren måste agera.",
+    )
     campaign = load(default_campaign).campaign
     post = compose(campaign, "kort-hot", UPPSALA, "mastodon", tags=())
     assert post.text.startswith("35\u00a0% av socialsekreterarna har hotats (riksgenomsnitt) – varje hot ska polisanmälas. ")
 
 
 def test_a_lan_figure_is_named_as_the_lans(tmp_path: Path, default_campaign: Path, registry: None) -> None:
-    campaign = edited(default_campaign, "figures.yaml", "    value: 50\n    statement: anger brist",
-                      "    value: 50\n    regions:\n      \"03\": {value: 25}\n    statement: anger brist")
+    campaign = edited(
+        default_campaign,
+        "figures.yaml",
+        "    value: 50\n    statement: anger brist",
+        '    value: 50\n    regions:\n      "03": {value: 25}\n    statement: anger brist',
+    )
     post = compose(campaign, "kort-resurser", UPPSALA, "linkedin")
-    assert post.text.startswith("Var fjärde socialsekreterare saknar resurser för att göra ett bra jobb (siffra för Uppsala län). ")
+    assert post.text.startswith(
+        "Var fjärde socialsekreterare saknar resurser för att göra ett bra jobb (siffra för Uppsala län). "
+    )
     assert post.levels == ("lan",)
 
 
@@ -107,7 +117,7 @@ def test_variants_rotate_so_that_neighbours_differ(default: Campaign, registry: 
     message = default.message("resurser")
     uppsala_lan = [standin.kommun(c) for c in ("0305", "0319", "0330", "0380", "0381")]  # in code order
     chosen = [variant_index(message, a) for a in uppsala_lan]
-    assert all(a != b for a, b in zip(chosen, chosen[1:]))
+    assert all(a != b for a, b in itertools.pairwise(chosen))
     assert chosen == [variant_index(message, a) for a in uppsala_lan]  # deterministic
     texts = {compose(default, message, a, "x").text for a in uppsala_lan}
     assert len(texts) == len(uppsala_lan)
@@ -158,7 +168,9 @@ def test_a_hashtag_written_in_the_body_is_not_repeated(tmp_path: Path, default_c
 def test_bluesky_facets_have_utf8_byte_offsets(default: Campaign, registry: None) -> None:
     post = compose(default, "kort-hot", UPPSALA, "bluesky")
     data = post.parts[0].text.encode("utf-8")
-    spans = [(data[f["index"]["byteStart"]:f["index"]["byteEnd"]].decode("utf-8"), f["features"][0]) for f in post.parts[0].facets]
+    spans = [
+        (data[f["index"]["byteStart"] : f["index"]["byteEnd"]].decode("utf-8"), f["features"][0]) for f in post.parts[0].facets
+    ]
     assert spans == [
         ("@anna.uppsala.example", {"$type": "app.bsky.richtext.facet#mention", "did": "did:plc:anna0380uppsala"}),
         (utm("bluesky"), {"$type": "app.bsky.richtext.facet#link", "uri": utm("bluesky")}),
@@ -190,23 +202,32 @@ def test_utm_keeps_an_existing_query_and_fragment() -> None:
     assert with_utm("https://a.se/r?utm_source=nyhetsbrev", settings, "bluesky") == (
         "https://a.se/r?utm_source=nyhetsbrev&utm_medium=social&utm_campaign=kampanj"
     )
-    assert with_utm("https://a.se", settings, "mastodon") == "https://a.se/?utm_source=mastodon&utm_medium=social&utm_campaign=kampanj"
+    assert (
+        with_utm("https://a.se", settings, "mastodon")
+        == "https://a.se/?utm_source=mastodon&utm_medium=social&utm_campaign=kampanj"
+    )
 
 
 def test_utm_can_be_turned_off_per_link(tmp_path: Path, default_campaign: Path) -> None:
-    campaign = edited(default_campaign, "links.yaml", "    title: Pressmeddelande\n", "    title: Pressmeddelande\n    utm: false\n")
+    campaign = edited(
+        default_campaign, "links.yaml", "    title: Pressmeddelande\n", "    title: Pressmeddelande\n    utm: false\n"
+    )
     assert compose(campaign, "kort-lag", NATIONAL, "x").link == "https://kampanj.example.org/press/trygg-socialtjanst"
     assert compose(campaign, "kort-hot", NATIONAL, "x").link == utm("x")
 
 
 def test_a_long_message_becomes_a_thread_on_x(default_campaign: Path, registry: None) -> None:
-    long = ("Socialtjänsten behöver en ny lag som kräver förebyggande arbete och kunskap i varje beslut. "
-            "Det är barn, unga och utsatta vuxna som får betala när lagen inte räcker till. "
-            "Därför kräver vi en ny socialtjänstlag, en säkerhetskommission och minst två handläggare i varje LVU-ärende.")
+    long = (
+        "Socialtjänsten behöver en ny lag som kräver förebyggande arbete och kunskap i varje beslut. "
+        "Det är barn, unga och utsatta vuxna som får betala när lagen inte räcker till. "
+        "Därför kräver vi en ny socialtjänstlag, en säkerhetskommission och minst två handläggare i varje LVU-ärende."
+    )
     set_message_text(default_campaign, "kort-lag", long)
     campaign = load(default_campaign).campaign
     post = compose(campaign, "kort-lag", UPPSALA, "x")
-    press = "https://kampanj.example.org/press/trygg-socialtjanst?utm_source=x&utm_medium=social&utm_campaign=trygg-socialtjanst-2026"
+    press = (
+        "https://kampanj.example.org/press/trygg-socialtjanst?utm_source=x&utm_medium=social&utm_campaign=trygg-socialtjanst-2026"
+    )
     assert [p.text for p in post.parts] == [
         "1/2 Socialtjänsten behöver en ny lag som kräver förebyggande arbete och kunskap i varje beslut. "
         "Det är barn, unga och utsatta vuxna som får betala när lagen inte räcker till.",
@@ -253,9 +274,12 @@ def test_compose_all_is_sorted_and_deterministic(default: Campaign, registry: No
 
 
 def test_utm_settings_come_from_the_campaign(default_campaign: Path) -> None:
-    campaign = edited(default_campaign, "campaign.yaml", "    medium: social\n", "    medium: organic\n    source: {x: twitter}\n")
+    campaign = edited(
+        default_campaign, "campaign.yaml", "    medium: social\n", "    medium: organic\n    source: {x: twitter}\n"
+    )
     assert compose(campaign, "kort-lag", NATIONAL, "x").link == (
-        "https://kampanj.example.org/press/trygg-socialtjanst?utm_source=twitter&utm_medium=organic&utm_campaign=trygg-socialtjanst-2026")
+        "https://kampanj.example.org/press/trygg-socialtjanst?utm_source=twitter&utm_medium=organic&utm_campaign=trygg-socialtjanst-2026"
+    )
     campaign = edited(default_campaign, "campaign.yaml", "    medium: organic\n", "    medium: organic\n    enabled: false\n")
     assert compose(campaign, "kort-lag", NATIONAL, "mastodon").link == "https://kampanj.example.org/press/trygg-socialtjanst"
 

@@ -14,7 +14,7 @@ from campaign.build import build
 from tests import compose_standin as standin
 from tests.message_edit import set_message_text
 
-NOW = dt.datetime(2026, 2, 1, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 2, 1, 12, 0, tzinfo=dt.UTC)
 PLATFORM_FILES = [f"{p}.md" for p in ("x", "bluesky", "mastodon", "threads", "linkedin", "facebook", "instagram")]
 
 
@@ -75,18 +75,38 @@ def test_posts_prints_a_kommuns_posts(cli, default_campaign: Path, registry: Non
 
 
 def test_posts_as_json_and_csv(cli, default_campaign: Path, registry: None) -> None:
-    result = cli("posts", str(default_campaign), "-k", "0380", "-l", "Uppsala län", "-p", "bluesky", "-p", "x", "-m", "resurser",
-                 "--format", "json")
+    result = cli(
+        "posts",
+        str(default_campaign),
+        "-k",
+        "0380",
+        "-l",
+        "Uppsala län",
+        "-p",
+        "bluesky",
+        "-p",
+        "x",
+        "-m",
+        "resurser",
+        "--format",
+        "json",
+    )
     data = json.loads(result.out)
-    assert [(d["area"]["name"], d["platform"]) for d in data] == [("Uppsala län", "x"), ("Uppsala län", "bluesky"),
-                                                                 ("Uppsala", "x"), ("Uppsala", "bluesky")]
+    assert [(d["area"]["name"], d["platform"]) for d in data] == [
+        ("Uppsala län", "x"),
+        ("Uppsala län", "bluesky"),
+        ("Uppsala", "x"),
+        ("Uppsala", "bluesky"),
+    ]
     result = cli("posts", str(default_campaign), "-p", "threads", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.out)))
     assert len(rows) == 13 and rows[0]["area_name"] == "Sverige" and rows[0]["hashtags"] == "#socialtjänst"
 
 
 def test_posts_for_uppsala_on_x_with_the_real_registry(cli, default_campaign: Path) -> None:
-    result = cli("posts", str(default_campaign), "--kommun", "Uppsala", "--platform", "x", "--message", "kort-hot", "--on", "2026-02-04")
+    result = cli(
+        "posts", str(default_campaign), "--kommun", "Uppsala", "--platform", "x", "--message", "kort-hot", "--on", "2026-02-04"
+    )
     assert result.code == 0, result.err
     assert result.out == (  # the example politicians have no X handles, so they are named
         "== X · Uppsala · kort-hot (212/280 weighted) ==\n"
@@ -95,21 +115,47 @@ def test_posts_for_uppsala_on_x_with_the_real_registry(cli, default_campaign: Pa
         "https://kampanj.example.org/rapport/socialsekreterarna-2019?utm_source=x&utm_medium=social&utm_campaign=trygg-socialtjanst-2026\n"
         "#socialtjänst #svpol #TryggSocialtjänst\n"
     )
-    bluesky = cli("posts", str(default_campaign), "-k", "0380", "-p", "bluesky", "-m", "kort-lag", "--on", "2026-02-04", "-f", "json")
+    bluesky = cli(
+        "posts", str(default_campaign), "-k", "0380", "-p", "bluesky", "-m", "kort-lag", "--on", "2026-02-04", "-f", "json"
+    )
     [post] = json.loads(bluesky.out)
     assert [m["handle"] for m in post["mentions"]] == ["anna.example.org", None]
     assert {"$type": "app.bsky.richtext.facet#mention", "did": "did:web:anna.example.org"} in [
-        f["features"][0] for f in post["parts"][0]["facets"]]
-    rows = list(csv.DictReader(io.StringIO(
-        cli("posts", str(default_campaign), "-k", "0380", "-p", "bluesky", "-m", "kort-lag", "--on", "2026-02-04", "-f", "csv").out)))
+        f["features"][0] for f in post["parts"][0]["facets"]
+    ]
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                cli(
+                    "posts",
+                    str(default_campaign),
+                    "-k",
+                    "0380",
+                    "-p",
+                    "bluesky",
+                    "-m",
+                    "kort-lag",
+                    "--on",
+                    "2026-02-04",
+                    "-f",
+                    "csv",
+                ).out
+            )
+        )
+    )
     assert [r["mentions"] for r in rows] == ["@anna.example.org; Bertil Exempel"]  # as written in the post, one from the next
 
 
 def test_posts_names_what_it_cannot_find(cli, default_campaign: Path) -> None:
     result = cli("posts", str(default_campaign), "--kommun", "Upsala")
-    assert (result.code, result.err) == (3, "error: no kommun matches 'Upsala'; did you mean Uppsala (0380), Sala (1981) or Pajala (2521)?\n")
+    assert (result.code, result.err) == (
+        3,
+        "error: no kommun matches 'Upsala'; did you mean Uppsala (0380), Sala (1981) or Pajala (2521)?\n",
+    )
     result = cli("posts", str(default_campaign), "--message", "kort-ht")
-    assert result.code == 3 and result.err.startswith("error: no message 'kort-ht' (did you mean 'kort-hot'?); messages: resurser,")
+    assert result.code == 3 and result.err.startswith(
+        "error: no message 'kort-ht' (did you mean 'kort-hot'?); messages: resurser,"
+    )
     result = cli("posts", str(default_campaign), "--platform", "tiktok")
     assert result.code == 3 and result.err.startswith("error: unknown platform 'tiktok'; known: x, bluesky")
     result = cli("posts", str(default_campaign), "--on", "igår")
@@ -157,15 +203,19 @@ def test_messages_that_hand_kommuner_identical_text_are_named(default_campaign: 
     from campaign.loader import load
     from campaign.model import Area
 
-    kommuner = [Area("kommun", "2584", "Kiruna", "25", "Norrbottens län", "kiruna"),
-                Area("kommun", "2321", "Åre", "23", "Jämtlands län", "are"),
-                Area("kommun", "1480", "Göteborg", "14", "Västra Götalands län", "goteborg")]
+    kommuner = [
+        Area("kommun", "2584", "Kiruna", "25", "Norrbottens län", "kiruna"),
+        Area("kommun", "2321", "Åre", "23", "Jämtlands län", "are"),
+        Area("kommun", "1480", "Göteborg", "14", "Västra Götalands län", "goteborg"),
+    ]
     messages = ["kort-lvu", "bemanning", "kort-lag"]
     default = load(default_campaign).campaign
     # The default bank names the area in every local post, so it hands no two kommuner the same text.
     assert identical_texts(default, compose_all(default, kommuner, ["x"], messages)) == []
     # Two messages that say nothing local (nobody to tag in these three kommuner) are named.
-    set_message_text(default_campaign, "kort-lvu", "Ingen socialsekreterare ska stå ensam i ett LVU-ärende. Vi kräver minst två handläggare.")
+    set_message_text(
+        default_campaign, "kort-lvu", "Ingen socialsekreterare ska stå ensam i ett LVU-ärende. Vi kräver minst två handläggare."
+    )
     set_message_text(default_campaign, "kort-lag", "Socialtjänsten behöver en ny lag som kräver kunskap i varje beslut.")
     campaign = load(default_campaign).campaign
     posts = compose_all(campaign, kommuner, ["x"], messages)
@@ -173,7 +223,8 @@ def test_messages_that_hand_kommuner_identical_text_are_named(default_campaign: 
     assert warning.format() == (
         "messages/messages.yaml: warning: messages: 2 messages hand several kommuner the same post word for word "
         "(kort-lvu: 3 kommuner, kort-lag: 3); add variants, or write {{ kommun }} or a local figure into them, "
-        "so that no two accounts are handed identical text")
+        "so that no two accounts are handed identical text"
+    )
     assert identical_texts(campaign, compose_all(campaign, kommuner, ["x"], ["bemanning"])) == []  # it names the kommun
 
 

@@ -31,13 +31,39 @@ PACKAGES = ("twitter-text@3", "@atproto/api@0")
 N_TEXTS = 3000
 
 PIECES = {
-    "swedish": ["socialtjänst", "Åsa", "över", "välfärd", "LVU-ärende", "Ängelholm", "45\u00a0%", "3,5", "–", "—", "…", "«citat»",
-                "”citat”", "e\u0301", "A\u030a", "ﬁ"],
+    "swedish": [
+        "socialtjänst",
+        "Åsa",
+        "över",
+        "välfärd",
+        "LVU-ärende",
+        "Ängelholm",
+        "45\u00a0%",
+        "3,5",
+        "–",
+        "—",
+        "…",
+        "«citat»",
+        "”citat”",
+        "e\u0301",
+        "A\u030a",
+        "ﬁ",
+    ],
     "emoji": ["😷", "👍🏽", "👨‍👩‍👧‍👦", "🇸🇪", "🏳️‍🌈", "1️⃣", "#️⃣", "©", "®", "™", "❤️", "☺", "⌚", "🧑🏿‍🚀", "👁‍🗨", "🫶🏼"],
     "cjk": ["日本語", "中文", "한국어", "ｶﾀｶﾅ", "你好，世界", "ᄀ", "ㄱ"],
-    "url": ["https://kampanj.example.org/rapport?utm_source=x&utm_medium=social", "http://a.se/ö", "example.com", "www.example.org/a",
-            "https://sv.wikipedia.org/wiki/Socialtjänst", "kampanj.example.org/rapport/socialsekreterarna-2019",
-            "https://a.se/x.", "(https://a.se/y)", "https://t.co/abc", "socialtjanst.se", "uppsala.se/politik"],
+    "url": [
+        "https://kampanj.example.org/rapport?utm_source=x&utm_medium=social",
+        "http://a.se/ö",
+        "example.com",
+        "www.example.org/a",
+        "https://sv.wikipedia.org/wiki/Socialtjänst",
+        "kampanj.example.org/rapport/socialsekreterarna-2019",
+        "https://a.se/x.",
+        "(https://a.se/y)",
+        "https://t.co/abc",
+        "socialtjanst.se",
+        "uppsala.se/politik",
+    ],
     "tag": ["#socialtjänst", "#svpol", "#Socialchefsrapporten2022", "#123", "#tag.", "#välfärd!", "#a_b", "＃full", "#😷"],
     "mention": ["@anna_s", "@bo.bsky.social", "@asa@mastodon.example", "@"],
     "space": [" ", " ", " ", "  ", "\n", "\n\n", "\r\n", "\t", "\u00a0"],
@@ -70,8 +96,9 @@ def node_modules() -> Path:
     if not (cache / "package.json").exists():
         (cache / "package.json").write_text('{"name": "campaign-node-cache", "private": true}\n', encoding="utf-8")
     try:
-        done = subprocess.run(["npm", "install", "--no-audit", "--no-fund", *PACKAGES], cwd=cache, capture_output=True,
-                              text=True, timeout=300)
+        done = subprocess.run(
+            ["npm", "install", "--no-audit", "--no-fund", *PACKAGES], cwd=cache, capture_output=True, text=True, timeout=300
+        )
     except subprocess.TimeoutExpired:
         pytest.skip("npm install timed out (no network?)")
     if done.returncode != 0:
@@ -81,8 +108,9 @@ def node_modules() -> Path:
 
 def reference(texts: list[str]) -> list[dict]:
     env = {**os.environ, "NODE_PATH": str(node_modules())}
-    done = subprocess.run(["node", str(SCRIPT)], input=json.dumps(texts), capture_output=True, text=True, env=env, timeout=300,
-                          check=True)
+    done = subprocess.run(
+        ["node", str(SCRIPT)], input=json.dumps(texts), capture_output=True, text=True, env=env, timeout=300, check=True
+    )
     return json.loads(done.stdout)
 
 
@@ -98,13 +126,13 @@ def corpus() -> tuple[list[str], list[dict]]:
 
 def test_x_weighted_length_matches_twitter_text(corpus: tuple[list[str], list[dict]]) -> None:
     texts, expected = corpus
-    wrong = [(t, x_length(t), e["x"]) for t, e in zip(texts, expected) if x_length(t) != e["x"]]
+    wrong = [(t, x_length(t), e["x"]) for t, e in zip(texts, expected, strict=False) if x_length(t) != e["x"]]
     assert not wrong, f"{len(wrong)} of {len(texts)} differ, e.g. {wrong[:3]}"
 
 
 def test_bluesky_graphemes_and_bytes_match_richtext(corpus: tuple[list[str], list[dict]]) -> None:
     texts, expected = corpus
-    wrong = [(t, graphemes(t), e["graphemes"]) for t, e in zip(texts, expected) if graphemes(t) != e["graphemes"]]
+    wrong = [(t, graphemes(t), e["graphemes"]) for t, e in zip(texts, expected, strict=False) if graphemes(t) != e["graphemes"]]
     assert not wrong, f"{len(wrong)} of {len(texts)} differ, e.g. {wrong[:3]}"
     assert [utf8_bytes(t) for t in texts] == [e["bytes"] for e in expected]
 
@@ -112,9 +140,12 @@ def test_bluesky_graphemes_and_bytes_match_richtext(corpus: tuple[list[str], lis
 def test_bluesky_tag_facets_match_richtext(corpus: tuple[list[str], list[dict]]) -> None:
     texts, expected = corpus
     wrong = []
-    for text, e in zip(texts, expected):
-        ours = [[f["index"]["byteStart"], f["index"]["byteEnd"], "tag", f["features"][0]["tag"]]
-                for f in facets(text) if "tag" in f["features"][0]]
+    for text, e in zip(texts, expected, strict=False):
+        ours = [
+            [f["index"]["byteStart"], f["index"]["byteEnd"], "tag", f["features"][0]["tag"]]
+            for f in facets(text)
+            if "tag" in f["features"][0]
+        ]
         theirs = [f for f in e["facets"] if f[2] == "tag"]
         if ours != theirs:
             wrong.append((text, ours, theirs))
@@ -131,9 +162,16 @@ def test_composed_bluesky_posts_have_the_facets_bluesky_finds(monkeypatch: pytes
     posts = compose_all(load(REPO).campaign, standin.areas(), ["bluesky"])
     parts = [part for post in posts for part in post.parts]
     expected = reference([part.text for part in parts])
-    for part, e in zip(parts, expected):
+    for part, e in zip(parts, expected, strict=False):
         assert part.length == e["graphemes"] <= 300 and utf8_bytes(part.text) == e["bytes"]
-        ours = [[f["index"]["byteStart"], f["index"]["byteEnd"], f["features"][0]["$type"].split("#")[1],
-                 f["features"][0].get("uri") or f["features"][0].get("tag")] for f in part.facets
-                if "did" not in f["features"][0]]
+        ours = [
+            [
+                f["index"]["byteStart"],
+                f["index"]["byteEnd"],
+                f["features"][0]["$type"].split("#")[1],
+                f["features"][0].get("uri") or f["features"][0].get("tag"),
+            ]
+            for f in part.facets
+            if "did" not in f["features"][0]
+        ]
         assert ours == e["facets"], part.text

@@ -26,8 +26,31 @@ from campaign.compose.length import normalise_x
 from campaign.model import NATIONAL, Area, Campaign, Hashtag, Link, Mention, Message, Settings, Theme, Utm
 
 UPPSALA = Area("kommun", "0380", "Uppsala", "03", "Uppsala län", "uppsala")
-WORDS = ["socialtjänst", "är", "för", "barn", "unga", "välfärd", "kommunen", "😷", "👨‍👩‍👧", "🇸🇪", "日本語", "45\u00a0%", "–",
-         "e\u0301n", "Åsa", "över", "example.com", "https://a.se/ö?x=1", "…", "€", "LVU-ärende", "@nobody", "#extra"]
+WORDS = [
+    "socialtjänst",
+    "är",
+    "för",
+    "barn",
+    "unga",
+    "välfärd",
+    "kommunen",
+    "😷",
+    "👨‍👩‍👧",
+    "🇸🇪",
+    "日本語",
+    "45\u00a0%",
+    "–",
+    "e\u0301n",
+    "Åsa",
+    "över",
+    "example.com",
+    "https://a.se/ö?x=1",
+    "…",
+    "€",
+    "LVU-ärende",
+    "@nobody",
+    "#extra",
+]
 END = [".", "!", "?", ",", ";", ":", ""]
 
 
@@ -38,24 +61,44 @@ def sentences(draw: st.DrawFn) -> str:
     return " ".join(words).capitalize() + draw(st.sampled_from(END))
 
 
-bodies = st.lists(sentences(), min_size=1, max_size=40).map(lambda s: " ".join(s))
+bodies = st.lists(sentences(), min_size=1, max_size=40).map(" ".join)
 tags = st.lists(st.from_regex(r"[a-zåäöÅÄÖ][a-zåäöÅÄÖ0-9_]{0,24}", fullmatch=True), max_size=8, unique_by=str.casefold)
 mentions = st.lists(
-    st.builds(Mention, st.uuids().map(str), st.sampled_from(["Anna Andersson", "Bo Berg", "Åsa Öberg", "Li Wei 李伟"]),
-              st.sampled_from(["ordförande i socialnämnden", "KSO"]),
-              st.sampled_from([None, "anna_s", "bo.bsky.social", "asa@mastodon.example"]), st.sampled_from([None, "did:plc:x"])),
+    st.builds(
+        Mention,
+        st.uuids().map(str),
+        st.sampled_from(["Anna Andersson", "Bo Berg", "Åsa Öberg", "Li Wei 李伟"]),
+        st.sampled_from(["ordförande i socialnämnden", "KSO"]),
+        st.sampled_from([None, "anna_s", "bo.bsky.social", "asa@mastodon.example"]),
+        st.sampled_from([None, "did:plc:x"]),
+    ),
     max_size=4,
 )
 
 
 def make_campaign(body: str, hashtags: list[str], required: int, url: str) -> Campaign:
     theme = Theme("#000", "#fff", "#f00", "#000", None, None, None)
-    s = Settings("Kampanj", "Facket", "sv", "Europe/Stockholm", dt.date(2026, 2, 4), None, None, theme,
-                 Utm(True, "kampanj-2026", "social", {}), ())
+    s = Settings(
+        "Kampanj",
+        "Facket",
+        "sv",
+        "Europe/Stockholm",
+        dt.date(2026, 2, 4),
+        None,
+        None,
+        theme,
+        Utm(True, "kampanj-2026", "social", {}),
+        (),
+    )
     message = Message("m", "long", (body.replace("{", "(").replace("}", ")").replace("%}", "%"),), (), "l", (), None)
     return Campaign(
-        root=Path("."), settings=s, figures=(), messages=(message,), links=(Link("l", url, "Rapport"),),
-        hashtags=tuple(Hashtag(t, i < required) for i, t in enumerate(hashtags)), demands=(),
+        root=Path(),
+        settings=s,
+        figures=(),
+        messages=(message,),
+        links=(Link("l", url, "Rapport"),),
+        hashtags=tuple(Hashtag(t, i < required) for i, t in enumerate(hashtags)),
+        demands=(),
     )
 
 
@@ -80,12 +123,24 @@ def platform_count(platform_id: str, text: str, limit: int) -> bool:
     return len(text.encode("utf-16-le")) // 2 <= limit
 
 
-@given(body=bodies, hashtags=tags, required=st.integers(0, 2), people=mentions,
-       platform_id=st.sampled_from(list(PLATFORMS)), instance_limit=st.sampled_from([None, 280, 1000]),
-       query=st.sampled_from(["", "?lang=sv", "?utm_source=nyhetsbrev"]))
+@given(
+    body=bodies,
+    hashtags=tags,
+    required=st.integers(0, 2),
+    people=mentions,
+    platform_id=st.sampled_from(list(PLATFORMS)),
+    instance_limit=st.sampled_from([None, 280, 1000]),
+    query=st.sampled_from(["", "?lang=sv", "?utm_source=nyhetsbrev"]),
+)
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_every_post_fits_keeps_its_link_and_is_deterministic(
-    body: str, hashtags: list[str], required: int, people: list[Mention], platform_id: str, instance_limit: int | None, query: str,
+    body: str,
+    hashtags: list[str],
+    required: int,
+    people: list[Mention],
+    platform_id: str,
+    instance_limit: int | None,
+    query: str,
 ) -> None:
     campaign = make_campaign(body, hashtags, required, "https://kampanj.example.org/rapport" + query)
     area = UPPSALA if people else NATIONAL
@@ -108,7 +163,8 @@ def test_every_post_fits_keeps_its_link_and_is_deterministic(
         assert tag.casefold() in kept or tag.casefold() in over_cap
     if post.is_thread:
         assert [re.match(r"(\d+)/(\d+) ", p.text).groups() for p in post.parts] == [
-            (str(i), str(len(post.parts))) for i in range(1, len(post.parts) + 1)]
+            (str(i), str(len(post.parts))) for i in range(1, len(post.parts) + 1)
+        ]
         whole = unicodedata.normalize("NFC", campaign.messages[0].variants[0])
         written = {t for m in post.mentions for t in written_mention(m, PLATFORMS[platform_id]).split()}
         tokens = set(whole.split()) | set(post.parts[-1].text.split("\n\n", 1)[-1].split())

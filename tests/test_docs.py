@@ -38,8 +38,9 @@ def test_every_documented_command_exists(cli) -> None:
 
 
 def test_every_command_help_has_an_example(cli) -> None:
-    from campaign.cli import app
     import typer.main
+
+    from campaign.cli import app
 
     group = typer.main.get_command(app)
     missing = []

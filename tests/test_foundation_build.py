@@ -14,9 +14,7 @@ from campaign.loader import load
 
 def tree_digest(root: Path) -> dict[str, str]:
     return {
-        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()
     }
 
 
@@ -65,7 +63,9 @@ def test_crash_mid_build_leaves_previous_build_untouched(cli, default_campaign: 
         (staging / "half-written.txt").write_text("partial", encoding="utf-8")
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(build_module, "stages", lambda: [("campaign", build_module.write_campaign_json), ("boom", exploding_stage)])
+    monkeypatch.setattr(
+        build_module, "stages", lambda: [("campaign", build_module.write_campaign_json), ("boom", exploding_stage)]
+    )
     result = cli("build", str(default_campaign), "--out", str(out))
     assert result.code == 1
     assert result.err.startswith("internal error: RuntimeError: disk on fire")
@@ -112,7 +112,9 @@ def test_init_scaffolds_a_valid_commented_campaign(cli, tmp_path: Path) -> None:
     assert loaded.campaign.settings.name == "Min kampanj"
     assert cli("validate", str(target)).code == 0
     ignored = (target / ".gitignore").read_text(encoding="utf-8").splitlines()
-    assert {"build/", ".cache/", ".campaign/", ".env"} <= set(ignored), "what the toolkit writes, and credentials, stay out of git"
+    assert {"build/", ".cache/", ".campaign/", ".env"} <= set(ignored), (
+        "what the toolkit writes, and credentials, stay out of git"
+    )
 
 
 def test_build_writes_into_the_campaign_folder_by_default(cli, tmp_path: Path, monkeypatch) -> None:
@@ -134,7 +136,7 @@ def test_init_shows_the_politicians_format_ready_to_uncomment(cli, tmp_path: Pat
     assert cli("init", str(target)).code == 0
     path = target / "messages" / "campaign.yaml"
     text = path.read_text(encoding="utf-8")
-    block = text[text.index("# politicians:"):]
+    block = text[text.index("# politicians:") :]
     path.write_text(text.replace(block, "\n".join(line[2:] for line in block.splitlines()) + "\n"), encoding="utf-8")
     [anna] = load(target).campaign.extra["politicians"]
     assert anna["roles"][0]["kommun"] == "0380" and anna["example"] is True
@@ -170,4 +172,7 @@ def test_example_figures_warn_but_validate(cli, tmp_path: Path) -> None:
     assert cli("init", str(target)).code == 0
     result = cli("validate", str(target))
     assert result.code == 0
-    assert "campaign.yaml:34:14: warning: figures[0].example: example data: replace it with a real, sourced figure before publishing" in result.err
+    assert (
+        "campaign.yaml:34:14: warning: figures[0].example: example data: replace it with a real, sourced figure before publishing"
+        in result.err
+    )

@@ -30,7 +30,10 @@ def test_wheel_carries_all_package_data_and_leaves_build_alone(tmp_path: Path) -
     shutil.copytree(REPO / "campaign", source / "campaign", ignore=shutil.ignore_patterns("__pycache__"))
     result = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", str(source), "-w", str(tmp_path / "wheel")],
-        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
     )
     if result.returncode != 0:
         pytest.skip(f"pip could not build a wheel here (no setuptools>=77 to fetch?): {result.stderr.strip()[-300:]}")

@@ -39,13 +39,16 @@ def test_wrong_type_names_place_and_expectation(default_campaign: Path) -> None:
 
 def test_missing_required_field(default_campaign: Path) -> None:
     edit(default_campaign, "links.yaml", "    title: Pressmeddelande\n", "")
-    assert errors_of(default_campaign) == [
-        "messages/links.yaml:10:5: error: links[2]: missing required key 'title' (text)"
-    ]
+    assert errors_of(default_campaign) == ["messages/links.yaml:10:5: error: links[2]: missing required key 'title' (text)"]
 
 
 def test_unknown_key_suggests_the_nearest(default_campaign: Path) -> None:
-    edit(default_campaign, "figures.yaml", "    sample_size: 2473\n    link: rapport\n\n  - id: rattssakerhet", "    sample_sise: 2473\n    link: rapport\n\n  - id: rattssakerhet")
+    edit(
+        default_campaign,
+        "figures.yaml",
+        "    sample_size: 2473\n    link: rapport\n\n  - id: rattssakerhet",
+        "    sample_sise: 2473\n    link: rapport\n\n  - id: rattssakerhet",
+    )
     assert errors_of(default_campaign) == [
         "messages/figures.yaml:11:5: error: figures[0].sample_sise: unknown key 'sample_sise' (did you mean 'sample_size'?)"
     ]
@@ -84,7 +87,9 @@ def test_undefined_template_variable(default_campaign: Path) -> None:
 def test_undefined_attribute_fails_at_validation(default_campaign: Path) -> None:
     edit(default_campaign, "messages.yaml", "Rättssäkerheten får aldrig", "{{ figure.valeu }} Rättssäkerheten får aldrig")
     [problem] = errors_of(default_campaign)
-    assert problem.startswith("messages/messages.yaml:22:11: error: messages[1].text: template fails for national posts: UndefinedError:")
+    assert problem.startswith(
+        "messages/messages.yaml:22:11: error: messages[1].text: template fails for national posts: UndefinedError:"
+    )
     assert "valeu" in problem
 
 
@@ -97,7 +102,12 @@ def test_template_syntax_error(default_campaign: Path) -> None:
 
 @pytest.mark.parametrize(
     "payload",
-    ["{{ ''.__class__ }}", "{{ ''.__class__.__mro__[1].__subclasses__() }}", "{{ figure['__init__'] }}", "{{ cycler.__init__.__globals__ }}"],
+    [
+        "{{ ''.__class__ }}",
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ figure['__init__'] }}",
+        "{{ cycler.__init__.__globals__ }}",
+    ],
 )
 def test_template_cannot_reach_python_internals(default_campaign: Path, payload: str) -> None:
     edit(default_campaign, "messages.yaml", "Ingen socialsekreterare ska stå", payload + " Ingen socialsekreterare ska stå")
@@ -133,12 +143,17 @@ def test_huge_file_is_refused_before_parsing(default_campaign: Path) -> None:
         while fh.tell() < 50 * 1024 * 1024:
             fh.write(chunk)
     size_mb = path.stat().st_size / 1e6
-    assert errors_of(default_campaign) == [f"messages/huge.yaml: error: file is {size_mb:.1f} MB; a campaign file may be at most 5 MB"]
+    assert errors_of(default_campaign) == [
+        f"messages/huge.yaml: error: file is {size_mb:.1f} MB; a campaign file may be at most 5 MB"
+    ]
 
 
 def test_exponential_aliases_are_refused(default_campaign: Path) -> None:
     lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
-    lines += [f"a{i}: &a{i} [*a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}]" for i in range(1, 12)]
+    lines += [
+        f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]"
+        for i in range(1, 12)
+    ]
     (default_campaign / "messages" / "bomb.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     [problem] = errors_of(default_campaign)
     assert problem.startswith("messages/bomb.yaml:1:5: error: YAML syntax error: YAML anchors (&name) are not allowed")
@@ -162,7 +177,12 @@ def test_symlink_out_of_the_campaign_is_refused(default_campaign: Path, tmp_path
 
 
 def test_control_characters_are_refused(default_campaign: Path) -> None:
-    edit(default_campaign, "demands.yaml", "title: En säkerhetskommission för socialtjänsten", 'title: "En säkerhets\\x1bkommission"')
+    edit(
+        default_campaign,
+        "demands.yaml",
+        "title: En säkerhetskommission för socialtjänsten",
+        'title: "En säkerhets\\x1bkommission"',
+    )
     assert errors_of(default_campaign) == [
         "messages/demands.yaml:3:12: error: demands[0].title: control character U+001B is not allowed in text"
     ]
@@ -195,7 +215,12 @@ def test_cli_on_a_folder_without_campaign(cli, tmp_path: Path) -> None:
 
 def test_local_values_need_real_area_codes(default_campaign: Path) -> None:
     edit(default_campaign, "figures.yaml", '      "0180":\n        value: 33', '      "0189":\n        value: 33')
-    edit(default_campaign, "figures.yaml", "    municipalities:\n      # Stockholm city's own survey (SSR", '    regions: {"26": 40}\n    municipalities:\n      # Stockholm city\'s own survey (SSR')
+    edit(
+        default_campaign,
+        "figures.yaml",
+        "    municipalities:\n      # Stockholm city's own survey (SSR",
+        '    regions: {"26": 40}\n    municipalities:\n      # Stockholm city\'s own survey (SSR',
+    )
     assert errors_of(default_campaign) == [
         "messages/figures.yaml:22:15: error: figures[1].regions.26: unknown län code '26'; expected one of the 21 codes 01-25",
         "messages/figures.yaml:25:7: error: figures[1].municipalities.0189: unknown kommun code '0189'; `campaign registry list` shows every code",
@@ -217,7 +242,9 @@ def test_tab_indentation_says_to_use_spaces(default_campaign: Path) -> None:
 def test_a_second_document_is_refused(default_campaign: Path) -> None:
     write(default_campaign, "extra.yaml", "page:\n  intro: Hej\n---\nlayouts: {}\n")
     [problem] = errors_of(default_campaign)
-    assert problem.startswith("messages/extra.yaml:3:1: error: YAML syntax error: but found another document: a second YAML document")
+    assert problem.startswith(
+        "messages/extra.yaml:3:1: error: YAML syntax error: but found another document: a second YAML document"
+    )
 
 
 @pytest.mark.parametrize(("text", "got"), [("- page\n- layouts\n", "a list"), ("just words\n", "text")])
@@ -248,7 +275,12 @@ def test_a_day_not_in_the_calendar(default_campaign: Path) -> None:
 
 @pytest.mark.parametrize(
     ("value", "col", "shown"),
-    [("!!int '5'", 12, "!!int"), ("!!timestamp 2026-13-01", 12, "!!timestamp"), ("!!python/object:os.system {}", 12, "!!python/object:os.system"), ("!mine 5", 12, "!mine")],
+    [
+        ("!!int '5'", 12, "!!int"),
+        ("!!timestamp 2026-13-01", 12, "!!timestamp"),
+        ("!!python/object:os.system {}", 12, "!!python/object:os.system"),
+        ("!mine 5", 12, "!mine"),
+    ],
 )
 def test_yaml_tags_are_refused_before_they_are_built(default_campaign: Path, value: str, col: int, shown: str) -> None:
     edit(default_campaign, "figures.yaml", "    value: 50\n", f"    value: {value}\n")
@@ -325,7 +357,10 @@ def test_a_broken_file_does_not_make_its_ids_unknown(default_campaign: Path) -> 
     """A figures file with a syntax error is one problem, not one per message that refers to a figure in it."""
     edit(default_campaign, "figures.yaml", "    value: 50\n", "    value: [50\n")
     edit(default_campaign, "demands.yaml", "  - id: resurser", "  - id: Resurser")
-    assert [p.split(": error: ")[0] for p in errors_of(default_campaign)] == ["messages/demands.yaml:5:9", "messages/figures.yaml:8:14"]
+    assert [p.split(": error: ")[0] for p in errors_of(default_campaign)] == [
+        "messages/demands.yaml:5:9",
+        "messages/figures.yaml:8:14",
+    ]
 
 
 def test_a_message_file_linked_from_outside_is_refused(default_campaign: Path, tmp_path: Path) -> None:
@@ -360,14 +395,29 @@ def test_a_file_of_millions_of_values_stops_at_the_ceiling(default_campaign: Pat
 @pytest.mark.parametrize(
     ("template", "message"),
     [
-        ("{{ 'ab' * 3000000000 }}", "template fails for national posts: SecurityError: a template may not repeat text to more than 20000 characters"),
-        ("{{ 3000000000 * [1] }}", "template fails for national posts: SecurityError: a template may not repeat text to more than 20000 characters"),
-        ("{{ 'x'.ljust(1000000000) }}", "template fails for national posts: SecurityError: a template may not call anything with a number as large as 1000000000"),
+        (
+            "{{ 'ab' * 3000000000 }}",
+            "template fails for national posts: SecurityError: a template may not repeat text to more than 20000 characters",
+        ),
+        (
+            "{{ 3000000000 * [1] }}",
+            "template fails for national posts: SecurityError: a template may not repeat text to more than 20000 characters",
+        ),
+        (
+            "{{ 'x'.ljust(1000000000) }}",
+            "template fails for national posts: SecurityError: a template may not call anything with a number as large as 1000000000",
+        ),
         ("{{ 2 ** 100000 }}", "template fails for national posts: SecurityError: a template may not raise to the power 100000"),
-        ("{{ '%s' % kommun }}", "template fails for national posts: SecurityError: a template may not use '%' formatting; write the text out"),
+        (
+            "{{ '%s' % kommun }}",
+            "template fails for national posts: SecurityError: a template may not use '%' formatting; write the text out",
+        ),
         ("{{ 'x' | center(1000000000) }}", "template uses unknown filter 'center' (did you mean 'percent'?) (template line 1)"),
         ("{{ ['a', 'b'] | random }}", "template uses unknown filter 'random' (template line 1)"),
-        ("{{ figure | uper_first }}", "template uses unknown filter 'uper_first' (did you mean 'upper_first'?) (template line 1)"),
+        (
+            "{{ figure | uper_first }}",
+            "template uses unknown filter 'uper_first' (did you mean 'upper_first'?) (template line 1)",
+        ),
         ("{% if kommun is nonee %}x{% endif %}", "template uses unknown test 'nonee' (did you mean 'none'?) (template line 1)"),
     ],
 )
@@ -394,7 +444,12 @@ def test_settings_problems_come_together(default_campaign: Path) -> None:
 
 
 def test_names_titles_and_statements_are_one_line(default_campaign: Path) -> None:
-    edit(default_campaign, "demands.yaml", "title: En säkerhetskommission för socialtjänsten", "title: |\n      En säkerhetskommission\n      för socialtjänsten")
+    edit(
+        default_campaign,
+        "demands.yaml",
+        "title: En säkerhetskommission för socialtjänsten",
+        "title: |\n      En säkerhetskommission\n      för socialtjänsten",
+    )
     assert errors_of(default_campaign) == [
         "messages/demands.yaml:3:12: error: demands[0].title: expected one line of text, got a line break in"
         " 'En säkerhetskommission\\nför socialtjänsten'"

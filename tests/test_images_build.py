@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from tests.test_images_support import CAMPAIGN, make
 
 from campaign.build import Kit, build
-from tests.conftest import run_cli
 from campaign.images.sizes import SIZES
+from tests.conftest import run_cli
+from tests.test_images_support import CAMPAIGN, make
 
 REPO = Path(__file__).resolve().parents[1]
-NOW = dt.datetime(2026, 2, 1, 8, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 2, 1, 8, 0, tzinfo=dt.UTC)
 # national + län 03 + kommun 0180 for resursbrist, national for bemanning, one short message, one demand
 CARDS = 6
 
@@ -77,9 +77,12 @@ def test_build_writes_every_card_in_every_size_with_a_manifest(built: tuple[Path
         assert Image.open(images / row["file"]).size == (row["width"], row["height"])
         assert 0 < len(row["alt"]) <= 1000
     assert {(r["card"], r["id"], r["area_level"], r["area_code"]) for r in rows} == {
-        ("figure", "resursbrist", "national", ""), ("figure", "resursbrist", "lan", "03"),
-        ("figure", "resursbrist", "kommun", "0180"), ("figure", "bemanning", "national", ""),
-        ("message", "kort-resurser", "national", ""), ("demand", "sakerhetskommission", "national", ""),
+        ("figure", "resursbrist", "national", ""),
+        ("figure", "resursbrist", "lan", "03"),
+        ("figure", "resursbrist", "kommun", "0180"),
+        ("figure", "bemanning", "national", ""),
+        ("message", "kort-resurser", "national", ""),
+        ("demand", "sakerhetskommission", "national", ""),
     }
     assert [p for p in progress if p[0] == "images"][-1] == ("images", len(rows), len(rows))
     assert f"images: {len(rows)} images of {CARDS} cards in 5 sizes ({len(rows)} drawn, the rest from the cache)" in kit.notes
@@ -143,7 +146,9 @@ def test_a_layout_override_changes_only_its_shape(warm: Path) -> None:
         encoding="utf-8",
     )
     second = build(root, root / "build", now=NOW)
-    changed = {a["file"] for a, b in zip(first.results["images"], second.results["images"]) if a["sha256"] != b["sha256"]}
+    changed = {
+        a["file"] for a, b in zip(first.results["images"], second.results["images"], strict=False) if a["sha256"] != b["sha256"]
+    }
     assert changed == {"sverige/demand-sakerhetskommission-square.png"}
     assert any("(1 drawn" in note for note in second.notes)
     cached = sorted(p.name for p in (root / ".cache" / "images").glob("*/*.png"))
@@ -175,7 +180,9 @@ def test_a_filtered_run_never_replaces_the_built_kits_images(warm: Path) -> None
     before = manifest(warm / "build" / "images")
     refused = run("images", ".", "--kommun", "Stockholm", cwd=warm)  # the default --out is build/images
     assert refused.returncode == 1
-    assert refused.stderr.endswith("a filtered run would replace them with only the chosen cards: write them elsewhere, e.g. --out cards\n")
+    assert refused.stderr.endswith(
+        "a filtered run would replace them with only the chosen cards: write them elsewhere, e.g. --out cards\n"
+    )
     assert manifest(warm / "build" / "images") == before
     assert run("images", ".", cwd=warm).returncode == 0  # all of them may replace it
 
@@ -196,7 +203,9 @@ def test_campaign_images_refuses_unknown_filters_and_foreign_folders(root: Path)
 
 
 def test_a_low_contrast_theme_is_a_validation_error_naming_both_colours(root: Path) -> None:
-    text = CAMPAIGN.replace('foreground: "#ffffff"', 'foreground: "#5a6b8c"').replace('accent_text: "#1d2b53"', 'accent_text: "#ffffff"')
+    text = CAMPAIGN.replace('foreground: "#ffffff"', 'foreground: "#5a6b8c"').replace(
+        'accent_text: "#1d2b53"', 'accent_text: "#ffffff"'
+    )
     (root / "messages" / "campaign.yaml").write_text(text, encoding="utf-8")
     result = run("validate", ".", cwd=root)
     assert result.returncode == 2
@@ -264,8 +273,12 @@ def test_a_logo_or_font_that_cannot_be_drawn_is_a_validation_error(root: Path) -
     result = run("validate", ".", cwd=root)
     assert result.returncode == 2
     lines = result.stderr.splitlines()
-    assert lines[0].startswith("messages/campaign.yaml:10:11: error: campaign.theme.logo: logo.png is not an image the renderer can read (use a PNG")
-    assert lines[1].startswith("messages/campaign.yaml:11:16: error: campaign.theme.font_bold: Brand.ttf is not a TrueType or OpenType font file: ")
+    assert lines[0].startswith(
+        "messages/campaign.yaml:10:11: error: campaign.theme.logo: logo.png is not an image the renderer can read (use a PNG"
+    )
+    assert lines[1].startswith(
+        "messages/campaign.yaml:11:16: error: campaign.theme.font_bold: Brand.ttf is not a TrueType or OpenType font file: "
+    )
     assert lines[2] == "2 errors"
 
 
@@ -281,14 +294,18 @@ def test_a_campaign_can_use_its_own_fonts(root: Path) -> None:
     assert manifest(root / "imgs")[0]["sha256"] != manifest(default / "imgs")[0]["sha256"]
 
 
-def test_an_image_over_its_platform_byte_limit_fails_the_build(built: tuple[Path, Kit, list[tuple[str, int, int]]], tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_image_over_its_platform_byte_limit_fails_the_build(
+    built: tuple[Path, Kit, list[tuple[str, int, int]]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from campaign.images import pipeline
     from campaign.images.sizes import Size
 
     monkeypatch.setitem(pipeline.SIZES, "bluesky", Size("bluesky", 1600, 900, 1_000, ("bluesky",)))
     root = Path(shutil.copytree(built[0], tmp_path / "campaign"))
-    with pytest.raises(pipeline.ImageTooLarge, match=r"^sverige/figure-resursbrist-bluesky.png is \d+ bytes, over the limit of 1000 bytes for bluesky; use a simpler logo$"):
+    with pytest.raises(
+        pipeline.ImageTooLarge,
+        match=r"^sverige/figure-resursbrist-bluesky.png is \d+ bytes, over the limit of 1000 bytes for bluesky; use a simpler logo$",
+    ):
         build(root, root / "build", now=NOW)
 
 

@@ -19,8 +19,12 @@ def test_one_card_per_figure_and_area_with_its_own_value(tmp_path: Path) -> None
     campaign = load(make(tmp_path)).campaign
     cards = plan(campaign)
     assert [(c.name, c.folder) for c in cards] == [
-        ("figure-resursbrist", "sverige"), ("figure-resursbrist", "lan-03"), ("figure-resursbrist", "kommun-0180"),
-        ("figure-bemanning", "sverige"), ("message-kort-resurser", "sverige"), ("demand-sakerhetskommission", "sverige"),
+        ("figure-resursbrist", "sverige"),
+        ("figure-resursbrist", "lan-03"),
+        ("figure-resursbrist", "kommun-0180"),
+        ("figure-bemanning", "sverige"),
+        ("message-kort-resurser", "sverige"),
+        ("demand-sakerhetskommission", "sverige"),
     ]
     kommun = cards[2].values
     assert (kommun["place"], kommun["big"], kommun["value"]) == ("Stockholm", "Drygt sex av tio", f"62{NBSP}%")
@@ -41,7 +45,9 @@ def test_an_area_gets_its_most_local_card(tmp_path: Path) -> None:
 
 
 def test_a_count_is_written_with_digit_groups(tmp_path: Path) -> None:
-    figures = FIGURES + """\
+    figures = (
+        FIGURES
+        + """\
   - id: anmalningar
     kind: count
     value: 12473
@@ -49,6 +55,7 @@ def test_a_count_is_written_with_digit_groups(tmp_path: Path) -> None:
     source: Brå
     fieldwork: 2025-12-31
 """
+    )
     root = make(tmp_path)
     (root / "messages" / "figures.yaml").write_text(figures, encoding="utf-8")
     card = next(c for c in plan(load(root).campaign) if c.ident == "anmalningar")

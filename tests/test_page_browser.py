@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-import yaml
 
 from campaign.loader import load
 from campaign.site.stage import build_site
@@ -31,12 +31,19 @@ from tests.site_support import AREAS, build_sample, composer_posts, copy_campaig
 pytestmark = pytest.mark.browser
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 NODE_CACHE = Path.home() / ".cache" / "campaign-node"
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
@@ -106,7 +113,9 @@ def pick(page: Any, typed: str, name: str) -> None:
 
 def test_page_loads_without_errors_or_outside_requests(page: Any, site: tuple[Path, str]) -> None:
     _, url = site
-    page.add_init_script("window.cspViolations = []; document.addEventListener('securitypolicyviolation', e => cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));")
+    page.add_init_script(
+        "window.cspViolations = []; document.addEventListener('securitypolicyviolation', e => cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
     open_page(page, url)
     pick(page, "uppsala", "Uppsala")
     assert page.evaluate("window.cspViolations") == []  # the page's own scripts, styles and data files all pass its CSP
@@ -144,7 +153,9 @@ def test_copy_falls_back_to_selecting_the_text(page: Any, site: tuple[Path, str]
     page.evaluate("Object.defineProperty(navigator, 'clipboard', {value: undefined}); document.execCommand = () => false")
     box = panel(page, "resurser", "x")
     box.locator("button.copy").first.click()
-    selected = page.evaluate("(() => { const t = document.activeElement; return t.value.slice(t.selectionStart, t.selectionEnd); })()")
+    selected = page.evaluate(
+        "(() => { const t = document.activeElement; return t.value.slice(t.selectionStart, t.selectionEnd); })()"
+    )
     assert selected == box.locator("textarea").first.input_value()
     assert "tryck Ctrl+C" in box.locator(".copy-note").first.text_content()
 
@@ -198,12 +209,19 @@ def test_share_links(page: Any, site: tuple[Path, str]) -> None:
     _, url = site
     open_page(page, url)
     texts = {p: panel(page, "resurser", p).locator("textarea").first.input_value() for p in ("x", "bluesky", "threads")}
-    hrefs = {p: panel(page, "resurser", p).locator("a.share").get_attribute("href") for p in ("x", "bluesky", "threads", "linkedin", "facebook")}
+    hrefs = {
+        p: panel(page, "resurser", p).locator("a.share").get_attribute("href")
+        for p in ("x", "bluesky", "threads", "linkedin", "facebook")
+    }
     assert hrefs["x"] == "https://x.com/intent/tweet?text=" + urllib.parse.quote(texts["x"], safe="-_.!~*'()")
     assert hrefs["bluesky"] == "https://bsky.app/intent/compose?text=" + urllib.parse.quote(texts["bluesky"], safe="-_.!~*'()")
-    assert hrefs["threads"] == "https://www.threads.com/intent/post?text=" + urllib.parse.quote(texts["threads"], safe="-_.!~*'()")
+    assert hrefs["threads"] == "https://www.threads.com/intent/post?text=" + urllib.parse.quote(
+        texts["threads"], safe="-_.!~*'()"
+    )
     link = "https://kampanj.example.org/rapport/socialsekreterarna-2019"
-    assert hrefs["linkedin"] == "https://www.linkedin.com/sharing/share-offsite/?url=" + urllib.parse.quote(link, safe="-_.!~*'()")
+    assert hrefs["linkedin"] == "https://www.linkedin.com/sharing/share-offsite/?url=" + urllib.parse.quote(
+        link, safe="-_.!~*'()"
+    )
     assert hrefs["facebook"] == "https://www.facebook.com/sharer/sharer.php?u=" + urllib.parse.quote(link, safe="-_.!~*'()")
     for p in ("x", "bluesky", "threads"):
         a = panel(page, "resurser", p).locator("a.share")
@@ -286,10 +304,43 @@ def test_counters_count_as_the_platforms_do(page: Any, site: tuple[Path, str]) -
 
 
 def _corpus(n: int) -> list[str]:
-    pieces = ["Varannan socialsekreterare", "åäö ÅÄÖ", "é", "45\u00a0%", "–", "…", "•", "€", "→", "日本語", "😷", "👨\u200d👩\u200d👧", "®", "©\ufe0f",
-              "👍🏽", "🇸🇪", "©", "™", "❤️", "\n", "https://kampanj.example.org/rapport?utm_source=x&utm_medium=social",
-              "example.com", "www.example.se/path.", "(https://example.org/a_(b))", "kampanj.example.org,", "#socialtjänst",
-              "@anna_s", "@anna@mastodon.example", "t.co", "foo.bar", "x.com/intent", "Hej.Då", "http://a.b", "1.5", "e-post: a@b.se"]
+    pieces = [
+        "Varannan socialsekreterare",
+        "åäö ÅÄÖ",
+        "é",
+        "45\u00a0%",
+        "–",
+        "…",
+        "•",
+        "€",
+        "→",
+        "日本語",
+        "😷",
+        "👨\u200d👩\u200d👧",
+        "®",
+        "©\ufe0f",
+        "👍🏽",
+        "🇸🇪",
+        "©",
+        "™",
+        "❤️",
+        "\n",
+        "https://kampanj.example.org/rapport?utm_source=x&utm_medium=social",
+        "example.com",
+        "www.example.se/path.",
+        "(https://example.org/a_(b))",
+        "kampanj.example.org,",
+        "#socialtjänst",
+        "@anna_s",
+        "@anna@mastodon.example",
+        "t.co",
+        "foo.bar",
+        "x.com/intent",
+        "Hej.Då",
+        "http://a.b",
+        "1.5",
+        "e-post: a@b.se",
+    ]
     rng = random.Random(20260204)
     return [" ".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))) for _ in range(n)]
 
@@ -306,20 +357,51 @@ def test_browser_counters_agree_with_the_composers_counters(page: Any, site: tup
         texts,
     )
     want = [[x_length(t), mastodon_length(t), graphemes(t), utf8_bytes(t), utf16_units(t)] for t in texts]
-    wrong = [(t, g, w) for t, g, w in zip(texts, got, want) if g != w]
+    wrong = [(t, g, w) for t, g, w in zip(texts, got, want, strict=False) if g != w]
     assert wrong == []
 
 
-PIECES = st.sampled_from([
-    "socialsekreterare", "Åre", "Malung-Sälen", "45\u00a0%", "–", "…", "€", "日本", "😷", "👍🏽", "🇸🇪", "👨\u200d👩\u200d👧", "©", "®",
-    "https://kampanj.example.org/r?utm_source=x&a=b", "http://a.b/c_(d)", "example.se", "kampanj.example.org/x.", "#socialtjänst",
-    "@anna_s", "@anna@mastodon.example", "t.co", "1.5", "e-post: a@b.se", "(parentes)", "\n",
-])
+PIECES = st.sampled_from(
+    [
+        "socialsekreterare",
+        "Åre",
+        "Malung-Sälen",
+        "45\u00a0%",
+        "–",
+        "…",
+        "€",
+        "日本",
+        "😷",
+        "👍🏽",
+        "🇸🇪",
+        "👨\u200d👩\u200d👧",
+        "©",
+        "®",
+        "https://kampanj.example.org/r?utm_source=x&a=b",
+        "http://a.b/c_(d)",
+        "example.se",
+        "kampanj.example.org/x.",
+        "#socialtjänst",
+        "@anna_s",
+        "@anna@mastodon.example",
+        "t.co",
+        "1.5",
+        "e-post: a@b.se",
+        "(parentes)",
+        "\n",
+    ]
+)
 # Unassigned (Cn) and private-use (Co) code points are left out: their grapheme rules change with
 # the Unicode version, which differs between Chromium's ICU and Python's regex, and no campaign uses them.
-TEXTS = st.lists(st.lists(PIECES | st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc", "Cn", "Co"]), max_size=6),
-                          min_size=1, max_size=12)
-                 .map(" ".join), min_size=50, max_size=200)
+TEXTS = st.lists(
+    st.lists(
+        PIECES | st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc", "Cn", "Co"]), max_size=6),
+        min_size=1,
+        max_size=12,
+    ).map(" ".join),
+    min_size=50,
+    max_size=200,
+)
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -336,7 +418,7 @@ def test_counters_agree_with_the_composer_on_generated_texts(page: Any, site: tu
         texts,
     )
     want = [[x_length(t), mastodon_length(t), graphemes(t), utf8_bytes(t), utf16_units(t)] for t in texts]
-    assert [(t, g, w) for t, g, w in zip(texts, got, want) if g != w] == []
+    assert [(t, g, w) for t, g, w in zip(texts, got, want, strict=False) if g != w] == []
 
 
 def test_keyboard_tabs_and_visible_focus(page: Any, site: tuple[Path, str]) -> None:
@@ -365,11 +447,17 @@ def test_keyboard_tabs_and_visible_focus(page: Any, site: tuple[Path, str]) -> N
 
 def test_the_csp_blocks_inline_script_and_outside_resources(page: Any, site: tuple[Path, str]) -> None:
     _, url = site
-    page.add_init_script("window.cspViolations = []; document.addEventListener('securitypolicyviolation', e => cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));")
+    page.add_init_script(
+        "window.cspViolations = []; document.addEventListener('securitypolicyviolation', e => cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
     page.context.route(lambda u: not u.startswith(url), lambda route: route.abort())
     open_page(page, url)
-    page.evaluate("document.body.appendChild(Object.assign(document.createElement('script'), {textContent: 'window.injected = 1'}))")
-    page.evaluate("document.body.appendChild(Object.assign(document.createElement('img'), {src: 'https://example.org/pixel.png'}))")
+    page.evaluate(
+        "document.body.appendChild(Object.assign(document.createElement('script'), {textContent: 'window.injected = 1'}))"
+    )
+    page.evaluate(
+        "document.body.appendChild(Object.assign(document.createElement('img'), {src: 'https://example.org/pixel.png'}))"
+    )
     page.evaluate("document.body.appendChild(Object.assign(document.createElement('script'), {src: 'https://example.org/x.js'}))")
     violations: list[str] = []
     for _ in range(100):  # the events arrive asynchronously; a bound, not a speed check
@@ -434,8 +522,12 @@ def _install_axe(script: Path) -> str:
     if not script.exists():
         if not shutil.which("npm"):
             pytest.skip("npm is not installed: axe-core cannot be fetched")
-        done = subprocess.run(["npm", "install", "--prefix", str(NODE_CACHE), "axe-core@4", "--no-audit", "--no-fund"],
-                              capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            ["npm", "install", "--prefix", str(NODE_CACHE), "axe-core@4", "--no-audit", "--no-fund"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         if done.returncode or not script.exists():
             pytest.skip(f"npm could not install axe-core: {done.stderr.strip()[-300:]}")
     return script.read_text(encoding="utf-8")
@@ -458,7 +550,11 @@ def test_no_serious_accessibility_violations(browser: Any, site: tuple[Path, str
         expect(page.locator("#area-name")).to_have_text("Uppsala")
     page.evaluate(axe)
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     context.close()
     assert serious == []
 
@@ -502,7 +598,9 @@ def test_a_phone_shows_the_tabs_in_two_rows_and_copy_beside_share(browser: Any, 
     context = browser.new_context(viewport={"width": 360, "height": 800})
     page = context.new_page()
     open_page(page, url)
-    rows = page.evaluate("new Set([...document.querySelectorAll('#msg-resurser .tabs button')].map(b => Math.round(b.getBoundingClientRect().top))).size")
+    rows = page.evaluate(
+        "new Set([...document.querySelectorAll('#msg-resurser .tabs button')].map(b => Math.round(b.getBoundingClientRect().top))).size"
+    )
     assert rows == 2
     page.click("#tab-p-resurser-bluesky")
     tops = page.evaluate("""[...document.querySelectorAll('#p-resurser-bluesky .part')].map(part =>

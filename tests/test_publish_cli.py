@@ -26,7 +26,13 @@ GOLDEN = Path(__file__).resolve().parent / "golden" / "publish"
 ROOT = Path(__file__).resolve().parents[1]
 Cli = Callable[..., CliResult]
 MESSAGES = [
-    {"id": "resurser", "kind": "short", "text": "Varannan socialsekreterare saknar resurser.", "link": "rapport", "hashtags": ["socialtjänst"]},
+    {
+        "id": "resurser",
+        "kind": "short",
+        "text": "Varannan socialsekreterare saknar resurser.",
+        "link": "rapport",
+        "hashtags": ["socialtjänst"],
+    },
     {"id": "hot", "kind": "short", "text": "Var tredje har hotats i arbetet."},
 ]
 
@@ -60,7 +66,10 @@ def secrets(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
 
 def test_schedule_plan_loads_once_and_reports_edits(cli: Cli, kampanj: Path) -> None:
     first = cli("schedule", "plan", str(kampanj))
-    assert (first.code, first.out) == (0, "plan: 3 rows; 3 added, 0 updated, 0 unchanged, 0 cancelled (left the plan), 0 back in the plan\n")
+    assert (first.code, first.out) == (
+        0,
+        "plan: 3 rows; 3 added, 0 updated, 0 unchanged, 0 cancelled (left the plan), 0 back in the plan\n",
+    )
     again = cli("schedule", "plan", str(kampanj))
     assert again.out == "plan: 3 rows; 0 added, 0 updated, 3 unchanged, 0 cancelled (left the plan), 0 back in the plan\n"
     plan_file = kampanj / "messages" / "plan.yaml"
@@ -86,7 +95,9 @@ def test_dry_run_prints_exactly_what_would_be_sent(cli: Cli, kampanj: Path) -> N
     )
 
 
-def test_publish_sends_what_is_due_once(cli: Cli, kampanj: Path, servers: tuple[FakeX, mastodon_api.FakeMastodon], secrets: dict[str, str]) -> None:
+def test_publish_sends_what_is_due_once(
+    cli: Cli, kampanj: Path, servers: tuple[FakeX, mastodon_api.FakeMastodon], secrets: dict[str, str]
+) -> None:
     x, m = servers
     cli("schedule", "plan", str(kampanj))
     first = cli("publish", str(kampanj), "--once", "--now", "2026-02-04T08:30:00Z")
@@ -100,7 +111,8 @@ def test_publish_sends_what_is_due_once(cli: Cli, kampanj: Path, servers: tuple[
     again = cli("publish", str(kampanj), "--now", "2026-02-04T08:30:00Z")
     assert again.out == "0 published, 0 failed, 0 uncertain, 0 waiting for a rate limit\n"
     assert [t.text for t in x.tweets] == [
-        "Varannan socialsekreterare saknar resurser.\n\nhttps://kampanj.example.org/rapport?utm_source=x&utm_medium=social&utm_campaign=testkampanj\n#socialtjänst"]
+        "Varannan socialsekreterare saknar resurser.\n\nhttps://kampanj.example.org/rapport?utm_source=x&utm_medium=social&utm_campaign=testkampanj\n#socialtjänst"
+    ]
     assert len(m.statuses) == 1
     listing = cli("schedule", "list", str(kampanj)).out
     assert "published  x-test           resurser             https://x.com/i/web/status/" in listing
@@ -113,8 +125,9 @@ def test_published_count_line_counts_every_row(cli: Cli, kampanj: Path, secrets:
     assert result.out.endswith("3 published, 0 failed, 0 uncertain, 0 waiting for a rate limit\n")
 
 
-def test_missing_credentials_name_the_variables_and_send_nothing(cli: Cli, kampanj: Path, servers: tuple[FakeX, mastodon_api.FakeMastodon],
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_credentials_name_the_variables_and_send_nothing(
+    cli: Cli, kampanj: Path, servers: tuple[FakeX, mastodon_api.FakeMastodon], monkeypatch: pytest.MonkeyPatch
+) -> None:
     for name in list(os.environ):
         if name.startswith("CAMPAIGN_"):
             monkeypatch.delenv(name)
@@ -130,13 +143,17 @@ def test_missing_credentials_name_the_variables_and_send_nothing(cli: Cli, kampa
     assert "scheduled  x-test" in cli("schedule", "list", str(kampanj)).out
 
 
-def test_secrets_from_dotenv_are_never_printed_logged_or_stored(cli: Cli, kampanj: Path, servers: tuple[FakeX, mastodon_api.FakeMastodon],
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_secrets_from_dotenv_are_never_printed_logged_or_stored(
+    cli: Cli, kampanj: Path, servers: tuple[FakeX, mastodon_api.FakeMastodon], monkeypatch: pytest.MonkeyPatch
+) -> None:
     for name in list(os.environ):
         if name.startswith("CAMPAIGN_"):
             monkeypatch.delenv(name)
     keys = Keys()
-    dotenv = "".join(f"{k}={v}\n" for k, v in keys.env("CAMPAIGN_X_TEST").items()) + "CAMPAIGN_MASTO_ACCESS_TOKEN='wrong-token-value'\n"
+    dotenv = (
+        "".join(f"{k}={v}\n" for k, v in keys.env("CAMPAIGN_X_TEST").items())
+        + "CAMPAIGN_MASTO_ACCESS_TOKEN='wrong-token-value'\n"
+    )
     (kampanj / ".env").write_text(dotenv)
     cli("schedule", "plan", str(kampanj))
     result = cli("publish", str(kampanj), "--now", "day 9 00:00")
@@ -150,27 +167,40 @@ def test_secrets_from_dotenv_are_never_printed_logged_or_stored(cli: Cli, kampan
     assert len(servers[0].tweets) == 2
 
 
-def test_people_fix_failed_and_uncertain_rows(cli: Cli, kampanj: Path, servers: tuple[FakeX, mastodon_api.FakeMastodon], secrets: dict[str, str]) -> None:
+def test_people_fix_failed_and_uncertain_rows(
+    cli: Cli, kampanj: Path, servers: tuple[FakeX, mastodon_api.FakeMastodon], secrets: dict[str, str]
+) -> None:
     x, _ = servers
     x.fail_next("POST", "/2/tweets", x_api_unauthorized())
     cli("schedule", "plan", str(kampanj))
     cli("publish", str(kampanj), "--now", "day 1 10:00")
     listing = cli("schedule", "list", str(kampanj), "--state", "failed").out
-    assert "failed     x-test           resurser             auth: X refused the credentials of account 'x-test' (401 Unauthorized): check " in listing
-    assert listing.endswith("1 failed\nfailed rows: fix what the detail names, then `campaign schedule retry ID`; "
-                            "`campaign schedule confirm ID` if the post is on the account after all (a duplicate), `cancel ID` to drop it.\n")
+    assert (
+        "failed     x-test           resurser             auth: X refused the credentials of account 'x-test' (401 Unauthorized): check "
+        in listing
+    )
+    assert listing.endswith(
+        "1 failed\nfailed rows: fix what the detail names, then `campaign schedule retry ID`; "
+        "`campaign schedule confirm ID` if the post is on the account after all (a duplicate), `cancel ID` to drop it.\n"
+    )
     assert cli("schedule", "retry", "resurser@x-test", "--dir", str(kampanj)).out == "3 resurser@x-test: scheduled\n"
     assert cli("publish", str(kampanj), "--now", "day 1 10:00").out.startswith("published: 3 resurser@x-test")
     assert len(x.tweets) == 1
     wrong = cli("schedule", "confirm", "3", "--dir", str(kampanj))
-    assert (wrong.code, wrong.err) == (1, "error: row 3 (resurser@x-test) is published; only uncertain or failed rows can be confirmed\n")
+    assert (wrong.code, wrong.err) == (
+        1,
+        "error: row 3 (resurser@x-test) is published; only uncertain or failed rows can be confirmed\n",
+    )
     missing = cli("schedule", "cancel", "nope@x-test", "--dir", str(kampanj))
     assert (missing.code, missing.err) == (3, "error: no queue row 'nope@x-test'; `campaign schedule list` shows the rows\n")
     assert cli("schedule", "cancel", "hot@x-test", "--dir", str(kampanj)).out == "1 hot@x-test: cancelled\n"
-    assert cli("publish", str(kampanj), "--now", "day 9 00:00").out == "0 published, 0 failed, 0 uncertain, 0 waiting for a rate limit\n"
+    assert (
+        cli("publish", str(kampanj), "--now", "day 9 00:00").out
+        == "0 published, 0 failed, 0 uncertain, 0 waiting for a rate limit\n"
+    )
 
 
-def x_api_unauthorized():  # noqa: ANN201
+def x_api_unauthorized():
     from tests.fakes.base import Reply
     from tests.fakes.x_api import UNAUTHORIZED_BODY
 
@@ -199,9 +229,21 @@ def default_with_cards(default_campaign: Path) -> Path:
     for card in ("resursbrist", "hot-och-vald", "rattssakerhet", "forebyggande"):
         for size, platforms in (("x", ["x", "mastodon", "threads"]), ("bluesky", ["bluesky"])):
             shutil.copy(ROOT / "assets" / "logo.png", images / "sverige" / f"figure-{card}-{size}.png")
-            manifest.append({"file": f"sverige/figure-{card}-{size}.png", "card": "figure", "id": card, "area_level": "national",
-                             "area_code": "", "area_name": "Sverige", "size": size, "platforms": platforms, "width": 256, "height": 256,
-                             "alt": f"Delningsbild: {card}"})
+            manifest.append(
+                {
+                    "file": f"sverige/figure-{card}-{size}.png",
+                    "card": "figure",
+                    "id": card,
+                    "area_level": "national",
+                    "area_code": "",
+                    "area_name": "Sverige",
+                    "size": size,
+                    "platforms": platforms,
+                    "width": 256,
+                    "height": 256,
+                    "alt": f"Delningsbild: {card}",
+                }
+            )
     (images / "manifest.json").write_text(json.dumps({"images": manifest}))
     return default_campaign
 
@@ -251,7 +293,10 @@ def test_a_post_cut_off_mid_send_is_listed_as_uncertain_for_a_person(cli: Cli, k
         "uncertain rows may or may not have been posted: look at the account, then run "
         "`campaign schedule confirm ID` (it is there) or `campaign schedule retry ID` (it is not).\n"
     )
-    assert cli("publish", str(kampanj), "--dry-run", "--now", "day 1 10:00").out.splitlines()[-1] == "would send 1 row (1 x): 1 post, 0 images"
+    assert (
+        cli("publish", str(kampanj), "--dry-run", "--now", "day 1 10:00").out.splitlines()[-1]
+        == "would send 1 row (1 x): 1 post, 0 images"
+    )
     confirmed = cli("schedule", "confirm", str(row.id), "--dir", str(kampanj), "--url", "https://x.com/test/status/1")
     assert confirmed.out == f"{row.id} {row.key}: published\n"
 
@@ -285,10 +330,17 @@ def test_publish_to_the_real_bluesky_server(cli: Cli, tmp_path: Path, monkeypatc
     import uuid
 
     marker = uuid.uuid4().hex[:8]
-    long = {"id": "lang", "kind": "long", "link": "rapport", "hashtags": ["socialtjänst"],
-            "text": f"({marker}) " + "Socialsekreterare vittnar om hög arbetsbelastning och brist på resurser i hela landet. " * 3}
+    long = {
+        "id": "lang",
+        "kind": "long",
+        "link": "rapport",
+        "hashtags": ["socialtjänst"],
+        "text": f"({marker}) " + "Socialsekreterare vittnar om hög arbetsbelastning och brist på resurser i hela landet. " * 3,
+    }
     accounts = [{"id": "bsky", "platform": "bluesky", "endpoint": info["service"], "handle": info["handle"]}]
-    root = write_campaign(tmp_path / "kampanj", [long], accounts, [{"at": "day 1 09:00", "message": "lang", "accounts": ["bsky"]}])
+    root = write_campaign(
+        tmp_path / "kampanj", [long], accounts, [{"at": "day 1 09:00", "message": "lang", "accounts": ["bsky"]}]
+    )
     monkeypatch.setenv("CAMPAIGN_BSKY_APP_PASSWORD", info["app_password"])
     cli("schedule", "plan", str(root))
     result = cli("publish", str(root), "--now", "day 1 09:00")

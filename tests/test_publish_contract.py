@@ -16,17 +16,17 @@ from pathlib import Path
 
 import pytest
 
+from campaign.compose import facets
 from campaign.publish.model import Outgoing, Part, Planned, RemotePost
 from campaign.publish.plan import image_file
 from campaign.publish.queue import Queue, owner_token
-from campaign.compose import facets
 from campaign.publish.worker import Policy, run_once
 from tests.fakes.clock import FakeClock
 from tests.fakes.harness import BlueskyHarness, Harness, MastodonHarness, XHarness, pds_info
 
 ROOT = Path(__file__).resolve().parents[1]
 LOGO = ROOT / "assets" / "logo.png"
-T0 = dt.datetime(2026, 2, 4, 8, 0, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 2, 4, 8, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture(params=["x", "mastodon", "bluesky"])
@@ -38,7 +38,9 @@ def harness(request: pytest.FixtureRequest) -> Iterator[Harness]:
     else:
         info = pds_info()
         if info is None:
-            pytest.skip("no local Bluesky PDS: start ../shared/tools/bsky-pds/start.sh and set CAMPAIGN_TEST_PDS to its info JSON")
+            pytest.skip(
+                "no local Bluesky PDS: start ../shared/tools/bsky-pds/start.sh and set CAMPAIGN_TEST_PDS to its info JSON"
+            )
         h = BlueskyHarness(info)
     yield h
     h.stop()
@@ -137,7 +139,7 @@ def queue_with(h: Harness, tmp_path: Path, *texts: str) -> Queue:
     return queue
 
 
-def run(h: Harness, queue: Queue, clock: FakeClock, env: dict[str, str] | None = None, policy: Policy = Policy()):  # noqa: ANN201
+def run(h: Harness, queue: Queue, clock: FakeClock, env: dict[str, str] | None = None, policy: Policy = Policy()):
     account = h.account()
     return run_once(queue, T0, {account.id: account}, lambda a: h.publisher(env), owner=owner_token(), clock=clock, policy=policy)
 
@@ -285,7 +287,7 @@ def test_x_duplicate_after_a_lost_answer_is_uncertain_not_failed(tmp_path: Path)
         queue = queue_with(h, tmp_path, text)
         original = h.x.route
 
-        def create_then_fail(request):  # noqa: ANN001, ANN202 - the post is made, the answer is lost
+        def create_then_fail(request):
             reply = original(request)
             if request.path == "/2/tweets" and len(h.x.tweets) == 1 and reply.status == 201:
                 from tests.fakes.x_api import server_error
@@ -308,7 +310,10 @@ def test_a_post_too_long_for_the_platform_is_refused_before_sending(harness: Har
     report = run(harness, queue, FakeClock())
     assert [o.state for o in report.outcomes] == ["failed"]
     assert queue.rows()[0].failure == "rejected"
-    assert f"; {harness.platform if harness.platform != 'mastodon' else harness.server.url} allows {limit}" in report.outcomes[0].detail
+    assert (
+        f"; {harness.platform if harness.platform != 'mastodon' else harness.server.url} allows {limit}"
+        in report.outcomes[0].detail
+    )
     assert harness.creates() == 0
 
 
@@ -340,7 +345,7 @@ def test_a_publisher_killed_while_backing_off_after_a_5xx_leaves_the_row_uncerta
     harness.fail_next(harness.server_error())
     queue = queue_with(harness, tmp_path, unique("Svar 5xx, sedan död"))
     account = harness.account()
-    dead_owner = f"{socket.gethostname()}:{2 ** 22 + 1}:gone"  # above Linux's pid_max: never a running process
+    dead_owner = f"{socket.gethostname()}:{2**22 + 1}:gone"  # above Linux's pid_max: never a running process
     with pytest.raises(Killed):
         run_once(queue, T0, {account.id: account}, lambda a: harness.publisher(), owner=dead_owner, clock=DyingClock())
     [row] = queue.recover(T0)
@@ -362,7 +367,7 @@ def test_bluesky_finds_a_post_whose_answer_was_lost_instead_of_posting_it_twice(
         queue = queue_with(h, tmp_path, text)
         original, lost = h.server.route, []
 
-        def create_then_fail(request):  # noqa: ANN001, ANN202 - the record is made, the answer is lost
+        def create_then_fail(request):
             reply = original(request)
             if request.path == CREATE_RECORD and reply.status == 200 and not lost:
                 lost.append(reply)
@@ -376,7 +381,6 @@ def test_bluesky_finds_a_post_whose_answer_was_lost_instead_of_posting_it_twice(
         assert h.read(queue.rows()[0].remote_id or "").text == text
     finally:
         h.stop()
-
 
 
 def test_bluesky_a_second_create_of_the_same_part_is_refused_and_found(tmp_path: Path) -> None:

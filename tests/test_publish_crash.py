@@ -43,9 +43,11 @@ def test_killing_the_publisher_never_posts_twice_nor_loses_a_post(tmp_path: Path
 
 def _crash_loop(tmp_path: Path, x: FakeX, rng: random.Random) -> None:
     accounts = [{"id": "x-test", "platform": "x", "endpoint": x.url}]
-    plan = [{"at": f"day 1 {9 + i // 60:02d}:{i % 60:02d}", "message": f"m{i + 1:03d}", "accounts": ["x-test"]} for i in range(POSTS)]
+    plan = [
+        {"at": f"day 1 {9 + i // 60:02d}:{i % 60:02d}", "message": f"m{i + 1:03d}", "accounts": ["x-test"]} for i in range(POSTS)
+    ]
     root = write_campaign(tmp_path / "kampanj", numbered_messages(POSTS), accounts, plan)
-    service.schedule_plan(root, dt.datetime(2026, 2, 3, 12, 0, tzinfo=dt.timezone.utc))
+    service.schedule_plan(root, dt.datetime(2026, 2, 3, 12, 0, tzinfo=dt.UTC))
     env = {**os.environ, **Keys().env("CAMPAIGN_X_TEST"), "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-m", "campaign", "publish", str(root), "--once", "--now", "day 2 00:00"]
     kills = 0
@@ -107,10 +109,12 @@ def test_two_publishers_at_once_send_every_post_exactly_once(tmp_path: Path) -> 
         accounts = [{"id": "x-test", "platform": "x", "endpoint": x.url}]
         plan = [{"at": "day 1 09:00", "message": f"m{i:03d}", "accounts": ["x-test"]} for i in range(1, 41)]
         root = write_campaign(tmp_path / "kampanj", numbered_messages(40), accounts, plan)
-        service.schedule_plan(root, dt.datetime(2026, 2, 3, 12, 0, tzinfo=dt.timezone.utc))
+        service.schedule_plan(root, dt.datetime(2026, 2, 3, 12, 0, tzinfo=dt.UTC))
         env = {**os.environ, **Keys().env("CAMPAIGN_X_TEST"), "PYTHONPATH": str(ROOT)}
         command = [sys.executable, "-m", "campaign", "publish", str(root), "--once", "--now", "day 2 00:00"]
-        processes = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+        processes = [
+            subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)
+        ]
         outputs = [p.communicate(timeout=120)[0].decode() for p in processes]
         assert [p.returncode for p in processes] == [0, 0]
         arrived = collections.Counter(x.arrivals())
@@ -129,15 +133,20 @@ def test_sigterm_stops_a_watching_publisher_after_the_post_in_hand(tmp_path: Pat
         accounts = [{"id": "x-test", "platform": "x", "endpoint": x.url}]
         plan = [{"at": "day 1 09:00", "message": f"m{i:03d}", "accounts": ["x-test"]} for i in range(1, 31)]
         root = write_campaign(tmp_path / "kampanj", numbered_messages(30), accounts, plan)
-        service.schedule_plan(root, dt.datetime(2026, 2, 3, 12, 0, tzinfo=dt.timezone.utc))
+        service.schedule_plan(root, dt.datetime(2026, 2, 3, 12, 0, tzinfo=dt.UTC))
         env = {**os.environ, **Keys().env("CAMPAIGN_X_TEST"), "PYTHONPATH": str(ROOT)}
-        process = subprocess.Popen([sys.executable, "-m", "campaign", "publish", str(root), "--watch", "--interval", "1"],
-                                   cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "campaign", "publish", str(root), "--watch", "--interval", "1"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         deadline = time.monotonic() + 60
         while not x.tweets and time.monotonic() < deadline:
             time.sleep(0.01)
         process.send_signal(signal.SIGTERM)
-        out, err = process.communicate(timeout=60)
+        _out, err = process.communicate(timeout=60)
         assert process.returncode == 0, err.decode()
         assert err.decode().endswith("stopped\n")
         queue = Queue.open(queue_path(root))

@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-from PIL import Image as PILImage
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from PIL import Image as PILImage
 
 from campaign.errors import CampaignInvalid
 from campaign.loader import load
@@ -19,7 +19,7 @@ from campaign.publish.when import local_to_utc, parse_when
 from tests.fakes.campaign_dir import numbered_messages, write_campaign
 
 ROOT = Path(__file__).resolve().parents[1]
-UTC = dt.timezone.utc
+UTC = dt.UTC
 LAUNCH = dt.date(2026, 2, 4)
 X = [{"id": "x-riks", "platform": "x"}]
 
@@ -118,8 +118,16 @@ def test_a_local_time_that_is_accepted_shows_as_itself(local: dt.datetime) -> No
 
 
 def rule(**kw: object) -> Spread:
-    data = {"start": "day 1", "days": 5, "weekdays": ["mon", "tue", "wed", "thu", "fri"], "from": "09:00", "until": "11:00",
-            "min_gap_minutes": 60, "daily_caps": {"x": 2}, **kw}
+    data = {
+        "start": "day 1",
+        "days": 5,
+        "weekdays": ["mon", "tue", "wed", "thu", "fri"],
+        "from": "09:00",
+        "until": "11:00",
+        "min_gap_minutes": 60,
+        "daily_caps": {"x": 2},
+        **kw,
+    }
     return Spread.from_section(data, LAUNCH, "Europe/Stockholm")
 
 
@@ -133,8 +141,10 @@ def test_the_spread_keeps_gaps_caps_weekdays_and_daytime() -> None:
 
 
 def test_the_spread_says_when_it_has_no_room(tmp_path: Path) -> None:
-    plan = {"spread": {"days": 1, "from": "09:00", "until": "09:30", "min_gap_minutes": 60}, "posts": [
-        {"message": "m001", "accounts": ["x-riks"]}, {"message": "m002", "accounts": ["x-riks"]}]}
+    plan = {
+        "spread": {"days": 1, "from": "09:00", "until": "09:30", "min_gap_minutes": 60},
+        "posts": [{"message": "m001", "accounts": ["x-riks"]}, {"message": "m002", "accounts": ["x-riks"]}],
+    }
     root = write_campaign(tmp_path, numbered_messages(2), X, plan)
     with pytest.raises(PlanError, match=r"^the spread has no room for 1 entry \(m002\): add days or hours"):
         resolve(load(root).campaign)
@@ -150,7 +160,7 @@ def test_spread_never_breaks_its_rules(accounts: list[str], gap: int, cap: int) 
     import zoneinfo
 
     zone = zoneinfo.ZoneInfo("Europe/Stockholm")
-    got = [(p, a) for p, ((a,), _) in zip(placed, wanted) if p is not None]
+    got = [(p, a) for p, ((a,), _) in zip(placed, wanted, strict=False) if p is not None]
     for p, a in got:
         local = p.astimezone(zone)
         assert local.weekday() < 5 and dt.time(9) <= local.time() <= dt.time(17)
@@ -170,15 +180,36 @@ def test_images_come_from_files_or_the_built_cards(tmp_path: Path) -> None:
     build = tmp_path / "build" / "images"
     build.mkdir(parents=True)
     (build / "resurser-x.png").write_bytes((ROOT / "assets" / "logo.png").read_bytes())
-    manifest = [{"file": "resurser-x.png", "card": "message", "id": "m001", "area_level": "national", "area_code": "", "size": "x",
-                 "platforms": ["x", "mastodon"], "width": 256, "height": 256, "alt": "Kort: varannan"}]
+    manifest = [
+        {
+            "file": "resurser-x.png",
+            "card": "message",
+            "id": "m001",
+            "area_level": "national",
+            "area_code": "",
+            "size": "x",
+            "platforms": ["x", "mastodon"],
+            "width": 256,
+            "height": 256,
+            "alt": "Kort: varannan",
+        }
+    ]
     (build / "manifest.json").write_text(json.dumps({"images": manifest}))
-    plan = [{"at": "day 1 09:00", "message": "m001", "accounts": ["x-riks"], "images": [{"file": "assets/kort.png", "alt": "Ett kort"}, "m001"]}]
+    plan = [
+        {
+            "at": "day 1 09:00",
+            "message": "m001",
+            "accounts": ["x-riks"],
+            "images": [{"file": "assets/kort.png", "alt": "Ett kort"}, "m001"],
+        }
+    ]
     root = write_campaign(tmp_path, numbered_messages(1), X, plan)
     [row] = resolve(load(root).campaign).rows
     size = PILImage.open(ROOT / "assets" / "logo.png").size
     assert [(Path(i.path).name, i.alt, (i.width, i.height), i.mime) for i in row.parts[0].images] == [
-        ("kort.png", "Ett kort", size, "image/png"), ("resurser-x.png", "Kort: varannan", size, "image/png")]
+        ("kort.png", "Ett kort", size, "image/png"),
+        ("resurser-x.png", "Kort: varannan", size, "image/png"),
+    ]
 
 
 def test_a_card_needs_a_build_and_a_file_needs_alt_text(tmp_path: Path) -> None:
@@ -186,8 +217,10 @@ def test_a_card_needs_a_build_and_a_file_needs_alt_text(tmp_path: Path) -> None:
     root = write_campaign(tmp_path, numbered_messages(1), X, plan)
     with pytest.raises(PlanError) as missing:
         resolve(load(root).campaign)
-    assert str(missing.value) == (f"the plan names share cards but {root}/build/images/manifest.json is missing; "
-                                  f"run `campaign build {root} --out {root}/build` first (or point --build at the kit you built)")
+    assert str(missing.value) == (
+        f"the plan names share cards but {root}/build/images/manifest.json is missing; "
+        f"run `campaign build {root} --out {root}/build` first (or point --build at the kit you built)"
+    )
     text = "accounts: [{id: x-riks, platform: x}]\nplan:\n  - at: day 1 09:00\n    message: m001\n    accounts: [x-riks]\n    images:\n      - file: nope.png\n"
     write_campaign(tmp_path, numbered_messages(1), [], None, plan_text=text)
     assert problems(root) == [
@@ -197,17 +230,28 @@ def test_a_card_needs_a_build_and_a_file_needs_alt_text(tmp_path: Path) -> None:
 
 
 def test_entries_for_an_area_get_its_local_text_and_their_own_id(tmp_path: Path) -> None:
-    messages = [{"id": "lokal", "kind": "short", "text": "{% if kommun %}Socialtjänsten i {{ kommun }} behöver resurser.{% else %}Socialtjänsten behöver resurser.{% endif %}"}]
-    plan = [{"at": "day 1 09:00", "message": "lokal", "accounts": ["x-riks"]},
-            {"at": "day 1 10:00", "message": "lokal", "area": "0380", "accounts": ["x-riks"]}]
+    messages = [
+        {
+            "id": "lokal",
+            "kind": "short",
+            "text": "{% if kommun %}Socialtjänsten i {{ kommun }} behöver resurser.{% else %}Socialtjänsten behöver resurser.{% endif %}",
+        }
+    ]
+    plan = [
+        {"at": "day 1 09:00", "message": "lokal", "accounts": ["x-riks"]},
+        {"at": "day 1 10:00", "message": "lokal", "area": "0380", "accounts": ["x-riks"]},
+    ]
     root = write_campaign(tmp_path, messages, X, plan)
     rows = resolve(load(root).campaign).rows
     assert [(r.key, r.parts[0].text.splitlines()[0]) for r in rows] == [
-        ("lokal@x-riks", "Socialtjänsten behöver resurser."), ("lokal-0380@x-riks", "Socialtjänsten i Uppsala behöver resurser.")]
+        ("lokal@x-riks", "Socialtjänsten behöver resurser."),
+        ("lokal-0380@x-riks", "Socialtjänsten i Uppsala behöver resurser."),
+    ]
     plan[1]["area"] = "0399"
     write_campaign(tmp_path, messages, X, plan)
     assert [p.split(": error: ")[1] for p in problems(root)] == [
-        "plan[1].area: no kommun has the code '0399'; a kommun code has four digits, e.g. '0380' (Uppsala)"]
+        "plan[1].area: no kommun has the code '0399'; a kommun code has four digits, e.g. '0380' (Uppsala)"
+    ]
 
 
 def test_a_mastodon_instance_limit_shapes_the_post(tmp_path: Path) -> None:
@@ -228,45 +272,89 @@ def test_a_local_entry_gets_its_areas_card_and_the_platforms_size(tmp_path: Path
     manifest = []
     for name, code, size in [("nat-x", "", "x"), ("nat-bsky", "", "bluesky"), ("upp-x", "0380", "x"), ("dem-x", "", "x")]:
         (build / f"{name}.png").write_bytes(logo)
-        manifest.append({"file": f"{name}.png", "card": "demand" if name.startswith("dem") else "message", "id": "m001",
-                         "area_level": "kommun" if code else "national", "area_code": code, "size": size,
-                         "platforms": ["bluesky"] if size == "bluesky" else ["x", "mastodon"], "width": 256, "height": 256, "alt": f"alt {name}"})
+        manifest.append(
+            {
+                "file": f"{name}.png",
+                "card": "demand" if name.startswith("dem") else "message",
+                "id": "m001",
+                "area_level": "kommun" if code else "national",
+                "area_code": code,
+                "size": size,
+                "platforms": ["bluesky"] if size == "bluesky" else ["x", "mastodon"],
+                "width": 256,
+                "height": 256,
+                "alt": f"alt {name}",
+            }
+        )
     (build / "manifest.json").write_text(json.dumps({"images": manifest}))
     accounts = [*X, {"id": "b", "platform": "bluesky", "handle": "kampanj.test"}]
-    plan = [{"at": "day 1 09:00", "message": "m001", "accounts": ["x-riks", "b"], "images": ["m001"]},
-            {"at": "day 1 10:00", "message": "m001", "area": "0380", "accounts": ["x-riks", "b"], "images": ["m001"]},
-            {"at": "day 1 11:00", "id": "krav", "message": "m001", "accounts": ["x-riks"], "images": ["demand:m001"]}]
+    plan = [
+        {"at": "day 1 09:00", "message": "m001", "accounts": ["x-riks", "b"], "images": ["m001"]},
+        {"at": "day 1 10:00", "message": "m001", "area": "0380", "accounts": ["x-riks", "b"], "images": ["m001"]},
+        {"at": "day 1 11:00", "id": "krav", "message": "m001", "accounts": ["x-riks"], "images": ["demand:m001"]},
+    ]
     root = write_campaign(tmp_path, numbered_messages(1), accounts, plan)
     rows = resolve(load(root).campaign).rows
     assert [(r.key, r.parts[0].images[0].alt) for r in rows] == [
-        ("m001@b", "alt nat-bsky"), ("m001@x-riks", "alt nat-x"), ("m001-0380@b", "alt upp-x"), ("m001-0380@x-riks", "alt upp-x"),  # the local card beats the size
-        ("krav@x-riks", "alt dem-x")]
+        ("m001@b", "alt nat-bsky"),
+        ("m001@x-riks", "alt nat-x"),
+        ("m001-0380@b", "alt upp-x"),
+        ("m001-0380@x-riks", "alt upp-x"),  # the local card beats the size
+        ("krav@x-riks", "alt dem-x"),
+    ]
 
 
 def test_alt_text_longer_than_a_platform_takes_is_refused_at_planning(tmp_path: Path) -> None:
     build = tmp_path / "build" / "images"
     build.mkdir(parents=True)
     (build / "k.png").write_bytes((ROOT / "assets" / "logo.png").read_bytes())
-    (build / "manifest.json").write_text(json.dumps({"images": [{"file": "k.png", "card": "message", "id": "m001", "area_code": "", "size": "x",
-                                                                  "platforms": ["x"], "alt": "å" * 1001}]}))
-    root = write_campaign(tmp_path, numbered_messages(1), X, [{"at": "day 1 09:00", "message": "m001", "accounts": ["x-riks"], "images": ["m001"]}])
+    (build / "manifest.json").write_text(
+        json.dumps(
+            {
+                "images": [
+                    {
+                        "file": "k.png",
+                        "card": "message",
+                        "id": "m001",
+                        "area_code": "",
+                        "size": "x",
+                        "platforms": ["x"],
+                        "alt": "å" * 1001,
+                    }
+                ]
+            }
+        )
+    )
+    root = write_campaign(
+        tmp_path, numbered_messages(1), X, [{"at": "day 1 09:00", "message": "m001", "accounts": ["x-riks"], "images": ["m001"]}]
+    )
     with pytest.raises(PlanError, match=r"^alt text of k.png is 1001 characters; x takes at most 1000$"):
         resolve(load(root).campaign)
 
 
 def test_fixed_times_beyond_a_daily_cap_are_warned_about(tmp_path: Path) -> None:
-    plan = [{"at": f"day 1 {8 + i // 2:02d}:{(i % 2) * 30:02d}", "message": f"m{i + 1:03d}", "accounts": ["x-riks"]} for i in range(18)]
+    plan = [
+        {"at": f"day 1 {8 + i // 2:02d}:{(i % 2) * 30:02d}", "message": f"m{i + 1:03d}", "accounts": ["x-riks"]}
+        for i in range(18)
+    ]
     root = write_campaign(tmp_path, numbered_messages(18), X, plan)
     resolved = resolve(load(root).campaign)
     assert [w.format() for w in resolved.warnings] == [
-        "messages/plan.yaml: warning: plan: 18 posts for account 'x-riks' on 2026-02-04; x allows about 17 a day"]
+        "messages/plan.yaml: warning: plan: 18 posts for account 'x-riks' on 2026-02-04; x allows about 17 a day"
+    ]
 
 
 def test_the_spread_can_place_every_message_the_plan_does_not_name(tmp_path: Path) -> None:
-    plan = {"spread": {"start": "day 2", "days": 3, "from": "09:00", "until": "10:00", "min_gap_minutes": 30, "rest": ["x-riks"]},
-            "posts": [{"at": "day 1 09:00", "message": "m002", "accounts": ["x-riks"]}]}
+    plan = {
+        "spread": {"start": "day 2", "days": 3, "from": "09:00", "until": "10:00", "min_gap_minutes": 30, "rest": ["x-riks"]},
+        "posts": [{"at": "day 1 09:00", "message": "m002", "accounts": ["x-riks"]}],
+    }
     root = write_campaign(tmp_path, numbered_messages(4), X, plan)
     rows = resolve(load(root).campaign).rows
     zone = dt.timezone(dt.timedelta(hours=1))
     assert [(r.key, r.due.astimezone(zone).strftime("%a %d %H:%M")) for r in rows] == [
-        ("m002@x-riks", "Wed 04 09:00"), ("m001@x-riks", "Thu 05 09:00"), ("m003@x-riks", "Thu 05 09:30"), ("m004@x-riks", "Thu 05 10:00")]
+        ("m002@x-riks", "Wed 04 09:00"),
+        ("m001@x-riks", "Thu 05 09:00"),
+        ("m003@x-riks", "Thu 05 09:30"),
+        ("m004@x-riks", "Thu 05 10:00"),
+    ]

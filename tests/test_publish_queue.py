@@ -15,7 +15,7 @@ from campaign.publish.errors import QueueError, RowNotFound
 from campaign.publish.model import Part, Planned, RemotePost
 from campaign.publish.queue import Queue, owner_token
 
-T0 = dt.datetime(2026, 2, 4, 8, 0, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 2, 4, 8, 0, tzinfo=dt.UTC)
 LATER = T0 + dt.timedelta(hours=1)
 
 
@@ -142,13 +142,16 @@ def test_a_row_held_by_a_dead_publisher_before_sending_is_scheduled_again(queue:
 def test_a_thread_whose_publisher_died_between_parts_sends_only_the_rest(queue: Queue) -> None:
     """Part 1 published and recorded, nothing on the wire: scheduled again, and the next run starts at part 2."""
     queue.sync([planned("a", parts=2)], T0)
-    dead = f"{socket.gethostname()}:{2 ** 22 + 1}:gone"  # above Linux's pid_max: never a running process
+    dead = f"{socket.gethostname()}:{2**22 + 1}:gone"  # above Linux's pid_max: never a running process
     row = queue.claim(T0, dead)
     assert row is not None
     queue.mark_in_flight(row.id, dead, T0)
     queue.record_part(row.id, dead, RemotePost("1", "https://x.com/i/web/status/1"), T0)
     [back] = queue.recover(T0)
-    assert (back.state, back.reason) == ("scheduled", "the publisher stopped after part 1 was published; the rest is scheduled again")
+    assert (back.state, back.reason) == (
+        "scheduled",
+        "the publisher stopped after part 1 was published; the rest is scheduled again",
+    )
     assert [r.id for r in back.sent] == ["1"]
 
 
@@ -157,8 +160,9 @@ def test_a_row_held_by_a_dead_publisher_while_sending_becomes_uncertain(queue: Q
     _dead_holder(queue, in_flight=True)
     [row] = queue.recover(T0)
     assert row.state == "uncertain"
-    assert row.reason == ("the publisher stopped while the post was being sent; "
-                          "check the account, then confirm (it arrived) or retry (it did not)")
+    assert row.reason == (
+        "the publisher stopped while the post was being sent; check the account, then confirm (it arrived) or retry (it did not)"
+    )
     assert queue.claim(LATER, owner_token()) is None  # never re-sent by itself
 
 
@@ -236,7 +240,9 @@ def test_one_accounts_failure_never_sends_another_accounts_post_again(queue: Que
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-ENTRIES = st.dictionaries(st.sampled_from([f"e{i}" for i in range(8)]), st.tuples(st.sampled_from(["A", "B"]), st.integers(0, 3)), max_size=8)
+ENTRIES = st.dictionaries(
+    st.sampled_from([f"e{i}" for i in range(8)]), st.tuples(st.sampled_from(["A", "B"]), st.integers(0, 3)), max_size=8
+)
 
 
 @given(ENTRIES, ENTRIES)

@@ -12,7 +12,7 @@ from campaign.publish.queue import Queue, owner_token
 from campaign.publish.worker import run_once
 from tests.fakes.clock import FakeClock
 
-T0 = dt.datetime(2026, 2, 4, 8, 0, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 2, 4, 8, 0, tzinfo=dt.UTC)
 ACCOUNT = Account("konto", "x", "http://127.0.0.1:9")
 
 
@@ -48,7 +48,9 @@ def queue_with_thread(tmp_path: Path) -> Queue:
 
 def test_a_bug_while_a_post_is_on_the_wire_leaves_the_row_uncertain(tmp_path: Path) -> None:
     queue = queue_with_thread(tmp_path)
-    report = run_once(queue, T0, {"konto": ACCOUNT}, lambda a: Broken(crash_in_flight=True), owner=owner_token(), clock=FakeClock())
+    report = run_once(
+        queue, T0, {"konto": ACCOUNT}, lambda a: Broken(crash_in_flight=True), owner=owner_token(), clock=FakeClock()
+    )
     [outcome] = report.outcomes
     assert outcome.state == "uncertain"
     assert outcome.detail == "unexpected RuntimeError: bug while sending; check the account, then confirm or retry"
@@ -57,7 +59,9 @@ def test_a_bug_while_a_post_is_on_the_wire_leaves_the_row_uncertain(tmp_path: Pa
 
 def test_a_bug_before_anything_was_sent_fails_the_row(tmp_path: Path) -> None:
     queue = queue_with_thread(tmp_path)
-    report = run_once(queue, T0, {"konto": ACCOUNT}, lambda a: Broken(crash_in_flight=False), owner=owner_token(), clock=FakeClock())
+    report = run_once(
+        queue, T0, {"konto": ACCOUNT}, lambda a: Broken(crash_in_flight=False), owner=owner_token(), clock=FakeClock()
+    )
     assert [(o.state, o.row.failure) for o in report.outcomes] == [("failed", "error")]
 
 

@@ -17,7 +17,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "campaign", "registry", *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8",
+        [sys.executable, "-m", "campaign", "registry", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "SOURCE_DATE_EPOCH": "1770163200"},  # 2026-02-04
     )
 
@@ -33,7 +37,10 @@ def test_find() -> None:
     ("query", "stderr"),
     [
         ("Upsala", "error: no kommun matches 'Upsala'; did you mean Uppsala (0380), Sala (1981) or Pajala (2521)?\n"),
-        ("Upplands", "error: 'Upplands' matches 2 kommuner: Upplands Väsby (0114), Upplands-Bro (0139); give the full name or the code\n"),
+        (
+            "Upplands",
+            "error: 'Upplands' matches 2 kommuner: Upplands Väsby (0114), Upplands-Bro (0139); give the full name or the code\n",
+        ),
     ],
 )
 def test_find_fails_with_suggestions(query: str, stderr: str) -> None:
@@ -85,7 +92,10 @@ def test_check_reports_coverage() -> None:
 def test_check_warns_as_of_the_date_given() -> None:
     result = run("check", ".", "--on", "2028-01-01")
     assert result.returncode == 0
-    assert "messages/politicians.yaml:37:90: warning: politicians[0].roles[0].end: anna-exempel: the role ordförande i socialnämnden ended on 2026-12-31; it is no longer tagged\n" in result.stderr
+    assert (
+        "messages/politicians.yaml:37:90: warning: politicians[0].roles[0].end: anna-exempel: the role ordförande i socialnämnden ended on 2026-12-31; it is no longer tagged\n"
+        in result.stderr
+    )
     assert "anna-exempel: last verified 2026-09-01, more than a year before 2028-01-01" in result.stderr
     assert result.stderr.endswith("9 warnings\n")
     assert run("check", ".", "--on", "2028-01-01", "--strict").returncode == 2
@@ -94,7 +104,9 @@ def test_check_warns_as_of_the_date_given() -> None:
 
 def test_check_rejects_a_bad_date_and_rule() -> None:
     bad_date = run("check", ".", "--on", "01/02/2026")
-    assert bad_date.returncode == 2 and "Invalid value for --on: expected a date as YYYY-MM-DD, got '01/02/2026'" in bad_date.stderr
+    assert (
+        bad_date.returncode == 2 and "Invalid value for --on: expected a date as YYYY-MM-DD, got '01/02/2026'" in bad_date.stderr
+    )
     bad_rule = run("check", ".", "--rule", "socialnämnden ordförande")
     assert bad_rule.returncode == 2
     assert bad_rule.stderr == (
@@ -107,11 +119,16 @@ def test_export_and_import(tmp_path: Path) -> None:
     exported = run("export", ".")
     assert exported.returncode == 0
     assert exported.stdout == export_csv(politicians(load(ROOT).campaign)).replace("\r\n", "\n")  # text mode reads \r\n as \n
-    excel = subprocess.run([sys.executable, "-m", "campaign", "registry", "export", ".", "--excel"], cwd=ROOT, capture_output=True)
+    excel = subprocess.run(
+        [sys.executable, "-m", "campaign", "registry", "export", ".", "--excel"], cwd=ROOT, capture_output=True
+    )
     assert excel.stdout.startswith("\ufeffid;name;party".encode())
 
     (tmp_path / "messages").mkdir()
-    (tmp_path / "messages" / "campaign.yaml").write_text((ROOT / "messages" / "campaign.yaml").read_text(encoding="utf-8").replace("    logo: assets/logo.png\n", ""), encoding="utf-8")
+    (tmp_path / "messages" / "campaign.yaml").write_text(
+        (ROOT / "messages" / "campaign.yaml").read_text(encoding="utf-8").replace("    logo: assets/logo.png\n", ""),
+        encoding="utf-8",
+    )
     (tmp_path / "messages" / "messages.yaml").write_text("messages:\n  - {id: m, kind: short, text: Hej}\n", encoding="utf-8")
     sheet = tmp_path / "people.csv"
     sheet.write_bytes(excel.stdout)
@@ -122,9 +139,15 @@ def test_export_and_import(tmp_path: Path) -> None:
 
 def test_import_lists_every_error_and_writes_nothing(tmp_path: Path) -> None:
     (tmp_path / "messages").mkdir()
-    (tmp_path / "messages" / "campaign.yaml").write_text("campaign: {name: T, organisation: O, launch_date: 2026-02-04}\nmessages:\n  - {id: m, kind: short, text: Hej}\n", encoding="utf-8")
+    (tmp_path / "messages" / "campaign.yaml").write_text(
+        "campaign: {name: T, organisation: O, launch_date: 2026-02-04}\nmessages:\n  - {id: m, kind: short, text: Hej}\n",
+        encoding="utf-8",
+    )
     sheet = tmp_path / "people.csv"
-    sheet.write_text("id;name;x;kommun;body;title\nanna;Anna;anna s;0380;socialnämnden;ordförande\nbo;Bo;;Upsala;socialnämnden;ordförande\n", encoding="utf-8")
+    sheet.write_text(
+        "id;name;x;kommun;body;title\nanna;Anna;anna s;0380;socialnämnden;ordförande\nbo;Bo;;Upsala;socialnämnden;ordförande\n",
+        encoding="utf-8",
+    )
     result = run("import", str(sheet), str(tmp_path))
     assert result.returncode == 2
     assert result.stderr == (

@@ -94,11 +94,15 @@ def test_header_problems() -> None:
         "p.csv:1:3: error: twitter: unknown column 'twitter' (did you mean 'x'?); known: " + ", ".join(COLUMNS),
         "p.csv:1:5: error: x: column 'x' appears twice",
     ]
-    assert problems("") == ["p.csv:1:1: error: no header row; expected columns such as id, name, body, title, kommun, x, bluesky, …"]
+    assert problems("") == [
+        "p.csv:1:1: error: no header row; expected columns such as id, name, body, title, kommun, x, bluesky, …"
+    ]
 
 
 def test_later_rows_may_fill_in_what_the_first_left_empty() -> None:
-    [anna] = people_of("id,name,party,body,title,kommun\nanna,Anna,,kommunstyrelsen,ledamot,0380\nanna,,S,socialnämnden,ordförande,0380\n".encode())
+    [anna] = people_of(
+        "id,name,party,body,title,kommun\nanna,Anna,,kommunstyrelsen,ledamot,0380\nanna,,S,socialnämnden,ordförande,0380\n".encode()
+    )
     assert anna.party == "S" and len(anna.roles) == 2
     assert problems("id,name,party\nanna,Anna,\nanna,,S\nanna,,M\n") == [
         "p.csv:4:3: error: party: 'M' differs from line 3 ('S') for the same id 'anna'; "
@@ -124,7 +128,7 @@ def test_duplicate_handles_across_people() -> None:
 
 
 def test_formula_cells_are_marked_and_read_back() -> None:
-    person = Politician("p", "=HYPERLINK(\"x\")", party="+S", note="'=quoted")
+    person = Politician("p", '=HYPERLINK("x")', party="+S", note="'=quoted")
     text = export_csv([person])
     assert "'=HYPERLINK" in text and "'+S" in text and "''=quoted" in text
     assert people_of(text.encode()) == [person]
@@ -183,25 +187,36 @@ def test_import_refuses_a_shared_file(tmp_path: Path) -> None:
 
 # --- property: export then import gives back exactly what was exported ----------------------
 
-TEXT = st.text(
-    alphabet=st.characters(
-        codec="utf-8", exclude_categories=("Cc", "Cs", "Co", "Cn", "Zl", "Zp"), include_characters="\t"
-    ),
-    min_size=1,
-    max_size=30,
-).map(lambda s: __import__("unicodedata").normalize("NFC", s)).filter(lambda s: s.strip() != "" and "\ufeff" not in s)
+TEXT = (
+    st.text(
+        alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Co", "Cn", "Zl", "Zp"), include_characters="\t"),
+        min_size=1,
+        max_size=30,
+    )
+    .map(lambda s: __import__("unicodedata").normalize("NFC", s))
+    .filter(lambda s: s.strip() != "" and "\ufeff" not in s)
+)
 NOTE = st.lists(TEXT, min_size=1, max_size=3).map("\n".join)
 DATE = st.dates(dt.date(2000, 1, 1), dt.date(2040, 12, 31))
 CODES = [a.code for a in kommuner()]
 
 HANDLES = {
     "x": (st.from_regex(r"[A-Za-z0-9_]{1,15}", fullmatch=True), st.from_regex(r"[0-9]{1,19}", fullmatch=True)),
-    "bluesky": (st.from_regex(r"[a-z][a-z0-9]{0,9}\.[a-z]{2,6}", fullmatch=True), st.from_regex(r"did:plc:[a-z2-7]{24}", fullmatch=True)),
-    "mastodon": (st.from_regex(r"[A-Za-z0-9_]{1,10}@[a-z]{1,8}\.[a-z]{2,4}", fullmatch=True), st.from_regex(r"[0-9]{1,18}", fullmatch=True)),
+    "bluesky": (
+        st.from_regex(r"[a-z][a-z0-9]{0,9}\.[a-z]{2,6}", fullmatch=True),
+        st.from_regex(r"did:plc:[a-z2-7]{24}", fullmatch=True),
+    ),
+    "mastodon": (
+        st.from_regex(r"[A-Za-z0-9_]{1,10}@[a-z]{1,8}\.[a-z]{2,4}", fullmatch=True),
+        st.from_regex(r"[0-9]{1,18}", fullmatch=True),
+    ),
     "threads": (st.from_regex(r"[a-z0-9_]{1,20}", fullmatch=True), st.from_regex(r"[0-9]{1,18}", fullmatch=True)),
     "instagram": (st.from_regex(r"[a-z0-9_]{1,20}", fullmatch=True), st.from_regex(r"[0-9]{1,18}", fullmatch=True)),
     "facebook": (st.from_regex(r"[A-Za-z0-9.]{5,20}", fullmatch=True), st.from_regex(r"[0-9]{1,18}", fullmatch=True)),
-    "linkedin": (st.from_regex(r"[A-Za-z0-9-]{3,20}", fullmatch=True), st.from_regex(r"urn:li:person:[A-Za-z0-9]{1,12}", fullmatch=True)),
+    "linkedin": (
+        st.from_regex(r"[A-Za-z0-9-]{3,20}", fullmatch=True),
+        st.from_regex(r"urn:li:person:[A-Za-z0-9]{1,12}", fullmatch=True),
+    ),
 }
 
 

@@ -74,7 +74,9 @@ def test_good_entry_loads_normalised(tmp_path: Path) -> None:
 
 
 def test_every_problem_with_its_place(tmp_path: Path) -> None:
-    found = errors(tmp_path, """\
+    found = errors(
+        tmp_path,
+        """\
         politicians:
           - id: anna
             name: Anna
@@ -93,7 +95,8 @@ def test_every_problem_with_its_place(tmp_path: Path) -> None:
             verified: yesterday
           - id: anna
             name: Anna Again
-        """)
+        """,
+    )
     assert found == [
         "messages/politicians.yaml:5:58: error: politicians[0].roles[0].kommun: unknown kommun code '0399'; see `campaign registry list` for every code",
         "messages/politicians.yaml:6:58: error: politicians[0].roles[1].kommun: unknown kommun 'Upsala'; did you mean Uppsala (0380), Sala (1981) or Pajala (2521)?",
@@ -110,12 +113,15 @@ def test_every_problem_with_its_place(tmp_path: Path) -> None:
 
 
 def test_duplicate_ids_and_shared_handles(tmp_path: Path) -> None:
-    found = errors(tmp_path, """\
+    found = errors(
+        tmp_path,
+        """\
         politicians:
           - {id: anna, name: Anna, handles: {x: anna_a}}
           - {id: anna, name: Anna B}
           - {id: bo, name: Bo, handles: {x: ANNA_A}}
-        """)
+        """,
+    )
     assert found == [
         "messages/politicians.yaml:2:3: warning: politicians: tag rule 'socialnämnden: ordförande, vice ordförande' (campaign.tag[0]): no politician has a role in 'socialnämnden'",
         "messages/politicians.yaml:3:10: error: politicians[1].id: duplicate id 'anna'; first used at politicians[0]",
@@ -128,9 +134,15 @@ def test_duplicate_ids_and_shared_handles(tmp_path: Path) -> None:
     [
         ("{x: anna_a}", "an example entry must not have a X handle: an invented X name may belong to a real account"),
         ("{instagram: anna}", "an example entry must not have a Instagram handle"),
-        ("{bluesky: anna.bsky.social}", "an example entry's Bluesky handle must use a reserved domain (.example, example.org, example.com, example.net), got 'anna.bsky.social'"),
+        (
+            "{bluesky: anna.bsky.social}",
+            "an example entry's Bluesky handle must use a reserved domain (.example, example.org, example.com, example.net), got 'anna.bsky.social'",
+        ),
         ("{mastodon: anna@mastodon.social}", "an example entry's Mastodon handle must use a reserved domain"),
-        ("{bluesky: {handle: anna.example.org, id: 'did:plc:abcdefghijklmnopqrstuvwx'}}", "an example entry must not carry a Bluesky id that may belong to a real account"),
+        (
+            "{bluesky: {handle: anna.example.org, id: 'did:plc:abcdefghijklmnopqrstuvwx'}}",
+            "an example entry must not carry a Bluesky id that may belong to a real account",
+        ),
     ],
 )
 def test_example_entries_cannot_reach_anyone(tmp_path: Path, handles: str, message: str) -> None:
@@ -151,16 +163,33 @@ def test_reserved_domain_on_a_real_entry_warns(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("platform", "handle", "ok"),
     [
-        ("x", "a", True), ("x", "abcdefghijklmno", True), ("x", "abcdefghijklmnop", False), ("x", "anna-s", False),
-        ("x", "@anna_s", True), ("x", "åsa", False), ("x", "", False),
-        ("bluesky", "anna.bsky.social", True), ("bluesky", "anna", False), ("bluesky", "anna.123", False),
-        ("bluesky", "-anna.bsky.social", False), ("bluesky", "xn--sa-0ia.se", True),
-        ("mastodon", "anna@mastodon.social", True), ("mastodon", "@anna@mastodon.social", True),
-        ("mastodon", "anna", False), ("mastodon", "anna@localhost", False), ("mastodon", "an na@x.se", False),
-        ("instagram", "anna.b_1", True), ("instagram", "anna..b", False), ("instagram", "anna.", False),
-        ("instagram", "a" * 31, False), ("threads", "anna.b", True),
-        ("facebook", "anna.andersson", True), ("facebook", "anna", False),
-        ("linkedin", "anna-andersson-1a2b", True), ("linkedin", "an", False), ("linkedin", "anna andersson", False),
+        ("x", "a", True),
+        ("x", "abcdefghijklmno", True),
+        ("x", "abcdefghijklmnop", False),
+        ("x", "anna-s", False),
+        ("x", "@anna_s", True),
+        ("x", "åsa", False),
+        ("x", "", False),
+        ("bluesky", "anna.bsky.social", True),
+        ("bluesky", "anna", False),
+        ("bluesky", "anna.123", False),
+        ("bluesky", "-anna.bsky.social", False),
+        ("bluesky", "xn--sa-0ia.se", True),
+        ("mastodon", "anna@mastodon.social", True),
+        ("mastodon", "@anna@mastodon.social", True),
+        ("mastodon", "anna", False),
+        ("mastodon", "anna@localhost", False),
+        ("mastodon", "an na@x.se", False),
+        ("instagram", "anna.b_1", True),
+        ("instagram", "anna..b", False),
+        ("instagram", "anna.", False),
+        ("instagram", "a" * 31, False),
+        ("threads", "anna.b", True),
+        ("facebook", "anna.andersson", True),
+        ("facebook", "anna", False),
+        ("linkedin", "anna-andersson-1a2b", True),
+        ("linkedin", "an", False),
+        ("linkedin", "anna andersson", False),
     ],
 )
 def test_handle_syntax(platform: str, handle: str, ok: bool) -> None:
@@ -170,10 +199,14 @@ def test_handle_syntax(platform: str, handle: str, ok: bool) -> None:
 @pytest.mark.parametrize(
     ("platform", "ident", "ok"),
     [
-        ("x", "783214", True), ("x", "abc", False),
-        ("bluesky", "did:plc:abcdefghijklmnopqrstuvwx", True), ("bluesky", "did:plc:short", False),
-        ("bluesky", "did:web:anna.example.org", True), ("bluesky", "anna.bsky.social", False),
-        ("linkedin", "urn:li:person:abc123", True), ("linkedin", "abc", False),
+        ("x", "783214", True),
+        ("x", "abc", False),
+        ("bluesky", "did:plc:abcdefghijklmnopqrstuvwx", True),
+        ("bluesky", "did:plc:short", False),
+        ("bluesky", "did:web:anna.example.org", True),
+        ("bluesky", "anna.bsky.social", False),
+        ("linkedin", "urn:li:person:abc123", True),
+        ("linkedin", "abc", False),
     ],
 )
 def test_id_syntax(platform: str, ident: str, ok: bool) -> None:
@@ -190,7 +223,10 @@ def test_platform_lists_agree() -> None:
 
 
 def test_dated_problems(tmp_path: Path) -> None:
-    campaign = load(make(tmp_path, """\
+    campaign = load(
+        make(
+            tmp_path,
+            """\
         politicians:
           - id: anna
             name: Anna
@@ -199,7 +235,9 @@ def test_dated_problems(tmp_path: Path) -> None:
             verified: 2025-02-28
           - id: bo
             name: Bo
-        """)).campaign
+        """,
+        )
+    ).campaign
     on = dt.date(2026, 3, 1)
     assert [p.format() for p in dated_problems(campaign, on)] == [
         "messages/politicians.yaml:5:71: warning: politicians[0].roles[0].end: anna: the role ordförande i socialnämnden ended on 2025-12-31; it is no longer tagged",

@@ -111,7 +111,9 @@ BO = ("bo", "Bo Berg", "vice ordförande i socialnämnden")
         ("facebook", None, None, []),
     ],
 )
-def test_resolution_per_platform(campaign: Campaign, platform: str, anna: str | None, bo: str | None, unreachable: list[str]) -> None:
+def test_resolution_per_platform(
+    campaign: Campaign, platform: str, anna: str | None, bo: str | None, unreachable: list[str]
+) -> None:
     tagging = resolve_tags(campaign, kommun("0380"), platform, on=ON)
     did = "did:plc:abcdefghijklmnopqrstuvwx" if platform == "bluesky" else None
     assert tagging.mentions == (Mention(*ANNA, anna, did), Mention(*BO, bo))
@@ -120,7 +122,11 @@ def test_resolution_per_platform(campaign: Campaign, platform: str, anna: str | 
 
 
 def test_ended_and_future_roles_are_not_tagged(campaign: Campaign) -> None:
-    assert [m.politician_id for m in resolve_tags(campaign, kommun("0380"), "x", on=dt.date(2025, 6, 1)).mentions] == ["anna", "bo", "cia"]
+    assert [m.politician_id for m in resolve_tags(campaign, kommun("0380"), "x", on=dt.date(2025, 6, 1)).mentions] == [
+        "anna",
+        "bo",
+        "cia",
+    ]
     assert resolve_tags(campaign, kommun("2023"), "x", on=ON).mentions == ()
     later = resolve_tags(campaign, kommun("2023"), "x", on=dt.date(2026, 6, 1))
     assert later.mentions == (Mention("cia", "Cia Ek", "ordförande i socialnämnden", None),)
@@ -146,7 +152,8 @@ def test_each_person_once_in_rule_order(campaign: Campaign) -> None:
     rules = ["kommunstyrelsen: ordförande", "socialnämnden: vice ordförande, ordförande"]
     tagging = resolve_tags(campaign, kommun("0380"), "linkedin", rules, on=ON)
     assert [(m.politician_id, m.role) for m in tagging.mentions] == [
-        ("anna", "ordförande i kommunstyrelsen"), ("bo", "vice ordförande i socialnämnden"),
+        ("anna", "ordförande i kommunstyrelsen"),
+        ("bo", "vice ordförande i socialnämnden"),
     ]
 
 
@@ -184,11 +191,20 @@ def test_parse_rule(text: str, rule: TagRule) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("socialnämnden ordförande", "expected a tag rule 'body: title, title' such as 'socialnämnden: ordförande, vice ordförande', got 'socialnämnden ordförande' (did you mean 'socialnämnden: ordförande'?)"),
-        ("socialnämnden", "expected a tag rule 'body: title, title' such as 'socialnämnden: ordförande, vice ordförande', got 'socialnämnden'"),
+        (
+            "socialnämnden ordförande",
+            "expected a tag rule 'body: title, title' such as 'socialnämnden: ordförande, vice ordförande', got 'socialnämnden ordförande' (did you mean 'socialnämnden: ordförande'?)",
+        ),
+        (
+            "socialnämnden",
+            "expected a tag rule 'body: title, title' such as 'socialnämnden: ordförande, vice ordförande', got 'socialnämnden'",
+        ),
         (": ordförande", "a tag rule needs a body before ':', such as 'socialnämnden', got ': ordförande'"),
         ("socialnämnden:", "a tag rule needs at least one title after ':', such as 'ordförande', got 'socialnämnden:'"),
-        ("socialnämnden: ordförande,,ledamot", "a tag rule has an empty title between commas, got 'socialnämnden: ordförande,,ledamot'"),
+        (
+            "socialnämnden: ordförande,,ledamot",
+            "a tag rule has an empty title between commas, got 'socialnämnden: ordförande,,ledamot'",
+        ),
         ("a: b: c", "a tag rule has one ':' between the body and the titles, got 'a: b: c'"),
         ("a: b, B", "a tag rule names the title 'B' twice, got 'a: b, B'"),
     ],
@@ -260,7 +276,9 @@ def registry_people(draw: st.DrawFn) -> list[Politician]:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     registry_people(),
-    st.lists(st.tuples(st.sampled_from(BODIES), st.lists(st.sampled_from(TITLES), min_size=1, max_size=3, unique=True)), max_size=3),
+    st.lists(
+        st.tuples(st.sampled_from(BODIES), st.lists(st.sampled_from(TITLES), min_size=1, max_size=3, unique=True)), max_size=3
+    ),
     st.dates(dt.date(2025, 1, 1), dt.date(2027, 12, 31)),
 )
 def test_resolution_is_exactly_the_active_holders(
@@ -273,8 +291,7 @@ def test_resolution_is_exactly_the_active_holders(
     by_id = {p.id: p for p in people}
     for code in CODES:
         holders = {
-            p.id for p in people for r in p.roles
-            if r.kommun == code and r.active(on) and (key(r.body), key(r.title)) in wanted
+            p.id for p in people for r in p.roles if r.kommun == code and r.active(on) and (key(r.body), key(r.title)) in wanted
         }
         for platform in PLATFORMS:
             tagging = resolve_tags(c, kommun(code), platform, rules, on=on)

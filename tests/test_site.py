@@ -80,8 +80,18 @@ def html_pages(out: Path) -> list[Path]:
 
 
 def test_build_writes_every_page(site: Path) -> None:
-    for path in ("index.html", "kit.html", "kit.md", "kommun/index.html", "data/kommuner.js", "static/page.js", "static/count.js",
-                 "static/page.css", "static/theme.css", "data/areas/national.js"):
+    for path in (
+        "index.html",
+        "kit.html",
+        "kit.md",
+        "kommun/index.html",
+        "data/kommuner.js",
+        "static/page.js",
+        "static/count.js",
+        "static/page.css",
+        "static/theme.css",
+        "data/areas/national.js",
+    ):
         assert (site / path).is_file(), path
     for area in AREAS[1:]:
         assert (site / "kommun" / area.slug / "index.html").is_file()
@@ -117,7 +127,7 @@ def test_area_data_files_are_script_safe_json(site: Path) -> None:
     text = (site / "data" / "areas" / "uppsala.js").read_text(encoding="utf-8")
     prefix = '(window.campaignAreas=window.campaignAreas||{})["uppsala"]='
     assert text.startswith(prefix) and text.endswith(";\n")
-    data = json.loads(text[len(prefix):-2])
+    data = json.loads(text[len(prefix) : -2])
     assert data["name"] == "Uppsala" and data["mentions"][0]["handles"]["x"] == "AnnaExempel"
     posts = data["cards"]["resurser"]["posts"]
     assert set(posts) == {"x", "bluesky", "mastodon", "threads", "linkedin", "facebook", "instagram"}
@@ -133,7 +143,10 @@ def test_only_own_scripts_and_a_csp_that_forbids_inline_script(site: Path) -> No
         assert [m["content"] for m in metas] == [CSP], page
         for tag, attrs in tags.tags:
             if tag == "script":
-                assert attrs.get("type") == "application/json" or attrs.get("src", "").startswith(("static/", "../../static/")), (page, attrs)
+                assert attrs.get("type") == "application/json" or attrs.get("src", "").startswith(("static/", "../../static/")), (
+                    page,
+                    attrs,
+                )
             for name in ("src", "href"):
                 value = attrs.get(name) or ""
                 if tag in ("script", "link", "img") and name in attrs and not (tag == "link" and attrs.get("rel") == "canonical"):
@@ -165,7 +178,7 @@ def test_images_lazy_load_with_alt_text_and_downloads(site: Path) -> None:
     downloads = [a["href"] for t, a in stockholm.tags if t == "a" and "download" in a]
     assert "../../images/rattssakerhet-0180-og.png" in downloads
     html = (site / "kommun/stockholm/index.html").read_text(encoding="utf-8")
-    assert 'download>X, Mastodon, Threads (1200×675)</a>' in html and 'download>Facebook, LinkedIn (1200×630)</a>' in html
+    assert "download>X, Mastodon, Threads (1200×675)</a>" in html and "download>Facebook, LinkedIn (1200×630)</a>" in html
 
 
 def test_hostile_messages_show_as_text(tmp_path: Path) -> None:
@@ -187,17 +200,24 @@ def test_hostile_messages_show_as_text(tmp_path: Path) -> None:
     kit = (out / "kit.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)" in kit
     markdown = (out / "kit.md").read_text(encoding="utf-8")
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; \"&gt;&lt;img src=x onerror=alert(2)&gt;" in markdown and "<script>" not in markdown
+    assert (
+        '&lt;script&gt;alert(1)&lt;/script&gt; "&gt;&lt;img src=x onerror=alert(2)&gt;' in markdown and "<script>" not in markdown
+    )
 
 
 def test_javascript_links_are_refused_at_validation(tmp_path: Path) -> None:
     root = copy_campaign(tmp_path)
     path = root / "messages" / "links.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("https://kampanj.example.org/press/trygg-socialtjanst", "javascript:alert(1)"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("https://kampanj.example.org/press/trygg-socialtjanst", "javascript:alert(1)"),
+        encoding="utf-8",
+    )
     with pytest.raises(CampaignInvalid) as caught:
         load(root)
     assert any(p.path == "links[2].url" and "javascript:alert(1)" in p.message for p in caught.value.problems)
-    assert safe_url("javascript:alert(1)") == "" and safe_url("JAVASCRIPT:x") == "" and safe_url("https://a.se/") == "https://a.se/"
+    assert (
+        safe_url("javascript:alert(1)") == "" and safe_url("JAVASCRIPT:x") == "" and safe_url("https://a.se/") == "https://a.se/"
+    )
 
 
 @given(st.text())
@@ -247,7 +267,10 @@ def test_national_page_is_light_with_all_290_municipalities(tmp_path: Path) -> N
     from campaign.compose.core import compose_all
 
     campaign = load(REPO).campaign
-    kommuner = [Area("kommun", f"{i:04d}", f"Kommun nummer {i}", f"{i % 21:02d}", f"Län nummer {i % 21}", f"kommun-{i}") for i in range(290)]
+    kommuner = [
+        Area("kommun", f"{i:04d}", f"Kommun nummer {i}", f"{i % 21:02d}", f"Län nummer {i % 21}", f"kommun-{i}")
+        for i in range(290)
+    ]
     national = compose_all(campaign, [NATIONAL])  # the composer's real posts: links with UTM, threads
     posts = national + [replace(p, area=k) for k in kommuner for p in national]  # same text: only the size matters here
     result = build_site(campaign, {"posts": posts}, tmp_path / "all", [NATIONAL, *kommuner])
@@ -288,8 +311,12 @@ def test_posts_come_from_the_composer() -> None:
 def test_a_thread_shows_each_part_with_a_hint(tmp_path: Path) -> None:
     campaign = load(REPO).campaign
     posts = stand_in_posts(campaign, [NATIONAL])
-    posts = [replace(p, parts=(SourcePart("1/2 Första delen.", 300), SourcePart("2/2 Andra delen.", 300))) if p.platform == "bluesky" else p
-             for p in posts]
+    posts = [
+        replace(p, parts=(SourcePart("1/2 Första delen.", 300), SourcePart("2/2 Andra delen.", 300)))
+        if p.platform == "bluesky"
+        else p
+        for p in posts
+    ]
     build_site(campaign, {"posts": posts}, tmp_path, (NATIONAL,))
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
     panel = index.split('id="p-resurser-bluesky"')[1].split("</section>")[0]
@@ -332,11 +359,15 @@ def test_page_settings_choose_platforms_and_intro(tmp_path: Path) -> None:
 
 def test_page_settings_are_validated(tmp_path: Path) -> None:
     root = copy_campaign(tmp_path)
-    (root / "messages" / "page.yaml").write_text("page:\n  platforms: [x, blusky, x]\n  intro: Hej\n  title: Nej\n", encoding="utf-8")
+    (root / "messages" / "page.yaml").write_text(
+        "page:\n  platforms: [x, blusky, x]\n  intro: Hej\n  title: Nej\n", encoding="utf-8"
+    )
     with pytest.raises(CampaignInvalid) as caught:
         load(root)
     messages = [p.format() for p in caught.value.problems]
-    assert any("page.yaml:2:" in m and "page.platforms[1]" in m and "'blusky'" in m and "did you mean 'bluesky'" in m for m in messages), messages
+    assert any(
+        "page.yaml:2:" in m and "page.platforms[1]" in m and "'blusky'" in m and "did you mean 'bluesky'" in m for m in messages
+    ), messages
     assert any("page.title" in m and "unknown key 'title'" in m for m in messages), messages
 
 
@@ -345,7 +376,7 @@ def test_an_overweight_page_is_a_warning(tmp_path: Path, monkeypatch: pytest.Mon
     from campaign.site import stage
 
     campaign = load(REPO).campaign
-    kit = Kit(campaign, dt.datetime(2026, 2, 4, tzinfo=dt.timezone.utc), results={"posts": stand_in_posts(campaign, [NATIONAL])})
+    kit = Kit(campaign, dt.datetime(2026, 2, 4, tzinfo=dt.UTC), results={"posts": stand_in_posts(campaign, [NATIONAL])})
     monkeypatch.setattr(stage, "registry_areas", lambda: (NATIONAL,))
     monkeypatch.setattr(stage, "BUDGET", 1000)
     stage.write(kit, tmp_path)

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from campaign.errors import CampaignInvalid
-from campaign.site.serve import Preview, snapshot
 from campaign.scaffold import scaffold
+from campaign.site.serve import Preview, snapshot
 from tests.site_support import REPO
 
 
@@ -26,7 +26,7 @@ def copy_campaign(tmp: Path) -> Path:
 
 
 def fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - our own server on 127.0.0.1
+    with urllib.request.urlopen(url, timeout=10) as response:
         return response.read().decode("utf-8")
 
 
@@ -100,7 +100,10 @@ def test_campaign_serve_command(tmp_path: Path) -> None:
     root = copy_campaign(tmp_path)
     process = subprocess.Popen(
         [sys.executable, "-m", "campaign", "serve", str(root), "--port", "0", "--out", str(tmp_path / "build")],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         lines = []
@@ -126,4 +129,6 @@ def test_a_busy_port_is_a_clear_error(tmp_path: Path, cli: Any) -> None:
         port = busy.getsockname()[1]
         result = cli("serve", str(root), "--port", str(port), "--out", str(tmp_path / "build"))
     assert result.code == 1
-    assert result.err.startswith(f"error: cannot listen on 127.0.0.1:{port} (Address already in use); choose another port with --port")
+    assert result.err.startswith(
+        f"error: cannot listen on 127.0.0.1:{port} (Address already in use); choose another port with --port"
+    )

@@ -50,7 +50,7 @@ def main() -> None:
     except KeyboardInterrupt:
         common.err("interrupted")
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
+    except Exception as exc:
         if common.STATE.debug or os.environ.get("CAMPAIGN_DEBUG"):
             raise
         common.err(f"internal error: {type(exc).__name__}: {exc}\n(run again with --debug to see the traceback, and report it)")

@@ -11,7 +11,7 @@ from campaign.cli.common import err, out, print_problems
 from campaign.loader import load
 from campaign.scaffold import scaffold
 
-DIR_ARG = typer.Argument(Path("."), help="The campaign folder (holding messages/ and assets/).", show_default=True)
+DIR_ARG = typer.Argument(Path(), help="The campaign folder (holding messages/ and assets/).", show_default=True)
 
 
 def validate(directory: Path = DIR_ARG) -> None:
@@ -23,7 +23,9 @@ def validate(directory: Path = DIR_ARG) -> None:
     if loaded.warnings:
         print_problems(loaded.warnings)
     c = loaded.campaign
-    out(f"ok: {c.settings.name}: {len(c.messages)} messages, {len(c.figures)} figures, {len(c.links)} links, {len(c.hashtags)} hashtags, {len(c.demands)} demands")
+    out(
+        f"ok: {c.settings.name}: {len(c.messages)} messages, {len(c.figures)} figures, {len(c.links)} links, {len(c.hashtags)} hashtags, {len(c.demands)} demands"
+    )
 
 
 def build_cmd(

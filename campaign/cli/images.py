@@ -8,13 +8,19 @@ import typer
 
 from campaign.cli.common import out
 
-DIR_ARG = typer.Argument(Path("."), help="The campaign folder (holding messages/ and assets/).", show_default=True)
+DIR_ARG = typer.Argument(Path(), help="The campaign folder (holding messages/ and assets/).", show_default=True)
 OUT = typer.Option(
-    None, "--out", "-o", metavar="DIR",
+    None,
+    "--out",
+    "-o",
+    metavar="DIR",
     help="Where to write the images and manifest.json (replaced as a whole). Default: DIR/build/images.",
 )
 KOMMUN = typer.Option(
-    [], "--kommun", "-k", metavar="KOMMUN",
+    [],
+    "--kommun",
+    "-k",
+    metavar="KOMMUN",
     help="A municipality by name or code (repeatable): its own figures, else its län's, else national.",
 )
 LAN = typer.Option([], "--lan", "-l", metavar="LÄN", help="A county (län) by name or code (repeatable).")
@@ -23,8 +29,12 @@ SIZE = typer.Option([], "--size", "-s", metavar="SIZE", help="Only this size (re
 
 
 def images(
-    directory: Path = DIR_ARG, out_dir: Path | None = OUT, kommun: list[str] = KOMMUN, lan: list[str] = LAN,
-    figure: list[str] = FIGURE, size: list[str] = SIZE,
+    directory: Path = DIR_ARG,
+    out_dir: Path | None = OUT,
+    kommun: list[str] = KOMMUN,
+    lan: list[str] = LAN,
+    figure: list[str] = FIGURE,
+    size: list[str] = SIZE,
 ) -> None:
     """Render the share images (and their manifest with alt text) without the rest of the kit.
 

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import sys
 import zoneinfo
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -14,11 +14,11 @@ import typer
 from campaign.cli.common import out
 from campaign.compose.platforms import PLATFORM_IDS
 
-DIR_ARG = typer.Argument(Path("."), help="The campaign folder (holding messages/ and assets/).", show_default=True)
+DIR_ARG = typer.Argument(Path(), help="The campaign folder (holding messages/ and assets/).", show_default=True)
 PLATFORM_HELP = "Platform: " + ", ".join(PLATFORM_IDS) + "."
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     json = "json"
     csv = "csv"
@@ -27,7 +27,9 @@ class Format(str, Enum):
 def posts(
     directory: Path = DIR_ARG,
     kommun: list[str] = typer.Option([], "--kommun", "-k", help="A municipality by name or code (repeatable)."),
-    lan: list[str] = typer.Option([], "--lan", "-l", help="A county (län) by name or code, for the län's own posts (repeatable)."),
+    lan: list[str] = typer.Option(
+        [], "--lan", "-l", help="A county (län) by name or code, for the län's own posts (repeatable)."
+    ),
     platform: list[str] = typer.Option([], "--platform", "-p", help=PLATFORM_HELP + " Repeatable; default all."),
     message: list[str] = typer.Option([], "--message", "-m", help="A message id (repeatable); default all."),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="text, json or csv."),
@@ -45,8 +47,15 @@ def posts(
     from campaign.loader import load
 
     campaign = load(directory).campaign
-    found = select(campaign, kommuner=kommun, lan=lan, platforms=platform, messages=message,
-                   on=_date(on, campaign.settings.timezone), instance_limit=instance_limit)
+    found = select(
+        campaign,
+        kommuner=kommun,
+        lan=lan,
+        platforms=platform,
+        messages=message,
+        on=_date(on, campaign.settings.timezone),
+        instance_limit=instance_limit,
+    )
     render = {Format.text: output.to_text, Format.json: output.to_json, Format.csv: output.to_csv}[fmt]
     typer.echo(render(found), nl=False)
 

@@ -23,12 +23,12 @@ from campaign.registry.rules import CHAIR_RULE
 
 app = typer.Typer(
     name="registry",
-    help="Sweden's kommuner and län, and the politicians posts tag. Example: campaign registry find \"malung salen\"",
+    help='Sweden\'s kommuner and län, and the politicians posts tag. Example: campaign registry find "malung salen"',
     no_args_is_help=True,
     rich_markup_mode=None,
 )
 
-DIR_ARG = typer.Argument(Path("."), help="The campaign folder (holding messages/).", show_default=True)
+DIR_ARG = typer.Argument(Path(), help="The campaign folder (holding messages/).", show_default=True)
 ON_OPTION = typer.Option(
     None, "--on", metavar="YYYY-MM-DD", help="The date to check roles against (default: today, or SOURCE_DATE_EPOCH)."
 )

@@ -20,18 +20,28 @@ from campaign.publish.plan import resolve
 from campaign.publish.queue import STATES, Row
 from campaign.publish.when import parse_now, show
 
-DIR_ARG = typer.Argument(Path("."), help="The campaign folder (holding messages/).", show_default=True)
-DIR_OPT = typer.Option(Path("."), "--dir", "-d", help="The campaign folder.")
-NOW_OPT = typer.Option(None, "--now", help="Act as if it were this time: ISO with offset (2026-02-04T08:00Z) or local ('day 1 09:00', '2026-02-04 09:00').")
+DIR_ARG = typer.Argument(Path(), help="The campaign folder (holding messages/).", show_default=True)
+DIR_OPT = typer.Option(Path(), "--dir", "-d", help="The campaign folder.")
+NOW_OPT = typer.Option(
+    None,
+    "--now",
+    help="Act as if it were this time: ISO with offset (2026-02-04T08:00Z) or local ('day 1 09:00', '2026-02-04 09:00').",
+)
 BUILD_OPT = typer.Option(None, "--build", help="The built kit holding images/manifest.json (default: DIR/build).")
 
-schedule_app = typer.Typer(help="Load the plan into the publishing queue and manage its rows.", no_args_is_help=True, rich_markup_mode=None)
-export_app = typer.Typer(help="Export the plan for Sprout Social, Hootsuite, other schedulers, or a calendar.", no_args_is_help=True, rich_markup_mode=None)
+schedule_app = typer.Typer(
+    help="Load the plan into the publishing queue and manage its rows.", no_args_is_help=True, rich_markup_mode=None
+)
+export_app = typer.Typer(
+    help="Export the plan for Sprout Social, Hootsuite, other schedulers, or a calendar.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 
 
 def _now(directory: Path, value: str | None) -> dt.datetime:
     if value is None:
-        return dt.datetime.now(dt.timezone.utc)
+        return dt.datetime.now(dt.UTC)
     settings = load(directory).campaign.settings
     try:
         return parse_now(value, settings.launch_date, settings.timezone)
@@ -50,8 +60,10 @@ def plan_cmd(directory: Path = DIR_ARG, build: Path = BUILD_OPT, now: str = NOW_
     if result.warnings:
         print_problems(result.warnings)
     s = result.sync
-    out(f"plan: {result.rows} row{'s' if result.rows != 1 else ''}; {len(s.added)} added, {len(s.updated)} updated, {len(s.unchanged)} unchanged, "
-        f"{len(s.cancelled)} cancelled (left the plan), {len(s.restored)} back in the plan")
+    out(
+        f"plan: {result.rows} row{'s' if result.rows != 1 else ''}; {len(s.added)} added, {len(s.updated)} updated, {len(s.unchanged)} unchanged, "
+        f"{len(s.cancelled)} cancelled (left the plan), {len(s.restored)} back in the plan"
+    )
     for key in s.kept:
         err(f"note: {key} was edited in the plan but is already sent or being sent; it is left as it is")
 
@@ -85,11 +97,15 @@ def list_cmd(
     counts = {s: sum(1 for r in listing.rows if r.state == s) for s in STATES}
     out(", ".join(f"{n} {s}" for s, n in counts.items() if n))
     if counts["uncertain"]:
-        out("uncertain rows may or may not have been posted: look at the account, then run "
-            "`campaign schedule confirm ID` (it is there) or `campaign schedule retry ID` (it is not).")
+        out(
+            "uncertain rows may or may not have been posted: look at the account, then run "
+            "`campaign schedule confirm ID` (it is there) or `campaign schedule retry ID` (it is not)."
+        )
     if counts["failed"]:
-        out("failed rows: fix what the detail names, then `campaign schedule retry ID`; "
-            "`campaign schedule confirm ID` if the post is on the account after all (a duplicate), `cancel ID` to drop it.")
+        out(
+            "failed rows: fix what the detail names, then `campaign schedule retry ID`; "
+            "`campaign schedule confirm ID` if the post is on the account after all (a duplicate), `cancel ID` to drop it."
+        )
 
 
 def _detail(row: Row) -> str:
@@ -110,7 +126,9 @@ def _change(action: str, refs: list[str], directory: Path, now: str | None, url:
 
 
 @schedule_app.command("cancel")
-def cancel_cmd(rows: list[str] = typer.Argument(..., help="Row ids or keys (entry@account)."), directory: Path = DIR_OPT, now: str = NOW_OPT) -> None:
+def cancel_cmd(
+    rows: list[str] = typer.Argument(..., help="Row ids or keys (entry@account)."), directory: Path = DIR_OPT, now: str = NOW_OPT
+) -> None:
     """Stop rows from being sent.
 
     Example: campaign schedule cancel 12 resurser@x-riks
@@ -119,7 +137,9 @@ def cancel_cmd(rows: list[str] = typer.Argument(..., help="Row ids or keys (entr
 
 
 @schedule_app.command("retry")
-def retry_cmd(rows: list[str] = typer.Argument(..., help="Row ids or keys (entry@account)."), directory: Path = DIR_OPT, now: str = NOW_OPT) -> None:
+def retry_cmd(
+    rows: list[str] = typer.Argument(..., help="Row ids or keys (entry@account)."), directory: Path = DIR_OPT, now: str = NOW_OPT
+) -> None:
     """Send failed, uncertain or cancelled rows again at the next publish run (parts already published are not re-sent).
 
     Example: campaign schedule retry 12
@@ -144,7 +164,9 @@ def confirm_cmd(
 def publish_cmd(
     directory: Path = DIR_ARG,
     dry_run: bool = typer.Option(False, "--dry-run", help="Print exactly what would be sent, with counts; send nothing."),
-    once: bool = typer.Option(True, "--once/--watch", help="Send what is due and exit (default), or keep running and send posts as they fall due."),
+    once: bool = typer.Option(
+        True, "--once/--watch", help="Send what is due and exit (default), or keep running and send posts as they fall due."
+    ),
     now: str = NOW_OPT,
     interval: float = typer.Option(60.0, "--interval", help="With --watch: seconds between looks at the queue."),
     account: list[str] = typer.Option(None, "--account", "-a", help="Only these accounts; repeatable."),
@@ -155,7 +177,9 @@ def publish_cmd(
     Example: campaign publish . --dry-run --now "day 1 09:00"
     """
     if dry_run and not once:
-        raise typer.BadParameter("a dry run shows one moment; use --dry-run without --watch (add --now to look ahead)", param_hint="--watch")
+        raise typer.BadParameter(
+            "a dry run shows one moment; use --dry-run without --watch (add --now to look ahead)", param_hint="--watch"
+        )
     if dry_run:
         _dry_run(directory, _now(directory, now), account or None)
         return
@@ -172,7 +196,7 @@ def publish_cmd(
 def _watch(directory: Path, accounts: list[str] | None, interval: float, stop: Callable[[], bool]) -> int:
     while not stop():
         try:
-            _run(directory, dt.datetime.now(dt.timezone.utc), accounts, stop)
+            _run(directory, dt.datetime.now(dt.UTC), accounts, stop)
         except CampaignInvalid as exc:  # a campaign file mid-edit must not stop the service: report, look again later
             print_problems(exc.problems)
             err(f"error: the campaign is invalid; nothing sent; trying again in {interval:g} s")
@@ -203,10 +227,12 @@ def _run(directory: Path, now: dt.datetime, accounts: list[str] | None, stop: Ca
         err(f"recovered {row.id} {row.key}: {row.state} ({row.reason})")
     for outcome in report.outcomes:
         out(f"{outcome.state}: {outcome.row.id} {outcome.row.key}: {outcome.detail}")
-    for acc, why in sorted(report.account_errors.items()):
+    for _account, why in sorted(report.account_errors.items()):
         err(f"error: {why}")
-    out(f"{report.count('published')} published, {report.count('failed')} failed, {report.count('uncertain')} uncertain, "
-        f"{report.count('released')} waiting for a rate limit")
+    out(
+        f"{report.count('published')} published, {report.count('failed')} failed, {report.count('uncertain')} uncertain, "
+        f"{report.count('released')} waiting for a rate limit"
+    )
     bad = report.count("failed") + report.count("uncertain") + len(report.account_errors)
     return int(ExitCode.ERROR) if bad else int(ExitCode.OK)
 
@@ -229,18 +255,24 @@ def _dry_run(directory: Path, now: dt.datetime, accounts: list[str] | None) -> N
     posts = sum(len(r.parts) for r in listing.rows)
     images = sum(len(p.images) for r in listing.rows for p in r.parts)
     by = ", ".join(f"{n} {p}" for p, n in sorted(per_platform.items()))
-    out(f"would send {len(listing.rows)} row{'s' if len(listing.rows) != 1 else ''} ({by or 'none'}): {posts} post{'s' if posts != 1 else ''}, "
-        f"{images} image{'s' if images != 1 else ''}")
+    out(
+        f"would send {len(listing.rows)} row{'s' if len(listing.rows) != 1 else ''} ({by or 'none'}): {posts} post{'s' if posts != 1 else ''}, "
+        f"{images} image{'s' if images != 1 else ''}"
+    )
 
 
-def _export(fmt: str, directory: Path, out_dir: Path | None, build: Path | None, now: str | None, account: list[str] | None) -> None:
+def _export(
+    fmt: str, directory: Path, out_dir: Path | None, build: Path | None, now: str | None, account: list[str] | None
+) -> None:
     campaign = load(directory).campaign
     moment = _now(directory, now)
     rows = [r for r in resolve(campaign, build, images=fmt != "ics").rows if not account or r.account in account]
     if fmt != "ics":  # schedulers refuse posts in the past (Sprout: less than 10 minutes ahead)
         ahead = [r for r in rows if r.due >= moment + dt.timedelta(minutes=10)]
         if len(ahead) < len(rows):
-            err(f"note: left out {len(rows) - len(ahead)} post(s) due before {show(moment + dt.timedelta(minutes=10), campaign.settings.timezone)}")
+            err(
+                f"note: left out {len(rows) - len(ahead)} post(s) due before {show(moment + dt.timedelta(minutes=10), campaign.settings.timezone)}"
+            )
         rows = ahead
     files = export(fmt, campaign, rows, moment, build)
     target = out_dir or directory / "build" / "export"
@@ -264,10 +296,18 @@ def _export_command(fmt: str, about: str) -> None:
     export_app.command(fmt)(command)
 
 
-_export_command("sprout", "Sprout Social bulk-scheduling CSV, one file per account.\n\nExample: campaign export sprout . --out exports")
-_export_command("hootsuite", "Hootsuite bulk-composer CSV, one file per account (profile).\n\nExample: campaign export hootsuite .")
-_export_command("generic", "CSV with text, link, imageUrls, postAtSpecificTime, one file per account.\n\nExample: campaign export generic .")
-_export_command("ics", "An iCalendar file of the plan (plan.ics), one event per entry.\n\nExample: campaign export ics . --out exports")
+_export_command(
+    "sprout", "Sprout Social bulk-scheduling CSV, one file per account.\n\nExample: campaign export sprout . --out exports"
+)
+_export_command(
+    "hootsuite", "Hootsuite bulk-composer CSV, one file per account (profile).\n\nExample: campaign export hootsuite ."
+)
+_export_command(
+    "generic", "CSV with text, link, imageUrls, postAtSpecificTime, one file per account.\n\nExample: campaign export generic ."
+)
+_export_command(
+    "ics", "An iCalendar file of the plan (plan.ics), one event per entry.\n\nExample: campaign export ics . --out exports"
+)
 assert set(FORMATS) == {"sprout", "hootsuite", "generic", "ics"}
 
 
@@ -278,4 +318,4 @@ def register(app: typer.Typer) -> None:
     app.add_typer(export_app, name="export")
 
 
-__all__ = ["register", "CampaignError"]
+__all__ = ["CampaignError", "register"]

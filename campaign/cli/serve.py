@@ -12,9 +12,11 @@ from campaign.cli.common import err, out, print_problems
 
 
 def serve(
-    directory: Path = typer.Argument(Path("."), help="The campaign folder (holding messages/ and assets/)."),
+    directory: Path = typer.Argument(Path(), help="The campaign folder (holding messages/ and assets/)."),
     port: int = typer.Option(8000, "--port", "-p", help="Port on 127.0.0.1 (0 picks a free one)."),
-    out_dir: Path | None = typer.Option(None, "--out", "-o", help="Where to build the kit (replaced as a whole). Default: DIR/build."),
+    out_dir: Path | None = typer.Option(
+        None, "--out", "-o", help="Where to build the kit (replaced as a whole). Default: DIR/build."
+    ),
 ) -> None:
     """Build the kit, serve it on http://127.0.0.1:PORT/ and rebuild when the campaign changes.
 

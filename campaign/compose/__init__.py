@@ -47,6 +47,19 @@ from campaign.compose.platforms import PLATFORM_IDS, PLATFORMS, Platform, platfo
 from campaign.compose.utm import with_utm
 
 __all__ = [
-    "PLATFORMS", "PLATFORM_IDS", "Count", "Dropped", "Part", "Platform", "Post", "PostTooLong", "RenderFailed",
-    "compose", "compose_all", "count", "facets", "platform", "with_utm",
+    "PLATFORMS",
+    "PLATFORM_IDS",
+    "Count",
+    "Dropped",
+    "Part",
+    "Platform",
+    "Post",
+    "PostTooLong",
+    "RenderFailed",
+    "compose",
+    "compose_all",
+    "count",
+    "facets",
+    "platform",
+    "with_utm",
 ]

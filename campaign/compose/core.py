@@ -17,7 +17,8 @@ from campaign import templating
 from campaign.compose import facets as bsky_facets
 from campaign.compose.fit import DoesNotFit, Tail, fit
 from campaign.compose.length import HASHTAG, count, fits, limit_of, measure
-from campaign.compose.platforms import PLATFORM_IDS, Platform, platform as get_platform
+from campaign.compose.platforms import PLATFORM_IDS, Platform
+from campaign.compose.platforms import platform as get_platform
 from campaign.compose.utm import link_url
 from campaign.errors import CampaignError, CampaignInvalid, ExitCode, Problem
 from campaign.model import Area, Campaign, Mention, Message
@@ -103,13 +104,21 @@ class Post:
             "message": self.message_id,
             "kind": self.kind,
             "platform": self.platform,
-            "area": {"level": area.level, "code": area.code, "name": area.name, "lan_code": area.lan_code, "lan_name": area.lan_name},
+            "area": {
+                "level": area.level,
+                "code": area.code,
+                "name": area.name,
+                "lan_code": area.lan_code,
+                "lan_name": area.lan_name,
+            },
             "variant": self.variant,
             "parts": [p.to_json() for p in self.parts],
             "link": self.link,
             "hashtags": list(self.hashtags),
-            "mentions": [{"politician_id": m.politician_id, "name": m.name, "role": m.role, "handle": m.handle, "did": m.did}
-                         for m in self.mentions],
+            "mentions": [
+                {"politician_id": m.politician_id, "name": m.name, "role": m.role, "handle": m.handle, "did": m.did}
+                for m in self.mentions
+            ],
             "dropped": [d.to_json() for d in self.dropped],
             "levels": list(self.levels),
         }
@@ -197,7 +206,9 @@ def base_context(campaign: Campaign, area: Area) -> dict[str, Any]:
     return templating.context(campaign, area, (), None)
 
 
-def render_body(campaign: Campaign, message: Message, area: Area, ctx: dict[str, Any] | None = None) -> tuple[int, str, tuple[str, ...]]:
+def render_body(
+    campaign: Campaign, message: Message, area: Area, ctx: dict[str, Any] | None = None
+) -> tuple[int, str, tuple[str, ...]]:
     """(variant index, rendered body in NFC with the figures' levels stated, figure levels)."""
     ctx = dict(ctx if ctx is not None else base_context(campaign, area))
     views = [ctx["figures"][fid] for fid in message.figures]
@@ -226,8 +237,8 @@ def hashtags_for(campaign: Campaign, message: Message) -> _Tags:
     seen: dict[str, str] = {}
     required: set[str] = set()
     pairs = [(t, False) for t in message.hashtags] + [(h.tag, h.required) for h in campaign.hashtags]
-    for tag, is_required in pairs:
-        tag = unicodedata.normalize("NFC", tag.lstrip("#"))
+    for raw, is_required in pairs:
+        tag = unicodedata.normalize("NFC", raw.lstrip("#"))
         key = tag.casefold()
         seen.setdefault(key, tag)
         if is_required:
@@ -272,8 +283,16 @@ def link_line(url: str | None, p: Platform) -> str | None:
 
 
 def fit_post(
-    campaign: Campaign, message: Message, area: Area, p: Platform, variant: int, body: str, levels: tuple[str, ...],
-    mentions: Sequence[Mention], tags: _Tags, instance_limit: int | None = None,
+    campaign: Campaign,
+    message: Message,
+    area: Area,
+    p: Platform,
+    variant: int,
+    body: str,
+    levels: tuple[str, ...],
+    mentions: Sequence[Mention],
+    tags: _Tags,
+    instance_limit: int | None = None,
 ) -> Post:
     """Fit a rendered body, with link, mentions and hashtags, to platform ``p``."""
     url = link_url(campaign.link(message.link), campaign.settings.utm, p.id) if message.link else None
@@ -313,7 +332,9 @@ def _too_long(message: Message, area: Area, p: Platform, limit: int, exc: DoesNo
 # ----------------------------------------------------------------------------- tags from the registry
 
 
-def resolve_mentions(campaign: Campaign, message: Message, area: Area, platform_id: str, on: dt.date | None = None) -> tuple[Mention, ...]:
+def resolve_mentions(
+    campaign: Campaign, message: Message, area: Area, platform_id: str, on: dt.date | None = None
+) -> tuple[Mention, ...]:
     """Whom the message tags in ``area`` on ``platform_id`` on the date ``on`` (default: the launch date),
     by the message's own rules or the campaign's default."""
     from campaign import registry
@@ -335,8 +356,14 @@ def _mentions_of(tags: Any) -> tuple[Mention, ...]:
 
 
 def compose(
-    campaign: Campaign, message: Message | str, area: Area, platform: Platform | str, *,
-    tags: Any = None, instance_limit: int | None = None, on: dt.date | None = None,
+    campaign: Campaign,
+    message: Message | str,
+    area: Area,
+    platform: Platform | str,
+    *,
+    tags: Any = None,
+    instance_limit: int | None = None,
+    on: dt.date | None = None,
 ) -> Post:
     """Compose ``message`` for ``area`` on ``platform``.
 
@@ -358,8 +385,13 @@ def sort_areas(areas: Iterable[Area]) -> list[Area]:
 
 
 def compose_all(
-    campaign: Campaign, areas: Iterable[Area], platforms: Iterable[str] | None = None,
-    messages: Iterable[str | Message] | None = None, *, instance_limit: int | None = None, on: dt.date | None = None,
+    campaign: Campaign,
+    areas: Iterable[Area],
+    platforms: Iterable[str] | None = None,
+    messages: Iterable[str | Message] | None = None,
+    *,
+    instance_limit: int | None = None,
+    on: dt.date | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Post]:
     """Every post for ``areas`` × ``messages`` × ``platforms`` (default: all), tagging who holds the roles on ``on``.
@@ -395,7 +427,11 @@ def compose_all(
                     if key not in tagged:
                         tagged[key] = resolve_mentions(campaign, message, area, p.id, on)
                     mentions = tagged[key]
-                    posts.append(fit_post(campaign, message, area, p, variant, body, levels, mentions, tag_sets[message.id], instance_limit))
+                    posts.append(
+                        fit_post(
+                            campaign, message, area, p, variant, body, levels, mentions, tag_sets[message.id], instance_limit
+                        )
+                    )
                 except PostTooLong as exc:
                     _note(failures, (message.id, p.id), exc)
     if progress:

@@ -30,9 +30,7 @@ MAX_TAG_GRAPHEMES = 64  # app.bsky.richtext.facet#tag: maxGraphemes 64
 
 _INVISIBLE = "\u00ad\u2060\u200a\u200b\u200c\u200d\u20e2"
 # @atproto/api richtext/util.ts TAG_REGEX and TRAILING_PUNCTUATION_REGEX.
-_TAG = regex.compile(
-    rf"(^|\s)[#＃]((?!\ufe0f)[^\s{_INVISIBLE}]*[^\d\s\p{{P}}{_INVISIBLE}]+[^\s{_INVISIBLE}]*)?"
-)
+_TAG = regex.compile(rf"(^|\s)[#＃]((?!\ufe0f)[^\s{_INVISIBLE}]*[^\d\s\p{{P}}{_INVISIBLE}]+[^\s{_INVISIBLE}]*)?")
 _TRAILING_PUNCTUATION = regex.compile(r"\p{P}+$")
 _GRAPHEME = regex.compile(r"\X")
 

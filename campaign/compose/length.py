@@ -26,7 +26,8 @@ from typing import Any
 
 import regex
 
-from campaign.compose.platforms import Platform, platform as get_platform
+from campaign.compose.platforms import Platform
+from campaign.compose.platforms import platform as get_platform
 
 X_URL_WEIGHT = 23  # twitter-text transformed_url_length
 MASTODON_URL_WEIGHT = 23  # Mastodon's StatusLengthValidator URL_PLACEHOLDER
@@ -99,8 +100,10 @@ def _x_with_emoji(text: str) -> int:
             for e in extract_emojis_with_indices(word.group()):
                 if e["emoji"] not in _X_TEXT_STYLE:
                     emoji[word.start() + e["indices"][0]] = word.start() + e["indices"][1]
-    spans = sorted([(start, end, X_URL_WEIGHT) for start, end in urls.items()]
-                   + [(start, end, 2) for start, end in emoji.items() if not any(u <= start < e for u, e in urls.items())])
+    spans = sorted(
+        [(start, end, X_URL_WEIGHT) for start, end in urls.items()]
+        + [(start, end, 2) for start, end in emoji.items() if not any(u <= start < e for u, e in urls.items())]
+    )
     length, at = 0, 0
     for start, end, weight in spans:
         if start < at:  # inside an entity already counted (the URL wins, as in parse_tweet's loop)
@@ -205,8 +208,14 @@ class Count:
         return max(0, self.length - self.limit)
 
     def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"platform": self.platform, "length": self.length, "limit": self.limit, "unit": self.unit,
-                                "fits": self.fits, "overflow": self.overflow}
+        data: dict[str, Any] = {
+            "platform": self.platform,
+            "length": self.length,
+            "limit": self.limit,
+            "unit": self.unit,
+            "fits": self.fits,
+            "overflow": self.overflow,
+        }
         if self.byte_limit is not None:
             data.update(bytes=self.bytes, byte_limit=self.byte_limit)
         if self.max_hashtags is not None:

@@ -16,8 +16,23 @@ from campaign.compose.core import Post, written_mention
 from campaign.compose.platforms import PLATFORMS
 
 CSV_COLUMNS = (
-    "message", "kind", "platform", "area_level", "area_code", "area_name", "lan_code", "variant",
-    "part", "parts", "text", "length", "limit", "link", "hashtags", "mentions", "dropped",
+    "message",
+    "kind",
+    "platform",
+    "area_level",
+    "area_code",
+    "area_name",
+    "lan_code",
+    "variant",
+    "part",
+    "parts",
+    "text",
+    "length",
+    "limit",
+    "link",
+    "hashtags",
+    "mentions",
+    "dropped",
 )
 _UNIT = {"x": "weighted", "bluesky": "graphemes", "mastodon": "characters", "utf16": "characters"}
 
@@ -42,12 +57,27 @@ def to_csv(posts: Sequence[Post]) -> str:
     writer.writerow(CSV_COLUMNS)
     for post in posts:
         for i, part in enumerate(post.parts, 1):
-            writer.writerow([
-                post.message_id, post.kind, post.platform, post.area.level, post.area.code, post.area.name,
-                post.area.lan_code, post.variant, i, len(post.parts), part.text, part.length, part.limit,
-                post.link or "", " ".join("#" + t for t in post.hashtags),
-                "; ".join(written_mention(m, PLATFORMS[post.platform]) for m in post.mentions), "; ".join(str(d) for d in post.dropped),
-            ])
+            writer.writerow(
+                [
+                    post.message_id,
+                    post.kind,
+                    post.platform,
+                    post.area.level,
+                    post.area.code,
+                    post.area.name,
+                    post.area.lan_code,
+                    post.variant,
+                    i,
+                    len(post.parts),
+                    part.text,
+                    part.length,
+                    part.limit,
+                    post.link or "",
+                    " ".join("#" + t for t in post.hashtags),
+                    "; ".join(written_mention(m, PLATFORMS[post.platform]) for m in post.mentions),
+                    "; ".join(str(d) for d in post.dropped),
+                ]
+            )
     return buffer.getvalue()
 
 

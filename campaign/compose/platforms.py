@@ -38,27 +38,92 @@ PLATFORMS: dict[str, Platform] = {
     for p in (
         # twitter-text config v3 (weighted length 280: URLs 23, emoji 2, CJK 2), official library and
         # its conformance suite; PLATFORMS.md "Text length".
-        Platform("x", "X", 280, "x", threads=True, text_mentions=True, clickable_links=True, max_hashtags=None,
-                 source="twitter-text config v3 (npm twitter-text, conformance/validate.yml)"),
+        Platform(
+            "x",
+            "X",
+            280,
+            "x",
+            threads=True,
+            text_mentions=True,
+            clickable_links=True,
+            max_hashtags=None,
+            source="twitter-text config v3 (npm twitter-text, conformance/validate.yml)",
+        ),
         # app.bsky.feed.post lexicon: text maxGraphemes 300, maxLength 3000 (bytes); facets for links/mentions/tags.
-        Platform("bluesky", "Bluesky", 300, "bluesky", threads=True, text_mentions=True, clickable_links=True,
-                 max_hashtags=None, max_bytes=3000, source="app.bsky.feed.post lexicon (maxGraphemes 300, maxLength 3000)"),
+        Platform(
+            "bluesky",
+            "Bluesky",
+            300,
+            "bluesky",
+            threads=True,
+            text_mentions=True,
+            clickable_links=True,
+            max_hashtags=None,
+            max_bytes=3000,
+            source="app.bsky.feed.post lexicon (maxGraphemes 300, maxLength 3000)",
+        ),
         # Mastodon StatusLengthValidator: 500 graphemes by default, per instance
         # (GET /api/v2/instance → configuration.statuses.max_characters); URLs 23, @user@domain as @user.
-        Platform("mastodon", "Mastodon", 500, "mastodon", threads=True, text_mentions=True, clickable_links=True,
-                 max_hashtags=None, source="Mastodon StatusLengthValidator; /api/v2/instance max_characters"),
+        Platform(
+            "mastodon",
+            "Mastodon",
+            500,
+            "mastodon",
+            threads=True,
+            text_mentions=True,
+            clickable_links=True,
+            max_hashtags=None,
+            source="Mastodon StatusLengthValidator; /api/v2/instance max_characters",
+        ),
         # Meta's Threads docs: 500 characters, at most 5 links, one topic tag a post.
-        Platform("threads", "Threads", 500, "utf16", threads=True, text_mentions=True, clickable_links=True,
-                 max_hashtags=1, max_links=5, source="Threads API docs (500 characters, 5 links, 1 topic tag)"),
+        Platform(
+            "threads",
+            "Threads",
+            500,
+            "utf16",
+            threads=True,
+            text_mentions=True,
+            clickable_links=True,
+            max_hashtags=1,
+            max_links=5,
+            source="Threads API docs (500 characters, 5 links, 1 topic tag)",
+        ),
         # Third-party figure (3 000); mentions need structured URNs, so politicians are named.
-        Platform("linkedin", "LinkedIn", 3000, "utf16", threads=False, text_mentions=False, clickable_links=True,
-                 max_hashtags=None, source="third-party figure (3 000 characters); Posts API for mentions"),
+        Platform(
+            "linkedin",
+            "LinkedIn",
+            3000,
+            "utf16",
+            threads=False,
+            text_mentions=False,
+            clickable_links=True,
+            max_hashtags=None,
+            source="third-party figure (3 000 characters); Posts API for mentions",
+        ),
         # Old third-party figure (63 206); Facebook strips plain "@Name", so politicians are named.
-        Platform("facebook", "Facebook", 63206, "utf16", threads=False, text_mentions=False, clickable_links=True,
-                 max_hashtags=None, source="third-party figure (63 206 characters)"),
+        Platform(
+            "facebook",
+            "Facebook",
+            63206,
+            "utf16",
+            threads=False,
+            text_mentions=False,
+            clickable_links=True,
+            max_hashtags=None,
+            source="third-party figure (63 206 characters)",
+        ),
         # Caption 2 200; links are not clickable; at most 5 hashtags since December 2025 (reported, was 30).
-        Platform("instagram", "Instagram", 2200, "utf16", threads=False, text_mentions=True, clickable_links=False,
-                 max_hashtags=5, source="Instagram caption 2 200; 5-hashtag cap reported December 2025"),
+        Platform(
+            "instagram",
+            "Instagram",
+            2200,
+            "utf16",
+            threads=False,
+            text_mentions=True,
+            clickable_links=False,
+            max_hashtags=5,
+            source="Instagram caption 2 200; 5-hashtag cap reported December 2025",
+        ),
     )
 }
 

@@ -19,15 +19,27 @@ def find_area(query: str, level: str) -> Area:
 
 
 def select(
-    campaign: Campaign, *, kommuner: Sequence[str] = (), lan: Sequence[str] = (),
-    platforms: Sequence[str] = (), messages: Sequence[str] = (), on: dt.date | None = None, instance_limit: int | None = None,
+    campaign: Campaign,
+    *,
+    kommuner: Sequence[str] = (),
+    lan: Sequence[str] = (),
+    platforms: Sequence[str] = (),
+    messages: Sequence[str] = (),
+    on: dt.date | None = None,
+    instance_limit: int | None = None,
 ) -> list[Post]:
     """The posts for the named areas (national when none is named), platforms and messages,
     tagging who holds the roles on ``on`` (default: the launch date)."""
     areas = [find_area(q, "kommun") for q in kommuner] + [find_area(q, "lan") for q in lan]
     plats = [get_platform(p).id for p in platforms] or None
-    return compose_all(campaign, areas or [NATIONAL], plats, [_message_id(campaign, m) for m in messages] or None, on=on,
-                       instance_limit=instance_limit)
+    return compose_all(
+        campaign,
+        areas or [NATIONAL],
+        plats,
+        [_message_id(campaign, m) for m in messages] or None,
+        on=on,
+        instance_limit=instance_limit,
+    )
 
 
 def _message_id(campaign: Campaign, query: str) -> str:

@@ -59,13 +59,20 @@ def short_threads(campaign: Campaign, posts: list[Post]) -> list[Problem]:
     for post in posts:
         if post.kind == "short" and post.is_thread:
             where[(post.message_id, post.platform)] = where.get((post.message_id, post.platform), 0) + 1
-    return _per_message(campaign, where, lambda mid, pid, n: (
-        f"short message {mid!r} becomes a thread on {PLATFORMS[pid].name} for {n} area{'s' if n != 1 else ''}; "
-        "shorten it to fit one post"))
+    return _per_message(
+        campaign,
+        where,
+        lambda mid, pid, n: (
+            f"short message {mid!r} becomes a thread on {PLATFORMS[pid].name} for {n} area{'s' if n != 1 else ''}; "
+            "shorten it to fit one post"
+        ),
+    )
 
 
 def _per_message(
-    campaign: Campaign, found: dict[tuple[str, str], int], say: Callable[[str, str, int], str],
+    campaign: Campaign,
+    found: dict[tuple[str, str], int],
+    say: Callable[[str, str, int], str],
 ) -> list[Problem]:
     """One warning per (message, platform) in ``found``, in campaign and platform-table order."""
     index = {m.id: i for i, m in enumerate(campaign.messages)}
@@ -89,9 +96,14 @@ def over_hashtag_cap(campaign: Campaign, posts: list[Post]) -> list[Problem]:
             n = max(len(HASHTAG.findall(part.text)) for part in post.parts)
             if n > cap:
                 found[(post.message_id, post.platform)] = n
-    return _per_message(campaign, found, lambda mid, pid, n: (
-        f"message {mid!r} writes {n} hashtags in its text; {PLATFORMS[pid].name} takes {PLATFORMS[pid].max_hashtags} a post: "
-        "move them to the message's hashtags: list"))
+    return _per_message(
+        campaign,
+        found,
+        lambda mid, pid, n: (
+            f"message {mid!r} writes {n} hashtags in its text; {PLATFORMS[pid].name} takes {PLATFORMS[pid].max_hashtags} a post: "
+            "move them to the message's hashtags: list"
+        ),
+    )
 
 
 def identical_texts(campaign: Campaign, posts: list[Post]) -> list[Problem]:
@@ -118,8 +130,17 @@ def identical_texts(campaign: Campaign, posts: list[Post]) -> list[Problem]:
     listed += f", and {len(same) - 5} more" if len(same) > 5 else ""
     file = campaign.sources.get("messages", "messages")
     many = f"{len(same)} message{'s' if len(same) != 1 else ''} hand{'s' if len(same) == 1 else ''}"
-    return [Problem(file, 0, 0, "messages", f"{many} several kommuner the same post word for word ({listed}); add variants, "
-                    "or write {{ kommun }} or a local figure into them, so that no two accounts are handed identical text", "warning")]
+    return [
+        Problem(
+            file,
+            0,
+            0,
+            "messages",
+            f"{many} several kommuner the same post word for word ({listed}); add variants, "
+            "or write {{ kommun }} or a local figure into them, so that no two accounts are handed identical text",
+            "warning",
+        )
+    ]
 
 
 def _write(path: Path, text: str) -> None:

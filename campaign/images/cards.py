@@ -98,8 +98,13 @@ def figure_card(campaign: Campaign, figure: Figure, area: Area) -> Card:
     words = value if campaign.settings.language == "en" else view.words  # the word forms are Swedish
     values = {
         **_common(campaign),
-        "big": sv.upper_first(words), "value": value, "words": words, "statement": view.statement,
-        "source": view.source, "place": place(campaign, area), "area_level": area.level,
+        "big": sv.upper_first(words),
+        "value": value,
+        "words": words,
+        "statement": view.statement,
+        "source": view.source,
+        "place": place(campaign, area),
+        "area_level": area.level,
         **_source_words(_labels(campaign), figure, local, view.source, view.sample_size),
     }
     return Card("figure", figure.id, area, values, figure_alt(values))
@@ -156,8 +161,12 @@ def demand_cards(campaign: Campaign) -> list[Card]:
     cards = []
     for demand in campaign.demands:
         values = {
-            **_common(campaign), "title": demand.title, "text": demand.text, "kicker": labels["kicker"],
-            "place": place(campaign, NATIONAL), "area_level": "national",
+            **_common(campaign),
+            "title": demand.title,
+            "text": demand.text,
+            "kicker": labels["kicker"],
+            "place": place(campaign, NATIONAL),
+            "area_level": "national",
         }
         alt = clip(f"{labels['demand']}: {demand.title}. {demand.text} – {values['organisation']}")
         cards.append(Card("demand", demand.id, NATIONAL, values, alt))

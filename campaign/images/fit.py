@@ -88,8 +88,9 @@ def wrap(text: str, width: float, measure: Callable[[str], float]) -> list[str] 
     return lines
 
 
-def fit_at(text: str, size: int, box: tuple[float, float], measure: Measure, metrics: Metrics,
-           line_height: float, max_lines: int | None) -> Fitted | None:
+def fit_at(
+    text: str, size: int, box: tuple[float, float], measure: Measure, metrics: Metrics, line_height: float, max_lines: int | None
+) -> Fitted | None:
     """The text wrapped at one size, or None if it does not fit the box (width, height)."""
     lines = wrap(text, box[0], lambda s: measure(s, size))
     if not lines or (max_lines is not None and len(lines) > max_lines):
@@ -161,15 +162,24 @@ def even_breaks(pieces: list[str], count: int, width: float, measure: Callable[[
     return tuple(reversed(lines))
 
 
-def fit(text: str, box: tuple[float, float], measure: Measure, metrics: Metrics, *, size: int, min_size: int,
-        line_height: float = 1.2, max_lines: int | None = None, balanced: bool = True) -> Fitted | None:
+def fit(
+    text: str,
+    box: tuple[float, float],
+    measure: Measure,
+    metrics: Metrics,
+    *,
+    size: int,
+    min_size: int,
+    line_height: float = 1.2,
+    max_lines: int | None = None,
+    balanced: bool = True,
+) -> Fitted | None:
     """The largest size from ``size`` down to ``min_size`` at which ``text`` fits ``box``.
 
     Binary search over whole pixel sizes: fitting is monotonic in practice
     (smaller type never needs more room), and the result is always checked.
     """
-    if min_size > size:
-        min_size = size
+    min_size = min(min_size, size)
     best = fit_at(text, min_size, box, measure, metrics, line_height, max_lines)
     if best is None:
         return None

@@ -11,23 +11,36 @@ from ``layouts.yaml`` beside this module, checked by the same spec.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-
+from campaign import templating
 from campaign.errors import Report
 from campaign.schema import INVALID, Bool, Ctx, Field, ListOf, Num, Obj, Str
-from campaign import templating
-from campaign.templating import ENV
 from campaign.yamlfile import read_yaml
 
 KINDS = ("figure", "message", "demand")
 COLOURS = ("background", "foreground", "accent", "accent_text")
 # What a layout's text templates may use; each card fills the ones it has and leaves the rest "".
 VARIABLES = (
-    "big", "value", "words", "statement", "source", "date", "sample", "source_line", "place", "area_level",
-    "text", "title", "kicker", "organisation", "campaign", "hashtag",
+    "big",
+    "value",
+    "words",
+    "statement",
+    "source",
+    "date",
+    "sample",
+    "source_line",
+    "place",
+    "area_level",
+    "text",
+    "title",
+    "kicker",
+    "organisation",
+    "campaign",
+    "hashtag",
 )
 DEFAULTS_FILE = Path(__file__).with_name("layouts.yaml")
 
@@ -105,7 +118,7 @@ def layout_problems(data: dict[str, Any]) -> list[tuple[tuple[str | int, ...], s
             if layout is None:
                 continue
             for i, element in enumerate(layout["elements"]):
-                problems += [((kind, shape, "elements", i) + p, m) for p, m in _element_problems(element)]
+                problems += [((kind, shape, "elements", i, *p), m) for p, m in _element_problems(element)]
     return problems
 
 
@@ -113,8 +126,12 @@ def _element_problems(element: dict[str, Any]) -> list[tuple[tuple[str | int, ..
     out: list[tuple[tuple[str | int, ...], str]] = []
     x, y, w, h = element["box"]
     if x + w > 100 or y + h > 100:
-        out.append((("box",), f"box [{x:g}, {y:g}, {w:g}, {h:g}] reaches outside the image; "
-                              "x + width and y + height must be at most 100"))
+        out.append(
+            (
+                ("box",),
+                f"box [{x:g}, {y:g}, {w:g}, {h:g}] reaches outside the image; x + width and y + height must be at most 100",
+            )
+        )
     if w <= 0 or h <= 0:
         out.append((("box",), "box width and height must be more than 0"))
     if element["type"] in ("text", "label"):
@@ -136,10 +153,10 @@ def cross_check(campaign: Any, data: Any, add: Callable[..., None]) -> None:
     """The extension hook: report layout problems at their place in the campaign's files."""
     problems = layout_problems(data or {})
     for path, message in problems:
-        add(("layouts",) + path, message)
+        add(("layouts", *path), message)
     if not problems:
         for path, message in contrast_problems(data or {}, campaign.settings.theme):
-            add(("layouts",) + path, message)
+            add(("layouts", *path), message)
 
 
 def contrast_problems(data: dict[str, Any], theme: Any) -> list[tuple[tuple[str | int, ...], str]]:
@@ -156,8 +173,13 @@ def contrast_problems(data: dict[str, Any], theme: Any) -> list[tuple[tuple[str 
                 text, bg = getattr(theme, element["colour"]), getattr(theme, ground)
                 ratio = contrast(text, bg)
                 if ratio < AA_TEXT:
-                    out.append(((kind, shape, "elements", i, "colour"), (
-                        f"text colour {element['colour']} {text} on {ground} {bg} has contrast {ratio:.2f}:1; "
-                        f"WCAG AA needs at least {AA_TEXT}:1: choose another colour pair"
-                    )))
+                    out.append(
+                        (
+                            (kind, shape, "elements", i, "colour"),
+                            (
+                                f"text colour {element['colour']} {text} on {ground} {bg} has contrast {ratio:.2f}:1; "
+                                f"WCAG AA needs at least {AA_TEXT}:1: choose another colour pair"
+                            ),
+                        )
+                    )
     return out

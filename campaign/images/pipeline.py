@@ -196,7 +196,7 @@ def _render_batch(batch: list[tuple[str, Job, str]]) -> list[tuple[str, str, Any
 def _draw(misses: list[Planned], cache: _Cache, progress: Progress | None, done: int, total: int, workers: int) -> dict[str, Any]:
     """Draw the misses, in worker processes when there are enough; key → result."""
     unique = list({p.key: p for p in misses}.values())
-    batches = [[(p.key, p.job, str(cache.path(p.key))) for p in unique[i:i + BATCH]] for i in range(0, len(unique), BATCH)]
+    batches = [[(p.key, p.job, str(cache.path(p.key))) for p in unique[i : i + BATCH]] for i in range(0, len(unique), BATCH)]
     results: dict[str, Any] = {}
 
     def collect(batch_results: list[Any]) -> None:
@@ -234,9 +234,17 @@ def _place(source: str, target: str, folders: set[str]) -> None:
         shutil.copyfile(source, target)
 
 
-def render_all(campaign: Campaign, cards: list[Card], out: Path, *, sizes: Iterable[str] | None = None,
-               progress: Progress | None = None, cache_dir: Path | None = None, workers: int | None = None,
-               prune: bool = False) -> tuple[list[dict[str, Any]], int]:
+def render_all(
+    campaign: Campaign,
+    cards: list[Card],
+    out: Path,
+    *,
+    sizes: Iterable[str] | None = None,
+    progress: Progress | None = None,
+    cache_dir: Path | None = None,
+    workers: int | None = None,
+    prune: bool = False,
+) -> tuple[list[dict[str, Any]], int]:
     """Draw (or take from the cache) every card at every size into ``out``.
 
     Returns the manifest entries and how many images were drawn; raises
@@ -262,8 +270,10 @@ def render_all(campaign: Campaign, cards: list[Card], out: Path, *, sizes: Itera
     for p in planned:
         sha, length = known[p.key] or drawn[p.key]
         if length > p.size.max_bytes:
-            raise ImageTooLarge(f"{p.file} is {length} bytes, over the limit of {p.size.max_bytes} bytes "
-                                f"for {', '.join(p.size.platforms)}; use a simpler logo")
+            raise ImageTooLarge(
+                f"{p.file} is {length} bytes, over the limit of {p.size.max_bytes} bytes "
+                f"for {', '.join(p.size.platforms)}; use a simpler logo"
+            )
         _place(cache.location(p.key), os.path.join(base, p.file), folders)
         entries.append(entry(p, sha, length))
     return sorted(entries, key=lambda e: e["file"]), len({p.key for p in misses})
@@ -299,12 +309,17 @@ def _no_fit_problems(campaign: Campaign, failures: list[tuple[Planned, Any]]) ->
         path = f"{section}[{ids.index(p.card.ident)}]" if p.card.ident in ids else section
         template = p.job.shape["elements"][element].get("text", "")
         where = "" if p.card.area.level == "national" else f" for {p.card.area.level} {p.card.area.code} {p.card.area.name}"
-        problems.append(Problem(
-            campaign.sources.get(section, "messages/"), 0, 0, path,
-            f"card {p.card.name}{where}, size {p.size.name} ({p.size.width}×{p.size.height}): the text of layout element "
-            f"{element} ({template}) does not fit its {box[0]}×{box[1]} px box even at the minimum size {min_px} px; "
-            f"shorten it or lower min_size in the layout: {text!r}",
-        ))
+        problems.append(
+            Problem(
+                campaign.sources.get(section, "messages/"),
+                0,
+                0,
+                path,
+                f"card {p.card.name}{where}, size {p.size.name} ({p.size.width}×{p.size.height}): the text of layout element "
+                f"{element} ({template}) does not fit its {box[0]}×{box[1]} px box even at the minimum size {min_px} px; "
+                f"shorten it or lower min_size in the layout: {text!r}",
+            )
+        )
     return problems
 
 

@@ -37,8 +37,10 @@ def engine_version() -> str:
     for module in ("fit.py", "render.py", "theme.py"):
         code.update(Path(__file__).with_name(module).read_bytes())
     raqm = features.version("raqm") if _ENGINE == ImageFont.Layout.RAQM else "basic"
-    return (f"{RENDERER_VERSION}/code-{code.hexdigest()[:16]}/pillow-{PIL.__version__}"
-            f"/freetype-{features.version('freetype2')}/raqm-{raqm}")
+    return (
+        f"{RENDERER_VERSION}/code-{code.hexdigest()[:16]}/pillow-{PIL.__version__}"
+        f"/freetype-{features.version('freetype2')}/raqm-{raqm}"
+    )
 
 
 @dataclass(frozen=True)
@@ -108,8 +110,16 @@ def fit_text(
     """``fit`` with the real font; the final lines' true widths are checked against the box."""
     width = float(box[0])
     for _ in range(3):
-        fitted = fit(text, (width, box[1]), lambda s, px: _words_length(path, px, s), lambda px: _metrics(path, px),
-                     size=size, min_size=min_size, line_height=line_height, max_lines=max_lines)
+        fitted = fit(
+            text,
+            (width, box[1]),
+            lambda s, px: _words_length(path, px, s),
+            lambda px: _metrics(path, px),
+            size=size,
+            min_size=min_size,
+            line_height=line_height,
+            max_lines=max_lines,
+        )
         if fitted is None:
             return None
         widest = max(_extent(path, fitted.size, line)[1] for line in fitted.lines)
@@ -195,8 +205,13 @@ def _rect(canvas: ImageDraw.ImageDraw, box: tuple[int, int, int, int], fill: str
 
 
 def _text(
-    image: Image.Image, canvas: ImageDraw.ImageDraw, job: Job, index: int, element: dict[str, Any],
-    box: tuple[int, int, int, int], unit: float,
+    image: Image.Image,
+    canvas: ImageDraw.ImageDraw,
+    job: Job,
+    index: int,
+    element: dict[str, Any],
+    box: tuple[int, int, int, int],
+    unit: float,
 ) -> None:
     text = text_of(element, job.values)
     if not text:
@@ -218,7 +233,7 @@ def _text(
         pill = (round(left), round(top), round(block_w), round(block_h))
         _rect(canvas, pill, job.colours[element["fill"]], round(element["radius"] * unit))
     colour = job.colours[element["colour"]]
-    for i, (line, (lead, width)) in enumerate(zip(fitted.lines, extents)):
+    for i, (line, (lead, width)) in enumerate(zip(fitted.lines, extents, strict=False)):
         shift = {"left": 0, "center": (block_w - 2 * pad - width) / 2, "right": block_w - 2 * pad - width}[element["align"]]
         baseline = top + pad + fitted.ascent + i * fitted.pitch
         mask, (dx, dy) = _line_mask(path, fitted.size, line)

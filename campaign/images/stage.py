@@ -37,9 +37,16 @@ def write(kit: Kit, staging: Path) -> None:
     )
 
 
-def render_images(root: Path, out: Path, *, figures: tuple[str, ...] = (), kommun: tuple[str, ...] = (),
-                  lan: tuple[str, ...] = (),
-                  sizes: tuple[str, ...] = (), progress: Progress | None = None) -> tuple[list[dict[str, Any]], int]:
+def render_images(
+    root: Path,
+    out: Path,
+    *,
+    figures: tuple[str, ...] = (),
+    kommun: tuple[str, ...] = (),
+    lan: tuple[str, ...] = (),
+    sizes: tuple[str, ...] = (),
+    progress: Progress | None = None,
+) -> tuple[list[dict[str, Any]], int]:
     """`campaign images`: load the campaign, render the chosen cards into ``out``, replaced as a whole."""
     from campaign.build import staged
     from campaign.loader import load
@@ -85,8 +92,10 @@ def _check_out(out: Path, root: Path, filtered: bool = False) -> None:
     if out == root or root.is_relative_to(out):
         raise OutputRefused(f"--out {out} would replace the campaign folder itself; choose another folder such as build/images")
     if filtered and out.name == FOLDER and (out.parent / MARKER).exists():
-        raise OutputRefused(f"--out {out} holds the built kit's images, which the page and `campaign schedule plan` use; "
-                            "a filtered run would replace them with only the chosen cards: write them elsewhere, e.g. --out cards")
+        raise OutputRefused(
+            f"--out {out} holds the built kit's images, which the page and `campaign schedule plan` use; "
+            "a filtered run would replace them with only the chosen cards: write them elsewhere, e.g. --out cards"
+        )
     ours = (out / "manifest.json").exists() or (out / MARKER).exists()
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not ours)):
         raise OutputRefused(f"--out {out} exists and holds files not made by `campaign images`; refusing to replace it")

@@ -52,10 +52,15 @@ def contrast_problems(theme: Theme) -> list[tuple[str, str]]:
         text, bg = getattr(theme, text_key), getattr(theme, bg_key)
         ratio = contrast(text, bg)
         if ratio < AA_TEXT:
-            out.append((text_key, (
-                f"text colour {text_key} {text} on {bg_key} {bg} has contrast {ratio:.2f}:1; "
-                f"WCAG AA needs at least {AA_TEXT}:1: darken or lighten one of them"
-            )))
+            out.append(
+                (
+                    text_key,
+                    (
+                        f"text colour {text_key} {text} on {bg_key} {bg} has contrast {ratio:.2f}:1; "
+                        f"WCAG AA needs at least {AA_TEXT}:1: darken or lighten one of them"
+                    ),
+                )
+            )
     return out
 
 
@@ -97,8 +102,10 @@ def font_problem(path: Path) -> str | None:
     missing_box = font.getmask("\ue000").getbbox()  # what the font draws for a character it lacks
     missing = [c for c in SWEDISH if font.getmask(c).getbbox() == missing_box]
     if missing:
-        return (f"font {path.name} has no glyphs for {' '.join(missing)}; "
-                "choose a font with full Latin (å, ä, ö, é, ü and the en dash)")
+        return (
+            f"font {path.name} has no glyphs for {' '.join(missing)}; "
+            "choose a font with full Latin (å, ä, ö, é, ü and the en dash)"
+        )
     return None
 
 
@@ -121,10 +128,10 @@ def palette(theme_colours: dict[str, str], extra: list[RGB], steps: int = 32) ->
     mapping onto these blends loses nothing visible, and a palette PNG encodes
     several times faster and smaller than RGB.
     """
-    base = sorted(set(rgb(c) for c in theme_colours.values()))
+    base = sorted({rgb(c) for c in theme_colours.values()})
     entries: list[RGB] = list(base)
     for i, a in enumerate(base):
-        for b in base[i + 1:]:
+        for b in base[i + 1 :]:
             for k in range(1, steps):
                 t = k / steps
                 entries.append(tuple(round(a[j] * (1 - t) + b[j] * t) for j in range(3)))  # type: ignore[misc]

@@ -26,8 +26,9 @@ def accounts(campaign: Campaign) -> dict[str, Account]:
     out: dict[str, Account] = {}
     for data in campaign.extra.get("accounts") or []:
         endpoint = (data["endpoint"] or DEFAULT_ENDPOINTS[data["platform"]] or "").rstrip("/")
-        out[data["id"]] = Account(data["id"], data["platform"], endpoint, data["handle"], dict(sorted(data["env"].items())),
-                                  data.get("max_characters"))
+        out[data["id"]] = Account(
+            data["id"], data["platform"], endpoint, data["handle"], dict(sorted(data["env"].items())), data.get("max_characters")
+        )
     return out
 
 

@@ -39,7 +39,9 @@ def export(fmt: str, campaign: Campaign, rows: list[Planned], now: dt.datetime, 
     out = {}
     for account, account_rows in sorted(by_account.items()):
         if len(account_rows) > MAX_ROWS:
-            raise ExportError(f"{len(account_rows)} posts for {account}; {fmt} imports at most {MAX_ROWS} at a time: export part of the plan")
+            raise ExportError(
+                f"{len(account_rows)} posts for {account}; {fmt} imports at most {MAX_ROWS} at a time: export part of the plan"
+            )
         out[f"{fmt}-{account}.csv"] = writer(campaign, account_rows, build_dir or campaign.root / "build")
     return out
 
@@ -61,7 +63,12 @@ def _image_urls(campaign: Campaign, row: Planned, build_dir: Path) -> list[str]:
     for image in (i for part in row.parts for i in part.images):
         path = Path(image.path)
         inside = path.is_relative_to(build_dir.resolve())
-        urls.append(urljoin(base if base.endswith("/") else base + "/", path.relative_to(build_dir.resolve()).as_posix() if inside else "images/" + path.name))
+        urls.append(
+            urljoin(
+                base if base.endswith("/") else base + "/",
+                path.relative_to(build_dir.resolve()).as_posix() if inside else "images/" + path.name,
+            )
+        )
     return urls
 
 
@@ -102,7 +109,12 @@ def hootsuite(campaign: Campaign, rows: list[Planned], build_dir: Path) -> str:
 def generic(campaign: Campaign, rows: list[Planned], build_dir: Path) -> str:
     """The generic set several tools read: text, link, imageUrls, postAtSpecificTime (local)."""
     records = [
-        [_text(row), row.link or "", ",".join(_image_urls(campaign, row, build_dir)), _local(campaign, row).strftime("%Y-%m-%d %H:%M:%S")]
+        [
+            _text(row),
+            row.link or "",
+            ",".join(_image_urls(campaign, row, build_dir)),
+            _local(campaign, row).strftime("%Y-%m-%d %H:%M:%S"),
+        ]
         for row in rows
     ]
     return _csv(["text", "link", "imageUrls", "postAtSpecificTime"], records)
@@ -114,9 +126,15 @@ def ics(campaign: Campaign, rows: list[Planned], now: dt.datetime) -> str:
     for row in rows:
         entries.setdefault(row.entry, []).append(row)
     slug = campaign.settings.utm.campaign  # already an ASCII slug of the campaign's name
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//campaign//{_escape(campaign.settings.name)}//SV", "CALSCALE:GREGORIAN",
-             f"X-WR-CALNAME:{_escape(campaign.settings.name)}", f"X-WR-TIMEZONE:{campaign.settings.timezone}"]
-    stamp = now.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:-//campaign//{_escape(campaign.settings.name)}//SV",
+        "CALSCALE:GREGORIAN",
+        f"X-WR-CALNAME:{_escape(campaign.settings.name)}",
+        f"X-WR-TIMEZONE:{campaign.settings.timezone}",
+    ]
+    stamp = now.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     for entry, group in sorted(entries.items(), key=lambda kv: (kv[1][0].due, kv[0])):
         first = group[0]
         accounts = ", ".join(r.account for r in group)
@@ -125,7 +143,7 @@ def ics(campaign: Campaign, rows: list[Planned], now: dt.datetime) -> str:
             "BEGIN:VEVENT",
             f"UID:{entry}@{slug}.campaign",
             f"DTSTAMP:{stamp}",
-            f"DTSTART:{first.due.astimezone(dt.timezone.utc):%Y%m%dT%H%M%SZ}",
+            f"DTSTART:{first.due.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}",
             "DURATION:PT15M",
             f"SUMMARY:{_escape(f'{first.message} ({accounts})')}",
             f"DESCRIPTION:{_escape(description)}",

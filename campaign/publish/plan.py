@@ -19,12 +19,12 @@ from PIL import Image as PILImage
 from campaign.errors import CampaignError, Problem
 from campaign.model import Area, Campaign
 from campaign.publish.accounts import accounts as campaign_accounts
-from campaign.registry import area
 from campaign.publish.model import Account, Image, Part, Planned
 from campaign.publish.spec import all_entries, entry_id, plan_spread
 from campaign.publish.spread import Spread, place
 from campaign.publish.text import compose_parts
 from campaign.publish.when import parse_when
+from campaign.registry import area
 
 # Which rendered card size each platform gets, best first (names from the images manifest).
 CARD_SIZES = {"x": ("x", "og"), "bluesky": ("bluesky", "x", "og"), "mastodon": ("x", "og")}  # when no size names the platform
@@ -54,18 +54,26 @@ def resolve(campaign: Campaign, build_dir: Path | None = None, *, images: bool =
     times = _times(campaign, entries, accounts, plan_spread(data))
     manifest = _Manifest(build_dir or campaign.root / "build", campaign.root)
     rows: list[Planned] = []
-    for entry, due in zip(entries, times):
+    for entry, due in zip(entries, times, strict=False):
         message = campaign.message(entry["message"])
         where = area(entry["area"] or "")
         for account_id in entry["accounts"]:
             account = accounts[account_id]
             try:
-                texts, link = compose_parts(campaign, message, account.platform, where, _local_day(campaign, due), account.max_characters)
+                texts, link = compose_parts(
+                    campaign, message, account.platform, where, _local_day(campaign, due), account.max_characters
+                )
             except CampaignError as exc:
                 raise PlanError(f"plan entry {entry_id(entry)!r} for {account_id}: {exc}") from None
-            attached = tuple(_image(campaign, manifest, spec, account.platform, where) for spec in entry["images"]) if images else ()
+            attached = (
+                tuple(_image(campaign, manifest, spec, account.platform, where) for spec in entry["images"]) if images else ()
+            )
             parts = tuple(Part(text, tuple(facets), attached if i == 0 else ()) for i, (text, facets) in enumerate(texts))
-            rows.append(Planned(f"{entry_id(entry)}@{account_id}", entry_id(entry), message.id, account_id, account.platform, due, parts, link))
+            rows.append(
+                Planned(
+                    f"{entry_id(entry)}@{account_id}", entry_id(entry), message.id, account_id, account.platform, due, parts, link
+                )
+            )
     rows.sort(key=lambda r: (r.due, r.key))
     return Resolved(rows, _cap_warnings(campaign, data, rows))
 
@@ -74,7 +82,9 @@ def _local_day(campaign: Campaign, moment: dt.datetime) -> dt.date:
     return moment.astimezone(Spread.zone_of(campaign.settings.timezone)).date()
 
 
-def _times(campaign: Campaign, entries: list[dict[str, Any]], accounts: dict[str, Account], spread: dict[str, Any] | None) -> list[dt.datetime]:
+def _times(
+    campaign: Campaign, entries: list[dict[str, Any]], accounts: dict[str, Account], spread: dict[str, Any] | None
+) -> list[dt.datetime]:
     zone, launch = campaign.settings.timezone, campaign.settings.launch_date
     fixed = [parse_when(e["at"], launch, zone) if e["at"] is not None else None for e in entries]
     pending = [i for i, t in enumerate(fixed) if t is None]
@@ -82,14 +92,20 @@ def _times(campaign: Campaign, entries: list[dict[str, Any]], accounts: dict[str
         return [t for t in fixed if t is not None]
     assert spread is not None  # the cross-check demands a spread when an entry has no time
     rule = Spread.from_section(spread, launch, zone)
-    taken = [(t, tuple(e["accounts"]), tuple(accounts[a].platform for a in e["accounts"])) for t, e in zip(fixed, entries) if t is not None]
+    taken = [
+        (t, tuple(e["accounts"]), tuple(accounts[a].platform for a in e["accounts"]))
+        for t, e in zip(fixed, entries, strict=False)
+        if t is not None
+    ]
     wanted = [(tuple(entries[i]["accounts"]), tuple(accounts[a].platform for a in entries[i]["accounts"])) for i in pending]
     placed = place(rule, taken, wanted)
     if any(p is None for p in placed):
-        stuck = [entry_id(entries[i]) for i, p in zip(pending, placed) if p is None]
-        raise PlanError(f"the spread has no room for {len(stuck)} entr{'y' if len(stuck) == 1 else 'ies'} ({', '.join(stuck)}): "
-                        "add days or hours, lower min_gap_minutes, or raise daily_caps")
-    for i, moment in zip(pending, placed):
+        stuck = [entry_id(entries[i]) for i, p in zip(pending, placed, strict=False) if p is None]
+        raise PlanError(
+            f"the spread has no room for {len(stuck)} entr{'y' if len(stuck) == 1 else 'ies'} ({', '.join(stuck)}): "
+            "add days or hours, lower min_gap_minutes, or raise daily_caps"
+        )
+    for i, moment in zip(pending, placed, strict=False):
         fixed[i] = moment
     return [t for t in fixed if t is not None]
 
@@ -104,8 +120,14 @@ def _cap_warnings(campaign: Campaign, data: Any, rows: list[Planned]) -> list[Pr
         counts[(row.platform, row.account, day)] = counts.get((row.platform, row.account, day), 0) + 1
     source = campaign.sources.get("plan", "messages/")
     return [
-        Problem(source, 0, 0, "plan", f"{n} posts for account {account!r} on {day.isoformat()}; {platform} allows about {caps[platform]} a day",
-                "warning")
+        Problem(
+            source,
+            0,
+            0,
+            "plan",
+            f"{n} posts for account {account!r} on {day.isoformat()}; {platform} allows about {caps[platform]} a day",
+            "warning",
+        )
         for (platform, account, day), n in sorted(counts.items())
         if platform in caps and n > caps[platform]
     ]
@@ -123,8 +145,10 @@ class _Manifest:
         if self._items is None:
             path = self.build_dir / "images" / "manifest.json"
             if not path.is_file():
-                raise PlanError(f"the plan names share cards but {path} is missing; run `campaign build {self.root_hint} --out {self.build_dir}` "
-                                "first (or point --build at the kit you built)")
+                raise PlanError(
+                    f"the plan names share cards but {path} is missing; run `campaign build {self.root_hint} --out {self.build_dir}` "
+                    "first (or point --build at the kit you built)"
+                )
             data = json.loads(path.read_text(encoding="utf-8"))
             self._items = data["images"] if isinstance(data, dict) else data
         return self._items
@@ -151,12 +175,16 @@ class _Manifest:
                         return self._path(item), item
             if here:
                 return self._path(here[0]), here[0]
-        raise PlanError(f"no share card {card!r} in {self.build_dir / 'images' / 'manifest.json'}; check the id, or run `campaign build` again")
+        raise PlanError(
+            f"no share card {card!r} in {self.build_dir / 'images' / 'manifest.json'}; check the id, or run `campaign build` again"
+        )
 
     def _path(self, item: dict[str, Any]) -> Path:
         target = (self.build_dir / "images" / item["file"]).resolve()
         if not target.is_file():
-            raise PlanError(f"{item['file']} is in the images manifest but not in {self.build_dir / 'images'}; run `campaign build` again")
+            raise PlanError(
+                f"{item['file']} is in the images manifest but not in {self.build_dir / 'images'}; run `campaign build` again"
+            )
         return target
 
 

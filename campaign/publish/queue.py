@@ -111,12 +111,26 @@ class Row:
     @staticmethod
     def from_sql(r: sqlite3.Row) -> Row:
         return Row(
-            id=r["id"], key=r["key"], idempotency_key=r["idempotency_key"], entry=r["entry"], message=r["message"],
-            account=r["account"], platform=r["platform"], due=from_db(r["due_at"]),
-            parts=tuple(Part.from_json(p) for p in json.loads(r["parts"])), link=r["link"], state=r["state"],
-            in_plan=bool(r["in_plan"]), attempts=r["attempts"], sent=tuple(RemotePost.from_json(s) for s in json.loads(r["sent"])),
-            in_flight=bool(r["in_flight"]), owner=r["owner"], remote_id=r["remote_id"], remote_url=r["remote_url"],
-            failure=r["failure"], reason=r["reason"],
+            id=r["id"],
+            key=r["key"],
+            idempotency_key=r["idempotency_key"],
+            entry=r["entry"],
+            message=r["message"],
+            account=r["account"],
+            platform=r["platform"],
+            due=from_db(r["due_at"]),
+            parts=tuple(Part.from_json(p) for p in json.loads(r["parts"])),
+            link=r["link"],
+            state=r["state"],
+            in_plan=bool(r["in_plan"]),
+            attempts=r["attempts"],
+            sent=tuple(RemotePost.from_json(s) for s in json.loads(r["sent"])),
+            in_flight=bool(r["in_flight"]),
+            owner=r["owner"],
+            remote_id=r["remote_id"],
+            remote_url=r["remote_url"],
+            failure=r["failure"],
+            reason=r["reason"],
             next_attempt_at=from_db(r["next_attempt_at"]) if r["next_attempt_at"] else None,
             published_at=from_db(r["published_at"]) if r["published_at"] else None,
         )
@@ -155,7 +169,11 @@ def idempotency_key(campaign_name: str, key: str) -> str:
 
 
 def fingerprint(planned: Planned) -> str:
-    body = json.dumps({"due": to_db(planned.due), "parts": [p.to_json() for p in planned.parts], "link": planned.link}, sort_keys=True, ensure_ascii=False)
+    body = json.dumps(
+        {"due": to_db(planned.due), "parts": [p.to_json() for p in planned.parts], "link": planned.link},
+        sort_keys=True,
+        ensure_ascii=False,
+    )
     return hashlib.sha256(body.encode()).hexdigest()
 
 
@@ -220,7 +238,9 @@ class Queue:
         self.db.execute("COMMIT")
 
     def _event(self, post_id: int, now: dt.datetime, event: str, detail: str | None = None) -> None:
-        self.db.execute("INSERT INTO events (post_id, at, event, detail) VALUES (?, ?, ?, ?)", (post_id, to_db(now), event, detail))
+        self.db.execute(
+            "INSERT INTO events (post_id, at, event, detail) VALUES (?, ?, ?, ?)", (post_id, to_db(now), event, detail)
+        )
 
     # -- loading the plan -------------------------------------------------
 
@@ -247,8 +267,20 @@ class Queue:
             cur = self.db.execute(
                 "INSERT INTO posts (key, idempotency_key, entry, message, account, platform, due_at, parts, link, fingerprint,"
                 " state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?)",
-                (plan.key, idempotency_key(self.campaign_name, plan.key), plan.entry, plan.message, plan.account, plan.platform,
-                 to_db(plan.due), parts, plan.link, fp, to_db(now), to_db(now)),
+                (
+                    plan.key,
+                    idempotency_key(self.campaign_name, plan.key),
+                    plan.entry,
+                    plan.message,
+                    plan.account,
+                    plan.platform,
+                    to_db(plan.due),
+                    parts,
+                    plan.link,
+                    fp,
+                    to_db(now),
+                    to_db(now),
+                ),
             )
             self._event(cur.lastrowid or 0, now, "planned", to_db(plan.due))
             report.added.append(plan.key)
@@ -288,17 +320,29 @@ class Queue:
                 if alive:
                     continue
                 if r["in_flight"]:
-                    self._set(r["id"], now, "uncertain", reason="the publisher stopped while the post was being sent; "
-                              "check the account, then confirm (it arrived) or retry (it did not)")
+                    self._set(
+                        r["id"],
+                        now,
+                        "uncertain",
+                        reason="the publisher stopped while the post was being sent; "
+                        "check the account, then confirm (it arrived) or retry (it did not)",
+                    )
                 elif json.loads(r["sent"]):  # parts published, none on the wire: the next run sends only the rest
-                    self._set(r["id"], now, "scheduled", reason=f"the publisher stopped after part {len(json.loads(r['sent']))} "
-                              "was published; the rest is scheduled again")
+                    self._set(
+                        r["id"],
+                        now,
+                        "scheduled",
+                        reason=f"the publisher stopped after part {len(json.loads(r['sent']))} "
+                        "was published; the rest is scheduled again",
+                    )
                 else:
                     self._set(r["id"], now, "scheduled", reason="the publisher stopped before sending; scheduled again")
                 changed.append(self.get(r["id"]))
         return changed
 
-    def claim(self, now: dt.datetime, owner: str, *, skip_accounts: Iterable[str] = (), only_accounts: Iterable[str] | None = None) -> Row | None:
+    def claim(
+        self, now: dt.datetime, owner: str, *, skip_accounts: Iterable[str] = (), only_accounts: Iterable[str] | None = None
+    ) -> Row | None:
         """Take the earliest due row for ``owner``: one atomic UPDATE … RETURNING."""
         skip = sorted(set(skip_accounts))
         only = sorted(set(only_accounts)) if only_accounts is not None else None
@@ -346,26 +390,45 @@ class Queue:
 
     def published(self, row_id: int, owner: str, remote: RemotePost, now: dt.datetime) -> None:
         with self.transaction():
-            self._owned(row_id, owner, "UPDATE posts SET state = 'published', in_flight = 0, owner = NULL, remote_id = ?, remote_url = ?,"
-                        " failure = NULL, reason = NULL, published_at = ?, updated_at = ?", (remote.id, remote.url, to_db(now), to_db(now)))
+            self._owned(
+                row_id,
+                owner,
+                "UPDATE posts SET state = 'published', in_flight = 0, owner = NULL, remote_id = ?, remote_url = ?,"
+                " failure = NULL, reason = NULL, published_at = ?, updated_at = ?",
+                (remote.id, remote.url, to_db(now), to_db(now)),
+            )
             self._event(row_id, now, "published", remote.url)
 
     def failed(self, row_id: int, owner: str, failure: str, reason: str, now: dt.datetime) -> None:
         with self.transaction():
-            self._owned(row_id, owner, "UPDATE posts SET state = 'failed', in_flight = 0, owner = NULL, failure = ?, reason = ?, updated_at = ?",
-                        (failure, reason, to_db(now)))
+            self._owned(
+                row_id,
+                owner,
+                "UPDATE posts SET state = 'failed', in_flight = 0, owner = NULL, failure = ?, reason = ?, updated_at = ?",
+                (failure, reason, to_db(now)),
+            )
             self._event(row_id, now, "failed", f"{failure}: {reason}")
 
     def uncertain(self, row_id: int, owner: str, reason: str, now: dt.datetime) -> None:
         with self.transaction():
-            self._owned(row_id, owner, "UPDATE posts SET state = 'uncertain', owner = NULL, reason = ?, updated_at = ?", (reason, to_db(now)))
+            self._owned(
+                row_id,
+                owner,
+                "UPDATE posts SET state = 'uncertain', owner = NULL, reason = ?, updated_at = ?",
+                (reason, to_db(now)),
+            )
             self._event(row_id, now, "uncertain", reason)
 
     def release(self, row_id: int, owner: str, not_before: dt.datetime, reason: str, now: dt.datetime) -> None:
         """Give a row back (a long rate-limit wait): scheduled again, not before ``not_before``."""
         with self.transaction():
-            self._owned(row_id, owner, "UPDATE posts SET state = 'scheduled', in_flight = 0, owner = NULL, next_attempt_at = ?, reason = ?,"
-                        " updated_at = ?", (to_db(not_before), reason, to_db(now)))
+            self._owned(
+                row_id,
+                owner,
+                "UPDATE posts SET state = 'scheduled', in_flight = 0, owner = NULL, next_attempt_at = ?, reason = ?,"
+                " updated_at = ?",
+                (to_db(not_before), reason, to_db(now)),
+            )
             self._event(row_id, now, "released", reason)
 
     # -- people ---------------------------------------------------------------
@@ -397,12 +460,16 @@ class Queue:
         """Rows a publisher would send at ``now``, in order."""
         only = set(only_accounts) if only_accounts is not None else None
         return [
-            r for r in self.rows(["scheduled"])
+            r
+            for r in self.rows(["scheduled"])
             if r.due <= now and (r.next_attempt_at is None or r.next_attempt_at <= now) and (only is None or r.account in only)
         ]
 
     def events(self, row_id: int) -> list[tuple[dt.datetime, str, str | None]]:
-        return [(from_db(e["at"]), e["event"], e["detail"]) for e in self.db.execute("SELECT * FROM events WHERE post_id = ? ORDER BY id", (row_id,))]
+        return [
+            (from_db(e["at"]), e["event"], e["detail"])
+            for e in self.db.execute("SELECT * FROM events WHERE post_id = ? ORDER BY id", (row_id,))
+        ]
 
     def cancel(self, ref: str, now: dt.datetime) -> Row:
         """Stop a row from being sent (scheduled, failed or uncertain ones)."""
@@ -425,21 +492,30 @@ class Queue:
                 raise QueueError(f"row {row.id} ({row.key}) is {row.state}; only uncertain or failed rows can be confirmed")
             remote_url = url or (row.sent[0].url if row.sent else None)
             remote_id = row.sent[0].id if row.sent else None
-            self.db.execute("UPDATE posts SET state = 'published', in_flight = 0, failure = NULL, remote_id = ?, remote_url = ?, reason = ?,"
-                            " published_at = ?, updated_at = ? WHERE id = ?",
-                            (remote_id, remote_url, "confirmed by a person", to_db(now), to_db(now), row.id))
+            self.db.execute(
+                "UPDATE posts SET state = 'published', in_flight = 0, failure = NULL, remote_id = ?, remote_url = ?, reason = ?,"
+                " published_at = ?, updated_at = ? WHERE id = ?",
+                (remote_id, remote_url, "confirmed by a person", to_db(now), to_db(now), row.id),
+            )
             self._event(row.id, now, "confirmed", remote_url)
         return self.get(row.id)
 
-    def _person(self, ref: str, now: dt.datetime, allowed: tuple[str, ...], state: str, reason: str | None, reset: bool = False) -> Row:
+    def _person(
+        self, ref: str, now: dt.datetime, allowed: tuple[str, ...], state: str, reason: str | None, reset: bool = False
+    ) -> Row:
         with self.transaction():
             row = self.find(ref)
             if row.state not in allowed:
-                raise QueueError(f"row {row.id} ({row.key}) is {row.state}; only {', '.join(allowed)} rows can be {state if state != 'scheduled' else 'retried'}")
+                raise QueueError(
+                    f"row {row.id} ({row.key}) is {row.state}; only {', '.join(allowed)} rows can be {state if state != 'scheduled' else 'retried'}"
+                )
             self._set(row.id, now, state, reason=reason, reset=reset)
         return self.get(row.id)
 
     def _set(self, row_id: int, now: dt.datetime, state: str, *, reason: str | None, reset: bool = False) -> None:
         extra = ", failure = NULL, next_attempt_at = NULL, in_flight = 0" if reset else ""
-        self.db.execute(f"UPDATE posts SET state = ?, owner = NULL, reason = ?, updated_at = ?{extra} WHERE id = ?", (state, reason, to_db(now), row_id))
+        self.db.execute(
+            f"UPDATE posts SET state = ?, owner = NULL, reason = ?, updated_at = ?{extra} WHERE id = ?",
+            (state, reason, to_db(now), row_id),
+        )
         self._event(row_id, now, state, reason)

@@ -106,7 +106,16 @@ def publish(
 
     queue = open_queue(campaign)
     try:
-        return run_once(queue, now, accounts(campaign), factory, owner=owner_token(), clock=clock, policy=policy, only_accounts=only_accounts,
-                        should_stop=should_stop)
+        return run_once(
+            queue,
+            now,
+            accounts(campaign),
+            factory,
+            owner=owner_token(),
+            clock=clock,
+            policy=policy,
+            only_accounts=only_accounts,
+            should_stop=should_stop,
+        )
     finally:
         queue.close()

@@ -1,20 +1,20 @@
 """The shape of the ``accounts`` and ``plan`` sections, and their cross-checks.
 
-    accounts:
-      - id: x-riks                 # how the plan names the account
-        platform: x                # x, bluesky or mastodon
-        endpoint: https://api.twitter.com   # optional except for Mastodon (the instance)
-        handle: kampanj.bsky.social         # Bluesky: the handle (or DID) to log in with
-        env: {api_key: MY_X_KEY}   # optional; default names are CAMPAIGN_<ID>_<CREDENTIAL>
+accounts:
+  - id: x-riks                 # how the plan names the account
+    platform: x                # x, bluesky or mastodon
+    endpoint: https://api.twitter.com   # optional except for Mastodon (the instance)
+    handle: kampanj.bsky.social         # Bluesky: the handle (or DID) to log in with
+    env: {api_key: MY_X_KEY}   # optional; default names are CAMPAIGN_<ID>_<CREDENTIAL>
 
-    plan:
-      spread: {start: day 1, days: 10, from: "08:00", until: "18:00", min_gap_minutes: 60,
-               weekdays: [mon, tue, wed, thu, fri], daily_caps: {x: 17}, rest: [x-riks]}
-      posts:
-        - at: day 1 09:00          # or 2026-02-04 09:00; leave out to let spread place it
-          message: resurser
-          accounts: [x-riks, bluesky-riks]
-          images: [{file: assets/kort.png, alt: "…"}]   # or {card: resursbrist}
+plan:
+  spread: {start: day 1, days: 10, from: "08:00", until: "18:00", min_gap_minutes: 60,
+           weekdays: [mon, tue, wed, thu, fri], daily_caps: {x: 17}, rest: [x-riks]}
+  posts:
+    - at: day 1 09:00          # or 2026-02-04 09:00; leave out to let spread place it
+      message: resurser
+      accounts: [x-riks, bluesky-riks]
+      images: [{file: assets/kort.png, alt: "…"}]   # or {card: resursbrist}
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from typing import Any
 
 from campaign.errors import CampaignError
 from campaign.model import Campaign
-from campaign.registry import area
 from campaign.publish.model import CREDENTIALS, DEFAULT_ENDPOINTS, PUBLISHING_PLATFORMS
 from campaign.publish.when import FORMS, parse_day, parse_when
+from campaign.registry import area
 from campaign.schema import ID, Ctx, Either, Field, ListOf, MapOf, Num, Obj, Spec, Str, default_dict, suggest
 from campaign.yamlfile import Path_, format_path
 
@@ -37,7 +37,9 @@ ENDPOINT = Str(
     pattern=r"https?://[A-Za-z0-9.\-\[\]:]+(/[^\s]*)?",
     pattern_help="a base URL such as 'https://mastodon.social' or 'http://127.0.0.1:8080'",
 )
-ENV_NAME = Str(max_len=100, pattern=r"[A-Za-z_][A-Za-z0-9_]*", pattern_help="an environment variable name such as 'CAMPAIGN_X_API_KEY'")
+ENV_NAME = Str(
+    max_len=100, pattern=r"[A-Za-z_][A-Za-z0-9_]*", pattern_help="an environment variable name such as 'CAMPAIGN_X_API_KEY'"
+)
 CLOCK = Str(max_len=5, pattern=r"([01]\d|2[0-3]):[0-5]\d", pattern_help="a time of day as HH:MM")
 CARD = Str(
     max_len=80,
@@ -53,7 +55,9 @@ ACCOUNT = Obj(
         "endpoint": Field(ENDPOINT, help="the API's base URL; defaults to the platform's public API"),
         "handle": Field(Str(max_len=253, multiline=False)),
         "env": Field(MapOf(Str(choices=ALL_CREDENTIALS), ENV_NAME), default=default_dict),
-        "max_characters": Field(Num(minimum=100, maximum=100_000, integer=True), help="a Mastodon instance's own post limit (default 500)"),
+        "max_characters": Field(
+            Num(minimum=100, maximum=100_000, integer=True), help="a Mastodon instance's own post limit (default 500)"
+        ),
     },
     name="an account mapping (id, platform, endpoint, handle, env, max_characters)",
 )
@@ -92,8 +96,10 @@ ENTRY = Obj(
         "id": Field(ID, help="stable id of the entry; defaults to the message id"),
         "at": Field(When(), help="local time; left out, the spread places the post"),
         "message": Field(ID, required=True),
-        "area": Field(Str(max_len=4, pattern=r"\d{2}|\d{4}", pattern_help="a län code ('03') or kommun code ('0380')"),
-                      help="the area the post is for; the whole country when left out"),
+        "area": Field(
+            Str(max_len=4, pattern=r"\d{2}|\d{4}", pattern_help="a län code ('03') or kommun code ('0380')"),
+            help="the area the post is for; the whole country when left out",
+        ),
         "accounts": Field(ListOf(ID, min_items=1), required=True),
         "images": Field(ListOf(IMAGE, max_items=4), default=list),
     },
@@ -109,14 +115,19 @@ SPREAD = Obj(
         "until": Field(CLOCK, default="18:00"),
         "min_gap_minutes": Field(Num(minimum=0, maximum=24 * 60, integer=True), default=60),
         "daily_caps": Field(MapOf(Str(choices=PUBLISHING_PLATFORMS), Num(minimum=1, integer=True)), default=lambda: {"x": 17}),
-        "rest": Field(ListOf(ID), default=list, help="accounts that get every message not named under posts:, placed by the spread"),
+        "rest": Field(
+            ListOf(ID), default=list, help="accounts that get every message not named under posts:, placed by the spread"
+        ),
     },
     name="a spread mapping (start, days, weekdays, from, until, min_gap_minutes, daily_caps, rest)",
 )
 
 PLAN = Either(
     [
-        (lambda v: isinstance(v, dict), Obj({"spread": Field(SPREAD), "posts": Field(ListOf(ENTRY), default=list)}, name="a plan mapping (spread, posts)")),
+        (
+            lambda v: isinstance(v, dict),
+            Obj({"spread": Field(SPREAD), "posts": Field(ListOf(ENTRY), default=list)}, name="a plan mapping (spread, posts)"),
+        ),
         (lambda v: isinstance(v, list), ListOf(ENTRY)),
     ],
     expected_text="a plan: a list of entries, or a mapping with posts and spread",
@@ -137,8 +148,11 @@ def all_entries(campaign: Campaign, data: Any) -> list[dict[str, Any]]:
     if not rest:
         return entries
     named = {e["message"] for e in entries}
-    extra = [{"id": None, "at": None, "message": m.id, "area": None, "accounts": list(rest), "images": []}
-             for m in campaign.messages if m.id not in named]
+    extra = [
+        {"id": None, "at": None, "message": m.id, "area": None, "accounts": list(rest), "images": []}
+        for m in campaign.messages
+        if m.id not in named
+    ]
     return [*entries, *extra]
 
 
@@ -158,18 +172,27 @@ def check_accounts(campaign: Campaign, data: list[dict[str, Any]], report: Repor
     seen: dict[str, int] = {}
     for i, account in enumerate(data):
         if account["id"] in seen:
-            report(("accounts", i, "id"), f"duplicate account id {account['id']!r}; first used at accounts[{seen[account['id']]}]")
+            report(
+                ("accounts", i, "id"), f"duplicate account id {account['id']!r}; first used at accounts[{seen[account['id']]}]"
+            )
         seen.setdefault(account["id"], i)
         if account["endpoint"] is None and DEFAULT_ENDPOINTS[account["platform"]] is None:
             report(("accounts", i), "a Mastodon account needs endpoint: the instance's URL, such as 'https://mastodon.social'")
         if account.get("max_characters") is not None and account["platform"] != "mastodon":
-            report(("accounts", i, "max_characters"), "max_characters is a Mastodon instance's limit; X and Bluesky limits are fixed")
+            report(
+                ("accounts", i, "max_characters"), "max_characters is a Mastodon instance's limit; X and Bluesky limits are fixed"
+            )
         if account["platform"] == "bluesky" and not account["handle"]:
-            report(("accounts", i), "a Bluesky account needs handle: the handle or DID to log in with, such as 'kampanj.bsky.social'")
+            report(
+                ("accounts", i), "a Bluesky account needs handle: the handle or DID to log in with, such as 'kampanj.bsky.social'"
+            )
         for credential in account["env"]:
             if credential not in CREDENTIALS[account["platform"]]:
                 allowed = ", ".join(CREDENTIALS[account["platform"]])
-                report(("accounts", i, "env", credential), f"{account['platform']} has no credential {credential!r}; its credentials: {allowed}")
+                report(
+                    ("accounts", i, "env", credential),
+                    f"{account['platform']} has no credential {credential!r}; its credentials: {allowed}",
+                )
 
 
 def check_plan(campaign: Campaign, data: Any, report: Report) -> None:
@@ -180,21 +203,26 @@ def check_plan(campaign: Campaign, data: Any, report: Report) -> None:
     spread = plan_spread(data)
     seen: dict[str, int] = {}
     for i, entry in enumerate(plan_posts(data)):
-        here = base + (i,)
+        here = (*base, i)
         if entry["message"] not in messages:
-            report(here + ("message",), f"unknown message id {entry['message']!r}{suggest(entry['message'], messages)}")
+            report((*here, "message"), f"unknown message id {entry['message']!r}{suggest(entry['message'], messages)}")
         if entry.get("area"):
             try:
                 area(entry["area"])
             except CampaignError as exc:
-                report(here + ("area",), str(exc))
+                report((*here, "area"), str(exc))
         for j, account in enumerate(entry["accounts"]):
             if account not in accounts:
-                hint = suggest(account, accounts) or ("; add it under accounts:" if not accounts else f"; accounts: {', '.join(accounts)}")
-                report(here + ("accounts", j), f"unknown account {account!r}{hint}")
+                hint = suggest(account, accounts) or (
+                    "; add it under accounts:" if not accounts else f"; accounts: {', '.join(accounts)}"
+                )
+                report((*here, "accounts", j), f"unknown account {account!r}{hint}")
         ident = entry_id(entry)
         if ident in seen:
-            report(here, f"entry id {ident!r} is used twice (first at {format_path(base + (seen[ident],))}); give one of them its own id: key")
+            report(
+                here,
+                f"entry id {ident!r} is used twice (first at {format_path((*base, seen[ident]))}); give one of them its own id: key",
+            )
         seen.setdefault(ident, i)
         _check_time(campaign, entry, spread, here, report)
         _check_images(campaign, entry, here, report)
@@ -218,12 +246,12 @@ def _check_time(campaign: Campaign, entry: dict[str, Any], spread: Any, here: Pa
     try:
         parse_when(entry["at"], campaign.settings.launch_date, campaign.settings.timezone)
     except ValueError as exc:
-        report(here + ("at",), str(exc))
+        report((*here, "at"), str(exc))
 
 
 def _check_images(campaign: Campaign, entry: dict[str, Any], here: Path_, report: Report) -> None:
     for k, image in enumerate(entry["images"]):
-        where = here + ("images", k)
+        where = (*here, "images", k)
         if (image["file"] is None) == (image["card"] is None):
             report(where, "give either file: (with alt:) or card:, not both")
             continue
@@ -233,13 +261,11 @@ def _check_images(campaign: Campaign, entry: dict[str, Any], here: Path_, report
             report(where, "an image file needs alt: a description for people who cannot see it")
         target = (campaign.root / image["file"]).resolve()
         if not target.is_relative_to(campaign.root):
-            report(where + ("file",), f"path {image['file']!r} points outside the campaign folder")
+            report((*where, "file"), f"path {image['file']!r} points outside the campaign folder")
         elif not target.is_file():
-            report(where + ("file",), f"file {image['file']!r} does not exist in the campaign folder")
+            report((*where, "file"), f"file {image['file']!r} does not exist in the campaign folder")
         elif target.suffix.lower() not in (".png", ".jpg", ".jpeg"):
-            report(where + ("file",), f"expected a .png or .jpg image, got {target.name!r}")
-
-
+            report((*where, "file"), f"expected a .png or .jpg image, got {target.name!r}")
 
 
 __all__ = ["ACCOUNTS", "PLAN", "all_entries", "check_accounts", "check_plan", "entry_id", "plan_posts", "plan_spread"]

@@ -9,6 +9,7 @@ earliest slot that fits.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import zoneinfo
 from collections.abc import Sequence
@@ -60,15 +61,15 @@ class Spread:
                 continue
             moment = dt.datetime.combine(day, self.start_time)
             while moment.time() <= self.end_time and moment.date() == day:
-                try:
+                with contextlib.suppress(ValueError):  # a skipped or repeated hour is never a good slot
                     out.append(local_to_utc(moment, self.zone))
-                except ValueError:
-                    pass  # a skipped or repeated hour is never a good slot
                 moment += STEP
         return out
 
 
-def place(rule: Spread, taken: Sequence[Taken], wanted: Sequence[tuple[tuple[str, ...], tuple[str, ...]]]) -> list[dt.datetime | None]:
+def place(
+    rule: Spread, taken: Sequence[Taken], wanted: Sequence[tuple[tuple[str, ...], tuple[str, ...]]]
+) -> list[dt.datetime | None]:
     """A time for each wanted (accounts, platforms), or None where nothing fits."""
     zone = zoneinfo.ZoneInfo(rule.zone)
     booked = list(taken)
@@ -82,13 +83,20 @@ def place(rule: Spread, taken: Sequence[Taken], wanted: Sequence[tuple[tuple[str
     return result
 
 
-def _fits(rule: Spread, zone: zoneinfo.ZoneInfo, booked: list[Taken], slot: dt.datetime, accounts: tuple[str, ...], platforms: tuple[str, ...]) -> bool:
+def _fits(
+    rule: Spread,
+    zone: zoneinfo.ZoneInfo,
+    booked: list[Taken],
+    slot: dt.datetime,
+    accounts: tuple[str, ...],
+    platforms: tuple[str, ...],
+) -> bool:
     """Whether ``slot`` keeps the gap to every post on the same accounts and every account under its platform's daily cap."""
     gap = max(rule.gap, dt.timedelta(minutes=1))
     if any(set(accounts) & set(theirs) and abs(when - slot) < gap for when, theirs, _ in booked):
         return False
     day = slot.astimezone(zone).date()
-    for account, platform in zip(accounts, platforms):
+    for account, platform in zip(accounts, platforms, strict=False):
         cap = rule.caps.get(platform)  # the cap is per account on the platform (X counts per user)
         if cap is not None and _posts_on(booked, account, day, zone) >= cap:
             return False

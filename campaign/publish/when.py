@@ -12,7 +12,7 @@ import datetime as dt
 import re
 import zoneinfo
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 _DAY = re.compile(r"day\s+(-?\d{1,3})\s+(\d{1,2}):(\d{2})")
 _ABSOLUTE = re.compile(r"(\d{4}-\d{2}-\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?")
 FORMS = "'day N HH:MM' (day 1 is the launch date) or 'YYYY-MM-DD HH:MM'"

@@ -27,7 +27,7 @@ from campaign.publish.model import Account, Outgoing, RemotePost
 from campaign.publish.publishers.base import Publisher
 from campaign.publish.queue import Queue, Row
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 class Clock(Protocol):
@@ -114,7 +114,9 @@ def run_once(
     publishers: dict[str, Publisher] = {}
     blocked: set[str] = set()
     try:
-        while not should_stop() and (row := queue.claim(now, owner, skip_accounts=blocked, only_accounts=only_accounts)) is not None:
+        while (
+            not should_stop() and (row := queue.claim(now, owner, skip_accounts=blocked, only_accounts=only_accounts)) is not None
+        ):
             publisher = _publisher(row, accounts, factory, publishers, report)
             if publisher is None:
                 queue.release(row.id, owner, row.due, "not sent: " + report.account_errors[row.account], clock.now())
@@ -130,7 +132,9 @@ def run_once(
     return report
 
 
-def _publisher(row: Row, accounts: dict[str, Account], factory: PublisherFactory, cache: dict[str, Publisher], report: RunReport) -> Publisher | None:
+def _publisher(
+    row: Row, accounts: dict[str, Account], factory: PublisherFactory, cache: dict[str, Publisher], report: RunReport
+) -> Publisher | None:
     if row.account in cache:
         return cache[row.account]
     account = accounts.get(row.account)
@@ -172,7 +176,7 @@ class _Sending:
                 outcome = self._duplicate(exc)
             except (AuthFailed, Rejected) as exc:
                 outcome = self._fail("auth" if isinstance(exc, AuthFailed) else "rejected", str(exc))
-            except Exception as exc:  # noqa: BLE001 - a bug must not lose track of a post on the wire
+            except Exception as exc:
                 outcome = self._unexpected(exc)
             else:
                 self.queue.published(self.row.id, self.owner, remote, self.clock.now())
@@ -199,7 +203,9 @@ class _Sending:
 
     def _duplicate(self, exc: Duplicate) -> Outcome:
         if self.unanswered:  # most likely our own earlier try, which got no proper answer, did arrive
-            return self._uncertain(f"{exc}; an earlier try got no answer and probably arrived: check the account, then confirm or retry")
+            return self._uncertain(
+                f"{exc}; an earlier try got no answer and probably arrived: check the account, then confirm or retry"
+            )
         return self._fail("duplicate", str(exc))
 
     def _unexpected(self, exc: Exception) -> Outcome:

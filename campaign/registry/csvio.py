@@ -90,8 +90,13 @@ def export_rows(people: Sequence[Politician]) -> list[list[str]]:
     rows = [list(COLUMNS)]
     for person in people:
         shared: dict[str, Any] = {
-            "id": person.id, "name": person.name, "party": person.party, "example": person.example,
-            "source": person.source, "verified": person.verified, "note": person.note,
+            "id": person.id,
+            "name": person.name,
+            "party": person.party,
+            "example": person.example,
+            "source": person.source,
+            "verified": person.verified,
+            "note": person.note,
         }
         for platform, handle in person.handles.items():
             shared[platform], shared[f"{platform}_id"] = handle.handle, handle.id
@@ -142,7 +147,7 @@ def _decode(data: bytes, display: str) -> str:
         line = data[: exc.start].count(b"\n") + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise CampaignInvalid(
-            [Problem(display, line, col, "", f"not UTF-8 (byte 0x{data[exc.start]:02x}); save the sheet as \"CSV UTF-8\"")]
+            [Problem(display, line, col, "", f'not UTF-8 (byte 0x{data[exc.start]:02x}); save the sheet as "CSV UTF-8"')]
         ) from None
 
 
@@ -217,7 +222,7 @@ class _CsvDoc(Located):
     def at(self, path: Path_, message: str, *, key: bool = False, severity: str = "error") -> Problem:
         missing = re.match(r"missing required key '(\w+)'", message)
         if missing:
-            path, message = path + (missing.group(1),), f"empty cell; column {missing.group(1)!r} needs a value"
+            path, message = (*path, missing.group(1)), f"empty cell; column {missing.group(1)!r} needs a value"
         probe = path
         while probe and probe not in self.cells:
             probe = probe[:-1]
@@ -251,11 +256,16 @@ def _group(sheet: _Sheet, report: Report) -> list[list[_Row]]:
                 continue
             theirs, line = given.setdefault(ident, {}).setdefault(column, (mine, row.line))
             if mine != theirs:
-                report.add(Problem(
-                    sheet.display, row.line, sheet.col(column), column,
-                    f"{mine!r} differs from line {line} ({theirs!r}) for the same id {ident!r}; "
-                    "a politician's own columns must match on all their rows (or be left empty)",
-                ))
+                report.add(
+                    Problem(
+                        sheet.display,
+                        row.line,
+                        sheet.col(column),
+                        column,
+                        f"{mine!r} differs from line {line} ({theirs!r}) for the same id {ident!r}; "
+                        "a politician's own columns must match on all their rows (or be left empty)",
+                    )
+                )
     return list(groups.values())
 
 
@@ -275,7 +285,7 @@ def _entry(rows: list[_Row], index: int, doc: _CsvDoc, report: Report) -> dict[s
 
     for column in ("id", "name", "party", "source", "verified", "note"):
         person[column] = take(column, (column,))
-    person["example"] = _boolean(take("example", ("example",)), base + ("example",), doc, report)
+    person["example"] = _boolean(take("example", ("example",)), (*base, "example"), doc, report)
     person["handles"] = _handles(take, base, doc, report)
     person["roles"] = _roles(rows, base, doc)
     return {k: v for k, v in person.items() if v is not None}
@@ -294,15 +304,15 @@ def _handles(take: Any, base: Path_, doc: _CsvDoc, report: Report) -> dict[str, 
     out: dict[str, Any] = {}
     for platform in PLATFORMS:
         handle = take(platform, ("handles", platform, "handle"))
-        doc.cells[base + ("handles", platform)] = doc.cells[base + ("handles", platform, "handle")]
+        doc.cells[(*base, "handles", platform)] = doc.cells[(*base, "handles", platform, "handle")]
         ident = take(f"{platform}_id", ("handles", platform, "id"))
         if ident is not None and _ROUNDED.fullmatch(ident):
-            where = base + ("handles", platform, "id")
+            where = (*base, "handles", platform, "id")
             rounded = f"{ident!r} is a number the spreadsheet rounded; format the column as text and type the id again"
             report.add(doc.at(where, rounded))
             ident = None
         if ident is not None and handle is None:
-            where = base + ("handles", platform, "id")
+            where = (*base, "handles", platform, "id")
             report.add(doc.at(where, f"{platform}_id is given without {platform}; give the handle too"))
         elif handle is not None:
             out[platform] = {"handle": handle, "id": ident} if ident is not None else handle
@@ -315,10 +325,10 @@ def _roles(rows: list[_Row], base: Path_, doc: _CsvDoc) -> list[dict[str, Any]]:
         values = {c: _value(c, row.cells.get(c, "")) for c in ROLE_COLUMNS}
         if all(v is None for v in values.values()):
             continue
-        path = base + ("roles", len(roles))
+        path = (*base, "roles", len(roles))
         doc.cells[path] = (row.line, "")
         for column in ROLE_COLUMNS:
-            doc.cells[path + (column,)] = (row.line, column)
+            doc.cells[(*path, column)] = (row.line, column)
         roles.append({k: v for k, v in values.items() if v is not None})
     return roles
 
@@ -379,9 +389,7 @@ def dump_section(people: Sequence[Politician]) -> str:
                 entry["handles"][platform] = _Flow(handle)
         if entry["roles"] is None:
             del entry["roles"]
-    body = yaml.dump(
-        {SECTION: plain}, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=200
-    )
+    body = yaml.dump({SECTION: plain}, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=200)
     return HEADER + body
 
 

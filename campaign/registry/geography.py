@@ -289,7 +289,7 @@ def _plural(level: str) -> str:
 
 
 def describe(found: Iterable[Area], last: str = ", ") -> str:
-    """"Uppsala (0380), Sala (1981) or Pajala (2521)" (with last=" or ")."""
+    """ "Uppsala (0380), Sala (1981) or Pajala (2521)" (with last=" or ")."""
     items = [f"{a.name} ({a.code})" for a in found]
     if len(items) <= 1 or last == ", ":
         return ", ".join(items)

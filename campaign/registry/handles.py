@@ -19,8 +19,13 @@ PLATFORMS = ("x", "bluesky", "mastodon", "threads", "linkedin", "facebook", "ins
 MENTION_PLATFORMS = ("x", "bluesky", "mastodon", "threads", "instagram")  # "@handle" in the text links the person
 NAMED_PLATFORMS = ("linkedin", "facebook")  # plain "@Name" is not a mention there: write the name
 PLATFORM_NAMES = {
-    "x": "X", "bluesky": "Bluesky", "mastodon": "Mastodon", "threads": "Threads", "linkedin": "LinkedIn",
-    "facebook": "Facebook", "instagram": "Instagram",
+    "x": "X",
+    "bluesky": "Bluesky",
+    "mastodon": "Mastodon",
+    "threads": "Threads",
+    "linkedin": "LinkedIn",
+    "facebook": "Facebook",
+    "instagram": "Instagram",
 }
 
 # RFC 2606 / RFC 6761: names that can never reach a real account.
@@ -78,38 +83,50 @@ def _mastodon_normalise(text: str) -> str:
 
 RULES: dict[str, Rule] = {
     "x": Rule(
-        _strip_at, lambda h: _X.fullmatch(h) is not None,
+        _strip_at,
+        lambda h: _X.fullmatch(h) is not None,
         "an X handle: 1-15 of A-Z a-z 0-9 _ (such as 'anna_s')",
-        lambda i: _DIGITS.fullmatch(i) is not None, "an X user id: digits only (such as '783214')",
+        lambda i: _DIGITS.fullmatch(i) is not None,
+        "an X user id: digits only (such as '783214')",
     ),
     "bluesky": Rule(
-        lambda h: _strip_at(h).lower(), is_domain,
+        lambda h: _strip_at(h).lower(),
+        is_domain,
         "a Bluesky handle: a domain name such as 'anna.bsky.social'",
         lambda i: _DID.fullmatch(i) is not None,
         "a Bluesky DID: 'did:plc:' and 24 of a-z 2-7, or 'did:web:' and a domain",
     ),
     "mastodon": Rule(
-        _mastodon_normalise, _mastodon_ok,
+        _mastodon_normalise,
+        _mastodon_ok,
         "a Mastodon handle user@instance (such as 'anna@mastodon.social')",
-        lambda i: _DIGITS.fullmatch(i) is not None, "a Mastodon account id: digits only",
+        lambda i: _DIGITS.fullmatch(i) is not None,
+        "a Mastodon account id: digits only",
     ),
     "threads": Rule(
-        lambda h: _strip_at(h).lower(), lambda h: _INSTAGRAM.fullmatch(h) is not None,
+        lambda h: _strip_at(h).lower(),
+        lambda h: _INSTAGRAM.fullmatch(h) is not None,
         "a Threads username: 1-30 of a-z 0-9 . _, not starting or ending with '.', no '..'",
-        lambda i: _DIGITS.fullmatch(i) is not None, "a Threads user id: digits only",
+        lambda i: _DIGITS.fullmatch(i) is not None,
+        "a Threads user id: digits only",
     ),
     "instagram": Rule(
-        lambda h: _strip_at(h).lower(), lambda h: _INSTAGRAM.fullmatch(h) is not None,
+        lambda h: _strip_at(h).lower(),
+        lambda h: _INSTAGRAM.fullmatch(h) is not None,
         "an Instagram username: 1-30 of a-z 0-9 . _, not starting or ending with '.', no '..'",
-        lambda i: _DIGITS.fullmatch(i) is not None, "an Instagram user id: digits only",
+        lambda i: _DIGITS.fullmatch(i) is not None,
+        "an Instagram user id: digits only",
     ),
     "facebook": Rule(
-        lambda h: _strip_at(h), lambda h: _FACEBOOK.fullmatch(h) is not None,
+        _strip_at,
+        lambda h: _FACEBOOK.fullmatch(h) is not None,
         "a Facebook username: 5-50 of A-Z a-z 0-9 . (the part after facebook.com/)",
-        lambda i: _DIGITS.fullmatch(i) is not None, "a Facebook profile or page id: digits only",
+        lambda i: _DIGITS.fullmatch(i) is not None,
+        "a Facebook profile or page id: digits only",
     ),
     "linkedin": Rule(
-        lambda h: _strip_at(h), lambda h: _LINKEDIN.fullmatch(h) is not None,
+        _strip_at,
+        lambda h: _LINKEDIN.fullmatch(h) is not None,
         "a LinkedIn profile name: 3-100 letters, digits or '-' (the part after linkedin.com/in/)",
         lambda i: _GENERIC_ID.fullmatch(i) is not None and i.startswith("urn:li:"),
         "a LinkedIn member URN such as 'urn:li:person:…'",

@@ -76,21 +76,21 @@ SECTION = "politicians"
 class KommunRef(Spec):
     """A kommun by its four-digit code (or its name, turned into the code)."""
 
-    expected = "a kommun code in quotes such as \"0380\", or a kommun name"
+    expected = 'a kommun code in quotes such as "0380", or a kommun name'
 
     def check(self, value: Any, path: Path_, ctx: Ctx) -> Any:
         if isinstance(value, int) and not isinstance(value, bool):
             if value < 1000:  # YAML turned "0114" into a number: the leading zero (and maybe octal) is lost
                 return ctx.error(
                     path,
-                    f"write the kommun code in quotes, such as \"0114\": YAML reads an unquoted code with a leading 0 "
+                    f'write the kommun code in quotes, such as "0114": YAML reads an unquoted code with a leading 0 '
                     f"as a number ({value})",
                 )
             value = str(value)
         if not isinstance(value, str):
             return self.wrong_type(value, path, ctx)
         if value.strip().isdigit() and len(value.strip()) != 4:
-            return ctx.error(path, f"expected a four-digit kommun code such as \"0380\", got {value!r}")
+            return ctx.error(path, f'expected a four-digit kommun code such as "0380", got {value!r}')
         try:
             return kommun(value).code if len(value) == 4 and value.isdigit() else find(value, "kommun").code
         except AreaNotFound as exc:
@@ -119,8 +119,8 @@ class HandleSpec(Spec):
         elif isinstance(value, dict):
             unknown = [k for k in value if k not in ("handle", "id")]
             for key in unknown:
-                ctx.error(path + (key,), f"unknown key {key!r}; a handle mapping has handle and id", key=True)
-            handle, ident, at = value.get("handle"), value.get("id"), path + ("handle",)
+                ctx.error((*path, key), f"unknown key {key!r}; a handle mapping has handle and id", key=True)
+            handle, ident, at = value.get("handle"), value.get("id"), (*path, "handle")
             if handle is None:
                 return ctx.error(path, "missing required key 'handle'")
             if unknown:
@@ -138,10 +138,10 @@ class HandleSpec(Spec):
         if ident is not None:
             ident = str(ident) if isinstance(ident, int) and not isinstance(ident, bool) else ident
             if not isinstance(ident, str):
-                return ctx.error(path + ("id",), f"expected an id as text, got {type_name(ident)}")
+                return ctx.error((*path, "id"), f"expected an id as text, got {type_name(ident)}")
             problem = id_problem(self.platform, ident)
             if problem:
-                return ctx.error(path + ("id",), problem)
+                return ctx.error((*path, "id"), problem)
         return {"handle": normal, "id": ident}
 
 
@@ -165,7 +165,7 @@ class Then(Spec):
 
 def _role_dates(role: dict[str, Any], path: Path_, ctx: Ctx) -> bool:
     if role["start"] and role["end"] and role["end"] < role["start"]:
-        ctx.error(path + ("end",), f"the role ends ({role['end']}) before it starts ({role['start']})")
+        ctx.error((*path, "end"), f"the role ends ({role['end']}) before it starts ({role['start']})")
         return False
     return True
 
@@ -174,7 +174,9 @@ ROLE = Then(
     Obj(
         {
             "body": Field(Str(max_len=120, multiline=False), required=True, help="socialnämnden, kommunstyrelsen, …"),
-            "counts_as": Field(Str(max_len=120, multiline=False), help="the usual name of a body named otherwise here, for tag rules"),
+            "counts_as": Field(
+                Str(max_len=120, multiline=False), help="the usual name of a body named otherwise here, for tag rules"
+            ),
             "title": Field(Str(max_len=120, multiline=False), required=True, help="ordförande, vice ordförande, …"),
             "kommun": Field(KommunRef(), required=True),
             "start": Field(Date()),
@@ -186,7 +188,12 @@ ROLE = Then(
 )
 
 PLATFORM_ALIASES = {
-    "twitter": "x", "twitter_id": "x_id", "bsky": "bluesky", "fb": "facebook", "ig": "instagram", "li": "linkedin",
+    "twitter": "x",
+    "twitter_id": "x_id",
+    "bsky": "bluesky",
+    "fb": "facebook",
+    "ig": "instagram",
+    "li": "linkedin",
 }
 
 
@@ -199,7 +206,7 @@ class HandlesSpec(Obj):
             for key in unknown:
                 alias = PLATFORM_ALIASES.get(str(key).lower())
                 hint = f" (did you mean {alias!r}?)" if alias else suggest(str(key), self.fields)
-                ctx.error(path + (key,), f"unknown platform {key!r}{hint}; expected one of {', '.join(PLATFORMS)}", key=True)
+                ctx.error((*path, key), f"unknown platform {key!r}{hint}; expected one of {', '.join(PLATFORMS)}", key=True)
             if unknown:
                 known = {k: v for k, v in value.items() if k in self.fields}
                 super().check(known, path, ctx)  # report the known platforms' problems too
@@ -215,7 +222,7 @@ def _example_handles(entry: dict[str, Any], path: Path_, ctx: Ctx) -> bool:
     for platform, value in (entry["handles"] or {}).items():
         if value is None:
             continue
-        where = path + ("handles", platform)
+        where = (*path, "handles", platform)
         if entry["example"]:
             problem = example_problem(platform, value["handle"], value["id"])
             if problem:
@@ -395,10 +402,10 @@ def _dated_person(person: Politician, path: Path_, on: dt.date, warn: Callable[[
         warn(path, f"{person.id}: never verified; check the roles and handles and add `verified: {on.isoformat()}`")
     elif person.verified < year_before(on):
         stale = f"{person.id}: last verified {person.verified}, more than a year before {on}; check the roles and handles again"
-        warn(path + ("verified",), stale)
+        warn((*path, "verified"), stale)
     for j, role in enumerate(person.roles):
         if role.end is not None and role.end < on:
-            warn(path + ("roles", j, "end"), f"{person.id}: the role {role.label} ended on {role.end}; it is no longer tagged")
+            warn((*path, "roles", j, "end"), f"{person.id}: the role {role.label} ended on {role.end}; it is no longer tagged")
 
 
 def by_kommun(people: Iterable[Politician], code: str, on: dt.date | None = None) -> list[Politician]:
@@ -413,10 +420,7 @@ def to_plain(person: Politician) -> dict[str, Any]:
         out["party"] = person.party
     if person.example:
         out["example"] = True
-    roles = [
-        {k: v for k, v in _role_items(r) if v is not None}
-        for r in person.roles
-    ]
+    roles = [{k: v for k, v in _role_items(r) if v is not None} for r in person.roles]
     handles: dict[str, Any] = {}
     for platform in PLATFORMS:
         h = person.handles.get(platform)
@@ -435,8 +439,12 @@ def to_plain(person: Politician) -> dict[str, Any]:
 
 def _role_items(r: Role) -> tuple[tuple[str, Any], ...]:
     return (
-        ("body", r.body), ("counts_as", r.counts_as), ("title", r.title),
-        ("kommun", r.kommun), ("start", r.start), ("end", r.end),
+        ("body", r.body),
+        ("counts_as", r.counts_as),
+        ("title", r.title),
+        ("kommun", r.kommun),
+        ("start", r.start),
+        ("end", r.end),
     )
 
 

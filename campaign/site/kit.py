@@ -14,7 +14,6 @@ from campaign.site.render import safe_url
 from campaign.site.strings import Strings
 from campaign.templating import context, render
 
-
 # A line opening as a heading ("# "), quote, bullet or numbered item ("2026. "); "#socialtjänst" is no heading.
 _BLOCK_START = re.compile(r"^(\s*\d*)([#>*+.)-])(?=\s|$)", re.MULTILINE)
 
@@ -31,11 +30,13 @@ def kit_messages(campaign: Campaign) -> list[dict[str, Any]]:
     rows = []
     for message in campaign.messages:
         ctx = context(campaign, NATIONAL, message.figures, message.link)
-        rows.append({
-            "message": message,
-            "variants": [render(v, ctx) for v in message.variants],
-            "link": campaign.link(message.link) if message.link else None,
-        })
+        rows.append(
+            {
+                "message": message,
+                "variants": [render(v, ctx) for v in message.variants],
+                "link": campaign.link(message.link) if message.link else None,
+            }
+        )
     return rows
 
 

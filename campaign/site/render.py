@@ -111,8 +111,7 @@ def area_data(view: AreaView) -> dict[str, Any]:
         "name": area.name,
         "lan": area.lan_name,
         "figures": [
-            {"id": f.id, "value": str(f), "statement": f.statement, "where": f.where, "source": f.source}
-            for f in view.figures
+            {"id": f.id, "value": str(f), "statement": f.statement, "where": f.where, "source": f.source} for f in view.figures
         ],
         "mentions": [{"name": m.name, "role": m.role, "handles": m.handles} for m in view.mentions],
         "cards": {card.id: _card_data(card) for card in view.cards},
@@ -142,7 +141,9 @@ def write_area_data(out: Path, view: AreaView) -> None:
     path = out / "data" / "areas" / f"{view.key}.js"
     path.parent.mkdir(parents=True, exist_ok=True)
     key = json.dumps(view.key)
-    path.write_text(f"(window.campaignAreas=window.campaignAreas||{{}})[{key}]={json_for_script(area_data(view))};\n", encoding="utf-8")
+    path.write_text(
+        f"(window.campaignAreas=window.campaignAreas||{{}})[{key}]={json_for_script(area_data(view))};\n", encoding="utf-8"
+    )
 
 
 def page_config(campaign: Campaign, view: AreaView, root: str, version: str) -> dict[str, Any]:

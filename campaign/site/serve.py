@@ -43,7 +43,7 @@ def snapshot(root: Path) -> tuple[tuple[str, int, int], ...]:
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args: Any) -> None:
         pass  # the preview is quiet; rebuilds are what the user wants to see
 
     def end_headers(self) -> None:
@@ -65,7 +65,9 @@ class Preview:
         try:
             self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
         except OSError as exc:
-            raise PortUnavailable(f"cannot listen on 127.0.0.1:{port} ({exc.strerror}); choose another port with --port") from None
+            raise PortUnavailable(
+                f"cannot listen on 127.0.0.1:{port} ({exc.strerror}); choose another port with --port"
+            ) from None
         try:
             self.on_event("built", build(self.root, self.out))  # an invalid campaign raises here: nothing to serve
         except BaseException:

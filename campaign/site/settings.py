@@ -1,8 +1,8 @@
 """The campaign's `page:` section: optional settings for the activist page.
 
-    page:
-      intro: Välj ett budskap, kopiera det och dela det i dag!   # under the campaign's name
-      platforms: [x, bluesky, mastodon, facebook]                 # which tabs, in this order
+page:
+  intro: Välj ett budskap, kopiera det och dela det i dag!   # under the campaign's name
+  platforms: [x, bluesky, mastodon, facebook]                 # which tabs, in this order
 """
 
 from __future__ import annotations

@@ -42,12 +42,17 @@ def write(kit: Kit, staging: Path) -> None:
     result = build_site(kit.campaign, kit.results, staging, registry_areas(), progress=kit.progress)
     kit.results["site"] = result
     if result.national_bytes > BUDGET:
-        kit.warnings.append(Problem(
-            kit.campaign.sources.get("messages", "messages/"), 0, 0, "page",
-            f"the national page weighs {result.national_bytes // 1024} KB with its CSS and JS, over the {BUDGET // 1000} KB budget "
-            "for phones; show fewer platforms with `page: platforms: [...]` or move messages to a second campaign",
-            "warning",
-        ))
+        kit.warnings.append(
+            Problem(
+                kit.campaign.sources.get("messages", "messages/"),
+                0,
+                0,
+                "page",
+                f"the national page weighs {result.national_bytes // 1024} KB with its CSS and JS, over the {BUDGET // 1000} KB budget "
+                "for phones; show fewer platforms with `page: platforms: [...]` or move messages to a second campaign",
+                "warning",
+            )
+        )
     kommun_pages = sum(1 for p in result.pages if p.startswith("kommun/") and p != "kommun/index.html")
     kit.notes.append(
         f"page: index.html ({result.national_bytes // 1024} KB with CSS and JS), {kommun_pages} municipality pages, kit.html, kit.md"
@@ -55,7 +60,11 @@ def write(kit: Kit, staging: Path) -> None:
 
 
 def build_site(
-    campaign: Campaign, results: dict[str, Any], out: Path, areas: Sequence[Area], *,
+    campaign: Campaign,
+    results: dict[str, Any],
+    out: Path,
+    areas: Sequence[Area],
+    *,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> r.SiteResult:
     """Render every page of the site into ``out`` from the campaign and the earlier stages' results."""
@@ -63,8 +72,14 @@ def build_site(
     settings = page_settings(campaign)
     views = area_views(campaign, page_posts(results, campaign, areas), images, areas, settings.platforms)
     t = Strings(campaign.settings.language)
-    common = {"campaign": campaign, "t": t, "version": copy_static(out, campaign), "intro": settings.intro or t.intro,
-              "csp": r.CSP, "og_image": r.og_image(campaign, images)}
+    common = {
+        "campaign": campaign,
+        "t": t,
+        "version": copy_static(out, campaign),
+        "intro": settings.intro or t.intro,
+        "csp": r.CSP,
+        "og_image": r.og_image(campaign, images),
+    }
     env = r.environment()
     pages = _write_areas(env, out, views, images, common, progress)
     pages += _write_listing(env, out, [v.area for v in views if v.area.level == "kommun"], common)
@@ -74,7 +89,11 @@ def build_site(
 
 
 def _write_areas(
-    env: Environment, out: Path, views: Sequence[AreaView], images: list[dict[str, Any]], common: dict[str, Any],
+    env: Environment,
+    out: Path,
+    views: Sequence[AreaView],
+    images: list[dict[str, Any]],
+    common: dict[str, Any],
     progress: Callable[[str, int, int], None] | None,
 ) -> list[str]:
     """Each area's page and data file: index.html for the country, kommun/<slug>/index.html for each kommun."""
@@ -103,7 +122,9 @@ def _write_kit(env: Environment, out: Path, common: dict[str, Any]) -> list[str]
     """The printable kit as kit.html and kit.md."""
     campaign = common["campaign"]
     kit = {"messages": kit_messages(campaign), "tag_tip": tag_tip(campaign)}
-    _write(out / "kit.html", env.get_template("kit.html").render(root="", page_url=r.page_url(campaign, "kit.html"), **kit, **common))
+    _write(
+        out / "kit.html", env.get_template("kit.html").render(root="", page_url=r.page_url(campaign, "kit.html"), **kit, **common)
+    )
     _write(out / "kit.md", kit_markdown(campaign, common["t"], kit["messages"], kit["tag_tip"]))
     return ["kit.html", "kit.md"]
 

@@ -142,6 +142,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
 }
 
+
 class Strings:
     """The UI text of one language: ``t.copy``, ``t("message", n=3)``."""
 

@@ -110,7 +110,9 @@ def page_posts(results: dict[str, Any], campaign: Campaign, areas: Sequence[Area
     return compose_all(campaign, [a for a in areas if a.level in ("national", "kommun")])
 
 
-_SWEDISH = str.maketrans({"å": "z\x01", "ä": "z\x02", "ö": "z\x03", "æ": "z\x02", "ø": "z\x03", "é": "e", "è": "e", "ü": "y", "-": " "})
+_SWEDISH = str.maketrans(
+    {"å": "z\x01", "ä": "z\x02", "ö": "z\x03", "æ": "z\x02", "ø": "z\x03", "é": "e", "è": "e", "ü": "y", "-": " "}
+)
 
 
 def swedish_key(name: str) -> str:
@@ -150,7 +152,9 @@ def images_for(images: Sequence[dict[str, Any]], message: Message, area: Area) -
         local = [i for i in mine if i.get("area_level", "national") == level and (i.get("area_code") or "") == code]
         if local:
             return tuple(
-                ImageView(str(i["file"]), _size_label(i), int(i.get("width") or 0), int(i.get("height") or 0), str(i.get("alt") or ""))
+                ImageView(
+                    str(i["file"]), _size_label(i), int(i.get("width") or 0), int(i.get("height") or 0), str(i.get("alt") or "")
+                )
                 for i in sorted(local, key=lambda i: (str(i.get("card")), str(i.get("id")), str(i["file"])))
             )
     return ()
@@ -163,7 +167,10 @@ def _size_label(image: dict[str, Any]) -> str:
 
 
 def area_views(
-    campaign: Campaign, posts: Sequence[PostLike], images: Sequence[dict[str, Any]], areas: Sequence[Area],
+    campaign: Campaign,
+    posts: Sequence[PostLike],
+    images: Sequence[dict[str, Any]],
+    areas: Sequence[Area],
     platforms: Sequence[str] = PLATFORM_IDS,
 ) -> list[AreaView]:
     """One view per area that has posts, national first, then kommuner in Swedish order.
@@ -174,12 +181,18 @@ def area_views(
     for post in posts:
         if post.platform in platforms:
             by_area[_area_key(post.area)].append(post)
-    wanted = [NATIONAL] + sorted((a for a in areas if a.level == "kommun"), key=lambda a: (swedish_key(a.name), a.code))
-    return [_area_view(campaign, area, by_area[_area_key(area)], images, platforms) for area in wanted if by_area.get(_area_key(area))]
+    wanted = [NATIONAL, *sorted((a for a in areas if a.level == "kommun"), key=lambda a: (swedish_key(a.name), a.code))]
+    return [
+        _area_view(campaign, area, by_area[_area_key(area)], images, platforms) for area in wanted if by_area.get(_area_key(area))
+    ]
 
 
 def _area_view(
-    campaign: Campaign, area: Area, posts: list[PostLike], images: Sequence[dict[str, Any]], order: Sequence[str],
+    campaign: Campaign,
+    area: Area,
+    posts: list[PostLike],
+    images: Sequence[dict[str, Any]],
+    order: Sequence[str],
 ) -> AreaView:
     by_message: dict[str, dict[str, PostLike]] = defaultdict(dict)
     for post in posts:

@@ -64,13 +64,13 @@ class FakeServer:
                 # headers and body go out as two writes: without this, Nagle and delayed ACKs add 40 ms a request
                 self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+            def log_message(self, format: str, *args: Any) -> None:
                 pass
 
             def _any(self) -> None:
                 fake._serve(self)
 
-            do_GET = do_POST = do_PUT = do_DELETE = _any  # noqa: N815 - stdlib names
+            do_GET = do_POST = do_PUT = do_DELETE = _any
 
         self.httpd = _QuietServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
@@ -139,7 +139,9 @@ def _parse(handler: BaseHTTPRequestHandler) -> Request:
     elif kind.startswith("application/x-www-form-urlencoded"):
         request.form = parse_qsl(body.decode(), keep_blank_values=True)
     elif kind.startswith("multipart/form-data"):
-        message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(b"Content-Type: " + kind.encode() + b"\r\n\r\n" + body)
+        message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+            b"Content-Type: " + kind.encode() + b"\r\n\r\n" + body
+        )
         for part in message.iter_parts():
             name = part.get_param("name", header="content-disposition")
             filename = part.get_filename()

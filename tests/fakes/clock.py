@@ -7,7 +7,7 @@ import datetime as dt
 
 class FakeClock:
     def __init__(self, start: dt.datetime | None = None) -> None:
-        self.current = start or dt.datetime.now(dt.timezone.utc)
+        self.current = start or dt.datetime.now(dt.UTC)
         self.slept: list[float] = []
 
     def now(self) -> dt.datetime:

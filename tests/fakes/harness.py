@@ -126,7 +126,14 @@ class MastodonHarness(Harness):
 
     def read(self, remote_id: str) -> Seen:
         status = next(s for s in self.m.statuses if s["id"] == remote_id)
-        return Seen(status["id"], status["text"], status["in_reply_to_id"], [m["description"] for m in status["media_attachments"]], [], [])
+        return Seen(
+            status["id"],
+            status["text"],
+            status["in_reply_to_id"],
+            [m["description"] for m in status["media_attachments"]],
+            [],
+            [],
+        )
 
 
 def pds_info() -> dict[str, Any] | None:
@@ -180,5 +187,11 @@ class BlueskyHarness(Harness):
         with urllib.request.urlopen(f"{self.info['service']}/xrpc/com.atproto.repo.getRecord?{query}", timeout=10) as answer:
             record = json.loads(answer.read())["value"]
         images = (record.get("embed") or {}).get("images") or []
-        return Seen(remote_id, record["text"], ((record.get("reply") or {}).get("parent") or {}).get("uri"), [i["alt"] for i in images],
-                    record.get("facets") or [], [(i["aspectRatio"]["width"], i["aspectRatio"]["height"]) for i in images if "aspectRatio" in i])
+        return Seen(
+            remote_id,
+            record["text"],
+            ((record.get("reply") or {}).get("parent") or {}).get("uri"),
+            [i["alt"] for i in images],
+            record.get("facets") or [],
+            [(i["aspectRatio"]["width"], i["aspectRatio"]["height"]) for i in images if "aspectRatio" in i],
+        )

@@ -19,8 +19,11 @@ TOKEN = "fake-mastodon-token"
 
 
 def rate_limited(reset: dt.datetime) -> Reply:
-    return Reply(429, {"error": "Too many requests"}, {"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "0",
-                                                      "X-RateLimit-Reset": reset.strftime("%Y-%m-%dT%H:%M:%S.000Z")})
+    return Reply(
+        429,
+        {"error": "Too many requests"},
+        {"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset.strftime("%Y-%m-%dT%H:%M:%S.000Z")},
+    )
 
 
 def server_error(status: int = 503) -> Reply:
@@ -56,11 +59,22 @@ class FakeMastodon(FakeServer):
 
     def _instance(self) -> dict[str, Any]:
         return {
-            "domain": "mastodon.test", "title": "Fake", "version": "4.3.0", "source_url": "https://github.com/mastodon/mastodon",
+            "domain": "mastodon.test",
+            "title": "Fake",
+            "version": "4.3.0",
+            "source_url": "https://github.com/mastodon/mastodon",
             "configuration": {
-                "statuses": {"max_characters": self.max_characters, "max_media_attachments": 4, "characters_reserved_per_url": 23},
-                "media_attachments": {"supported_mime_types": ["image/png", "image/jpeg"], "image_size_limit": 16777216,
-                                      "image_matrix_limit": 33177600, "description_limit": 1500},
+                "statuses": {
+                    "max_characters": self.max_characters,
+                    "max_media_attachments": 4,
+                    "characters_reserved_per_url": 23,
+                },
+                "media_attachments": {
+                    "supported_mime_types": ["image/png", "image/jpeg"],
+                    "image_size_limit": 16777216,
+                    "image_matrix_limit": 33177600,
+                    "description_limit": 1500,
+                },
             },
         }
 
@@ -84,13 +98,31 @@ class FakeMastodon(FakeServer):
             return Reply(422, {"error": "Validation failed: Media attachments are invalid"})
         status_id = str(next(self._ids))
         status = {
-            "id": status_id, "uri": f"https://mastodon.test/users/kampanj/statuses/{status_id}",
-            "url": f"https://mastodon.test/@kampanj/{status_id}", "created_at": "2026-02-04T08:00:00.000Z",
-            "content": f"<p>{text}</p>", "text": text, "visibility": form.get("visibility") or "public", "sensitive": False,
-            "spoiler_text": "", "in_reply_to_id": form.get("in_reply_to_id"), "in_reply_to_account_id": None,
-            "media_attachments": media, "mentions": [], "tags": [], "emojis": [], "reblogs_count": 0,
-            "favourites_count": 0, "replies_count": 0, "reblog": None, "application": None, "language": form.get("language"),
-            "account": _account(), "poll": None, "card": None, "edited_at": None,
+            "id": status_id,
+            "uri": f"https://mastodon.test/users/kampanj/statuses/{status_id}",
+            "url": f"https://mastodon.test/@kampanj/{status_id}",
+            "created_at": "2026-02-04T08:00:00.000Z",
+            "content": f"<p>{text}</p>",
+            "text": text,
+            "visibility": form.get("visibility") or "public",
+            "sensitive": False,
+            "spoiler_text": "",
+            "in_reply_to_id": form.get("in_reply_to_id"),
+            "in_reply_to_account_id": None,
+            "media_attachments": media,
+            "mentions": [],
+            "tags": [],
+            "emojis": [],
+            "reblogs_count": 0,
+            "favourites_count": 0,
+            "replies_count": 0,
+            "reblog": None,
+            "application": None,
+            "language": form.get("language"),
+            "account": _account(),
+            "poll": None,
+            "card": None,
+            "edited_at": None,
         }
         self.statuses.append(status)
         if key:
@@ -100,12 +132,21 @@ class FakeMastodon(FakeServer):
     def _media(self, request: Request) -> Reply:
         if "file" not in request.files:
             return Reply(422, {"error": "Validation failed: File can't be blank"})
-        filename, kind, data = request.files["file"]
+        _filename, kind, data = request.files["file"]
         media_id = str(next(self._ids))
-        item = {"id": media_id, "type": "image", "url": f"https://mastodon.test/media/{media_id}.png",
-                "preview_url": f"https://mastodon.test/media/{media_id}_small.png", "remote_url": None, "text_url": None,
-                "meta": {"original": {"size": f"{len(data)}B"}}, "description": dict(request.form).get("description"),
-                "blurhash": None, "bytes": len(data), "mime": kind}
+        item = {
+            "id": media_id,
+            "type": "image",
+            "url": f"https://mastodon.test/media/{media_id}.png",
+            "preview_url": f"https://mastodon.test/media/{media_id}_small.png",
+            "remote_url": None,
+            "text_url": None,
+            "meta": {"original": {"size": f"{len(data)}B"}},
+            "description": dict(request.form).get("description"),
+            "blurhash": None,
+            "bytes": len(data),
+            "mime": kind,
+        }
         self.media[media_id] = item
         return Reply(200, item)
 
@@ -118,6 +159,21 @@ class FakeMastodon(FakeServer):
 
 
 def _account() -> dict[str, Any]:
-    return {"id": "1", "username": "kampanj", "acct": "kampanj", "display_name": "Kampanj", "url": "https://mastodon.test/@kampanj",
-            "locked": False, "bot": False, "created_at": "2026-01-01T00:00:00.000Z", "note": "", "avatar": "", "header": "",
-            "followers_count": 0, "following_count": 0, "statuses_count": 0, "emojis": [], "fields": []}
+    return {
+        "id": "1",
+        "username": "kampanj",
+        "acct": "kampanj",
+        "display_name": "Kampanj",
+        "url": "https://mastodon.test/@kampanj",
+        "locked": False,
+        "bot": False,
+        "created_at": "2026-01-01T00:00:00.000Z",
+        "note": "",
+        "avatar": "",
+        "header": "",
+        "followers_count": 0,
+        "following_count": 0,
+        "statuses_count": 0,
+        "emojis": [],
+        "fields": [],
+    }

@@ -18,9 +18,16 @@ HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length",
 
 
 def rate_limited(reset: dt.datetime) -> Reply:
-    return Reply(429, {"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"},
-                 {"ratelimit-limit": "5000", "ratelimit-remaining": "0", "ratelimit-reset": str(int(reset.timestamp())),
-                  "ratelimit-policy": "5000;w=3600"})
+    return Reply(
+        429,
+        {"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"},
+        {
+            "ratelimit-limit": "5000",
+            "ratelimit-remaining": "0",
+            "ratelimit-reset": str(int(reset.timestamp())),
+            "ratelimit-policy": "5000;w=3600",
+        },
+    )
 
 
 def server_error(status: int = 503) -> Reply:
@@ -37,7 +44,9 @@ class Proxy(FakeServer):
         query = urlencode(request.query)
         headers = {k: v for k, v in request.headers.items() if k.lower() not in ("host", "connection")}
         try:
-            conn.request(request.method, request.path + (f"?{query}" if query else ""), body=request.body or None, headers=headers)
+            conn.request(
+                request.method, request.path + (f"?{query}" if query else ""), body=request.body or None, headers=headers
+            )
             answer = conn.getresponse()
             body = answer.read()
             kept = {k: v for k, v in answer.getheaders() if k.lower() not in HOP_BY_HOP}

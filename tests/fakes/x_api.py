@@ -54,11 +54,15 @@ class Tweet:
 
 
 def server_error(status: int = 503) -> Reply:
-    return Reply(status, {"title": "Service Unavailable", "detail": "Service Unavailable", "type": "about:blank", "status": status})
+    return Reply(
+        status, {"title": "Service Unavailable", "detail": "Service Unavailable", "type": "about:blank", "status": status}
+    )
 
 
 def rate_limited(reset: int, limit: int = 100) -> Reply:
-    return Reply(429, TOO_MANY_BODY, {"x-rate-limit-limit": str(limit), "x-rate-limit-remaining": "0", "x-rate-limit-reset": str(reset)})
+    return Reply(
+        429, TOO_MANY_BODY, {"x-rate-limit-limit": str(limit), "x-rate-limit-remaining": "0", "x-rate-limit-reset": str(reset)}
+    )
 
 
 class FakeX(FakeServer):
@@ -87,8 +91,15 @@ class FakeX(FakeServer):
                 return self._metadata(request)
             if request.method == "GET" and request.path.startswith("/2/tweets/"):
                 return self._get(request.path.rsplit("/", 1)[1])
-        return Reply(404, {"title": "Not Found Error", "type": "https://api.twitter.com/2/problems/resource-not-found", "status": 404,
-                           "detail": f"no route {request.method} {request.path}"})
+        return Reply(
+            404,
+            {
+                "title": "Not Found Error",
+                "type": "https://api.twitter.com/2/problems/resource-not-found",
+                "status": 404,
+                "detail": f"no route {request.method} {request.path}",
+            },
+        )
 
     def _limited(self, request: Request) -> Reply:
         """POST /2/tweets within its window: 429 once the window's requests are used up."""
@@ -98,8 +109,13 @@ class FakeX(FakeServer):
             return rate_limited(end, limit=self.window_limit)
         self._window = (end, used + 1)
         reply = self._create(request)
-        reply.headers.update({"x-rate-limit-limit": str(self.window_limit), "x-rate-limit-remaining": str(self.window_limit - used - 1),
-                              "x-rate-limit-reset": str(end)})
+        reply.headers.update(
+            {
+                "x-rate-limit-limit": str(self.window_limit),
+                "x-rate-limit-remaining": str(self.window_limit - used - 1),
+                "x-rate-limit-reset": str(end),
+            }
+        )
         return reply
 
     def _signed(self, request: Request) -> bool:
@@ -114,7 +130,9 @@ class FakeX(FakeServer):
         body = request.form if "x-www-form-urlencoded" in (request.header("Content-Type") or "") else None
         collected = signature.collect_parameters(uri_query=query, body=body, headers={"Authorization": auth})
         uri = f"http://{request.header('Host')}{request.path}"
-        base = signature.signature_base_string(request.method, signature.base_string_uri(uri), signature.normalize_parameters(collected))
+        base = signature.signature_base_string(
+            request.method, signature.base_string_uri(uri), signature.normalize_parameters(collected)
+        )
         key = f"{quote(self.keys.api_secret, safe='')}&{quote(self.keys.access_token_secret, safe='')}"
         expected = base64.b64encode(hmac.new(key.encode(), base.encode(), hashlib.sha1).digest()).decode()
         return hmac.compare_digest(unquote(params.get("oauth_signature", "")), expected)
@@ -127,8 +145,11 @@ class FakeX(FakeServer):
         if not text and not media_ids:
             return _invalid("One or more parameters to your request was invalid.", "text")
         if text and not parse_tweet(text).valid:  # weighted length over 280 (twitter-text v3), or a forbidden character
-            return _invalid("Your Tweet text is too long. For more information on how Twitter determines text length see "
-                            "https://github.com/twitter/twitter-text.", "text")
+            return _invalid(
+                "Your Tweet text is too long. For more information on how Twitter determines text length see "
+                "https://github.com/twitter/twitter-text.",
+                "text",
+            )
         for media_id in media_ids:
             if media_id not in self.media:
                 return _invalid(f"Your media IDs are invalid: {media_id}", "media.media_ids")
@@ -143,11 +164,26 @@ class FakeX(FakeServer):
     def _upload(self, request: Request) -> Reply:
         if "media" not in request.files:
             return _invalid("media is required", "media")
-        filename, kind, data = request.files["media"]
+        _filename, kind, data = request.files["media"]
         media_id = self._id()
-        self.media[media_id] = {"bytes": len(data), "type": kind, "category": dict(request.form).get("media_category"), "alt": None}
-        return Reply(200, {"data": {"id": media_id, "media_key": f"3_{media_id}", "size": len(data), "expires_after_secs": 86400,
-                                    "image": {"image_type": kind}}})
+        self.media[media_id] = {
+            "bytes": len(data),
+            "type": kind,
+            "category": dict(request.form).get("media_category"),
+            "alt": None,
+        }
+        return Reply(
+            200,
+            {
+                "data": {
+                    "id": media_id,
+                    "media_key": f"3_{media_id}",
+                    "size": len(data),
+                    "expires_after_secs": 86400,
+                    "image": {"image_type": kind},
+                }
+            },
+        )
 
     def _metadata(self, request: Request) -> Reply:
         body = request.json or {}
@@ -163,7 +199,14 @@ class FakeX(FakeServer):
     def _get(self, tweet_id: str) -> Reply:
         tweet = next((t for t in self.tweets if t.id == tweet_id), None)
         if tweet is None:
-            return Reply(200, {"errors": [{"value": tweet_id, "detail": f"Could not find tweet with id: [{tweet_id}].", "title": "Not Found Error"}]})
+            return Reply(
+                200,
+                {
+                    "errors": [
+                        {"value": tweet_id, "detail": f"Could not find tweet with id: [{tweet_id}].", "title": "Not Found Error"}
+                    ]
+                },
+            )
         return Reply(200, {"data": {"id": tweet.id, "text": tweet.text}})
 
     def arrivals(self) -> list[str]:
@@ -172,5 +215,12 @@ class FakeX(FakeServer):
 
 
 def _invalid(message: str, parameter: str) -> Reply:
-    return Reply(400, {"errors": [{"parameters": {parameter: []}, "message": message}], "title": "Invalid Request",
-                       "detail": "One or more parameters to your request was invalid.", "type": "https://api.twitter.com/2/problems/invalid-request"})
+    return Reply(
+        400,
+        {
+            "errors": [{"parameters": {parameter: []}, "message": message}],
+            "title": "Invalid Request",
+            "detail": "One or more parameters to your request was invalid.",
+            "type": "https://api.twitter.com/2/problems/invalid-request",
+        },
+    )

@@ -50,7 +50,9 @@ class Publisher(ABC):
             media = self.upload(part.images) if part.images else []
             recorder.sending(index)
             try:
-                remote = self.create(part, media, root=sent[0] if sent else None, parent=sent[-1] if sent else None, key=f"{post.key}-{index}")
+                remote = self.create(
+                    part, media, root=sent[0] if sent else None, parent=sent[-1] if sent else None, key=f"{post.key}-{index}"
+                )
             except PublishError as exc:
                 if not exc.maybe_sent:
                     recorder.answered(index)  # the platform's answer says nothing was posted
@@ -59,7 +61,7 @@ class Publisher(ABC):
             sent.append(remote)
         return sent[0]
 
-    def prepare(self) -> None:
+    def prepare(self) -> None:  # noqa: B027 - an optional hook; most publishers need nothing
         """Log in or read limits before anything is sent; the default needs nothing."""
 
     def check(self, part: Part) -> None:
@@ -76,7 +78,7 @@ class Publisher(ABC):
     def create(self, part: Part, media: list[Any], *, root: RemotePost | None, parent: RemotePost | None, key: str) -> RemotePost:
         """Create one post (a reply to ``parent`` when given)."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - an optional hook
         """Release sessions; the default has none."""
 
 
@@ -85,7 +87,9 @@ def read_image(image: Image) -> bytes:
     try:
         data = Path(image.path).read_bytes()
     except OSError as exc:
-        raise Rejected(f"image {image.path} cannot be read ({exc.strerror}); run `campaign build` and `campaign schedule plan` again") from None
+        raise Rejected(
+            f"image {image.path} cannot be read ({exc.strerror}); run `campaign build` and `campaign schedule plan` again"
+        ) from None
     if hashlib.sha256(data).hexdigest() != image.sha256:
         raise Rejected(f"image {image.path} changed since `campaign schedule plan`; run it again to take the new image")
     return data

@@ -80,7 +80,7 @@ class BlueskyPublisher(Publisher):
         except at.AtProtocolError as exc:
             raise self._translate(exc, login=True) from None
         self.client = client
-        self.did = client._session.did if client._session else None  # noqa: SLF001 - the SDK exposes no other way
+        self.did = client._session.did if client._session else None
         return client
 
     def _load_session(self) -> str | None:
@@ -119,7 +119,12 @@ class BlueskyPublisher(Publisher):
         facets = [get_or_create(f, models.AppBskyRichtextFacet.Main, strict=False) for f in part.facets] or None
         embed = models.AppBskyEmbedImages.Main(images=media) if media else None
         record = models.AppBskyFeedPost.Record(
-            created_at=client.get_current_time_iso(), text=part.text, reply=reply, embed=embed, langs=[self.language], facets=facets,
+            created_at=client.get_current_time_iso(),
+            text=part.text,
+            reply=reply,
+            embed=embed,
+            langs=[self.language],
+            facets=facets,
         )
         rkey = record_key(key)
         try:
@@ -138,8 +143,10 @@ class BlueskyPublisher(Publisher):
         except at.AtProtocolError:
             return None
         if got.value.text != text:  # another post under our key: never claim it as ours
-            raise Rejected(f"{got.uri} already holds this part with other text (an earlier version arrived): "
-                           "check the account, then confirm or cancel the row")
+            raise Rejected(
+                f"{got.uri} already holds this part with other text (an earlier version arrived): "
+                "check the account, then confirm or cancel the row"
+            )
         return self._remote(got.uri, got.cid)
 
     def _remote(self, uri: str, cid: str | None) -> RemotePost:
@@ -158,8 +165,10 @@ class BlueskyPublisher(Publisher):
             return RateLimited(f"Bluesky rate limit reached ({said})", exc.reset_at)
         if isinstance(exc, at.UnauthorizedError) or (login and isinstance(exc, at.BadRequestError)):
             name = self.account.env_names()["app_password"]
-            return AuthFailed(f"{self.account.endpoint} refused the login of {self.account.handle!r} ({said}): check handle: in the "
-                              f"account and the app password in {name}")
+            return AuthFailed(
+                f"{self.account.endpoint} refused the login of {self.account.handle!r} ({said}): check handle: in the "
+                f"account and the app password in {name}"
+            )
         if isinstance(exc, at.NetworkError):
             return Transient(f"Bluesky could not be reached or asked to retry ({said})")
         response = getattr(exc, "response", None)

@@ -29,8 +29,12 @@ class MastodonPublisher(Publisher):
         super().__init__(account)
         self.language = language
         self.api = Mastodon(
-            access_token=secrets["access_token"], api_base_url=account.endpoint, ratelimit_method="throw",
-            mastodon_version=MASTODON_VERSION, version_check_mode="created", request_timeout=30,
+            access_token=secrets["access_token"],
+            api_base_url=account.endpoint,
+            ratelimit_method="throw",
+            mastodon_version=MASTODON_VERSION,
+            version_check_mode="created",
+            request_timeout=30,
         )
         self._limits: dict[str, int] | None = None
 
@@ -41,8 +45,10 @@ class MastodonPublisher(Publisher):
             config = info.get("configuration") or {}
             self._limits = {
                 "max_characters": (config.get("statuses") or {}).get("max_characters") or DEFAULT_LIMITS["max_characters"],
-                "max_media_attachments": (config.get("statuses") or {}).get("max_media_attachments") or DEFAULT_LIMITS["max_media_attachments"],
-                "description_limit": (config.get("media_attachments") or {}).get("description_limit") or DEFAULT_LIMITS["description_limit"],
+                "max_media_attachments": (config.get("statuses") or {}).get("max_media_attachments")
+                or DEFAULT_LIMITS["max_media_attachments"],
+                "description_limit": (config.get("media_attachments") or {}).get("description_limit")
+                or DEFAULT_LIMITS["description_limit"],
             }
         return self._limits
 
@@ -52,7 +58,9 @@ class MastodonPublisher(Publisher):
             raise Rejected(f"{len(images)} images; the instance allows {limits['max_media_attachments']} a post")
         for image in images:
             if len(image.alt) > limits["description_limit"]:
-                raise Rejected(f"alt text of {image.path} is {len(image.alt)} characters; the instance takes {limits['description_limit']}")
+                raise Rejected(
+                    f"alt text of {image.path} is {len(image.alt)} characters; the instance takes {limits['description_limit']}"
+                )
         return [
             self._guard(self.api.media_post, io.BytesIO(read_image(i)), mime_type=i.mime, description=i.alt or None)["id"]
             for i in images
@@ -68,8 +76,14 @@ class MastodonPublisher(Publisher):
             raise Rejected(f"the post is {length} characters; {self.account.endpoint} allows {limit}")
 
     def create(self, part: Part, media: list[Any], *, root: RemotePost | None, parent: RemotePost | None, key: str) -> RemotePost:
-        status = self._guard(self.api.status_post, part.text, in_reply_to_id=parent.id if parent else None,
-                             media_ids=media or None, idempotency_key=key, language=self.language)
+        status = self._guard(
+            self.api.status_post,
+            part.text,
+            in_reply_to_id=parent.id if parent else None,
+            media_ids=media or None,
+            idempotency_key=key,
+            language=self.language,
+        )
         return RemotePost(str(status["id"]), str(status.get("url") or status.get("uri")))
 
     def _guard(self, call: Any, *args: Any, **kwargs: Any) -> Any:
@@ -79,21 +93,25 @@ class MastodonPublisher(Publisher):
             raise RateLimited(f"Mastodon rate limit reached ({exc})", self._reset()) from None
         except errors.MastodonUnauthorizedError as exc:
             names = ", ".join(self.account.env_names().values())
-            raise AuthFailed(f"{self.account.endpoint} refused the access token of account {self.account.id!r} ({_said(exc)}): check {names}; "
-                             "the token needs the write:statuses and write:media scopes") from None
+            raise AuthFailed(
+                f"{self.account.endpoint} refused the access token of account {self.account.id!r} ({_said(exc)}): check {names}; "
+                "the token needs the write:statuses and write:media scopes"
+            ) from None
         except errors.MastodonServerError as exc:
             raise Transient(f"Mastodon server error ({_said(exc)})") from None
         except errors.MastodonNetworkError as exc:
             raise Transient(f"{self.account.endpoint} could not be reached ({type(exc).__name__})") from None
         except errors.MastodonAPIError as exc:
             if _status(exc) == 403:
-                raise AuthFailed(f"{self.account.endpoint} refused the post for account {self.account.id!r} ({_said(exc)}): "
-                                 "the token needs the write:statuses and write:media scopes") from None
+                raise AuthFailed(
+                    f"{self.account.endpoint} refused the post for account {self.account.id!r} ({_said(exc)}): "
+                    "the token needs the write:statuses and write:media scopes"
+                ) from None
             raise Rejected(f"Mastodon rejected the post ({_said(exc)})") from None
 
     def _reset(self) -> dt.datetime | None:
         reset = getattr(self.api, "ratelimit_reset", None)
-        return dt.datetime.fromtimestamp(float(reset), dt.timezone.utc) if reset else None
+        return dt.datetime.fromtimestamp(float(reset), dt.UTC) if reset else None
 
 
 def _status(exc: Exception) -> int | None:

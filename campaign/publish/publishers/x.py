@@ -34,7 +34,7 @@ class RebasedSession(requests.Session):
 
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         if isinstance(url, str) and url.startswith(TWEEPY_HOST):
-            url = self.endpoint + url[len(TWEEPY_HOST):]
+            url = self.endpoint + url[len(TWEEPY_HOST) :]
         kwargs.setdefault("timeout", TIMEOUT)
         return super().request(method, url, *args, **kwargs)
 
@@ -46,8 +46,11 @@ class XPublisher(Publisher):
         super().__init__(account)
         self._keys = (secrets["api_key"], secrets["api_secret"], secrets["access_token"], secrets["access_token_secret"])
         self.client = tweepy.Client(
-            consumer_key=self._keys[0], consumer_secret=self._keys[1],
-            access_token=self._keys[2], access_token_secret=self._keys[3], wait_on_rate_limit=False,
+            consumer_key=self._keys[0],
+            consumer_secret=self._keys[1],
+            access_token=self._keys[2],
+            access_token_secret=self._keys[3],
+            wait_on_rate_limit=False,
         )
         self.client.session = RebasedSession(account.endpoint)
         self.session = self.client.session
@@ -59,8 +62,12 @@ class XPublisher(Publisher):
         ids = []
         for image in images:
             data = read_image(image)
-            answer = self._call("POST", "/2/media/upload", files={"media": ("image" + _suffix(image.mime), data, image.mime)},
-                                data={"media_category": "tweet_image", "media_type": image.mime})
+            answer = self._call(
+                "POST",
+                "/2/media/upload",
+                files={"media": ("image" + _suffix(image.mime), data, image.mime)},
+                data={"media_category": "tweet_image", "media_type": image.mime},
+            )
             media_id = str(answer["data"]["id"])
             if image.alt:
                 self._call("POST", "/2/media/metadata", json={"id": media_id, "metadata": {"alt_text": {"text": image.alt}}})
@@ -92,7 +99,7 @@ class XPublisher(Publisher):
         said = "; ".join(messages) or f"HTTP {status}"
         if status == 429:
             reset = headers.get("x-rate-limit-reset")
-            when = dt.datetime.fromtimestamp(int(reset), dt.timezone.utc) if reset and reset.isdigit() else None
+            when = dt.datetime.fromtimestamp(int(reset), dt.UTC) if reset and reset.isdigit() else None
             return RateLimited(f"X rate limit reached ({said})", when)
         if status >= 500:
             return Transient(f"X server error {status}: {said}")
