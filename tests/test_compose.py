@@ -152,10 +152,21 @@ def test_instagram_writes_the_link_for_the_bio_and_caps_hashtags(tmp_path: Path,
 
 
 def test_a_required_hashtag_stays_when_optional_ones_drop(default: Campaign, registry: None) -> None:
-    post = compose(default, "kort-hot", UPPSALA, "bluesky")
-    assert post.text.endswith(f"@anna.uppsala.example, Bo Berg\n{utm('bluesky')}\n#socialtjänst")
+    full = compose(default, "kort-hot", UPPSALA, "mastodon").parts[0].length
+    limit = full - len(" #TryggSocialtjänst #svpol")  # room only once both optional tags are gone
+    post = compose(default, "kort-hot", UPPSALA, "mastodon", instance_limit=limit)
+    assert post.text.endswith(f"\n{utm('mastodon')}\n#socialtjänst")
     assert [str(d) for d in post.dropped] == ["#TryggSocialtjänst (length)", "#svpol (length)"]
-    assert post.parts[0].length <= 300
+    assert post.parts[0].length == limit
+
+
+def test_a_bluesky_post_shows_its_link_as_the_app_does_and_keeps_every_tag(default: Campaign, registry: None) -> None:
+    # Counted as the Bluesky app posts it, the short link leaves room for every hashtag.
+    post = compose(default, "kort-hot", UPPSALA, "bluesky")
+    assert post.text.endswith(
+        "@anna.uppsala.example, Bo Berg\nkampanj.example.org/rapport/soci...\n#socialtjänst #svpol #TryggSocialtjänst"
+    )
+    assert post.dropped == () and not post.is_thread and post.link == utm("bluesky")
 
 
 def test_a_hashtag_written_in_the_body_is_not_repeated(tmp_path: Path, default_campaign: Path) -> None:
@@ -173,18 +184,23 @@ def test_bluesky_facets_have_utf8_byte_offsets(default: Campaign, registry: None
     ]
     assert spans == [
         ("@anna.uppsala.example", {"$type": "app.bsky.richtext.facet#mention", "did": "did:plc:anna0380uppsala"}),
-        (utm("bluesky"), {"$type": "app.bsky.richtext.facet#link", "uri": utm("bluesky")}),
+        ("kampanj.example.org/rapport/soci...", {"$type": "app.bsky.richtext.facet#link", "uri": utm("bluesky")}),
         ("#socialtjänst", {"$type": "app.bsky.richtext.facet#tag", "tag": "socialtjänst"}),
+        ("#svpol", {"$type": "app.bsky.richtext.facet#tag", "tag": "svpol"}),
+        ("#TryggSocialtjänst", {"$type": "app.bsky.richtext.facet#tag", "tag": "TryggSocialtjänst"}),
     ]
 
 
 def test_facets_after_emoji_and_swedish_letters() -> None:
-    from campaign.compose.facets import facets
+    from campaign.compose.facets import facets, short_text
 
     text = "Åäö 👨‍👩‍👧 läs https://a.se/ö #välfärd!"
+    posted = short_text(text)  # the app's short form: the path percent-encoded, no scheme
+    assert posted == "Åäö 👨‍👩‍👧 läs a.se/%C3%B6 #välfärd!"
     found = facets(text)
-    assert [(f["index"]["byteStart"], f["index"]["byteEnd"]) for f in found] == [(31, 46), (47, 57)]
-    assert text.encode()[31:46].decode() == "https://a.se/ö" and found[1]["features"][0]["tag"] == "välfärd"
+    assert [(f["index"]["byteStart"], f["index"]["byteEnd"]) for f in found] == [(31, 42), (43, 53)]
+    assert posted.encode()[31:42].decode() == "a.se/%C3%B6" and found[0]["features"][0]["uri"] == "https://a.se/ö"
+    assert found[1]["features"][0]["tag"] == "välfärd"
 
 
 def test_a_mention_without_a_did_gets_no_facet(default: Campaign) -> None:

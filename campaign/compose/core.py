@@ -317,8 +317,10 @@ def fit_post(
 
 
 def _part(p: Platform, text: str, limit: int, mentions: Sequence[Mention]) -> Part:
-    found = bsky_facets.facets(text, mentions) if p.id == "bluesky" else ()
-    return Part(text, measure(p, text), limit, found)
+    if p.counter == "bluesky":
+        # As the Bluesky app posts it: links' visible text shortened, the full URLs in link facets.
+        return Part(bsky_facets.short_text(text), measure(p, text), limit, bsky_facets.facets(text, mentions))
+    return Part(text, measure(p, text), limit)
 
 
 def _too_long(message: Message, area: Area, p: Platform, limit: int, exc: DoesNotFit) -> PostTooLong:

@@ -1,4 +1,4 @@
-"""Bluesky rich-text facets: what makes links, mentions and hashtags clickable.
+"""Bluesky rich text: links as the Bluesky app writes them, and the facets that make them clickable.
 
 A facet marks a byte range of the post's UTF-8 text (``byteStart`` inclusive,
 ``byteEnd`` exclusive) with one feature, in the shape of the
@@ -7,32 +7,46 @@ A facet marks a byte range of the post's UTF-8 text (``byteStart`` inclusive,
     {"index": {"byteStart": 0, "byteEnd": 23},
      "features": [{"$type": "app.bsky.richtext.facet#link", "uri": "https://…"}]}
 
-Links are found as Bluesky's own client finds them (URLs with a scheme, and
-bare domains given ``https://``); hashtags by Bluesky's tag rule (after
-start or whitespace, not only digits, trailing punctuation stripped, at most
-64 graphemes); a mention only when its DID is known, since the facet needs it.
+Links, hashtags and cashtags are found exactly as npm ``@atproto/api``
+``RichText.detectFacetsWithoutResolution`` finds them (its ``URL_REGEX``,
+``TAG_REGEX``, ``CASHTAG_REGEX`` and the ``tlds`` list from
+counter_data.json); a mention only when its DID is known, since the facet
+needs it. Then, as the Bluesky app does before posting (social-app
+``shortenLinks`` and ``toShortUrl``), each http(s) link's visible text
+becomes host + path, the path cut to 13 characters and "..." when longer
+than 15, while its facet keeps the full URL (UTM parameters and all).
 """
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import regex
 
+from campaign.compose.length import JS_SPACE
 from campaign.model import Mention
 
 LINK = "app.bsky.richtext.facet#link"
 MENTION = "app.bsky.richtext.facet#mention"
 TAG = "app.bsky.richtext.facet#tag"
-MAX_TAG_GRAPHEMES = 64  # app.bsky.richtext.facet#tag: maxGraphemes 64
+MAX_TAG_LENGTH = 64  # RichText: tag.length (UTF-16) at most 64
 
 _INVISIBLE = "\u00ad\u2060\u200a\u200b\u200c\u200d\u20e2"
-# @atproto/api richtext/util.ts TAG_REGEX and TRAILING_PUNCTUATION_REGEX.
-_TAG = regex.compile(rf"(^|\s)[#＃]((?!\ufe0f)[^\s{_INVISIBLE}]*[^\d\s\p{{P}}{_INVISIBLE}]+[^\s{_INVISIBLE}]*)?")
+# @atproto/api richtext/util.ts, with JavaScript's \s, \S and \d spelled out and its flags applied:
+# URL_REGEX /(^|\s|\()((https?:\/\/[\S]+)|((?<domain>[a-z][a-z0-9]*(\.[a-z0-9]+)+)[\S]*))/gim
+_URL = regex.compile(
+    rf"(?:(?<![^\n\r\u2028\u2029])|[{JS_SPACE}(])"
+    rf"(?P<uri>[hH][tT][tT][pP][sS]?://[^{JS_SPACE}]+|(?P<domain>[a-zA-Z][a-zA-Z0-9]*(?:\.[a-zA-Z0-9]+)+)[^{JS_SPACE}]*)"
+)
+_TAG = regex.compile(
+    rf"(^|[{JS_SPACE}])[#＃]((?!\ufe0f)[^{JS_SPACE}{_INVISIBLE}]*[^0-9{JS_SPACE}\p{{P}}{_INVISIBLE}]+[^{JS_SPACE}{_INVISIBLE}]*)?"
+)
+_CASHTAG = regex.compile(rf"(^|[{JS_SPACE}(])\$([A-Za-z][A-Za-z0-9]{{0,4}})(?=[{JS_SPACE}]|$|[.,;:!?)\"'\u2019])")
 _TRAILING_PUNCTUATION = regex.compile(r"\p{P}+$")
-_GRAPHEME = regex.compile(r"\X")
+_SPECIAL_PORT = {"http": "80", "https": "443"}
 
 
 def byte_offset(text: str, index: int) -> int:
@@ -40,19 +54,52 @@ def byte_offset(text: str, index: int) -> int:
     return len(text[:index].encode("utf-8"))
 
 
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+@cache
+def _tlds() -> frozenset[str]:
+    from campaign.compose.xtext import data
+
+    return frozenset(data()["atproto"]["tlds"])
+
+
+def _valid_domain(domain: str) -> bool:
+    """detection.ts isValidDomain: the domain ends in "." and a TLD of the list (case-sensitive, as there)."""
+    tlds = _tlds()
+    return any(domain[i + 1 :] in tlds for i, c in enumerate(domain) if c == ".")
+
+
+def _link_matches(text: str) -> list[tuple[int, int, str]]:
+    """RichText's link facets as (start, end, uri) in code points; JavaScript's /m ^ is a start or a line start."""
+    found = []
+    pos = 0
+    while True:
+        m = _URL.search(text, pos)
+        if m is None:
+            return found
+        pos = m.end()
+        uri = m.group("uri")
+        if not uri.startswith("http"):
+            domain = m.group("domain")
+            if not domain or not _valid_domain(domain):
+                continue
+            uri = "https://" + uri
+        start, end = m.start("uri"), m.end("uri")
+        if uri[-1] in ".,;:!?":
+            uri, end = uri[:-1], end - 1
+        if uri.endswith(")") and "(" not in uri:
+            uri, end = uri[:-1], end - 1
+        found.append((start, end, uri))
+
+
 def _facet(text: str, start: int, end: int, feature: dict[str, Any]) -> dict[str, Any]:
     return {"index": {"byteStart": byte_offset(text, start), "byteEnd": byte_offset(text, end)}, "features": [feature]}
 
 
 def link_facets(text: str) -> list[dict[str, Any]]:
-    from campaign.compose.length import _urls
-
-    facets = []
-    for url in _urls(text):
-        start, end = url["indices"]
-        uri = url["url"] if "://" in url["url"] else "https://" + url["url"]
-        facets.append(_facet(text, start, end, {"$type": LINK, "uri": uri}))
-    return facets
+    return [_facet(text, start, end, {"$type": LINK, "uri": uri}) for start, end, uri in _link_matches(text)]
 
 
 def tag_facets(text: str) -> list[dict[str, Any]]:
@@ -61,12 +108,19 @@ def tag_facets(text: str) -> list[dict[str, Any]]:
         tag = match.group(2)
         if not tag:
             continue
-        tag = _TRAILING_PUNCTUATION.sub("", tag.strip())
-        if not tag or len(_GRAPHEME.findall(tag)) > MAX_TAG_GRAPHEMES:
+        tag = _TRAILING_PUNCTUATION.sub("", tag.strip(JS_STRIP))
+        if not tag or _utf16_len(tag) > MAX_TAG_LENGTH:
             continue
         start = match.start() + len(match.group(1))
         facets.append(_facet(text, start, start + 1 + len(tag), {"$type": TAG, "tag": tag}))
+    for match in _CASHTAG.finditer(text):
+        start = match.start() + len(match.group(1))
+        ticker = match.group(2).upper()
+        facets.append(_facet(text, start, start + 1 + len(ticker), {"$type": TAG, "tag": "$" + ticker}))
     return facets
+
+
+JS_STRIP = "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 
 
 def mention_facets(text: str, mentions: Iterable[Mention]) -> list[dict[str, Any]]:
@@ -87,20 +141,199 @@ def _mention_pattern(handle: str) -> regex.Pattern[str]:
     return regex.compile(rf"(?<![\w@./]){regex.escape('@' + handle)}(?![\w.-]*\w)")
 
 
+# ----------------------------------------------------------------------------- short links
+
+
+def to_short_url(url: str) -> str:
+    """social-app ``toShortUrl``: host + path (pathname unless "/", search, hash), a long path cut to 13 + "..."."""
+    parsed = _parse_http(url)
+    if parsed is None:
+        return url
+    host, pathname, search, fragment = parsed
+    path = ("" if pathname == "/" else pathname) + search + fragment
+    return host + path[:13] + "..." if len(path) > 15 else host + path
+
+
+@lru_cache(maxsize=4096)
+def short_text(text: str) -> str:
+    """``text`` as the Bluesky app posts it: each link's visible text shortened."""
+    return shorten(text)[0]
+
+
+def shorten(text: str) -> tuple[str, list[tuple[int, int, str]]]:
+    """(posted text, its links as (start, end, full uri) in code points of the posted text)."""
+    out, links, at, shift = [], [], 0, 0
+    for start, end, uri in _link_matches(text):
+        visible = text[start:end]
+        short = to_short_url(visible)
+        out += [text[at:start], short]
+        links.append((start + shift, start + shift + len(short), uri))
+        shift += len(short) - len(visible)
+        at = end
+    out.append(text[at:])
+    return "".join(out), links
+
+
 def facets(text: str, mentions: Iterable[Mention] = ()) -> tuple[dict[str, Any], ...]:
-    """Every link, mention (with a DID) and hashtag facet of ``text``, in text order."""
-    found = mention_facets(text, mentions)
-    offset = 0
-    for line in text.split("\n"):  # links and tags end at a line break; each line's are cached
-        for start, end, feature in _line_facets(line):
-            found.append({"index": {"byteStart": offset + start, "byteEnd": offset + end}, "features": [dict(feature)]})
-        offset += len(line.encode("utf-8")) + 1
+    """Every facet of the text as posted: ``text`` must be the full form (links written out); the
+    facets index :func:`short_text` of it, which is what the post's text is."""
+    posted, links = shorten(text)
+    found = mention_facets(posted, mentions)
+    found += [_facet(posted, start, end, {"$type": LINK, "uri": uri}) for start, end, uri in links]
+    found += tag_facets(posted)
     return tuple(sorted(found, key=lambda f: (f["index"]["byteStart"], f["index"]["byteEnd"])))
 
 
-@lru_cache(maxsize=16384)
-def _line_facets(line: str) -> tuple[tuple[int, int, tuple[tuple[str, str], ...]], ...]:
-    return tuple(
-        (f["index"]["byteStart"], f["index"]["byteEnd"], tuple(f["features"][0].items()))
-        for f in link_facets(line) + tag_facets(line)
-    )
+def _parse_http(url: str) -> tuple[str, str, str, str] | None:
+    """(host, pathname, search, hash) as the WHATWG URL parser gives them for an http(s) URL, or None
+    where ``new URL`` would throw or the scheme is another. Covers what links hold: credentials,
+    ports, IDN hosts (UTS 46), IPv4 and IPv6, dot segments, percent-encoding."""
+    url = url.strip("".join(map(chr, range(0x21)))).replace("\t", "").replace("\n", "").replace("\r", "")
+    lower = url[:8].lower()
+    scheme = "https" if lower.startswith("https:") else "http" if lower.startswith("http:") else None
+    if scheme is None:
+        return None
+    rest = url[len(scheme) + 1 :].lstrip("/\\")
+    end = len(rest)
+    for c in "/\\?#":
+        i = rest.find(c)
+        if i != -1:
+            end = min(end, i)
+    authority, rest = rest[:end], rest[end:]
+    if "@" in authority:
+        authority = authority[authority.rfind("@") + 1 :]
+    host, port = authority, ""
+    close = authority.rfind("]")
+    colon = authority.rfind(":")
+    if colon > close:
+        host, port = authority[:colon], authority[colon + 1 :]
+    if port:
+        if not port.isascii() or not port.isdigit() or int(port) > 65535:
+            return None
+        port = str(int(port))
+        if port == _SPECIAL_PORT[scheme]:
+            port = ""
+    host_ascii = _host(host)
+    if host_ascii is None:
+        return None
+    fragment = ""
+    if "#" in rest:
+        rest, fragment = rest.split("#", 1)
+        fragment = "#" + _encode(fragment, _FRAGMENT_SET) if fragment else ""
+    search = ""
+    if "?" in rest:
+        rest, query = rest.split("?", 1)
+        search = "?" + _encode(query, _QUERY_SET) if query else ""
+    return host_ascii + (":" + port if port else ""), _path(rest), search, fragment
+
+
+_C0 = "".join(map(chr, range(0x20)))
+_FRAGMENT_SET = frozenset(_C0 + ' "<>`')
+_QUERY_SET = frozenset(_C0 + " \"#<>'")
+_PATH_SET = frozenset(_C0 + ' "#<>?`{}')
+_FORBIDDEN_HOST = frozenset("\x00\t\n\r #/:<>?@[\\]^|%" + _C0 + "\x7f")
+
+
+def _encode(text: str, keep_out: frozenset[str]) -> str:
+    text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")  # a lone surrogate is U+FFFD
+    out = []
+    for c in text:
+        if c in keep_out or ord(c) > 0x7E:
+            out.append("".join(f"%{b:02X}" for b in c.encode("utf-8")))
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def _path(rest: str) -> str:
+    segments: list[str] = []
+    if not rest:
+        return "/"
+    parts = regex.split(r"[/\\]", rest[1:])
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        low = part.lower()
+        if low in ("..", ".%2e", "%2e.", "%2e%2e"):
+            if segments:
+                segments.pop()
+            if last:
+                segments.append("")
+        elif low in (".", "%2e"):
+            if last:
+                segments.append("")
+        else:
+            segments.append(_encode(part, _PATH_SET))
+    return "/" + "/".join(segments)
+
+
+def _host(host: str) -> str | None:
+    if not host:
+        return None
+    if host.startswith("["):
+        if not host.endswith("]"):
+            return None
+        try:
+            return "[" + ipaddress.IPv6Address(host[1:-1]).compressed + "]"
+        except ValueError:
+            return None
+    from urllib.parse import unquote_to_bytes
+
+    try:
+        decoded = unquote_to_bytes(host).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    ascii_host = _domain_to_ascii(decoded)
+    if ascii_host is None or any(c in _FORBIDDEN_HOST for c in ascii_host):
+        return None
+    return _ipv4(ascii_host)
+
+
+def _domain_to_ascii(domain: str) -> str | None:
+    """UTS 46 ToASCII as URL parsing does it (non-transitional, no STD3 or DNS length rules)."""
+    import idna
+
+    try:
+        mapped = idna.uts46_remap(domain, std3_rules=False, transitional=False)
+    except (idna.IDNAError, ValueError):
+        return None
+    labels = []
+    for label in mapped.split("."):
+        if label.isascii():
+            if label.startswith("xn--"):
+                try:
+                    label.encode("ascii").decode("punycode")
+                except (UnicodeError, ValueError):
+                    return None
+            labels.append(label)
+            continue
+        try:
+            if any(regex.match(r"[\p{Bidi_Class=R}\p{Bidi_Class=AL}\p{Bidi_Class=AN}]", c) for c in mapped):
+                idna.check_bidi(label)
+        except idna.IDNAError:
+            return None
+        labels.append("xn--" + label.encode("punycode").decode("ascii"))
+    return ".".join(labels)
+
+
+def _ipv4(host: str) -> str | None:
+    """WHATWG: a host whose last label is a number is an IPv4 address (0x hex, leading-0 octal parts)."""
+    parts = host.split(".")
+    if parts[-1] == "" and len(parts) > 1:
+        parts = parts[:-1]
+    if not regex.fullmatch(r"[0-9]+|0[xX][0-9a-fA-F]*", parts[-1]):
+        return host
+    numbers = []
+    for part in parts:
+        try:
+            if part[:2].lower() == "0x":
+                numbers.append(int(part[2:] or "0", 16))
+            elif len(part) > 1 and part.startswith("0"):
+                numbers.append(int(part[1:], 8))
+            else:
+                numbers.append(int(part, 10))
+        except ValueError:
+            return None
+    if len(numbers) > 4 or any(n > 255 for n in numbers[:-1]) or numbers[-1] >= 256 ** (5 - len(numbers)):
+        return None
+    address = numbers[-1] + sum(n * 256 ** (3 - i) for i, n in enumerate(numbers[:-1]))
+    return str(ipaddress.IPv4Address(address))

@@ -1,24 +1,25 @@
 """Text length as each platform counts it.
 
-- X: twitter-text config v3 weighted length (``twitter_text.parse_tweet``),
-  after NFC and ``\\r\\n`` → ``\\n`` (the Python port counts ``\\r\\n`` as one
-  character where the official JavaScript counts two; X itself normalises).
-  Texts that cannot hold an emoji take an exact fast path (the emoji regex is
-  95 % of ``parse_tweet``'s time); the tests check both paths agree. One
-  correction: the Python port counts a bare © or ® (no VS16) as an emoji (2)
-  where the official JavaScript counts 1; we follow the JavaScript (the
-  differential test against npm twitter-text found it).
-- Bluesky: grapheme clusters (300) and UTF-8 bytes (3 000), no URL shortening.
+- X: npm twitter-text 3.1 ``parseTweet`` exactly (campaign/compose/xtext.py, a
+  port running twitter-text's own expressions): NFC, URLs 23 (bare domains
+  too), each emoji as twemoji-parser 11 splits it 2, code points by the v3
+  weight ranges, ``\r\n`` two characters; an empty text or one holding
+  U+FFFE, U+FEFF or U+FFFF is refused.
+- Bluesky: grapheme clusters (300) and UTF-8 bytes (3 000) of the text as the
+  Bluesky app posts it: each http(s) link's visible text shortened as
+  social-app's ``toShortUrl`` does (campaign/compose/facets.py).
 - Mastodon: grapheme clusters with each http(s) URL counted as 23 and
   ``@user@domain`` as ``@user``; the limit is per instance (500 by default).
 - Threads, LinkedIn, Facebook, Instagram: UTF-16 code units, as their web
   composers (JavaScript string length) count; never less than the number of
   characters people see, so a post that fits here fits there.
+
+The page's counter (campaign/site/static/count.js) implements the same rules;
+tests/test_counters_node.py runs both against the reference libraries.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,38 +27,31 @@ from typing import Any
 
 import regex
 
-from campaign.compose.platforms import Platform
+from campaign.compose import xtext
+from campaign.compose.platforms import PLATFORMS, Platform
 from campaign.compose.platforms import platform as get_platform
 
 X_URL_WEIGHT = 23  # twitter-text transformed_url_length
 MASTODON_URL_WEIGHT = 23  # Mastodon's StatusLengthValidator URL_PLACEHOLDER
 _GRAPHEME = regex.compile(r"\X")
-# Characters that may be part of an emoji sequence, or are invalid for X: VS16, the keycap
-# mark, and everything above the weight-1 ranges. (A bare © or ® weighs 1 in the JavaScript.)
-_X_SLOW = re.compile("[\ufe0f\u20e3\u2038-\U0010ffff]")
-_X_TEXT_STYLE = ("\u00a9", "\u00ae")
-# The code points that weigh 2 in config v3: all outside 0-10FF, 2000-200D, 2010-201F, 2032-2037.
-_X_HEAVY = re.compile("[^\u0000-\u10ff\u2000-\u200d\u2010-\u201f\u2032-\u2037]")
-_MAYBE_DOMAIN = re.compile(r"\.[^\W\d_]")
-_WORD = re.compile(r"\S+")
-# A hashtag as the platforms link one: "#" at the start or after white space, then word characters.
-HASHTAG = re.compile(r"(?:^|(?<=\s))#(\w+)")
-_MASTODON_MENTION = re.compile(r"(^|[^/\w])@(([a-z0-9_]+)@[a-z0-9.\-]+[a-z0-9]+)", re.IGNORECASE)
+JS_SPACE = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"  # JavaScript's \s
+# A hashtag as the platforms link one: "#" at the start or after white space, then letters, marks, digits, "_".
+HASHTAG = regex.compile(rf"(?:^|(?<=[{JS_SPACE}]))#([\p{{L}}\p{{M}}\p{{N}}_]+)")
+_MASTODON_MENTION = regex.compile(r"(^|[^/\p{L}\p{N}_])@(([a-z0-9_]+)@[a-z0-9.\-]+[a-z0-9]+)", regex.IGNORECASE)
 
 
 def normalise_x(text: str) -> str:
-    """NFC and one kind of line ending, as X sees a text before counting it."""
-    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    """NFC, as X's library normalises a text before counting it."""
+    return unicodedata.normalize("NFC", text)
 
 
 def x_length(text: str) -> int:
-    """The twitter-text v3 weighted length of ``text``.
+    """The twitter-text v3 weighted length of ``text`` (``parseTweet(text).weightedLength``).
 
-    Counted line by line (each line cached): a URL or an emoji sequence never
-    spans a line break, NFC never joins across one, and "\n" weighs 1, so the
-    sum is exact (the property and differential tests check whole texts).
+    Counted line by line (each line cached): a URL or an emoji never spans a
+    line break, NFC never joins across one, a link's context ends there, and
+    "\n" weighs 1, so the sum is exact (the differential test checks whole texts).
     """
-    text = normalise_x(text)
     if "\n" not in text:
         return _x_line(text)
     lines = text.split("\n")
@@ -66,58 +60,27 @@ def x_length(text: str) -> int:
 
 @lru_cache(maxsize=65536)
 def _x_line(text: str) -> int:
-    if _X_SLOW.search(text):
-        return _x_with_emoji(text)
-    length, start = 0, 0
-    for url in _urls(text):
-        first, end = url["indices"]
-        length += _x_plain(text[start:first]) + X_URL_WEIGHT
-        start = end
-    return length + _x_plain(text[start:])
-
-
-def _urls(text: str, without_protocol: bool = True) -> list[dict]:
-    """twitter-text's URL entities; skipped when no "." is followed by a letter (every domain has one)."""
-    if not _MAYBE_DOMAIN.search(text):
-        return []
-    from twitter_text.extract_urls import extract_urls_with_indices
-
-    return extract_urls_with_indices(text, without_protocol)
-
-
-def _x_plain(text: str) -> int:
-    return len(text) + len(_X_HEAVY.findall(text))
-
-
-def _x_with_emoji(text: str) -> int:
-    """``parse_tweet``'s loop: URLs 23, emoji sequences 2, other code points by range."""
-    from twitter_text.extract_emojis import extract_emojis_with_indices
-
-    urls = {u["indices"][0]: u["indices"][1] for u in _urls(text)}
-    emoji = {}
-    for word in _WORD.finditer(text):  # no emoji sequence holds a space, and the emoji regex has no lookaround:
-        if _X_SLOW.search(word.group()):  # matching word by word is exact, and far faster on long lines
-            for e in extract_emojis_with_indices(word.group()):
-                if e["emoji"] not in _X_TEXT_STYLE:
-                    emoji[word.start() + e["indices"][0]] = word.start() + e["indices"][1]
-    spans = sorted(
-        [(start, end, X_URL_WEIGHT) for start, end in urls.items()]
-        + [(start, end, 2) for start, end in emoji.items() if not any(u <= start < e for u, e in urls.items())]
-    )
-    length, at = 0, 0
-    for start, end, weight in spans:
-        if start < at:  # inside an entity already counted (the URL wins, as in parse_tweet's loop)
-            continue
-        length += _x_plain(text[at:start]) + weight
-        at = end
-    return length + _x_plain(text[at:])
+    if text.isascii() and "." not in text:
+        return len(text)  # no URL without a dot, no emoji in ASCII, every ASCII character weighs 1
+    return xtext.weighted_units(xtext.utf16(unicodedata.normalize("NFC", text)))
 
 
 def x_valid(text: str) -> bool:
-    """False when the text holds a character X refuses (U+FFFE, U+FEFF, U+FFFF)."""
-    from twitter_text.has_invalid_characters import has_invalid_characters
+    """False when X refuses the text whatever its length: it is empty or holds U+FFFE, U+FEFF or U+FFFF."""
+    return bool(text) and not xtext.rules().invalid_chars.search(normalise_x(text))
 
-    return not has_invalid_characters(normalise_x(text))
+
+def x_urls(text: str, without_protocol: bool = True) -> list[tuple[int, int]]:
+    """twitter-text's URL entities as [start, end) code-point indices of ``text`` (already NFC)."""
+    units = xtext.utf16(text)
+    found = xtext.extract_urls(units, without_protocol)
+    if units is text:
+        return [(u.start, u.end) for u in found]
+    return [(_cp_index(units, u.start), _cp_index(units, u.end)) for u in found]
+
+
+def _cp_index(units: str, i: int) -> int:
+    return len(xtext.from_utf16(units[:i]))
 
 
 def graphemes(text: str) -> int:
@@ -172,8 +135,7 @@ def mastodon_countable(text: str) -> str:
     """The text Mastodon counts: each URL replaced by 23 characters, remote mentions shortened."""
     if "://" in text:
         pieces, start = [], 0
-        for url in _urls(text, False):
-            first, end = url["indices"]
+        for first, end in x_urls(text, False):
             pieces += [text[start:first], "x" * MASTODON_URL_WEIGHT]
             start = end
         text = "".join(pieces) + text[start:]
@@ -184,7 +146,7 @@ def mastodon_countable(text: str) -> str:
 
 @dataclass(frozen=True)
 class Count:
-    """A text's length on one platform, against that platform's limit."""
+    """A text's length on one platform, against that platform's limit and its other rules."""
 
     platform: str
     length: int
@@ -192,20 +154,37 @@ class Count:
     unit: str
     bytes: int | None = None  # UTF-8 bytes, where the platform limits them too
     byte_limit: int | None = None
-    valid: bool = True  # False when the text holds a character the platform refuses
+    valid: bool = True  # False when the platform refuses the text whatever its length (X: empty, or U+FFFE/FEFF/FFFF)
     hashtags: int | None = None  # hashtags in the text, where the platform caps them
     max_hashtags: int | None = None
+    links: int | None = None  # links in the text, where the platform caps them
+    max_links: int | None = None
 
     @property
     def fits(self) -> bool:
-        fits_bytes = self.byte_limit is None or (self.bytes or 0) <= self.byte_limit
-        fits_tags = self.max_hashtags is None or (self.hashtags or 0) <= self.max_hashtags
-        return self.valid and self.length <= self.limit and fits_bytes and fits_tags
+        return not self.problems()
 
     @property
     def overflow(self) -> int:
         """How far over the limit the text is (0 when it fits), in the platform's unit."""
         return max(0, self.length - self.limit)
+
+    def problems(self) -> list[str]:
+        """Every rule the text breaks, in the words ``campaign count`` and the page's counter use."""
+        out = []
+        if not self.valid:
+            out.append(REFUSED)
+        if self.overflow:
+            out.append(f"{self.overflow} over")
+        if self.byte_limit is not None and (self.bytes or 0) > self.byte_limit:
+            out.append(f"{(self.bytes or 0) - self.byte_limit} bytes over")
+        if self.max_hashtags is not None and (self.hashtags or 0) > self.max_hashtags:
+            extra = (self.hashtags or 0) - self.max_hashtags
+            out.append(f"{extra} hashtag{'s' if extra != 1 else ''} over")
+        if self.max_links is not None and (self.links or 0) > self.max_links:
+            extra = (self.links or 0) - self.max_links
+            out.append(f"{extra} link{'s' if extra != 1 else ''} over")
+        return out
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -220,17 +199,45 @@ class Count:
             data.update(bytes=self.bytes, byte_limit=self.byte_limit)
         if self.max_hashtags is not None:
             data.update(hashtags=self.hashtags, max_hashtags=self.max_hashtags)
+        if self.max_links is not None:
+            data.update(links=self.links, max_links=self.max_links)
         if not self.valid:
             data["valid"] = False
         return data
 
 
+REFUSED = "the platform refuses it: empty, or a character it does not take"
 _UNITS = {"x": "weighted characters", "bluesky": "graphemes", "mastodon": "characters", "utf16": "characters"}
+
+
+def platform_rules() -> dict[str, dict[str, Any]]:
+    """The platform table's rules for the page's counter (count.js ``check``), with the CLI's words."""
+    return {
+        p.id: {
+            "counter": p.counter,
+            "limit": p.limit,
+            "unit": _UNITS[p.counter],
+            "maxBytes": p.max_bytes,
+            "maxHashtags": p.max_hashtags,
+            "maxLinks": p.max_links,
+            "refused": REFUSED,
+        }
+        for p in PLATFORMS.values()
+    }
 
 
 def limit_of(p: Platform, instance_limit: int | None = None) -> int:
     """The platform's limit; a Mastodon instance may set its own."""
     return instance_limit if (instance_limit and p.id == "mastodon") else p.limit
+
+
+def bluesky_text(text: str) -> str:
+    """The text as the Bluesky app posts it: each http(s) link's visible text shortened."""
+    if "http" not in text:
+        return text
+    from campaign.compose.facets import short_text
+
+    return short_text(text)
 
 
 def measure(p: Platform, text: str) -> int:
@@ -239,7 +246,7 @@ def measure(p: Platform, text: str) -> int:
     if kind == "x":
         return x_length(text)
     if kind == "bluesky":
-        return graphemes(text)
+        return graphemes(bluesky_text(text))
     if kind == "mastodon":
         return mastodon_length(text)
     return utf16_units(text)
@@ -247,22 +254,31 @@ def measure(p: Platform, text: str) -> int:
 
 def fits(p: Platform, text: str, limit: int) -> bool:
     """Whether ``text`` fits ``p`` under ``limit`` (and the byte limit, where there is one)."""
+    if p.counter == "bluesky":
+        text = bluesky_text(text)
     if p.max_bytes is not None and len(text) * 4 > p.max_bytes and utf8_bytes(text) > p.max_bytes:
         return False  # (a code point is at most 4 bytes, so a short text needs no encoding)
+    if p.counter == "bluesky":
+        return graphemes(text) <= limit
+    if p.counter == "x" and not x_valid(text):
+        return False
     return measure(p, text) <= limit
 
 
 def count(platform_id: str | Platform, text: str, *, instance_limit: int | None = None) -> Count:
     """Count ``text`` as the platform does. ``instance_limit`` overrides Mastodon's 500."""
     p = platform_id if isinstance(platform_id, Platform) else get_platform(platform_id)
+    posted = bluesky_text(text) if p.counter == "bluesky" else text
     return Count(
         platform=p.id,
         length=measure(p, text),
         limit=limit_of(p, instance_limit),
         unit=_UNITS[p.counter],
-        bytes=utf8_bytes(text) if p.max_bytes is not None else None,
+        bytes=utf8_bytes(posted) if p.max_bytes is not None else None,
         byte_limit=p.max_bytes,
         valid=x_valid(text) if p.counter == "x" else True,
         hashtags=len(HASHTAG.findall(text)) if p.max_hashtags is not None else None,
         max_hashtags=p.max_hashtags,
+        links=len(x_urls(text)) if p.max_links is not None else None,
+        max_links=p.max_links,
     )

@@ -1,8 +1,9 @@
 """The page's own CSS and JS, copied into build/static/ with the campaign's theme.
 
-count.js gets the full list of top-level domains from twitter-text, the
-library the composer counts with, so that the browser's X counter takes the
-same bare domains ("example.se") for links.
+count.js gets twitter-text's own expressions and weights from
+campaign/compose/counter_data.json (the data the composer counts with) and
+the platform table's rules, so that the browser counts exactly as the
+composer and X's library do.
 """
 
 from __future__ import annotations
@@ -35,26 +36,26 @@ def theme_css(campaign: Campaign) -> str:
     return ":root { " + " ".join(f"--{k}: {v};" for k, v in pairs.items() if re.fullmatch(r"#[0-9a-fA-F]{6}", v)) + " }\n"
 
 
-def twitter_tlds() -> list[str]:
-    """The ASCII top-level domains twitter-text knows (a bare domain counts as a link only with one)."""
-    try:
-        from twitter_text.regexp.valid_cctld import valid_cctld
-        from twitter_text.regexp.valid_gtld import valid_gtld
-    except ImportError:
-        return []
-    names = set()
-    for pattern in (valid_gtld.pattern, valid_cctld.pattern):
-        body = pattern.removeprefix("(?:(?:").split(")(?=")[0]
-        names.update(n for n in body.split("|") if re.fullmatch(r"[a-z0-9-]+", n))
-    return sorted(names, key=lambda n: (-len(n), n))
+def count_script(script: str) -> str:
+    """count.js with the counter data and the platform rules in place of its placeholders."""
+    from campaign.compose.length import platform_rules
+    from campaign.compose.xtext import data
+
+    js = dict(data()["js"])
+    # The TLD lists end both URL expressions: sent once, put back by count.js (about 10 KB less).
+    domain = js["validAsciiDomain"][0]
+    shared = domain[domain.index("\\.)+") + 4 :]
+    js = {name: [source.replace(shared, "\u0001"), flags] for name, (source, flags) in js.items()}
+    payload = {"config": data()["config"], "js": js, "shared": shared}
+    script = _fill(script, "counter-data", json.dumps(payload, ensure_ascii=True, sort_keys=True, separators=(",", ":")))
+    return _fill(script, "platform-rules", json.dumps(platform_rules(), ensure_ascii=True, sort_keys=True, separators=(",", ":")))
 
 
-def with_tlds(script: str) -> str:
-    """count.js with the full TLD list in place of its short default."""
-    tlds = twitter_tlds()
-    if not tlds:
-        return script
-    return re.sub(r"/\*tlds\*/.*?/\*end\*/", lambda _m: json.dumps("|".join(tlds)), script, count=1)
+def _fill(script: str, marker: str, value: str) -> str:
+    start, end = f"/*{marker}*/", "/*end*/"
+    at = script.index(start)
+    stop = script.index(end, at)
+    return script[:at] + value + script[stop + len(end) :]
 
 
 def copy_static(out: Path, campaign: Campaign) -> str:
@@ -66,6 +67,6 @@ def copy_static(out: Path, campaign: Campaign) -> str:
         with resources.as_file(source / name) as path:
             shutil.copyfile(path, target / name)
     count_js = target / "count.js"
-    count_js.write_text(with_tlds(count_js.read_text(encoding="utf-8")), encoding="utf-8")
+    count_js.write_text(count_script(count_js.read_text(encoding="utf-8")), encoding="utf-8")
     (target / "theme.css").write_text(theme_css(campaign), encoding="utf-8")
     return static_version(target)

@@ -1,123 +1,311 @@
-/* Character counting as each platform counts, the same rules as the composer
-   (campaign.compose): X by twitter-text v3 weights, Bluesky by graphemes and
-   UTF-8 bytes, Mastodon by graphemes with links at 23 and @user@domain as
-   @user, the rest in UTF-16 units (JavaScript's string length). No network, no dependencies. */
+/* Character counting as each platform counts, the same rules as the composer (campaign.compose):
+   - X: a port of npm twitter-text 3.1 parseTweet (URLs 23, emoji 2 as twemoji-parser 11 splits them,
+     code points by the v3 weight ranges), running twitter-text's own expressions, which the build
+     inlines from campaign/compose/counter_data.json (python tools/regen_counter_data.py);
+   - Bluesky: graphemes and UTF-8 bytes of the text as the Bluesky app posts it: each http(s) link's
+     visible text shortened (social-app toShortUrl/shortenLinks), the link itself kept in a facet;
+   - Mastodon: graphemes, each http(s) link 23, @user@domain as @user;
+   - the rest: UTF-16 units (JavaScript's string length).
+   Also each platform's other rules (hashtag and link caps) with the CLI's words.
+   No network, no dependencies. */
 (function () {
   "use strict";
 
-  var URL_WEIGHT = 23;
-  // twitter-text v3: these code point ranges weigh 1, everything else 2.
-  var LIGHT = [[0x0000, 0x10FF], [0x2000, 0x200D], [0x2010, 0x201F], [0x2032, 0x2037]];
-  // Top-level domains a bare domain may end in (twitter-text counts "example.org" as a link).
-  // The build writes the full list from twitter-text (the composer's counter) between the markers.
-  var TLDS = /*tlds*/"com|org|net|edu|gov|info|io|app|dev|se|nu|eu|no|dk|fi|de|uk|fr|es|it|nl|us"/*end*/;
-  var DOMAIN = "(?:[a-z0-9\\u00c0-\\u024f](?:[a-z0-9\\u00c0-\\u024f_-]*[a-z0-9\\u00c0-\\u024f])?\\.)+";
-  var ASCII_DOMAIN = "(?:[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?\\.)+";
-  var PATH = "[a-z0-9!*';:=+,.$\\/%#\\[\\]\\-_~&|@\\u00c0-\\u024f\\u0400-\\u04ff()]";
-  var QUERY = "[a-z0-9!?*'@();:&=+$\\/%#\\[\\]\\-_.,~|]";
-  // A link: with a scheme any domain, without one a known TLD; then an optional port, path and query.
-  var URL_RE = new RegExp(
-    "(^|[^a-z0-9@#$\\uff20\\uff03])(" +
-    "(?:https?:\\/\\/" + DOMAIN + "[a-z0-9\\u00c0-\\u024f-]{2,}|" + ASCII_DOMAIN + "(?:" + TLDS + "))" +
-    "(?![a-z0-9\\u00c0-\\u024f@-])(?::\\d{1,5})?(?:\\/" + PATH + "*)?(?:\\?" + QUERY + "*)?)", "gi");
-  var PATH_END = /[a-z0-9=_#\/+\-\u00c0-\u024f]/i;
-  var EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}/u;
+  var DATA = /*counter-data*/null/*end*/;
+  var RULES = /*platform-rules*/{}/*end*/;
+
+  function re(name) { return new RegExp(DATA.js[name][0].split("\u0001").join(DATA.shared), DATA.js[name][1]); }
+
+  var CONFIG = DATA.config;
+  var EXTRACT_URL = re("extractUrl");
+  var VALID_ASCII_DOMAIN = re("validAsciiDomain");
+  var INVALID_PRECEDING = re("invalidUrlWithoutProtocolPrecedingChars");
+  var VALID_TCO = re("validTcoUrl");
+  var INVALID_CHARS = re("invalidChars");
+  var EMOJI = re("emoji");
+  var MAX_URL_LENGTH = 4096;
+  var MAX_TCO_SLUG_LENGTH = 40;
+  var MAX_DOMAIN_LABEL_LENGTH = 63;
+  var MASTODON_URL_WEIGHT = 23;
   var MASTODON_MENTION = /(^|[^\/\p{L}\p{N}_])@(([a-z0-9_]+)@[a-z0-9.\-]+[a-z0-9]+)/giu;
+  // @atproto/api richtext/util.ts URL_REGEX: how Bluesky finds links.
+  var BSKY_URL = /(^|\s|\()((https?:\/\/[\S]+)|((?<domain>[a-z][a-z0-9]*(\.[a-z0-9]+)+)[\S]*))/gim;
+  var HASHTAG = /(?:^|(?<=\s))#([\p{L}\p{N}\p{M}_]+)/gu;
   var segmenter = typeof Intl !== "undefined" && Intl.Segmenter ? new Intl.Segmenter(undefined, {granularity: "grapheme"}) : null;
 
-  function graphemeList(text) {
+  function graphemes(text) {
     if (segmenter) {
-      return Array.from(segmenter.segment(text), function (s) { return s.segment; });
+      var n = 0;
+      for (var s of segmenter.segment(text)) { n++; } // eslint-disable-line no-unused-vars
+      return n;
     }
-    return Array.from(text); // an old browser: code points are the nearest measure
+    return Array.from(text).length; // an old browser: code points are the nearest measure
   }
-
-  function graphemes(text) { return graphemeList(text).length; }
 
   function bytes(text) { return new TextEncoder().encode(text).length; }
 
-  // Trim what twitter-text would not take as the end of a link: trailing punctuation, an unbalanced ")".
-  function trimUrl(url) {
-    while (url.length) {
-      var last = url.charAt(url.length - 1);
-      var balanced = url.split("(").length >= url.split(")").length;
-      if (last === ")" ? balanced : PATH_END.test(last)) { break; }
-      url = url.slice(0, -1);
+  /* ---- punycode.js 1.4.1 toASCII, for twitter-text's label lengths ---- */
+
+  function punycodeEncode(input) {
+    var cps = Array.from(input, function (c) { return c.codePointAt(0); });
+    // punycode.js decodes UTF-16 itself: a lone surrogate stays one code point, as Array.from keeps it.
+    var n = 128, delta = 0, bias = 72, output = [], h, b, m, q, k, t;
+    cps.forEach(function (c) { if (c < 0x80) { output.push(String.fromCharCode(c)); } });
+    h = b = output.length;
+    if (b) { output.push("-"); }
+    var adapt = function (d, numPoints, first) {
+      var kk = 0;
+      d = first ? Math.floor(d / 700) : d >> 1;
+      d += Math.floor(d / numPoints);
+      for (; d > 455; kk += 36) { d = Math.floor(d / 35); }
+      return Math.floor(kk + 36 * d / (d + 38));
+    };
+    var digit = function (d) { return String.fromCharCode(d + 22 + 75 * (d < 26)); };
+    while (h < cps.length) {
+      m = 0x7FFFFFFF;
+      cps.forEach(function (c) { if (c >= n && c < m) { m = c; } });
+      delta += (m - n) * (h + 1);
+      n = m;
+      for (var j = 0; j < cps.length; j++) {
+        var c = cps[j];
+        if (c < n) { delta++; }
+        if (c === n) {
+          for (q = delta, k = 36; ; k += 36) {
+            t = k <= bias ? 1 : (k >= bias + 26 ? 26 : k - bias);
+            if (q < t) { break; }
+            output.push(digit(t + (q - t) % (36 - t)));
+            q = Math.floor((q - t) / (36 - t));
+          }
+          output.push(digit(q));
+          bias = adapt(delta, h + 1, h === b);
+          delta = 0;
+          h++;
+        }
+      }
+      delta++;
+      n++;
     }
-    return url;
+    return output.join("");
   }
 
-  /* [start, end) code unit ranges of links in text, as twitter-text finds them. */
-  function urlRanges(text, withScheme) {
-    var ranges = [];
+  function punycodeToAscii(label) {
+    var prefix = "";
+    var parts = label.split("@");
+    if (parts.length > 1) { prefix = parts[0] + "@"; label = parts[1]; }
+    return prefix + label.replace(/[\x2E\u3002\uFF0E\uFF61]/g, ".").split(".").map(function (s) {
+      return /[^\x20-\x7E]/.test(s) ? "xn--" + punycodeEncode(s) : s;
+    }).join(".");
+  }
+
+  /* twitter-text lib/idna.js toAscii: undefined when a label is empty or longer than 63. */
+  function idnaToAscii(domain) {
+    if (domain.substring(0, 4) === "xn--" && !domain.match(VALID_ASCII_DOMAIN)) { return undefined; }
+    var labels = domain.split(".");
+    for (var i = 0; i < labels.length; i++) {
+      var encoded = punycodeToAscii(labels[i]);
+      if (encoded.length < 1 || encoded.length > MAX_DOMAIN_LABEL_LENGTH) { return undefined; }
+    }
+    return labels.join(".");
+  }
+
+  function isValidUrl(url, protocol, domain) {
+    var ascii = idnaToAscii(domain);
+    if (!ascii || !ascii.length) { return false; }
+    return protocol.length + url.length + ascii.length - domain.length <= MAX_URL_LENGTH;
+  }
+
+  /* twitter-text extractUrlsWithIndices: [{url, indices: [start, end)}] in UTF-16 units. */
+  function extractUrls(text, withoutProtocol) {
+    if (withoutProtocol === undefined) { withoutProtocol = true; }
+    if (!text || (withoutProtocol ? !text.match(/\./) : !text.match(/:/))) { return []; }
+    var urls = [];
     var m;
-    URL_RE.lastIndex = 0;
-    while ((m = URL_RE.exec(text)) !== null) {
-      var url = m[2];
-      if (withScheme && !/^https?:\/\//i.test(url)) { continue; }
-      var hasPath = /^(?:https?:\/\/)?[^\/?]+[\/?]/i.test(url);
-      if (hasPath) { url = trimUrl(url); }
-      var start = m.index + m[1].length;
-      ranges.push([start, start + url.length]);
-      URL_RE.lastIndex = start + Math.max(url.length, 1);
-    }
-    return ranges;
-  }
-
-  function weight(codePoint) {
-    for (var i = 0; i < LIGHT.length; i++) {
-      if (codePoint >= LIGHT[i][0] && codePoint <= LIGHT[i][1]) { return 1; }
-    }
-    return 2;
-  }
-
-  /* X's weighted length (twitter-text v3). */
-  function x(text) {
-    text = text.replace(/\r\n?/g, "\n").normalize("NFC");
-    var ranges = urlRanges(text);
-    var total = 0;
-    var pos = 0;
-    var r = 0;
-    var clusters = graphemeList(text);
-    for (var c = 0; c < clusters.length; c++) {
-      var cluster = clusters[c];
-      var end = pos + cluster.length;
-      if (r < ranges.length && pos >= ranges[r][0]) {
-        if (pos === ranges[r][0]) { total += URL_WEIGHT; }
-        if (end >= ranges[r][1]) { r++; }
-        pos = end;
-        continue;
-      }
-      // An emoji weighs 2, but a bare © or ® (no VS16) is text in the official library and weighs 1.
-      if (EMOJI.test(cluster) && cluster !== "\u00a9" && cluster !== "\u00ae") {
-        total += 2;
+    EXTRACT_URL.lastIndex = 0;
+    while ((m = EXTRACT_URL.exec(text))) {
+      var before = m[2] || "", url = m[3] || "", protocol = m[4] || "", domain = m[5] || "", path = m[7] || "";
+      var end = EXTRACT_URL.lastIndex;
+      var start = end - url.length;
+      if (!isValidUrl(url, protocol || "https://", domain)) { continue; }
+      if (!protocol) {
+        if (!withoutProtocol || before.match(INVALID_PRECEDING)) { continue; }
+        var last = null;
+        var asciiEnd = 0;
+        domain.replace(VALID_ASCII_DOMAIN, function (asciiDomain) {
+          var asciiStart = domain.indexOf(asciiDomain, asciiEnd);
+          asciiEnd = asciiStart + asciiDomain.length;
+          last = {url: asciiDomain, indices: [start + asciiStart, start + asciiEnd]};
+          urls.push(last);
+        });
+        if (last === null) { continue; }
+        if (path) {
+          last.url = url.replace(domain, last.url);
+          last.indices[1] = end;
+        }
       } else {
-        for (var ch of cluster) { total += weight(ch.codePointAt(0)); }
+        var tco = url.match(VALID_TCO);
+        if (tco) {
+          if (tco[1] && tco[1].length > MAX_TCO_SLUG_LENGTH) { continue; }
+          url = tco[0];
+          end = start + url.length;
+        }
+        urls.push({url: url, indices: [start, end]});
       }
-      pos = end;
     }
-    return total;
+    return urls;
   }
 
-  /* Mastodon: graphemes, every http(s) link 23, @user@domain as @user. */
-  function mastodon(text) {
-    var ranges = urlRanges(text, true);
-    var shortened = text;
-    for (var i = ranges.length - 1; i >= 0; i--) {
-      shortened = shortened.slice(0, ranges[i][0]) + "x".repeat(URL_WEIGHT) + shortened.slice(ranges[i][1]);
+  function extractEmoji(text) {
+    var found = [];
+    var m;
+    EMOJI.lastIndex = 0;
+    while ((m = EMOJI.exec(text))) { found.push({text: m[0], indices: [m.index, EMOJI.lastIndex]}); }
+    return found;
+  }
+
+  function charWeight(unit) {
+    var ranges = CONFIG.ranges;
+    for (var i = 0; i < ranges.length; i++) {
+      if (unit >= ranges[i].start && unit <= ranges[i].end) { return ranges[i].weight; }
     }
-    shortened = shortened
-      .replace(MASTODON_MENTION, function (_all, before, _whole, user) { return before + "@" + user; });
+    return CONFIG.defaultWeight;
+  }
+
+  /* twitter-text parseTweet: {weightedLength, valid}. */
+  function parseTweet(text) {
+    var t = text.normalize();
+    var urls = {}, emoji = {};
+    extractUrls(t).forEach(function (u) { urls[u.indices[0]] = u; });
+    extractEmoji(t).forEach(function (e) { emoji[e.indices[0]] = e; });
+    var weighted = 0;
+    var valid = true;
+    for (var i = 0; i < t.length; i++) {
+      if (urls[i]) {
+        weighted += CONFIG.transformedURLLength * CONFIG.scale;
+        i += urls[i].url.length - 1;
+      } else if (emoji[i]) {
+        weighted += CONFIG.defaultWeight;
+        i += emoji[i].text.length - 1;
+      } else {
+        var c = t.charCodeAt(i), next = t.charCodeAt(i + 1);
+        if (i < t.length - 1 && c >= 0xD800 && c <= 0xDBFF && next >= 0xDC00 && next <= 0xDFFF) { i++; }
+        weighted += charWeight(t.charCodeAt(i));
+      }
+      if (valid) { valid = !INVALID_CHARS.test(t.substring(i, i + 1)); }
+    }
+    weighted = weighted / CONFIG.scale;
+    return {weightedLength: weighted, valid: valid && weighted > 0 && weighted <= CONFIG.maxWeightedTweetLength};
+  }
+
+  function x(text) { return parseTweet(text).weightedLength; }
+
+  /* ---- Bluesky: links as the app writes them ---- */
+
+  /* social-app src/lib/strings/url-helpers.ts toShortUrl. */
+  function toShortUrl(url) {
+    try {
+      var u = new URL(url);
+      if (u.protocol !== "http:" && u.protocol !== "https:") { return url; }
+      var path = (u.pathname === "/" ? "" : u.pathname) + u.search + u.hash;
+      return path.length > 15 ? u.host + path.slice(0, 13) + "..." : u.host + path;
+    } catch (e) {
+      return url;
+    }
+  }
+
+  /* Link ranges [start, end) in UTF-16 units as @atproto/api RichText detects them (only those
+     with a scheme can be shortened: the app shortens the visible text, and a bare domain has none). */
+  function bskyLinks(text) {
+    var found = [];
+    var m;
+    BSKY_URL.lastIndex = 0;
+    while ((m = BSKY_URL.exec(text))) {
+      var uri = m[2];
+      if (!uri.startsWith("http")) { continue; }
+      var start = text.indexOf(m[2], m.index);
+      var end = start + m[2].length;
+      if (/[.,;:!?]$/.test(uri)) { uri = uri.slice(0, -1); end--; }
+      if (/[)]$/.test(uri) && !uri.includes("(")) { uri = uri.slice(0, -1); end--; }
+      found.push([start, end]);
+    }
+    return found;
+  }
+
+  /* The text as the Bluesky app posts it: each link's visible text shortened. */
+  function bskyShort(text) {
+    var links = bskyLinks(text);
+    for (var i = links.length - 1; i >= 0; i--) {
+      var s = links[i][0], e = links[i][1];
+      text = text.slice(0, s) + toShortUrl(text.slice(s, e)) + text.slice(e);
+    }
+    return text;
+  }
+
+  function bluesky(text) { return graphemes(bskyShort(text)); }
+
+  /* A text to hand to the Bluesky app (copy, share): each short link written out in full again,
+     which the app shortens back to the same visible text. links: the post's full URLs. */
+  function bskyFull(text, links) {
+    (links || []).forEach(function (url) {
+      var short = toShortUrl(url);
+      if (short !== url && text.indexOf(short) !== -1) { text = text.split(short).join(url); }
+    });
+    return text;
+  }
+
+  /* ---- Mastodon ---- */
+
+  function mastodon(text) {
+    var urls = extractUrls(text, false);
+    var shortened = text;
+    for (var i = urls.length - 1; i >= 0; i--) {
+      shortened = shortened.slice(0, urls[i].indices[0]) + "x".repeat(MASTODON_URL_WEIGHT) + shortened.slice(urls[i].indices[1]);
+    }
+    shortened = shortened.replace(MASTODON_MENTION, function (_all, before, _whole, user) { return before + "@" + user; });
     return graphemes(shortened);
   }
 
   /* The length of text as the platform counts it (counter names as in campaign.compose.platforms). */
   function measure(text, counter) {
     if (counter === "x") { return x(text); }
-    if (counter === "bluesky") { return graphemes(text); }
+    if (counter === "bluesky") { return bluesky(text); }
     if (counter === "mastodon") { return mastodon(text); }
     return text.length; // "utf16": JavaScript's own string length, as the composer counts it
   }
 
-  window.campaignCount = {x: x, bluesky: graphemes, mastodon: mastodon, utf16: function (t) { return t.length; }, bytes: bytes, measure: measure, urlRanges: urlRanges};
+  function format(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (_m, name) { return String(values[name]); });
+  }
+
+  /* Every rule of platform (an id of campaign.compose.platforms) the text breaks, in the CLI's words
+     (campaign count): [] when it fits. limit: a Mastodon instance's own limit, if any. */
+  function problems(text, platform, limit) {
+    var rule = RULES[platform];
+    if (!rule) { return []; }
+    var out = [];
+    var words = rule.words;
+    var length = measure(text, rule.counter);
+    limit = limit || rule.limit;
+    if (length > limit) { out.push(format(words.over, {length: length, limit: limit, unit: rule.unit, over: length - limit})); }
+    if (rule.counter === "x" && !parseTweet(text).valid && length <= limit) { out.push(words.invalid); }
+    if (rule.maxBytes) {
+      var n = bytes(rule.counter === "bluesky" ? bskyShort(text) : text);
+      if (n > rule.maxBytes) { out.push(format(words.bytes, {bytes: n, max: rule.maxBytes})); }
+    }
+    if (rule.maxHashtags !== null && rule.maxHashtags !== undefined) {
+      var tags = (text.match(HASHTAG) || []).length;
+      if (tags > rule.maxHashtags) { out.push(format(words.hashtags, {n: tags, max: rule.maxHashtags})); }
+    }
+    if (rule.maxLinks !== null && rule.maxLinks !== undefined) {
+      var links = extractUrls(text).length;
+      if (links > rule.maxLinks) { out.push(format(words.links, {n: links, max: rule.maxLinks})); }
+    }
+    return out;
+  }
+
+  window.campaignCount = {
+    x: x, parseTweet: parseTweet, extractUrls: extractUrls, extractEmoji: extractEmoji,
+    bluesky: bluesky, bskyShort: bskyShort, bskyFull: bskyFull, toShortUrl: toShortUrl,
+    mastodon: mastodon, graphemes: graphemes, utf16: function (t) { return t.length; }, bytes: bytes,
+    measure: measure, problems: problems
+  };
 }());
