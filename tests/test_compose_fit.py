@@ -67,22 +67,25 @@ def test_a_long_body_becomes_a_numbered_thread_cut_at_sentences() -> None:
     assert all(fits(p) for p in parts)
     body_parts = [re.sub(r"^\d+/\d+ ", "", p) for p in parts]
     assert " ".join(body_parts).split() == (BODY + "\n\n" + TAIL.text).split()  # nothing lost, no word cut
-    texts = [p.removesuffix("\n\n@anna @bo") for p in body_parts[:-1]]
+    texts = [p.removesuffix("\n\n@anna @bo") for p in body_parts[:-2]]
     assert all(p.endswith((".", "?", ",")) for p in texts if LINK not in p)  # cut at sentence or clause ends
+    # ... but the tail takes the body's last words with it where its last clause does not fit beside it
+    assert body_parts[-1].split("\n\n")[0] and body_parts[-1].endswith(TAIL.text)
     assert parts[-1].endswith("#socialtjänst #svpol #TryggSocialtjänst")  # the link and hashtags go last
     assert fitted.dropped_hashtags == ()
 
 
-def test_in_a_thread_the_mentions_stay_with_the_text_when_the_whole_tail_cannot() -> None:
+def test_in_a_thread_the_link_stays_with_the_words_it_belongs_to() -> None:
     body = "Varannan socialsekreterare saknar resurser. Hur ska kommunen se till att socialtjänsten kan göra sitt jobb?"
     tail = Tail(("@anna", "@bo"), LINK, ("socialtjänst",))
-    limit = len(f"1/2 {body}\n\n@anna @bo")  # room for the mentions beside the text, not for the link too
-    fitted = fit(body, tail, REQUIRED, under(limit), threads=True)
-    assert fitted.parts == (f"1/2 {body}\n\n@anna @bo", f"2/2 {LINK}\n#socialtjänst")
-    assert fitted.dropped_mentions == () and fitted.dropped_hashtags == ()
-    # Without room even for the mentions, the whole tail makes the last part, as before.
-    fitted = fit(body, tail, REQUIRED, under(limit - 1), threads=True)
-    assert fitted.parts[-1] == f"{len(fitted.parts)}/{len(fitted.parts)} @anna @bo\n{LINK}\n#socialtjänst"
+    smallest = len(f"9/9 jobb?\n\n{LINK}\n#socialtjänst")  # the link and required tag beside one word
+    for limit in range(len(f"1/2 Hur ska kommunen se till att socialtjänsten kan göra sitt jobb?\n\n{tail.text}"), smallest, -3):
+        fitted = fit(body, tail, REQUIRED, under(limit), threads=True)
+        kept = fitted.tail.text  # a tight limit drops the mentions (the link and required tag stay)
+        assert fitted.parts[-1].endswith(f"\n\n{kept}") and kept.endswith(f"{LINK}\n#socialtjänst"), limit
+        for part in fitted.parts:  # no part is only the mentions, the link and the hashtags
+            assert re.sub(r"^\d+/\d+ ", "", part).split("\n\n")[0] not in ("", kept), (limit, part)
+        assert " ".join(re.sub(r"^\d+/\d+ ", "", p) for p in fitted.parts).split() == f"{body} {kept}".split()
 
 
 def test_a_thread_counts_its_numbering() -> None:

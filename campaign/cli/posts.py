@@ -106,17 +106,8 @@ def describe(result: object) -> str:
         line += f", {result.bytes} of {result.byte_limit} bytes"
     if result.max_hashtags is not None:
         line += f", {result.hashtags} of {result.max_hashtags} hashtags"
-    if not result.valid:
-        return line + ": does not fit (the text holds a character the platform refuses)"
-    if result.fits:
-        return line + ": fits"
-    over = [f"{result.overflow} over"] if result.overflow else []
-    if result.byte_limit is not None and (result.bytes or 0) > result.byte_limit:
-        over.append(f"{(result.bytes or 0) - result.byte_limit} bytes over")
-    if result.max_hashtags is not None and (result.hashtags or 0) > result.max_hashtags:
-        extra = (result.hashtags or 0) - result.max_hashtags
-        over.append(f"{extra} hashtag{'s' if extra != 1 else ''} over")
-    return line + ": does not fit (" + ", ".join(over) + ")"
+    problems = result.problems()
+    return line + (": does not fit (" + ", ".join(problems) + ")" if problems else ": fits")
 
 
 def register(app: typer.Typer) -> None:

@@ -11,10 +11,10 @@ platform's own counter and limit), so the rules are testable on their own:
    body becomes a thread where the platform has them: parts numbered
    ``1/3 `` at the start (the numbering is counted), split at sentence ends,
    then clause boundaries, then spaces - never inside a word, a URL or a
-   grapheme. The mentions, link and hashtags go on the last part; when they do
-   not fit beside the text, the mentions stay with the text (the people tagged
-   see the question, not a reply holding only a link) and the link and
-   hashtags make a part of their own.
+   grapheme. The mentions, link and hashtags go on the last part, with as many
+   of the body's last sentences as fit beside them, or at least its last
+   words: no part is only a link and hashtags (the people tagged see the
+   question, and a share of one part still carries words with its link).
 4. Elsewhere :class:`DoesNotFit` says by how much.
 """
 
@@ -127,7 +127,7 @@ def fit(body: str, tail: Tail, required: frozenset[str], fits: Fits, *, threads:
         raise DoesNotFit(single(body, options[-1]), "too long, even without optional hashtags and mentions")
     for option in options:
         try:
-            return _fitted(thread(body, option.text, fits, mentions=_mention_line(option)), tail, option)
+            return _fitted(thread(body, option.text, fits), tail, option)
         except TailTooLong:
             continue  # drop the next optional hashtag or mention and try again
     raise DoesNotFit(options[-1].text, "the link and required hashtags alone do not fit one post")
@@ -142,20 +142,12 @@ def _fitted(parts: tuple[str, ...], tail: Tail, kept: Tail) -> Fitted:
     )
 
 
-def _mention_line(tail: Tail) -> str:
-    return join_mentions(tail.mentions) if tail.mentions else ""
-
-
-def thread(body: str, tail: str, fits: Fits, *, mentions: str = "") -> tuple[str, ...]:
-    """Split ``body`` into numbered parts that each fit, with ``tail`` on the last one.
-
-    ``mentions`` is the tail's first line when it tags people: if the whole
-    tail cannot join the body's last part, that line still may.
-    """
+def thread(body: str, tail: str, fits: Fits) -> tuple[str, ...]:
+    """Split ``body`` into numbered parts that each fit, with ``tail`` on the last one beside the body's last words."""
     n = 2
     while n <= MAX_PARTS:
         probe = f"{n}/{n}"  # the widest label of n parts: a part that fits with it fits with its own
-        chunks = _pack(body, tail, lambda content, probe=probe: fits(f"{probe} {content}".rstrip()), mentions)
+        chunks = _pack(body, tail, lambda content, probe=probe: fits(f"{probe} {content}".rstrip()))
         if len(chunks) <= n:
             parts = tuple(f"{i}/{len(chunks)} {c}" for i, c in enumerate(chunks, 1))
             if all(fits(p) for p in parts):
@@ -194,30 +186,41 @@ def _units(body: str, fits_part: Fits) -> list[str]:
     return units
 
 
-def _pack(body: str, tail: str, fits_part: Fits, mentions: str = "") -> list[str]:
-    """Greedy: as many units as fit in each part; the tail joins the last part if it fits,
-    else its mentions line may, and the rest of the tail makes the final part."""
+def _pack(body: str, tail: str, fits_part: Fits) -> list[str]:
+    """Greedy parts of the body's units; the last part holds the tail beside as many of the body's
+    last units as fit (at least its last words), so that no part is only the tail."""
+    units = _units(body, fits_part)
+    if not tail:
+        return _greedy(units, fits_part)
+    if not fits_part(tail):
+        raise TailTooLong(tail, "the link and hashtags do not fit a thread part of their own")
+    k = 0
+    while k < len(units) and fits_part(_beside(units[len(units) - k - 1 :], tail)):
+        k += 1
+    if k:
+        return [*_greedy(units[:-k], fits_part), _beside(units[-k:], tail)]
+    if not units:
+        return [tail]
+    for boundary in (_CLAUSE_END, _SPACE):  # the last unit's last clauses, else its last words
+        words = pieces(units[-1], boundary)
+        for j in range(1, len(words)):
+            if fits_part(_beside(words[j:], tail)):
+                return [*_greedy([*units[:-1], "".join(words[:j])], fits_part), _beside(words[j:], tail)]
+    raise TailTooLong(tail, "the link and hashtags do not fit a thread part beside any of the text")
+
+
+def _beside(units: list[str], tail: str) -> str:
+    return f"{''.join(units).strip()}\n\n{tail}"
+
+
+def _greedy(units: list[str], fits_part: Fits) -> list[str]:
     chunks: list[str] = []
     current = ""
-    for unit in _units(body, fits_part):
+    for unit in units:
         if current and not fits_part((current + unit).strip()):
             chunks.append(current.strip())
             current = ""
         current += unit
-    current = current.strip()
-    if tail and not fits_part(tail):
-        raise TailTooLong(tail, "the link and hashtags do not fit a thread part of their own")
-    if tail:
-        rest = tail.removeprefix(mentions + "\n") if mentions and tail.startswith(mentions + "\n") else ""
-        if current and fits_part(f"{current}\n\n{tail}"):
-            current = f"{current}\n\n{tail}"
-        elif current and rest and fits_part(f"{current}\n\n{mentions}"):
-            chunks.append(f"{current}\n\n{mentions}")
-            current = rest
-        else:
-            if current:
-                chunks.append(current)
-            current = tail
-    if current:
-        chunks.append(current)
+    if current.strip():
+        chunks.append(current.strip())
     return chunks

@@ -48,14 +48,15 @@ def normalise_x(text: str) -> str:
 def x_length(text: str) -> int:
     """The twitter-text v3 weighted length of ``text`` (``parseTweet(text).weightedLength``).
 
-    Counted line by line (each line cached): a URL or an emoji never spans a
-    line break, NFC never joins across one, a link's context ends there, and
-    "\n" weighs 1, so the sum is exact (the differential test checks whole texts).
+    Counted line by line (each line cached, with the "\n" before it, which
+    weighs 1): a URL or an emoji never spans a line break, NFC never joins
+    across one, and what precedes a line's first link is that "\n", so the
+    sum is exact (the differential test checks whole texts).
     """
     if "\n" not in text:
         return _x_line(text)
-    lines = text.split("\n")
-    return sum(map(_x_line, lines)) + len(lines) - 1
+    first, *rest = text.split("\n")
+    return _x_line(first) + sum(_x_line("\n" + line) for line in rest)
 
 
 @lru_cache(maxsize=65536)
@@ -122,8 +123,8 @@ def mastodon_length(text: str) -> int:
     """
     if "\n" not in text or "\r" in text:
         return _mastodon_line(text)
-    lines = text.split("\n")
-    return sum(map(_mastodon_line, lines)) + len(lines) - 1
+    first, *rest = text.split("\n")
+    return _mastodon_line(first) + sum(_mastodon_line("\n" + line) for line in rest)
 
 
 @lru_cache(maxsize=65536)
@@ -178,6 +179,7 @@ class Count:
             out.append(f"{self.overflow} over")
         if self.byte_limit is not None and (self.bytes or 0) > self.byte_limit:
             out.append(f"{(self.bytes or 0) - self.byte_limit} bytes over")
+        # (the page's counter says these in the same words: campaign/site/strings.py counter_hashtags, counter_links)
         if self.max_hashtags is not None and (self.hashtags or 0) > self.max_hashtags:
             extra = (self.hashtags or 0) - self.max_hashtags
             out.append(f"{extra} hashtag{'s' if extra != 1 else ''} over")
@@ -206,7 +208,7 @@ class Count:
         return data
 
 
-REFUSED = "the platform refuses it: empty, or a character it does not take"
+REFUSED = "empty, or a character the platform does not take"
 _UNITS = {"x": "weighted characters", "bluesky": "graphemes", "mastodon": "characters", "utf16": "characters"}
 
 

@@ -272,33 +272,22 @@
     return text.length; // "utf16": JavaScript's own string length, as the composer counts it
   }
 
-  function format(template, values) {
-    return template.replace(/\{(\w+)\}/g, function (_m, name) { return String(values[name]); });
-  }
-
-  /* Every rule of platform (an id of campaign.compose.platforms) the text breaks, in the CLI's words
-     (campaign count): [] when it fits. limit: a Mastodon instance's own limit, if any. */
-  function problems(text, platform, limit) {
-    var rule = RULES[platform];
-    if (!rule) { return []; }
-    var out = [];
-    var words = rule.words;
-    var length = measure(text, rule.counter);
-    limit = limit || rule.limit;
-    if (length > limit) { out.push(format(words.over, {length: length, limit: limit, unit: rule.unit, over: length - limit})); }
-    if (rule.counter === "x" && !parseTweet(text).valid && length <= limit) { out.push(words.invalid); }
-    if (rule.maxBytes) {
-      var n = bytes(rule.counter === "bluesky" ? bskyShort(text) : text);
-      if (n > rule.maxBytes) { out.push(format(words.bytes, {bytes: n, max: rule.maxBytes})); }
-    }
-    if (rule.maxHashtags !== null && rule.maxHashtags !== undefined) {
-      var tags = (text.match(HASHTAG) || []).length;
-      if (tags > rule.maxHashtags) { out.push(format(words.hashtags, {n: tags, max: rule.maxHashtags})); }
-    }
-    if (rule.maxLinks !== null && rule.maxLinks !== undefined) {
-      var links = extractUrls(text).length;
-      if (links > rule.maxLinks) { out.push(format(words.links, {n: links, max: rule.maxLinks})); }
-    }
+  /* Every rule of a platform (an id of campaign.compose.platforms) the text is checked against, as
+     campaign.compose.length.count does: {length, limit, over, bytes, maxBytes, hashtags, maxHashtags,
+     links, maxLinks, refused, fits}. limit: a Mastodon instance's own limit, if any. */
+  function check(text, platform, limit) {
+    var rule = RULES[platform] || {counter: "utf16", limit: limit || 0};
+    var out = {length: measure(text, rule.counter), limit: limit || rule.limit};
+    out.over = Math.max(0, out.length - out.limit);
+    out.refused = rule.counter === "x" && (!text || INVALID_CHARS.test(text.normalize()));
+    out.maxBytes = rule.maxBytes || null;
+    out.bytes = out.maxBytes ? bytes(rule.counter === "bluesky" ? bskyShort(text) : text) : null;
+    out.maxHashtags = rule.maxHashtags === undefined ? null : rule.maxHashtags;
+    out.hashtags = out.maxHashtags === null ? null : (text.match(HASHTAG) || []).length;
+    out.maxLinks = rule.maxLinks === undefined ? null : rule.maxLinks;
+    out.links = out.maxLinks === null ? null : extractUrls(text).length;
+    out.fits = !out.refused && !out.over && !(out.maxBytes && out.bytes > out.maxBytes) &&
+      !(out.maxHashtags !== null && out.hashtags > out.maxHashtags) && !(out.maxLinks !== null && out.links > out.maxLinks);
     return out;
   }
 
@@ -306,6 +295,6 @@
     x: x, parseTweet: parseTweet, extractUrls: extractUrls, extractEmoji: extractEmoji,
     bluesky: bluesky, bskyShort: bskyShort, bskyFull: bskyFull, toShortUrl: toShortUrl,
     mastodon: mastodon, graphemes: graphemes, utf16: function (t) { return t.length; }, bytes: bytes,
-    measure: measure, problems: problems
+    measure: measure, check: check, rules: RULES
   };
 }());

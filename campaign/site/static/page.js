@@ -49,18 +49,24 @@
     fit(textarea);
     var panel = textarea.closest(".panel");
     var platform = panel.dataset.platform;
-    var limit = parseInt(panel.dataset.limit, 10);
-    var info = config.platforms[platform];
-    var length = count.measure(textarea.value, info.counter);
-    var size = info.maxBytes ? count.bytes(textarea.value) : 0;
+    // Every rule the composer holds the post to (count.js check: length, bytes, hashtag and link caps).
+    var c = count.check(textarea.value, platform, parseInt(panel.dataset.limit, 10));
     var out = textarea.parentNode.querySelector(".counter");
-    var over = length - limit;
-    var text = fmt("counter", {n: length, limit: limit});
-    if (over > 0) { text += " – " + fmt("counter_over", {over: over}); }
-    if (size > info.maxBytes) { text += " – " + fmt("counter_bytes", {bytes: size, max: info.maxBytes}); }
+    var text = fmt("counter", {n: c.length, limit: c.limit});
+    if (c.over > 0) { text += " – " + fmt("counter_over", {over: c.over}); }
+    if (c.maxBytes && c.bytes > c.maxBytes) { text += " – " + fmt("counter_bytes", {bytes: c.bytes, max: c.maxBytes}); }
+    if (c.maxHashtags !== null && c.hashtags > c.maxHashtags) { text += " – " + fmt("counter_hashtags", {over: c.hashtags - c.maxHashtags, max: c.maxHashtags}); }
+    if (c.maxLinks !== null && c.links > c.maxLinks) { text += " – " + fmt("counter_links", {over: c.links - c.maxLinks, max: c.maxLinks}); }
+    if (c.refused) { text += " – " + S.counter_refused; }
     out.textContent = text;
-    out.classList.toggle("over", over > 0 || size > info.maxBytes);
+    out.classList.toggle("over", !c.fits);
     updateShare(panel);
+  }
+
+  /* The text to hand over (copy, share): for Bluesky with its links written out in full, which the
+     app shortens back to the text shown (a pasted short form would be a broken link). */
+  function handOver(panel, text) {
+    return panel.dataset.platform === "bluesky" ? count.bskyFull(text, panel.dataset.link ? [panel.dataset.link] : []) : text;
   }
 
   /* ---- copy ---- */
@@ -83,7 +89,7 @@
 
   function copy(button) {
     var textarea = button.closest(".part").querySelector("textarea");
-    copyText(textarea.value, function () { textarea.focus(); textarea.select(); },
+    copyText(handOver(textarea.closest(".panel"), textarea.value), function () { textarea.focus(); textarea.select(); },
       function () { flash(button, S.copied); }, function () { flash(button, S.copy, S.copy_selected); });
   }
 
@@ -117,7 +123,7 @@
 
   function firstText(panel) {
     var t = panel.querySelector("textarea");
-    return t ? t.value : "";
+    return t ? handOver(panel, t.value) : "";
   }
 
   function shareUrl(panel) {
