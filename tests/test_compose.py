@@ -244,10 +244,10 @@ def test_a_long_message_becomes_a_thread_on_x(default_campaign: Path, registry: 
     press = (
         "https://kampanj.example.org/press/trygg-socialtjanst?utm_source=x&utm_medium=social&utm_campaign=trygg-socialtjanst-2026"
     )
-    assert [p.text for p in post.parts] == [
-        "1/2 Socialtjänsten behöver en ny lag som kräver förebyggande arbete och kunskap i varje beslut. "
-        "Det är barn, unga och utsatta vuxna som får betala när lagen inte räcker till.",
-        "2/2 Därför kräver vi en ny socialtjänstlag, en säkerhetskommission och minst två handläggare i varje LVU-ärende.\n\n"
+    assert [p.text for p in post.parts] == [  # the tail takes as many of the last sentences as fit beside it
+        "1/2 Socialtjänsten behöver en ny lag som kräver förebyggande arbete och kunskap i varje beslut.",
+        "2/2 Det är barn, unga och utsatta vuxna som får betala när lagen inte räcker till. "
+        "Därför kräver vi en ny socialtjänstlag, en säkerhetskommission och minst två handläggare i varje LVU-ärende.\n\n"
         f"@anna_uppsala, Bo Berg\n{press}\n#socialtjänst #svpol #TryggSocialtjänst",
     ]
     assert all(p.length <= 280 and count("x", p.text).length == p.length for p in post.parts)

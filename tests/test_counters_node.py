@@ -300,3 +300,36 @@ def test_every_emoji_test_sequence_counts_as_the_reference_libraries(
 ) -> None:
     assert len(emoji_test) > 5_000
     check(emoji_test + [f"a {e}b.se {e}" for e in emoji_test], reference)
+
+
+def test_composed_bluesky_posts_are_what_the_bluesky_app_posts(reference: Callable[[list[str]], list[dict]]) -> None:
+    """Every Bluesky post of the default kit: handed to the app with its links written out, the app
+    would post exactly the composed text, with the same link and tag facets and the same length."""
+    from campaign.compose import compose_all
+    from campaign.loader import load
+    from campaign.registry import areas
+
+    posts = compose_all(load(ROOT).campaign, areas(), ["bluesky"])
+    parts = [part for post in posts for part in post.parts]
+    full = []
+    for part in parts:
+        data = part.text.encode("utf-8")
+        for f in sorted(part.facets, key=lambda f: -f["index"]["byteStart"]):
+            if "uri" in f["features"][0]:
+                data = data[: f["index"]["byteStart"]] + f["features"][0]["uri"].encode() + data[f["index"]["byteEnd"] :]
+        full.append(data.decode("utf-8"))
+    assert sum(p.text != t for p, t in zip(parts, full, strict=True)) > 1000  # the links were shortened
+    for part, text, answer in zip(parts, full, reference(full), strict=True):
+        graphemes_, bytes_, posted, found = answer["ref"]["bsky"]
+        ours = sorted(
+            [
+                f["index"]["byteStart"],
+                f["index"]["byteEnd"],
+                f["features"][0]["$type"].split("#")[1],
+                f["features"][0].get("uri") or f["features"][0].get("tag"),
+            ]
+            for f in part.facets
+            if "did" not in f["features"][0]
+        )
+        assert (posted, graphemes_, bytes_, sorted(found)) == (part.text, part.length, len(part.text.encode()), ours), text
+        assert part.length <= 300 and bytes_ <= 3000

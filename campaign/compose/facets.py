@@ -175,13 +175,34 @@ def shorten(text: str) -> tuple[str, list[tuple[int, int, str]]]:
 
 
 def facets(text: str, mentions: Iterable[Mention] = ()) -> tuple[dict[str, Any], ...]:
-    """Every facet of the text as posted: ``text`` must be the full form (links written out); the
-    facets index :func:`short_text` of it, which is what the post's text is."""
+    """Every facet of the text as posted: ``text`` is the full form (links written out), and the facets
+    index :func:`short_text` of it, which is what the post's text is. As in the app, hashtags are
+    found in the full text and move (or stretch, around a link) with the shortening."""
     posted, links = shorten(text)
     found = mention_facets(posted, mentions)
     found += [_facet(posted, start, end, {"$type": LINK, "uri": uri}) for start, end, uri in links]
-    found += tag_facets(posted)
+    if not links:
+        found += tag_facets(text)
+    else:
+        spans = _link_matches(text)
+        for tag in tag_facets(text):
+            start, end = _cp_range(text, tag["index"]["byteStart"], tag["index"]["byteEnd"])
+            new_start, new_end = start, end
+            for (l_start, l_end, _), (s_start, s_end, _) in zip(spans, links, strict=True):
+                delta = (s_end - s_start) - (l_end - l_start)
+                if start >= l_end:
+                    new_start, new_end = new_start + delta, new_end + delta
+                elif end >= l_end:
+                    new_end += delta
+                elif end > l_start:
+                    new_end = min(new_end, s_end)
+            found.append(_facet(posted, new_start, new_end, tag["features"][0]))
     return tuple(sorted(found, key=lambda f: (f["index"]["byteStart"], f["index"]["byteEnd"])))
+
+
+def _cp_range(text: str, byte_start: int, byte_end: int) -> tuple[int, int]:
+    data = text.encode("utf-8")
+    return len(data[:byte_start].decode("utf-8")), len(data[:byte_end].decode("utf-8"))
 
 
 def _parse_http(url: str) -> tuple[str, str, str, str] | None:

@@ -46,7 +46,12 @@ function shortenLinks(text) {
     const short = Buffer.from(toShortUrl(bytes.subarray(f[0], f[1]).toString("utf8")), "utf8");
     const delta = short.length - (f[1] - f[0]);
     bytes = Buffer.concat([bytes.subarray(0, f[0]), short, bytes.subarray(f[1])]);
-    for (let j = i + 1; j < facets.length; j++) { facets[j][0] += delta; facets[j][1] += delta; }
+    const [start, end] = [f[0], f[1]];
+    for (const g of facets) {
+      if (g === f) continue;
+      // After the link: moved. Around it (a tag holding a link): stretched as RichText.insert/delete do.
+      if (g[0] >= end) { g[0] += delta; g[1] += delta; } else if (g[1] >= end) { g[1] += delta; } else if (g[1] > start) { g[1] = Math.min(g[1], start + short.length); }
+    }
     f[1] = f[0] + short.length;
   }
   const posted = bytes.toString("utf8");
