@@ -290,6 +290,7 @@ def _message(data: dict[str, Any]) -> Message:
         hashtags=tuple(h.lstrip("#") for h in data["hashtags"]),
         tag=tuple(data["tag"]) if data["tag"] is not None else None,
         image=data["image"],
+        title=data["title"],
     )
 
 

@@ -97,6 +97,7 @@ class Message:
     hashtags: tuple[str, ...]  # extra tags for this message, before the campaign's
     tag: tuple[str, ...] | None  # tag rules; None means the campaign default
     image: bool = True
+    title: str | None = None  # the topic in a few words ("Resurser"), the page's heading for it
 
 
 @dataclass(frozen=True)

@@ -153,6 +153,7 @@ MESSAGE = Obj(
     {
         "id": Field(ID, required=True),
         "kind": Field(Str(choices=("long", "short")), required=True),
+        "title": Field(Str(max_len=60, multiline=False), help="the topic in a few words, the page's heading for the message"),
         "text": Field(TEMPLATE, help="the message (a Jinja2 template)"),
         "variants": Field(ListOf(TEMPLATE, min_items=1, max_items=50), help="alternative phrasings, rotated"),
         "figures": Field(ListOf(ID), default=default_list),
