@@ -42,7 +42,7 @@ class Reply:
 class Fault:
     method: str
     path: str  # a prefix
-    reply: Reply
+    reply: Reply | None  # None: handle the request as usual, then cut the connection without answering
     times: int
 
 
@@ -94,21 +94,31 @@ class FakeServer:
         with self.lock:
             self.faults.append(Fault(method, path, reply, times))
 
-    def _fault(self, request: Request) -> Reply | None:
+    def lose_next(self, method: str, path: str, times: int = 1) -> None:
+        """Handle the next ``times`` requests to ``method path*`` as usual, then cut the connection: a lost answer."""
+        with self.lock:
+            self.faults.append(Fault(method, path, None, times))
+
+    def _fault(self, request: Request) -> Fault | None:
         with self.lock:
             for fault in self.faults:
                 if fault.times > 0 and fault.method == request.method and request.path.startswith(fault.path):
                     fault.times -= 1
-                    return fault.reply
+                    return fault
         return None
 
     def _serve(self, handler: BaseHTTPRequestHandler) -> None:
         request = _parse(handler)
         with self.lock:
             self.requests.append(request)
-        reply = self._fault(request) or self.route(request)
+        fault = self._fault(request)
+        reply = fault.reply if fault and fault.reply else self.route(request)
         if self.delay:
             time.sleep(self.delay)
+        if fault and fault.reply is None:
+            handler.close_connection = True
+            handler.connection.shutdown(socket.SHUT_RDWR)  # the post is made, the answer never comes
+            return
         body = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode() if reply.body is not None else b""
         handler.send_response(reply.status)
         headers = {"Content-Type": "application/json; charset=utf-8", **reply.headers}
