@@ -54,6 +54,9 @@ class FakeServer:
         self.requests: list[Request] = []
         self.faults: list[Fault] = []
         self.delay = 0.0  # seconds to wait before answering (so a killed client can leave a request behind)
+        # chaos(request) -> None, or (when, reply): "before" answers ``reply`` without handling the request;
+        # "after" handles it, then answers ``reply`` instead (None: cuts the connection, a lost answer)
+        self.chaos: Any = None
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -112,6 +115,17 @@ class FakeServer:
         with self.lock:
             self.requests.append(request)
         fault = self._fault(request)
+        if fault is None and self.chaos is not None and (mischief := self.chaos(request)) is not None:
+            when, chaotic = mischief
+            fault = Fault(request.method, request.path, chaotic, 0)
+            if when == "before":
+                assert chaotic is not None
+            else:
+                self.route(request)  # the post is made; what comes back is ``chaotic``
+                if chaotic is None:
+                    handler.close_connection = True
+                    handler.connection.shutdown(socket.SHUT_RDWR)
+                    return
         reply = fault.reply if fault and fault.reply else self.route(request)
         if self.delay:
             time.sleep(self.delay)
