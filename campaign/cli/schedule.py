@@ -15,8 +15,7 @@ from campaign.cli.common import err, out, print_problems
 from campaign.errors import CampaignError, CampaignInvalid, ExitCode
 from campaign.loader import load
 from campaign.publish import service
-from campaign.publish.export import FORMATS, export
-from campaign.publish.plan import resolve
+from campaign.publish.export import FORMATS
 from campaign.publish.queue import STATES, Row, Selection
 from campaign.publish.when import parse_now, show
 
@@ -99,7 +98,7 @@ def list_cmd(
     late = [r for r in listing.late if not state or r.state in state]
     if late:
         out(
-            f"{len(late)} scheduled row{'s are' if len(late) != 1 else ' is'} held as late (more than {_minutes(listing.grace)} past "
+            f"{len(late)} scheduled row{'s are' if len(late) != 1 else ' is'} held as late (more than {service.span(listing.grace)} past "
             f"{'their' if len(late) != 1 else 'its'} time: {', '.join(str(r.id) for r in late)}): "
             "`campaign schedule retry ID` (or `retry --late`) sends them at the next publish run anyway; `cancel` drops them."
         )
@@ -125,11 +124,6 @@ def list_cmd(
             "failed rows: fix what the detail names, then `campaign schedule retry ID`; "
             "`campaign schedule confirm ID` if the post is on the account after all (a duplicate), `cancel ID` to drop it."
         )
-
-
-def _minutes(span: dt.timedelta) -> str:
-    minutes = int(span.total_seconds() // 60)
-    return f"{minutes // 60} h" if minutes % 60 == 0 and minutes >= 60 else f"{minutes} min"
 
 
 def _detail(row: Row) -> str:
@@ -350,7 +344,7 @@ def _run(directory: Path, now: dt.datetime, accounts: list[str] | None, stop: Ca
     for _account, why in sorted(report.account_errors.items()):
         err(f"error: {why}")
     if report.late:
-        out(_late_line(report.late, service.grace(load(directory).campaign)))
+        out(service.late_line(report.late, service.grace(load(directory).campaign)))
     stopped = ", ".join(f"{a} ({s.stopped})" for a, s in sorted(report.stopped.items()))
     out(
         f"{report.count('published')} published, {report.count('failed')} failed, {report.count('uncertain')} uncertain, "
@@ -362,61 +356,19 @@ def _run(directory: Path, now: dt.datetime, accounts: list[str] | None, stop: Ca
     return int(ExitCode.ERROR) if bad else int(ExitCode.OK)
 
 
-def _late_line(late: list[Row], grace: dt.timedelta) -> str:
-    ids = ", ".join(str(r.id) for r in late[:20]) + (", …" if len(late) > 20 else "")
-    return (
-        f"held as late: {len(late)} row{'s' if len(late) != 1 else ''} more than {_minutes(grace)} past {'their' if len(late) != 1 else 'its'} "
-        f"time ({ids}); not sent. `campaign schedule retry --late` sends them anyway, `campaign schedule cancel --late` drops them"
-    )
-
-
 def _dry_run(directory: Path, now: dt.datetime, accounts: list[str] | None) -> None:
-    listing = service.due_rows(directory, now, accounts)
-    zone = listing.campaign.settings.timezone
-    out(f"dry run at {show(now, zone)} ({zone}): nothing is sent")
-    for row in listing.rows:
-        out(f"── {row.id} {row.key} · {row.platform} · due {show(row.due, zone)}")
-        for i, part in enumerate(row.parts):
-            if len(row.parts) > 1:
-                out(f"[{i + 1}/{len(row.parts)}]{' (reply)' if i else ''}")
-            out(part.text)
-            for image in part.images:
-                out(f"[image {Path(image.path).name} {image.width}×{image.height}, alt: {image.alt}]")
-    per_platform: dict[str, int] = {}
-    for row in listing.rows:
-        per_platform[row.platform] = per_platform.get(row.platform, 0) + 1
-    posts = sum(len(r.parts) for r in listing.rows)
-    images = sum(len(p.images) for r in listing.rows for p in r.parts)
-    by = ", ".join(f"{n} {p}" for p, n in sorted(per_platform.items()))
-    out(
-        f"would send {len(listing.rows)} row{'s' if len(listing.rows) != 1 else ''} ({by or 'none'}): {posts} post{'s' if posts != 1 else ''}, "
-        f"{images} image{'s' if images != 1 else ''}"
-    )
-    if listing.late:
-        out(_late_line(listing.late, listing.grace))
-    for account, stop in sorted(listing.stops.items()):
-        out(f"account {account} is stopped ({stop.stopped}): {stop.reason}")
+    for line in service.dry_run(directory, now, accounts).lines():
+        out(line)
 
 
 def _export(
     fmt: str, directory: Path, out_dir: Path | None, build: Path | None, now: str | None, account: list[str] | None
 ) -> None:
-    campaign = load(directory).campaign
-    moment = _now(directory, now)
-    rows = [r for r in resolve(campaign, build, images=fmt != "ics").rows if not account or r.account in account]
-    if fmt != "ics":  # schedulers refuse posts in the past (Sprout: less than 10 minutes ahead)
-        ahead = [r for r in rows if r.due >= moment + dt.timedelta(minutes=10)]
-        if len(ahead) < len(rows):
-            err(
-                f"note: left out {len(rows) - len(ahead)} post(s) due before {show(moment + dt.timedelta(minutes=10), campaign.settings.timezone)}"
-            )
-        rows = ahead
-    files = export(fmt, campaign, rows, moment, build)
-    target = out_dir or directory / "build" / "export"
-    target.mkdir(parents=True, exist_ok=True)
-    for name, content in files.items():
-        (target / name).write_text(content, encoding="utf-8", newline="")
-        out(f"wrote {target / name}")
+    exported = service.export_plan(directory, fmt, _now(directory, now), build_dir=build, out_dir=out_dir, only_accounts=account)
+    if exported.note:
+        err(exported.note)
+    for path in exported.written:
+        out(f"wrote {path}")
 
 
 def _export_command(fmt: str, about: str) -> None:
