@@ -14,7 +14,10 @@
   var DATA = /*counter-data*/null/*end*/;
   var RULES = /*platform-rules*/{}/*end*/;
 
-  function re(name) { return new RegExp(DATA.js[name][0].split("\u0001").join(DATA.shared), DATA.js[name][1]); }
+  function re(name) {
+    var source = DATA.js[name][0].replace(/[\u0001-\u0008]/g, function (c) { return DATA.shared[c.charCodeAt(0) - 1]; });
+    return new RegExp(source, DATA.js[name][1]);
+  }
 
   var CONFIG = DATA.config;
   var EXTRACT_URL = re("extractUrl");
