@@ -68,7 +68,8 @@ def _x_line(text: str) -> int:
 
 def x_valid(text: str) -> bool:
     """False when X refuses the text whatever its length: it is empty or holds U+FFFE, U+FEFF or U+FFFF."""
-    return bool(text) and not xtext.rules().invalid_chars.search(normalise_x(text))
+    # (NFC never makes or removes U+FFFE, U+FEFF or U+FFFF, so the text is searched as it is)
+    return bool(text) and (text.isascii() or not xtext.rules().invalid_chars.search(text))
 
 
 def x_urls(text: str, without_protocol: bool = True) -> list[tuple[int, int]]:
