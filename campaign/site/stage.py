@@ -70,7 +70,7 @@ def build_site(
     """Render every page of the site into ``out`` from the campaign and the earlier stages' results."""
     images = ImageIndex(results.get("images") or [])
     settings = page_settings(campaign)
-    views = area_views(campaign, page_posts(results, campaign, areas), images, areas, settings.platforms)
+    views = area_views(campaign, page_posts(results, campaign, areas), images, areas, settings.platforms, settings.featured)
     t = Strings(campaign.settings.language)
     common = {
         "campaign": campaign,
@@ -79,6 +79,7 @@ def build_site(
         "intro": settings.intro or t.intro,
         "csp": r.CSP,
         "og_image": r.og_image(campaign, images),
+        "question": settings.question or t.question,  # {kommun} filled in per page
     }
     env = r.environment()
     pages = _write_areas(env, out, views, images, common, progress)
@@ -140,9 +141,10 @@ def by_lan(kommuner: Sequence[Area]) -> list[tuple[str, list[Area]]]:
 def _write_area_page(env: Environment, out: Path, path: str, view: AreaView, common: dict[str, Any]) -> None:
     root = "" if view.area.level == "national" else "../../"
     campaign = common["campaign"]
-    config = r.page_config(campaign, view, root, common["version"])
+    config = r.page_config(campaign, view, root, common["version"], common["question"])
+    page = {**common, "question": common["question"].replace("{kommun}", view.area.name)}
     html = env.get_template("area.html").render(
-        root=root, view=view, config=config, page_url=r.page_url(campaign, path.removesuffix("index.html")), **common
+        root=root, view=view, config=config, page_url=r.page_url(campaign, path.removesuffix("index.html")), **page
     )
     _write(out / path, html)
 

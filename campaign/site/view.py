@@ -72,10 +72,16 @@ class CardView:
     message: Message
     posts: tuple[PostView, ...]
     images: tuple[ImageView, ...]
+    title: str = ""  # the topic as a heading ("Hot och våld"): the message's title, else its opening words
 
     @property
     def id(self) -> str:
         return self.message.id
+
+    @property
+    def topic(self) -> str:
+        """The title inside a sentence ("om hot och våld"): lower-case first letter, unless it is an acronym (LVU)."""
+        return topic(self.title)
 
     @property
     def preview(self) -> ImageView | None:
@@ -93,11 +99,44 @@ class AreaView:
     cards: tuple[CardView, ...]
     figures: tuple[FigureView, ...]
     mentions: tuple[MentionView, ...]
+    featured: str = ""  # the id of the card the page shows first, ready to share
+
+    @property
+    def first(self) -> CardView | None:
+        """The recommended card: ``featured``, else the first long message, else the first card."""
+        for wanted in (lambda c: c.id == self.featured, lambda c: c.message.kind == "long", lambda c: True):
+            for card in self.cards:
+                if wanted(card):
+                    return card
+        return None
+
+    @property
+    def rest(self) -> tuple[CardView, ...]:
+        """Every card but the recommended one, in the bank's order."""
+        first = self.first
+        return tuple(c for c in self.cards if c is not first)
 
     @property
     def key(self) -> str:
         """The area's file name in data/areas/: its slug, "national" for the country."""
         return self.area.slug or "national"
+
+
+def topic(title: str) -> str:
+    """A title inside a sentence: "Hot och våld" → "hot och våld", "LVU-ärenden" stays."""
+    if len(title) > 1 and title[1].isupper():
+        return title
+    return title[:1].lower() + title[1:]
+
+
+_WORDS_IN_TITLE = 5
+
+
+def fallback_title(text: str) -> str:
+    """A message without a title is headed by its opening words ("Varannan socialsekreterare i landet anger …")."""
+    sentence = text.split("\n", maxsplit=1)[0].split(". ", maxsplit=1)[0].strip().rstrip(".")
+    words = sentence.split()
+    return " ".join(words[:_WORDS_IN_TITLE]) + (" …" if len(words) > _WORDS_IN_TITLE else "")
 
 
 def page_posts(results: dict[str, Any], campaign: Campaign, areas: Sequence[Area]) -> list[PostLike]:
@@ -208,6 +247,7 @@ def area_views(
     images: Sequence[dict[str, Any]] | ImageIndex,
     areas: Sequence[Area],
     platforms: Sequence[str] = PLATFORM_IDS,
+    featured: str = "",
 ) -> list[AreaView]:
     """One view per area that has posts, national first, then kommuner in Swedish order.
 
@@ -220,7 +260,9 @@ def area_views(
     index = images if isinstance(images, ImageIndex) else ImageIndex(images)
     wanted = [NATIONAL, *sorted((a for a in areas if a.level == "kommun"), key=lambda a: (swedish_key(a.name), a.code))]
     return [
-        _area_view(campaign, area, by_area[_area_key(area)], index, platforms) for area in wanted if by_area.get(_area_key(area))
+        _area_view(campaign, area, by_area[_area_key(area)], index, platforms, featured)
+        for area in wanted
+        if by_area.get(_area_key(area))
     ]
 
 
@@ -230,6 +272,7 @@ def _area_view(
     posts: list[PostLike],
     images: ImageIndex,
     order: Sequence[str],
+    featured: str = "",
 ) -> AreaView:
     by_message: dict[str, dict[str, PostLike]] = defaultdict(dict)
     for post in posts:
@@ -238,7 +281,9 @@ def _area_view(
     for message in campaign.messages:
         platforms = by_message.get(message.id, {})
         shown = [p for p in order if p in platforms]
-        cards.append(CardView(message, tuple(_post_view(platforms[p]) for p in shown), images_for(images, message, area)))
+        views = tuple(_post_view(platforms[p]) for p in shown)
+        title = message.title or (fallback_title(views[0].parts[0]) if views and views[0].parts else message.id)
+        cards.append(CardView(message, views, images_for(images, message, area), title))
     used = {f for m in campaign.messages for f in m.figures}
     figures = tuple(figure_view(f, area) for f in campaign.figures if f.id in used)
-    return AreaView(area, tuple(c for c in cards if c.posts), figures, _mentions(posts))
+    return AreaView(area, tuple(c for c in cards if c.posts), figures, _mentions(posts), featured)
