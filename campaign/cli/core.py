@@ -38,7 +38,7 @@ def build_cmd(
 
     Example: campaign build . --out build
     """
-    from campaign.cli.progress import progress_bar
+    from campaign.cli.progress import progress_bar  # lazy: rich's progress bar loads only for a command that shows one
 
     out_dir = directory / "build" if out_dir is None else out_dir
     with progress_bar() as progress:

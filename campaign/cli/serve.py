@@ -9,6 +9,7 @@ from typing import Any
 import typer
 
 from campaign.cli.common import err, out, print_problems
+from campaign.site.serve import Preview
 
 
 def serve(
@@ -22,8 +23,6 @@ def serve(
 
     Example: campaign serve . --port 8000   (then open http://127.0.0.1:8000/; Ctrl+C stops)
     """
-    from campaign.site.serve import Preview
-
     preview = Preview(directory, out_dir or directory / "build", port=port, on_event=_report).start()
     out(f"serving {preview.url} (rebuilds on change; Ctrl+C stops)")
     try:

@@ -11,36 +11,33 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jinja2 import Environment
 
+from campaign.compose.core import Post
 from campaign.errors import Problem
+from campaign.kit import ImageFile, Kit
 from campaign.model import Area, Campaign
+from campaign.registry import areas as all_areas
 from campaign.site import render as r
 from campaign.site.assets import GENERATED, STATIC_FILES, copy_static
 from campaign.site.kit import kit_markdown, kit_messages, tag_tip
 from campaign.site.settings import page_settings
 from campaign.site.strings import Strings
-from campaign.site.view import AreaView, area_views, page_posts, swedish_key
+from campaign.site.view import AreaView, area_views, swedish_key
 
 BUDGET = 150_000  # bytes of HTML, CSS and JS for the national page, before images
-
-if TYPE_CHECKING:
-    from campaign.build import Kit
 
 
 def registry_areas() -> tuple[Area, ...]:
     """The country and every area the registry knows (the page uses the country and the 290 kommuner)."""
-    from campaign.registry import areas
-
-    return tuple(areas())
+    return tuple(all_areas())
 
 
-def write(kit: Kit, staging: Path) -> None:
-    """Write the page into ``staging``; its result goes to ``kit.results["site"]``."""
-    result = build_site(kit.campaign, kit.results, staging, registry_areas(), progress=kit.progress)
-    kit.results["site"] = result
+def write(kit: Kit, staging: Path, posts: Sequence[Post], images: Sequence[ImageFile]) -> None:
+    """Write the page into ``staging`` from the posts and images the earlier stages made."""
+    result = build_site(kit.campaign, posts, images, staging, registry_areas(), progress=kit.progress)
     if result.national_bytes > BUDGET:
         kit.warnings.append(
             Problem(
@@ -61,16 +58,16 @@ def write(kit: Kit, staging: Path) -> None:
 
 def build_site(
     campaign: Campaign,
-    results: dict[str, Any],
+    posts: Sequence[Post],
+    images: Sequence[ImageFile],
     out: Path,
     areas: Sequence[Area],
     *,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> r.SiteResult:
-    """Render every page of the site into ``out`` from the campaign and the earlier stages' results."""
-    images = list(results.get("images") or [])
+    """Render every page of the site into ``out`` from the campaign, its posts and its images."""
     settings = page_settings(campaign)
-    views = area_views(campaign, page_posts(results, campaign, areas), images, areas, settings.platforms)
+    views = area_views(campaign, posts, images, areas, settings.platforms)
     t = Strings(campaign.settings.language)
     common = {
         "campaign": campaign,
@@ -92,7 +89,7 @@ def _write_areas(
     env: Environment,
     out: Path,
     views: Sequence[AreaView],
-    images: list[dict[str, Any]],
+    images: Sequence[ImageFile],
     common: dict[str, Any],
     progress: Callable[[str, int, int], None] | None,
 ) -> list[str]:

@@ -1,9 +1,10 @@
 """What the page shows, as plain data: one ``AreaView`` per area.
 
-The page reads posts through ``page_posts``: the composer's ``Post`` objects
-from ``kit.results["posts"]`` (message_id, platform, area, parts with text and
-limit, link, mentions). Everything after that reads only the plain views
-defined here, so the templates and the data files see one shape.
+The page reads the composer's ``Post`` objects (message_id, platform, area,
+parts with text and limit, link, mentions) and the images stage's
+``ImageFile`` rows, as the build hands them over. Everything after that reads
+only the plain views defined here, so the templates and the data files see one
+shape.
 """
 
 from __future__ import annotations
@@ -11,30 +12,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
 
+from campaign.compose.core import Post
 from campaign.compose.platforms import PLATFORM_IDS, PLATFORMS
-from campaign.model import NATIONAL, Area, Campaign, Mention, Message
+from campaign.kit import ImageFile
+from campaign.model import NATIONAL, Area, Campaign, Message
 from campaign.templating import FigureView, figure_view
 
 # Platform order, names, limits and counting rules all come from the composer's one table (PLATFORM_IDS, PLATFORMS).
 SHARE_BY_LINK = {"linkedin", "facebook"}  # these share a URL; their text is ignored (PLATFORMS.md)
-
-
-class PartLike(Protocol):
-    text: str
-    limit: int
-
-
-class PostLike(Protocol):
-    """What the page reads of a post: the composer's ``Post`` (and the tests' stand-ins) have this shape."""
-
-    message_id: str
-    platform: str
-    area: Area
-    parts: tuple[PartLike, ...]
-    link: str | None
-    mentions: tuple[Mention, ...]
 
 
 @dataclass(frozen=True)
@@ -100,16 +86,6 @@ class AreaView:
         return self.area.slug or "national"
 
 
-def page_posts(results: dict[str, Any], campaign: Campaign, areas: Sequence[Area]) -> list[PostLike]:
-    """The posts the page shows: the composer stage's, or composed here when it did not run."""
-    posts = results.get("posts")
-    if posts is not None:
-        return list(posts)
-    from campaign.compose.core import compose_all
-
-    return compose_all(campaign, [a for a in areas if a.level in ("national", "kommun")])
-
-
 _SWEDISH = str.maketrans(
     {"å": "z\x01", "ä": "z\x02", "ö": "z\x03", "æ": "z\x02", "ø": "z\x03", "é": "e", "è": "e", "ü": "y", "-": " "}
 )
@@ -124,7 +100,7 @@ def _area_key(area: Area) -> tuple[str, str]:
     return (area.level, area.code)
 
 
-def _mentions(posts: Iterable[PostLike]) -> tuple[MentionView, ...]:
+def _mentions(posts: Iterable[Post]) -> tuple[MentionView, ...]:
     found: dict[tuple[str, str], dict[str, str]] = {}
     for post in posts:
         for mention in post.mentions:
@@ -134,42 +110,39 @@ def _mentions(posts: Iterable[PostLike]) -> tuple[MentionView, ...]:
     return tuple(MentionView(name, role, dict(sorted(h.items()))) for (name, role), h in sorted(found.items()))
 
 
-def _post_view(post: PostLike) -> PostView:
+def _post_view(post: Post) -> PostView:
     limits = [p.limit for p in post.parts]
     return PostView(post.platform, tuple(p.text for p in post.parts), max(limits) if limits else 0, post.link)
 
 
-def _belongs(image: dict[str, Any], message: Message) -> bool:
-    """A card of the message itself, or of one of its figures (images stage manifest rows)."""
-    card, ident = image.get("card"), image.get("id")
-    return (card == "message" and ident == message.id) or (card == "figure" and ident in message.figures)
+def _belongs(image: ImageFile, message: Message) -> bool:
+    """A card of the message itself, or of one of its figures."""
+    return (image.card == "message" and image.id == message.id) or (image.card == "figure" and image.id in message.figures)
 
 
-def images_for(images: Sequence[dict[str, Any]], message: Message, area: Area) -> tuple[ImageView, ...]:
+def images_for(images: Sequence[ImageFile], message: Message, area: Area) -> tuple[ImageView, ...]:
     """The message's share images for ``area``: its own, else its län's, else the national ones."""
     mine = [i for i in images if _belongs(i, message)]
     for level, code in ((area.level, area.code), ("lan", area.lan_code), ("national", "")):
-        local = [i for i in mine if i.get("area_level", "national") == level and (i.get("area_code") or "") == code]
+        local = [i for i in mine if i.area_level == level and i.area_code == code]
         if local:
             return tuple(
-                ImageView(
-                    str(i["file"]), _size_label(i), int(i.get("width") or 0), int(i.get("height") or 0), str(i.get("alt") or "")
-                )
-                for i in sorted(local, key=lambda i: (str(i.get("card")), str(i.get("id")), str(i["file"])))
+                ImageView(i.file, _size_label(i), i.width, i.height, i.alt)
+                for i in sorted(local, key=lambda i: (i.card, i.id, i.file))
             )
     return ()
 
 
-def _size_label(image: dict[str, Any]) -> str:
+def _size_label(image: ImageFile) -> str:
     """Which platforms a size is for ("X, Mastodon, Threads"), else the size's own name."""
-    names = [PLATFORMS[p].name for p in image.get("platforms") or () if p in PLATFORMS]
-    return ", ".join(names) or str(image.get("size") or "")
+    names = [PLATFORMS[p].name for p in image.platforms if p in PLATFORMS]
+    return ", ".join(names) or image.size
 
 
 def area_views(
     campaign: Campaign,
-    posts: Sequence[PostLike],
-    images: Sequence[dict[str, Any]],
+    posts: Sequence[Post],
+    images: Sequence[ImageFile],
     areas: Sequence[Area],
     platforms: Sequence[str] = PLATFORM_IDS,
 ) -> list[AreaView]:
@@ -177,7 +150,7 @@ def area_views(
 
     Only ``platforms`` show, in that order (the campaign's `page: platforms:`).
     """
-    by_area: dict[tuple[str, str], list[PostLike]] = defaultdict(list)
+    by_area: dict[tuple[str, str], list[Post]] = defaultdict(list)
     for post in posts:
         if post.platform in platforms:
             by_area[_area_key(post.area)].append(post)
@@ -190,11 +163,11 @@ def area_views(
 def _area_view(
     campaign: Campaign,
     area: Area,
-    posts: list[PostLike],
-    images: Sequence[dict[str, Any]],
+    posts: list[Post],
+    images: Sequence[ImageFile],
     order: Sequence[str],
 ) -> AreaView:
-    by_message: dict[str, dict[str, PostLike]] = defaultdict(dict)
+    by_message: dict[str, dict[str, Post]] = defaultdict(dict)
     for post in posts:
         by_message[post.message_id].setdefault(post.platform, post)
     cards = []

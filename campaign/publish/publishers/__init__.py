@@ -13,6 +13,7 @@ from campaign.publish.publishers.base import Publisher, Recorder
 def make_publisher(account: Account, env: Mapping[str, str], work_dir: Path | None = None, language: str = "sv") -> Publisher:
     """The publisher for ``account``, its credentials read from ``env``; posts are marked as ``language``."""
     secrets = credentials(account, env)
+    # Lazy: each publisher loads its platform's client library (tweepy, atproto, …) only when that platform posts.
     if account.platform == "x":
         from campaign.publish.publishers.x import XPublisher
 
