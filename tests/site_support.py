@@ -115,7 +115,19 @@ def write_images(out: Path, campaign: Campaign) -> list[ImageFile]:
                 Image.new("RGB", (w // 10, h // 10), colour).save(out / "images" / name)
                 images.append(
                     ImageFile(
-                        file=name, card="figure", id=figure.id, area_level=level, area_code=code, area_name="Stockholm" if code else "Sverige", size=size, width=w, height=h, bytes=(out / "images" / name).stat().st_size, alt=f"{figure.statement} ({level} {code})", sha256="0" * 64, platforms=tuple(platforms)
+                        file=name,
+                        card="figure",
+                        id=figure.id,
+                        area_level=level,
+                        area_code=code,
+                        area_name="Stockholm" if code else "Sverige",
+                        size=size,
+                        width=w,
+                        height=h,
+                        bytes=(out / "images" / name).stat().st_size,
+                        alt=f"{figure.statement} ({level} {code})",
+                        sha256="0" * 64,
+                        platforms=tuple(platforms),
                     )
                 )
     return images

@@ -337,4 +337,4 @@ def test_without_worker_processes_the_images_are_drawn_in_this_one(root: Path, m
     monkeypatch.setattr(pipeline, "ProcessPoolExecutor", NoPool)
     kit = build(root, root / "build", now=NOW)
     assert any(f"({CARDS * len(SIZES)} drawn" in note for note in kit.notes)
-    assert all((root / "build" / r["path"]).is_file() for r in [i.row() for i in kit.images])
+    assert all((root / "build" / i.path).is_file() for i in kit.images)

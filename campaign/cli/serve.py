@@ -38,7 +38,7 @@ def _report(kind: str, detail: Any) -> None:
     if kind == "built":
         if detail.warnings:
             print_problems(detail.warnings)
-        out(f"built {detail.now:%H:%M:%S}: " + "; ".join(detail.notes))
+        out(f"built {detail.kit.now:%H:%M:%S}: " + "; ".join(detail.notes))
     elif kind == "invalid":
         print_problems(detail)
         err("not rebuilt: still serving the last good build")
