@@ -15,12 +15,14 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from campaign import manifest
 from campaign.compose import stage as posts_stage
 from campaign.compose.core import Post
 from campaign.errors import Problem
 from campaign.images import stage as images_stage
 from campaign.kit import ImageFile, Kit, Progress, build_time, check_output, staged, to_jsonable, write_json
 from campaign.loader import load
+from campaign.manifest import Kept
 from campaign.registry import stage as registry_stage
 from campaign.site import stage as site_stage
 
@@ -41,19 +43,56 @@ class Built:
     def notes(self) -> list[str]:
         return self.kit.notes
 
+    @property
+    def now(self) -> dt.datetime:
+        return self.kit.now
 
-def build(root: Path, out: Path, *, now: dt.datetime | None = None, progress: Progress | None = None) -> Built:
-    """Build the whole kit for the campaign in ``root`` into ``out``."""
+
+def build(
+    root: Path, out: Path, *, now: dt.datetime | None = None, progress: Progress | None = None, record: bool = False
+) -> Built:
+    """Build the whole kit for the campaign in ``root`` into ``out``.
+
+    With ``record`` what made the kit is written down (campaign/manifest.py)
+    for ``build_if_changed``.
+    """
+    before = manifest.snapshot(Path(root)) if record else {}
     loaded = load(root)
     kit = Kit(loaded.campaign, build_time(now), warnings=list(loaded.warnings), progress=progress)
     check_output(out, loaded.campaign.root)
+    manifest.forget(Path(root), Path(out))  # the kit is replaced: the last build's record no longer holds
     with staged(out) as staging:
         write_campaign_json(kit, staging)
         registry_stage.write(kit, staging)
         posts = posts_stage.write(kit, staging)
         images = images_stage.write(kit, staging)
         site_stage.write(kit, staging, posts, images)
+    if record:
+        theme = kit.campaign.settings.theme
+        manifest.record(
+            Path(root),
+            Path(out),
+            before,
+            now=kit.now,
+            timezone=kit.campaign.settings.timezone,
+            theme_files=(theme.logo, theme.font_regular, theme.font_bold),
+            notes=kit.notes,
+            warnings=kit.warnings,
+        )
     return Built(kit, posts, images)
+
+
+def build_if_changed(root: Path, out: Path, *, now: dt.datetime | None = None, progress: Progress | None = None) -> Built | Kept:
+    """``build``, unless nothing that makes the kit changed since the last one: then the kit is kept as it is.
+
+    The check comes before the campaign is loaded or validated; a kept kit
+    comes back as a ``Kept`` with what its build said (notes and warnings).
+    """
+    when = build_time(now)
+    kept = manifest.unchanged(Path(root), Path(out), when)
+    if kept is not None:
+        return kept
+    return build(root, out, now=when, progress=progress, record=True)
 
 
 def write_campaign_json(kit: Kit, staging: Path) -> None:

@@ -9,12 +9,14 @@ there is no inline script, so the Content-Security-Policy can forbid it.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -23,11 +25,11 @@ from campaign.compose.platforms import PLATFORMS
 from campaign.kit import ImageFile
 from campaign.model import NATIONAL, Area, Campaign
 from campaign.site.strings import STRINGS, Strings
-from campaign.site.view import SHARE_BY_LINK, AreaView, CardView, images_for
+from campaign.site.view import SHARE_BY_LINK, AreaView, CardView, ImageIndex, images_for
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'none'; font-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'"
+    "connect-src 'self'; font-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'"
 )
 
 
@@ -70,6 +72,7 @@ def environment() -> Environment:
     env.globals["platform_name"] = platform_name
     env.globals["share_by_link"] = SHARE_BY_LINK
     env.globals["handle_text"] = handle_text
+    env.globals["profile_url"] = profile_url
     return env
 
 
@@ -102,6 +105,26 @@ def handle_text(platform_id: str, handle: str) -> str:
     return f"@{handle}" if p and p.text_mentions and not handle.startswith("@") else handle
 
 
+_PROFILES = {
+    "x": "https://x.com/{}",
+    "bluesky": "https://bsky.app/profile/{}",
+    "threads": "https://www.threads.com/@{}",
+    "instagram": "https://www.instagram.com/{}/",
+    "facebook": "https://www.facebook.com/{}",
+    "linkedin": "https://www.linkedin.com/in/{}",
+}
+
+
+def profile_url(platform_id: str, handle: str) -> str:
+    """The public profile page of a handle, where a politician can be asked in public ("" when unknown)."""
+    handle = handle.lstrip("@")
+    if platform_id == "mastodon":
+        user, _, server = handle.partition("@")
+        return f"https://{quote(server, safe='.-:')}/@{quote(user)}" if user and server else ""
+    pattern = _PROFILES.get(platform_id)
+    return pattern.format(quote(handle, safe="._-")) if pattern and handle else ""
+
+
 def area_data(view: AreaView) -> dict[str, Any]:
     """The data the browser needs to show one area without reloading."""
     area = view.area
@@ -114,7 +137,15 @@ def area_data(view: AreaView) -> dict[str, Any]:
         "figures": [
             {"id": f.id, "value": str(f), "statement": f.statement, "where": f.where, "source": f.source} for f in view.figures
         ],
-        "mentions": [{"name": m.name, "role": m.role, "handles": m.handles} for m in view.mentions],
+        "mentions": [
+            {
+                "name": m.name,
+                "role": m.role,
+                "handles": m.handles,
+                "profiles": {p: profile_url(p, h) for p, h in m.handles.items()},
+            }
+            for m in view.mentions
+        ],
         "cards": {card.id: _card_data(card) for card in view.cards},
     }
 
@@ -147,8 +178,19 @@ def write_area_data(out: Path, view: AreaView) -> None:
     )
 
 
-def page_config(campaign: Campaign, view: AreaView, root: str, version: str) -> dict[str, Any]:
-    """The JSON block every page carries: where it is, the UI text, the platforms."""
+@functools.cache
+def _script_source() -> str:
+    return (resources.files("campaign.site") / "static" / "page.js").read_text(encoding="utf-8")
+
+
+def script_strings(lang: str) -> dict[str, str]:
+    """The UI strings page.js uses (``S.key`` or ``"key"`` in its source): the rest only the templates need."""
+    source = _script_source()
+    return {k: v for k, v in STRINGS[lang].items() if f"S.{k}" in source or f'"{k}"' in source}
+
+
+def page_config(campaign: Campaign, view: AreaView, root: str, version: str, question: str = "") -> dict[str, Any]:
+    """The JSON block every page carries: where it is, the UI text, the platforms, the question to ask."""
     lang = Strings(campaign.settings.language).language
     platforms = {p: platform_data(p) for card in view.cards for p in (post.platform for post in card.posts)}
     return {
@@ -156,9 +198,10 @@ def page_config(campaign: Campaign, view: AreaView, root: str, version: str) -> 
         "area": view.key,
         "lang": lang,
         "version": version,
-        "strings": STRINGS[lang],
+        "strings": script_strings(lang),
         "platforms": platforms,
         "pageUrl": campaign.settings.base_url or "",
+        "question": question,  # with {kommun} for the municipality's name
     }
 
 
@@ -171,13 +214,16 @@ def write_kommun_list(out: Path, kommuner: Sequence[Area]) -> None:
     path.write_text(f"window.campaignKommuner={json_for_script(data)};\n", encoding="utf-8")
 
 
-def og_image(campaign: Campaign, images: Sequence[ImageFile], area: Area = NATIONAL) -> str:
+def og_image(campaign: Campaign, images: Sequence[ImageFile] | ImageIndex, area: Area = NATIONAL) -> str:
     """Absolute URL of the link card: the first message's 1200×630 image for ``area`` (its own, else national), or ""."""
     base = campaign.settings.base_url
     if not base:
         return ""
-    own = [i for i in images if (i.area_level, i.area_code) == (area.level, area.code)]
-    candidates = [i for m in campaign.messages for i in images_for(own or images, m, area)]
+    index = images if isinstance(images, ImageIndex) else ImageIndex(images)
+    if index.has_area(area.level, area.code):  # the area's own cards only
+        candidates = [i for m in campaign.messages for i in index.at(m, area.level, area.code)]
+    else:
+        candidates = [i for m in campaign.messages for i in images_for(index, m, area)]
     best = [i for i in candidates if (i.width, i.height) == (1200, 630)] or candidates
     return urljoin(base if base.endswith("/") else base + "/", "images/" + best[0].file) if best else ""
 

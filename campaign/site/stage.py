@@ -25,7 +25,7 @@ from campaign.site.assets import GENERATED, STATIC_FILES, copy_static
 from campaign.site.kit import kit_markdown, kit_messages, tag_tip
 from campaign.site.settings import page_settings
 from campaign.site.strings import Strings
-from campaign.site.view import AreaView, area_views, swedish_key
+from campaign.site.view import AreaView, ImageIndex, area_views, swedish_key
 
 BUDGET = 150_000  # bytes of HTML, CSS and JS for the national page, before images
 
@@ -66,8 +66,9 @@ def build_site(
     progress: Callable[[str, int, int], None] | None = None,
 ) -> r.SiteResult:
     """Render every page of the site into ``out`` from the campaign, its posts and its images."""
+    index = ImageIndex(images)
     settings = page_settings(campaign)
-    views = area_views(campaign, posts, images, areas, settings.platforms)
+    views = area_views(campaign, posts, index, areas, settings.platforms, settings.featured)
     t = Strings(campaign.settings.language)
     common = {
         "campaign": campaign,
@@ -75,10 +76,11 @@ def build_site(
         "version": copy_static(out, campaign),
         "intro": settings.intro or t.intro,
         "csp": r.CSP,
-        "og_image": r.og_image(campaign, images),
+        "og_image": r.og_image(campaign, index),
+        "question": settings.question or t.question,  # {kommun} filled in per page
     }
     env = r.environment()
-    pages = _write_areas(env, out, views, images, common, progress)
+    pages = _write_areas(env, out, views, index, common, progress)
     pages += _write_listing(env, out, [v.area for v in views if v.area.level == "kommun"], common)
     pages += _write_kit(env, out, common)
     size = (out / "index.html").stat().st_size + sum((out / "static" / n).stat().st_size for n in (*STATIC_FILES, *GENERATED))
@@ -89,7 +91,7 @@ def _write_areas(
     env: Environment,
     out: Path,
     views: Sequence[AreaView],
-    images: Sequence[ImageFile],
+    images: ImageIndex,
     common: dict[str, Any],
     progress: Callable[[str, int, int], None] | None,
 ) -> list[str]:
@@ -137,9 +139,10 @@ def by_lan(kommuner: Sequence[Area]) -> list[tuple[str, list[Area]]]:
 def _write_area_page(env: Environment, out: Path, path: str, view: AreaView, common: dict[str, Any]) -> None:
     root = "" if view.area.level == "national" else "../../"
     campaign = common["campaign"]
-    config = r.page_config(campaign, view, root, common["version"])
+    config = r.page_config(campaign, view, root, common["version"], common["question"])
+    page = {**common, "question": common["question"].replace("{kommun}", view.area.name)}
     html = env.get_template("area.html").render(
-        root=root, view=view, config=config, page_url=r.page_url(campaign, path.removesuffix("index.html")), **common
+        root=root, view=view, config=config, page_url=r.page_url(campaign, path.removesuffix("index.html")), **page
     )
     _write(out / path, html)
 

@@ -58,10 +58,16 @@ class CardView:
     message: Message
     posts: tuple[PostView, ...]
     images: tuple[ImageView, ...]
+    title: str = ""  # the topic as a heading ("Hot och våld"): the message's title, else its opening words
 
     @property
     def id(self) -> str:
         return self.message.id
+
+    @property
+    def topic(self) -> str:
+        """The title inside a sentence ("om hot och våld"): lower-case first letter, unless it is an acronym (LVU)."""
+        return topic(self.title)
 
     @property
     def preview(self) -> ImageView | None:
@@ -79,11 +85,44 @@ class AreaView:
     cards: tuple[CardView, ...]
     figures: tuple[FigureView, ...]
     mentions: tuple[MentionView, ...]
+    featured: str = ""  # the id of the card the page shows first, ready to share
+
+    @property
+    def first(self) -> CardView | None:
+        """The recommended card: ``featured``, else the first long message, else the first card."""
+        for wanted in (lambda c: c.id == self.featured, lambda c: c.message.kind == "long", lambda c: True):
+            for card in self.cards:
+                if wanted(card):
+                    return card
+        return None
+
+    @property
+    def rest(self) -> tuple[CardView, ...]:
+        """Every card but the recommended one, in the bank's order."""
+        first = self.first
+        return tuple(c for c in self.cards if c is not first)
 
     @property
     def key(self) -> str:
         """The area's file name in data/areas/: its slug, "national" for the country."""
         return self.area.slug or "national"
+
+
+def topic(title: str) -> str:
+    """A title inside a sentence: "Hot och våld" → "hot och våld", "LVU-ärenden" stays."""
+    if len(title) > 1 and title[1].isupper():
+        return title
+    return title[:1].lower() + title[1:]
+
+
+_WORDS_IN_TITLE = 5
+
+
+def fallback_title(text: str) -> str:
+    """A message without a title is headed by its opening words ("Varannan socialsekreterare i landet anger …")."""
+    sentence = text.split("\n", maxsplit=1)[0].split(". ", maxsplit=1)[0].strip().rstrip(".")
+    words = sentence.split()
+    return " ".join(words[:_WORDS_IN_TITLE]) + (" …" if len(words) > _WORDS_IN_TITLE else "")
 
 
 _SWEDISH = str.maketrans(
@@ -115,21 +154,47 @@ def _post_view(post: Post) -> PostView:
     return PostView(post.platform, tuple(p.text for p in post.parts), max(limits) if limits else 0, post.link)
 
 
-def _belongs(image: ImageFile, message: Message) -> bool:
-    """A card of the message itself, or of one of its figures."""
-    return (image.card == "message" and image.id == message.id) or (image.card == "figure" and image.id in message.figures)
+class ImageIndex:
+    """The images stage's rows indexed once by area and by what they show.
+
+    Looking a message's images up for every area by scanning the whole list
+    costs messages × areas × images; with the index each lookup touches only
+    the rows of that area and that message (and its figures).
+    """
+
+    def __init__(self, images: Sequence[ImageFile]) -> None:
+        self.rows = tuple(images)
+        self._by_area: dict[tuple[str, str], dict[tuple[str, str], list[ImageFile]]] = {}
+        for image in self.rows:
+            self._by_area.setdefault((image.area_level, image.area_code), {}).setdefault((image.card, image.id), []).append(image)
+        self._views: dict[tuple[str, str, str], tuple[ImageView, ...]] = {}
+
+    def has_area(self, level: str, code: str) -> bool:
+        """Whether any image is drawn for exactly this area."""
+        return (level, code) in self._by_area
+
+    def at(self, message: Message, level: str, code: str) -> tuple[ImageView, ...]:
+        """The message's images (its own and its figures') drawn for exactly this area, in a stable order."""
+        key = (message.id, level, code)
+        found = self._views.get(key)
+        if found is None:
+            rows = self._by_area.get((level, code), {})
+            local = list(rows.get(("message", message.id), ()))
+            for figure in dict.fromkeys(message.figures):
+                local.extend(rows.get(("figure", figure), ()))
+            local.sort(key=lambda i: (i.card, i.id, i.file))
+            found = tuple(ImageView(i.file, _size_label(i), i.width, i.height, i.alt) for i in local)
+            self._views[key] = found
+        return found
 
 
-def images_for(images: Sequence[ImageFile], message: Message, area: Area) -> tuple[ImageView, ...]:
+def images_for(images: Sequence[ImageFile] | ImageIndex, message: Message, area: Area) -> tuple[ImageView, ...]:
     """The message's share images for ``area``: its own, else its län's, else the national ones."""
-    mine = [i for i in images if _belongs(i, message)]
+    index = images if isinstance(images, ImageIndex) else ImageIndex(images)
     for level, code in ((area.level, area.code), ("lan", area.lan_code), ("national", "")):
-        local = [i for i in mine if i.area_level == level and i.area_code == code]
+        local = index.at(message, level, code or "")
         if local:
-            return tuple(
-                ImageView(i.file, _size_label(i), i.width, i.height, i.alt)
-                for i in sorted(local, key=lambda i: (i.card, i.id, i.file))
-            )
+            return local
     return ()
 
 
@@ -142,9 +207,10 @@ def _size_label(image: ImageFile) -> str:
 def area_views(
     campaign: Campaign,
     posts: Sequence[Post],
-    images: Sequence[ImageFile],
+    images: Sequence[ImageFile] | ImageIndex,
     areas: Sequence[Area],
     platforms: Sequence[str] = PLATFORM_IDS,
+    featured: str = "",
 ) -> list[AreaView]:
     """One view per area that has posts, national first, then kommuner in Swedish order.
 
@@ -154,9 +220,12 @@ def area_views(
     for post in posts:
         if post.platform in platforms:
             by_area[_area_key(post.area)].append(post)
+    index = images if isinstance(images, ImageIndex) else ImageIndex(images)
     wanted = [NATIONAL, *sorted((a for a in areas if a.level == "kommun"), key=lambda a: (swedish_key(a.name), a.code))]
     return [
-        _area_view(campaign, area, by_area[_area_key(area)], images, platforms) for area in wanted if by_area.get(_area_key(area))
+        _area_view(campaign, area, by_area[_area_key(area)], index, platforms, featured)
+        for area in wanted
+        if by_area.get(_area_key(area))
     ]
 
 
@@ -164,8 +233,9 @@ def _area_view(
     campaign: Campaign,
     area: Area,
     posts: list[Post],
-    images: Sequence[ImageFile],
+    images: ImageIndex,
     order: Sequence[str],
+    featured: str = "",
 ) -> AreaView:
     by_message: dict[str, dict[str, Post]] = defaultdict(dict)
     for post in posts:
@@ -174,7 +244,9 @@ def _area_view(
     for message in campaign.messages:
         platforms = by_message.get(message.id, {})
         shown = [p for p in order if p in platforms]
-        cards.append(CardView(message, tuple(_post_view(platforms[p]) for p in shown), images_for(images, message, area)))
+        views = tuple(_post_view(platforms[p]) for p in shown)
+        title = message.title or (fallback_title(views[0].parts[0]) if views and views[0].parts else message.id)
+        cards.append(CardView(message, views, images_for(images, message, area), title))
     used = {f for m in campaign.messages for f in m.figures}
     figures = tuple(figure_view(f, area) for f in campaign.figures if f.id in used)
-    return AreaView(area, tuple(c for c in cards if c.posts), figures, _mentions(posts))
+    return AreaView(area, tuple(c for c in cards if c.posts), figures, _mentions(posts), featured)
