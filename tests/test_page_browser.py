@@ -11,6 +11,7 @@ import functools
 import http.server
 import os
 import random
+import re
 import shutil
 import subprocess
 import threading
@@ -754,4 +755,303 @@ def test_touch_targets_are_at_least_44_px(browser: Any, site: tuple[Path, str], 
         .filter(e => e.offsetParent).map(e => [e.textContent.trim().slice(0, 30), e.getBoundingClientRect().height])
         .filter(([, h]) => h < 44)""")
     assert small == []
+    context.close()
+
+
+def every_kommun_list(tmp: Path) -> str:
+    """data/kommuner.js for all 290 municipalities of the registry (the test site has five)."""
+    from campaign.registry import kommuner
+    from campaign.site.render import write_kommun_list
+    from campaign.site.view import swedish_key
+
+    write_kommun_list(tmp, sorted(kommuner(), key=lambda a: (swedish_key(a.name), a.code)))
+    return (tmp / "data" / "kommuner.js").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_picker_forgives_like_registry_find(browser: Any, site: tuple[Path, str], tmp_path: Path, width: int) -> None:
+    """Issue 14, point 3: misspellings, codes, English names, beginnings; every match listed; counts in good Swedish."""
+    _, url = site
+    context = phone_or_desk(browser, width)
+    script = every_kommun_list(tmp_path)
+    context.route("**/data/kommuner.js*", lambda route: route.fulfill(body=script, content_type="text/javascript"))
+    page = context.new_page()
+    open_page(page, url)
+    options = page.locator("#kommun-list li")
+    status = page.locator("#picker-status")
+    page.click("#kommun-input")  # all of them, no cut at 60 that would hide Uppsala
+    expect(options).to_have_count(291)
+    expect(status).to_have_text("Hittade 290 kommuner")
+    for typed, first in (
+        ("upsala", "Uppsala Uppsala län"),
+        ("Gothenburg", "Göteborg Västra Götalands län"),
+        ("0180", "Stockholm Stockholms län"),
+        ("180", "Stockholm Stockholms län"),
+        ("Malung", "Malung-Sälen Dalarnas län"),
+        ("Göteborgs stad", "Göteborg Västra Götalands län"),
+        ("vasteras", "Västerås Västmanlands län"),
+        ("ARE", "Åre Jämtlands län"),
+    ):
+        page.fill("#kommun-input", typed)
+        expect(options.first).to_have_text(first)
+    page.fill("#kommun-input", "Malung")
+    expect(status).to_have_text("Hittade 1 kommun")
+    page.fill("#kommun-input", "upsala")
+    expect(status).to_have_text("Ingen kommun heter exakt så. Liknande namn: 1 kommun.")
+    # The active option is announced and clearly visible: 3:1 against the list, 4.5:1 for its text.
+    assert page.get_attribute("#kommun-input", "aria-activedescendant") == "opt-uppsala"
+    colours = page.evaluate("""() => {
+        const s = getComputedStyle(document.querySelector('#kommun-list li[aria-selected=true]'));
+        const list = getComputedStyle(document.getElementById('kommun-list'));
+        return [s.backgroundColor, s.color, list.backgroundColor];
+    }""")
+    background, text, list_background = (_rgb(c) for c in colours)
+    assert _contrast(background, list_background) >= 3 and _contrast(background, text) >= 4.5
+    # Nothing matches: no option, and no aria-activedescendant pointing at one that is gone.
+    page.fill("#kommun-input", "qqqqqq")
+    expect(status).to_have_text("Ingen kommun heter så.")
+    assert options.count() == 0 and page.get_attribute("#kommun-input", "aria-activedescendant") is None
+    page.fill("#kommun-input", "upp")
+    page.keyboard.press("Escape")
+    assert page.get_attribute("#kommun-input", "aria-activedescendant") is None
+    context.close()
+
+
+def _rgb(css: str) -> tuple[float, ...]:
+    return tuple(float(v) for v in css[css.index("(") + 1 : css.index(")")].split(",")[:3])
+
+
+def _contrast(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    """WCAG 2 contrast ratio of two sRGB colours."""
+
+    def luminance(c: tuple[float, ...]) -> float:
+        lin = [(v / 255 / 12.92) if v / 255 <= 0.03928 else ((v / 255 + 0.055) / 1.055) ** 2.4 for v in c]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_a_thread_is_shared_part_by_part(page: Any, site: tuple[Path, str], width: int) -> None:
+    """Issue 14, point 1: part 1 goes through the platform, then each next part is copied to reply with."""
+    _, url = site
+    page.set_viewport_size({"width": width, "height": 800})
+    page.context.route(lambda u: not u.startswith(url), lambda route: route.abort())
+    page.add_init_script("localStorage.setItem('campaign.mastodon', 'mastodon.example')")
+    open_page(page, url)
+    unfold(page, "kort-lag")
+    page.click("#tab-p-kort-lag-mastodon")
+    thread = panel(page, "kort-lag", "mastodon")
+    first, second = (thread.locator("textarea").nth(i).input_value() for i in (0, 1))
+    with page.expect_popup() as popup:
+        thread.locator(".share-row .share").click()
+    expected = "https://mastodon.example/share?text=" + urllib.parse.quote(first, safe="-_.!~*'()")
+    assert popup.value.url == expected or popup.value.url.startswith("chrome-error://")
+    popup.value.close()
+    nxt = thread.locator(".share-row .share.next")
+    expect(nxt).to_have_text("Dela del 2 av 2")
+    assert nxt.get_attribute("aria-label") == "Dela del 2 av 2: tråden om en ny socialtjänstlag på Mastodon"
+    nxt.click()
+    assert page.evaluate("navigator.clipboard.readText()") == second  # the whole second part, never cut
+    expect(thread.locator(".copy-note")).to_contain_text("Del 2 av 2 är kopierad: svara på ditt förra inlägg")
+    expect(thread.locator(".share-row .share").first).to_have_text("Dela på Mastodon")  # back to the start
+
+
+@pytest.mark.parametrize("platform", ["facebook", "linkedin"])
+def test_linkedin_and_facebook_copy_the_text_and_open_the_share_window(page: Any, site: tuple[Path, str], platform: str) -> None:
+    """Issue 14, point 1: one tap copies the text and opens the share window, and says the text is on the clipboard."""
+    _, url = site
+    page.context.route(lambda u: not u.startswith(url), lambda route: route.abort())
+    open_page(page, url + "kommun/uppsala/")
+    page.click(f"#tab-p-resurser-{platform}")
+    box = panel(page, "resurser", platform)
+    text = box.locator("textarea").input_value()
+    name = {"facebook": "Facebook", "linkedin": "LinkedIn"}[platform]
+    share = box.locator(".share-row a.share")
+    assert share.text_content() == f"Kopiera och dela på {name}"
+    with page.expect_popup() as popup:
+        share.click()
+    assert popup.value.url.startswith(("https://www.facebook.com/", "https://www.linkedin.com/", "chrome-error://"))
+    assert page.evaluate("navigator.clipboard.readText()") == text
+    expect(box.locator(".copy-note")).to_have_text(f"Texten är kopierad: klistra in den i rutan som öppnas på {name}.")
+
+
+SHARE_STUB = """
+window.shared = [];
+navigator.canShare = d => true;
+navigator.share = async d => { shared.push({text: d.text, url: d.url || null,
+  files: (d.files || []).map(f => [f.name, f.type, f.size])}); };
+"""
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_phones_share_sheet_comes_first_with_the_image(browser: Any, site: tuple[Path, str], width: int) -> None:
+    """Issue 14, point 2: navigator.share first, the card image attached where canShare allows; Instagram gets image and caption."""
+    _, url = site
+    context = phone_or_desk(browser, width)
+    context.add_init_script(SHARE_STUB)
+    page = context.new_page()
+    open_page(page, url)
+    row = panel(page, "resurser", "x").locator(".share-row")
+    assert row.locator(".share").first.text_content() == "Dela med en app"
+    assert row.locator(".share").nth(1).text_content() == "Dela på X"
+    assert "big" in row.locator(".share").first.get_attribute("class")  # the one big button is the share sheet
+    text = panel(page, "resurser", "x").locator("textarea").input_value()
+    row.locator(".share-sheet").click()
+    page.wait_for_function("window.shared.length === 1")
+    shared = page.evaluate("window.shared[0]")
+    assert shared["text"] == text and shared["files"][0][0].endswith("-x.png") and shared["files"][0][1] == "image/png"
+    page.click("#tab-p-resurser-instagram")
+    panel(page, "resurser", "instagram").locator(".share-sheet").click()
+    page.wait_for_function("window.shared.length === 2")
+    shared = page.evaluate("window.shared[1]")
+    caption = panel(page, "resurser", "instagram").locator("textarea").input_value()
+    assert shared["text"] == caption and len(shared["files"]) == 1 and shared["files"][0][2] > 0
+    page.click("#tab-p-resurser-facebook")
+    panel(page, "resurser", "facebook").locator(".share-sheet").click()
+    page.wait_for_function("window.shared.length === 3")
+    assert page.evaluate("window.shared[2].url") == "https://kampanj.example.org/rapport/socialsekreterarna-2019"
+    context.close()
+
+
+def test_without_a_share_sheet_the_platform_button_is_the_big_one(page: Any, site: tuple[Path, str]) -> None:
+    _, url = site
+    open_page(page, url)
+    assert page.locator(".share-sheet").count() == 0
+    assert page.locator(".featured .share.big:visible").text_content() == "Dela på X"
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_a_saved_page_reopens_with_its_texts_and_cards_built_once(browser: Any, site: tuple[Path, str], width: int) -> None:
+    """Issue 14, point 4: the HTML holds the area's texts; a page saved after a pick re-opens as it was, cards not doubled."""
+    out, url = site
+    uppsala = (out / "kommun" / "uppsala" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<textarea [^>]*aria-label="Texten om resurser för X">[^<]*Vad gör Uppsala', uppsala)
+    context = phone_or_desk(browser, width)
+    page = context.new_page()
+    open_page(page, url)
+    pick(page, "stock", "Stockholm")
+    saved = out / f"saved-{width}.html"  # as "Save page as" writes it: the DOM, textareas by their default value
+    saved.write_text("<!doctype html>\n" + page.evaluate("document.documentElement.outerHTML"), encoding="utf-8")
+    page.goto(url + saved.name)
+    page.wait_for_selector(".tabs")
+    assert page.locator("#area-name").text_content() == "Stockholm"
+    assert "Vad gör Stockholm" in panel(page, "resurser", "x").locator("textarea").input_value()
+    assert page.locator("#msg-resurser .tabs").count() == 1 and page.locator("#msg-resurser .tabs button").count() == 7
+    assert page.locator("#p-resurser-x .bar").count() == 1 and page.locator("#p-resurser-x .share-row .share").count() == 1
+    assert page.locator("#msg-resurser .images details").count() == 1
+    assert page.locator("#msg-bemanning button.fold").count() == 1
+    context.close()
+
+
+def test_the_address_is_followed_while_the_tab_is_open(page: Any, site: tuple[Path, str]) -> None:
+    _, url = site
+    open_page(page, url)
+    page.evaluate("location.hash = '#kommun=uppsala'")
+    expect(page.locator("#area-name")).to_have_text("Uppsala")
+    page.evaluate("location.hash = '#kommun=stockholm'")
+    expect(page.locator("#area-name")).to_have_text("Stockholm")
+    assert page.input_value("#kommun-input") == "Stockholm"
+    page.evaluate("location.hash = ''")
+    expect(page.locator("#area-name")).to_have_text("Hela landet")
+
+
+def test_an_edit_is_not_silently_thrown_away(page: Any, site: tuple[Path, str]) -> None:
+    _, url = site
+    open_page(page, url)
+    box = panel(page, "resurser", "x").locator("textarea")
+    box.fill("Min egen text om resurserna")
+    pick(page, "upps", "Uppsala")
+    assert box.input_value() == "Min egen text om resurserna"
+    kept = panel(page, "resurser", "x").locator(".kept")
+    expect(kept).to_contain_text("Du har ändrat texten, så den är kvar.")
+    kept.locator("button").click()
+    assert "Vad gör Uppsala" in box.input_value()
+    assert panel(page, "resurser", "x").locator(".kept").count() == 0
+    # An unedited box simply follows the pick.
+    assert "Vad gör Uppsala" in panel(page, "resurser", "bluesky").locator("textarea").input_value()
+
+
+def test_download_works_from_a_file_url(browser: Any, site: tuple[Path, str]) -> None:
+    """On file:// the download attribute is ignored: the image opens in a tab to be saved, and the page says so."""
+    out, _ = site
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto((out / "index.html").as_uri())
+    page.wait_for_selector(".tabs")
+    link = page.locator("#msg-resurser .downloads a").first
+    with page.expect_popup() as popup:
+        link.click()
+    assert popup.value.url.startswith("file://") and popup.value.url.endswith(".png")
+    expect(page.locator("#msg-resurser figcaption .copy-note")).to_contain_text("Bilden öppnas i en ny flik")
+    context.close()
+
+
+def test_copy_on_plain_http_does_not_raise_the_keyboard(page: Any, site: tuple[Path, str]) -> None:
+    """Without the Clipboard API (plain http) the text is copied from a hidden read-only box: the post's box never gets focus."""
+    _, url = site
+    open_page(page, url)
+    page.evaluate("""Object.defineProperty(navigator, 'clipboard', {value: undefined});
+        window.copied = []; const exec = document.execCommand.bind(document);
+        document.execCommand = (c, ...rest) => c === 'copy' ? (copied.push(document.activeElement.readOnly), true) : exec(c, ...rest);""")
+    panel(page, "resurser", "x").locator("button.copy").click()
+    assert page.evaluate("window.copied") == [True]  # copied from a read-only box: no keyboard
+    assert page.evaluate("document.activeElement.tagName") != "TEXTAREA" or page.evaluate("document.activeElement.readOnly")
+    assert page.locator("textarea.scratch").count() == 0
+    expect(panel(page, "resurser", "x").locator("button.copy")).to_have_text("Kopierat!")
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_after_sharing_the_next_step_is_to_send_the_page_and_ask(browser: Any, site: tuple[Path, str], width: int) -> None:
+    """Issue 14, point 6: send the kommun's page on, and ask the tagged politician the campaign's question."""
+    _, url = site
+    context = phone_or_desk(browser, width)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url.rstrip("/"))
+    page = context.new_page()
+    open_page(page, url + "kommun/uppsala/")
+    panel(page, "resurser", "x").locator("button.copy").click()
+    expect(page.locator("#tip")).to_have_class(re.compile(r"\bshown\b"))
+    assert page.locator("#tip h2").text_content() == "Nästa steg"
+    assert page.locator("#direct-link").get_attribute("href") == "https://kampanj.example.org/trygg-socialtjanst/kommun/uppsala/"
+    page.locator("#send button.copy-link").click()
+    assert page.evaluate("navigator.clipboard.readText()") == "https://kampanj.example.org/trygg-socialtjanst/kommun/uppsala/"
+    tip = page.locator("#tip-body")
+    assert "Vad tänker du göra för att socialtjänsten i Uppsala ska klara sitt uppdrag?" in tip.text_content()
+    profiles = tip.locator("a.handle").evaluate_all("as => as.map(a => a.href)")
+    assert "https://bsky.app/profile/anna.example.com" in profiles and "https://mastodon.example/@anna" in profiles
+    # The same after a pick on the national page (drawn by the script).
+    page.goto(url)
+    pick(page, "upps", "Uppsala")
+    assert "i Uppsala ska klara sitt uppdrag?" in page.locator("#tip-body").text_content()
+    assert "https://x.com/AnnaExempel" in page.locator("#tip-body a.handle").evaluate_all("as => as.map(a => a.href)")
+    context.close()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_names_say_their_context_and_going_over_is_announced(browser: Any, site: tuple[Path, str], width: int) -> None:
+    """Issue 14, point 8: buttons and boxes named with topic and platform; crossing a limit is said in a live region."""
+    _, url = site
+    context = phone_or_desk(browser, width)
+    page = context.new_page()
+    open_page(page, url + "kommun/uppsala/")
+    x = panel(page, "resurser", "x")
+    assert x.locator("button.copy").get_attribute("aria-label") == "Kopiera budskapet om resurser för X"
+    assert x.locator("textarea").get_attribute("aria-label") == "Texten om resurser för X"
+    assert page.locator("#tab-p-resurser-x").get_attribute("role") == "tab"
+    assert page.locator("#msg-resurser [role=tablist]").get_attribute("aria-label") == "Plattformar för budskapet om resurser"
+    unfold(page, "kort-lvu")
+    assert (
+        panel(page, "kort-lvu", "x").locator("button.copy").get_attribute("aria-label")
+        == "Kopiera budskapet om LVU-ärenden för X"
+    )
+    live = page.locator("#live")
+    assert live.get_attribute("aria-live") == "polite"
+    x.locator("textarea").fill("å" * 200)  # the stand-in text is over the limit: this brings it back under
+    expect(live).to_have_text("Texten för X ryms igen.")
+    x.locator("textarea").fill("å" * 281)
+    expect(live).to_have_text("Texten för X är 1 tecken för lång.")
+    x.locator("textarea").fill("å" * 282)  # still over: not said again on every key
+    page.wait_for_timeout(200)
+    assert live.text_content() == "Texten för X är 1 tecken för lång."
     context.close()

@@ -205,10 +205,19 @@ def page_config(campaign: Campaign, view: AreaView, root: str, version: str, que
     }
 
 
+# The names people abroad (and English-language campaigns) use for a kommun; the picker finds these too.
+EXONYMS: dict[str, list[str]] = {"1480": ["Gothenburg"], "0180": ["Stockholm City"], "1280": ["Malmoe"]}
+
+
 def write_kommun_list(out: Path, kommuner: Sequence[Area]) -> None:
-    """data/kommuner.js: the picker's list (slug, name, län), loaded when someone first uses the picker."""
+    """data/kommuner.js: the picker's list ([slug, name, län index, code, [other names]]), loaded when the picker is first used."""
     lans = sorted({a.lan_name for a in kommuner})
-    data = {"lans": lans, "kommuner": [[a.slug, a.name, lans.index(a.lan_name)] for a in kommuner]}
+    data = {
+        "lans": lans,
+        "kommuner": [
+            [a.slug, a.name, lans.index(a.lan_name), a.code, *([EXONYMS[a.code]] if a.code in EXONYMS else [])] for a in kommuner
+        ],
+    }
     path = out / "data" / "kommuner.js"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(f"window.campaignKommuner={json_for_script(data)};\n", encoding="utf-8")

@@ -886,8 +886,9 @@
       input.setAttribute("aria-expanded", "true");
       setActive(shown.length && typed ? 0 : -1);
       var municipalities = shown.filter(function (e) { return e.key !== "national"; }).length;
-      var counted = municipalities === 1 ? S.picker_count_one : fmt("picker_count", {n: municipalities});
-      status.textContent = !shown.length ? S.picker_none : fuzzy ? S.picker_fuzzy + " " + counted.charAt(0).toLowerCase() + counted.slice(1) + "." : counted;
+      // "1 kommun", "3 kommuner": the count is of municipalities ("Hela landet" is no kommun)
+      var counted = municipalities === 1 ? S.kommuner_1 : fmt("kommuner_n", {n: municipalities});
+      status.textContent = !shown.length ? S.picker_none : fmt(fuzzy ? "picker_fuzzy" : "picker_count", {count: counted});
     }
 
     function pick(i) {
