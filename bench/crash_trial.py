@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.test_publish_trial import Trial, run_trial  # noqa: E402
+from tests.test_publish_trial import Trial, run_trial
 
 
 def main() -> None:
