@@ -12,36 +12,33 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jinja2 import Environment
 
+from campaign.compose.core import Post
 from campaign.errors import Problem
+from campaign.kit import ImageFile, Kit, build_time
 from campaign.model import NATIONAL, Area, Campaign
+from campaign.registry import areas as all_areas
 from campaign.site import render as r
 from campaign.site.assets import GENERATED, STATIC_FILES, copy_static
 from campaign.site.kit import kit_date, kit_markdown, kit_messages, qr_svg, tag_tip
 from campaign.site.settings import page_settings
 from campaign.site.strings import Strings
-from campaign.site.view import AreaView, ImageIndex, area_views, page_posts, swedish_key
+from campaign.site.view import AreaView, ImageIndex, area_views, swedish_key
 
 BUDGET = 150_000  # bytes of HTML, CSS and JS for the national page, before images
-
-if TYPE_CHECKING:
-    from campaign.build import Kit
 
 
 def registry_areas() -> tuple[Area, ...]:
     """The country and every area the registry knows (the page uses the country and the 290 kommuner)."""
-    from campaign.registry import areas
-
-    return tuple(areas())
+    return tuple(all_areas())
 
 
-def write(kit: Kit, staging: Path) -> None:
-    """Write the page into ``staging``; its result goes to ``kit.results["site"]``."""
-    result = build_site(kit.campaign, kit.results, staging, registry_areas(), progress=kit.progress, now=kit.now)
-    kit.results["site"] = result
+def write(kit: Kit, staging: Path, posts: Sequence[Post], images: Sequence[ImageFile]) -> None:
+    """Write the page into ``staging`` from the posts and images the earlier stages made."""
+    result = build_site(kit.campaign, posts, images, staging, registry_areas(), progress=kit.progress, now=kit.now)
     if result.national_bytes > BUDGET:
         kit.warnings.append(
             Problem(
@@ -65,22 +62,21 @@ def write(kit: Kit, staging: Path) -> None:
 
 def build_site(
     campaign: Campaign,
-    results: dict[str, Any],
+    posts: Sequence[Post],
+    images: Sequence[ImageFile],
     out: Path,
     areas: Sequence[Area],
     *,
     progress: Callable[[str, int, int], None] | None = None,
     now: dt.datetime | None = None,
 ) -> r.SiteResult:
-    """Render every page of the site into ``out`` from the campaign and the earlier stages' results.
+    """Render every page of the site into ``out`` from the campaign, its posts and its images.
 
     ``now`` dates the printable kits (default: the build's time, SOURCE_DATE_EPOCH honoured).
     """
-    from campaign.build import build_time  # here: campaign.build imports the stages
-
-    images = ImageIndex(results.get("images") or [])
+    index = ImageIndex(images)
     settings = page_settings(campaign)
-    views = area_views(campaign, page_posts(results, campaign, areas), images, areas, settings.platforms, settings.featured)
+    views = area_views(campaign, posts, index, areas, settings.platforms, settings.featured)
     t = Strings(campaign.settings.language)
     common = {
         "campaign": campaign,
@@ -88,13 +84,13 @@ def build_site(
         "version": copy_static(out, campaign),
         "intro": settings.intro or t.intro,
         "csp": r.CSP,
-        "og_image": r.og_image(campaign, images),
+        "og_image": r.og_image(campaign, index),
         "question": settings.question or t.question,  # {kommun} filled in per page
         "kit_date": kit_date(now or build_time(), t.language, campaign.settings.timezone),
         "contact": settings.contact or campaign.settings.organisation,
     }
     env = r.environment()
-    pages = _write_areas(env, out, views, images, common, progress)
+    pages = _write_areas(env, out, views, index, common, progress)
     pages += _write_listing(env, out, [v.area for v in views if v.area.level == "kommun"], common)
     pages += _write_kit(env, out, common, views[0] if views and views[0].area.level == "national" else None)
     size = (out / "index.html").stat().st_size + sum((out / "static" / n).stat().st_size for n in (*STATIC_FILES, *GENERATED))
