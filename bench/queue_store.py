@@ -147,7 +147,14 @@ def main() -> None:
     if not base:
         print("PostgreSQL: not measured (set CAMPAIGN_BENCH_PG or CAMPAIGN_TEST_PG; `.ci/pg-start PORT` starts a server)")
         return
-    print(f"PostgreSQL at {redact(base)}")
+    import psycopg
+
+    with psycopg.connect(base) as db:
+        settings = {k: db.execute(f"SHOW {k}").fetchone()[0] for k in ("server_version", "fsync", "synchronous_commit")}  # type: ignore[index]
+    print(
+        f"PostgreSQL {settings['server_version']} at {redact(base)} (fsync={settings['fsync']}, "
+        f"synchronous_commit={settings['synchronous_commit']}; SQLite writes with synchronous=FULL)"
+    )
     measure("PostgreSQL", lambda: postgres_target(base), args.rows, args.publishers)
 
 
