@@ -12,6 +12,7 @@ from typing import Any
 from campaign.model import NATIONAL, Campaign
 from campaign.site.render import safe_url
 from campaign.site.strings import Strings
+from campaign.tagrule import parse_rule
 from campaign.templating import context, render
 
 # A line opening as a heading ("# "), quote, bullet or numbered item ("2026. "); "#socialtjänst" is no heading.
@@ -42,8 +43,6 @@ def kit_messages(campaign: Campaign) -> list[dict[str, Any]]:
 
 def tag_tip(campaign: Campaign) -> str:
     """The kit's tip on whom to tag, from the campaign's tag rules ("socialnämnden ordförande")."""
-    from campaign.registry import parse_rule
-
     t = Strings(campaign.settings.language)
     rules = []
     for text in campaign.settings.tag:
