@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from campaign.build import Kit, build, build_if_changed
+from campaign.build import Built, build, build_if_changed
 from campaign.cli.common import err, out, print_problems
 from campaign.loader import load
 from campaign.manifest import Kept
@@ -35,6 +35,7 @@ def build_cmd(
         None, "--out", "-o", help="Where to write the kit (replaced as a whole). Default: DIR/build, where `schedule` looks."
     ),
     fresh: bool = typer.Option(False, "--fresh", help="Build everything even when nothing changed since the last build."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars (they show only on a terminal, never in CI)."),
 ) -> None:
     """Build the whole kit (posts, images, page) into DIR/build/.
 
@@ -44,12 +45,12 @@ def build_cmd(
 
     Example: campaign build . --out build
     """
-    from campaign.cli.progress import progress_bar
+    from campaign.cli.progress import progress_bar  # lazy: rich's progress bar loads only for a command that shows one
 
     out_dir = directory / "build" if out_dir is None else out_dir
-    with progress_bar() as progress:
+    with progress_bar(quiet) as progress:
         if fresh:
-            kit: Kit | Kept = build(directory, out_dir, progress=progress, record=True)
+            kit: Built | Kept = build(directory, out_dir, progress=progress, record=True)
         else:
             kit = build_if_changed(directory, out_dir, progress=progress)
     if kit.warnings:
