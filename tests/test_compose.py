@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
 
 import pytest
@@ -310,3 +311,15 @@ def test_a_message_without_a_link_has_no_link_line(default: Campaign) -> None:
         "Socialtjänsten behöver en ny lag som kräver förebyggande arbete och kunskap i varje beslut.\n\n"
         "#socialtjänst #svpol #TryggSocialtjänst"
     )
+
+
+def test_no_part_of_the_default_kit_is_only_a_link_and_hashtags() -> None:
+    """Every thread part carries words of the message (was: 2 042 Bluesky and 18 X parts of link and tags alone)."""
+    from campaign.registry import areas
+
+    posts = compose_all(load(REPO).campaign, areas(), ["x", "bluesky", "mastodon"])
+    assert sum(p.is_thread for p in posts if p.platform == "bluesky") < 10  # the short link fits one post
+    for post in posts:
+        for part in post.parts:
+            body = re.sub(r"^\d+/\d+ ", "", part.text).split("\n\n")[0]
+            assert not all(w.startswith(("#", "@")) or "://" in w or "..." in w for w in body.split()), part.text
