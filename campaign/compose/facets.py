@@ -88,7 +88,7 @@ def _link_matches(text: str) -> list[tuple[int, int, str]]:
 def _line_links(text: str) -> tuple[tuple[int, int, str], ...]:
     if "." not in text:
         return ()  # every link RichText finds has a dot
-    found = []
+    found: list[tuple[int, int, str]] = []
     pos = 0
     while True:
         m = _URL.search(text, pos)

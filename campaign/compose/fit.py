@@ -147,13 +147,17 @@ def thread(body: str, tail: str, fits: Fits) -> tuple[str, ...]:
     n = 2
     while n <= MAX_PARTS:
         probe = f"{n}/{n}"  # the widest label of n parts: a part that fits with it fits with its own
-        chunks = _pack(body, tail, lambda content, probe=probe: fits(f"{probe} {content}".rstrip()))
+        chunks = _pack(body, tail, _numbered(fits, probe))
         if len(chunks) <= n:
             parts = tuple(f"{i}/{len(chunks)} {c}" for i, c in enumerate(chunks, 1))
             if all(fits(p) for p in parts):
                 return parts
         n = max(n + 1, len(chunks))
     raise DoesNotFit(body, f"needs more than {MAX_PARTS} parts")
+
+
+def _numbered(fits: Fits, probe: str) -> Fits:
+    return lambda content: fits(f"{probe} {content}".rstrip())
 
 
 def pieces(text: str, boundary: re.Pattern[str]) -> list[str]:
