@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from campaign.errors import CampaignError, Problem
+from campaign.errors import CampaignError, CampaignInvalid, Problem
 from campaign.loader import Loaded, load
 from campaign.model import Campaign
 
@@ -35,13 +35,32 @@ class Kit:
 
     campaign: Campaign
     now: dt.datetime
+    on: dt.date | None = None  # the date the kit's posts are for (--on); None: see ``date``
     warnings: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # one-line summaries for the user
     results: dict[str, Any] = field(default_factory=dict)  # stage name → its result (posts, images, …)
     progress: Callable[[str, int, int], None] | None = None  # (task, done, total), for a progress bar
 
+    @property
+    def date(self) -> dt.date:
+        """The date the kit's posts are for, on which politicians' roles are matched: see ``kit_date``."""
+        return self.on if self.on is not None else kit_date(self.campaign, self.now)
+
 
 Stage = Callable[[Kit, Path], None]
+
+
+def kit_date(campaign: Campaign, now: dt.datetime) -> dt.date:
+    """The date a kit's posts go out: the launch date, or the build's own date once the campaign has launched.
+
+    A kit is built before the launch and used from it: tags follow the roles held
+    then, not on the build machine's day. Built after the launch, it is used from
+    that day. Scheduled posts follow their own times instead (``publish.plan``).
+    """
+    import zoneinfo
+
+    today = now.astimezone(zoneinfo.ZoneInfo(campaign.settings.timezone)).date()
+    return max(campaign.settings.launch_date, today)
 
 
 def build_time(now: dt.datetime | None = None) -> dt.datetime:
@@ -56,12 +75,14 @@ def build_time(now: dt.datetime | None = None) -> dt.datetime:
 
 def stages() -> list[tuple[str, Stage]]:
     """The build's stages in order; each writes its part of the kit."""
+    from campaign.check import check_campaign
     from campaign.compose.stage import write as write_posts
     from campaign.images.stage import write as write_images
     from campaign.registry.stage import write as check_registry
     from campaign.site.stage import write as write_site
 
     return [
+        ("checks", check_campaign),
         ("campaign", write_campaign_json),
         ("registry", check_registry),
         ("posts", write_posts),
@@ -71,15 +92,27 @@ def stages() -> list[tuple[str, Stage]]:
 
 
 def build(
-    root: Path, out: Path, *, now: dt.datetime | None = None, progress: Callable[[str, int, int], None] | None = None
+    root: Path,
+    out: Path,
+    *,
+    now: dt.datetime | None = None,
+    on: dt.date | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> Kit:
-    """Build the whole kit for the campaign in ``root`` into ``out``."""
+    """Build the whole kit for the campaign in ``root`` into ``out``; its posts tag who holds the roles on ``on``
+    (default: ``kit_date``). Every problem comes with its file and line."""
+    from campaign.locate import place
+
     loaded: Loaded = load(root)
-    kit = Kit(loaded.campaign, build_time(now), warnings=list(loaded.warnings), progress=progress)
+    kit = Kit(loaded.campaign, build_time(now), on=on, warnings=list(loaded.warnings), progress=progress)
     check_output(out, loaded.campaign.root)
-    with staged(out) as staging:
-        for _name, stage in stages():
-            stage(kit, staging)
+    try:
+        with staged(out) as staging:
+            for _name, stage in stages():
+                stage(kit, staging)
+    except CampaignInvalid as exc:
+        raise CampaignInvalid(place(kit.campaign, [*exc.problems, *kit.warnings])) from None
+    kit.warnings = place(kit.campaign, kit.warnings)
     return kit
 
 

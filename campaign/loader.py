@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from campaign.extensions import extensions
 from campaign.model import NATIONAL, Area, Campaign, Demand, Figure, Hashtag, Link, LocalValue, Message, Settings, Theme, Utm
 from campaign.schema import INVALID, Ctx, ListOf, ids_unique, suggest, type_name
 from campaign.sections import CORE_SECTIONS, REQUIRED_SECTIONS
+from campaign.sv import slug as make_slug
 from campaign.templating import context, render, template_problems
 from campaign.yamlfile import Located, YamlFileError, read_yaml
 
@@ -210,7 +210,7 @@ def _settings(root: Path, data: dict[str, Any], ctx: Ctx) -> Settings:
     theme = data["theme"] or {}
     paths = {key: _inside(root, theme.get(key), ("campaign", "theme", key), ctx) for key in ("logo", "font_regular", "font_bold")}
     utm = data["utm"] or {}
-    slug = re.sub(r"[^a-z0-9]+", "-", data["name"].lower()).strip("-") or "campaign"
+    slug = make_slug(data["name"], fallback="campaign")
     return Settings(
         name=data["name"],
         organisation=data["organisation"],

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from campaign.errors import CampaignInvalid
 from campaign.loader import load
 from campaign.model import NATIONAL, Area
+from campaign.site.kit import TIP_KEYS
 from campaign.site.render import CSP, json_for_script, safe_url
 from campaign.site.stage import build_site
 from campaign.site.strings import STRINGS
@@ -116,7 +117,13 @@ def test_picker_lists_every_municipality(site: Path) -> None:
     assert [k[0] for k in picker["kommuner"]] == ["goteborg", "malung-salen", "stockholm", "uppsala", "are"]
     assert picker["lans"][picker["kommuner"][1][2]] == "Dalarnas län"
     config = json.loads(parse(site / "index.html").scripts[0])
-    assert config["strings"] == STRINGS["sv"] and "kommuner" not in config  # the list loads when the picker is used
+    # The UI text, with the tip made the campaign's own (its rules named; {name} left for the script).
+    assert config["strings"] == {**STRINGS["sv"], **{k: config["strings"][k] for k in TIP_KEYS}}
+    assert config["strings"]["tip_none"] == (
+        "Vi har inga politiker registrerade för {name} ännu. "
+        "Tagga gärna ordförande och vice ordförande i socialnämnden själv. Fråga dem vad de tänker göra."
+    )
+    assert "kommuner" not in config  # the list loads when the picker is used
     listing = (site / "kommun" / "index.html").read_text(encoding="utf-8")
     assert '<a href="malung-salen/index.html">Malung-Sälen</a>' in listing
     lans = re.findall(r"<h3>([^<]+)</h3>", listing)

@@ -2,29 +2,52 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import typer
 
 from campaign.build import build
 from campaign.cli.common import err, out, print_problems
-from campaign.loader import load
 from campaign.scaffold import scaffold
 
 DIR_ARG = typer.Argument(Path(), help="The campaign folder (holding messages/ and assets/).", show_default=True)
 
 
-def validate(directory: Path = DIR_ARG) -> None:
-    """Check a campaign and list every problem with its file:line:column.
+ON_OPTION = typer.Option(
+    None,
+    "--on",
+    metavar="YYYY-MM-DD",
+    help="Tag who holds the roles on this date (default: the launch date, or today once the campaign has launched).",
+)
+
+
+def on_date(value: str | None) -> dt.date | None:
+    """The --on date, checked."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"expected a date as YYYY-MM-DD, got {value!r}", param_hint="--on") from None
+
+
+def validate(directory: Path = DIR_ARG, on: str | None = ON_OPTION) -> None:
+    """Check a campaign as `campaign build` would, writing nothing: every post composed, every card's
+    text fitted; every problem with its file:line:column.
 
     Example: campaign validate .   (exit code 0 when clean, 2 when invalid)
     """
-    loaded = load(directory)
-    if loaded.warnings:
-        print_problems(loaded.warnings)
-    c = loaded.campaign
+    from campaign.check import validate as check
+
+    kit = check(directory, on=on_date(on))
+    if kit.warnings:
+        print_problems(kit.warnings)
+    c = kit.campaign
+    posts = len(kit.results.get("posts") or ())
     out(
-        f"ok: {c.settings.name}: {len(c.messages)} messages, {len(c.figures)} figures, {len(c.links)} links, {len(c.hashtags)} hashtags, {len(c.demands)} demands"
+        f"ok: {c.settings.name}: {len(c.messages)} messages, {len(c.figures)} figures, {len(c.links)} links, "
+        f"{len(c.hashtags)} hashtags, {len(c.demands)} demands; {posts} posts for {kit.date.isoformat()} compose"
     )
 
 
@@ -33,6 +56,7 @@ def build_cmd(
     out_dir: Path | None = typer.Option(
         None, "--out", "-o", help="Where to write the kit (replaced as a whole). Default: DIR/build, where `schedule` looks."
     ),
+    on: str | None = ON_OPTION,
 ) -> None:
     """Build the whole kit (posts, images, page) into DIR/build/.
 
@@ -42,7 +66,7 @@ def build_cmd(
 
     out_dir = directory / "build" if out_dir is None else out_dir
     with progress_bar() as progress:
-        kit = build(directory, out_dir, progress=progress)
+        kit = build(directory, out_dir, on=on_date(on), progress=progress)
     if kit.warnings:
         print_problems(kit.warnings)
     for note in kit.notes:

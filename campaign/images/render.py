@@ -219,11 +219,7 @@ def _text(
     x, y, w, h = box
     pad = round(element["padding"] * unit) if element["type"] == "label" else 0
     path = job.fonts[element["font"]]
-    size = max(1, round(element["size"] * unit))
-    min_size = max(1, round((element["min_size"] or element["size"]) * unit))
-    fitted = fit_text(text, path, (w - 2 * pad, h - 2 * pad), size, min_size, float(element["line_height"]), element["max_lines"])
-    if fitted is None:
-        raise NoFit(index, text, (w - 2 * pad, h - 2 * pad), min_size)
+    fitted = _fit_element(index, element, text, path, (w - 2 * pad, h - 2 * pad), unit)
     extents = [_extent(path, fitted.size, line) for line in fitted.lines]
     widths = [width for _, width in extents]
     block_w, block_h = max(widths) + 2 * pad, fitted.height + 2 * pad
@@ -238,6 +234,34 @@ def _text(
         baseline = top + pad + fitted.ascent + i * fitted.pitch
         mask, (dx, dy) = _line_mask(path, fitted.size, line)
         image.paste(colour, (round(left + pad + shift + lead) + dx, round(baseline) + dy), mask)
+
+
+def _fit_element(index: int, element: dict[str, Any], text: str, path: str, room: tuple[int, int], unit: float) -> Fitted:
+    """The element's text fitted to ``room``; NoFit when even its minimum size does not fit."""
+    size = max(1, round(element["size"] * unit))
+    min_size = max(1, round((element["min_size"] or element["size"]) * unit))
+    fitted = fit_text(text, path, room, size, min_size, float(element["line_height"]), element["max_lines"])
+    if fitted is None:
+        raise NoFit(index, text, room, min_size)
+    return fitted
+
+
+def check_fit(job: Job) -> NoFit | None:
+    """What drawing the card would raise for a text that does not fit, found without drawing (for validation)."""
+    unit = min(job.width, job.height) / 100
+    for index, element in enumerate(job.shape["elements"]):
+        if element["type"] not in ("text", "label"):
+            continue
+        text = text_of(element, job.values)
+        if not text:
+            continue
+        _, _, w, h = _box(element["box"], job.width, job.height)
+        pad = round(element["padding"] * unit) if element["type"] == "label" else 0
+        try:
+            _fit_element(index, element, text, job.fonts[element["font"]], (w - 2 * pad, h - 2 * pad), unit)
+        except NoFit as exc:
+            return exc
+    return None
 
 
 @lru_cache(maxsize=64)

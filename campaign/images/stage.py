@@ -28,7 +28,7 @@ class OutputRefused(CampaignError):
 
 def write(kit: Kit, staging: Path) -> None:
     """Render every card of the campaign into ``staging/images``."""
-    cards = plan(kit.campaign)
+    cards = plan(kit.campaign)  # characters the card font lacks were refused by the build's checks stage
     entries, drawn = render_all(kit.campaign, cards, staging / FOLDER, progress=kit.progress, prune=True)
     write_manifest(staging / FOLDER, entries)
     kit.results["images"] = [{**e, "path": f"{FOLDER}/{e['file']}"} for e in entries]

@@ -21,7 +21,6 @@ from markupsafe import Markup
 
 from campaign.compose.platforms import PLATFORMS
 from campaign.model import NATIONAL, Area, Campaign
-from campaign.site.strings import STRINGS, Strings
 from campaign.site.view import SHARE_BY_LINK, AreaView, CardView, images_for
 
 CSP = (
@@ -148,14 +147,17 @@ def write_area_data(out: Path, view: AreaView) -> None:
 
 def page_config(campaign: Campaign, view: AreaView, root: str, version: str) -> dict[str, Any]:
     """The JSON block every page carries: where it is, the UI text, the platforms."""
-    lang = Strings(campaign.settings.language).language
+    from campaign.site.kit import campaign_strings
+
+    t = campaign_strings(campaign)
+    lang = t.language
     platforms = {p: platform_data(p) for card in view.cards for p in (post.platform for post in card.posts)}
     return {
         "root": root,
         "area": view.key,
         "lang": lang,
         "version": version,
-        "strings": STRINGS[lang],
+        "strings": t.table,
         "platforms": platforms,
         "pageUrl": campaign.settings.base_url or "",
     }

@@ -19,9 +19,8 @@ from campaign.errors import Problem
 from campaign.model import Area, Campaign
 from campaign.site import render as r
 from campaign.site.assets import GENERATED, STATIC_FILES, copy_static
-from campaign.site.kit import kit_markdown, kit_messages, tag_tip
+from campaign.site.kit import campaign_strings, kit_markdown, kit_messages, tag_tip
 from campaign.site.settings import page_settings
-from campaign.site.strings import Strings
 from campaign.site.view import AreaView, area_views, page_posts, swedish_key
 
 BUDGET = 150_000  # bytes of HTML, CSS and JS for the national page, before images
@@ -71,7 +70,7 @@ def build_site(
     images = list(results.get("images") or [])
     settings = page_settings(campaign)
     views = area_views(campaign, page_posts(results, campaign, areas), images, areas, settings.platforms)
-    t = Strings(campaign.settings.language)
+    t = campaign_strings(campaign)
     common = {
         "campaign": campaign,
         "t": t,
