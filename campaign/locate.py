@@ -94,12 +94,12 @@ def value_at(doc: Located, path: Path_) -> Any:
     """The raw value at ``path`` in the document (None when there is none)."""
     node: Any = doc.data
     for part in path:
-        if (isinstance(part, int) and isinstance(node, list) and 0 <= part < len(node)) or (
-            isinstance(node, dict) and part in node
-        ):
+        if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             node = node[part]
-        else:
+            continue
+        if not isinstance(node, dict) or part not in node:
             return None
+        node = node[part]
     return node
 
 

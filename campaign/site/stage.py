@@ -120,7 +120,7 @@ def _write_listing(env: Environment, out: Path, kommuner: list[Area], common: di
 def _write_kit(env: Environment, out: Path, common: dict[str, Any]) -> list[str]:
     """The printable kit as kit.html and kit.md."""
     campaign = common["campaign"]
-    kit = {"messages": kit_messages(campaign), "tag_tip": tag_tip(campaign)}
+    kit: dict[str, Any] = {"messages": kit_messages(campaign), "tag_tip": tag_tip(campaign)}
     _write(
         out / "kit.html", env.get_template("kit.html").render(root="", page_url=r.page_url(campaign, "kit.html"), **kit, **common)
     )
