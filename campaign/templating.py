@@ -35,12 +35,23 @@ class FigureView:
     value: float
     statement: str
     source: str
-    date: dt.date  # publication date, or the end of fieldwork
+    date: dt.date | None  # publication date, or the end of fieldwork (None: fieldwork in words, no publication date)
     sample_size: int | None
     level: str  # the level the value comes from: "kommun", "lan" or "national"
     where: str  # "i Uppsala", "i Uppsala län", "i landet"
     note: str  # "" when the value is the area's own; otherwise which level it is
     source_words: str | None = None  # the source's own wording of the share, used when given
+    population: str = ""  # who answered ("socialchefer"), or "" when the figure does not say
+
+    @property
+    def stated(self) -> str:
+        """The statement with its subject: "socialchefer har svårt att bemanna …"."""
+        return f"{self.population} {self.statement}" if self.population else self.statement
+
+    @property
+    def sentence(self) -> str:
+        """The figure said whole, as a card says it: "mer än sex av tio socialchefer har svårt att bemanna …"."""
+        return f"{self.words} {self.stated}"
 
     def __str__(self) -> str:
         return self.percent if self.kind == "share" else self.number
@@ -128,11 +139,18 @@ def figure_view(figure: Figure, area: Area) -> FigureView:
         where=where,
         note=note,
         source_words=None if local else figure.words,
+        population=figure.population or "",
     )
 
 
 def _filter_percent(value: Any, decimals: int | None = None) -> str:
     return sv.percent(value.value if isinstance(value, FigureView) else value, decimals)
+
+
+def _filter_date(value: Any) -> str:
+    if value is None:  # a figure whose fieldwork is in words ("hösten 2008") and that has no published: date
+        raise ValueError("the figure has no date: its fieldwork is written in words; add `published:` to give it one")
+    return sv.date(value)
 
 
 def _filter_words(value: Any) -> str:
@@ -183,7 +201,7 @@ def make_environment() -> ImmutableSandboxedEnvironment:
         percent=_filter_percent,
         words=_filter_words,
         number=_filter_number,
-        date=sv.date,
+        date=_filter_date,
         upper_first=sv.upper_first,
     )
     env.globals.clear()  # no range(), dict(), lipsum(), cycler(): templates only format text

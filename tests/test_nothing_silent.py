@@ -41,9 +41,7 @@ def line_of(root: Path, needle: str, name: str = "campaign.yaml") -> int:
     return next(i for i, line in enumerate(lines, 1) if needle in line)
 
 
-SHORT = (
-    'text: "{{ figure.words | upper_first }} har för hög arbetsbelastning.{% if kommun %} Hur är det i {{ kommun }}?{% endif %}"'
-)
+SHORT = 'text: "{{ figure.words | upper_first }} {{ figure.population }} har för hög arbetsbelastning.{% if kommun %} Hur är det i {{ kommun }}?{% endif %}"'
 POLITICIANS = """
 politicians:
   - id: anna-exempel
@@ -365,3 +363,139 @@ def test_invalid_library_check_lists_every_error(tmp_path: Path) -> None:
     messages = [p.message for p in caught.value.problems if p.severity == "error"]
     assert any("does not fit Instagram" in m for m in messages) and any("U+2705" in m for m in messages)
     assert all(p.line for p in caught.value.problems)
+
+
+# --- 2. figures checked for sense -------------------------------------------------------------------
+
+
+def _figure(root: Path, old: str, new: str) -> list[str]:
+    from campaign.loader import load
+
+    edit(root, old, new)
+    try:
+        return [p.format() for p in load(root).warnings]
+    except CampaignInvalid as exc:
+        return [p.format() for p in exc.problems]
+
+
+def test_words_that_contradict_the_value_are_an_error(tmp_path: Path) -> None:
+    root = init(tmp_path)
+    found = _figure(root, "    value: 40\n", "    value: 1.7\n    words: över sex av tio\n")
+    line = line_of(root, "words: över sex av tio")
+    assert (
+        f"messages/campaign.yaml:{line}:12: error: figures[0].words: words 'över sex av tio' mean 59.5–80 %, "
+        "but the value is 1.7 (1,7 %); correct one of them"
+    ) in found
+    assert run_cli("validate", str(root)).code == 2
+
+
+def test_a_share_under_one_is_reported_with_its_likely_meaning(tmp_path: Path) -> None:
+    root = init(tmp_path)
+    found = _figure(root, "    value: 40\n", "    value: 0.62\n")
+    line = line_of(root, "value: 0.62")
+    assert (
+        f"messages/campaign.yaml:{line}:12: warning: figures[0].value: a share is a percentage (0-100): 0.62 reads as 0,6 %; "
+        "did you mean 62?"
+    ) in found
+    # With words that fit 62 %, the contradiction says the same.
+    found = _figure(root, "    value: 0.62\n", "    value: 0.62\n    words: mer än sex av tio\n")
+    assert any("but the value is 0.62 (0,6 %); did you mean 62?" in p for p in found)
+
+
+def test_words_are_read_as_swedish_shares() -> None:
+    from campaign.figures import words_range
+
+    assert words_range("mer än sex av tio") == (59.5, 80.0)
+    assert words_range("varannan") == (45.0, 55.0)
+    low, high = words_range("drygt var tredje") or (0, 0)
+    assert 32 < low < 34 and 35 < high < 41
+    assert words_range("knappt var fjärde") == (18.0, 25.5)
+    assert words_range("tre av fyra") == (70.0, 80.0)
+    assert words_range("två tredjedelar") is not None
+    assert words_range("en majoritet") is None  # no share named: not checked
+
+
+def test_fieldwork_may_be_a_month_or_words_and_may_not_end_after_publication(tmp_path: Path) -> None:
+    from campaign.images.cards import figure_card
+    from campaign.loader import load
+    from campaign.model import NATIONAL
+
+    root = init(tmp_path)
+    edit(root, "fieldwork: {start: 2026-01-10, end: 2026-01-31}", "fieldwork: 2022-09")
+    figure = load(root).campaign.figures[0]
+    assert (figure.fieldwork_start, figure.fieldwork_end, figure.fieldwork_text) == (
+        dt.date(2022, 9, 1),
+        dt.date(2022, 9, 30),
+        "september 2022",
+    )
+    card = figure_card(load(root).campaign, figure, NATIONAL)
+    assert card.values["source_line"] == "Källa: Exempelundersökningen 2026 (exempeldata), september\xa02022 (1\xa0000 svarande)"
+    edit(root, "fieldwork: 2022-09", "fieldwork: hösten 2022\n    published: 2022-12-01")
+    figure = load(root).campaign.figures[0]
+    assert (figure.fieldwork_start, figure.fieldwork_text) == (None, "hösten 2022")
+    assert "hösten\xa02022" not in figure_card(load(root).campaign, figure, NATIONAL).values["source_line"]  # published wins
+    edit(
+        root,
+        "fieldwork: hösten 2022\n    published: 2022-12-01",
+        "fieldwork: {start: 2022-09-01, end: 2022-10-15}\n    published: 2022-09-26",
+    )
+    with pytest.raises(CampaignInvalid) as caught:
+        load(root)
+    line = line_of(root, "fieldwork: {start: 2022-09-01")
+    assert [p.format() for p in caught.value.problems if p.severity == "error"] == [
+        f"messages/campaign.yaml:{line}:16: error: figures[0].fieldwork: the fieldwork ends on 2022-10-15, after the figure "
+        "was published on 2022-09-26; one of the dates is wrong"
+    ]
+    # A month is not known to the day: published within it is fine (Socialchefsrapporten: September 2022, out the 26th).
+    edit(root, "fieldwork: {start: 2022-09-01, end: 2022-10-15}", "fieldwork: 2022-09")
+    assert load(root).campaign.figures[0].published == dt.date(2022, 9, 26)
+
+
+def test_a_figure_may_carry_a_note_shown_with_its_source(tmp_path: Path) -> None:
+    from campaign.images.cards import figure_card
+    from campaign.loader import load
+    from campaign.model import NATIONAL
+
+    root = init(tmp_path)
+    edit(root, "    # note: ökning från 2024 ", "    note: ökning från 2024 #")
+    campaign = load(root).campaign
+    assert campaign.figures[0].note == "ökning från 2024"
+    card = figure_card(campaign, campaign.figures[0], NATIONAL)
+    assert card.values["source_line"].endswith("(1\xa0000 svarande). ökning från 2024")
+    assert card.alt.endswith(". ökning från 2024. Min organisation.")
+
+
+# --- 3. who answered ----------------------------------------------------------------------------------
+
+
+def test_cards_alt_text_and_sentence_say_who_answered(tmp_path: Path) -> None:
+    from campaign.images.cards import figure_card
+    from campaign.loader import load
+    from campaign.model import NATIONAL
+    from campaign.templating import figure_view
+
+    root = init(tmp_path)
+    campaign = load(root).campaign
+    figure = campaign.figures[0]
+    assert figure.population == "medlemmar"
+    card = figure_card(campaign, figure, NATIONAL)
+    assert (card.values["big"], card.values["statement"]) == (
+        "Fyra av tio",
+        "medlemmar säger att de har för hög arbetsbelastning",
+    )
+    assert card.alt.startswith("Sverige: Fyra av tio (40\xa0%) medlemmar säger att de har för hög arbetsbelastning. Källa:")
+    assert figure_view(figure, NATIONAL).sentence == "fyra av tio medlemmar säger att de har för hög arbetsbelastning"
+    posts = run_cli("posts", str(root), "--platform", "x", "--message", "arbetsbelastning")
+    assert posts.out.splitlines()[1] == "Fyra av tio medlemmar säger att de har för hög arbetsbelastning."
+
+
+def test_a_share_without_population_is_warned_about(tmp_path: Path) -> None:
+    root = init(tmp_path)
+    found = _figure(
+        root, "    population: medlemmar              # who answered", "    # population: medlemmar            # who answered"
+    )
+    assert (
+        "messages/campaign.yaml:26:5: warning: figures[0]: no population: cards and alt text read "
+        "'Fyra av tio / säger att de har för hög arbetsbelastning' without saying who answered; add who it is, such as "
+        "`population: socialchefer` (then the statement goes on without it)"
+    ) in found

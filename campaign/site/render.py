@@ -110,7 +110,7 @@ def area_data(view: AreaView) -> dict[str, Any]:
         "name": area.name,
         "lan": area.lan_name,
         "figures": [
-            {"id": f.id, "value": str(f), "statement": f.statement, "where": f.where, "source": f.source} for f in view.figures
+            {"id": f.id, "value": str(f), "statement": f.stated, "where": f.where, "source": f.source} for f in view.figures
         ],
         "mentions": [{"name": m.name, "role": m.role, "handles": m.handles} for m in view.mentions],
         "cards": {card.id: _card_data(card) for card in view.cards},
