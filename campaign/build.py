@@ -21,6 +21,7 @@ from typing import Any
 
 from campaign.errors import CampaignError, CampaignInvalid, Problem
 from campaign.loader import Loaded, load
+from campaign.manifest import Kept
 from campaign.model import Campaign
 
 MARKER = ".campaign-build"  # marks a folder as ours, so that we only ever replace our own output
@@ -41,6 +42,7 @@ class Kit:
     notes: list[str] = field(default_factory=list)  # one-line summaries for the user
     results: dict[str, Any] = field(default_factory=dict)  # stage name → its result (posts, images, …)
     progress: Callable[[str, int, int], None] | None = None  # (task, done, total), for a progress bar
+    kept: bool = False  # nothing had changed since the last build: the kit was kept, ``results`` is empty
 
     @property
     def date(self) -> dt.date:
@@ -99,14 +101,22 @@ def build(
     now: dt.datetime | None = None,
     on: dt.date | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    record: bool = False,
 ) -> Kit:
     """Build the whole kit for the campaign in ``root`` into ``out``; its posts tag who holds the roles on ``on``
-    (default: ``kit_date``). Every problem comes with its file and line."""
+    (default: ``kit_date``). Every problem comes with its file and line.
+
+    With ``record`` what made the kit is written down (campaign/manifest.py)
+    for ``build_if_changed``.
+    """
+    from campaign import manifest
     from campaign.locate import place
 
+    before = manifest.snapshot(Path(root)) if record else {}
     loaded: Loaded = load(root)
     kit = Kit(loaded.campaign, build_time(now), on=on, warnings=list(loaded.warnings), progress=progress)
     check_output(out, loaded.campaign.root)
+    manifest.forget(Path(root), Path(out))  # the kit is replaced: the last build's record no longer holds
     try:
         with staged(out) as staging:
             for _name, stage in stages():
@@ -114,7 +124,44 @@ def build(
     except CampaignInvalid as exc:
         raise CampaignInvalid(place(kit.campaign, [*exc.problems, *kit.warnings])) from None
     kit.warnings = place(kit.campaign, kit.warnings)
+    if record:
+        theme = kit.campaign.settings.theme
+        manifest.record(
+            Path(root),
+            Path(out),
+            before,
+            now=kit.now,
+            timezone=kit.campaign.settings.timezone,
+            theme_files=(theme.logo, theme.font_regular, theme.font_bold),
+            notes=kit.notes,
+            warnings=kit.warnings,
+        )
     return kit
+
+
+def build_if_changed(
+    root: Path,
+    out: Path,
+    *,
+    now: dt.datetime | None = None,
+    on: dt.date | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> Kit | Kept:
+    """``build``, unless nothing that makes the kit changed since the last one: then the kit is kept as it is.
+
+    The check comes before the campaign is loaded or validated; a kept kit
+    comes back as a ``Kept`` with what its build said (notes and warnings).
+    A kit for another date (``on``) is always built, and not recorded.
+    """
+    from campaign import manifest
+
+    if on is not None:
+        return build(root, out, now=now, on=on, progress=progress)
+    when = build_time(now)
+    kept = manifest.unchanged(Path(root), Path(out), when)
+    if kept is not None:
+        return kept
+    return build(root, out, now=when, progress=progress, record=True)
 
 
 def check_output(out: Path, root: Path) -> None:

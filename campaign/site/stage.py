@@ -21,7 +21,7 @@ from campaign.site import render as r
 from campaign.site.assets import GENERATED, STATIC_FILES, copy_static
 from campaign.site.kit import campaign_strings, kit_markdown, kit_messages, tag_tip
 from campaign.site.settings import page_settings
-from campaign.site.view import AreaView, area_views, page_posts, swedish_key
+from campaign.site.view import AreaView, ImageIndex, area_views, page_posts, swedish_key
 
 BUDGET = 150_000  # bytes of HTML, CSS and JS for the national page, before images
 
@@ -67,9 +67,9 @@ def build_site(
     progress: Callable[[str, int, int], None] | None = None,
 ) -> r.SiteResult:
     """Render every page of the site into ``out`` from the campaign and the earlier stages' results."""
-    images = list(results.get("images") or [])
+    images = ImageIndex(results.get("images") or [])
     settings = page_settings(campaign)
-    views = area_views(campaign, page_posts(results, campaign, areas), images, areas, settings.platforms)
+    views = area_views(campaign, page_posts(results, campaign, areas), images, areas, settings.platforms, settings.featured)
     t = campaign_strings(campaign)
     common = {
         "campaign": campaign,
@@ -78,6 +78,7 @@ def build_site(
         "intro": settings.intro or t.intro,
         "csp": r.CSP,
         "og_image": r.og_image(campaign, images),
+        "question": settings.question or t.question,  # {kommun} filled in per page
     }
     env = r.environment()
     pages = _write_areas(env, out, views, images, common, progress)
@@ -91,7 +92,7 @@ def _write_areas(
     env: Environment,
     out: Path,
     views: Sequence[AreaView],
-    images: list[dict[str, Any]],
+    images: ImageIndex,
     common: dict[str, Any],
     progress: Callable[[str, int, int], None] | None,
 ) -> list[str]:
@@ -139,9 +140,10 @@ def by_lan(kommuner: Sequence[Area]) -> list[tuple[str, list[Area]]]:
 def _write_area_page(env: Environment, out: Path, path: str, view: AreaView, common: dict[str, Any]) -> None:
     root = "" if view.area.level == "national" else "../../"
     campaign = common["campaign"]
-    config = r.page_config(campaign, view, root, common["version"])
+    config = r.page_config(campaign, view, root, common["version"], common["question"])
+    page = {**common, "question": common["question"].replace("{kommun}", view.area.name)}
     html = env.get_template("area.html").render(
-        root=root, view=view, config=config, page_url=r.page_url(campaign, path.removesuffix("index.html")), **common
+        root=root, view=view, config=config, page_url=r.page_url(campaign, path.removesuffix("index.html")), **page
     )
     _write(out / path, html)
 

@@ -72,10 +72,16 @@ class CardView:
     message: Message
     posts: tuple[PostView, ...]
     images: tuple[ImageView, ...]
+    title: str = ""  # the topic as a heading ("Hot och våld"): the message's title, else its opening words
 
     @property
     def id(self) -> str:
         return self.message.id
+
+    @property
+    def topic(self) -> str:
+        """The title inside a sentence ("om hot och våld"): lower-case first letter, unless it is an acronym (LVU)."""
+        return topic(self.title)
 
     @property
     def preview(self) -> ImageView | None:
@@ -93,11 +99,44 @@ class AreaView:
     cards: tuple[CardView, ...]
     figures: tuple[FigureView, ...]
     mentions: tuple[MentionView, ...]
+    featured: str = ""  # the id of the card the page shows first, ready to share
+
+    @property
+    def first(self) -> CardView | None:
+        """The recommended card: ``featured``, else the first long message, else the first card."""
+        for wanted in (lambda c: c.id == self.featured, lambda c: c.message.kind == "long", lambda c: True):
+            for card in self.cards:
+                if wanted(card):
+                    return card
+        return None
+
+    @property
+    def rest(self) -> tuple[CardView, ...]:
+        """Every card but the recommended one, in the bank's order."""
+        first = self.first
+        return tuple(c for c in self.cards if c is not first)
 
     @property
     def key(self) -> str:
         """The area's file name in data/areas/: its slug, "national" for the country."""
         return self.area.slug or "national"
+
+
+def topic(title: str) -> str:
+    """A title inside a sentence: "Hot och våld" → "hot och våld", "LVU-ärenden" stays."""
+    if len(title) > 1 and title[1].isupper():
+        return title
+    return title[:1].lower() + title[1:]
+
+
+_WORDS_IN_TITLE = 5
+
+
+def fallback_title(text: str) -> str:
+    """A message without a title is headed by its opening words ("Varannan socialsekreterare i landet anger …")."""
+    sentence = text.split("\n", maxsplit=1)[0].split(". ", maxsplit=1)[0].strip().rstrip(".")
+    words = sentence.split()
+    return " ".join(words[:_WORDS_IN_TITLE]) + (" …" if len(words) > _WORDS_IN_TITLE else "")
 
 
 def page_posts(results: dict[str, Any], campaign: Campaign, areas: Sequence[Area]) -> list[PostLike]:
@@ -145,18 +184,54 @@ def _belongs(image: dict[str, Any], message: Message) -> bool:
     return (card == "message" and ident == message.id) or (card == "figure" and ident in message.figures)
 
 
-def images_for(images: Sequence[dict[str, Any]], message: Message, area: Area) -> tuple[ImageView, ...]:
-    """The message's share images for ``area``: its own, else its län's, else the national ones."""
-    mine = [i for i in images if _belongs(i, message)]
-    for level, code in ((area.level, area.code), ("lan", area.lan_code), ("national", "")):
-        local = [i for i in mine if i.get("area_level", "national") == level and (i.get("area_code") or "") == code]
-        if local:
-            return tuple(
+class ImageIndex:
+    """The images stage's rows indexed once by area and by what they show.
+
+    Looking a message's images up for every area by scanning the whole list
+    costs messages × areas × images; with the index each lookup touches only
+    the rows of that area and that message (and its figures).
+    """
+
+    def __init__(self, images: Sequence[dict[str, Any]]) -> None:
+        self.rows = tuple(images)
+        self._by_area: dict[tuple[str, str], dict[tuple[str, str], list[dict[str, Any]]]] = {}
+        for image in self.rows:
+            place = (str(image.get("area_level", "national")), str(image.get("area_code") or ""))
+            what = (str(image.get("card")), str(image.get("id")))
+            self._by_area.setdefault(place, {}).setdefault(what, []).append(image)
+        self._views: dict[tuple[str, str, str], tuple[ImageView, ...]] = {}
+
+    def has_area(self, level: str, code: str) -> bool:
+        """Whether any image is drawn for exactly this area."""
+        return (level, code) in self._by_area
+
+    def at(self, message: Message, level: str, code: str) -> tuple[ImageView, ...]:
+        """The message's images (its own and its figures') drawn for exactly this area, in a stable order."""
+        key = (message.id, level, code)
+        found = self._views.get(key)
+        if found is None:
+            rows = self._by_area.get((level, code), {})
+            local = list(rows.get(("message", message.id), ()))
+            for figure in dict.fromkeys(message.figures):
+                local.extend(rows.get(("figure", figure), ()))
+            local.sort(key=lambda i: (str(i.get("card")), str(i.get("id")), str(i["file"])))
+            found = tuple(
                 ImageView(
                     str(i["file"]), _size_label(i), int(i.get("width") or 0), int(i.get("height") or 0), str(i.get("alt") or "")
                 )
-                for i in sorted(local, key=lambda i: (str(i.get("card")), str(i.get("id")), str(i["file"])))
+                for i in local
             )
+            self._views[key] = found
+        return found
+
+
+def images_for(images: Sequence[dict[str, Any]] | ImageIndex, message: Message, area: Area) -> tuple[ImageView, ...]:
+    """The message's share images for ``area``: its own, else its län's, else the national ones."""
+    index = images if isinstance(images, ImageIndex) else ImageIndex(images)
+    for level, code in ((area.level, area.code), ("lan", area.lan_code), ("national", "")):
+        local = index.at(message, level, code or "")
+        if local:
+            return local
     return ()
 
 
@@ -169,9 +244,10 @@ def _size_label(image: dict[str, Any]) -> str:
 def area_views(
     campaign: Campaign,
     posts: Sequence[PostLike],
-    images: Sequence[dict[str, Any]],
+    images: Sequence[dict[str, Any]] | ImageIndex,
     areas: Sequence[Area],
     platforms: Sequence[str] = PLATFORM_IDS,
+    featured: str = "",
 ) -> list[AreaView]:
     """One view per area that has posts, national first, then kommuner in Swedish order.
 
@@ -181,9 +257,12 @@ def area_views(
     for post in posts:
         if post.platform in platforms:
             by_area[_area_key(post.area)].append(post)
+    index = images if isinstance(images, ImageIndex) else ImageIndex(images)
     wanted = [NATIONAL, *sorted((a for a in areas if a.level == "kommun"), key=lambda a: (swedish_key(a.name), a.code))]
     return [
-        _area_view(campaign, area, by_area[_area_key(area)], images, platforms) for area in wanted if by_area.get(_area_key(area))
+        _area_view(campaign, area, by_area[_area_key(area)], index, platforms, featured)
+        for area in wanted
+        if by_area.get(_area_key(area))
     ]
 
 
@@ -191,8 +270,9 @@ def _area_view(
     campaign: Campaign,
     area: Area,
     posts: list[PostLike],
-    images: Sequence[dict[str, Any]],
+    images: ImageIndex,
     order: Sequence[str],
+    featured: str = "",
 ) -> AreaView:
     by_message: dict[str, dict[str, PostLike]] = defaultdict(dict)
     for post in posts:
@@ -201,7 +281,9 @@ def _area_view(
     for message in campaign.messages:
         platforms = by_message.get(message.id, {})
         shown = [p for p in order if p in platforms]
-        cards.append(CardView(message, tuple(_post_view(platforms[p]) for p in shown), images_for(images, message, area)))
+        views = tuple(_post_view(platforms[p]) for p in shown)
+        title = message.title or (fallback_title(views[0].parts[0]) if views and views[0].parts else message.id)
+        cards.append(CardView(message, views, images_for(images, message, area), title))
     used = {f for m in campaign.messages for f in m.figures}
     figures = tuple(figure_view(f, area) for f in campaign.figures if f.id in used)
-    return AreaView(area, tuple(c for c in cards if c.posts), figures, _mentions(posts))
+    return AreaView(area, tuple(c for c in cards if c.posts), figures, _mentions(posts), featured)
