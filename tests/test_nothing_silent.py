@@ -293,7 +293,7 @@ def test_a_credential_with_a_comment_after_it_publishes(tmp_path: Path, monkeypa
         )
         (root / ".env").write_text(f"CAMPAIGN_MASTO_ACCESS_TOKEN={mastodon_api.TOKEN}  # bot token, made 2026-01\n")
         assert run_cli("schedule", "plan", str(root)).code == 0
-        result = run_cli("publish", str(root), "--now", "day 2 00:00")
+        result = run_cli("publish", str(root), "--now", "day 1 09:05")
         assert result.code == 0, result.out + result.err
         assert [s["text"] for s in server.statuses] == ["Var tredje har hotats i arbetet."]
     finally:
