@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from campaign.build import Kit, build_time, kit_date
 from campaign.errors import CampaignInvalid, Problem
+from campaign.kit import Kit, Progress, build_time, kit_date
 from campaign.loader import load
 from campaign.locate import at, place
 from campaign.model import Campaign
@@ -136,9 +138,8 @@ def campaign_problems(campaign: Campaign) -> list[Problem]:
     ]
 
 
-def check_campaign(kit: Kit, staging: Path | None = None) -> None:
-    """The build's first stage: the whole-campaign checks; errors stop the build before anything is written."""
-    del staging
+def check_campaign(kit: Kit) -> None:
+    """The build's first step: the whole-campaign checks; errors stop the build before anything is written."""
     problems = campaign_problems(kit.campaign)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
@@ -149,19 +150,31 @@ def check_campaign(kit: Kit, staging: Path | None = None) -> None:
 # --- validate: the build without writing -------------------------------------------------
 
 
-def _posts(kit: Kit) -> None:
-    from campaign.compose.stage import compose_checked
+@dataclass
+class Checked:
+    """What validation found: the kit (its warnings, each at a file and line) and the posts it composed."""
 
-    compose_checked(kit)
+    kit: Kit
+    posts: list[Any] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return self.kit.warnings
 
 
-def _registry(kit: Kit) -> None:
+def _registry(kit: Kit, checked: Checked) -> None:
     from campaign.registry.stage import write as check_registry
 
-    check_registry(kit, Path())
+    check_registry(kit, Path())  # it writes nothing
 
 
-def _cards(kit: Kit) -> None:
+def _posts(kit: Kit, checked: Checked) -> None:
+    from campaign.compose.stage import compose_checked
+
+    checked.posts = compose_checked(kit)
+
+
+def _cards(kit: Kit, checked: Checked) -> None:
     from campaign.images.cards import plan
     from campaign.images.pipeline import fit_problems
 
@@ -170,8 +183,8 @@ def _cards(kit: Kit) -> None:
         raise CampaignInvalid(problems)
 
 
-CHECKS: tuple[tuple[str, Callable[[Kit], None]], ...] = (
-    ("campaign", check_campaign),
+CHECKS: tuple[tuple[str, Callable[[Kit, Checked], None]], ...] = (
+    ("campaign", lambda kit, checked: check_campaign(kit)),
     ("registry", _registry),
     ("posts", _posts),
     ("images", _cards),
@@ -183,27 +196,28 @@ def validate(
     *,
     on: dt.date | None = None,
     now: dt.datetime | None = None,
-    progress: Callable[[str, int, int], None] | None = None,
-) -> Kit:
+    progress: Progress | None = None,
+) -> Checked:
     """Check the campaign in ``root`` as `campaign build` would, writing nothing.
 
-    Returns the kit (its ``warnings`` each at a file and line; its ``results``
-    the posts and the registry report); raises CampaignInvalid listing every
-    error and warning when anything would make the build fail.
+    Returns the kit (its ``warnings`` each at a file and line) and the posts;
+    raises CampaignInvalid listing every error and warning when anything would
+    make the build fail.
     """
     loaded = load(root)
-    kit = Kit(loaded.campaign, build_time(now), on=on, warnings=list(loaded.warnings), progress=progress)
+    kit = Kit(loaded.campaign, build_time(now), warnings=list(loaded.warnings), progress=progress, on=on)
+    checked = Checked(kit)
     errors: list[Problem] = []
     for _name, step in CHECKS:
         try:
-            step(kit)
+            step(kit, checked)
         except CampaignInvalid as exc:
             errors.extend(exc.problems)
     problems = place(kit.campaign, [*errors, *kit.warnings])
     if errors:
         raise CampaignInvalid(problems)
     kit.warnings = problems
-    return kit
+    return checked
 
 
-__all__ = ["campaign_period", "campaign_problems", "check_campaign", "kit_date", "validate"]
+__all__ = ["Checked", "campaign_period", "campaign_problems", "check_campaign", "kit_date", "validate"]

@@ -111,9 +111,9 @@ def test_a_kit_built_before_the_launch_tags_who_holds_the_role_at_the_launch(tmp
 
     root = init(tmp_path)
     _launch_2027(root, "2027-01-01")
-    kit = build(root, root / "build", now=DEC_2026)  # December 2026: the role has not started on the build's day
-    assert kit.date == dt.date(2027, 1, 15)
-    uppsala = [p for p in kit.results["posts"] if p.area.code == "0380" and p.platform == "bluesky"]
+    built = build(root, root / "build", now=DEC_2026)  # December 2026: the role has not started on the build's day
+    assert built.kit.date == dt.date(2027, 1, 15)
+    uppsala = [p for p in built.posts if p.area.code == "0380" and p.platform == "bluesky"]
     assert uppsala and all(p.mentions and p.mentions[0].handle == "anna.example.org" for p in uppsala)
     assert "@anna.example.org" in uppsala[0].text
     # --on chooses another day: before the role starts, nobody is tagged.

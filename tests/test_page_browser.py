@@ -498,7 +498,7 @@ def test_hostile_messages_stay_text_in_the_browser(browser: Any, tmp_path: Path)
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     campaign = load(root).campaign
     out = tmp_path / "build"
-    build_site(campaign, {"posts": composer_posts(campaign)}, out, AREAS)
+    build_site(campaign, composer_posts(campaign), [], out, AREAS)
     server, url = serve(out)
     context = browser.new_context()
     page = context.new_page()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from campaign.build import Kit, build, build_if_changed
+from campaign.build import Built, build, build_if_changed
 from campaign.cli.common import err, out, print_problems
 from campaign.manifest import Kept
 from campaign.scaffold import scaffold
@@ -41,14 +41,14 @@ def validate(directory: Path = DIR_ARG, on: str | None = ON_OPTION) -> None:
     """
     from campaign.check import validate as check
 
-    kit = check(directory, on=on_date(on))
-    if kit.warnings:
-        print_problems(kit.warnings)
-    c = kit.campaign
-    posts = len(kit.results.get("posts") or ())
+    checked = check(directory, on=on_date(on))
+    if checked.warnings:
+        print_problems(checked.warnings)
+    c = checked.kit.campaign
     out(
         f"ok: {c.settings.name}: {len(c.messages)} messages, {len(c.figures)} figures, {len(c.links)} links, "
-        f"{len(c.hashtags)} hashtags, {len(c.demands)} demands; {posts} posts for {kit.date.isoformat()} compose"
+        f"{len(c.hashtags)} hashtags, {len(c.demands)} demands; {len(checked.posts)} posts for "
+        f"{checked.kit.date.isoformat()} compose"
     )
 
 
@@ -68,12 +68,12 @@ def build_cmd(
 
     Example: campaign build . --out build
     """
-    from campaign.cli.progress import progress_bar
+    from campaign.cli.progress import progress_bar  # lazy: rich's progress bar loads only for a command that shows one
 
     out_dir = directory / "build" if out_dir is None else out_dir
     with progress_bar() as progress:
         if fresh:
-            kit: Kit | Kept = build(directory, out_dir, on=on_date(on), progress=progress, record=on is None)
+            kit: Built | Kept = build(directory, out_dir, on=on_date(on), progress=progress, record=on is None)
         else:
             kit = build_if_changed(directory, out_dir, on=on_date(on), progress=progress)
     if kit.warnings:

@@ -7,15 +7,17 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import typer
 
 from campaign.cli.common import out
+from campaign.compose import output
+from campaign.compose.length import Count, count
 from campaign.compose.platforms import PLATFORM_IDS
-
-if TYPE_CHECKING:
-    from campaign.model import Campaign
+from campaign.compose.query import select
+from campaign.kit import build_time, kit_date
+from campaign.loader import load
+from campaign.model import Campaign
 
 DIR_ARG = typer.Argument(Path(), help="The campaign folder (holding messages/ and assets/).", show_default=True)
 PLATFORM_HELP = "Platform: " + ", ".join(PLATFORM_IDS) + "."
@@ -47,10 +49,6 @@ def posts(
 
     Example: campaign posts . --kommun Uppsala --platform x
     """
-    from campaign.compose import output
-    from campaign.compose.query import select
-    from campaign.loader import load
-
     campaign = load(directory).campaign
     found = select(
         campaign,
@@ -68,8 +66,6 @@ def posts(
 def _date(value: str | None, campaign: Campaign) -> dt.date:
     """The --on date, or the date a kit built now is for (the build's: SOURCE_DATE_EPOCH honoured)."""
     if value is None:
-        from campaign.build import build_time, kit_date
-
         return kit_date(campaign, build_time())
     try:
         return dt.date.fromisoformat(value)
@@ -87,8 +83,6 @@ def count_cmd(
 
     Example: campaign count --platform x "Varannan socialsekreterare … https://example.org"
     """
-    from campaign.compose.length import count
-
     if text == "-":
         text = sys.stdin.read()
         text = text[:-1] if text.endswith("\n") else text
@@ -101,11 +95,8 @@ def count_cmd(
         raise typer.Exit(1)
 
 
-def describe(result: object) -> str:
+def describe(result: Count) -> str:
     """``x: 108 of 280 weighted characters: fits`` (or how far over)."""
-    from campaign.compose.length import Count
-
-    assert isinstance(result, Count)
     line = f"{result.platform}: {result.length} of {result.limit} {result.unit}"
     if result.byte_limit is not None:
         line += f", {result.bytes} of {result.byte_limit} bytes"

@@ -2,15 +2,14 @@
 
 Writes no files. It adds the warnings that depend on the date (ended roles,
 entries not verified for a year, real politicians who would be named because
-they lack a handle) to ``kit.warnings``, a one-line summary to ``kit.notes``,
-and the report to ``kit.results["registry"]`` for later stages.
+they lack a handle) to ``kit.warnings`` and a one-line summary to ``kit.notes``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from campaign.build import Kit
+from campaign.kit import Kit
 from campaign.registry.report import registry_report, summary
 
 
@@ -18,6 +17,5 @@ def write(kit: Kit, staging: Path) -> None:
     """Report the registry as of the kit's date (the date its posts are for)."""
     del staging  # nothing to write: the posts carry the mentions
     report = registry_report(kit.campaign, on=kit.date)
-    kit.results["registry"] = report
     kit.warnings.extend(report.problems)
     kit.notes.append(summary(report))

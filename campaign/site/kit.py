@@ -12,6 +12,7 @@ from typing import Any
 from campaign.model import NATIONAL, Campaign
 from campaign.site.render import safe_url
 from campaign.site.strings import Strings
+from campaign.tagrule import parse_rule
 from campaign.templating import context, render
 
 # A line opening as a heading ("# "), quote, bullet or numbered item ("2026. "); "#socialtjänst" is no heading.
@@ -47,8 +48,6 @@ def kit_messages(campaign: Campaign) -> list[dict[str, Any]]:
 
 def _rules_in_words(campaign: Campaign, t: Strings) -> list[str]:
     """The campaign's tag rules as the tip says them: "ordförande och vice ordförande i socialnämnden"."""
-    from campaign.registry import parse_rule
-
     said = []
     for text in campaign.settings.tag:
         rule = parse_rule(text)  # validated when the campaign loaded

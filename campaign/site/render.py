@@ -22,6 +22,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from campaign.compose.platforms import PLATFORMS
+from campaign.kit import ImageFile
 from campaign.model import NATIONAL, Area, Campaign
 from campaign.site.view import SHARE_BY_LINK, AreaView, CardView, ImageIndex, images_for
 
@@ -33,7 +34,7 @@ CSP = (
 
 @dataclass(frozen=True)
 class SiteResult:
-    """What the site stage wrote, for ``kit.results["site"]``."""
+    """What the site stage wrote: its pages and the national page's weight (for the stage's note and warning)."""
 
     pages: tuple[str, ...]  # paths relative to build/
     national_bytes: int  # index.html + its CSS and JS, before images
@@ -225,7 +226,7 @@ def write_kommun_list(out: Path, kommuner: Sequence[Area]) -> None:
     path.write_text(f"window.campaignKommuner={json_for_script(data)};\n", encoding="utf-8")
 
 
-def og_image(campaign: Campaign, images: Sequence[dict[str, Any]] | ImageIndex, area: Area = NATIONAL) -> str:
+def og_image(campaign: Campaign, images: Sequence[ImageFile] | ImageIndex, area: Area = NATIONAL) -> str:
     """Absolute URL of the link card: the first message's 1200×630 image for ``area`` (its own, else national), or ""."""
     base = campaign.settings.base_url
     if not base:

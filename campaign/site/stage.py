@@ -11,35 +11,32 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jinja2 import Environment
 
+from campaign.compose.core import Post
 from campaign.errors import Problem
+from campaign.kit import ImageFile, Kit
 from campaign.model import Area, Campaign
+from campaign.registry import areas as all_areas
 from campaign.site import render as r
 from campaign.site.assets import GENERATED, STATIC_FILES, copy_static
 from campaign.site.kit import campaign_strings, kit_markdown, kit_messages, tag_tip
 from campaign.site.settings import page_settings
-from campaign.site.view import AreaView, ImageIndex, area_views, page_posts, swedish_key
+from campaign.site.view import AreaView, ImageIndex, area_views, swedish_key
 
 BUDGET = 150_000  # bytes of HTML, CSS and JS for the national page, before images
-
-if TYPE_CHECKING:
-    from campaign.build import Kit
 
 
 def registry_areas() -> tuple[Area, ...]:
     """The country and every area the registry knows (the page uses the country and the 290 kommuner)."""
-    from campaign.registry import areas
-
-    return tuple(areas())
+    return tuple(all_areas())
 
 
-def write(kit: Kit, staging: Path) -> None:
-    """Write the page into ``staging``; its result goes to ``kit.results["site"]``."""
-    result = build_site(kit.campaign, kit.results, staging, registry_areas(), progress=kit.progress)
-    kit.results["site"] = result
+def write(kit: Kit, staging: Path, posts: Sequence[Post], images: Sequence[ImageFile]) -> None:
+    """Write the page into ``staging`` from the posts and images the earlier stages made."""
+    result = build_site(kit.campaign, posts, images, staging, registry_areas(), progress=kit.progress)
     if result.national_bytes > BUDGET:
         kit.warnings.append(
             Problem(
@@ -60,16 +57,17 @@ def write(kit: Kit, staging: Path) -> None:
 
 def build_site(
     campaign: Campaign,
-    results: dict[str, Any],
+    posts: Sequence[Post],
+    images: Sequence[ImageFile],
     out: Path,
     areas: Sequence[Area],
     *,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> r.SiteResult:
-    """Render every page of the site into ``out`` from the campaign and the earlier stages' results."""
-    images = ImageIndex(results.get("images") or [])
+    """Render every page of the site into ``out`` from the campaign, its posts and its images."""
+    index = ImageIndex(images)
     settings = page_settings(campaign)
-    views = area_views(campaign, page_posts(results, campaign, areas), images, areas, settings.platforms, settings.featured)
+    views = area_views(campaign, posts, index, areas, settings.platforms, settings.featured)
     t = campaign_strings(campaign)
     common = {
         "campaign": campaign,
@@ -77,11 +75,11 @@ def build_site(
         "version": copy_static(out, campaign),
         "intro": settings.intro or t.intro,
         "csp": r.CSP,
-        "og_image": r.og_image(campaign, images),
+        "og_image": r.og_image(campaign, index),
         "question": settings.question or t.question,  # {kommun} filled in per page
     }
     env = r.environment()
-    pages = _write_areas(env, out, views, images, common, progress)
+    pages = _write_areas(env, out, views, index, common, progress)
     pages += _write_listing(env, out, [v.area for v in views if v.area.level == "kommun"], common)
     pages += _write_kit(env, out, common)
     size = (out / "index.html").stat().st_size + sum((out / "static" / n).stat().st_size for n in (*STATIC_FILES, *GENERATED))

@@ -1,9 +1,10 @@
 """What the page shows, as plain data: one ``AreaView`` per area.
 
-The page reads posts through ``page_posts``: the composer's ``Post`` objects
-from ``kit.results["posts"]`` (message_id, platform, area, parts with text and
-limit, link, mentions). Everything after that reads only the plain views
-defined here, so the templates and the data files see one shape.
+The page reads the composer's ``Post`` objects (message_id, platform, area,
+parts with text and limit, link, mentions) and the images stage's
+``ImageFile`` rows, as the build hands them over. Everything after that reads
+only the plain views defined here, so the templates and the data files see one
+shape.
 """
 
 from __future__ import annotations
@@ -11,30 +12,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
 
+from campaign.compose.core import Post
 from campaign.compose.platforms import PLATFORM_IDS, PLATFORMS
-from campaign.model import NATIONAL, Area, Campaign, Mention, Message
+from campaign.kit import ImageFile
+from campaign.model import NATIONAL, Area, Campaign, Message
 from campaign.templating import FigureView, figure_view
 
 # Platform order, names, limits and counting rules all come from the composer's one table (PLATFORM_IDS, PLATFORMS).
 SHARE_BY_LINK = {"linkedin", "facebook"}  # these share a URL; their text is ignored (PLATFORMS.md)
-
-
-class PartLike(Protocol):
-    text: str
-    limit: int
-
-
-class PostLike(Protocol):
-    """What the page reads of a post: the composer's ``Post`` (and the tests' stand-ins) have this shape."""
-
-    message_id: str
-    platform: str
-    area: Area
-    parts: tuple[PartLike, ...]
-    link: str | None
-    mentions: tuple[Mention, ...]
 
 
 @dataclass(frozen=True)
@@ -139,16 +125,6 @@ def fallback_title(text: str) -> str:
     return " ".join(words[:_WORDS_IN_TITLE]) + (" …" if len(words) > _WORDS_IN_TITLE else "")
 
 
-def page_posts(results: dict[str, Any], campaign: Campaign, areas: Sequence[Area]) -> list[PostLike]:
-    """The posts the page shows: the composer stage's, or composed here when it did not run."""
-    posts = results.get("posts")
-    if posts is not None:
-        return list(posts)
-    from campaign.compose.core import compose_all
-
-    return compose_all(campaign, [a for a in areas if a.level in ("national", "kommun")])
-
-
 _SWEDISH = str.maketrans(
     {"å": "z\x01", "ä": "z\x02", "ö": "z\x03", "æ": "z\x02", "ø": "z\x03", "é": "e", "è": "e", "ü": "y", "-": " "}
 )
@@ -163,7 +139,7 @@ def _area_key(area: Area) -> tuple[str, str]:
     return (area.level, area.code)
 
 
-def _mentions(posts: Iterable[PostLike]) -> tuple[MentionView, ...]:
+def _mentions(posts: Iterable[Post]) -> tuple[MentionView, ...]:
     found: dict[tuple[str, str], dict[str, str]] = {}
     for post in posts:
         for mention in post.mentions:
@@ -173,15 +149,9 @@ def _mentions(posts: Iterable[PostLike]) -> tuple[MentionView, ...]:
     return tuple(MentionView(name, role, dict(sorted(h.items()))) for (name, role), h in sorted(found.items()))
 
 
-def _post_view(post: PostLike) -> PostView:
+def _post_view(post: Post) -> PostView:
     limits = [p.limit for p in post.parts]
     return PostView(post.platform, tuple(p.text for p in post.parts), max(limits) if limits else 0, post.link)
-
-
-def _belongs(image: dict[str, Any], message: Message) -> bool:
-    """A card of the message itself, or of one of its figures (images stage manifest rows)."""
-    card, ident = image.get("card"), image.get("id")
-    return (card == "message" and ident == message.id) or (card == "figure" and ident in message.figures)
 
 
 class ImageIndex:
@@ -192,13 +162,11 @@ class ImageIndex:
     the rows of that area and that message (and its figures).
     """
 
-    def __init__(self, images: Sequence[dict[str, Any]]) -> None:
+    def __init__(self, images: Sequence[ImageFile]) -> None:
         self.rows = tuple(images)
-        self._by_area: dict[tuple[str, str], dict[tuple[str, str], list[dict[str, Any]]]] = {}
+        self._by_area: dict[tuple[str, str], dict[tuple[str, str], list[ImageFile]]] = {}
         for image in self.rows:
-            place = (str(image.get("area_level", "national")), str(image.get("area_code") or ""))
-            what = (str(image.get("card")), str(image.get("id")))
-            self._by_area.setdefault(place, {}).setdefault(what, []).append(image)
+            self._by_area.setdefault((image.area_level, image.area_code), {}).setdefault((image.card, image.id), []).append(image)
         self._views: dict[tuple[str, str, str], tuple[ImageView, ...]] = {}
 
     def has_area(self, level: str, code: str) -> bool:
@@ -214,18 +182,13 @@ class ImageIndex:
             local = list(rows.get(("message", message.id), ()))
             for figure in dict.fromkeys(message.figures):
                 local.extend(rows.get(("figure", figure), ()))
-            local.sort(key=lambda i: (str(i.get("card")), str(i.get("id")), str(i["file"])))
-            found = tuple(
-                ImageView(
-                    str(i["file"]), _size_label(i), int(i.get("width") or 0), int(i.get("height") or 0), str(i.get("alt") or "")
-                )
-                for i in local
-            )
+            local.sort(key=lambda i: (i.card, i.id, i.file))
+            found = tuple(ImageView(i.file, _size_label(i), i.width, i.height, i.alt) for i in local)
             self._views[key] = found
         return found
 
 
-def images_for(images: Sequence[dict[str, Any]] | ImageIndex, message: Message, area: Area) -> tuple[ImageView, ...]:
+def images_for(images: Sequence[ImageFile] | ImageIndex, message: Message, area: Area) -> tuple[ImageView, ...]:
     """The message's share images for ``area``: its own, else its län's, else the national ones."""
     index = images if isinstance(images, ImageIndex) else ImageIndex(images)
     for level, code in ((area.level, area.code), ("lan", area.lan_code), ("national", "")):
@@ -235,16 +198,16 @@ def images_for(images: Sequence[dict[str, Any]] | ImageIndex, message: Message, 
     return ()
 
 
-def _size_label(image: dict[str, Any]) -> str:
+def _size_label(image: ImageFile) -> str:
     """Which platforms a size is for ("X, Mastodon, Threads"), else the size's own name."""
-    names = [PLATFORMS[p].name for p in image.get("platforms") or () if p in PLATFORMS]
-    return ", ".join(names) or str(image.get("size") or "")
+    names = [PLATFORMS[p].name for p in image.platforms if p in PLATFORMS]
+    return ", ".join(names) or image.size
 
 
 def area_views(
     campaign: Campaign,
-    posts: Sequence[PostLike],
-    images: Sequence[dict[str, Any]] | ImageIndex,
+    posts: Sequence[Post],
+    images: Sequence[ImageFile] | ImageIndex,
     areas: Sequence[Area],
     platforms: Sequence[str] = PLATFORM_IDS,
     featured: str = "",
@@ -253,7 +216,7 @@ def area_views(
 
     Only ``platforms`` show, in that order (the campaign's `page: platforms:`).
     """
-    by_area: dict[tuple[str, str], list[PostLike]] = defaultdict(list)
+    by_area: dict[tuple[str, str], list[Post]] = defaultdict(list)
     for post in posts:
         if post.platform in platforms:
             by_area[_area_key(post.area)].append(post)
@@ -269,12 +232,12 @@ def area_views(
 def _area_view(
     campaign: Campaign,
     area: Area,
-    posts: list[PostLike],
+    posts: list[Post],
     images: ImageIndex,
     order: Sequence[str],
     featured: str = "",
 ) -> AreaView:
-    by_message: dict[str, dict[str, PostLike]] = defaultdict(dict)
+    by_message: dict[str, dict[str, Post]] = defaultdict(dict)
     for post in posts:
         by_message[post.message_id].setdefault(post.platform, post)
     cards = []
