@@ -169,9 +169,9 @@ def test_a_short_message_that_needs_a_thread_is_warned_about(default_campaign: P
     kit = build(default_campaign, tmp_path / "out", now=NOW, progress=lambda task, done, total: seen.append((task, done, total)))
     warnings = [p.format() for p in kit.warnings if "short message 'kort-lag'" in p.message]
     assert warnings == [
-        "messages/messages.yaml:104:11: warning: messages[12]: short message 'kort-lag' becomes a thread on X for 10 areas; "
+        "messages/messages.yaml:117:11: warning: messages[12]: short message 'kort-lag' becomes a thread on X for 10 areas; "
         "shorten it to fit one post",
-        "messages/messages.yaml:104:11: warning: messages[12]: short message 'kort-lag' becomes a thread on Bluesky for 10 areas; "
+        "messages/messages.yaml:117:11: warning: messages[12]: short message 'kort-lag' becomes a thread on Bluesky for 10 areas; "
         "shorten it to fit one post",
     ]
     posts_progress = [(done, total) for task, done, total in seen if task == "posts"]
