@@ -5,6 +5,7 @@ page:
   platforms: [x, bluesky, mastodon, facebook]                 # which tabs, in this order
   featured: resurser                                          # the message shown first, ready to share
   question: Vad gör ni för socialtjänsten i {kommun}?         # what to ask the politicians after sharing
+  contact: kampanj@example.org, 08-123 45 67                   # printed on the kit
   tip: Fråga dem hur de tänker agera.                         # the tip's request (default: what they will do)
 """
 
@@ -25,6 +26,10 @@ PAGE = Obj(
         "intro": Field(Str(max_len=400), help="the text under the campaign's name on the page"),
         "platforms": Field(ListOf(Str(choices=PLATFORM_IDS, multiline=False), min_items=1), help="the platforms shown, in order"),
         "featured": Field(ID, help="the id of the message the page shows first (default: the first long message)"),
+        "contact": Field(
+            Str(max_len=200, multiline=False),
+            help="who to contact, printed on the kit (e-mail, phone; default: the organisation)",
+        ),
         "question": Field(
             Str(max_len=280, multiline=False),
             help="the question to ask the tagged politicians after sharing; {kommun} is the municipality's name",
@@ -34,7 +39,7 @@ PAGE = Obj(
             help="what the tip asks activists to ask the politicians they tag (default: what they will do)",
         ),
     },
-    name="the page settings (intro, platforms, featured, question, tip)",
+    name="the page settings (intro, platforms, featured, question, contact, tip)",
 )
 
 
@@ -44,6 +49,7 @@ class PageSettings:
     platforms: tuple[str, ...]  # shown in this order
     featured: str = ""  # "": the first long message
     question: str | None = None  # None: the UI's own question in the campaign's language
+    contact: str | None = None  # None: the organisation's name
     tip: str | None = None  # the campaign's own request in the tip; None: "Fråga dem vad de tänker göra."
 
 
@@ -67,4 +73,6 @@ def page_settings(campaign: Campaign) -> PageSettings:
     """The page settings, with defaults for everything the campaign leaves out."""
     data = campaign.extra.get(SECTION) or {}
     platforms = tuple(dict.fromkeys(data.get("platforms") or PLATFORM_IDS))
-    return PageSettings(data.get("intro"), platforms, data.get("featured") or "", data.get("question"), data.get("tip"))
+    return PageSettings(
+        data.get("intro"), platforms, data.get("featured") or "", data.get("question"), data.get("contact"), data.get("tip")
+    )
