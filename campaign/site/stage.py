@@ -120,11 +120,12 @@ def _write_listing(env: Environment, out: Path, kommuner: list[Area], common: di
 def _write_kit(env: Environment, out: Path, common: dict[str, Any]) -> list[str]:
     """The printable kit as kit.html and kit.md."""
     campaign = common["campaign"]
-    kit = {"messages": kit_messages(campaign), "tag_tip": tag_tip(campaign)}
-    _write(
-        out / "kit.html", env.get_template("kit.html").render(root="", page_url=r.page_url(campaign, "kit.html"), **kit, **common)
+    messages, tip = kit_messages(campaign), tag_tip(campaign)
+    page = env.get_template("kit.html").render(
+        root="", page_url=r.page_url(campaign, "kit.html"), messages=messages, tag_tip=tip, **common
     )
-    _write(out / "kit.md", kit_markdown(campaign, common["t"], kit["messages"], kit["tag_tip"]))
+    _write(out / "kit.html", page)
+    _write(out / "kit.md", kit_markdown(campaign, common["t"], messages, tip))
     return ["kit.html", "kit.md"]
 
 

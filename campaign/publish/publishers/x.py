@@ -44,7 +44,7 @@ class RebasedSession(requests.Session):
         super().__init__()
         self.endpoint = endpoint.rstrip("/")
 
-    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def request(self, method: str, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
         if isinstance(url, str) and url.startswith(TWEEPY_HOST):
             url = self.endpoint + url[len(TWEEPY_HOST) :]
         kwargs.setdefault("timeout", TIMEOUT)
