@@ -1055,3 +1055,39 @@ def test_names_say_their_context_and_going_over_is_announced(browser: Any, site:
     page.wait_for_timeout(200)
     assert live.text_content() == "Texten för X är 1 tecken för lång."
     context.close()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_a_printable_kit_per_kommun_on_a4_with_a_qr_code(
+    browser: Any, site: tuple[Path, str], tmp_path: Path, width: int
+) -> None:
+    """Issue 14, point 9: A4 @page rules, date and contact, a QR code to the page; a kit per kommun with its figures and politicians."""
+    _, url = site
+    context = phone_or_desk(browser, width)
+    page = context.new_page()
+    page.goto(url + "kommun/uppsala/")
+    page.wait_for_selector(".tabs")
+    page.click('.foot a:has-text("Utskriftsvänligt kit")')
+    assert page.url == url + "kommun/uppsala/kit.html"
+    assert page.locator("main h2").first.text_content() == "Budskap och länkar för Uppsala"
+    meta = page.locator(".kit-meta").first.text_content()
+    assert re.fullmatch(
+        r"Kitet är från \d{1,2} (januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december) \d{4} · Kontakt: Socialtjänstfacket",
+        meta,
+    )
+    qr = page.locator("figure.qr")
+    assert qr.get_attribute("aria-label") == "QR-kod till https://kampanj.example.org/trygg-socialtjanst/kommun/uppsala/"
+    assert qr.locator("svg path").count() >= 1 and qr.locator("svg").bounding_box()["width"] >= 100
+    assert "Anna Exempel" in page.inner_text("main") and "Vad gör Uppsala" in page.inner_text("main")
+    assert page.evaluate("""[...document.styleSheets].flatMap(s => [...s.cssRules]).some(
+        r => r instanceof CSSPageRule && r.style.getPropertyValue('size').toLowerCase() === 'a4')""")
+    if width == 1280:
+        pdf = page.pdf(prefer_css_page_size=True)
+        sizes = set(re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf))
+        assert sizes and all(abs(float(w) - 595.3) < 2 and abs(float(h) - 841.9) < 2 for w, h in sizes), sizes  # A4 in points
+    # Stockholm's kit carries Stockholm's own figure; the national kit its QR to the campaign page.
+    page.goto(url + "kommun/stockholm/kit.html")
+    assert "33\xa0%" in page.inner_text(".kit-figures") and "Anna Exempel" not in page.inner_text("main")
+    page.goto(url + "kit.html")
+    assert page.locator("figure.qr").get_attribute("aria-label") == "QR-kod till https://kampanj.example.org/trygg-socialtjanst/"
+    context.close()

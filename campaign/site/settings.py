@@ -5,6 +5,7 @@ page:
   platforms: [x, bluesky, mastodon, facebook]                 # which tabs, in this order
   featured: resurser                                          # the message shown first, ready to share
   question: Vad gör ni för socialtjänsten i {kommun}?         # what to ask the politicians after sharing
+  contact: kampanj@example.org, 08-123 45 67                   # printed on the kit
 """
 
 from __future__ import annotations
@@ -24,12 +25,16 @@ PAGE = Obj(
         "intro": Field(Str(max_len=400), help="the text under the campaign's name on the page"),
         "platforms": Field(ListOf(Str(choices=PLATFORM_IDS, multiline=False), min_items=1), help="the platforms shown, in order"),
         "featured": Field(ID, help="the id of the message the page shows first (default: the first long message)"),
+        "contact": Field(
+            Str(max_len=200, multiline=False),
+            help="who to contact, printed on the kit (e-mail, phone; default: the organisation)",
+        ),
         "question": Field(
             Str(max_len=280, multiline=False),
             help="the question to ask the tagged politicians after sharing; {kommun} is the municipality's name",
         ),
     },
-    name="the page settings (intro, platforms, featured, question)",
+    name="the page settings (intro, platforms, featured, question, contact)",
 )
 
 
@@ -39,6 +44,7 @@ class PageSettings:
     platforms: tuple[str, ...]  # shown in this order
     featured: str = ""  # "": the first long message
     question: str | None = None  # None: the UI's own question in the campaign's language
+    contact: str | None = None  # None: the organisation's name
 
 
 def cross_check(campaign: Campaign, checked: Any, add: Callable[..., None]) -> None:
@@ -61,4 +67,4 @@ def page_settings(campaign: Campaign) -> PageSettings:
     """The page settings, with defaults for everything the campaign leaves out."""
     data = campaign.extra.get(SECTION) or {}
     platforms = tuple(dict.fromkeys(data.get("platforms") or PLATFORM_IDS))
-    return PageSettings(data.get("intro"), platforms, data.get("featured") or "", data.get("question"))
+    return PageSettings(data.get("intro"), platforms, data.get("featured") or "", data.get("question"), data.get("contact"))

@@ -736,6 +736,8 @@
     renderFigures(area);
     renderCards(area);
     main.dataset.area = area.key; // a page saved now re-opens showing this area
+    var kit = document.querySelector('.foot a[href$="kit.html"]');
+    if (kit) { kit.href = config.root + (area.level === "kommun" ? "kommun/" + area.key + "/" : "") + "kit.html"; }
     current = {key: area.key, name: area.name};
     document.title = document.title.split(" – ")[0] + (area.level === "kommun" ? " – " + area.name : "");
   }
