@@ -71,18 +71,13 @@ class FigureView:
         return sv.number(self.value)
 
 
-class Absent(StrictUndefined):
+class Absent(Undefined):
     """A variable with no value in this post (``kommun`` in a national post): false in
-    ``{% if kommun %}``, but an error when printed, so that no post says "None"."""
+    ``{% if kommun %}`` and comparable like any undefined, but an error when printed,
+    iterated or measured (as StrictUndefined is), so that no post says "None"."""
 
     __slots__ = ()
-
-    def __bool__(self) -> bool:
-        return False
-
-    __eq__ = Undefined.__eq__
-    __ne__ = Undefined.__ne__
-    __hash__ = Undefined.__hash__
+    __iter__ = __str__ = __len__ = __contains__ = Undefined._fail_with_undefined_error
 
 
 def absent(name: str, when: str, remedy: str = "") -> Absent:
@@ -219,7 +214,7 @@ def template_problems(source: str, variables: tuple[str, ...] = VARIABLES) -> li
         return [(exc.lineno or 1, f"template syntax error: {exc.message}")]
     problems = _unknown_names(ast)
     for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
-        attr = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
+        attr = node.attr if isinstance(node, nodes.Getattr) else getattr(getattr(node, "arg", None), "value", None)
         if isinstance(attr, str) and attr.startswith("_"):
             problems.append((node.lineno, f"template may not reach internal attribute {attr!r}"))
     if problems:
@@ -239,9 +234,9 @@ def _unknown_names(ast: nodes.Template) -> list[tuple[int, str]]:
     for node in ast.find_all(nodes.Filter):
         if node.name not in ENV.filters:
             problems.append((node.lineno, f"template uses unknown filter {node.name!r}{suggest(node.name, ENV.filters)}"))
-    for node in ast.find_all(nodes.Test):
-        if node.name not in ENV.tests:
-            problems.append((node.lineno, f"template uses unknown test {node.name!r}{suggest(node.name, ENV.tests)}"))
+    for test in ast.find_all(nodes.Test):
+        if test.name not in ENV.tests:
+            problems.append((test.lineno, f"template uses unknown test {test.name!r}{suggest(test.name, ENV.tests)}"))
     return problems
 
 

@@ -58,6 +58,7 @@ def build_cmd(
         None, "--out", "-o", help="Where to write the kit (replaced as a whole). Default: DIR/build, where `schedule` looks."
     ),
     fresh: bool = typer.Option(False, "--fresh", help="Build everything even when nothing changed since the last build."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars (they show only on a terminal, never in CI)."),
     on: str | None = ON_OPTION,
 ) -> None:
     """Build the whole kit (posts, images, page) into DIR/build/.
@@ -71,7 +72,7 @@ def build_cmd(
     from campaign.cli.progress import progress_bar  # lazy: rich's progress bar loads only for a command that shows one
 
     out_dir = directory / "build" if out_dir is None else out_dir
-    with progress_bar() as progress:
+    with progress_bar(quiet) as progress:
         if fresh:
             kit: Built | Kept = build(directory, out_dir, on=on_date(on), progress=progress, record=on is None)
         else:

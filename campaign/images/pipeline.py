@@ -266,7 +266,9 @@ def render_all(
     failures = [(p, drawn[p.key][1]) for p in misses if drawn[p.key][0] == "nofit"]
     if failures:
         raise CampaignInvalid(_no_fit_problems(campaign, failures))
-    entries, folders, base = [], set(), str(out)
+    entries: list[dict[str, Any]] = []
+    folders: set[str] = set()
+    base = str(out)
     for p in planned:
         sha, length = known[p.key] or drawn[p.key]
         if length > p.size.max_bytes:

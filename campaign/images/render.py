@@ -151,6 +151,7 @@ def _line_mask(path: str, size: int, line: str) -> tuple[Image.Image, tuple[int,
     """
     f = font(path, size)
     x0, y0, x1, y1 = f.getbbox(line, anchor="ls")
+    x0, y0, x1, y1 = int(x0), int(y0), int(x1), int(y1)  # whole pixels (Pillow's basic layout gives ints already)
     mask = Image.new("L", (max(1, x1 - x0), max(1, y1 - y0)), 0)
     ImageDraw.Draw(mask).text((-x0, -y0), line, font=f, fill=255, anchor="ls")
     return mask, (x0, y0)
@@ -515,7 +516,7 @@ def _logo_palette(path: str, width: int, height: int, background: str) -> tuple[
     tile.paste(logo, (0, 0), logo)
     quant = tile.quantize(colors=LOGO_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     flat = quant.getpalette() or []
-    used = sorted({c for _, c in (quant.getcolors() or [])})
+    used = sorted({c for _, c in (quant.getcolors() or []) if isinstance(c, int)})  # a "P" image's colours are indexes
     return tuple((flat[3 * i], flat[3 * i + 1], flat[3 * i + 2]) for i in used)
 
 
