@@ -42,7 +42,7 @@ def test_build_writes_every_post_as_json_csv_and_markdown(default_campaign: Path
     assert "## Uppsala (0380)\n" in x
     summary = [n for n in kit.notes if n.startswith("posts:")]
     assert summary == [
-        "posts: 910 posts for 10 areas, 6 threads; dropped to fit: X 22 of 130 posts (#TryggSocialtjänst ×22, #svpol ×6, Bo Berg ×1), "
+        "posts: 910 posts for 10 areas, 8 threads; dropped to fit: X 22 of 130 posts (#TryggSocialtjänst ×22, #svpol ×6, Bo Berg ×1), "
         "Bluesky 15 of 130 posts (#TryggSocialtjänst ×15, #svpol ×5, Bo Berg ×1); "
         "hashtag cap: Threads keeps 1 hashtag a post (#TryggSocialtjänst, #svpol left out of 130 posts)"
     ]
