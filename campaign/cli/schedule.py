@@ -15,8 +15,8 @@ from campaign.cli.common import err, out, print_problems
 from campaign.errors import CampaignError, CampaignInvalid, ExitCode
 from campaign.loader import load
 from campaign.publish import service
-from campaign.publish.export import FORMATS, export
-from campaign.publish.plan import resolve
+from campaign.publish.export import FORMATS, export, left_out
+from campaign.publish.plan import FETCHED_IMAGES, resolve
 from campaign.publish.queue import STATES, Row
 from campaign.publish.when import parse_now, show
 
@@ -248,7 +248,8 @@ def _dry_run(directory: Path, now: dt.datetime, accounts: list[str] | None) -> N
                 out(f"[{i + 1}/{len(row.parts)}]{' (reply)' if i else ''}")
             out(part.text)
             for image in part.images:
-                out(f"[image {Path(image.path).name} {image.width}×{image.height}, alt: {image.alt}]")
+                fetched = f", fetched from {image.url}" if image.url and row.platform in FETCHED_IMAGES else ""
+                out(f"[image {Path(image.path).name} {image.width}×{image.height}{fetched}, alt: {image.alt}]")
     per_platform: dict[str, int] = {}
     for row in listing.rows:
         per_platform[row.platform] = per_platform.get(row.platform, 0) + 1
@@ -274,6 +275,8 @@ def _export(
                 f"note: left out {len(rows) - len(ahead)} post(s) due before {show(moment + dt.timedelta(minutes=10), campaign.settings.timezone)}"
             )
         rows = ahead
+    for row, why in left_out(fmt, campaign, rows, build):
+        err(f"note: left out {row.key}: {why}")
     files = export(fmt, campaign, rows, moment, build)
     target = out_dir or directory / "build" / "export"
     target.mkdir(parents=True, exist_ok=True)

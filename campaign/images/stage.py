@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from campaign.errors import CampaignError
 from campaign.images.cards import Card, plan, resolve_area, select
+from campaign.images.jpeg import add_jpegs
 from campaign.images.pipeline import Progress, render_all, write_manifest
 from campaign.images.sizes import SIZES
 
@@ -30,6 +31,7 @@ def write(kit: Kit, staging: Path) -> None:
     """Render every card of the campaign into ``staging/images``."""
     cards = plan(kit.campaign)
     entries, drawn = render_all(kit.campaign, cards, staging / FOLDER, progress=kit.progress, prune=True)
+    add_jpegs(staging / FOLDER, entries)  # Instagram's API takes JPEG only
     write_manifest(staging / FOLDER, entries)
     kit.results["images"] = [{**e, "path": f"{FOLDER}/{e['file']}"} for e in entries]
     kit.notes.append(
@@ -57,6 +59,7 @@ def render_images(
     _check_out(out, campaign.root, filtered=bool(figures or kommun or lan or sizes))
     with staged(out) as staging:
         entries, drawn = render_all(campaign, cards, staging, sizes=sizes or None, progress=progress)
+        add_jpegs(staging, entries)
         write_manifest(staging, entries)
     return entries, drawn
 
