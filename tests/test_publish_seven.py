@@ -133,7 +133,7 @@ def test_a_plan_with_an_account_on_each_of_the_seven_platforms_publishes_end_to_
 
 def _check_each_platform(s: dict[str, Any], rows: dict[str, Any], marker: str) -> None:
     short = rows["resurser@x-riks"].parts[0].text
-    assert [t.text for t in s["x"].tweets][0] == short
+    assert s["x"].tweets[0].text == short
     assert len(s["mastodon"].statuses) == len(rows["lang@mastodon-riks"].parts) + 1
     threads = s["threads"].media()
     assert len(threads) == 1 + len(rows["lang@threads-riks"].parts)
