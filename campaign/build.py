@@ -7,6 +7,7 @@ end: an invalid campaign or a crash leaves the previous build untouched.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -119,8 +120,8 @@ def _swap(staging: Path, out: Path) -> None:
 
 def to_jsonable(value: Any, root: Path) -> Any:
     """Plain JSON data from the model: dates as ISO text, paths relative to the campaign."""
-    if hasattr(value, "__dataclass_fields__"):
-        return {k: to_jsonable(getattr(value, k), root) for k in value.__dataclass_fields__}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name), root) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
         return {str(k): to_jsonable(v, root) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -6,16 +6,14 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from campaign.errors import CampaignError, CampaignInvalid, Problem, Report
 from campaign.extensions import extensions
-from campaign.model import NATIONAL, Area, Campaign, Demand, Figure, Hashtag, Link, LocalValue, Message, Settings, Theme, Utm
+from campaign.model import CORE_SECTIONS, NATIONAL, REQUIRED_SECTIONS, Area, Campaign, Figure, Message
 from campaign.schema import INVALID, Ctx, ListOf, ids_unique, suggest, type_name
-from campaign.sections import CORE_SECTIONS, REQUIRED_SECTIONS
 from campaign.templating import context, render, template_problems
 from campaign.yamlfile import Located, YamlFileError, read_yaml
 
@@ -67,7 +65,7 @@ def load(root: Path | str) -> Loaded:
     broken: dict[str, set[str]] = {}  # ids of items that failed their schema: known, so not "unknown"
     known = {**CORE_SECTIONS, **{k: e.spec for k, e in extensions().items()}}
     for name, section in sections.items():
-        ctx = Ctx(section.doc, report)
+        ctx = Ctx(section.doc, report, root)
         spec = known[name]
         if isinstance(spec, ListOf) and isinstance(section.data, list):
             checked[name], broken[name] = _check_items(spec, section.data, (name,), ctx)
@@ -160,17 +158,12 @@ def _build(
     root: Path, checked: dict[str, Any], sections: dict[str, _Section], broken: dict[str, set[str]], report: Report
 ) -> Campaign:
     def ctx(name: str) -> Ctx:
-        return Ctx(sections[name].doc, report)
+        return Ctx(sections[name].doc, report, root)
 
-    settings = _settings(root, checked["campaign"], ctx("campaign"))
+    settings = checked["campaign"]
     from campaign.images.theme import check_theme  # WCAG AA contrast of the theme's text colours
 
     check_theme(settings.theme, lambda path, message: ctx("campaign").error(path, message))
-    figures = tuple(_figure(f) for f in checked.get("figures", []))
-    links = tuple(Link(**link) for link in checked.get("links", []))
-    hashtags = tuple(Hashtag(h["tag"].lstrip("#"), h["required"]) for h in checked.get("hashtags", []))
-    demands = tuple(Demand(**d) for d in checked.get("demands", []))
-    messages = tuple(_message(m) for m in checked["messages"])
     for name in ("figures", "messages", "links", "demands"):
         if name in sections and isinstance(sections[name].data, list):
             ids_unique(sections[name].data, name, ctx(name))
@@ -181,15 +174,15 @@ def _build(
     campaign = Campaign(
         root=root,
         settings=settings,
-        figures=figures,
-        messages=messages,
-        links=links,
-        hashtags=hashtags,
-        demands=demands,
+        figures=tuple(checked.get("figures", ())),
+        messages=tuple(checked["messages"]),
+        links=tuple(checked.get("links", ())),
+        hashtags=tuple(checked.get("hashtags", ())),
+        demands=tuple(checked.get("demands", ())),
         extra={k: v for k, v in checked.items() if k not in CORE_SECTIONS},
         sources={k: s.doc.file for k, s in sections.items()},
     )
-    _check_references(campaign, checked, sections, broken, report)
+    _check_references(campaign, sections, broken, report)
     _check_templates(campaign, sections["messages"].doc, report)
     for name, ext in extensions().items():
         if name in sections and ext.cross_check and not report.errors:
@@ -206,104 +199,16 @@ def _hashtag_key(item: Any) -> str | None:
     return tag.lstrip("#").casefold() if isinstance(tag, str) else None
 
 
-def _settings(root: Path, data: dict[str, Any], ctx: Ctx) -> Settings:
-    theme = data["theme"] or {}
-    paths = {key: _inside(root, theme.get(key), ("campaign", "theme", key), ctx) for key in ("logo", "font_regular", "font_bold")}
-    utm = data["utm"] or {}
-    slug = re.sub(r"[^a-z0-9]+", "-", data["name"].lower()).strip("-") or "campaign"
-    return Settings(
-        name=data["name"],
-        organisation=data["organisation"],
-        language=data["language"],
-        timezone=data["timezone"],
-        launch_date=data["launch_date"],
-        base_url=data["base_url"],
-        handle=data["handle"],
-        theme=Theme(
-            background=theme.get("background", "#14213d"),
-            foreground=theme.get("foreground", "#ffffff"),
-            accent=theme.get("accent", "#fca311"),
-            accent_text=theme.get("accent_text", "#14213d"),
-            logo=paths["logo"],
-            font_regular=paths["font_regular"],
-            font_bold=paths["font_bold"],
-        ),
-        utm=Utm(
-            enabled=utm.get("enabled", True),
-            campaign=utm.get("campaign") or slug,
-            medium=utm.get("medium", "social"),
-            source=dict(sorted((utm.get("source") or {}).items())),
-        ),
-        tag=tuple(data["tag"]),
-    )
-
-
-def _inside(root: Path, value: str | None, path: tuple[str, ...], ctx: Ctx) -> Path | None:
-    """A campaign-relative path, refused if it leaves the campaign folder or is missing."""
-    if value is None:
-        return None
-    target = (root / value).resolve()
-    if not target.is_relative_to(root):
-        ctx.error(path, f"path {value!r} points outside the campaign folder; keep files inside {root.name}/")
-        return None
-    if not target.is_file():
-        ctx.error(path, f"file {value!r} does not exist in the campaign folder")
-        return None
-    return target
-
-
-def _local(value: Any) -> LocalValue:
-    if isinstance(value, dict):
-        return LocalValue(float(value["value"]), value["source"], value["fieldwork"], value["sample_size"], value["note"])
-    return LocalValue(float(value))
-
-
-def _figure(data: dict[str, Any]) -> Figure:
-    fieldwork = data["fieldwork"]
-    start, end = (fieldwork["start"], fieldwork["end"]) if isinstance(fieldwork, dict) else (fieldwork, fieldwork)
-    return Figure(
-        id=data["id"],
-        kind=data["kind"],
-        value=float(data["value"]),
-        statement=data["statement"],
-        source=data["source"],
-        fieldwork_start=start,
-        fieldwork_end=end,
-        published=data["published"],
-        sample_size=data["sample_size"],
-        link=data["link"],
-        regions={k: _local(v) for k, v in sorted(data["regions"].items())},
-        municipalities={k: _local(v) for k, v in sorted(data["municipalities"].items())},
-        example=data["example"],
-        words=data["words"],
-    )
-
-
-def _message(data: dict[str, Any]) -> Message:
-    variants = tuple(data["variants"] or ()) or ((data["text"],) if data["text"] else ())
-    return Message(
-        id=data["id"],
-        kind=data["kind"],
-        variants=variants,
-        figures=tuple(data["figures"]),
-        link=data["link"],
-        hashtags=tuple(h.lstrip("#") for h in data["hashtags"]),
-        tag=tuple(data["tag"]) if data["tag"] is not None else None,
-        image=data["image"],
-    )
-
-
-def _check_references(
-    campaign: Campaign, checked: dict[str, Any], sections: dict[str, _Section], broken: dict[str, set[str]], report: Report
-) -> None:
+def _check_references(campaign: Campaign, sections: dict[str, _Section], broken: dict[str, set[str]], report: Report) -> None:
     figure_ids = [f.id for f in campaign.figures]
     link_ids = [link.id for link in campaign.links]
     known_figures = {*figure_ids, *broken.get("figures", ())}
     known_links = {*link_ids, *broken.get("links", ())}
     msg_doc = sections["messages"].doc
-    for raw, message in zip(checked["messages"], campaign.messages, strict=False):
+    for message in campaign.messages:
         i = _index_of(sections["messages"].data, message.id)
-        if raw["text"] and raw["variants"]:
+        raw = sections["messages"].data[i]
+        if raw.get("text") is not None and raw.get("variants") is not None:
             report.add(msg_doc.at(("messages", i, "variants"), "give either text or variants, not both"))
         if not message.variants:
             report.add(msg_doc.at(("messages", i), "missing the message: add text (or variants)"))

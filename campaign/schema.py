@@ -8,13 +8,16 @@ with a "did you mean" suggestion.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import math
 import re
 import unicodedata
+import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from campaign.errors import Report
@@ -57,6 +60,7 @@ class Ctx:
 
     doc: Located
     report: Report
+    root: Path | None = None  # the campaign folder, for specs that check file paths
 
     def error(self, path: Path_, message: str, *, key: bool = False) -> Any:
         self.report.add(self.doc.at(path, message, key=key))
@@ -225,7 +229,7 @@ class ListOf(Spec):
 class Field:
     spec: Spec
     required: bool = False
-    default: Any = None
+    default: Any = None  # a value, or a function making it (a fresh list, dict or record)
     help: str = ""
 
 
@@ -319,6 +323,136 @@ class AnyValue(Spec):
         return value
 
 
+# --- records: the format's dataclasses carry their own specs ------------------------------
+
+FORMAT = "campaign.format"  # the dataclass field metadata key for a field's format description
+
+
+@dataclass(frozen=True)
+class FormatField:
+    """How one attribute of a model dataclass is written in the campaign format."""
+
+    field: Field | None  # the key's spec; None for an attribute computed from other keys
+    key: str | None = None  # the key in the YAML, when it is not the attribute's name
+    convert: Callable[[Any], Any] | None = None  # the checked value → the attribute's value
+    derive: Callable[[dict[str, Any]], Any] | None = None  # all checked keys → the attribute's value
+
+
+def spec(
+    value_spec: Spec,
+    *,
+    required: bool = False,
+    default: Any = None,
+    help: str = "",
+    key: str | None = None,
+    convert: Callable[[Any], Any] | None = None,
+    derive: Callable[[dict[str, Any]], Any] | None = None,
+) -> Any:
+    """A dataclass field written in the format as ``key`` (default: its name) and checked by ``value_spec``.
+
+    ``default`` is both the format's default (a missing or null key) and the dataclass's, so it is
+    written once; a callable default (``list``, ``dict``, a record class) makes a fresh value each time.
+    """
+    meta = {FORMAT: FormatField(Field(value_spec, required, default, help), key, convert, derive)}
+    if required:
+        return dataclasses.field(metadata=meta)
+    if callable(default):
+        return dataclasses.field(default_factory=lambda: freeze(default()), metadata=meta)
+    return dataclasses.field(default=default, metadata=meta)
+
+
+def derived(derive: Callable[[dict[str, Any]], Any]) -> Any:
+    """A dataclass field that no key holds: computed from the record's checked keys."""
+    return dataclasses.field(metadata={FORMAT: FormatField(None, derive=derive)})
+
+
+def freeze(value: Any) -> Any:
+    """The model's shape of checked data: lists become tuples, mappings are sorted by key (deterministic)."""
+    if isinstance(value, list):
+        return tuple(value)
+    if isinstance(value, dict):
+        return dict(sorted(value.items()))
+    return value
+
+
+class Record(Obj):
+    """The spec of a model dataclass, read from its fields' ``spec(...)`` metadata.
+
+    Checks a mapping like ``Obj`` (same messages) and returns an instance of the class. Keys
+    of the format that are no attribute (a message's ``text``) come from the class's
+    ``FORMAT_ONLY`` mapping.
+    """
+
+    def __init__(self, cls: type, name: str, shorthand: Callable[[Any], dict[str, Any] | None] | None = None) -> None:
+        self.cls = cls
+        self.attributes: list[tuple[str, FormatField]] = []
+        fields: dict[str, Field] = {}
+        for attribute in dataclasses.fields(cls):
+            fmt = attribute.metadata.get(FORMAT)
+            if fmt is None:
+                continue
+            self.attributes.append((attribute.name, fmt))
+            if fmt.field is not None:
+                fields[fmt.key or attribute.name] = fmt.field
+        fields.update(getattr(cls, "FORMAT_ONLY", {}))
+        super().__init__(fields, name=name, shorthand=shorthand)
+
+    def check(self, value: Any, path: Path_, ctx: Ctx) -> Any:
+        checked = super().check(value, path, ctx)
+        if checked is INVALID:
+            return INVALID
+        return self.cls(**{name: self._value(name, fmt, checked) for name, fmt in self.attributes})
+
+    @staticmethod
+    def _value(name: str, fmt: FormatField, checked: dict[str, Any]) -> Any:
+        if fmt.derive is not None:
+            return fmt.derive(checked)
+        value = freeze(checked[fmt.key or name])
+        return fmt.convert(value) if fmt.convert is not None and value is not None else value
+
+
+class TimeZone(Str):
+    """An IANA time zone name that this Python knows, such as Europe/Stockholm."""
+
+    def __init__(self) -> None:
+        super().__init__(max_len=64, multiline=False, pattern_help="an IANA time zone such as 'Europe/Stockholm'")
+
+    def check(self, value: Any, path: Path_, ctx: Ctx) -> Any:
+        text = super().check(value, path, ctx)
+        if text is INVALID:
+            return INVALID
+        try:
+            zoneinfo.ZoneInfo(text)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            hint = suggest(text, sorted(zoneinfo.available_timezones()))
+            return ctx.error(path, f"unknown time zone {text!r}{hint}; expected an IANA name such as 'Europe/Stockholm'")
+        return text
+
+
+class CampaignFile(Str):
+    """A file inside the campaign folder, given relative to it; checked value: its resolved Path.
+
+    A path that leaves the folder or names no file is reported, and the value becomes None
+    rather than INVALID: the rest of the campaign is still checked, so one run lists it all.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(max_len=300, pattern=r"[^\x00]+", pattern_help="a file path inside the campaign folder")
+
+    def check(self, value: Any, path: Path_, ctx: Ctx) -> Any:
+        text = super().check(value, path, ctx)
+        if text is INVALID or ctx.root is None:
+            return text
+        target = (ctx.root / text).resolve()
+        if not target.is_relative_to(ctx.root):
+            ctx.error(path, f"path {text!r} points outside the campaign folder; keep files inside {ctx.root.name}/")
+            return None
+        if not target.is_file():
+            ctx.error(path, f"file {text!r} does not exist in the campaign folder")
+            return None
+        return target
+
+
 def ids_unique(items: list[dict[str, Any]], section: str, ctx: Ctx, key: str = "id", what: str = "id") -> None:
     """Report every repeated id (or other ``key``, called ``what``) in a list of mappings."""
     seen: dict[str, int] = {}
@@ -354,6 +488,7 @@ __all__ = [
     "LAN_CODE",
     "AnyValue",
     "Bool",
+    "CampaignFile",
     "Ctx",
     "Date",
     "Either",
@@ -362,11 +497,16 @@ __all__ = [
     "MapOf",
     "Num",
     "Obj",
+    "Record",
     "Spec",
     "Str",
+    "TimeZone",
     "Url",
     "default_dict",
     "default_list",
+    "derived",
+    "freeze",
     "ids_unique",
+    "spec",
     "suggest",
 ]

@@ -79,16 +79,16 @@ mentions = st.lists(
 def make_campaign(body: str, hashtags: list[str], required: int, url: str) -> Campaign:
     theme = Theme("#000", "#fff", "#f00", "#000", None, None, None)
     s = Settings(
-        "Kampanj",
-        "Facket",
-        "sv",
-        "Europe/Stockholm",
-        dt.date(2026, 2, 4),
-        None,
-        None,
-        theme,
-        Utm(True, "kampanj-2026", "social", {}),
-        (),
+        name="Kampanj",
+        organisation="Facket",
+        language="sv",
+        timezone="Europe/Stockholm",
+        launch_date=dt.date(2026, 2, 4),
+        base_url=None,
+        handle=None,
+        theme=theme,
+        utm=Utm(True, "kampanj-2026", "social", {}),
+        tag=(),
     )
     message = Message("m", "long", (body.replace("{", "(").replace("}", ")").replace("%}", "%"),), (), "l", (), None)
     return Campaign(

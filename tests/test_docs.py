@@ -83,7 +83,7 @@ def test_plan_example_validates_with_the_default_campaign(default_campaign: Path
 
 def test_every_section_is_documented() -> None:
     from campaign.extensions import extensions
-    from campaign.sections import CORE_SECTIONS
+    from campaign.model import CORE_SECTIONS
 
     missing = [name for name in [*CORE_SECTIONS, *extensions()] if f"`{name}:`" not in README and f"\n{name}:\n" not in README]
     assert not missing, f"sections the README does not document: {missing}"

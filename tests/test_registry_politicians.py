@@ -11,10 +11,10 @@ import yaml
 
 from campaign.errors import CampaignInvalid
 from campaign.loader import load
+from campaign.model import PLATFORMS
+from campaign.registry import PLATFORMS as REGISTRY_PLATFORMS
 from campaign.registry import dated_problems, politicians
-from campaign.registry.handles import PLATFORMS as REGISTRY_PLATFORMS
 from campaign.registry.handles import handle_problem, id_problem, is_reserved_domain
-from campaign.sections import PLATFORMS
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -13,10 +13,10 @@ from campaign.build import build_time
 from campaign.cli.common import err, out, print_problems
 from campaign.errors import ExitCode
 from campaign.loader import load
-from campaign.model import Area, Campaign
+from campaign.model import PLATFORMS, Area, Campaign
 from campaign.registry import geography as area_data
 from campaign.registry.csvio import export_csv, import_csv
-from campaign.registry.handles import MENTION_PLATFORMS, PLATFORM_NAMES, PLATFORMS
+from campaign.registry.handles import MENTION_PLATFORMS, PLATFORM_NAMES
 from campaign.registry.politicians import Politician, by_kommun, politicians
 from campaign.registry.report import RegistryReport, registry_report
 from campaign.registry.rules import CHAIR_RULE

@@ -15,8 +15,7 @@ from campaign.cli.common import err, out, print_problems
 from campaign.errors import CampaignError, CampaignInvalid, ExitCode
 from campaign.loader import load
 from campaign.publish import service
-from campaign.publish.export import FORMATS, export, left_out
-from campaign.publish.plan import FETCHED_IMAGES, resolve
+from campaign.publish.export import FORMATS
 from campaign.publish.queue import STATES, Row
 from campaign.publish.when import parse_now, show
 
@@ -238,51 +237,18 @@ def _run(directory: Path, now: dt.datetime, accounts: list[str] | None, stop: Ca
 
 
 def _dry_run(directory: Path, now: dt.datetime, accounts: list[str] | None) -> None:
-    listing = service.due_rows(directory, now, accounts)
-    zone = listing.campaign.settings.timezone
-    out(f"dry run at {show(now, zone)} ({zone}): nothing is sent")
-    for row in listing.rows:
-        out(f"── {row.id} {row.key} · {row.platform} · due {show(row.due, zone)}")
-        for i, part in enumerate(row.parts):
-            if len(row.parts) > 1:
-                out(f"[{i + 1}/{len(row.parts)}]{' (reply)' if i else ''}")
-            out(part.text)
-            for image in part.images:
-                fetched = f", fetched from {image.url}" if image.url and row.platform in FETCHED_IMAGES else ""
-                out(f"[image {Path(image.path).name} {image.width}×{image.height}{fetched}, alt: {image.alt}]")
-    per_platform: dict[str, int] = {}
-    for row in listing.rows:
-        per_platform[row.platform] = per_platform.get(row.platform, 0) + 1
-    posts = sum(len(r.parts) for r in listing.rows)
-    images = sum(len(p.images) for r in listing.rows for p in r.parts)
-    by = ", ".join(f"{n} {p}" for p, n in sorted(per_platform.items()))
-    out(
-        f"would send {len(listing.rows)} row{'s' if len(listing.rows) != 1 else ''} ({by or 'none'}): {posts} post{'s' if posts != 1 else ''}, "
-        f"{images} image{'s' if images != 1 else ''}"
-    )
+    for line in service.dry_run(directory, now, accounts).lines():
+        out(line)
 
 
 def _export(
     fmt: str, directory: Path, out_dir: Path | None, build: Path | None, now: str | None, account: list[str] | None
 ) -> None:
-    campaign = load(directory).campaign
-    moment = _now(directory, now)
-    rows = [r for r in resolve(campaign, build, images=fmt != "ics").rows if not account or r.account in account]
-    if fmt != "ics":  # schedulers refuse posts in the past (Sprout: less than 10 minutes ahead)
-        ahead = [r for r in rows if r.due >= moment + dt.timedelta(minutes=10)]
-        if len(ahead) < len(rows):
-            err(
-                f"note: left out {len(rows) - len(ahead)} post(s) due before {show(moment + dt.timedelta(minutes=10), campaign.settings.timezone)}"
-            )
-        rows = ahead
-    for row, why in left_out(fmt, campaign, rows, build):
-        err(f"note: left out {row.key}: {why}")
-    files = export(fmt, campaign, rows, moment, build)
-    target = out_dir or directory / "build" / "export"
-    target.mkdir(parents=True, exist_ok=True)
-    for name, content in files.items():
-        (target / name).write_text(content, encoding="utf-8", newline="")
-        out(f"wrote {target / name}")
+    exported = service.export_plan(directory, fmt, _now(directory, now), build_dir=build, out_dir=out_dir, only_accounts=account)
+    for note in exported.notes:
+        err(note)
+    for path in exported.written:
+        out(f"wrote {path}")
 
 
 def _export_command(fmt: str, about: str) -> None:

@@ -7,6 +7,7 @@ Tagging: ``resolve_tags(campaign, area, platform, rules, on=date)`` → ``Taggin
 
 from __future__ import annotations
 
+from campaign.model import PLATFORMS
 from campaign.registry.geography import (
     LEVELS,
     AmbiguousArea,
@@ -21,7 +22,7 @@ from campaign.registry.geography import (
     lan,
     loose,
 )
-from campaign.registry.handles import MENTION_PLATFORMS, NAMED_PLATFORMS, PLATFORMS
+from campaign.registry.handles import MENTION_PLATFORMS, NAMED_PLATFORMS
 from campaign.registry.politicians import Handle, Politician, Role, dated_problems, politicians
 from campaign.registry.rules import (
     CHAIR_RULE,

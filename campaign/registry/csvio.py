@@ -31,7 +31,7 @@ from typing import Any
 import yaml
 
 from campaign.errors import CampaignError, CampaignInvalid, Problem, Report
-from campaign.registry.handles import PLATFORMS
+from campaign.model import PLATFORMS
 from campaign.registry.politicians import (
     PLATFORM_ALIASES,
     POLITICIAN,

@@ -14,8 +14,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-# The seven platforms; campaign.sections.PLATFORMS is this tuple.
-PLATFORMS = ("x", "bluesky", "mastodon", "threads", "linkedin", "facebook", "instagram")
 MENTION_PLATFORMS = ("x", "bluesky", "mastodon", "threads", "instagram")  # "@handle" in the text links the person
 NAMED_PLATFORMS = ("linkedin", "facebook")  # plain "@Name" is not a mention there: write the name
 PLATFORM_NAMES = {

@@ -37,11 +37,10 @@ from pathlib import Path
 from typing import Any
 
 from campaign.errors import Problem
-from campaign.model import Campaign
+from campaign.model import PLATFORMS, Campaign
 from campaign.registry.geography import AmbiguousArea, AreaNotFound, describe, find, kommun
 from campaign.registry.handles import (
     PLATFORM_NAMES,
-    PLATFORMS,
     example_problem,
     handle_domain,
     handle_problem,
