@@ -32,7 +32,15 @@ def problems(root: Path) -> list[str]:
 
 def test_the_default_campaigns_plan_is_valid() -> None:
     campaign = load(ROOT).campaign
-    assert [a["id"] for a in campaign.extra["accounts"]] == ["x-riks", "bluesky-riks", "mastodon-riks"]
+    assert [a["id"] for a in campaign.extra["accounts"]] == [
+        "x-riks",
+        "bluesky-riks",
+        "mastodon-riks",
+        "threads-riks",
+        "facebook-riks",
+        "instagram-riks",
+        "linkedin-riks",
+    ]
 
 
 PLAN_ERRORS = """\
