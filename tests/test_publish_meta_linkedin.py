@@ -306,3 +306,19 @@ def test_linkedin_daily_limit_gives_the_rows_back_until_midnight_utc(tmp_path: P
         assert "Resource level throttle APPLICATION DAY limit" in report.outcomes[0].detail
     finally:
         h.stop()
+
+
+def test_look_finds_the_parts_already_on_the_account_in_order(tmp_path: Path) -> None:
+    """What the worker asks before it sends a maybe-sent row again: the parts already there, stopping at the first missing."""
+    h = ThreadsHarness()
+    try:
+        publisher = h.publisher()
+        since = dt.datetime.now(dt.UTC)
+        texts = [unique("Ett"), unique("Två"), unique("Tre")]
+        made = publisher.publish(Outgoing(1, "k", h.account(), tuple(Part(t) for t in texts[:2])), _Quiet())
+        post = Outgoing(1, "k", h.account(), tuple(Part(t) for t in texts))
+        found = h.publisher().look(post, since)
+        assert [f.id for f in found] == [m.id for m in h.th.media()] and found[0] == made
+        assert h.publisher().look(post, since + dt.timedelta(hours=1)) == []  # made before: not this row's
+    finally:
+        h.stop()

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from campaign.publish.errors import PublishError
-from campaign.publish.model import Part, RemotePost
+from campaign.publish.model import Outgoing, Part, RemotePost
 
 SKEW = dt.timedelta(minutes=10)  # the platform's clock may differ from ours by this much
 
@@ -31,7 +31,9 @@ class Recent:
 
 
 class LookBeforeResend:
-    """Mixin for publishers: ``send_once`` wraps the request that makes a post."""
+    """Mixin for publishers: ``send_once`` wraps the request that makes a post; ``look`` serves the worker."""
+
+    can_look = True  # the worker may ask ``look`` before it sends a maybe-sent row again
 
     def __init__(self) -> None:
         self._unanswered: dict[str, dt.datetime] = {}  # part key → when it was first sent
@@ -44,9 +46,21 @@ class LookBeforeResend:
         """Whether a listed post's text is the part's (a platform may store it in its own form)."""
         return seen.strip() == part.text.strip()
 
+    def look(self, post: Outgoing, since: dt.datetime) -> list[RemotePost]:
+        """The parts of ``post`` from ``len(post.sent)`` on already on the account (made since ``since``), in order."""
+        found: list[RemotePost] = []
+        parent = post.sent[-1] if post.sent else None
+        for part in post.parts[len(post.sent) :]:
+            match = self.find(part, parent, since)
+            if match is None:
+                break  # a thread continues from the first part that is not there
+            found.append(match)
+            parent = match
+        return found
+
     def find(self, part: Part, parent: RemotePost | None, since: dt.datetime) -> RemotePost | None:
-        """A recent post with the part's text made since ``since`` (less the clock skew), or None."""
-        for post in self.recent(part, parent):
+        """The first recent post with the part's text made since ``since`` (less the clock skew), or None."""
+        for post in reversed(self.recent(part, parent)):  # oldest first: of two equal texts the first counts
             if self.same_text(part, post.text) and (post.created is None or post.created >= since - SKEW):
                 return RemotePost(post.id, post.url)
         return None
