@@ -21,6 +21,7 @@ from typing import Any
 
 from campaign.errors import CampaignError, Problem
 from campaign.loader import Loaded, load
+from campaign.manifest import Kept
 from campaign.model import Campaign
 
 MARKER = ".campaign-build"  # marks a folder as ours, so that we only ever replace our own output
@@ -40,6 +41,7 @@ class Kit:
     notes: list[str] = field(default_factory=list)  # one-line summaries for the user
     results: dict[str, Any] = field(default_factory=dict)  # stage name → its result (posts, images, …)
     progress: Callable[[str, int, int], None] | None = None  # (task, done, total), for a progress bar
+    kept: bool = False  # nothing had changed since the last build: the kit was kept, ``results`` is empty
 
 
 Stage = Callable[[Kit, Path], None]
@@ -72,16 +74,58 @@ def stages() -> list[tuple[str, Stage]]:
 
 
 def build(
-    root: Path, out: Path, *, now: dt.datetime | None = None, progress: Callable[[str, int, int], None] | None = None
+    root: Path,
+    out: Path,
+    *,
+    now: dt.datetime | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    record: bool = False,
 ) -> Kit:
-    """Build the whole kit for the campaign in ``root`` into ``out``."""
+    """Build the whole kit for the campaign in ``root`` into ``out``.
+
+    With ``record`` what made the kit is written down (campaign/manifest.py)
+    for ``build_if_changed``.
+    """
+    from campaign import manifest
+
+    before = manifest.snapshot(Path(root)) if record else {}
     loaded: Loaded = load(root)
     kit = Kit(loaded.campaign, build_time(now), warnings=list(loaded.warnings), progress=progress)
     check_output(out, loaded.campaign.root)
+    manifest.forget(Path(root), Path(out))  # the kit is replaced: the last build's record no longer holds
     with staged(out) as staging:
         for _name, stage in stages():
             stage(kit, staging)
+    if record:
+        theme = kit.campaign.settings.theme
+        manifest.record(
+            Path(root),
+            Path(out),
+            before,
+            now=kit.now,
+            timezone=kit.campaign.settings.timezone,
+            theme_files=(theme.logo, theme.font_regular, theme.font_bold),
+            notes=kit.notes,
+            warnings=kit.warnings,
+        )
     return kit
+
+
+def build_if_changed(
+    root: Path, out: Path, *, now: dt.datetime | None = None, progress: Callable[[str, int, int], None] | None = None
+) -> Kit | Kept:
+    """``build``, unless nothing that makes the kit changed since the last one: then the kit is kept as it is.
+
+    The check comes before the campaign is loaded or validated; a kept kit
+    comes back as a ``Kept`` with what its build said (notes and warnings).
+    """
+    from campaign import manifest
+
+    when = build_time(now)
+    kept = manifest.unchanged(Path(root), Path(out), when)
+    if kept is not None:
+        return kept
+    return build(root, out, now=when, progress=progress, record=True)
 
 
 def check_output(out: Path, root: Path) -> None:

@@ -24,7 +24,7 @@ def test_build_writes_the_kit_and_is_byte_identical_on_rebuild(cli, default_camp
     assert first.code == 0, first.err
     assert (out / "campaign.json").is_file()
     digest = tree_digest(out)
-    second = cli("build", str(default_campaign), "--out", str(out))
+    second = cli("build", str(default_campaign), "--out", str(out), "--fresh")  # built again, not kept
     assert second.code == 0, second.err
     assert tree_digest(out) == digest
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")], "staging folders were left behind"
@@ -66,7 +66,7 @@ def test_crash_mid_build_leaves_previous_build_untouched(cli, default_campaign: 
     monkeypatch.setattr(
         build_module, "stages", lambda: [("campaign", build_module.write_campaign_json), ("boom", exploding_stage)]
     )
-    result = cli("build", str(default_campaign), "--out", str(out))
+    result = cli("build", str(default_campaign), "--out", str(out), "--fresh")
     assert result.code == 1
     assert result.err.startswith("internal error: RuntimeError: disk on fire")
     assert "Traceback" not in result.err

@@ -46,7 +46,9 @@ def _crash_loop(tmp_path: Path, x: FakeX, rng: random.Random) -> None:
     plan = [
         {"at": f"day 1 {9 + i // 60:02d}:{i % 60:02d}", "message": f"m{i + 1:03d}", "accounts": ["x-test"]} for i in range(POSTS)
     ]
-    root = write_campaign(tmp_path / "kampanj", numbered_messages(POSTS), accounts, plan)
+    root = write_campaign(
+        tmp_path / "kampanj", numbered_messages(POSTS), accounts, {"late_after_minutes": 24 * 60, "posts": plan}
+    )
     service.schedule_plan(root, dt.datetime(2026, 2, 3, 12, 0, tzinfo=dt.UTC))
     env = {**os.environ, **Keys().env("CAMPAIGN_X_TEST"), "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-m", "campaign", "publish", str(root), "--once", "--now", "day 2 00:00"]
@@ -108,7 +110,9 @@ def test_two_publishers_at_once_send_every_post_exactly_once(tmp_path: Path) -> 
     try:
         accounts = [{"id": "x-test", "platform": "x", "endpoint": x.url}]
         plan = [{"at": "day 1 09:00", "message": f"m{i:03d}", "accounts": ["x-test"]} for i in range(1, 41)]
-        root = write_campaign(tmp_path / "kampanj", numbered_messages(40), accounts, plan)
+        root = write_campaign(
+            tmp_path / "kampanj", numbered_messages(40), accounts, {"late_after_minutes": 24 * 60, "posts": plan}
+        )
         service.schedule_plan(root, dt.datetime(2026, 2, 3, 12, 0, tzinfo=dt.UTC))
         env = {**os.environ, **Keys().env("CAMPAIGN_X_TEST"), "PYTHONPATH": str(ROOT)}
         command = [sys.executable, "-m", "campaign", "publish", str(root), "--once", "--now", "day 2 00:00"]
@@ -131,7 +135,11 @@ def test_sigterm_stops_a_watching_publisher_after_the_post_in_hand(tmp_path: Pat
     x.delay = 0.05
     try:
         accounts = [{"id": "x-test", "platform": "x", "endpoint": x.url}]
-        plan = [{"at": "day 1 09:00", "message": f"m{i:03d}", "accounts": ["x-test"]} for i in range(1, 31)]
+        # due a few minutes ago by the real clock (--watch follows it): within the grace period, not late
+        import zoneinfo
+
+        due = (dt.datetime.now(zoneinfo.ZoneInfo("Europe/Stockholm")) - dt.timedelta(minutes=5)).strftime("%Y-%m-%d %H:%M")
+        plan = [{"at": due, "message": f"m{i:03d}", "accounts": ["x-test"]} for i in range(1, 31)]
         root = write_campaign(tmp_path / "kampanj", numbered_messages(30), accounts, plan)
         service.schedule_plan(root, dt.datetime(2026, 2, 3, 12, 0, tzinfo=dt.UTC))
         env = {**os.environ, **Keys().env("CAMPAIGN_X_TEST"), "PYTHONPATH": str(ROOT)}

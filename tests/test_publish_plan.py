@@ -412,5 +412,28 @@ def test_the_spread_can_place_every_message_the_plan_does_not_name(tmp_path: Pat
         ("m002@x-riks", "Wed 04 09:00"),
         ("m001@x-riks", "Thu 05 09:00"),
         ("m003@x-riks", "Thu 05 09:30"),
-        ("m004@x-riks", "Thu 05 10:00"),
+        ("m004@x-riks", "Fri 06 09:00"),
     ]
+
+
+def test_the_spread_spreads_untimed_entries_over_its_days(tmp_path: Path) -> None:
+    """Six entries without a time and ``days: 5``: over the five days, not all on the first morning."""
+    plan = {
+        "spread": {"days": 5, "weekdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "daily_caps": {"x": 17}},
+        "posts": [{"message": f"m{i:03d}", "accounts": ["x-riks"]} for i in range(1, 7)],
+    }
+    root = write_campaign(tmp_path, numbered_messages(6), X, plan)
+    rows = resolve(load(root).campaign).rows
+    zone = dt.timezone(dt.timedelta(hours=1))
+    assert [(r.key, r.due.astimezone(zone).strftime("%a %d %H:%M")) for r in rows] == [
+        ("m001@x-riks", "Wed 04 08:00"),
+        ("m002@x-riks", "Wed 04 09:00"),
+        ("m003@x-riks", "Thu 05 08:00"),
+        ("m004@x-riks", "Fri 06 08:00"),
+        ("m005@x-riks", "Sat 07 08:00"),
+        ("m006@x-riks", "Sun 08 08:00"),
+    ]
+    caps = {**plan["spread"], "daily_caps": {"x": 1}}  # with a cap of one a day, the sixth has no day of its own
+    root = write_campaign(tmp_path / "cap", numbered_messages(6), X, {**plan, "spread": caps, "posts": plan["posts"][:5]})
+    days = [r.due.astimezone(zone).strftime("%a") for r in resolve(load(root).campaign).rows]
+    assert days == ["Wed", "Thu", "Fri", "Sat", "Sun"]

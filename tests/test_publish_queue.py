@@ -155,23 +155,25 @@ def test_a_thread_whose_publisher_died_between_parts_sends_only_the_rest(queue: 
     assert [r.id for r in back.sent] == ["1"]
 
 
-def test_a_row_held_by_a_dead_publisher_while_sending_becomes_uncertain(queue: Queue) -> None:
+def test_a_row_held_by_a_dead_publisher_while_sending_keeps_its_in_flight_mark(queue: Queue) -> None:
+    """Scheduled again, but marked: the next run settles it (looks, or resends within the key's window) before sending."""
     queue.sync([planned("a")], T0)
     _dead_holder(queue, in_flight=True)
     [row] = queue.recover(T0)
-    assert row.state == "uncertain"
-    assert row.reason == (
-        "the publisher stopped while the post was being sent; check the account, then confirm (it arrived) or retry (it did not)"
-    )
-    assert queue.claim(LATER, owner_token()) is None  # never re-sent by itself
+    assert (row.state, row.in_flight) == ("scheduled", True)
+    assert row.reason == "the publisher stopped while the post was being sent; the next run checks before sending it again"
+    again = queue.claim(LATER, owner_token())
+    assert again is not None and again.in_flight and again.in_flight_at is not None
 
 
 def test_a_stale_claim_from_another_machine_expires_after_the_lease(queue: Queue) -> None:
     queue.sync([planned("a")], T0)
     row = queue.claim(T0, "other-host:123:456")
     assert row is not None
-    assert queue.recover(T0 + dt.timedelta(minutes=30)) == []
-    [recovered] = queue.recover(T0 + dt.timedelta(hours=2))
+    assert queue.recover(T0 + dt.timedelta(minutes=9)) == []
+    assert queue.renew("other-host:123:456", T0 + dt.timedelta(minutes=8)) == 1  # a working publisher renews its lease
+    assert queue.recover(T0 + dt.timedelta(minutes=17)) == []
+    [recovered] = queue.recover(T0 + dt.timedelta(minutes=19))
     assert recovered.state == "scheduled"
 
 
@@ -215,7 +217,7 @@ def test_people_confirm_retry_and_cancel(queue: Queue) -> None:
     confirmed = queue.confirm(str(again.id), T0, url="https://x.com/kampanj/status/11")
     assert (confirmed.state, confirmed.remote_url, confirmed.remote_id) == ("published", "https://x.com/kampanj/status/11", "11")
     assert queue.cancel("b@x-riks", T0).state == "cancelled"
-    with pytest.raises(QueueError, match="only failed, uncertain, cancelled rows can be retried"):
+    with pytest.raises(QueueError, match="only failed, uncertain, cancelled, scheduled rows can be retried"):
         queue.retry("a@x-riks", T0)
     with pytest.raises(RowNotFound, match="no queue row 'nope@x'"):
         queue.find("nope@x")

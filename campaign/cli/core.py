@@ -6,9 +6,10 @@ from pathlib import Path
 
 import typer
 
-from campaign.build import build
+from campaign.build import Kit, build, build_if_changed
 from campaign.cli.common import err, out, print_problems
 from campaign.loader import load
+from campaign.manifest import Kept
 from campaign.scaffold import scaffold
 
 DIR_ARG = typer.Argument(Path(), help="The campaign folder (holding messages/ and assets/).", show_default=True)
@@ -33,8 +34,13 @@ def build_cmd(
     out_dir: Path | None = typer.Option(
         None, "--out", "-o", help="Where to write the kit (replaced as a whole). Default: DIR/build, where `schedule` looks."
     ),
+    fresh: bool = typer.Option(False, "--fresh", help="Build everything even when nothing changed since the last build."),
 ) -> None:
     """Build the whole kit (posts, images, page) into DIR/build/.
+
+    When nothing that makes the kit changed since the last build (the campaign's
+    files, this program, the day), the kit is kept as it is and the last build's
+    notes and warnings are shown again.
 
     Example: campaign build . --out build
     """
@@ -42,12 +48,18 @@ def build_cmd(
 
     out_dir = directory / "build" if out_dir is None else out_dir
     with progress_bar() as progress:
-        kit = build(directory, out_dir, progress=progress)
+        if fresh:
+            kit: Kit | Kept = build(directory, out_dir, progress=progress, record=True)
+        else:
+            kit = build_if_changed(directory, out_dir, progress=progress)
     if kit.warnings:
         print_problems(kit.warnings)
     for note in kit.notes:
         out(note)
-    out(f"built {out_dir}/")
+    if isinstance(kit, Kept):
+        out(f"nothing changed since the last build: kept {out_dir}/ as it is (--fresh builds it again)")
+    else:
+        out(f"built {out_dir}/")
 
 
 def init(directory: Path = typer.Argument(..., help="Folder to create the new campaign in.")) -> None:

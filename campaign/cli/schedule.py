@@ -16,7 +16,7 @@ from campaign.errors import CampaignError, CampaignInvalid, ExitCode
 from campaign.loader import load
 from campaign.publish import service
 from campaign.publish.export import FORMATS
-from campaign.publish.queue import STATES, Row
+from campaign.publish.queue import STATES, Row, Selection
 from campaign.publish.when import parse_now, show
 
 DIR_ARG = typer.Argument(Path(), help="The campaign folder (holding messages/).", show_default=True)
@@ -95,6 +95,25 @@ def list_cmd(
                     out(f"{'':>6}{'│' if i == 0 else str(i + 1) + '│'} {line}")
     counts = {s: sum(1 for r in listing.rows if r.state == s) for s in STATES}
     out(", ".join(f"{n} {s}" for s, n in counts.items() if n))
+    late = [r for r in listing.late if not state or r.state in state]
+    if late:
+        out(
+            f"{len(late)} scheduled row{'s are' if len(late) != 1 else ' is'} held as late (more than {service.span(listing.grace)} past "
+            f"{'their' if len(late) != 1 else 'its'} time: {', '.join(str(r.id) for r in late)}): "
+            "`campaign schedule retry ID` (or `retry --late`) sends them at the next publish run anyway; `cancel` drops them."
+        )
+    for account, stop in sorted(listing.stops.items()):
+        if stop.stopped == "auth":
+            out(
+                f"account {account} is stopped since {show(stop.since, zone)}: {stop.reason}; "
+                "its posts wait until its credentials change (the next publish run tries the new ones)"
+            )
+        else:
+            out(
+                f"account {account} backs off: {stop.endpoint} could not be reached "
+                f"({stop.failures} time{'s' if stop.failures != 1 else ''} since {show(stop.since, zone)}); "
+                f"next try after {show(stop.retry_at, zone) if stop.retry_at else 'the next run'}"
+            )
     if counts["uncertain"]:
         out(
             "uncertain rows may or may not have been posted: look at the account, then run "
@@ -111,6 +130,14 @@ def _detail(row: Row) -> str:
     if row.state == "published":
         return (row.remote_url or "") + ("" if row.in_plan else " (no longer in the plan)")
     said = [f"{len(row.parts)} parts"] if len(row.parts) > 1 else []
+    if row.state == "sending":
+        said.append(
+            f"held by publisher {row.owner} until {row.lease_until:%Y-%m-%d %H:%M:%S} UTC (renewed while it works)"
+            if row.lease_until
+            else f"held by publisher {row.owner}"
+        )
+    if row.in_flight and row.state != "sending":
+        said.append("may be on the account: the next run looks before sending")
     if row.state in ("failed", "uncertain", "cancelled"):
         said.append(f"{row.failure + ': ' if row.failure else ''}{row.reason or ''} (attempts: {row.attempts})")
     elif row.reason:
@@ -118,46 +145,129 @@ def _detail(row: Row) -> str:
     return "; ".join(said)
 
 
-def _change(action: str, refs: list[str], directory: Path, now: str | None, url: str | None = None) -> None:
-    rows = service.schedule_change(directory, action, refs, _now(directory, now), url)
-    for row in rows:
+ROWS_ARG = typer.Argument(None, help="Row ids or keys (entry@account); or choose rows with the filters.")
+ACCOUNT_FILTER = typer.Option(None, "--account", "-a", help="Only rows of this account; repeatable.")
+STATE_FILTER = typer.Option(None, "--state", "-s", help="Only rows in this state; repeatable.")
+MESSAGE_FILTER = typer.Option(None, "--message", "-m", help="Only rows of this message (or entry) id; repeatable.")
+FROM_FILTER = typer.Option(None, "--from", help="Only rows due at or after this time (as --now takes it).")
+UNTIL_FILTER = typer.Option(None, "--until", help="Only rows due before this time (as --now takes it).")
+LATE_FILTER = typer.Option(False, "--late", help="Only scheduled rows held as late.")
+
+
+def _selection(
+    directory: Path,
+    rows: list[str] | None,
+    accounts: list[str] | None,
+    states: list[str] | None,
+    messages: list[str] | None,
+    since: str | None,
+    until: str | None,
+    late: bool,
+    now: dt.datetime,
+) -> Selection:
+    for s in states or []:
+        if s not in STATES:
+            raise typer.BadParameter(f"{s!r} is not a state; states: {', '.join(STATES)}", param_hint="--state")
+    chosen = Selection(
+        refs=tuple(rows or ()),
+        accounts=tuple(accounts or ()),
+        states=tuple(states or ()),
+        messages=tuple(messages or ()),
+        since=_when(directory, since, "--from"),
+        until=_when(directory, until, "--until"),
+        late=(now, service.grace(load(directory).campaign)) if late else None,
+    )
+    if not chosen.refs and not chosen.filtered:
+        raise typer.BadParameter(
+            "name rows by id or key, or choose them with --account, --state, --message, --from, --until or --late",
+            param_hint="ROWS",
+        )
+    return chosen
+
+
+def _when(directory: Path, value: str | None, hint: str) -> dt.datetime | None:
+    if value is None:
+        return None
+    settings = load(directory).campaign.settings
+    try:
+        return parse_now(value, settings.launch_date, settings.timezone)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint=hint) from None
+
+
+def _change(action: str, chosen: Selection, directory: Path, moment: dt.datetime, url: str | None = None) -> None:
+    result = service.schedule_change(directory, action, chosen, moment, url)
+    for row in result.rows:
         out(f"{row.id} {row.key}: {row.state}")
+    if result.skipped:
+        err(
+            f"note: left {len(result.skipped)} chosen row{'s' if len(result.skipped) != 1 else ''} as they are "
+            f"({', '.join(f'{r.id} {r.state}' for r in result.skipped)}): {action} does not apply to them"
+        )
+    if not result.rows:
+        out(f"no rows to {action}")
 
 
 @schedule_app.command("cancel")
 def cancel_cmd(
-    rows: list[str] = typer.Argument(..., help="Row ids or keys (entry@account)."), directory: Path = DIR_OPT, now: str = NOW_OPT
+    rows: list[str] = ROWS_ARG,
+    directory: Path = DIR_OPT,
+    account: list[str] = ACCOUNT_FILTER,
+    state: list[str] = STATE_FILTER,
+    message: list[str] = MESSAGE_FILTER,
+    since: str = FROM_FILTER,
+    until: str = UNTIL_FILTER,
+    late: bool = LATE_FILTER,
+    now: str = NOW_OPT,
 ) -> None:
-    """Stop rows from being sent.
+    """Stop rows from being sent (scheduled, failed or uncertain ones).
 
-    Example: campaign schedule cancel 12 resurser@x-riks
+    Example: campaign schedule cancel 12 resurser@x-riks; campaign schedule cancel --account x-riks --state failed
     """
-    _change("cancel", rows, directory, now)
+    moment = _now(directory, now)
+    _change("cancel", _selection(directory, rows, account, state, message, since, until, late, moment), directory, moment)
 
 
 @schedule_app.command("retry")
 def retry_cmd(
-    rows: list[str] = typer.Argument(..., help="Row ids or keys (entry@account)."), directory: Path = DIR_OPT, now: str = NOW_OPT
+    rows: list[str] = ROWS_ARG,
+    directory: Path = DIR_OPT,
+    account: list[str] = ACCOUNT_FILTER,
+    state: list[str] = STATE_FILTER,
+    message: list[str] = MESSAGE_FILTER,
+    since: str = FROM_FILTER,
+    until: str = UNTIL_FILTER,
+    late: bool = LATE_FILTER,
+    now: str = NOW_OPT,
 ) -> None:
-    """Send failed, uncertain or cancelled rows again at the next publish run (parts already published are not re-sent).
+    """Send failed, uncertain or cancelled rows, or rows held as late, at the next publish run.
 
-    Example: campaign schedule retry 12
+    Parts already published are not re-sent; a post that may be on the account is looked for first.
+    Example: campaign schedule retry 12; campaign schedule retry --late --account x-riks
     """
-    _change("retry", rows, directory, now)
+    moment = _now(directory, now)
+    _change("retry", _selection(directory, rows, account, state, message, since, until, late, moment), directory, moment)
 
 
 @schedule_app.command("confirm")
 def confirm_cmd(
-    rows: list[str] = typer.Argument(..., help="Row ids or keys (entry@account)."),
+    rows: list[str] = ROWS_ARG,
     directory: Path = DIR_OPT,
     url: str = typer.Option(None, "--url", help="The post's address, if you found it."),
+    account: list[str] = ACCOUNT_FILTER,
+    state: list[str] = STATE_FILTER,
+    message: list[str] = MESSAGE_FILTER,
+    since: str = FROM_FILTER,
+    until: str = UNTIL_FILTER,
     now: str = NOW_OPT,
 ) -> None:
     """Mark uncertain (or failed) rows as published after checking that the post is on the account.
 
     Example: campaign schedule confirm 12 --url https://x.com/kampanj/status/123
     """
-    _change("confirm", rows, directory, now, url)
+    moment = _now(directory, now)
+    chosen = _selection(directory, rows, account, state, message, since, until, False, moment)
+    _change("confirm", chosen, directory, moment, url)
 
 
 def publish_cmd(
@@ -224,13 +334,23 @@ def _run(directory: Path, now: dt.datetime, accounts: list[str] | None, stop: Ca
     report = service.publish(directory, now, only_accounts=accounts, should_stop=stop)
     for row in report.recovered:
         err(f"recovered {row.id} {row.key}: {row.state} ({row.reason})")
+    for row, found in report.settled:
+        out(f"checked: {row.id} {row.key}: {found}")
+    for account in report.resumed:
+        err(f"note: account {account} was stopped; trying it again (its credentials changed, or its backoff is over)")
     for outcome in report.outcomes:
-        out(f"{outcome.state}: {outcome.row.id} {outcome.row.key}: {outcome.detail}")
+        if outcome.state != "stopped":
+            out(f"{outcome.state}: {outcome.row.id} {outcome.row.key}: {outcome.detail}")
     for _account, why in sorted(report.account_errors.items()):
         err(f"error: {why}")
+    if report.late:
+        out(service.late_line(report.late, service.grace(load(directory).campaign)))
+    stopped = ", ".join(f"{a} ({s.stopped})" for a, s in sorted(report.stopped.items()))
     out(
         f"{report.count('published')} published, {report.count('failed')} failed, {report.count('uncertain')} uncertain, "
         f"{report.count('released')} waiting for a rate limit"
+        + (f", {len(report.late)} held as late" if report.late else "")
+        + (f"; stopped account{'s' if len(report.stopped) != 1 else ''}, not tried: {stopped}" if stopped else "")
     )
     bad = report.count("failed") + report.count("uncertain") + len(report.account_errors)
     return int(ExitCode.ERROR) if bad else int(ExitCode.OK)

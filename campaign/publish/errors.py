@@ -40,8 +40,25 @@ class Transient(PublishError):
     maybe_sent = True
 
 
+class Unreachable(Transient):
+    """The endpoint could not be reached at all (refused, no such host, connect timeout): nothing was sent.
+
+    The whole account backs off (the next rows would meet the same wall), and
+    the message names the endpoint.
+    """
+
+    maybe_sent = False
+
+    def __init__(self, message: str, endpoint: str) -> None:
+        super().__init__(message)
+        self.endpoint = endpoint
+
+
 class AuthFailed(PublishError):
-    """401/403: the credentials are wrong or lack a permission; a person must fix it."""
+    """401/403: the credentials are wrong or lack a permission; a person must fix it.
+
+    The whole account stops, across runs, until its credentials change.
+    """
 
 
 class Duplicate(PublishError):

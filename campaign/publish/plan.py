@@ -89,7 +89,30 @@ def resolve(campaign: Campaign, build_dir: Path | None = None, *, images: bool =
                 )
             )
     rows.sort(key=lambda r: (r.due, r.key))
-    return Resolved(rows, _cap_warnings(campaign, data, rows))
+    return Resolved(rows, _cap_warnings(campaign, data, rows) + _repeated_parts(campaign, rows))
+
+
+def _repeated_parts(campaign: Campaign, rows: list[Planned]) -> list[Problem]:
+    """Two rows of one account that share the text of a part: X refuses the second, leaving half a thread."""
+    seen: dict[tuple[str, str], str] = {}
+    problems = []
+    source = campaign.sources.get("plan", "messages/")
+    for row in rows:
+        for n, part in enumerate(row.parts, 1):
+            first = seen.setdefault((row.account, part.text), f"{row.key} part {n}")
+            if first != f"{row.key} part {n}":
+                problems.append(
+                    Problem(
+                        source,
+                        0,
+                        0,
+                        "plan",
+                        f"{row.key} part {n} has the same text as {first} on account {row.account!r}; "
+                        "platforms refuse or hide a repeated post (X: half a thread): make the texts differ",
+                        "warning",
+                    )
+                )
+    return problems
 
 
 def _local_day(campaign: Campaign, moment: dt.datetime) -> dt.date:

@@ -1,19 +1,31 @@
-"""The publishing queue: SQLite inside the campaign's working folder.
+"""The publishing queue: SQLite inside the campaign's working folder. All the queue's SQL is in this module.
 
 One row per post × account. A row moves
 
     scheduled → sending → published
                         → failed      (reason, attempts; a person may retry)
-                        → uncertain   (the publisher stopped while a post was on the wire)
+                        → uncertain   (a post may be on the account and the platform cannot say: a person looks)
+                        → scheduled   (given back: a long rate limit, a stopped account, a publisher that died)
     scheduled / failed / uncertain → cancelled
     failed / uncertain / cancelled → scheduled   (a person's retry; a failed row also when its entry is edited)
 
-Exactly-once rests on three rules. A publisher claims a row in one atomic
-UPDATE (two publishers never take the same row). Just before a post request
-goes out the row is marked ``in_flight`` and that is committed; when the answer
-is recorded the mark is cleared. A row left in ``sending`` by a publisher that
-died is put back to ``scheduled`` if nothing was on the wire, and made
-``uncertain`` if something was: never re-sent without a person deciding.
+Exactly-once rests on these rules. A publisher claims a row in one atomic
+UPDATE (two publishers never take the same row) and holds it by a lease it
+renews while it works. Just before a post request goes out the row is marked
+``in_flight`` and that is committed. The mark is cleared only when the part is
+recorded as published, or when the answer of the only request that may have
+reached the platform says nothing was posted, or when the publisher looked
+and the post is not there: a 429, a wait, a kill, a timeout, a 5xx or a
+network error never clear it. A row with the mark is never sent blindly again:
+the worker settles it first (looks on the account, or resends within the
+platform's idempotency window), and leaves it uncertain for a person only
+when neither is possible.
+
+A row more than the grace period past its time is held as late: a publish run
+does not send it until a person says so (``send_late``).
+
+The file carries a schema version (``PRAGMA user_version``); ``Queue.open``
+brings an older file up to date with ``MIGRATIONS``, in one transaction.
 Times are UTC text; every function takes ``now``.
 """
 
@@ -26,6 +38,7 @@ import os
 import secrets
 import socket
 import sqlite3
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -39,8 +52,10 @@ from campaign.publish.when import from_db, to_db
 WORK_DIR = ".campaign"
 QUEUE_FILE = "queue.sqlite3"
 STATES = ("scheduled", "sending", "published", "failed", "uncertain", "cancelled")
-LEASE = dt.timedelta(hours=1)  # a claim by a publisher on another machine expires after this
+LEASE = dt.timedelta(minutes=10)  # a claim not renewed for this long is free again (publishers renew every minute)
+SCHEMA_VERSION = 2
 
+# Version 1: the queue as first written (kept verbatim: an old file is brought up from it).
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS posts (
     id INTEGER PRIMARY KEY,
@@ -80,6 +95,43 @@ CREATE TABLE IF NOT EXISTS events (
 );
 """
 
+# Each step takes a file from version N-1 to N.
+MIGRATIONS: dict[int, str] = {
+    2: """
+ALTER TABLE posts ADD COLUMN lease_until TEXT;         -- the owner's claim holds until then (renewed while it works)
+ALTER TABLE posts ADD COLUMN in_flight_at TEXT;        -- when the part now in flight was first sent (idempotency windows)
+ALTER TABLE posts ADD COLUMN first_tried_at TEXT;      -- the first request of the row (where a look on the account starts)
+ALTER TABLE posts ADD COLUMN send_late INTEGER NOT NULL DEFAULT 0;  -- a person said: send it although it is late
+UPDATE posts SET lease_until = strftime('%Y-%m-%dT%H:%M:%SZ', claimed_at, '+1 hour') WHERE state = 'sending';
+UPDATE posts SET in_flight_at = updated_at WHERE in_flight = 1;
+UPDATE posts SET first_tried_at = created_at WHERE attempts > 0;
+CREATE TABLE accounts (
+    account TEXT PRIMARY KEY,
+    stopped TEXT NOT NULL CHECK (stopped IN ('auth', 'unreachable')),
+    reason TEXT NOT NULL,
+    endpoint TEXT,
+    credentials_id TEXT,                   -- fingerprint of the refused credentials (never the secret)
+    since TEXT NOT NULL,
+    retry_at TEXT,                         -- unreachable: not tried again before this
+    failures INTEGER NOT NULL DEFAULT 1
+);
+""",
+}
+
+
+@dataclass(frozen=True)
+class AccountStop:
+    """An account that fails as a whole: refused credentials (until they change) or an endpoint that cannot be reached."""
+
+    account: str
+    stopped: str  # auth, unreachable
+    reason: str
+    endpoint: str | None
+    credentials_id: str | None
+    since: dt.datetime
+    retry_at: dt.datetime | None
+    failures: int
+
 
 @dataclass(frozen=True)
 class Row:
@@ -107,6 +159,14 @@ class Row:
     reason: str | None
     next_attempt_at: dt.datetime | None = None
     published_at: dt.datetime | None = None
+    lease_until: dt.datetime | None = None
+    in_flight_at: dt.datetime | None = None
+    first_tried_at: dt.datetime | None = None
+    send_late: bool = False
+
+    def late(self, now: dt.datetime, grace: dt.timedelta) -> bool:
+        """Whether the row is held as late: scheduled, more than ``grace`` past its time, and no one said to send it."""
+        return self.state == "scheduled" and not self.send_late and self.due < now - grace
 
     @staticmethod
     def from_sql(r: sqlite3.Row) -> Row:
@@ -133,6 +193,46 @@ class Row:
             reason=r["reason"],
             next_attempt_at=from_db(r["next_attempt_at"]) if r["next_attempt_at"] else None,
             published_at=from_db(r["published_at"]) if r["published_at"] else None,
+            lease_until=_time(r["lease_until"]),
+            in_flight_at=_time(r["in_flight_at"]),
+            first_tried_at=_time(r["first_tried_at"]),
+            send_late=bool(r["send_late"]),
+        )
+
+
+def _time(text: str | None) -> dt.datetime | None:
+    return from_db(text) if text else None
+
+
+CANCELLABLE = ("scheduled", "failed", "uncertain")
+RETRYABLE = ("failed", "uncertain", "cancelled", "scheduled")  # a scheduled row: one held as late
+CONFIRMABLE = ("uncertain", "failed")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Rows a person names: ids or keys, and/or filters; a row must pass every filter given."""
+
+    refs: tuple[str, ...] = ()
+    accounts: tuple[str, ...] = ()
+    states: tuple[str, ...] = ()
+    messages: tuple[str, ...] = ()  # message ids or entry ids
+    since: dt.datetime | None = None  # due at or after
+    until: dt.datetime | None = None  # due before
+    late: tuple[dt.datetime, dt.timedelta] | None = None  # only rows held as late at (now, grace)
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.accounts or self.states or self.messages or self.since or self.until or self.late)
+
+    def matches(self, row: Row) -> bool:
+        return (
+            (not self.accounts or row.account in self.accounts)
+            and (not self.states or row.state in self.states)
+            and (not self.messages or row.message in self.messages or row.entry in self.messages)
+            and (self.since is None or row.due >= self.since)
+            and (self.until is None or row.due < self.until)
+            and (self.late is None or row.late(*self.late))
         )
 
 
@@ -177,9 +277,34 @@ def fingerprint(planned: Planned) -> str:
     return hashlib.sha256(body.encode()).hexdigest()
 
 
+def machine_id() -> str:
+    """This machine (or container), told apart from others even when host names repeat.
+
+    The machine id (systemd's /etc/machine-id), the boot id and the host name
+    together; a container with a copied machine id still has its own boot or
+    host name, and two hosts named alike still differ in their machine ids.
+    """
+    parts = []
+    for name in ("/etc/machine-id", "/var/lib/dbus/machine-id", "/proc/sys/kernel/random/boot_id"):
+        try:
+            parts.append(Path(name).read_text().strip())
+        except OSError:
+            parts.append("")
+    parts.append(socket.gethostname())
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:12]
+
+
 def owner_token() -> str:
-    """This process, as ``host:pid:start``; the start time tells a reused pid apart."""
-    return f"{socket.gethostname()}:{os.getpid()}:{_start_time(os.getpid())}"
+    """This publisher instance, as ``machine/pid/start/instance``.
+
+    The instance is a random id drawn once per process: two publishers are
+    never taken for one, even on hosts with the same name. The pid and its
+    start time let a publisher on the same machine see that the owner is dead.
+    """
+    return f"{machine_id()}/{os.getpid()}/{_start_time(os.getpid())}/{_INSTANCE}"
+
+
+_INSTANCE = uuid.uuid4().hex[:12]
 
 
 def _start_time(pid: int) -> str:
@@ -191,15 +316,20 @@ def _start_time(pid: int) -> str:
 
 
 def owner_alive(owner: str) -> bool | None:
-    """Whether the process named by ``owner`` still runs; None if it is on another host."""
-    host, pid, start = owner.rsplit(":", 2)
-    if host != socket.gethostname():
-        return None
+    """Whether the publisher named by ``owner`` still runs; None if it is on another machine (its lease decides)."""
+    if "/" in owner:
+        machine, pid, start, _instance = owner.split("/", 3)
+        if machine != machine_id():
+            return None
+    else:  # a claim made by version 1 of the queue: host:pid:start
+        host, pid, start = owner.rsplit(":", 2)
+        if host != socket.gethostname():
+            return None
     try:
         os.kill(int(pid), 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
+    except (PermissionError, ValueError):
         return True
     return start == "?" or _start_time(int(pid)) == start
 
@@ -220,8 +350,32 @@ class Queue:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=FULL")  # an in-flight mark must be on disk before the request leaves
         db.execute("PRAGMA busy_timeout=30000")
-        db.executescript(SCHEMA)
-        return cls(db, path, campaign_name)
+        queue = cls(db, path, campaign_name)
+        queue._migrate()
+        return queue
+
+    def _migrate(self) -> None:
+        """Create the file, or bring one made by an older version up to ``SCHEMA_VERSION``, in one transaction."""
+        if self.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+            return
+        with self.transaction():  # the write lock: two publishers starting at once migrate once
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise QueueError(
+                    f"{self.path} was made by a newer version of campaign (queue schema {version}, this one knows "
+                    f"{SCHEMA_VERSION}); upgrade campaign"
+                )
+            if version == 0:
+                for statement in _statements(SCHEMA):
+                    self.db.execute(statement)
+                version = 1
+            for step in range(version + 1, SCHEMA_VERSION + 1):
+                for statement in _statements(MIGRATIONS[step]):
+                    self.db.execute(statement)
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def schema_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
 
     def close(self) -> None:
         self.db.close()
@@ -310,44 +464,65 @@ class Queue:
     # -- publishing ---------------------------------------------------------
 
     def recover(self, now: dt.datetime) -> list[Row]:
-        """Rows held by publishers that are gone: back to scheduled, or uncertain if a post was on the wire."""
+        """Rows held by publishers that are gone (dead on this machine, or their lease ran out): given back.
+
+        A row whose post may be on the wire keeps its in-flight mark: the next
+        run settles it (looks, or resends within the idempotency window) before
+        anything is sent again.
+        """
         changed: list[Row] = []
         with self.transaction():
             for r in self.db.execute("SELECT * FROM posts WHERE state = 'sending'").fetchall():
-                alive = owner_alive(r["owner"] or "?:0:?")
-                if alive is None:
-                    alive = r["claimed_at"] is not None and from_db(r["claimed_at"]) + LEASE > now
-                if alive:
+                if self._held(r, now):
                     continue
+                sent = len(json.loads(r["sent"]))
                 if r["in_flight"]:
-                    self._set(
-                        r["id"],
-                        now,
-                        "uncertain",
-                        reason="the publisher stopped while the post was being sent; "
-                        "check the account, then confirm (it arrived) or retry (it did not)",
+                    reason = (
+                        f"the publisher stopped while part {sent + 1} was being sent; the next run checks before sending it again"
+                        if len(json.loads(r["parts"])) > 1
+                        else "the publisher stopped while the post was being sent; the next run checks before sending it again"
                     )
-                elif json.loads(r["sent"]):  # parts published, none on the wire: the next run sends only the rest
-                    self._set(
-                        r["id"],
-                        now,
-                        "scheduled",
-                        reason=f"the publisher stopped after part {len(json.loads(r['sent']))} "
-                        "was published; the rest is scheduled again",
-                    )
+                elif sent:  # parts published, none on the wire: the next run sends only the rest
+                    reason = f"the publisher stopped after part {sent} was published; the rest is scheduled again"
                 else:
-                    self._set(r["id"], now, "scheduled", reason="the publisher stopped before sending; scheduled again")
+                    reason = "the publisher stopped before sending; scheduled again"
+                self._set(r["id"], now, "scheduled", reason=reason)
                 changed.append(self.get(r["id"]))
         return changed
 
+    @staticmethod
+    def _held(r: sqlite3.Row, now: dt.datetime) -> bool:
+        """Whether a sending row's owner still holds it: alive on this machine, or within its lease."""
+        alive = owner_alive(r["owner"] or "?:0:?")
+        if alive is not None:
+            return alive
+        until = r["lease_until"] or (to_db(from_db(r["claimed_at"]) + dt.timedelta(hours=1)) if r["claimed_at"] else None)
+        return until is not None and from_db(until) > now
+
     def claim(
-        self, now: dt.datetime, owner: str, *, skip_accounts: Iterable[str] = (), only_accounts: Iterable[str] | None = None
+        self,
+        now: dt.datetime,
+        owner: str,
+        *,
+        skip_accounts: Iterable[str] = (),
+        only_accounts: Iterable[str] | None = None,
+        hold_before: dt.datetime | None = None,
+        clock_now: dt.datetime | None = None,
     ) -> Row | None:
-        """Take the earliest due row for ``owner``: one atomic UPDATE … RETURNING."""
+        """Take the earliest due row for ``owner``: one atomic UPDATE … RETURNING.
+
+        ``now`` picks what is due; ``hold_before`` leaves rows due before it
+        (late ones) unless a person said to send them; ``clock_now`` (the real
+        time, default ``now``) starts the lease.
+        """
         skip = sorted(set(skip_accounts))
         only = sorted(set(only_accounts)) if only_accounts is not None else None
-        where = ["state = 'scheduled'", "due_at <= :now", "(next_attempt_at IS NULL OR next_attempt_at <= :now)"]
-        params: dict[str, Any] = {"now": to_db(now), "owner": owner}
+        stamp = clock_now or now
+        where = ["state = 'scheduled'", "due_at <= :now", "(next_attempt_at IS NULL OR next_attempt_at <= :stamp)"]
+        params: dict[str, Any] = {"now": to_db(now), "owner": owner, "stamp": to_db(stamp), "lease": to_db(stamp + LEASE)}
+        if hold_before is not None:
+            where.append("(due_at >= :hold OR send_late = 1)")
+            params["hold"] = to_db(hold_before)
         if skip:
             where.append(f"account NOT IN ({', '.join(f':s{i}' for i in range(len(skip)))})")
             params.update({f"s{i}": a for i, a in enumerate(skip)})
@@ -355,7 +530,7 @@ class Queue:
             where.append(f"account IN ({', '.join(f':o{i}' for i in range(len(only)))})" if only else "0")
             params.update({f"o{i}": a for i, a in enumerate(only)})
         sql = (
-            "UPDATE posts SET state = 'sending', owner = :owner, claimed_at = :now, in_flight = 0, updated_at = :now"
+            "UPDATE posts SET state = 'sending', owner = :owner, claimed_at = :stamp, lease_until = :lease, updated_at = :stamp"
             " WHERE id = (SELECT id FROM posts WHERE " + " AND ".join(where) + " ORDER BY due_at, id LIMIT 1)"
             " AND state = 'scheduled' RETURNING id"
         )
@@ -363,8 +538,20 @@ class Queue:
             got = self.db.execute(sql, params).fetchone()
             if got is None:
                 return None
-            self._event(got["id"], now, "claimed", owner)
+            self._event(got["id"], stamp, "claimed", owner)
         return self.get(got["id"])
+
+    def renew(self, owner: str, now: dt.datetime) -> int:
+        """Extend the lease on every row ``owner`` holds (called while a run works and while it waits)."""
+        cur = self.db.execute(
+            "UPDATE posts SET lease_until = ? WHERE owner = ? AND state = 'sending'", (to_db(now + LEASE), owner)
+        )
+        return cur.rowcount
+
+    def late(self, now: dt.datetime, grace: dt.timedelta, only_accounts: Iterable[str] | None = None) -> list[Row]:
+        """Scheduled rows more than ``grace`` past their time that no one said to send anyway: held."""
+        only = set(only_accounts) if only_accounts is not None else None
+        return [r for r in self.rows(["scheduled"]) if r.late(now, grace) and (only is None or r.account in only)]
 
     def _owned(self, row_id: int, owner: str, sql: str, params: tuple[Any, ...]) -> None:
         """Run an UPDATE on a row only while ``owner`` still holds it."""
@@ -373,19 +560,33 @@ class Queue:
             raise QueueError(f"row {row_id} is no longer held by this publisher")
 
     def mark_in_flight(self, row_id: int, owner: str, now: dt.datetime) -> None:
-        """Committed before a post request leaves: a crash from here on makes the row uncertain."""
-        self._owned(row_id, owner, "UPDATE posts SET in_flight = 1, attempts = attempts + 1, updated_at = ?", (to_db(now),))
+        """Committed before a post request leaves: from here on the row is never sent blindly again."""
+        stamp = to_db(now)
+        self._owned(
+            row_id,
+            owner,
+            "UPDATE posts SET in_flight = 1, attempts = attempts + 1, in_flight_at = COALESCE(in_flight_at, ?),"
+            " first_tried_at = COALESCE(first_tried_at, ?), lease_until = ?, updated_at = ?",
+            (stamp, stamp, to_db(now + LEASE), stamp),
+        )
 
-    def clear_in_flight(self, row_id: int, owner: str, now: dt.datetime) -> None:
-        """The request got an answer that says nothing was posted."""
-        self._owned(row_id, owner, "UPDATE posts SET in_flight = 0, updated_at = ?", (to_db(now),))
+    def clear_in_flight(self, row_id: int, owner: str, now: dt.datetime, why: str | None = None) -> None:
+        """Nothing of the part in flight is on the account: the only request that may have reached it was refused, or a look found nothing."""
+        self._owned(row_id, owner, "UPDATE posts SET in_flight = 0, in_flight_at = NULL, updated_at = ?", (to_db(now),))
+        if why:
+            self._event(row_id, now, "settled", why)
 
     def record_part(self, row_id: int, owner: str, remote: RemotePost, now: dt.datetime) -> None:
         """A part of the thread is published: remember it, so a retry continues after it."""
         with self.transaction():
             sent = json.loads(self.db.execute("SELECT sent FROM posts WHERE id = ?", (row_id,)).fetchone()["sent"])
             sent.append(remote.to_json())
-            self._owned(row_id, owner, "UPDATE posts SET sent = ?, in_flight = 0, updated_at = ?", (json.dumps(sent), to_db(now)))
+            self._owned(
+                row_id,
+                owner,
+                "UPDATE posts SET sent = ?, in_flight = 0, in_flight_at = NULL, lease_until = ?, updated_at = ?",
+                (json.dumps(sent), to_db(now + LEASE), to_db(now)),
+            )
             self._event(row_id, now, "part-published", remote.url)
 
     def published(self, row_id: int, owner: str, remote: RemotePost, now: dt.datetime) -> None:
@@ -419,15 +620,18 @@ class Queue:
             )
             self._event(row_id, now, "uncertain", reason)
 
-    def release(self, row_id: int, owner: str, not_before: dt.datetime, reason: str, now: dt.datetime) -> None:
-        """Give a row back (a long rate-limit wait): scheduled again, not before ``not_before``."""
+    def release(self, row_id: int, owner: str, not_before: dt.datetime | None, reason: str, now: dt.datetime) -> None:
+        """Give a row back (a long rate-limit wait, a stopped account): scheduled again, not before ``not_before``.
+
+        The in-flight mark stays: a post that may have arrived is settled before it is sent again.
+        """
         with self.transaction():
             self._owned(
                 row_id,
                 owner,
-                "UPDATE posts SET state = 'scheduled', in_flight = 0, owner = NULL, next_attempt_at = ?, reason = ?,"
+                "UPDATE posts SET state = 'scheduled', owner = NULL, lease_until = NULL, next_attempt_at = ?, reason = ?,"
                 " updated_at = ?",
-                (to_db(not_before), reason, to_db(now)),
+                (to_db(not_before) if not_before else None, reason, to_db(now)),
             )
             self._event(row_id, now, "released", reason)
 
@@ -471,13 +675,37 @@ class Queue:
             for e in self.db.execute("SELECT * FROM events WHERE post_id = ? ORDER BY id", (row_id,))
         ]
 
+    def select(self, chosen: Selection, now: dt.datetime | None = None) -> list[Row]:
+        """The rows a person's selection names: ids or keys, and/or filters (all must hold)."""
+        rows = [self.find(ref) for ref in chosen.refs] if chosen.refs else self.rows()
+        seen: set[int] = set()
+        out = []
+        for row in rows:
+            if row.id in seen or not chosen.matches(row):
+                continue
+            seen.add(row.id)
+            out.append(row)
+        return out
+
     def cancel(self, ref: str, now: dt.datetime) -> Row:
         """Stop a row from being sent (scheduled, failed or uncertain ones)."""
-        return self._person(ref, now, ("scheduled", "failed", "uncertain"), "cancelled", "cancelled by a person")
+        return self._person(ref, now, CANCELLABLE, "cancelled", "cancelled by a person")
 
     def retry(self, ref: str, now: dt.datetime) -> Row:
-        """Send a failed, uncertain or cancelled row again at the next run (parts already published are kept)."""
-        return self._person(ref, now, ("failed", "uncertain", "cancelled"), "scheduled", None, reset=True)
+        """Send a row at the next run: a failed, uncertain or cancelled one, or a scheduled one held as late.
+
+        Parts already published are kept; a post that may be on the account is still looked for first (X).
+        """
+        with self.transaction():
+            row = self.find(ref)
+            if row.state not in RETRYABLE:
+                raise QueueError(f"row {row.id} ({row.key}) is {row.state}; only {', '.join(RETRYABLE)} rows can be retried")
+            self.db.execute("UPDATE posts SET send_late = 1 WHERE id = ?", (row.id,))
+            if row.state == "scheduled":
+                self._event(row.id, now, "send-late", "a person said to send it although it is late")
+            else:
+                self._set(row.id, now, "scheduled", reason="retried by a person", reset=True)
+        return self.get(row.id)
 
     def confirm(self, ref: str, now: dt.datetime, url: str | None = None) -> Row:
         """A person checked that the post did arrive: mark it published.
@@ -488,7 +716,7 @@ class Queue:
         """
         with self.transaction():
             row = self.find(ref)
-            if row.state not in ("uncertain", "failed"):
+            if row.state not in CONFIRMABLE:
                 raise QueueError(f"row {row.id} ({row.key}) is {row.state}; only uncertain or failed rows can be confirmed")
             remote_url = url or (row.sent[0].url if row.sent else None)
             remote_id = row.sent[0].id if row.sent else None
@@ -512,6 +740,59 @@ class Queue:
             self._set(row.id, now, state, reason=reason, reset=reset)
         return self.get(row.id)
 
+    # -- accounts that fail as a whole ----------------------------------------
+
+    def account_stops(self) -> dict[str, AccountStop]:
+        return {
+            r["account"]: AccountStop(
+                r["account"],
+                r["stopped"],
+                r["reason"],
+                r["endpoint"],
+                r["credentials_id"],
+                from_db(r["since"]),
+                _time(r["retry_at"]),
+                r["failures"],
+            )
+            for r in self.db.execute("SELECT * FROM accounts ORDER BY account")
+        }
+
+    def stop_account(
+        self,
+        account: str,
+        kind: str,
+        reason: str,
+        now: dt.datetime,
+        *,
+        endpoint: str | None = None,
+        credentials_id: str | None = None,
+        retry_at: dt.datetime | None = None,
+    ) -> AccountStop:
+        """Stop an account: refused credentials (until ``credentials_id`` changes), or unreachable (until ``retry_at``)."""
+        with self.transaction():
+            before = self.db.execute(
+                "SELECT failures, since FROM accounts WHERE account = ? AND stopped = ?", (account, kind)
+            ).fetchone()
+            self.db.execute(
+                "INSERT OR REPLACE INTO accounts (account, stopped, reason, endpoint, credentials_id, since, retry_at, failures)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    account,
+                    kind,
+                    reason,
+                    endpoint,
+                    credentials_id,
+                    before["since"] if before else to_db(now),
+                    to_db(retry_at) if retry_at else None,
+                    (before["failures"] + 1) if before else 1,
+                ),
+            )
+        return self.account_stops()[account]
+
+    def resume_account(self, account: str) -> None:
+        """The account works again (new credentials, the endpoint answered)."""
+        self.db.execute("DELETE FROM accounts WHERE account = ?", (account,))
+
     def _set(self, row_id: int, now: dt.datetime, state: str, *, reason: str | None, reset: bool = False) -> None:
         extra = ", failure = NULL, next_attempt_at = NULL, in_flight = 0" if reset else ""
         self.db.execute(
@@ -519,3 +800,9 @@ class Queue:
             (state, reason, to_db(now), row_id),
         )
         self._event(row_id, now, state, reason)
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of a script (executescript would commit the migration's transaction)."""
+    lines = [line.split("--", 1)[0] for line in script.splitlines()]
+    return [stmt.strip() for stmt in "\n".join(lines).split(";") if stmt.strip()]

@@ -20,7 +20,8 @@ from campaign.publish.export import left_out as left_out_rows
 from campaign.publish.model import Account
 from campaign.publish.plan import FETCHED_IMAGES, resolve
 from campaign.publish.publishers import Publisher, make_publisher
-from campaign.publish.queue import WORK_DIR, Queue, Row, SyncReport, owner_token, queue_path
+from campaign.publish.queue import WORK_DIR, AccountStop, Queue, Row, Selection, SyncReport, owner_token, queue_path
+from campaign.publish.spec import plan_grace
 from campaign.publish.when import show
 from campaign.publish.worker import Clock, Policy, RunReport, run_once
 
@@ -51,41 +52,77 @@ def schedule_plan(root: Path, now: dt.datetime, build_dir: Path | None = None) -
     return PlanResult(report, [*loaded.warnings, *resolved.warnings], len(resolved.rows))
 
 
+def grace(campaign: Campaign) -> dt.timedelta:
+    """How late a post may be and still be sent: the plan's ``late_after_minutes``."""
+    return plan_grace(campaign.extra.get("plan"))
+
+
 @dataclass
 class Listing:
     campaign: Campaign
     rows: list[Row]
+    late: list[Row] = field(default_factory=list)  # held: more than the grace period late
+    stops: dict[str, AccountStop] = field(default_factory=dict)  # accounts that fail as a whole
+    grace: dt.timedelta = dt.timedelta(hours=1)
 
 
 def schedule_list(root: Path, now: dt.datetime, states: list[str] | None = None) -> Listing:
-    """The queue's rows; rows held by a publisher that died are first shown for what they are (uncertain or scheduled)."""
+    """The queue's rows as they are stored; only reads (a working publisher's rows are left alone)."""
     loaded = load(root)
+    late_after = grace(loaded.campaign)
     queue = open_queue(loaded.campaign)
     try:
-        queue.recover(now)
-        return Listing(loaded.campaign, queue.rows(states))
+        return Listing(loaded.campaign, queue.rows(states), queue.late(now, late_after), queue.account_stops(), late_after)
     finally:
         queue.close()
 
 
-def schedule_change(root: Path, action: str, refs: list[str], now: dt.datetime, url: str | None = None) -> list[Row]:
-    """``cancel``, ``retry`` or ``confirm`` the rows named by id or key."""
+@dataclass
+class Changed:
+    rows: list[Row] = field(default_factory=list)
+    skipped: list[Row] = field(default_factory=list)  # chosen by a filter but in a state the action does not take
+
+
+def schedule_change(root: Path, action: str, chosen: Selection | list[str], now: dt.datetime, url: str | None = None) -> Changed:
+    """``cancel``, ``retry`` or ``confirm`` the rows chosen by id or key, or by filters.
+
+    A row named by id in a state the action does not take is an error; one a
+    filter chose is skipped (and said).
+    """
+    from campaign.publish.queue import CANCELLABLE, CONFIRMABLE, RETRYABLE
+
+    if isinstance(chosen, list):
+        chosen = Selection(refs=tuple(chosen))
+    allowed = {"cancel": CANCELLABLE, "retry": RETRYABLE, "confirm": CONFIRMABLE}[action]
     loaded = load(root)
     queue = open_queue(loaded.campaign)
+    result = Changed()
     try:
-        if action == "confirm":
-            return [queue.confirm(ref, now, url) for ref in refs]
-        return [getattr(queue, action)(ref, now) for ref in refs]
+        for row in queue.select(chosen):
+            if chosen.filtered and row.state not in allowed:
+                result.skipped.append(row)
+            elif action == "retry" and row.state == "scheduled" and not row.late(now, grace(loaded.campaign)):
+                result.skipped.append(row)  # nothing to do: it is sent at its time
+            elif action == "confirm":
+                result.rows.append(queue.confirm(str(row.id), now, url))
+            else:
+                result.rows.append(getattr(queue, action)(str(row.id), now))
+        return result
     finally:
         queue.close()
 
 
 def due_rows(root: Path, now: dt.datetime, only_accounts: list[str] | None = None) -> Listing:
-    """What a publish run at ``now`` would send (for --dry-run)."""
+    """What a publish run at ``now`` would send (for --dry-run), and what it would hold as late."""
     loaded = load(root)
+    late_after = grace(loaded.campaign)
     queue = open_queue(loaded.campaign)
     try:
-        return Listing(loaded.campaign, queue.due(now, only_accounts))
+        stops = queue.account_stops()
+        late = queue.late(now, late_after, only_accounts)
+        held = {r.id for r in late}
+        rows = [r for r in queue.due(now, only_accounts) if r.id not in held]
+        return Listing(loaded.campaign, rows, late, stops, late_after)
     finally:
         queue.close()
 
@@ -134,6 +171,9 @@ class DryRun:
             f"would send {len(rows)} row{'s' if len(rows) != 1 else ''} ({by or 'none'}): {posts} post{'s' if posts != 1 else ''}, "
             f"{images} image{'s' if images != 1 else ''}"
         )
+        if self.listing.late:
+            lines.append(late_line(self.listing.late, self.listing.grace))
+        lines += [f"account {a} is stopped ({s.stopped}): {s.reason}" for a, s in sorted(self.listing.stops.items())]
         return lines
 
 
@@ -150,6 +190,8 @@ class Exported:
     left_out: int  # posts due before ``cutoff``, which a scheduler would refuse
     cutoff: dt.datetime
     timezone: str
+    late: int = 0  # of those, the posts `campaign publish` holds as late too
+    grace: dt.timedelta = dt.timedelta(hours=1)
     cannot: list[tuple[str, str]] = field(default_factory=list)  # (row key, why) of rows the format cannot carry
 
     @property
@@ -157,7 +199,13 @@ class Exported:
         """What the user must hear about posts left out for being due too soon, or None."""
         if not self.left_out:
             return None
-        return f"note: left out {self.left_out} post(s) due before {show(self.cutoff, self.timezone)}"
+        note = f"note: left out {self.left_out} post(s) due before {show(self.cutoff, self.timezone)}"
+        if self.late:
+            note += (
+                f"; {self.late} of them more than {span(self.grace)} late, which `campaign publish` holds as late too "
+                "(`campaign schedule retry --late` sends them anyway)"
+            )
+        return note
 
     @property
     def notes(self) -> list[str]:
@@ -178,9 +226,11 @@ def export_plan(
     campaign = load(root).campaign
     rows = [r for r in resolve(campaign, build_dir, images=fmt != "ics").rows if not only_accounts or r.account in only_accounts]
     cutoff = now + SCHEDULER_LEAD
-    left_out = 0
+    late_after = grace(campaign)
+    left_out = late = 0
     if fmt != "ics":  # a calendar shows the past too
         ahead = [r for r in rows if r.due >= cutoff]
+        late = sum(1 for r in rows if r.due < now - late_after)  # the rule `publish` holds rows by
         left_out, rows = len(rows) - len(ahead), ahead
     cannot = [(row.key, why) for row, why in left_out_rows(fmt, campaign, rows, build_dir)]
     files = export(fmt, campaign, rows, now, build_dir)
@@ -190,7 +240,23 @@ def export_plan(
     for name, content in files.items():
         (target / name).write_text(content, encoding="utf-8", newline="")
         written.append(target / name)
-    return Exported(written, left_out, cutoff, campaign.settings.timezone, cannot)
+    return Exported(written, left_out, cutoff, campaign.settings.timezone, late, late_after, cannot)
+
+
+def span(duration: dt.timedelta) -> str:
+    """A grace period as people say it: '1 h', '90 min'."""
+    minutes = int(duration.total_seconds() // 60)
+    return f"{minutes // 60} h" if minutes % 60 == 0 and minutes >= 60 else f"{minutes} min"
+
+
+def late_line(late: list[Row], late_after: dt.timedelta) -> str:
+    """What ``publish`` and its dry run say about rows held as late."""
+    ids = ", ".join(str(r.id) for r in late[:20]) + (", …" if len(late) > 20 else "")
+    return (
+        f"held as late: {len(late)} row{'s' if len(late) != 1 else ''} more than {span(late_after)} past "
+        f"{'their' if len(late) != 1 else 'its'} time ({ids}); not sent. `campaign schedule retry --late` sends them anyway, "
+        "`campaign schedule cancel --late` drops them"
+    )
 
 
 def publish(
@@ -224,6 +290,7 @@ def publish(
             policy=policy,
             only_accounts=only_accounts,
             should_stop=should_stop,
+            grace=grace(campaign),
         )
     finally:
         queue.close()

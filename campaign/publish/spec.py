@@ -133,7 +133,18 @@ PLAN = Either(
     [
         (
             lambda v: isinstance(v, dict),
-            Obj({"spread": Field(SPREAD), "posts": Field(ListOf(ENTRY), default=list)}, name="a plan mapping (spread, posts)"),
+            Obj(
+                {
+                    "spread": Field(SPREAD),
+                    "posts": Field(ListOf(ENTRY), default=list),
+                    "late_after_minutes": Field(
+                        Num(minimum=0, maximum=30 * 24 * 60, integer=True),
+                        default=60,
+                        help="a post more than this past its time is held as late, not sent (default 60)",
+                    ),
+                },
+                name="a plan mapping (spread, posts, late_after_minutes)",
+            ),
         ),
         (lambda v: isinstance(v, list), ListOf(ENTRY)),
     ],
@@ -161,6 +172,15 @@ def all_entries(campaign: Campaign, data: Any) -> list[dict[str, Any]]:
         if m.id not in named
     ]
     return [*entries, *extra]
+
+
+DEFAULT_GRACE = dt.timedelta(hours=1)
+
+
+def plan_grace(data: Any) -> dt.timedelta:
+    """How late a post may be and still be sent (``late_after_minutes``; one hour by default)."""
+    minutes = data.get("late_after_minutes") if isinstance(data, dict) else None
+    return dt.timedelta(minutes=minutes) if minutes is not None else DEFAULT_GRACE
 
 
 def plan_spread(data: Any) -> dict[str, Any] | None:

@@ -3,8 +3,10 @@
 Good slots are on the allowed weekdays, between ``from`` and ``until`` local
 time, at least ``min_gap_minutes`` from any other post on the same account, and
 never more posts a day on a platform than its cap (X's free tier allows about
-17). Placement is greedy and deterministic: entries in plan order, each in the
-earliest slot that fits.
+17). Placement is deterministic and spreads: the entries, in plan order, are
+given days evenly across the allowed days (the k-th of n entries aims at day
+k·d/n of d), and each takes the earliest slot that fits on or after its day
+(wrapping round to earlier days when the later ones are full).
 """
 
 from __future__ import annotations
@@ -75,8 +77,15 @@ def place(
     booked = list(taken)
     result: list[dt.datetime | None] = []
     slots = rule.slots()
-    for accounts, platforms in wanted:
-        choice = next((s for s in slots if _fits(rule, zone, booked, s, accounts, platforms)), None)
+    days = sorted({s.astimezone(zone).date() for s in slots})
+    for k, (accounts, platforms) in enumerate(wanted):
+        aim = days[k * len(days) // len(wanted)] if days else None
+        ordered = (
+            [s for s in slots if s.astimezone(zone).date() >= aim] + [s for s in slots if s.astimezone(zone).date() < aim]
+            if aim
+            else slots
+        )
+        choice = next((s for s in ordered if _fits(rule, zone, booked, s, accounts, platforms)), None)
         result.append(choice)
         if choice is not None:
             booked.append((choice, accounts, platforms))

@@ -22,7 +22,7 @@ from markupsafe import Markup
 from campaign.compose.platforms import PLATFORMS
 from campaign.model import NATIONAL, Area, Campaign
 from campaign.site.strings import STRINGS, Strings
-from campaign.site.view import SHARE_BY_LINK, AreaView, CardView, images_for
+from campaign.site.view import SHARE_BY_LINK, AreaView, CardView, ImageIndex, images_for
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -170,13 +170,16 @@ def write_kommun_list(out: Path, kommuner: Sequence[Area]) -> None:
     path.write_text(f"window.campaignKommuner={json_for_script(data)};\n", encoding="utf-8")
 
 
-def og_image(campaign: Campaign, images: Sequence[dict[str, Any]], area: Area = NATIONAL) -> str:
+def og_image(campaign: Campaign, images: Sequence[dict[str, Any]] | ImageIndex, area: Area = NATIONAL) -> str:
     """Absolute URL of the link card: the first message's 1200×630 image for ``area`` (its own, else national), or ""."""
     base = campaign.settings.base_url
     if not base:
         return ""
-    own = [i for i in images if (i.get("area_level"), i.get("area_code") or "") == (area.level, area.code)]
-    candidates = [i for m in campaign.messages for i in images_for(own or images, m, area)]
+    index = images if isinstance(images, ImageIndex) else ImageIndex(images)
+    if index.has_area(area.level, area.code):  # the area's own cards only
+        candidates = [i for m in campaign.messages for i in index.at(m, area.level, area.code)]
+    else:
+        candidates = [i for m in campaign.messages for i in images_for(index, m, area)]
     best = [i for i in candidates if (i.width, i.height) == (1200, 630)] or candidates
     return urljoin(base if base.endswith("/") else base + "/", "images/" + best[0].file) if best else ""
 

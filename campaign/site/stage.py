@@ -22,7 +22,7 @@ from campaign.site.assets import GENERATED, STATIC_FILES, copy_static
 from campaign.site.kit import kit_markdown, kit_messages, tag_tip
 from campaign.site.settings import page_settings
 from campaign.site.strings import Strings
-from campaign.site.view import AreaView, area_views, page_posts, swedish_key
+from campaign.site.view import AreaView, ImageIndex, area_views, page_posts, swedish_key
 
 BUDGET = 150_000  # bytes of HTML, CSS and JS for the national page, before images
 
@@ -68,7 +68,7 @@ def build_site(
     progress: Callable[[str, int, int], None] | None = None,
 ) -> r.SiteResult:
     """Render every page of the site into ``out`` from the campaign and the earlier stages' results."""
-    images = list(results.get("images") or [])
+    images = ImageIndex(results.get("images") or [])
     settings = page_settings(campaign)
     views = area_views(campaign, page_posts(results, campaign, areas), images, areas, settings.platforms)
     t = Strings(campaign.settings.language)
@@ -92,7 +92,7 @@ def _write_areas(
     env: Environment,
     out: Path,
     views: Sequence[AreaView],
-    images: list[dict[str, Any]],
+    images: ImageIndex,
     common: dict[str, Any],
     progress: Callable[[str, int, int], None] | None,
 ) -> list[str]:

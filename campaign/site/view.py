@@ -145,18 +145,54 @@ def _belongs(image: dict[str, Any], message: Message) -> bool:
     return (card == "message" and ident == message.id) or (card == "figure" and ident in message.figures)
 
 
-def images_for(images: Sequence[dict[str, Any]], message: Message, area: Area) -> tuple[ImageView, ...]:
-    """The message's share images for ``area``: its own, else its län's, else the national ones."""
-    mine = [i for i in images if _belongs(i, message)]
-    for level, code in ((area.level, area.code), ("lan", area.lan_code), ("national", "")):
-        local = [i for i in mine if i.get("area_level", "national") == level and (i.get("area_code") or "") == code]
-        if local:
-            return tuple(
+class ImageIndex:
+    """The images stage's rows indexed once by area and by what they show.
+
+    Looking a message's images up for every area by scanning the whole list
+    costs messages × areas × images; with the index each lookup touches only
+    the rows of that area and that message (and its figures).
+    """
+
+    def __init__(self, images: Sequence[dict[str, Any]]) -> None:
+        self.rows = tuple(images)
+        self._by_area: dict[tuple[str, str], dict[tuple[str, str], list[dict[str, Any]]]] = {}
+        for image in self.rows:
+            place = (str(image.get("area_level", "national")), str(image.get("area_code") or ""))
+            what = (str(image.get("card")), str(image.get("id")))
+            self._by_area.setdefault(place, {}).setdefault(what, []).append(image)
+        self._views: dict[tuple[str, str, str], tuple[ImageView, ...]] = {}
+
+    def has_area(self, level: str, code: str) -> bool:
+        """Whether any image is drawn for exactly this area."""
+        return (level, code) in self._by_area
+
+    def at(self, message: Message, level: str, code: str) -> tuple[ImageView, ...]:
+        """The message's images (its own and its figures') drawn for exactly this area, in a stable order."""
+        key = (message.id, level, code)
+        found = self._views.get(key)
+        if found is None:
+            rows = self._by_area.get((level, code), {})
+            local = list(rows.get(("message", message.id), ()))
+            for figure in dict.fromkeys(message.figures):
+                local.extend(rows.get(("figure", figure), ()))
+            local.sort(key=lambda i: (str(i.get("card")), str(i.get("id")), str(i["file"])))
+            found = tuple(
                 ImageView(
                     str(i["file"]), _size_label(i), int(i.get("width") or 0), int(i.get("height") or 0), str(i.get("alt") or "")
                 )
-                for i in sorted(local, key=lambda i: (str(i.get("card")), str(i.get("id")), str(i["file"])))
+                for i in local
             )
+            self._views[key] = found
+        return found
+
+
+def images_for(images: Sequence[dict[str, Any]] | ImageIndex, message: Message, area: Area) -> tuple[ImageView, ...]:
+    """The message's share images for ``area``: its own, else its län's, else the national ones."""
+    index = images if isinstance(images, ImageIndex) else ImageIndex(images)
+    for level, code in ((area.level, area.code), ("lan", area.lan_code), ("national", "")):
+        local = index.at(message, level, code or "")
+        if local:
+            return local
     return ()
 
 
@@ -169,7 +205,7 @@ def _size_label(image: dict[str, Any]) -> str:
 def area_views(
     campaign: Campaign,
     posts: Sequence[PostLike],
-    images: Sequence[dict[str, Any]],
+    images: Sequence[dict[str, Any]] | ImageIndex,
     areas: Sequence[Area],
     platforms: Sequence[str] = PLATFORM_IDS,
 ) -> list[AreaView]:
@@ -181,9 +217,10 @@ def area_views(
     for post in posts:
         if post.platform in platforms:
             by_area[_area_key(post.area)].append(post)
+    index = images if isinstance(images, ImageIndex) else ImageIndex(images)
     wanted = [NATIONAL, *sorted((a for a in areas if a.level == "kommun"), key=lambda a: (swedish_key(a.name), a.code))]
     return [
-        _area_view(campaign, area, by_area[_area_key(area)], images, platforms) for area in wanted if by_area.get(_area_key(area))
+        _area_view(campaign, area, by_area[_area_key(area)], index, platforms) for area in wanted if by_area.get(_area_key(area))
     ]
 
 
@@ -191,7 +228,7 @@ def _area_view(
     campaign: Campaign,
     area: Area,
     posts: list[PostLike],
-    images: Sequence[dict[str, Any]],
+    images: ImageIndex,
     order: Sequence[str],
 ) -> AreaView:
     by_message: dict[str, dict[str, PostLike]] = defaultdict(dict)

@@ -42,7 +42,7 @@ class Reply:
 class Fault:
     method: str
     path: str  # a prefix
-    reply: Reply
+    reply: Reply | None  # None: handle the request as usual, then cut the connection without answering
     times: int
 
 
@@ -54,6 +54,9 @@ class FakeServer:
         self.requests: list[Request] = []
         self.faults: list[Fault] = []
         self.delay = 0.0  # seconds to wait before answering (so a killed client can leave a request behind)
+        # chaos(request) -> None, or (when, reply): "before" answers ``reply`` without handling the request;
+        # "after" handles it, then answers ``reply`` instead (None: cuts the connection, a lost answer)
+        self.chaos: Any = None
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -94,21 +97,42 @@ class FakeServer:
         with self.lock:
             self.faults.append(Fault(method, path, reply, times))
 
-    def _fault(self, request: Request) -> Reply | None:
+    def lose_next(self, method: str, path: str, times: int = 1) -> None:
+        """Handle the next ``times`` requests to ``method path*`` as usual, then cut the connection: a lost answer."""
+        with self.lock:
+            self.faults.append(Fault(method, path, None, times))
+
+    def _fault(self, request: Request) -> Fault | None:
         with self.lock:
             for fault in self.faults:
                 if fault.times > 0 and fault.method == request.method and request.path.startswith(fault.path):
                     fault.times -= 1
-                    return fault.reply
+                    return fault
         return None
 
     def _serve(self, handler: BaseHTTPRequestHandler) -> None:
         request = _parse(handler)
         with self.lock:
             self.requests.append(request)
-        reply = self._fault(request) or self.route(request)
+        fault = self._fault(request)
+        if fault is None and self.chaos is not None and (mischief := self.chaos(request)) is not None:
+            when, chaotic = mischief
+            fault = Fault(request.method, request.path, chaotic, 0)
+            if when == "before":
+                assert chaotic is not None
+            else:
+                self.route(request)  # the post is made; what comes back is ``chaotic``
+                if chaotic is None:
+                    handler.close_connection = True
+                    handler.connection.shutdown(socket.SHUT_RDWR)
+                    return
+        reply = fault.reply if fault and fault.reply else self.route(request)
         if self.delay:
             time.sleep(self.delay)
+        if fault and fault.reply is None:
+            handler.close_connection = True
+            handler.connection.shutdown(socket.SHUT_RDWR)  # the post is made, the answer never comes
+            return
         body = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode() if reply.body is not None else b""
         handler.send_response(reply.status)
         headers = {"Content-Type": "application/json; charset=utf-8", **reply.headers}

@@ -1,25 +1,35 @@
-"""A fake X API v2: ``POST /2/tweets``, ``POST /2/media/upload``, ``POST /2/media/metadata``, ``GET /2/tweets/:id``.
+"""A fake X API v2: ``POST /2/tweets``, ``POST /2/media/upload``, ``POST /2/media/metadata``, ``GET /2/tweets/:id``,
+``GET /2/users/me`` and the user timeline ``GET /2/users/:id/tweets``.
 
 Faithful where the publisher depends on it: OAuth 1.0a signatures are checked
 (HMAC-SHA1 over the request as the client signed it), answers have X's bodies
 (``{"data": {"id", "text", "edit_history_tweet_ids"}}``; problem details for
 errors), every answer carries ``x-rate-limit-limit/-remaining/-reset``, a 429
 names the reset, and the same text twice from one user gets X's 403 duplicate
-body. Everything that arrived is in ``requests``; created tweets in ``tweets``.
+body (unless made with ``refuse_duplicates=False``: a crash trial must not
+lean on it). The timeline is X's: newest first, ``max_results`` 5-100 (400
+otherwise), ``start_time``/``since_id``, ``pagination_token``/``meta.next_token``,
+``tweet.fields`` (``created_at``, ``referenced_tweets``, ``entities``), links
+shown as t.co links with their ``entities.urls`` and ``&``, ``<``, ``>`` as
+HTML entities, as X returns text. The user id is the access token's leading
+digits (X's tokens start with it). Everything that arrived is in
+``requests``; created tweets in ``tweets``.
 """
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import hmac
+import html
 import time
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, unquote
 
 from oauthlib.oauth1.rfc5849 import signature
-from twitter_text import parse_tweet
+from twitter_text import extract_urls_with_indices, parse_tweet
 
 from tests.fakes.base import FakeServer, Reply, Request
 
@@ -51,6 +61,7 @@ class Tweet:
     user: str
     reply_to: str | None
     media_ids: list[str] = field(default_factory=list)
+    created_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
 
 def server_error(status: int = 503) -> Reply:
@@ -66,9 +77,10 @@ def rate_limited(reset: int, limit: int = 100) -> Reply:
 
 
 class FakeX(FakeServer):
-    def __init__(self, keys: Keys | None = None, window_limit: int = 100) -> None:
+    def __init__(self, keys: Keys | None = None, window_limit: int = 100, *, refuse_duplicates: bool = True) -> None:
         super().__init__()
         self.keys = keys or Keys()
+        self.refuse_duplicates = refuse_duplicates
         self.window_limit = window_limit  # POST /2/tweets: 100 per 15 minutes per user
         self.tweets: list[Tweet] = []
         self.media: dict[str, dict[str, Any]] = {}
@@ -91,6 +103,10 @@ class FakeX(FakeServer):
                 return self._metadata(request)
             if request.method == "GET" and request.path.startswith("/2/tweets/"):
                 return self._get(request.path.rsplit("/", 1)[1])
+            if request.method == "GET" and request.path == "/2/users/me":
+                return Reply(200, {"data": {"id": self.user_id, "name": "Testkampanj", "username": "testkampanj"}})
+            if request.method == "GET" and request.path.startswith("/2/users/") and request.path.endswith("/tweets"):
+                return self._timeline(request.path.split("/")[3], request.query)
         return Reply(
             404,
             {
@@ -155,7 +171,7 @@ class FakeX(FakeServer):
                 return _invalid(f"Your media IDs are invalid: {media_id}", "media.media_ids")
         if reply_to is not None and not any(t.id == reply_to for t in self.tweets):
             return _invalid("The Tweet you are replying to is not available.", "reply.in_reply_to_tweet_id")
-        if any(t.text == text and t.user == self.keys.access_token for t in self.tweets):
+        if self.refuse_duplicates and any(t.text == text and t.user == self.keys.access_token for t in self.tweets):
             return Reply(403, DUPLICATE_BODY)
         tweet = Tweet(self._id(), text, self.keys.access_token, reply_to, list(media_ids))
         self.tweets.append(tweet)
@@ -208,6 +224,66 @@ class FakeX(FakeServer):
                 },
             )
         return Reply(200, {"data": {"id": tweet.id, "text": tweet.text}})
+
+    @property
+    def user_id(self) -> str:
+        return self.keys.access_token.split("-", 1)[0]
+
+    def _timeline(self, user: str, query: dict[str, str]) -> Reply:
+        if not user.isdigit():
+            return _invalid(f"The `id` query parameter value [{user}] is not valid", "id")
+        try:
+            size = int(query.get("max_results", "10"))
+        except ValueError:
+            size = 0
+        if not 5 <= size <= 100:
+            return _invalid(
+                f"The `max_results` query parameter value [{query.get('max_results')}] is not between 5 and 100", "max_results"
+            )
+        mine = [t for t in reversed(self.tweets) if t.user.split("-", 1)[0] == user]  # newest first
+        if "start_time" in query:
+            start = dt.datetime.strptime(query["start_time"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+            mine = [t for t in mine if t.created_at >= start]
+        if "since_id" in query:
+            mine = [t for t in mine if int(t.id) > int(query["since_id"])]
+        offset = int(query.get("pagination_token") or 0)
+        page = mine[offset : offset + size]
+        if not page:
+            return Reply(200, {"meta": {"result_count": 0}})
+        fields = set((query.get("tweet.fields") or "").split(","))
+        meta: dict[str, Any] = {"result_count": len(page), "newest_id": page[0].id, "oldest_id": page[-1].id}
+        if offset + size < len(mine):
+            meta["next_token"] = str(offset + size)
+        return Reply(200, {"data": [self._shown(t, fields) for t in page], "meta": meta})
+
+    def _shown(self, tweet: Tweet, fields: set[str]) -> dict[str, Any]:
+        """A tweet as X returns it: links as t.co links (with ``entities.urls``), ``&<>`` as HTML entities."""
+        text, urls, at = "", [], 0
+        for found in extract_urls_with_indices(tweet.text):
+            start, end = found["indices"]
+            short = "https://t.co/" + hashlib.sha1(found["url"].encode()).hexdigest()[:10]
+            text += html.escape(tweet.text[at:start], quote=False)
+            expanded = found["url"] if "://" in found["url"] else "http://" + found["url"]
+            urls.append(
+                {
+                    "start": len(text),
+                    "end": len(text) + len(short),
+                    "url": short,
+                    "expanded_url": expanded,
+                    "display_url": found["url"],
+                }
+            )
+            text += short
+            at = end
+        text += html.escape(tweet.text[at:], quote=False)
+        out: dict[str, Any] = {"id": tweet.id, "text": text, "edit_history_tweet_ids": [tweet.id]}
+        if "created_at" in fields:
+            out["created_at"] = tweet.created_at.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        if "referenced_tweets" in fields and tweet.reply_to:
+            out["referenced_tweets"] = [{"type": "replied_to", "id": tweet.reply_to}]
+        if "entities" in fields and urls:
+            out["entities"] = {"urls": urls}
+        return out
 
     def arrivals(self) -> list[str]:
         """The text of every POST /2/tweets that arrived (accepted or not), in order."""

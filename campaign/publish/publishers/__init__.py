@@ -7,12 +7,18 @@ from pathlib import Path
 
 from campaign.publish.accounts import credentials
 from campaign.publish.model import Account
-from campaign.publish.publishers.base import Publisher, Recorder
+from campaign.publish.publishers.base import Publisher, Recorder, credentials_id
 
 
 def make_publisher(account: Account, env: Mapping[str, str], work_dir: Path | None = None, language: str = "sv") -> Publisher:
     """The publisher for ``account``, its credentials read from ``env``; posts are marked as ``language``."""
     secrets = credentials(account, env)
+    publisher = _make(account, secrets, work_dir, language)
+    publisher.credentials_id = credentials_id(account, secrets)
+    return publisher
+
+
+def _make(account: Account, secrets: dict[str, str], work_dir: Path | None, language: str) -> Publisher:
     if account.platform == "x":
         from campaign.publish.publishers.x import XPublisher
 

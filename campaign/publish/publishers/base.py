@@ -5,11 +5,25 @@ to the one before. It tells the ``Recorder`` just before a post request goes
 out and right after the platform answered, so the queue always knows whether
 a post may be on the wire. Parts published by an earlier attempt are skipped.
 Failures are raised as ``campaign.publish.errors`` exceptions.
+
+A post whose answer was lost (a 5xx, a cut connection, a kill) is never sent
+again blindly. A publisher says how it can be settled:
+
+- ``resend_safe_for``: how long the platform recognises the key a part is sent
+  with (Mastodon's idempotency key: an hour; a Bluesky record key: for ever),
+  so a resend within it can never make a second post;
+- ``look(post, since)``: the parts of the post already on the account, read
+  from the account's own recent posts (X: the user timeline), for a platform
+  without such a key. The worker calls it before any resend.
+
+A platform with neither leaves the row for a person (uncertain).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import socket
 from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any, Protocol
@@ -36,6 +50,11 @@ class Publisher(ABC):
     """Posts to one account on one platform."""
 
     platform: str
+    resend_safe_for: dt.timedelta | None = None  # how long a resend with the same key cannot make a second post
+    can_look: bool = False  # whether ``look`` reads the account's own posts
+    credentials_id: str = (
+        ""  # a fingerprint of the credentials (never the secret): an account stopped for them waits for new ones
+    )
 
     def __init__(self, account: Account) -> None:
         self.account = account
@@ -78,8 +97,47 @@ class Publisher(ABC):
     def create(self, part: Part, media: list[Any], *, root: RemotePost | None, parent: RemotePost | None, key: str) -> RemotePost:
         """Create one post (a reply to ``parent`` when given)."""
 
+    def look(self, post: Outgoing, since: dt.datetime) -> list[RemotePost]:
+        """The parts of ``post`` from ``len(post.sent)`` on that are already on the account, in order.
+
+        Stops at the first part that is not there (a thread continues from it).
+        Only posts made at or after ``since`` count. Raises a ``PublishError``
+        when the platform cannot be asked; only called when ``can_look``.
+        """
+        raise NotImplementedError(f"{self.platform} publishers cannot look for their posts")
+
     def close(self) -> None:  # noqa: B027 - an optional hook
         """Release sessions; the default has none."""
+
+
+def credentials_id(account: Account, secrets: dict[str, str]) -> str:
+    """A short fingerprint of an account's credentials: tells changed credentials apart without keeping them."""
+    body = "\0".join([account.id, account.endpoint, *(f"{k}={v}" for k, v in sorted(secrets.items()))])
+    return hashlib.sha256(("campaign-credentials\0" + body).encode()).hexdigest()[:16]
+
+
+# Connection failures that happen before a request is written: nothing can have been posted.
+_CONNECT_FAILURES = ("NewConnectionError", "NameResolutionError", "ConnectTimeoutError", "ConnectTimeout", "ConnectError")
+
+
+def never_connected(exc: BaseException) -> bool:
+    """Whether ``exc`` (requests, urllib3, httpx or socket) says the connection was never made.
+
+    A read timeout or a connection cut after the request went out is not:
+    the post may have arrived.
+    """
+    seen: set[int] = set()
+    todo: list[BaseException] = [exc]
+    while todo:
+        e = todo.pop()
+        if id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, ConnectionRefusedError | socket.gaierror) or type(e).__name__ in _CONNECT_FAILURES:
+            return True
+        todo += [x for x in (e.__cause__, e.__context__, getattr(e, "reason", None)) if isinstance(x, BaseException)]
+        todo += [a for a in getattr(e, "args", ()) if isinstance(a, BaseException)]
+    return False
 
 
 def read_image(image: Image) -> bytes:

@@ -15,6 +15,7 @@ cut connection, a person's retry of an uncertain row) is found, not re-sent.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 from pathlib import Path
@@ -25,9 +26,9 @@ from atproto_client import exceptions as at
 from atproto_client.client.session import SessionEvent
 from atproto_client.models.utils import get_or_create
 
-from campaign.publish.errors import AuthFailed, PublishError, RateLimited, Rejected, Transient
+from campaign.publish.errors import AuthFailed, PublishError, RateLimited, Rejected, Transient, Unreachable
 from campaign.publish.model import Account, Image, Part, RemotePost
-from campaign.publish.publishers.base import Publisher, read_image
+from campaign.publish.publishers.base import Publisher, never_connected, read_image
 
 MAX_IMAGE_BYTES = 1_000_000  # the limit before April 2026; staying under it works on every PDS
 TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"  # base32-sortable (atproto TID syntax)
@@ -49,6 +50,7 @@ def record_key(key: str) -> str:
 
 class BlueskyPublisher(Publisher):
     platform = "bluesky"
+    resend_safe_for = dt.timedelta(days=3650)  # a record key stays taken: a resend is refused, then read back
 
     def __init__(self, account: Account, secrets: dict[str, str], session_dir: Path | None = None, language: str = "sv") -> None:
         super().__init__(account)
@@ -169,6 +171,8 @@ class BlueskyPublisher(Publisher):
                 f"{self.account.endpoint} refused the login of {self.account.handle!r} ({said}): check handle: in the "
                 f"account and the app password in {name}"
             )
+        if isinstance(exc, at.NetworkError) and never_connected(exc):
+            return Unreachable(f"{self.account.endpoint} could not be reached ({said})", self.account.endpoint)
         if isinstance(exc, at.NetworkError):
             return Transient(f"Bluesky could not be reached or asked to retry ({said})")
         response = getattr(exc, "response", None)

@@ -14,16 +14,20 @@ from typing import Any
 from mastodon import Mastodon, errors
 
 from campaign.compose import count
-from campaign.publish.errors import AuthFailed, PublishError, RateLimited, Rejected, Transient
+from campaign.publish.errors import AuthFailed, PublishError, RateLimited, Rejected, Transient, Unreachable
 from campaign.publish.model import Account, Image, Part, RemotePost
-from campaign.publish.publishers.base import Publisher, read_image
+from campaign.publish.publishers.base import Publisher, never_connected, read_image
 
 MASTODON_VERSION = "4.3.0"  # the API level we use; the instance's own version is not probed
+# Mastodon keeps an idempotency key for an hour (PostStatusService: redis setex 3600 s); a resend
+# within 55 minutes of the first try comes back as the same status, never a second one.
+IDEMPOTENCY_WINDOW = dt.timedelta(minutes=55)
 DEFAULT_LIMITS = {"max_characters": 500, "max_media_attachments": 4, "description_limit": 1500}
 
 
 class MastodonPublisher(Publisher):
     platform = "mastodon"
+    resend_safe_for = IDEMPOTENCY_WINDOW
 
     def __init__(self, account: Account, secrets: dict[str, str], language: str = "sv") -> None:
         super().__init__(account)
@@ -100,7 +104,11 @@ class MastodonPublisher(Publisher):
         except errors.MastodonServerError as exc:
             raise Transient(f"Mastodon server error ({_said(exc)})") from None
         except errors.MastodonNetworkError as exc:
-            raise Transient(f"{self.account.endpoint} could not be reached ({type(exc).__name__})") from None
+            if never_connected(exc):
+                raise Unreachable(
+                    f"{self.account.endpoint} could not be reached ({type(exc).__name__})", self.account.endpoint
+                ) from None
+            raise Transient(f"{self.account.endpoint} did not answer ({type(exc).__name__}); the post may have arrived") from None
         except errors.MastodonAPIError as exc:
             if _status(exc) == 403:
                 raise AuthFailed(

@@ -6,23 +6,35 @@ requests there. tweepy has no v2 media upload, so images go through
 ``POST /2/media/upload`` and their alt text through ``POST /2/media/metadata``,
 signed with tweepy's OAuth 1.0a handler. tweepy's own rate-limit waiting is
 off: the worker decides how long to wait.
+
+X takes no idempotency key, so a post whose answer was lost is settled by
+looking: ``look`` reads the account's own recent posts (``GET /2/users/me``
+once for the user id, then ``GET /2/users/:id/tweets`` from a little before
+the row's first try) and matches the parts by text (links compared by their
+expanded URL, as X shows them as t.co links; HTML entities undone) and, for a
+reply, by the post it replies to.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
+import unicodedata
 from typing import Any
 
 import requests
 import tweepy
 
-from campaign.publish.errors import AuthFailed, Duplicate, PublishError, RateLimited, Rejected, Transient
-from campaign.publish.model import Account, Image, Part, RemotePost
-from campaign.publish.publishers.base import Publisher, read_image
+from campaign.publish.errors import AuthFailed, Duplicate, PublishError, RateLimited, Rejected, Transient, Unreachable
+from campaign.publish.model import Account, Image, Outgoing, Part, RemotePost
+from campaign.publish.publishers.base import Publisher, never_connected, read_image
 
 TWEEPY_HOST = "https://api.twitter.com"
 TIMEOUT = 30  # seconds per request; tweepy sets none
 DUPLICATE = "duplicate content"
+LOOK_PAGES = 5  # at most 500 of the account's posts since the row's first try
+SKEW = dt.timedelta(minutes=10)  # X's clock and ours may differ: look from a little earlier
 
 
 class RebasedSession(requests.Session):
@@ -41,6 +53,7 @@ class RebasedSession(requests.Session):
 
 class XPublisher(Publisher):
     platform = "x"
+    can_look = True
 
     def __init__(self, account: Account, secrets: dict[str, str]) -> None:
         super().__init__(account)
@@ -54,6 +67,7 @@ class XPublisher(Publisher):
         )
         self.client.session = RebasedSession(account.endpoint)
         self.session = self.client.session
+        self._user_id: str | None = None
 
     def _auth(self) -> Any:
         return tweepy.OAuth1UserHandler(*self._keys).apply_auth()
@@ -82,18 +96,55 @@ class XPublisher(Publisher):
         except tweepy.HTTPException as exc:
             raise self._translate(exc.response.status_code, _messages(exc.response), exc.response.headers) from None
         except requests.RequestException as exc:
-            raise Transient(f"X could not be reached: {type(exc).__name__}") from None
+            raise self._network(exc) from None
         tweet_id = str(response.data["id"])
         return RemotePost(tweet_id, f"https://x.com/i/web/status/{tweet_id}")
+
+    def look(self, post: Outgoing, since: dt.datetime) -> list[RemotePost]:
+        posted = self._timeline(since - SKEW)
+        found: list[RemotePost] = []
+        parent = post.sent[-1].id if post.sent else None
+        for part in post.parts[len(post.sent) :]:
+            wanted = _comparable(part.text)
+            match = next((t for t in posted if _comparable_tweet(t) == wanted and _replied_to(t) == parent), None)
+            if match is None:
+                break
+            found.append(RemotePost(str(match["id"]), f"https://x.com/i/web/status/{match['id']}"))
+            parent = str(match["id"])
+        return found
+
+    def _timeline(self, since: dt.datetime) -> list[dict[str, Any]]:
+        """The account's posts since ``since``, oldest first (the first of two equal texts is the one that counts)."""
+        if self._user_id is None:
+            self._user_id = str(self._call("GET", "/2/users/me")["data"]["id"])
+        out: list[dict[str, Any]] = []
+        params = {
+            "max_results": "100",
+            "start_time": since.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "tweet.fields": "created_at,referenced_tweets,entities",
+        }
+        for _ in range(LOOK_PAGES):
+            page = self._call("GET", f"/2/users/{self._user_id}/tweets", params=params)
+            out += page.get("data") or []
+            token = (page.get("meta") or {}).get("next_token")
+            if not token:
+                break
+            params["pagination_token"] = token
+        return list(reversed(out))
 
     def _call(self, method: str, route: str, **kwargs: Any) -> dict[str, Any]:
         try:
             response = self.session.request(method, TWEEPY_HOST + route, auth=self._auth(), **kwargs)
         except requests.RequestException as exc:
-            raise Transient(f"X could not be reached: {type(exc).__name__}") from None
+            raise self._network(exc) from None
         if not 200 <= response.status_code < 300:
             raise self._translate(response.status_code, _messages(response), response.headers)
         return response.json()
+
+    def _network(self, exc: requests.RequestException) -> Transient:
+        if never_connected(exc):
+            return Unreachable(f"{self.account.endpoint} could not be reached ({type(exc).__name__})", self.account.endpoint)
+        return Transient(f"X could not be reached: {type(exc).__name__} (the post may have arrived)")
 
     def _translate(self, status: int, messages: list[str], headers: Any) -> PublishError:
         said = "; ".join(messages) or f"HTTP {status}"
@@ -105,15 +156,54 @@ class XPublisher(Publisher):
             return Transient(f"X server error {status}: {said}")
         if status == 401:
             names = ", ".join(self.account.env_names().values())
-            return AuthFailed(f"X refused the credentials of account {self.account.id!r} (401 {said}): check {names}")
+            return AuthFailed(
+                f"X ({self.account.endpoint}) refused the credentials of account {self.account.id!r} (401 {said}): check {names}"
+            )
         if status == 403:
             if any(DUPLICATE in m.lower() for m in messages):
                 return Duplicate(f"X refused the text as a duplicate of an earlier post ({said})")
             return AuthFailed(
-                f"X refused the post for account {self.account.id!r} (403 {said}): the app needs 'Read and write' permission; "
+                f"X ({self.account.endpoint}) refused the post for account {self.account.id!r} (403 {said}): the app needs 'Read and write' permission; "
                 "regenerate the access token and secret after changing it"
             )
         return Rejected(f"X rejected the post ({status} {said})")
+
+
+_SCHEME = re.compile(r"^https?://")
+
+
+def _comparable(text: str) -> tuple[str, tuple[str, ...]]:
+    """Our text as X will show it: links set apart (X rewrites them as t.co links), Unicode composed."""
+    from twitter_text.extract_urls import extract_urls_with_indices
+
+    text = unicodedata.normalize("NFC", text)
+    urls = extract_urls_with_indices(text)
+    return _cut(text, [(u["indices"][0], u["indices"][1], u["url"]) for u in urls])
+
+
+def _comparable_tweet(tweet: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
+    """A tweet of the timeline, comparable with ``_comparable``: t.co links back to what was posted, entities undone."""
+    text = str(tweet.get("text") or "")
+    spans = [
+        (int(u["start"]), int(u["end"]), str(u.get("expanded_url") or u.get("url")))
+        for u in (tweet.get("entities") or {}).get("urls") or []
+    ]
+    cut, urls = _cut(text, spans)
+    return unicodedata.normalize("NFC", html.unescape(cut)), urls
+
+
+def _cut(text: str, spans: list[tuple[int, int, str]]) -> tuple[str, tuple[str, ...]]:
+    pieces, urls, at = [], [], 0
+    for start, end, url in sorted(spans):
+        pieces += [text[at:start], "\x00"]
+        urls.append(_SCHEME.sub("", url).rstrip("/"))
+        at = end
+    pieces.append(text[at:])
+    return "".join(pieces).strip(), tuple(urls)
+
+
+def _replied_to(tweet: dict[str, Any]) -> str | None:
+    return next((str(r["id"]) for r in tweet.get("referenced_tweets") or [] if r.get("type") == "replied_to"), None)
 
 
 def _messages(response: requests.Response) -> list[str]:

@@ -1,0 +1,173 @@
+"""Benchmark: `campaign build` cold, with nothing changed, and after one message's edit; the kit's size.
+
+Each build runs as its own `campaign build` process (Python start included, as
+a user sees it) on a copy of the default campaign, and prints wall time, CPU
+time (user + system) and peak memory (max RSS) of that process. Then the
+kit's size per part. With ``--large`` it does the same for the default
+campaign with local values for six figures in all 290 kommuner (about 8 700
+cards in five sizes); ``--scale N`` repeats the messages N times there, to see
+how time grows with messages × areas.
+
+Targets (issue 16): no-change under 1 s and at most a tenth of cold; one
+edit at most a third of cold; cold default under 5 s wall; the large
+campaign under 60 s cold and under 1 GB peak; the kit under 30 MB.
+
+Run: python bench/build.py [--large] [--scale N] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+LARGE_FIGURES = ("resursbrist", "rattssakerhet", "politikerbeslut", "forebyggande", "hot-och-vald", "bemanning")
+
+
+def run_build(root: Path, out: Path) -> tuple[float, float, float]:
+    """One `campaign build` process: (wall s, CPU s, peak RSS MB)."""
+    command = [sys.executable, "-m", "campaign", "build", str(root), "--out", str(out)]
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    stderr = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.returncode != 0:
+        raise SystemExit(f"campaign build failed ({proc.returncode}):\n{stderr}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def tree_digest(folder: Path) -> str:
+    """One hash over every file's path and bytes, to compare a rebuild with a cold build."""
+    h = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def kit_sizes(kit: Path) -> None:
+    """Bytes and files per part of the kit."""
+    files = [p for p in kit.rglob("*") if p.is_file()]
+    total = sum(p.stat().st_size for p in files)
+    print(f"kit: {total / 1e6:.1f} MB in {len(files)} files (target < 30 MB)")
+    parts: dict[str, list[int]] = {}
+    for p in files:
+        rel = p.relative_to(kit)
+        key = rel.parts[0] if len(rel.parts) > 1 else rel.name
+        if key in {"posts", "data"} and len(rel.parts) > 2:
+            key = "/".join(rel.parts[:2]) + "/"
+        elif key in {"posts"}:
+            key = rel.as_posix()
+        parts.setdefault(key, []).append(p.stat().st_size)
+    for key, sizes in sorted(parts.items(), key=lambda kv: -sum(kv[1])):
+        print(f"  {key:28} {sum(sizes) / 1e6:7.2f} MB  {len(sizes):4} files")
+
+
+def edit_one_message(root: Path) -> None:
+    """Change the words of one message (the rättssäkerhet message's last sentence)."""
+    path = root / "messages" / "messages.yaml"
+    text = path.read_text(encoding="utf-8")
+    edited = text.replace("Rättssäkerheten får aldrig bli", "Rättssäkerheten får aldrig någonsin bli", 1)
+    if edited == text:  # the bank was reworded: add a word to the first one-line text instead
+        edited = re.sub(r"(?m)^(    text: >-\n      )", r"\1Nu: ", text, count=1)
+    path.write_text(edited, encoding="utf-8")
+
+
+def make_large(folder: Path, scale: int) -> None:
+    """Local values for six figures in all 290 kommuner; the messages repeated ``scale`` times."""
+    from campaign.registry import areas
+
+    codes = sorted(a.code for a in areas() if a.level == "kommun")
+    rng = random.Random(2026)
+    path = folder / "messages" / "figures.yaml"
+    source = path.read_text(encoding="utf-8")
+    chunks = source.split("\n  - id: ")
+    out = [chunks[0]]
+    for chunk in chunks[1:]:
+        fid = chunk.split("\n", 1)[0].strip()
+        block = chunk
+        if fid in LARGE_FIGURES and "municipalities:" not in chunk:
+            values = "\n".join(f'      "{c}": {rng.randint(15, 85)}' for c in codes)
+            block = chunk.rstrip("\n") + f"\n    municipalities:\n{values}\n\n"
+        elif fid in LARGE_FIGURES:  # keep its own kommun values, add the rest
+            own = set(re.findall(r'"(\d{4})":', chunk))
+            values = "\n".join(f'      "{c}": {rng.randint(15, 85)}' for c in codes if c not in own)
+            block = chunk.replace("    municipalities:\n", f"    municipalities:\n{values}\n", 1)
+        out.append(block)
+    path.write_text("\n  - id: ".join(out), encoding="utf-8")
+    if scale > 1:
+        messages = folder / "messages" / "messages.yaml"
+        text = messages.read_text(encoding="utf-8")
+        head, body = text.split("messages:\n", 1)
+        copies = [body] + [re.sub(r"(?m)^  - id: (\S+)$", rf"  - id: \1-{n}", body) for n in range(2, scale + 1)]
+        messages.write_text(head + "messages:\n" + "\n".join(copies), encoding="utf-8")
+
+
+def bench(label: str, root: Path, work: Path, *, edit: bool) -> None:
+    out = work / "kit"
+    shutil.rmtree(root / ".cache", ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
+    cold = run_build(root, out)
+    cold_digest = tree_digest(out)
+    print(f"{label}: cold build            {cold[0]:6.2f} s wall {cold[1]:6.2f} s CPU  peak {cold[2]:6.0f} MB")
+    same = run_build(root, out)
+    identical = "identical to cold" if tree_digest(out) == cold_digest else "DIFFERS from cold"
+    print(
+        f"{label}: no-change rebuild       {same[0]:6.2f} s wall {same[1]:6.2f} s CPU  peak {same[2]:6.0f} MB"
+        f"  ({same[0] / cold[0]:.2f} of cold; kit {identical})"
+    )
+    if edit:
+        edit_one_message(root)
+        one = run_build(root, out)
+        edited = tree_digest(out)
+        fresh = work / "fresh"
+        shutil.rmtree(root / ".cache", ignore_errors=True)
+        run_build(root, fresh)
+        check = "identical to a cold build" if tree_digest(fresh) == edited else "DIFFERS from a cold build"
+        print(
+            f"{label}: one message edited      {one[0]:6.2f} s wall {one[1]:6.2f} s CPU  peak {one[2]:6.0f} MB"
+            f"  ({one[0] / cold[0]:.2f} of cold; kit {check})"
+        )
+    kit_sizes(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--large", action="store_true", help="also the 290 kommuner × 6 figures campaign")
+    parser.add_argument("--scale", type=int, default=1, help="repeat the large campaign's messages N times")
+    parser.add_argument("--keep", type=Path, help="work here and keep the campaigns and kits")
+    args = parser.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="bench-build-"))
+    print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} (figures from a loaded machine are noisy)")
+    try:
+        default = work / "default"
+        shutil.rmtree(default, ignore_errors=True)
+        for part in ("messages", "assets"):
+            shutil.copytree(REPO / part, default / "campaign" / part)
+        bench("default", default / "campaign", default, edit=True)
+        if args.large or args.scale > 1:
+            large = work / "large"
+            shutil.rmtree(large, ignore_errors=True)
+            for part in ("messages", "assets"):
+                shutil.copytree(REPO / part, large / "campaign" / part)
+            make_large(large / "campaign", args.scale)
+            bench(f"large×{args.scale}", large / "campaign", large, edit=False)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""`campaign build` when nothing changed: the kit is kept, untouched; any change builds it again.
+
+Every check compares with a cold build of the same campaign into another folder
+(byte for byte), so keeping a kit can never hand out a stale one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from pathlib import Path
+
+from campaign.build import Kit, build, build_if_changed
+from campaign.manifest import Kept, unchanged
+from tests.message_edit import set_message_text
+
+NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+
+
+def tree(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+def stamps(root: Path) -> dict[str, int]:
+    return {p.relative_to(root).as_posix(): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
+
+
+def cold(campaign: Path, out: Path, now: dt.datetime = NOW) -> dict[str, str]:
+    build(campaign, out, now=now)
+    return tree(out)
+
+
+def test_nothing_changed_keeps_the_kit_and_any_change_builds_it_again(default_campaign: Path, tmp_path: Path) -> None:
+    out = tmp_path / "kit"
+    first = build_if_changed(default_campaign, out, now=NOW)
+    assert isinstance(first, Kit)
+    before = stamps(out)
+    again = build_if_changed(default_campaign, out, now=NOW + dt.timedelta(hours=2))  # the same day in Stockholm
+    assert isinstance(again, Kept)
+    assert (again.notes, again.warnings) == (first.notes, first.warnings), "a kept build says what its build said"
+    assert stamps(out) == before, "a kept kit is not rewritten"
+    assert tree(out) == cold(default_campaign, tmp_path / "cold")
+
+    # What makes the kit: another day (the roles are as on the day), an asset's bytes, a kit file touched by hand.
+    assert unchanged(default_campaign, out, NOW + dt.timedelta(days=1)) is None
+    logo = default_campaign / "assets" / "logo.png"
+    original = logo.read_bytes()
+    logo.write_bytes(original + b"\0")
+    assert unchanged(default_campaign, out, NOW) is None
+    logo.write_bytes(original)
+    os.utime(logo, ns=(0, 0))  # content counts, not times
+    assert unchanged(default_campaign, out, NOW) is not None
+    index = out / "index.html"
+    kept_index = index.read_bytes()
+    index.write_text("changed by hand", encoding="utf-8")
+    assert unchanged(default_campaign, out, NOW) is None
+    index.write_bytes(kept_index)
+
+    # One message edited: built again, as a cold build of the edited campaign.
+    set_message_text(default_campaign, "kort-lvu", "Ingen socialsekreterare i {{ area.name }} ska stå ensam i ett LVU-ärende.")
+    assert unchanged(default_campaign, out, NOW) is None
+    assert isinstance(build_if_changed(default_campaign, out, now=NOW), Kit)
+    assert tree(out) == cold(default_campaign, tmp_path / "cold-edited")
+    assert isinstance(build_if_changed(default_campaign, out, now=NOW), Kept)
+
+
+def test_the_command_says_the_kit_was_kept(cli, default_campaign: Path, tmp_path: Path) -> None:
+    out = tmp_path / "kit"
+    first = cli("build", str(default_campaign), "--out", str(out))
+    assert first.code == 0, first.err
+    assert "built" in first.out
+    second = cli("build", str(default_campaign), "--out", str(out))
+    assert second.code == 0, second.err
+    assert "nothing changed since the last build" in second.out
+    assert [line for line in second.out.splitlines() if line.startswith("posts:")] == [
+        line for line in first.out.splitlines() if line.startswith("posts:")
+    ]
