@@ -140,7 +140,7 @@ def test_killing_the_publisher_amid_5xx_and_lost_answers_never_posts_twice_nor_l
             h.kit.root = (root / "build").resolve()
         service.schedule_plan(root, dt.datetime(2026, 2, 3, 12, 0, tzinfo=dt.UTC))
         env = {**os.environ, **h.env(), "PYTHONPATH": str(ROOT)}
-        command = [sys.executable, "-m", "campaign", "publish", str(root), "--once", "--now", "day 2 00:00"]
+        command = [sys.executable, "-m", "campaign", "publish", str(root), "--once", "--now", "day 1 09:30"]
         kills = 0
         for _ in range(KILLS + 8):
             process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -198,11 +198,11 @@ def test_dying_at_random_amid_5xx_429_and_lost_answers_never_posts_twice(platfor
         dying = {"on": True, "deaths": 0}
 
         def request(session: requests.Session, method: str, url: str, *args: Any, **kwargs: Any) -> requests.Response:
-            if dying["on"] and rng.random() < 0.05:
+            if dying["on"] and rng.random() < 0.08:
                 dying["deaths"] += 1
                 raise Killed  # before the request leaves
             answer = original(session, method, url, *args, **kwargs)
-            if dying["on"] and rng.random() < 0.05:
+            if dying["on"] and rng.random() < 0.08:
                 dying["deaths"] += 1
                 raise Killed  # after the answer came, before anything was recorded
             return answer
@@ -226,7 +226,7 @@ def test_dying_at_random_amid_5xx_429_and_lost_answers_never_posts_twice(platfor
         rows = queue.rows()
         assert len(rows) == POSTS
         states = _check(h, rows, texts)
-        assert dying["deaths"] > 3 and faults["5xx"] + faults["lost"] > 0, (dying, faults)
+        assert dying["deaths"] > 2 and faults["5xx"] + faults["lost"] > 0, (dying, faults)
         print(f"in-process trial {platform}: {dying['deaths']} deaths, {dict(faults)}, {dict(states)}")
     finally:
         h.stop()

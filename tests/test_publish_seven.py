@@ -96,12 +96,12 @@ def test_a_plan_with_an_account_on_each_of_the_seven_platforms_publishes_end_to_
     every = [a["id"] for a in accounts(servers)]
     plan = [
         {
-            "at": "day 1 09:00",
+            "at": "day 1 10:00",
             "message": "resurser",
             "accounts": every,
             "images": [{"file": "build/images/kort.jpg", "alt": "Delningsbild: varannan saknar resurser"}],
         },
-        {"at": "day 1 10:00", "message": "lang", "accounts": [a for a in every if a != "instagram-riks"]},
+        {"at": "day 1 10:15", "message": "lang", "accounts": [a for a in every if a != "instagram-riks"]},
     ]
     extra = {"campaign": {**CAMPAIGN, "base_url": servers["kit"].base_url}}
     root = write_campaign(tmp_path / "kampanj", messages, accounts(servers), plan)
@@ -112,16 +112,16 @@ def test_a_plan_with_an_account_on_each_of_the_seven_platforms_publishes_end_to_
     planned = cli("schedule", "plan", str(root))
     assert planned.code == 0, planned.err
     assert planned.out.startswith("plan: 13 rows; 13 added")
-    dry = cli("publish", str(root), "--dry-run", "--now", "day 1 11:00")
+    dry = cli("publish", str(root), "--dry-run", "--now", "day 1 10:30")
     assert dry.out.splitlines()[-1].startswith(
         "would send 13 rows (2 bluesky, 2 facebook, 1 instagram, 2 linkedin, 2 mastodon, 2 threads, 2 x): "
     )
     assert f"fetched from {servers['kit'].base_url}images/kort.jpg" in dry.out
 
-    result = cli("publish", str(root), "--now", "day 1 11:00")
+    result = cli("publish", str(root), "--now", "day 1 10:30")
     assert result.code == 0, result.err
     assert result.out.endswith("13 published, 0 failed, 0 uncertain, 0 waiting for a rate limit\n")
-    again = cli("publish", str(root), "--now", "day 1 11:00")
+    again = cli("publish", str(root), "--now", "day 1 10:30")
     assert again.out == "0 published, 0 failed, 0 uncertain, 0 waiting for a rate limit\n"
 
     queue = Queue.open(queue_path(root))

@@ -23,7 +23,8 @@ from typing import Any
 
 import requests
 
-from campaign.publish.errors import AuthFailed, PublishError, RateLimited, Rejected, Transient
+from campaign.publish.errors import AuthFailed, PublishError, RateLimited, Rejected, Transient, Unreachable
+from campaign.publish.publishers.base import never_connected
 
 GRAPH_VERSION = "v21.0"  # Facebook Pages and Instagram
 THREADS_VERSION = "v1.0"
@@ -38,7 +39,8 @@ class Graph:
     """Calls to one Graph host as one token's holder."""
 
     def __init__(self, endpoint: str, version: str, token: str, *, product: str, token_variable: str, scopes: str) -> None:
-        self.base = f"{endpoint.rstrip('/')}/{version}"
+        self.endpoint = endpoint.rstrip("/")
+        self.base = f"{self.endpoint}/{version}"
         self.product, self.token_variable, self.scopes = product, token_variable, scopes
         self.session = requests.Session()
         self.session.headers["Authorization"] = f"Bearer {token}"
@@ -48,7 +50,9 @@ class Graph:
         try:
             response = self.session.request(method, f"{self.base}/{path.lstrip('/')}", timeout=TIMEOUT, **kwargs)
         except requests.RequestException as exc:
-            raise Transient(f"{self.product} could not be reached ({type(exc).__name__})") from None
+            if never_connected(exc):  # nothing was sent: the whole account waits
+                raise Unreachable(f"{self.endpoint} could not be reached ({type(exc).__name__})", self.endpoint) from None
+            raise Transient(f"{self.product} did not answer ({type(exc).__name__}); the post may have arrived") from None
         if 200 <= response.status_code < 300:
             try:
                 return dict(response.json())
@@ -66,10 +70,13 @@ class Graph:
         if code == 190 or status == 401:
             why = TOKEN_SUBCODES.get(subcode or 0, "it was refused")
             return AuthFailed(
-                f"{self.product} refused the access token ({said}): {why}; put a new token in {self.token_variable}"
+                f"{self.product} ({self.endpoint}) refused the access token ({said}): {why}; "
+                f"put a new token in {self.token_variable}"
             )
         if code in PERMISSION_CODES or status == 403:
-            return AuthFailed(f"{self.product} refused the post ({said}): the token in {self.token_variable} needs {self.scopes}")
+            return AuthFailed(
+                f"{self.product} ({self.endpoint}) refused the post ({said}): the token in {self.token_variable} needs {self.scopes}"
+            )
         if code in RATE_CODES or status == 429:
             return RateLimited(f"{self.product} rate limit reached ({said})", reset_at(response.headers))
         if code in TRANSIENT_CODES or error.get("is_transient") or status >= 500:

@@ -26,9 +26,9 @@ from typing import Any
 
 import requests
 
-from campaign.publish.errors import AuthFailed, Duplicate, PublishError, RateLimited, Rejected, Transient
+from campaign.publish.errors import AuthFailed, Duplicate, PublishError, RateLimited, Rejected, Transient, Unreachable
 from campaign.publish.model import Account, Image, Part, RemotePost
-from campaign.publish.publishers.base import Publisher, read_image
+from campaign.publish.publishers.base import Publisher, never_connected, read_image
 from campaign.publish.publishers.lookup import LookBeforeResend, Recent
 
 LINKEDIN_VERSION = "202511"  # the Marketing API version this speaks (YYYYMM); versions are kept about a year
@@ -137,7 +137,11 @@ class LinkedInPublisher(LookBeforeResend, Publisher):
         try:
             response = self.session.request(method, url, timeout=TIMEOUT, **kwargs)
         except requests.RequestException as exc:
-            raise Transient(f"LinkedIn could not be reached ({type(exc).__name__})") from None
+            if never_connected(exc):  # nothing was sent: the whole account waits
+                raise Unreachable(
+                    f"{self.account.endpoint} could not be reached ({type(exc).__name__})", self.account.endpoint
+                ) from None
+            raise Transient(f"LinkedIn did not answer ({type(exc).__name__}); the post may have arrived") from None
         if 200 <= response.status_code < 300:
             return response
         raise self._translate(response)
@@ -152,10 +156,12 @@ class LinkedInPublisher(LookBeforeResend, Publisher):
         code = body.get("code") or body.get("serviceErrorCode") if isinstance(body, dict) else None
         said = f"{status} {code + ': ' if isinstance(code, str) else ''}{message}"
         if status == 401:
-            return AuthFailed(f"LinkedIn refused the access token ({said}): put a new token in {self.variable}")
+            return AuthFailed(
+                f"LinkedIn ({self.account.endpoint}) refused the access token ({said}): put a new token in {self.variable}"
+            )
         if status == 403:
             return AuthFailed(
-                f"LinkedIn refused the post ({said}): the token in {self.variable} needs w_organization_social, "
+                f"LinkedIn ({self.account.endpoint}) refused the post ({said}): the token in {self.variable} needs w_organization_social, "
                 "and its member the page's ADMINISTRATOR or CONTENT_ADMINISTRATOR role"
             )
         if status == 429:
