@@ -161,7 +161,8 @@ class LinkedInPublisher(LookBeforeResend, Publisher):
             )
         if status == 403:
             return AuthFailed(
-                f"LinkedIn ({self.account.endpoint}) refused the post ({said}): the token in {self.variable} needs w_organization_social, "
+                f"LinkedIn ({self.account.endpoint}) refused the request ({said}): the token in {self.variable} needs "
+                "w_organization_social (and r_organization_social, to find a post whose answer was lost), "
                 "and its member the page's ADMINISTRATOR or CONTENT_ADMINISTRATOR role"
             )
         if status == 429:

@@ -34,7 +34,7 @@ class ThreadsPublisher(ContainerPublisher):
             secrets["access_token"],
             product="Threads",
             token_variable=account.env_names()["access_token"],
-            scopes="the threads_basic and threads_content_publish permissions",
+            scopes="the threads_basic, threads_content_publish and threads_read_replies permissions",
         )
         super().__init__(account, graph, account.profile_id or "me")
 
