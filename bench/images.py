@@ -6,6 +6,13 @@ thousand cards in five sizes. Prints the median time to draw and encode one
 1200×675 card in one process, the cold build of all images on every core, the
 no-change rebuild (all cache hits), and the file sizes per size.
 
+The anchor: in the same run, the mkdocs-material social plugin renders
+1200×630 cards for a small generated site (its cache off, one thread, the
+project's Inter font); its CPU per card, against ours for a 1200×630 card (a
+kommun figure card, draw + encode, one process), is the ratio printed (issue
+16 asks for at least 10×). Without `pip install "mkdocs-material[imaging]"`
+the anchor is skipped and says so.
+
 Run: python bench/images.py [--keep DIR]
 """
 
@@ -90,6 +97,60 @@ def make_campaign(folder: Path) -> Path:
     return folder
 
 
+def mkdocs_card_cpu(work: Path, pages: int = 39) -> float | None:
+    """CPU seconds per 1200×630 card of the mkdocs-material social plugin, or None when it is not installed.
+
+    Two builds of the same site, with and without the plugin; the difference
+    over the number of pages is the plugin's cost per card.
+    """
+    try:
+        import cairosvg  # noqa: F401
+        import material  # noqa: F401
+        from mkdocs.commands.build import build as mkdocs_build
+        from mkdocs.config import load_config
+    except Exception as exc:
+        print(f"mkdocs-material social plugin: not installed ({exc}); pip install 'mkdocs-material[imaging]' for the anchor")
+        return None
+    import logging
+
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    site = work / f"mkdocs-{pages}"
+    docs = site / "docs"
+    docs.mkdir(parents=True, exist_ok=True)
+    for i in range(pages):
+        (docs / f"sida-{i}.md").write_text(
+            f"---\ndescription: Varannan socialsekreterare i kommun {i} anger brist på resurser\n---\n"
+            f"# {40 + i} procent av socialsekreterarna i kommun {i} saknar resurser\n\nText.\n",
+            encoding="utf-8",
+        )
+    (docs / "index.md").write_text("# Trygg socialtjänst\n", encoding="utf-8")
+    fonts = site / ".cache" / "plugin" / "social" / "fonts" / "Inter"  # the plugin would fetch Google Fonts; give it ours
+    fonts.mkdir(parents=True, exist_ok=True)
+    for style in ("Regular", "Bold"):
+        shutil.copy(REPO / "campaign" / "fonts" / f"Inter-{style}.otf", fonts / f"{style}.otf")
+
+    def timed(social: bool) -> float:
+        plugins = "plugins:\n  - social:\n      cache: false\n      concurrency: 1\n      cards_layout_options:\n        font_family: Inter\n"
+        (site / "mkdocs.yml").write_text(
+            "site_name: Trygg socialtjänst\nsite_url: https://kampanj.example.org/\ntheme:\n  name: material\n"
+            + (plugins if social else ""),
+            encoding="utf-8",
+        )
+        config = load_config(str(site / "mkdocs.yml"))
+        config.plugins.on_startup(command="build", dirty=False)
+        start = time.process_time()
+        mkdocs_build(config)
+        took = time.process_time() - start
+        config.plugins.on_shutdown()
+        return took
+
+    timed(True)  # warm: imports, fonts, the layout compiled
+    with_cards = min(timed(True) for _ in range(5))  # the least CPU of five: the run least disturbed by a shared machine
+    without = min(timed(False) for _ in range(5))
+    print(f"  (mkdocs builds: {with_cards:.3f} s CPU with the plugin, {without:.3f} s without, {pages + 1} pages)")
+    return max(0.0, with_cards - without) / (pages + 1)
+
+
 def median_ms(values: list[float]) -> float:
     return statistics.median(values) * 1000
 
@@ -117,6 +178,25 @@ def main() -> None:
     print(
         f"1200x675 card, one process, draw + encode: median {median_ms(times):.1f} ms, p90 {p90:.1f} ms over {len(times)} cards"
     )
+    og = [p for p in plan_images(campaign, cards, ["og"]) if p.card.area.level == "kommun"]
+    for p in og[:10]:
+        render_png(p.job)
+    start = time.process_time()
+    for p in og:
+        render_png(p.job)
+    ours = (time.process_time() - start) / len(og)
+    print(f"1200x630 kommun figure card, one process, CPU: {ours * 1000:.2f} ms a card over {len(og)} cards")
+    anchor = mkdocs_card_cpu(work)
+    if anchor is not None:
+        print(
+            f"mkdocs-material social plugin, 1200x630 card in a 40-page site, CPU: {anchor * 1000:.1f} ms a card; "
+            f"ours is {anchor / ours:.2f}x faster (target 10x)"
+        )
+        alone = mkdocs_card_cpu(work, pages=0) or 0.0
+        print(
+            f"mkdocs-material social plugin, a one-page site's card (no layer shared with another card), CPU: "
+            f"{alone * 1000:.1f} ms; ours is {alone / ours:.2f}x faster"
+        )
 
     cache = root / ".cache" / "images"  # the campaign's own cache, as `campaign build` and `campaign images` use
     shutil.rmtree(cache, ignore_errors=True)

@@ -25,11 +25,11 @@ from campaign.site.stage import build_site, registry_areas  # noqa: E402
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        kit = build(ROOT, Path(tmp) / "kit")
+        built = build(ROOT, Path(tmp) / "kit")
         whole = time.perf_counter() - start
         out = Path(tmp) / "site"
         start = time.perf_counter()
-        result = build_site(kit.campaign, kit.results, out, registry_areas())
+        result = build_site(built.kit.campaign, built.posts, built.images, out, registry_areas())
         took = time.perf_counter() - start
         pages = sorted((p.stat().st_size, p.parent.name) for p in (out / "kommun").glob("*/index.html"))
         data = sorted((p.stat().st_size, p.stem) for p in (out / "data" / "areas").glob("*.js"))

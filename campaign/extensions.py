@@ -12,7 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from campaign.images.layouts import LAYOUTS_SPEC
+from campaign.images.layouts import cross_check as layouts_cross_check
+from campaign.publish.spec import ACCOUNTS, PLAN, check_accounts, check_plan
+from campaign.registry.politicians import POLITICIANS
+from campaign.registry.rules import cross_check as politicians_cross_check
 from campaign.schema import Spec
+from campaign.site.settings import PAGE
+from campaign.site.settings import cross_check as page_cross_check
 
 
 @dataclass(frozen=True)
@@ -23,17 +30,9 @@ class Extension:
 
 
 def extensions() -> dict[str, Extension]:
-    """Section name → extension. Imported lazily so stages load only when used."""
-    from campaign.images.layouts import LAYOUTS_SPEC
-    from campaign.images.layouts import cross_check as layouts_cross_check
-    from campaign.publish.spec import ACCOUNTS, PLAN, check_accounts, check_plan
-    from campaign.registry.politicians import POLITICIANS
-    from campaign.registry.politicians import cross_check as politicians_cross_check
-    from campaign.site.settings import PAGE
-    from campaign.site.settings import cross_check as page_cross_check
-
+    """Section name → extension."""
     return {
-        "politicians": Extension(POLITICIANS, politicians_cross_check),  # campaign.registry.politicians
+        "politicians": Extension(POLITICIANS, politicians_cross_check),  # campaign.registry.politicians and .rules
         "layouts": Extension(LAYOUTS_SPEC, layouts_cross_check),  # campaign.images.layouts
         "accounts": Extension(ACCOUNTS, check_accounts),  # campaign.publish.spec
         "plan": Extension(PLAN, check_plan),  # campaign.publish.spec

@@ -12,7 +12,9 @@ from typing import Any
 
 from campaign.errors import CampaignError, CampaignInvalid, Problem, Report
 from campaign.extensions import extensions
+from campaign.images.theme import check_theme
 from campaign.model import CORE_SECTIONS, NATIONAL, REQUIRED_SECTIONS, Area, Campaign, Figure, Message
+from campaign.registry import all_lan, kommuner
 from campaign.schema import INVALID, Ctx, ListOf, ids_unique, suggest, type_name
 from campaign.templating import context, render, template_problems
 from campaign.yamlfile import Located, YamlFileError, read_yaml
@@ -161,8 +163,6 @@ def _build(
         return Ctx(sections[name].doc, report, root)
 
     settings = checked["campaign"]
-    from campaign.images.theme import check_theme  # WCAG AA contrast of the theme's text colours
-
     check_theme(settings.theme, lambda path, message: ctx("campaign").error(path, message))
     for name in ("figures", "messages", "links", "demands"):
         if name in sections and isinstance(sections[name].data, list):
@@ -252,8 +252,6 @@ def _check_shares(figure: Figure, index: int, doc: Located, report: Report) -> N
 
 def _check_area_codes(figure: Figure, index: int, doc: Located, report: Report) -> None:
     """Local values must be keyed by real län and kommun codes."""
-    from campaign.registry import all_lan, kommuner
-
     lan_codes = {a.code for a in all_lan()}
     kommun_codes = {a.code for a in kommuner()}
     for code in figure.regions:

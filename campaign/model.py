@@ -232,6 +232,9 @@ class Message:
         TAG_RULES, help="this message's own tag rules instead of the campaign's ([] tags nobody)"
     )
     image: bool = spec(Bool(), default=True)
+    title: str | None = spec(  # the topic in a few words ("Hot och våld"): the page's heading for the message
+        Str(max_len=60, multiline=False), help="the topic in a few words, the page's heading for the message"
+    )
 
 
 MESSAGE = Record(Message, "a message mapping")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from campaign.compose.platforms import PLATFORM_IDS, PLATFORMS
+from campaign.kit import ImageFile
 from campaign.loader import load
 from campaign.model import NATIONAL, Area, Campaign, Mention
 from campaign.templating import context, render
@@ -95,7 +96,7 @@ def composer_posts(campaign: Campaign, areas: tuple[Area, ...] = AREAS) -> list[
     return posts
 
 
-def write_images(out: Path, campaign: Campaign) -> list[dict[str, Any]]:
+def write_images(out: Path, campaign: Campaign) -> list[ImageFile]:
     """One small PNG per figure and size, national and Stockholm's own, as manifest rows of the images stage."""
     from PIL import Image
 
@@ -113,22 +114,21 @@ def write_images(out: Path, campaign: Campaign) -> list[dict[str, Any]]:
                 colour = (29, 43, 83) if level == "national" else (120, 40, 60)
                 Image.new("RGB", (w // 10, h // 10), colour).save(out / "images" / name)
                 images.append(
-                    {
-                        "file": name,
-                        "card": "figure",
-                        "id": figure.id,
-                        "area_level": level,
-                        "area_code": code,
-                        "area_name": "Stockholm" if code else "Sverige",
-                        "size": size,
-                        "platforms": platforms,
-                        "width": w,
-                        "height": h,
-                        "bytes": (out / "images" / name).stat().st_size,
-                        "alt": f"{figure.statement} ({level} {code})",
-                        "sha256": "0" * 64,
-                        "path": f"images/{name}",
-                    }
+                    ImageFile(
+                        file=name,
+                        card="figure",
+                        id=figure.id,
+                        area_level=level,
+                        area_code=code,
+                        area_name="Stockholm" if code else "Sverige",
+                        size=size,
+                        width=w,
+                        height=h,
+                        bytes=(out / "images" / name).stat().st_size,
+                        alt=f"{figure.statement} ({level} {code})",
+                        sha256="0" * 64,
+                        platforms=tuple(platforms),
+                    )
                 )
     return images
 
@@ -148,5 +148,5 @@ def build_sample(out: Path, root: Path = REPO) -> Campaign:
     campaign = load(root).campaign
     out.mkdir(parents=True, exist_ok=True)
     images = write_images(out, campaign)
-    build_site(campaign, {"posts": composer_posts(campaign), "images": images}, out, AREAS)
+    build_site(campaign, composer_posts(campaign), images, out, AREAS)
     return campaign

@@ -11,7 +11,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from campaign.build import Kit, build, build_if_changed
+from campaign.build import Built, build, build_if_changed
 from campaign.manifest import Kept, unchanged
 from tests.message_edit import set_message_text
 
@@ -36,7 +36,7 @@ def cold(campaign: Path, out: Path, now: dt.datetime = NOW) -> dict[str, str]:
 def test_nothing_changed_keeps_the_kit_and_any_change_builds_it_again(default_campaign: Path, tmp_path: Path) -> None:
     out = tmp_path / "kit"
     first = build_if_changed(default_campaign, out, now=NOW)
-    assert isinstance(first, Kit)
+    assert isinstance(first, Built)
     before = stamps(out)
     again = build_if_changed(default_campaign, out, now=NOW + dt.timedelta(hours=2))  # the same day in Stockholm
     assert isinstance(again, Kept)
@@ -62,7 +62,7 @@ def test_nothing_changed_keeps_the_kit_and_any_change_builds_it_again(default_ca
     # One message edited: built again, as a cold build of the edited campaign.
     set_message_text(default_campaign, "kort-lvu", "Ingen socialsekreterare i {{ area.name }} ska stå ensam i ett LVU-ärende.")
     assert unchanged(default_campaign, out, NOW) is None
-    assert isinstance(build_if_changed(default_campaign, out, now=NOW), Kit)
+    assert isinstance(build_if_changed(default_campaign, out, now=NOW), Built)
     assert tree(out) == cold(default_campaign, tmp_path / "cold-edited")
     assert isinstance(build_if_changed(default_campaign, out, now=NOW), Kept)
 

@@ -27,7 +27,7 @@ def test_build_writes_every_post_as_json_csv_and_markdown(default_campaign: Path
     kit = build(default_campaign, tmp_path / "out", now=NOW)
     folder = tmp_path / "out" / "posts"
     assert sorted(p.name for p in folder.iterdir()) == sorted(["posts.csv", "posts.json", *PLATFORM_FILES])
-    posts = kit.results["posts"]
+    posts = kit.posts
     assert len(posts) == len(standin.areas()) * 13 * 7
     data = json.loads((folder / "posts.json").read_text(encoding="utf-8"))
     assert [d["message"] for d in data] == [p.message_id for p in posts]

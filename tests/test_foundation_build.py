@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from campaign import build as build_module
+from campaign.kit import build_time
 from campaign.loader import load
 
 
@@ -63,9 +64,7 @@ def test_crash_mid_build_leaves_previous_build_untouched(cli, default_campaign: 
         (staging / "half-written.txt").write_text("partial", encoding="utf-8")
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(
-        build_module, "stages", lambda: [("campaign", build_module.write_campaign_json), ("boom", exploding_stage)]
-    )
+    monkeypatch.setattr(build_module.registry_stage, "write", exploding_stage)  # after campaign.json is written
     result = cli("build", str(default_campaign), "--out", str(out), "--fresh")
     assert result.code == 1
     assert result.err.startswith("internal error: RuntimeError: disk on fire")
@@ -80,7 +79,7 @@ def test_debug_flag_shows_the_traceback(default_campaign: Path, tmp_path: Path, 
     def exploding_stage(kit, staging: Path) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(build_module, "stages", lambda: [("boom", exploding_stage)])
+    monkeypatch.setattr(build_module.registry_stage, "write", exploding_stage)
     with pytest.raises(RuntimeError, match="disk on fire"):
         run_cli("--debug", "build", str(default_campaign), "--out", str(tmp_path / "out"))
 
@@ -164,7 +163,7 @@ def test_init_refuses_a_non_empty_folder(cli, default_campaign: Path) -> None:
 
 def test_source_date_epoch_sets_build_time(monkeypatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1770192000")
-    assert build_module.build_time().isoformat() == "2026-02-04T08:00:00+00:00"
+    assert build_time().isoformat() == "2026-02-04T08:00:00+00:00"
 
 
 def test_example_figures_warn_but_validate(cli, tmp_path: Path) -> None:

@@ -64,8 +64,8 @@ def test_unknown_references_suggest(default_campaign: Path) -> None:
     edit(default_campaign, "messages.yaml", "figures: [forebyggande]", "figures: [forebygande]")
     edit(default_campaign, "messages.yaml", "link: socialchefsrapporten", "link: socialchefsrapport")
     assert errors_of(default_campaign) == [
-        "messages/messages.yaml:38:15: error: messages[3].figures[0]: unknown figure id 'forebygande' (did you mean 'forebyggande'?)",
-        "messages/messages.yaml:56:11: error: messages[5].link: unknown link id 'socialchefsrapport' (did you mean 'socialchefsrapporten'?)",
+        "messages/messages.yaml:42:15: error: messages[3].figures[0]: unknown figure id 'forebygande' (did you mean 'forebyggande'?)",
+        "messages/messages.yaml:62:11: error: messages[5].link: unknown link id 'socialchefsrapport' (did you mean 'socialchefsrapporten'?)",
     ]
 
 
@@ -79,7 +79,7 @@ def test_duplicate_id(default_campaign: Path) -> None:
 def test_undefined_template_variable(default_campaign: Path) -> None:
     edit(default_campaign, "messages.yaml", "Rättssäkerheten får aldrig", "{{ kommunen }} Rättssäkerheten får aldrig")
     assert errors_of(default_campaign) == [
-        "messages/messages.yaml:22:11: error: messages[1].text: template uses unknown variable 'kommunen' (did you mean 'kommun'?);"
+        "messages/messages.yaml:24:11: error: messages[1].text: template uses unknown variable 'kommunen' (did you mean 'kommun'?);"
         " known: campaign, area, kommun, lan, figure, figures, link, links, demands (template line 1)"
     ]
 
@@ -88,7 +88,7 @@ def test_undefined_attribute_fails_at_validation(default_campaign: Path) -> None
     edit(default_campaign, "messages.yaml", "Rättssäkerheten får aldrig", "{{ figure.valeu }} Rättssäkerheten får aldrig")
     [problem] = errors_of(default_campaign)
     assert problem.startswith(
-        "messages/messages.yaml:22:11: error: messages[1].text: template fails for national posts: UndefinedError:"
+        "messages/messages.yaml:24:11: error: messages[1].text: template fails for national posts: UndefinedError:"
     )
     assert "valeu" in problem
 
@@ -96,7 +96,7 @@ def test_undefined_attribute_fails_at_validation(default_campaign: Path) -> None
 def test_template_syntax_error(default_campaign: Path) -> None:
     edit(default_campaign, "messages.yaml", "Då frigörs tid", "{% if %}Då frigörs tid")
     assert errors_of(default_campaign) == [
-        "messages/messages.yaml:66:11: error: messages[6].text: template syntax error: Expected an expression, got 'end of statement block' (template line 1)"
+        "messages/messages.yaml:73:11: error: messages[6].text: template syntax error: Expected an expression, got 'end of statement block' (template line 1)"
     ]
 
 
@@ -112,7 +112,7 @@ def test_template_syntax_error(default_campaign: Path) -> None:
 def test_template_cannot_reach_python_internals(default_campaign: Path, payload: str) -> None:
     edit(default_campaign, "messages.yaml", "Ingen socialsekreterare ska stå", payload + " Ingen socialsekreterare ska stå")
     problems = errors_of(default_campaign)
-    assert problems and all(p.startswith("messages/messages.yaml:87:11: error: messages[9].text: ") for p in problems)
+    assert problems and all(p.startswith("messages/messages.yaml:97:11: error: messages[9].text: ") for p in problems)
     assert any("internal attribute" in p or "unknown variable 'cycler'" in p for p in problems)
 
 
@@ -340,7 +340,7 @@ def test_duplicate_hashtags_are_placed_after_an_invalid_one(default_campaign: Pa
 def test_a_template_never_prints_none_or_a_whole_record(default_campaign: Path, template: str, message: str) -> None:
     edit(default_campaign, "messages.yaml", "Ingen socialsekreterare ska stå", template + " Ingen socialsekreterare ska stå")
     assert errors_of(default_campaign) == [
-        f"messages/messages.yaml:87:11: error: messages[9].text: template fails for national posts: UndefinedError: {message}"
+        f"messages/messages.yaml:97:11: error: messages[9].text: template fails for national posts: UndefinedError: {message}"
     ]
 
 
@@ -424,7 +424,7 @@ def test_a_file_of_millions_of_values_stops_at_the_ceiling(default_campaign: Pat
 def test_templates_cannot_exhaust_memory_or_vary(default_campaign: Path, template: str, message: str) -> None:
     """Output of any size from one number, or a different post on every build, is refused at validation."""
     edit(default_campaign, "messages.yaml", "Ingen socialsekreterare ska stå", template + " Ingen socialsekreterare ska stå")
-    assert errors_of(default_campaign) == [f"messages/messages.yaml:87:11: error: messages[9].text: {message}"]
+    assert errors_of(default_campaign) == [f"messages/messages.yaml:97:11: error: messages[9].text: {message}"]
 
 
 def test_small_arithmetic_still_works() -> None:

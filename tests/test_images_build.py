@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from campaign.build import Kit, build
+from campaign.build import Built, build
 from campaign.images.sizes import SIZES
 from tests.conftest import run_cli
 from tests.test_images_support import CAMPAIGN, make
@@ -46,7 +46,7 @@ def root(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Kit, list[tuple[str, int, int]]]:
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Built, list[tuple[str, int, int]]]:
     """The test campaign built once (drawing is the slow part), with the progress reports."""
     root = make(tmp_path_factory.mktemp("built") / "campaign")
     progress: list[tuple[str, int, int]] = []
@@ -55,7 +55,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Kit, list[tup
 
 
 @pytest.fixture()
-def warm(built: tuple[Path, Kit, list[tuple[str, int, int]]], tmp_path: Path) -> Path:
+def warm(built: tuple[Path, Built, list[tuple[str, int, int]]], tmp_path: Path) -> Path:
     """A copy of the built campaign, its image cache included."""
     return Path(shutil.copytree(built[0], tmp_path / "campaign", symlinks=True))
 
@@ -64,12 +64,13 @@ def manifest(folder: Path) -> list[dict]:  # type: ignore[type-arg]
     return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["images"]
 
 
-def test_build_writes_every_card_in_every_size_with_a_manifest(built: tuple[Path, Kit, list[tuple[str, int, int]]]) -> None:
+def test_build_writes_every_card_in_every_size_with_a_manifest(built: tuple[Path, Built, list[tuple[str, int, int]]]) -> None:
     root, kit, progress = built
     images = root / "build" / "images"
     rows = manifest(images)
     assert len(rows) == CARDS * len(SIZES)
-    assert kit.results["images"] == [{**row, "path": f"images/{row['file']}"} for row in rows]
+    assert [i.row() for i in kit.images] == rows
+    assert all(i.path == f"images/{i.file}" for i in kit.images)
     for row in rows:
         data = (images / row["file"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == row["sha256"]
@@ -88,7 +89,7 @@ def test_build_writes_every_card_in_every_size_with_a_manifest(built: tuple[Path
     assert f"images: {len(rows)} images of {CARDS} cards in 5 sizes ({len(rows)} drawn, the rest from the cache)" in kit.notes
 
 
-def test_instagram_sized_cards_have_a_jpeg_beside_them(built: tuple[Path, Kit, list[tuple[str, int, int]]]) -> None:
+def test_instagram_sized_cards_have_a_jpeg_beside_them(built: tuple[Path, Built, list[tuple[str, int, int]]]) -> None:
     """Instagram's publishing API takes JPEG only: each card made for it has a JPEG of the same picture."""
     images = built[0] / "build" / "images"
     rows = manifest(images)
@@ -105,9 +106,9 @@ def test_instagram_sized_cards_have_a_jpeg_beside_them(built: tuple[Path, Kit, l
     assert sum(1 for r in rows if "jpeg" in r) == CARDS * 2  # square and portrait
 
 
-def test_alt_text_says_the_figure_statement_and_source_in_swedish(built: tuple[Path, Kit, list[tuple[str, int, int]]]) -> None:
+def test_alt_text_says_the_figure_statement_and_source_in_swedish(built: tuple[Path, Built, list[tuple[str, int, int]]]) -> None:
     kit = built[1]
-    alts = {(r["id"], r["area_code"]): r["alt"] for r in kit.results["images"] if r["size"] == "x"}
+    alts = {(r["id"], r["area_code"]): r["alt"] for r in [i.row() for i in kit.images] if r["size"] == "x"}
     assert alts[("resursbrist", "")] == (
         "Sverige: Varannan (50\u00a0%) anger brist på resurser som skäl till att de är missnöjda med arbetet. "
         "Källa: Novus för Akademikerförbundet SSR, socialsekreterarundersökningen 2019, 9–29\u00a0september\u00a02019 "
@@ -123,10 +124,10 @@ def test_alt_text_says_the_figure_statement_and_source_in_swedish(built: tuple[P
 def test_a_rebuild_with_nothing_changed_draws_nothing_and_gives_identical_files(warm: Path) -> None:
     root = warm
     first = build(root, root / "build", now=NOW)
-    before = {r["file"]: (root / "build" / "images" / r["file"]).read_bytes() for r in first.results["images"]}
+    before = {r["file"]: (root / "build" / "images" / r["file"]).read_bytes() for r in [i.row() for i in first.images]}
     second = build(root, root / "build", now=NOW)
     assert any("(0 drawn, the rest from the cache)" in note for note in second.notes)
-    after = {r["file"]: (root / "build" / "images" / r["file"]).read_bytes() for r in second.results["images"]}
+    after = {r["file"]: (root / "build" / "images" / r["file"]).read_bytes() for r in [i.row() for i in second.images]}
     assert before == after
     assert (root / ".cache" / "images" / "index.json").is_file()
 
@@ -140,10 +141,10 @@ def test_cached_images_are_read_only_so_an_edit_in_the_build_cannot_spoil_the_ca
     assert cached and all(f.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) == 0 for f in cached)
 
 
-def test_a_fresh_cache_draws_byte_identical_files(built: tuple[Path, Kit, list[tuple[str, int, int]]], tmp_path: Path) -> None:
+def test_a_fresh_cache_draws_byte_identical_files(built: tuple[Path, Built, list[tuple[str, int, int]]], tmp_path: Path) -> None:
     other = make(tmp_path / "other")
     second = build(other, other / "build", now=NOW)
-    assert [r["sha256"] for r in built[1].results["images"]] == [r["sha256"] for r in second.results["images"]]
+    assert [r["sha256"] for r in [i.row() for i in built[1].images]] == [r["sha256"] for r in [i.row() for i in second.images]]
 
 
 def test_a_theme_change_draws_again(warm: Path) -> None:
@@ -164,7 +165,9 @@ def test_a_layout_override_changes_only_its_shape(warm: Path) -> None:
     )
     second = build(root, root / "build", now=NOW)
     changed = {
-        a["file"] for a, b in zip(first.results["images"], second.results["images"], strict=False) if a["sha256"] != b["sha256"]
+        a["file"]
+        for a, b in zip([i.row() for i in first.images], [i.row() for i in second.images], strict=False)
+        if a["sha256"] != b["sha256"]
     }
     assert changed == {"sverige/demand-sakerhetskommission-square.png"}
     assert any("(1 drawn" in note for note in second.notes)
@@ -312,7 +315,7 @@ def test_a_campaign_can_use_its_own_fonts(root: Path) -> None:
 
 
 def test_an_image_over_its_platform_byte_limit_fails_the_build(
-    built: tuple[Path, Kit, list[tuple[str, int, int]]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    built: tuple[Path, Built, list[tuple[str, int, int]]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from campaign.images import pipeline
     from campaign.images.sizes import Size
@@ -351,4 +354,4 @@ def test_without_worker_processes_the_images_are_drawn_in_this_one(root: Path, m
     monkeypatch.setattr(pipeline, "ProcessPoolExecutor", NoPool)
     kit = build(root, root / "build", now=NOW)
     assert any(f"({CARDS * len(SIZES)} drawn" in note for note in kit.notes)
-    assert all((root / "build" / r["path"]).is_file() for r in kit.results["images"])
+    assert all((root / "build" / i.path).is_file() for i in kit.images)

@@ -20,7 +20,7 @@ from campaign.images.jpeg import jpeg_bytes
 from campaign.publish.queue import queue_path
 from tests.conftest import CliResult
 from tests.fakes import mastodon_api
-from tests.fakes.campaign_dir import write_campaign
+from tests.fakes.campaign_dir import numbered_messages, write_campaign
 from tests.fakes.x_api import FakeX, Keys
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "publish"
@@ -242,11 +242,8 @@ def test_an_unreachable_endpoint_backs_the_account_off_naming_it(cli: Cli, tmp_p
         s.bind(("127.0.0.1", 0))
         dead = f"http://127.0.0.1:{s.getsockname()[1]}"
     accounts = [{"id": "x-test", "platform": "x", "endpoint": dead}]
-    posts = [
-        {"at": f"day 1 09:{i:02d}", "message": "resurser" if i % 2 else "hot", "id": f"e{i}", "accounts": ["x-test"]}
-        for i in range(10)
-    ]
-    root = write_campaign(tmp_path / "kampanj", MESSAGES, accounts, {"posts": posts})
+    posts = [{"at": f"day 1 09:{i:02d}", "message": f"m{i + 1:03d}", "accounts": ["x-test"]} for i in range(10)]
+    root = write_campaign(tmp_path / "kampanj", numbered_messages(10), accounts, {"posts": posts})
     cli("schedule", "plan", str(root))
     first = cli("publish", str(root), "--now", "day 1 09:30")
     assert first.code == 1

@@ -451,3 +451,56 @@ def test_a_429_naming_no_reset_waits_the_default_then_publishes(harness: Harness
     report = run(harness, queue, clock)
     assert [o.state for o in report.outcomes] == ["published"]
     assert clock.slept == [Policy().default_rate_wait]
+
+
+def test_a_lost_answer_then_a_429_never_sends_the_post_blindly_again(harness: Harness, tmp_path: Path) -> None:
+    """The post is made but its answer is lost; the next try meets a long 429. The row keeps its
+    in-flight mark through the wait and the hand-back; X finds the post by looking, Mastodon resends
+    within its idempotency key's hour, Bluesky finds it under its record key: one post, published."""
+    clock = FakeClock(T0)
+    text = unique("Svaret försvann, sedan 429")
+    harness.server.lose_next("POST", harness.create_path)
+    harness.fail_next(harness.rate_limited(T0 + dt.timedelta(minutes=20)))
+    queue = queue_with(harness, tmp_path, text)
+    report = run(harness, queue, clock)
+    if [o.state for o in report.outcomes] == ["released"]:  # the 429 gave the row back: still marked
+        row = queue.rows()[0]
+        assert (row.state, row.in_flight, row.in_flight_at) == ("scheduled", True, T0)
+        clock.current = T0 + dt.timedelta(minutes=21)  # within Mastodon's idempotency hour
+        report = run(harness, queue, clock)
+    assert [o.state for o in report.outcomes] == ["published"]
+    if harness.platform == "mastodon":  # resent with the same key: the first status comes back
+        assert [s["text"] for s in harness.m.statuses] == [text]  # type: ignore[attr-defined]
+    else:  # X looked and found it; Bluesky read it back under its record key: no second create
+        assert harness.creates() == 1
+    row = queue.rows()[0]
+    assert row.state == "published" and harness.read(row.remote_id or "").text == text
+    if harness.platform == "x":
+        assert [t.text for t in harness.x.tweets] == [text]  # type: ignore[attr-defined]
+
+
+def test_an_x_thread_whose_first_part_is_live_goes_on_from_the_next(tmp_path: Path) -> None:
+    """A person retries an uncertain thread whose first part did arrive: the publisher finds part 1
+    on the account and sends part 2 as its reply (X would refuse part 1 again, leaving half a thread)."""
+    h = XHarness()
+    h.x.refuse_duplicates = False  # X's duplicate check must not be what saves us
+    try:
+        texts = (unique("Tråd del 1"), unique("Tråd del 2 https://kampanj.example.org/rapport & mer"))
+        queue = Queue.open(tmp_path / "queue.sqlite3", "test")
+        queue.sync([Planned("t@konto", "t", "m", "konto", "x", T0, tuple(Part(t) for t in texts))], T0)
+        h.server.lose_next("POST", "/2/tweets")  # part 1 made, its answer lost, then the publisher dies
+        owner = owner_token()
+        row = queue.claim(T0, owner)
+        assert row is not None
+        with pytest.raises(Exception):
+            h.publisher().publish(Outgoing(row.id, row.idempotency_key, h.account(), row.parts), Events())
+        queue.mark_in_flight(row.id, owner, T0)
+        queue.uncertain(row.id, owner, "stopped", T0)
+        queue.retry(str(row.id), T0)
+        report = run(h, queue, FakeClock(T0))
+        assert [o.state for o in report.outcomes] == ["published"]
+        first, second = h.x.tweets
+        assert [first.text, second.text] == list(texts) and second.reply_to == first.id
+        assert [s.id for s in queue.rows()[0].sent] == [first.id, second.id]
+    finally:
+        h.stop()

@@ -7,9 +7,11 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from campaign.loader import load
 from campaign.publish import service
-from campaign.publish.plan import resolve
+from campaign.publish.plan import PlanError, resolve
 from campaign.publish.queue import SCHEMA, SCHEMA_VERSION, Queue, Selection, queue_path
 from tests.fakes.campaign_dir import numbered_messages, write_campaign
 
@@ -83,6 +85,13 @@ def test_two_rows_of_one_account_with_the_same_part_are_said_at_plan_time(tmp_pa
         {"at": "day 1 10:00", "message": "b", "accounts": ["x-riks"]},
     ]
     root = write_campaign(tmp_path / "k", messages, X, posts)
-    warnings = resolve(load(root).campaign).warnings
-    assert any("b@x-riks part 1 has the same text as a@x-riks part 1 on account 'x-riks'" in w.message for w in warnings)
+    with pytest.raises(PlanError, match=r"^b@x-riks part 1 has the same text as a@x-riks part 1 on account 'x-riks'; X refuses"):
+        resolve(load(root).campaign)
+    masto = [{"id": "masto", "platform": "mastodon", "endpoint": "http://127.0.0.1:9"}]
+    posts = [{**p, "accounts": ["masto"]} for p in posts]
+    warnings = resolve(load(write_campaign(tmp_path / "m", messages, masto, posts)).campaign).warnings
+    assert [w.message for w in warnings if "same text" in w.message] == [
+        "b@masto part 1 has the same text as a@masto part 1 on account 'masto'; platforms refuse or hide a repeated post "
+        "(X: half a thread): make the texts differ"
+    ]
     assert queue_path(root).parent.name == ".campaign"

@@ -278,3 +278,16 @@ def test_editing_a_failed_entry_schedules_it_again(queue: Queue) -> None:
     assert queue.sync([planned("a", text="Omskriven text")], T0).updated == ["a@x-riks"]
     again = queue.find("a@x-riks")
     assert (again.state, again.failure, again.reason) == ("scheduled", None, "edited in the plan after it failed")
+
+
+def test_a_row_given_back_after_a_429_keeps_its_in_flight_mark(queue: Queue) -> None:
+    """A lost answer, then a 429 and a long wait: the row goes back to scheduled still marked, never reset."""
+    queue.sync([planned("a")], T0)
+    owner = owner_token()
+    row = queue.claim(T0, owner)
+    assert row is not None
+    queue.mark_in_flight(row.id, owner, T0)  # the first request: its answer is lost
+    queue.mark_in_flight(row.id, owner, T0 + dt.timedelta(seconds=2))  # the second: 429
+    queue.release(row.id, owner, LATER, "rate limited", T0)
+    back = queue.get(row.id)
+    assert (back.state, back.in_flight, back.in_flight_at, back.attempts) == ("scheduled", True, T0, 2)

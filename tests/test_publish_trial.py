@@ -223,13 +223,14 @@ def _figures(
 
 @pytest.mark.slow
 def test_crash_trial_no_duplicates_no_losses_against_an_x_that_accepts_repeats(tmp_path: Path) -> None:
-    figures = run_trial(tmp_path, Trial(posts=int(os.environ.get("CAMPAIGN_TRIAL_POSTS", "100"))))
+    # 40 posts per account keep CI time reasonable; bench/crash_trial.py runs 100 (CAMPAIGN_TRIAL_POSTS=100 here too)
+    figures = run_trial(tmp_path, Trial(posts=int(os.environ.get("CAMPAIGN_TRIAL_POSTS", "40"))))
     print("crash trial:", json.dumps(figures, indent=1))
     for account, got in figures.items():
         assert got["duplicates"] == 0, (account, got)
         assert got["lost"] == 0, (account, got)
         assert got["status not matching the server"] == 0, (account, got)
         assert got["left scheduled"] == 0, (account, got)
-        limit = got["rows"] // 100 if account == "x-test" else 0
+        limit = got["rows"] // 100 if account == "x-test" else 0  # at most 1 in 100 on X, none elsewhere
         assert got["for a person"] <= limit, (account, got)
     assert next(iter(figures.values()))["kills"] >= 6, "the publisher was hardly ever killed; the trial proves nothing"

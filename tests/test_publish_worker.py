@@ -71,3 +71,45 @@ def test_an_account_gone_from_the_campaign_leaves_its_rows_scheduled(tmp_path: P
     assert report.outcomes == [] and report.account_errors == {"konto": "account 'konto' is no longer in the campaign"}
     row = queue.rows()[0]
     assert (row.state, row.reason) == ("scheduled", "not sent: account 'konto' is no longer in the campaign")
+
+
+class RateLimitedOnce(Publisher):
+    """Answers the first post with a 429 whose reset is ten minutes ahead, then posts."""
+
+    platform = "x"
+
+    def __init__(self, reset: dt.datetime) -> None:
+        super().__init__(ACCOUNT)
+        self.reset, self.calls = reset, 0
+
+    def upload(self, images: tuple[Image, ...]) -> list[Any]:
+        return []
+
+    def create(self, part: Part, media: list[Any], *, root: RemotePost | None, parent: RemotePost | None, key: str) -> RemotePost:
+        from campaign.publish.errors import RateLimited
+
+        self.calls += 1
+        if self.calls == 1:
+            raise RateLimited("429", self.reset)
+        return RemotePost("9", "https://x.com/i/web/status/9")
+
+
+def test_the_lease_is_renewed_while_the_run_waits_so_no_other_publisher_takes_the_row(tmp_path: Path) -> None:
+    """A publisher on another machine (told apart by its instance id) sees the row held through a
+    ten-minute rate-limit wait, longer than the lease itself."""
+    queue = queue_with_thread(tmp_path)
+    other = Queue.open(queue.path, "t")
+    seen: list[list[Any]] = []
+
+    class Watching(FakeClock):
+        def sleep(self, seconds: float) -> None:
+            super().sleep(seconds)
+            seen.append(other.recover(self.current))  # the other publisher looks at the end of the wait
+
+    owner = "another-machine/4242/1/instance-a"
+    report = run_once(
+        queue, T0, {"konto": ACCOUNT}, lambda a: RateLimitedOnce(T0 + dt.timedelta(minutes=10)), owner=owner, clock=Watching(T0)
+    )
+    assert [o.state for o in report.outcomes] == ["published"]
+    assert seen == [[]]  # never recovered from under the working publisher
+    other.close()

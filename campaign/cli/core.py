@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from campaign.build import Kit, build, build_if_changed
+from campaign.build import Built, build, build_if_changed
 from campaign.cli.common import err, out, print_problems
 from campaign.loader import load
 from campaign.manifest import Kept
@@ -44,12 +44,12 @@ def build_cmd(
 
     Example: campaign build . --out build
     """
-    from campaign.cli.progress import progress_bar
+    from campaign.cli.progress import progress_bar  # lazy: rich's progress bar loads only for a command that shows one
 
     out_dir = directory / "build" if out_dir is None else out_dir
     with progress_bar() as progress:
         if fresh:
-            kit: Kit | Kept = build(directory, out_dir, progress=progress, record=True)
+            kit: Built | Kept = build(directory, out_dir, progress=progress, record=True)
         else:
             kit = build_if_changed(directory, out_dir, progress=progress)
     if kit.warnings:

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from campaign.cli.common import out
+from campaign.images.stage import render_images
 
 DIR_ARG = typer.Argument(Path(), help="The campaign folder (holding messages/ and assets/).", show_default=True)
 OUT = typer.Option(
@@ -40,8 +41,7 @@ def images(
 
     Example: campaign images . --kommun Uppsala --size x --out uppsala-cards
     """
-    from campaign.cli.progress import progress_bar
-    from campaign.images.stage import render_images
+    from campaign.cli.progress import progress_bar  # lazy: rich's progress bar loads only for a command that shows one
 
     out_dir = out_dir or directory / "build" / "images"
     with progress_bar() as progress:

@@ -12,7 +12,12 @@ from pathlib import Path
 import typer
 
 from campaign.cli.common import out
+from campaign.compose import output
+from campaign.compose.length import Count, count
 from campaign.compose.platforms import PLATFORM_IDS
+from campaign.compose.query import select
+from campaign.kit import build_time
+from campaign.loader import load
 
 DIR_ARG = typer.Argument(Path(), help="The campaign folder (holding messages/ and assets/).", show_default=True)
 PLATFORM_HELP = "Platform: " + ", ".join(PLATFORM_IDS) + "."
@@ -42,10 +47,6 @@ def posts(
 
     Example: campaign posts . --kommun Uppsala --platform x
     """
-    from campaign.compose import output
-    from campaign.compose.query import select
-    from campaign.loader import load
-
     campaign = load(directory).campaign
     found = select(
         campaign,
@@ -63,8 +64,6 @@ def posts(
 def _date(value: str | None, timezone: str) -> dt.date:
     """The --on date, or today in the campaign's time zone (SOURCE_DATE_EPOCH honoured)."""
     if value is None:
-        from campaign.build import build_time
-
         return build_time().astimezone(zoneinfo.ZoneInfo(timezone)).date()
     try:
         return dt.date.fromisoformat(value)
@@ -82,8 +81,6 @@ def count_cmd(
 
     Example: campaign count --platform x "Varannan socialsekreterare … https://example.org"
     """
-    from campaign.compose.length import count
-
     if text == "-":
         text = sys.stdin.read()
         text = text[:-1] if text.endswith("\n") else text
@@ -96,11 +93,8 @@ def count_cmd(
         raise typer.Exit(1)
 
 
-def describe(result: object) -> str:
+def describe(result: Count) -> str:
     """``x: 108 of 280 weighted characters: fits`` (or how far over)."""
-    from campaign.compose.length import Count
-
-    assert isinstance(result, Count)
     line = f"{result.platform}: {result.length} of {result.limit} {result.unit}"
     if result.byte_limit is not None:
         line += f", {result.bytes} of {result.byte_limit} bytes"

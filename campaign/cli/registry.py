@@ -9,9 +9,9 @@ from pathlib import Path
 
 import typer
 
-from campaign.build import build_time
 from campaign.cli.common import err, out, print_problems
 from campaign.errors import ExitCode
+from campaign.kit import build_time
 from campaign.loader import load
 from campaign.model import PLATFORMS, Area, Campaign
 from campaign.registry import geography as area_data

@@ -9,6 +9,7 @@ from typing import Any
 import typer
 
 from campaign.cli.common import err, out, print_problems
+from campaign.site.serve import Preview
 
 
 def serve(
@@ -22,8 +23,6 @@ def serve(
 
     Example: campaign serve . --port 8000   (then open http://127.0.0.1:8000/; Ctrl+C stops)
     """
-    from campaign.site.serve import Preview
-
     preview = Preview(directory, out_dir or directory / "build", port=port, on_event=_report).start()
     out(f"serving {preview.url} (rebuilds on change; Ctrl+C stops)")
     try:
@@ -39,7 +38,7 @@ def _report(kind: str, detail: Any) -> None:
     if kind == "built":
         if detail.warnings:
             print_problems(detail.warnings)
-        out(f"built {detail.now:%H:%M:%S}: " + "; ".join(detail.notes))
+        out(f"built {detail.kit.now:%H:%M:%S}: " + "; ".join(detail.notes))
     elif kind == "invalid":
         print_problems(detail)
         err("not rebuilt: still serving the last good build")

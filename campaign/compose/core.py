@@ -13,7 +13,7 @@ from typing import Any
 
 from jinja2 import TemplateError
 
-from campaign import templating
+from campaign import registry, templating
 from campaign.compose import facets as bsky_facets
 from campaign.compose.fit import DoesNotFit, Tail, fit
 from campaign.compose.length import HASHTAG, count, fits, limit_of, measure
@@ -149,8 +149,6 @@ def area_rank(area: Area) -> int:
 
 @lru_cache(maxsize=1)
 def _sibling_ranks() -> dict[tuple[str, str], int]:
-    from campaign import registry  # imported late: the registry loads its data files on first use
-
     ranks: dict[tuple[str, str], int] = {}
     counters: dict[tuple[str, str], int] = {}
     for a in sorted(registry.areas(), key=lambda a: (a.level, a.code)):
@@ -337,8 +335,6 @@ def resolve_mentions(
 ) -> tuple[Mention, ...]:
     """Whom the message tags in ``area`` on ``platform_id`` on the date ``on`` (default: the launch date),
     by the message's own rules or the campaign's default."""
-    from campaign import registry
-
     rules = message.tag if message.tag is not None else campaign.settings.tag
     if not rules or area.level != "kommun":
         return ()

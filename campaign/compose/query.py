@@ -5,17 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from campaign import registry
 from campaign.compose.core import Post, compose_all
 from campaign.compose.platforms import platform as get_platform
 from campaign.errors import NotFound
 from campaign.model import NATIONAL, Area, Campaign
+from campaign.schema import suggest
 
 
 def find_area(query: str, level: str) -> Area:
     """The kommun or län named (or coded) ``query``; the registry's NotFound (with suggestions) otherwise."""
-    from campaign.registry import find
-
-    return find(query, level)
+    return registry.find(query, level)
 
 
 def select(
@@ -46,6 +46,4 @@ def _message_id(campaign: Campaign, query: str) -> str:
     ids = [m.id for m in campaign.messages]
     if query in ids:
         return query
-    from campaign.schema import suggest
-
     raise NotFound(f"no message {query!r}{suggest(query, ids)}; messages: {', '.join(ids)}")

@@ -1,8 +1,8 @@
 """Build stage: every post (message × platform × national/län/kommun) into build/posts/.
 
 Writes ``posts.json`` (an array, one post a line), ``posts.csv`` (one row
-per thread part) and one readable ``<platform>.md`` per platform; puts the
-list of ``Post`` in ``kit.results["posts"]``, a summary of what was dropped in
+per thread part) and one readable ``<platform>.md`` per platform; returns the
+list of ``Post`` (for the page), puts a summary of what was dropped in
 ``kit.notes``, and in ``kit.warnings`` a warning for each short message that
 needs a thread and one naming the messages that give kommuner identical text. Politicians are tagged as their roles stand on the build's
 date in the campaign's time zone (as the registry stage reports them).
@@ -10,37 +10,30 @@ date in the campaign's time zone (as the registry stage reports them).
 
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from campaign import registry
 from campaign.compose import output
 from campaign.compose.core import Post, compose_all
 from campaign.compose.length import HASHTAG
 from campaign.compose.platforms import PLATFORM_IDS, PLATFORMS
 from campaign.errors import Problem
+from campaign.kit import Kit
 from campaign.model import Area, Campaign
-
-if TYPE_CHECKING:
-    from campaign.build import Kit
 
 
 def all_areas() -> list[Area]:
     """National, the 21 län and the 290 kommuner from the registry."""
-    from campaign.registry import areas
-
-    return list(areas())
+    return list(registry.areas())
 
 
-def write(kit: Kit, staging: Path) -> None:
-    """Compose every post and write the posts folder of the kit."""
+def write(kit: Kit, staging: Path) -> list[Post]:
+    """Compose every post, write the posts folder of the kit, and return the posts."""
     areas = all_areas()
     report = kit.progress
-    on = kit.now.astimezone(zoneinfo.ZoneInfo(kit.campaign.settings.timezone)).date()  # as the registry stage
     progress = (lambda done, total: report("posts", done, total)) if report else None
-    posts = compose_all(kit.campaign, areas, on=on, progress=progress)
-    kit.results["posts"] = posts
+    posts = compose_all(kit.campaign, areas, on=kit.today, progress=progress)  # roles as the registry stage reads them
     kit.warnings.extend(short_threads(kit.campaign, posts))
     kit.warnings.extend(identical_texts(kit.campaign, posts))
     kit.warnings.extend(over_hashtag_cap(kit.campaign, posts))
@@ -51,6 +44,7 @@ def write(kit: Kit, staging: Path) -> None:
     for platform_id in PLATFORM_IDS:
         _write(folder / f"{platform_id}.md", output.to_markdown(platform_id, posts, kit.campaign.settings.name))
     kit.notes.append(output.summary(posts))
+    return posts
 
 
 def short_threads(campaign: Campaign, posts: list[Post]) -> list[Problem]:

@@ -11,7 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from campaign import sv
+from campaign.errors import NotFound
 from campaign.model import NATIONAL, Area, Campaign, Figure, LocalValue
+from campaign.registry import find
+from campaign.registry.geography import AreaNotFound, kommun, lan
+from campaign.schema import suggest
 from campaign.templating import context, figure_view, local_value, render
 
 MAX_ALT = 1_000  # X's alt text limit, the tightest of the platforms (PLATFORMS.md)
@@ -44,8 +48,6 @@ class Card:
 
 def area_for(level: str, code: str) -> Area:
     """The registry's Area for a code; the bare code as its name for a code the registry does not know."""
-    from campaign.registry.geography import AreaNotFound, kommun, lan
-
     try:
         return kommun(code) if level == "kommun" else lan(code)
     except AreaNotFound:  # a report's own code (a merged kommun, say): the card still gets drawn, named by its code
@@ -175,8 +177,6 @@ def demand_cards(campaign: Campaign) -> list[Card]:
 
 def resolve_area(level: str, query: str) -> Area:
     """A kommun or län from a code or a name, as the registry finds it (NotFound otherwise)."""
-    from campaign.registry import find
-
     return find(query, level)  # type: ignore[arg-type]
 
 
@@ -187,9 +187,6 @@ def select(campaign: Campaign, *, figures: tuple[str, ...] = (), areas: tuple[Ar
     value for it, else its län's, else the national one; with figure ids, only
     those figures' cards (no message or demand cards).
     """
-    from campaign.errors import NotFound
-    from campaign.schema import suggest
-
     known = [f.id for f in campaign.figures]
     for fid in figures:
         if fid not in known:

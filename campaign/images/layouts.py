@@ -18,6 +18,7 @@ from typing import Any
 
 from campaign import templating
 from campaign.errors import Report
+from campaign.images.theme import AA_TEXT, contrast
 from campaign.schema import INVALID, Bool, Ctx, Field, ListOf, Num, Obj, Str
 from campaign.yamlfile import read_yaml
 
@@ -161,8 +162,6 @@ def cross_check(campaign: Any, data: Any, add: Callable[..., None]) -> None:
 
 def contrast_problems(data: dict[str, Any], theme: Any) -> list[tuple[tuple[str | int, ...], str]]:
     """Text in a campaign's own layouts set in a colour pair below WCAG AA."""
-    from campaign.images.theme import AA_TEXT, contrast
-
     out: list[tuple[tuple[str | int, ...], str]] = []
     for kind, shapes in data.items():
         for shape, layout in (shapes or {}).items():

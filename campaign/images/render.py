@@ -8,12 +8,17 @@ hundreds of kommun cards share their statement and differ only in a label.
 
 from __future__ import annotations
 
-import io
+import json
+import struct
+import zlib
+from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from jinja2 import meta
 from PIL import Image, ImageDraw, ImageFont, features
 
 from campaign.images.fit import Fitted, fit
@@ -163,31 +168,231 @@ def text_of(element: dict[str, Any], values: dict[str, str]) -> str:
     return text.upper() if element.get("uppercase") else text
 
 
+Rect = tuple[int, int, int, int]  # left, top, right, bottom (exclusive)
+
+# Variables that a figure's cards share across its kommuner (and a message's across its sizes): an element that
+# uses only these, or no text at all, is drawn once into a shared base; the others (the place, the number) on a copy.
+SHARED_VARIABLES = frozenset(
+    {"statement", "source", "date", "sample", "source_line", "text", "title", "kicker", "organisation", "campaign", "hashtag"}
+)
+BASES = 32  # shared bases kept per process: a figure's five sizes, for a few figures at once
+
+
 def render_png(job: Job) -> bytes:
-    """The card as PNG bytes; raises NoFit when a text cannot fit its box."""
-    image = draw(job)
+    """The card as PNG bytes; raises NoFit when a text cannot fit its box.
+
+    What a card shares with its figure's other cards is drawn and quantized
+    once per size (``_base``); each card copies that base, draws only its own
+    elements, and quantizes only the pixels they touched. Quantizing with a
+    fixed palette and no dithering maps each pixel on its own, so the result
+    is the same, byte for byte, as drawing and quantizing the whole card.
+    """
     pal = _palette_image(tuple(sorted(job.colours.items())), _logo_colours(job))
-    out = io.BytesIO()
-    image.quantize(palette=pal, dither=Image.Dither.NONE).save(out, "PNG", compress_level=PNG_LEVEL)
-    return out.getvalue()
+    layered = _layered(job, pal)
+    if layered is not None:
+        return layered
+    quantized = draw(job).quantize(palette=pal, dither=Image.Dither.NONE)
+    rows = _rows(quantized, 0, job.height)
+    return _png(job.width, job.height, pal, [_deflate(rows, zlib.Z_FINISH)], zlib.adler32(rows))
 
 
 def draw(job: Job) -> Image.Image:
     """The card as an RGB image."""
+    image, canvas = _canvas(job)
+    _draw_elements(image, canvas, job, range(len(job.shape["elements"])))
+    return image
+
+
+def _canvas(job: Job) -> tuple[Image.Image, ImageDraw.ImageDraw]:
+    image = Image.new("RGB", (job.width, job.height), job.colours[job.shape.get("background") or "background"])
+    return image, ImageDraw.Draw(image)
+
+
+def _draw_elements(
+    image: Image.Image, canvas: ImageDraw.ImageDraw, job: Job, indices: Iterable[int], origin: tuple[int, int] = (0, 0)
+) -> dict[int, list[Rect]]:
+    """Draw the elements at ``indices`` in order; for each, the rectangles of pixels it touched.
+
+    ``image`` may be a piece of the card whose top left is at ``origin`` (even
+    numbers, so that rounding half to even lands every pixel where it would on
+    the whole card); the touched rectangles are in that piece's coordinates.
+    """
     background = job.colours[job.shape.get("background") or "background"]
-    image = Image.new("RGB", (job.width, job.height), background)
-    canvas = ImageDraw.Draw(image)
     unit = min(job.width, job.height) / 100
-    for index, element in enumerate(job.shape["elements"]):
-        box = _box(element["box"], job.width, job.height)
+    touched: dict[int, list[Rect]] = {}
+    for index in indices:
+        element = job.shape["elements"][index]
+        bx, by, bw, bh = _box(element["box"], job.width, job.height)
+        box = (bx - origin[0], by - origin[1], bw, bh)
         kind = element["type"]
         if kind == "rect":
             _rect(canvas, box, job.colours[element["fill"]], round(element["radius"] * unit))
+            touched[index] = [_span(box)]
         elif kind == "logo":
-            _logo(image, job.logo, box, element, background)
+            touched[index] = _logo(image, job.logo, box, element, background)
         else:
-            _text(image, canvas, job, index, element, box, unit)
-    return image
+            touched[index] = _text(image, canvas, job, index, element, box, unit)
+    return touched
+
+
+def _span(box: tuple[int, int, int, int]) -> Rect:
+    x, y, w, h = box
+    return x, y, x + w, y + h
+
+
+@lru_cache(maxsize=512)
+def _variables(source: str) -> frozenset[str]:
+    return frozenset(meta.find_undeclared_variables(ENV.parse(source)))
+
+
+def _own(element: dict[str, Any]) -> bool:
+    """Whether the element shows something a card does not share with its figure's others (its place, its number)."""
+    return element["type"] in ("text", "label") and not _variables(element.get("text") or "") <= SHARED_VARIABLES
+
+
+def _layered(job: Job, pal: Image.Image) -> bytes | None:
+    """The card as PNG bytes drawn on its shared base, or None when it must be drawn whole.
+
+    Only the band of rows that the card's own elements may touch (their boxes
+    and a margin) is drawn, quantized and compressed for this card; the rows
+    above and below come compressed from the base, as separate deflate blocks.
+    """
+    elements = job.shape["elements"]
+    own = [i for i, e in enumerate(elements) if _own(e)]
+    if not own or len(own) == len(elements):
+        return None
+    shared = tuple(i for i in range(len(elements)) if i not in own)
+    texts = tuple(text_of(elements[i], job.values) if elements[i]["type"] in ("text", "label") else "" for i in shared)
+    key = json.dumps(
+        [job.width, job.height, job.shape, job.colours, job.fonts, job.logo, texts], sort_keys=True, ensure_ascii=False
+    )
+    base = _base(key, job, shared, own, pal)
+    top, bottom = base.band
+    piece = base.rgb.crop((0, top, job.width, bottom))
+    touched = _draw_elements(piece, ImageDraw.Draw(piece), job, own, (0, top))
+    mine = [r for rects in touched.values() for r in rects]
+    if any(r[1] < 0 or r[3] > bottom - top or r[0] < 0 or r[2] > job.width for r in mine):
+        return None  # ink beyond the margin (an unusual font): draw the card whole
+    absolute = [(r[0], r[1] + top, r[2], r[3] + top) for r in mine]
+    later = [r for i, rects in base.touched.items() if i > own[0] for r in rects]
+    if any(_overlap(a, b) for a in absolute for b in later):
+        return None  # a shared element drawn after an own one covers it: draw the card in order
+    rows = _rows(piece.quantize(palette=pal, dither=Image.Dither.NONE), 0, bottom - top)
+    adler = _adler32_combine(zlib.adler32(rows, base.adler_above), base.adler_below, base.below_length)
+    return _png(job.width, job.height, pal, [base.above, _deflate(rows, zlib.Z_FULL_FLUSH), base.below], adler)
+
+
+@dataclass(frozen=True)
+class _Base:
+    """What a figure's cards at one size share: drawn, and compressed above and below the band the rest goes in."""
+
+    rgb: Image.Image
+    touched: dict[int, list[Rect]]
+    band: tuple[int, int]  # rows [top, bottom) that each card draws again
+    above: bytes  # raw deflate of the rows above the band (ends on a full flush)
+    adler_above: int
+    below: bytes  # raw deflate of the rows below (ends the stream)
+    adler_below: int
+    below_length: int
+
+
+_BASES: OrderedDict[str, _Base] = OrderedDict()
+MARGIN = 0.04  # of the shorter side, around the own elements' boxes: room for ink past a box (a "j", an "Å")
+
+
+def _base(key: str, job: Job, shared: tuple[int, ...], own: list[int], pal: Image.Image) -> _Base:
+    """The shared elements drawn once, keyed by ``key`` (everything they show)."""
+    found = _BASES.get(key)
+    if found is not None:
+        _BASES.move_to_end(key)
+        return found
+    image, canvas = _canvas(job)
+    touched = _draw_elements(image, canvas, job, shared)
+    margin = round(MARGIN * min(job.width, job.height))
+    boxes = [_box(job.shape["elements"][i]["box"], job.width, job.height) for i in own]
+    top = max(0, min(y for _, y, _, _ in boxes) - margin) // 2 * 2  # even: see _draw_elements
+    bottom = min(job.height, max(y + h for _, y, _, h in boxes) + margin)
+    quantized = image.quantize(palette=pal, dither=Image.Dither.NONE)
+    above, below = _rows(quantized, 0, top), _rows(quantized, bottom, job.height)
+    found = _Base(
+        image,
+        touched,
+        (top, bottom),
+        _deflate(above, zlib.Z_FULL_FLUSH),
+        zlib.adler32(above),
+        _deflate(below, zlib.Z_FINISH),
+        zlib.adler32(below),
+        len(below),
+    )
+    _BASES[key] = found
+    if len(_BASES) > BASES:
+        _BASES.popitem(last=False)
+    return found
+
+
+def _rows(image: Image.Image, top: int, bottom: int) -> bytes:
+    """Rows [top, bottom) of a palette image as PNG scanlines (filter type 0: none)."""
+    data = image.tobytes() if (top, bottom) == (0, image.height) else image.crop((0, top, image.width, bottom)).tobytes()
+    width = image.width
+    return b"".join(b"\0" + data[i : i + width] for i in range(0, len(data), width))
+
+
+def _deflate(data: bytes, mode: int) -> bytes:
+    """Raw deflate blocks of ``data``: a full flush lets more blocks follow, Z_FINISH ends the stream."""
+    compressor = zlib.compressobj(PNG_LEVEL, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush(mode)
+
+
+def _adler32_combine(adler1: int, adler2: int, length2: int) -> int:
+    """Adler-32 of two pieces of data from each piece's (zlib's adler32_combine)."""
+    base = 65521
+    rem = length2 % base
+    sum1 = adler1 & 0xFFFF
+    sum2 = (rem * sum1) % base
+    sum1 += (adler2 & 0xFFFF) + base - 1
+    sum2 += ((adler1 >> 16) & 0xFFFF) + ((adler2 >> 16) & 0xFFFF) + base - rem
+    sum1 %= base
+    sum2 %= base
+    return sum1 | (sum2 << 16)
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def _plte(pal: Image.Image) -> bytes:
+    colours = pal.getpalette() or []
+    return bytes(colours[: 3 * (len(colours) // 3)])
+
+
+def _png(width: int, height: int, pal: Image.Image, deflated: list[bytes], adler: int) -> bytes:
+    """An 8-bit palette PNG from deflate pieces of its scanlines; no time or text chunks."""
+    header = struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)
+    stream = b"\x78\x5e" + b"".join(deflated) + struct.pack(">I", adler)  # zlib header for a fast level, 32K window
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"PLTE", _plte(pal))
+        + _chunk(b"IDAT", stream)
+        + _chunk(b"IEND", b"")
+    )
+
+
+def _overlap(a: Rect, b: Rect) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _union(rects: list[Rect]) -> Rect | None:
+    if not rects:
+        return None
+    return min(r[0] for r in rects), min(r[1] for r in rects), max(r[2] for r in rects), max(r[3] for r in rects)
+
+
+def _clip(rect: Rect | None, width: int, height: int) -> Rect | None:
+    if rect is None:
+        return None
+    left, top, right, bottom = max(0, rect[0]), max(0, rect[1]), min(width, rect[2]), min(height, rect[3])
+    return (left, top, right, bottom) if left < right and top < bottom else None
 
 
 def _box(box: list[float], width: int, height: int) -> tuple[int, int, int, int]:
@@ -212,10 +417,10 @@ def _text(
     element: dict[str, Any],
     box: tuple[int, int, int, int],
     unit: float,
-) -> None:
+) -> list[Rect]:
     text = text_of(element, job.values)
     if not text:
-        return
+        return []
     x, y, w, h = box
     pad = round(element["padding"] * unit) if element["type"] == "label" else 0
     path = job.fonts[element["font"]]
@@ -229,15 +434,20 @@ def _text(
     block_w, block_h = max(widths) + 2 * pad, fitted.height + 2 * pad
     left = x + {"left": 0, "center": (w - block_w) / 2, "right": w - block_w}[element["align"]]
     top = y + {"top": 0, "middle": (h - block_h) / 2, "bottom": h - block_h}[element["valign"]]
+    touched = []
     if element["type"] == "label":
         pill = (round(left), round(top), round(block_w), round(block_h))
         _rect(canvas, pill, job.colours[element["fill"]], round(element["radius"] * unit))
+        touched.append(_span(pill))
     colour = job.colours[element["colour"]]
     for i, (line, (lead, width)) in enumerate(zip(fitted.lines, extents, strict=False)):
         shift = {"left": 0, "center": (block_w - 2 * pad - width) / 2, "right": block_w - 2 * pad - width}[element["align"]]
         baseline = top + pad + fitted.ascent + i * fitted.pitch
         mask, (dx, dy) = _line_mask(path, fitted.size, line)
-        image.paste(colour, (round(left + pad + shift + lead) + dx, round(baseline) + dy), mask)
+        at = (round(left + pad + shift + lead) + dx, round(baseline) + dy)
+        image.paste(colour, at, mask)
+        touched.append((at[0], at[1], at[0] + mask.width, at[1] + mask.height))
+    return touched
 
 
 @lru_cache(maxsize=64)
@@ -250,14 +460,17 @@ def _scaled_logo(path: str, width: int, height: int) -> Image.Image:
     return logo.resize(size, Image.Resampling.LANCZOS)
 
 
-def _logo(image: Image.Image, path: str | None, box: tuple[int, int, int, int], element: dict[str, Any], background: str) -> None:
+def _logo(
+    image: Image.Image, path: str | None, box: tuple[int, int, int, int], element: dict[str, Any], background: str
+) -> list[Rect]:
     if not path:
-        return
+        return []
     x, y, w, h = box
     logo = _scaled_logo(path, w, h)
     left = x + {"left": 0, "center": (w - logo.width) // 2, "right": w - logo.width}[element["align"]]
     top = y + {"top": 0, "middle": (h - logo.height) // 2, "bottom": h - logo.height}[element["valign"]]
     image.paste(logo, (left, top), logo)
+    return [(left, top, left + logo.width, top + logo.height)]
 
 
 def _logo_colours(job: Job) -> tuple[RGB, ...]:

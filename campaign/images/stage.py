@@ -1,42 +1,37 @@
 """The images stage of `campaign build`, and `campaign images` alone.
 
-Renders every card into ``images/`` with ``images/manifest.json`` and puts the
-manifest rows in ``kit.results["images"]`` (each with ``path`` relative to the
-build folder) for the page and publishing stages.
+Renders every card into ``images/`` with ``images/manifest.json`` and returns
+the manifest's rows as ``ImageFile`` for the page.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from campaign.errors import CampaignError
+from campaign.errors import NotFound
 from campaign.images.cards import Card, plan, resolve_area, select
 from campaign.images.jpeg import add_jpegs
 from campaign.images.pipeline import Progress, render_all, write_manifest
 from campaign.images.sizes import SIZES
+from campaign.kit import IMAGES, MARKER, ImageFile, Kit, OutputRefused, refuse_campaign_folder, refuse_foreign, staged
+from campaign.loader import load
+from campaign.model import Campaign
+from campaign.schema import suggest
 
-if TYPE_CHECKING:
-    from campaign.build import Kit
-    from campaign.model import Campaign
-
-FOLDER = "images"
-
-
-class OutputRefused(CampaignError):
-    """The images output folder is not one we may replace."""
+FOLDER = IMAGES
 
 
-def write(kit: Kit, staging: Path) -> None:
-    """Render every card of the campaign into ``staging/images``."""
+def write(kit: Kit, staging: Path) -> list[ImageFile]:
+    """Render every card of the campaign into ``staging/images``; the images, as the manifest lists them."""
     cards = plan(kit.campaign)
     entries, drawn = render_all(kit.campaign, cards, staging / FOLDER, progress=kit.progress, prune=True)
     add_jpegs(staging / FOLDER, entries)  # Instagram's API takes JPEG only
     write_manifest(staging / FOLDER, entries)
-    kit.results["images"] = [{**e, "path": f"{FOLDER}/{e['file']}"} for e in entries]
     kit.notes.append(
         f"images: {len(entries)} images of {len(cards)} cards in {len(SIZES)} sizes ({drawn} drawn, the rest from the cache)"
     )
+    return [ImageFile.from_row(e) for e in entries]
 
 
 def render_images(
@@ -50,9 +45,6 @@ def render_images(
     progress: Progress | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     """`campaign images`: load the campaign, render the chosen cards into ``out``, replaced as a whole."""
-    from campaign.build import staged
-    from campaign.loader import load
-
     campaign = load(root).campaign
     cards = choose(campaign, figures=figures, kommun=kommun, lan=lan)
     _check_sizes(sizes)
@@ -75,9 +67,6 @@ def choose(
 
 
 def _check_sizes(sizes: tuple[str, ...]) -> None:
-    from campaign.errors import NotFound
-    from campaign.schema import suggest
-
     for name in sizes:
         if name not in SIZES:
             raise NotFound(f"unknown size {name!r}{suggest(name, SIZES)}; known: {', '.join(SIZES)}")
@@ -89,16 +78,12 @@ def _check_out(out: Path, root: Path, filtered: bool = False) -> None:
     A filtered run never replaces a built kit's images: the page and
     `campaign schedule plan` read them, and would lose every card not chosen.
     """
-    from campaign.build import MARKER
-
     out = out.resolve()
-    if out == root or root.is_relative_to(out):
-        raise OutputRefused(f"--out {out} would replace the campaign folder itself; choose another folder such as build/images")
+    refuse_campaign_folder(out, root, "build/images")
     if filtered and out.name == FOLDER and (out.parent / MARKER).exists():
         raise OutputRefused(
             f"--out {out} holds the built kit's images, which the page and `campaign schedule plan` use; "
             "a filtered run would replace them with only the chosen cards: write them elsewhere, e.g. --out cards"
         )
     ours = (out / "manifest.json").exists() or (out / MARKER).exists()
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not ours)):
-        raise OutputRefused(f"--out {out} exists and holds files not made by `campaign images`; refusing to replace it")
+    refuse_foreign(out, ours, "exists and holds files not made by `campaign images`; refusing to replace it")

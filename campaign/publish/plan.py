@@ -93,13 +93,22 @@ def resolve(campaign: Campaign, build_dir: Path | None = None, *, images: bool =
 
 
 def _repeated_parts(campaign: Campaign, rows: list[Planned]) -> list[Problem]:
-    """Two rows of one account that share the text of a part: X refuses the second, leaving half a thread."""
+    """Two rows of one account that share the text of a part: X refuses the second, leaving half a thread.
+
+    On X it is an error (PlanError: the plan cannot be sent as it stands); on
+    the other platforms, which take a repeated post, a warning.
+    """
     seen: dict[tuple[str, str], str] = {}
     problems = []
     source = campaign.sources.get("plan", "messages/")
     for row in rows:
         for n, part in enumerate(row.parts, 1):
             first = seen.setdefault((row.account, part.text), f"{row.key} part {n}")
+            if first != f"{row.key} part {n}" and row.platform == "x":
+                raise PlanError(
+                    f"{row.key} part {n} has the same text as {first} on account {row.account!r}; X refuses a repeated "
+                    "post (the thread would stop half-way): make the texts differ"
+                )
             if first != f"{row.key} part {n}":
                 problems.append(
                     Problem(

@@ -163,6 +163,7 @@ class Row:
     in_flight_at: dt.datetime | None = None
     first_tried_at: dt.datetime | None = None
     send_late: bool = False
+    person_said_send: bool = False  # the in-flight mark is a person's retry: send unless a look finds it
 
     def late(self, now: dt.datetime, grace: dt.timedelta) -> bool:
         """Whether the row is held as late: scheduled, more than ``grace`` past its time, and no one said to send it."""
@@ -197,6 +198,7 @@ class Row:
             in_flight_at=_time(r["in_flight_at"]),
             first_tried_at=_time(r["first_tried_at"]),
             send_late=bool(r["send_late"]),
+            person_said_send=r["in_flight"] == PERSON_SAID_SEND,
         )
 
 
@@ -204,6 +206,7 @@ def _time(text: str | None) -> dt.datetime | None:
     return from_db(text) if text else None
 
 
+PERSON_SAID_SEND = 2  # in_flight: may be on the account, and a person said to send it (X still looks first)
 CANCELLABLE = ("scheduled", "failed", "uncertain")
 RETRYABLE = ("failed", "uncertain", "cancelled", "scheduled")  # a scheduled row: one held as late
 CONFIRMABLE = ("uncertain", "failed")
@@ -705,6 +708,8 @@ class Queue:
                 self._event(row.id, now, "send-late", "a person said to send it although it is late")
             else:
                 self._set(row.id, now, "scheduled", reason="retried by a person", reset=True)
+                if row.in_flight or row.state == "uncertain":  # it may be there: a publisher that can look still looks first
+                    self.db.execute("UPDATE posts SET in_flight = ? WHERE id = ?", (PERSON_SAID_SEND, row.id))
         return self.get(row.id)
 
     def confirm(self, ref: str, now: dt.datetime, url: str | None = None) -> Row:

@@ -278,6 +278,8 @@ class _Sending:
                 self.settled.append(f"looked on the account: {what} is not there; sent again")
             self.unanswered = False
             return None
+        if row.person_said_send and not self.unanswered:
+            return None  # a person looked and said to send it again
         window = self.publisher.resend_safe_for
         started = row.in_flight_at or self.clock.now()
         if window is not None and self.clock.now() - started < window:

@@ -285,15 +285,6 @@ def list_problems(items: Sequence[dict[str, Any]], add: Callable[..., None]) -> 
             handles.setdefault(key, i)
 
 
-def cross_check(campaign: Campaign, checked: Any, add: Callable[..., None]) -> None:
-    """The loader's hook: checks across politicians, and tag rules against the roles."""
-    list_problems(checked, add)
-    from campaign.registry.rules import unused_rule_problems
-
-    for message in unused_rule_problems(campaign, checked):
-        add((SECTION,), message, "warning")
-
-
 # --- the typed view ------------------------------------------------------------
 
 

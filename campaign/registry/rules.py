@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +33,7 @@ from campaign.errors import CampaignError, ExitCode
 from campaign.model import PLATFORMS, Area, Campaign, Mention, Message
 from campaign.registry.geography import kommuner
 from campaign.registry.handles import MENTION_PLATFORMS
-from campaign.registry.politicians import SECTION, Politician, Role, politicians, to_politician
+from campaign.registry.politicians import SECTION, Politician, Role, list_problems, politicians, to_politician
 from campaign.tagrule import CHAIR_RULE, TagRule, key, parse_rule
 
 
@@ -193,3 +193,13 @@ def unused_rule_problems(campaign: Campaign, checked: Sequence[dict[str, Any]]) 
                 if (key(rule.body), key(title)) not in pairs:
                     out.append(f"tag rule {text!r} ({where}[{j}]): no politician is {title!r} in {rule.body!r}")
     return out
+
+
+def cross_check(campaign: Campaign, checked: Any, add: Callable[..., None]) -> None:
+    """The loader's hook for `politicians:`: checks across politicians, and tag rules against the roles.
+
+    Here rather than in ``politicians`` because it needs both: the rules resolve against the politicians.
+    """
+    list_problems(checked, add)
+    for message in unused_rule_problems(campaign, checked):
+        add((SECTION,), message, "warning")

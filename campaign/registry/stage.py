@@ -2,24 +2,20 @@
 
 Writes no files. It adds the warnings that depend on the date (ended roles,
 entries not verified for a year, real politicians who would be named because
-they lack a handle) to ``kit.warnings``, a one-line summary to ``kit.notes``,
-and the report to ``kit.results["registry"]`` for later stages.
+they lack a handle) to ``kit.warnings`` and a one-line summary to ``kit.notes``.
 """
 
 from __future__ import annotations
 
-import zoneinfo
 from pathlib import Path
 
-from campaign.build import Kit
+from campaign.kit import Kit
 from campaign.registry.report import registry_report, summary
 
 
 def write(kit: Kit, staging: Path) -> None:
     """Report the registry as of the build's date in the campaign's time zone."""
     del staging  # nothing to write: the posts carry the mentions
-    on = kit.now.astimezone(zoneinfo.ZoneInfo(kit.campaign.settings.timezone)).date()
-    report = registry_report(kit.campaign, on=on)
-    kit.results["registry"] = report
+    report = registry_report(kit.campaign, on=kit.today)
     kit.warnings.extend(report.problems)
     kit.notes.append(summary(report))

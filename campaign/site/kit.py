@@ -6,12 +6,18 @@ page's templates) and ``kit.md``.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from campaign.model import NATIONAL, Campaign
+from markupsafe import Markup
+
+from campaign import sv
+from campaign.model import NATIONAL, Area, Campaign
 from campaign.site.render import safe_url
 from campaign.site.strings import Strings
+from campaign.tagrule import parse_rule
 from campaign.templating import context, render
 
 # A line opening as a heading ("# "), quote, bullet or numbered item ("2026. "); "#socialtjänst" is no heading.
@@ -25,11 +31,11 @@ def md_text(text: str) -> str:
     return _BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
 
 
-def kit_messages(campaign: Campaign) -> list[dict[str, Any]]:
-    """Every message as national text, with all its phrasings, for the printable kit."""
+def kit_messages(campaign: Campaign, area: Area = NATIONAL) -> list[dict[str, Any]]:
+    """Every message as text for ``area`` (its own figures where it has them), with all its phrasings."""
     rows = []
     for message in campaign.messages:
-        ctx = context(campaign, NATIONAL, message.figures, message.link)
+        ctx = context(campaign, area, message.figures, message.link)
         rows.append(
             {
                 "message": message,
@@ -40,10 +46,40 @@ def kit_messages(campaign: Campaign) -> list[dict[str, Any]]:
     return rows
 
 
+def qr_svg(url: str) -> Markup:
+    """The page's address as a QR code, an inline SVG a printed kit can carry (segno; nothing to load)."""
+    import segno
+
+    svg = segno.make(url, error="m").svg_inline(scale=3, border=2, title=url)
+    return Markup(svg)  # segno's own markup; the URL inside is escaped by segno
+
+
+def kit_date(now: dt.datetime, language: str, zone: str) -> str:
+    """The build's date where the campaign is ("1 december 2026"; "1 December 2026" in English)."""
+    day = now.astimezone(ZoneInfo(zone)).date()
+    if language == "sv":
+        return sv.date(day)
+    return f"{day.day} {_EN_MONTHS[day.month - 1]} {day.year}"
+
+
+_EN_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
 def tag_tip(campaign: Campaign) -> str:
     """The kit's tip on whom to tag, from the campaign's tag rules ("socialnämnden ordförande")."""
-    from campaign.registry import parse_rule
-
     t = Strings(campaign.settings.language)
     rules = []
     for text in campaign.settings.tag:

@@ -9,30 +9,33 @@ there is no inline script, so the Content-Security-Policy can forbid it.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from campaign.compose.platforms import PLATFORMS
+from campaign.kit import ImageFile
 from campaign.model import NATIONAL, Area, Campaign
 from campaign.site.strings import STRINGS, Strings
 from campaign.site.view import SHARE_BY_LINK, AreaView, CardView, ImageIndex, images_for
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'none'; font-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'"
+    "connect-src 'self'; font-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'"
 )
 
 
 @dataclass(frozen=True)
 class SiteResult:
-    """What the site stage wrote, for ``kit.results["site"]``."""
+    """What the site stage wrote: its pages and the national page's weight (for the stage's note and warning)."""
 
     pages: tuple[str, ...]  # paths relative to build/
     national_bytes: int  # index.html + its CSS and JS, before images
@@ -69,6 +72,7 @@ def environment() -> Environment:
     env.globals["platform_name"] = platform_name
     env.globals["share_by_link"] = SHARE_BY_LINK
     env.globals["handle_text"] = handle_text
+    env.globals["profile_url"] = profile_url
     return env
 
 
@@ -101,6 +105,26 @@ def handle_text(platform_id: str, handle: str) -> str:
     return f"@{handle}" if p and p.text_mentions and not handle.startswith("@") else handle
 
 
+_PROFILES = {
+    "x": "https://x.com/{}",
+    "bluesky": "https://bsky.app/profile/{}",
+    "threads": "https://www.threads.com/@{}",
+    "instagram": "https://www.instagram.com/{}/",
+    "facebook": "https://www.facebook.com/{}",
+    "linkedin": "https://www.linkedin.com/in/{}",
+}
+
+
+def profile_url(platform_id: str, handle: str) -> str:
+    """The public profile page of a handle, where a politician can be asked in public ("" when unknown)."""
+    handle = handle.lstrip("@")
+    if platform_id == "mastodon":
+        user, _, server = handle.partition("@")
+        return f"https://{quote(server, safe='.-:')}/@{quote(user)}" if user and server else ""
+    pattern = _PROFILES.get(platform_id)
+    return pattern.format(quote(handle, safe="._-")) if pattern and handle else ""
+
+
 def area_data(view: AreaView) -> dict[str, Any]:
     """The data the browser needs to show one area without reloading."""
     area = view.area
@@ -113,7 +137,15 @@ def area_data(view: AreaView) -> dict[str, Any]:
         "figures": [
             {"id": f.id, "value": str(f), "statement": f.statement, "where": f.where, "source": f.source} for f in view.figures
         ],
-        "mentions": [{"name": m.name, "role": m.role, "handles": m.handles} for m in view.mentions],
+        "mentions": [
+            {
+                "name": m.name,
+                "role": m.role,
+                "handles": m.handles,
+                "profiles": {p: profile_url(p, h) for p, h in m.handles.items()},
+            }
+            for m in view.mentions
+        ],
         "cards": {card.id: _card_data(card) for card in view.cards},
     }
 
@@ -146,8 +178,19 @@ def write_area_data(out: Path, view: AreaView) -> None:
     )
 
 
-def page_config(campaign: Campaign, view: AreaView, root: str, version: str) -> dict[str, Any]:
-    """The JSON block every page carries: where it is, the UI text, the platforms."""
+@functools.cache
+def _script_source() -> str:
+    return (resources.files("campaign.site") / "static" / "page.js").read_text(encoding="utf-8")
+
+
+def script_strings(lang: str) -> dict[str, str]:
+    """The UI strings page.js uses (``S.key`` or ``"key"`` in its source): the rest only the templates need."""
+    source = _script_source()
+    return {k: v for k, v in STRINGS[lang].items() if f"S.{k}" in source or f'"{k}"' in source}
+
+
+def page_config(campaign: Campaign, view: AreaView, root: str, version: str, question: str = "") -> dict[str, Any]:
+    """The JSON block every page carries: where it is, the UI text, the platforms, the question to ask."""
     lang = Strings(campaign.settings.language).language
     platforms = {p: platform_data(p) for card in view.cards for p in (post.platform for post in card.posts)}
     return {
@@ -155,22 +198,32 @@ def page_config(campaign: Campaign, view: AreaView, root: str, version: str) -> 
         "area": view.key,
         "lang": lang,
         "version": version,
-        "strings": STRINGS[lang],
+        "strings": script_strings(lang),
         "platforms": platforms,
         "pageUrl": campaign.settings.base_url or "",
+        "question": question,  # with {kommun} for the municipality's name
     }
 
 
+# The names people abroad (and English-language campaigns) use for a kommun; the picker finds these too.
+EXONYMS: dict[str, list[str]] = {"1480": ["Gothenburg"], "0180": ["Stockholm City"], "1280": ["Malmoe"]}
+
+
 def write_kommun_list(out: Path, kommuner: Sequence[Area]) -> None:
-    """data/kommuner.js: the picker's list (slug, name, län), loaded when someone first uses the picker."""
+    """data/kommuner.js: the picker's list ([slug, name, län index, code, [other names]]), loaded when the picker is first used."""
     lans = sorted({a.lan_name for a in kommuner})
-    data = {"lans": lans, "kommuner": [[a.slug, a.name, lans.index(a.lan_name)] for a in kommuner]}
+    data = {
+        "lans": lans,
+        "kommuner": [
+            [a.slug, a.name, lans.index(a.lan_name), a.code, *([EXONYMS[a.code]] if a.code in EXONYMS else [])] for a in kommuner
+        ],
+    }
     path = out / "data" / "kommuner.js"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(f"window.campaignKommuner={json_for_script(data)};\n", encoding="utf-8")
 
 
-def og_image(campaign: Campaign, images: Sequence[dict[str, Any]] | ImageIndex, area: Area = NATIONAL) -> str:
+def og_image(campaign: Campaign, images: Sequence[ImageFile] | ImageIndex, area: Area = NATIONAL) -> str:
     """Absolute URL of the link card: the first message's 1200×630 image for ``area`` (its own, else national), or ""."""
     base = campaign.settings.base_url
     if not base:

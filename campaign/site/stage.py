@@ -9,38 +9,36 @@ area) and the page's own CSS and JS under ``static/``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jinja2 import Environment
 
+from campaign.compose.core import Post
 from campaign.errors import Problem
-from campaign.model import Area, Campaign
+from campaign.kit import ImageFile, Kit, build_time
+from campaign.model import NATIONAL, Area, Campaign
+from campaign.registry import areas as all_areas
 from campaign.site import render as r
 from campaign.site.assets import GENERATED, STATIC_FILES, copy_static
-from campaign.site.kit import kit_markdown, kit_messages, tag_tip
+from campaign.site.kit import kit_date, kit_markdown, kit_messages, qr_svg, tag_tip
 from campaign.site.settings import page_settings
 from campaign.site.strings import Strings
-from campaign.site.view import AreaView, ImageIndex, area_views, page_posts, swedish_key
+from campaign.site.view import AreaView, ImageIndex, area_views, swedish_key
 
 BUDGET = 150_000  # bytes of HTML, CSS and JS for the national page, before images
-
-if TYPE_CHECKING:
-    from campaign.build import Kit
 
 
 def registry_areas() -> tuple[Area, ...]:
     """The country and every area the registry knows (the page uses the country and the 290 kommuner)."""
-    from campaign.registry import areas
-
-    return tuple(areas())
+    return tuple(all_areas())
 
 
-def write(kit: Kit, staging: Path) -> None:
-    """Write the page into ``staging``; its result goes to ``kit.results["site"]``."""
-    result = build_site(kit.campaign, kit.results, staging, registry_areas(), progress=kit.progress)
-    kit.results["site"] = result
+def write(kit: Kit, staging: Path, posts: Sequence[Post], images: Sequence[ImageFile]) -> None:
+    """Write the page into ``staging`` from the posts and images the earlier stages made."""
+    result = build_site(kit.campaign, posts, images, staging, registry_areas(), progress=kit.progress, now=kit.now)
     if result.national_bytes > BUDGET:
         kit.warnings.append(
             Problem(
@@ -53,24 +51,32 @@ def write(kit: Kit, staging: Path) -> None:
                 "warning",
             )
         )
-    kommun_pages = sum(1 for p in result.pages if p.startswith("kommun/") and p != "kommun/index.html")
+    kommun_pages = sum(
+        1 for p in result.pages if p.startswith("kommun/") and p.endswith("/index.html") and p != "kommun/index.html"
+    )
     kit.notes.append(
-        f"page: index.html ({result.national_bytes // 1024} KB with CSS and JS), {kommun_pages} municipality pages, kit.html, kit.md"
+        f"page: index.html ({result.national_bytes // 1024} KB with CSS and JS), {kommun_pages} municipality pages "
+        "(each with its own printable kit), kit.html, kit.md"
     )
 
 
 def build_site(
     campaign: Campaign,
-    results: dict[str, Any],
+    posts: Sequence[Post],
+    images: Sequence[ImageFile],
     out: Path,
     areas: Sequence[Area],
     *,
     progress: Callable[[str, int, int], None] | None = None,
+    now: dt.datetime | None = None,
 ) -> r.SiteResult:
-    """Render every page of the site into ``out`` from the campaign and the earlier stages' results."""
-    images = ImageIndex(results.get("images") or [])
+    """Render every page of the site into ``out`` from the campaign, its posts and its images.
+
+    ``now`` dates the printable kits (default: the build's time, SOURCE_DATE_EPOCH honoured).
+    """
+    index = ImageIndex(images)
     settings = page_settings(campaign)
-    views = area_views(campaign, page_posts(results, campaign, areas), images, areas, settings.platforms)
+    views = area_views(campaign, posts, index, areas, settings.platforms, settings.featured)
     t = Strings(campaign.settings.language)
     common = {
         "campaign": campaign,
@@ -78,12 +84,15 @@ def build_site(
         "version": copy_static(out, campaign),
         "intro": settings.intro or t.intro,
         "csp": r.CSP,
-        "og_image": r.og_image(campaign, images),
+        "og_image": r.og_image(campaign, index),
+        "question": settings.question or t.question,  # {kommun} filled in per page
+        "kit_date": kit_date(now or build_time(), t.language, campaign.settings.timezone),
+        "contact": settings.contact or campaign.settings.organisation,
     }
     env = r.environment()
-    pages = _write_areas(env, out, views, images, common, progress)
+    pages = _write_areas(env, out, views, index, common, progress)
     pages += _write_listing(env, out, [v.area for v in views if v.area.level == "kommun"], common)
-    pages += _write_kit(env, out, common)
+    pages += _write_kit(env, out, common, views[0] if views and views[0].area.level == "national" else None)
     size = (out / "index.html").stat().st_size + sum((out / "static" / n).stat().st_size for n in (*STATIC_FILES, *GENERATED))
     return r.SiteResult(tuple(pages), size)
 
@@ -103,6 +112,8 @@ def _write_areas(
         path = "index.html" if view.area.level == "national" else f"kommun/{view.area.slug}/index.html"
         _write_area_page(env, out, path, view, {**common, "og_image": r.og_image(common["campaign"], images, view.area)})
         pages.append(path)
+        if view.area.level == "kommun":
+            pages.append(_write_area_kit(env, out, view, common))
         if progress is not None and (done % 10 == 0 or done == len(views)):
             progress("page", done, len(views))
     return pages
@@ -118,15 +129,49 @@ def _write_listing(env: Environment, out: Path, kommuner: list[Area], common: di
     return ["kommun/index.html"]
 
 
-def _write_kit(env: Environment, out: Path, common: dict[str, Any]) -> list[str]:
-    """The printable kit as kit.html and kit.md."""
+def _write_kit(env: Environment, out: Path, common: dict[str, Any], view: AreaView | None) -> list[str]:
+    """The national printable kit as kit.html and kit.md."""
     campaign = common["campaign"]
-    kit = {"messages": kit_messages(campaign), "tag_tip": tag_tip(campaign)}
-    _write(
-        out / "kit.html", env.get_template("kit.html").render(root="", page_url=r.page_url(campaign, "kit.html"), **kit, **common)
-    )
-    _write(out / "kit.md", kit_markdown(campaign, common["t"], kit["messages"], kit["tag_tip"]))
+    messages = kit_messages(campaign)
+    tip = tag_tip(campaign)
+    _write(out / "kit.html", _kit_html(env, common, view, NATIONAL, messages, tip, ""))
+    _write(out / "kit.md", kit_markdown(campaign, common["t"], messages, tip))
     return ["kit.html", "kit.md"]
+
+
+def _write_area_kit(env: Environment, out: Path, view: AreaView, common: dict[str, Any]) -> str:
+    """kommun/<slug>/kit.html: the kit with the kommun's own texts, figures and politicians, its QR to its page."""
+    path = f"kommun/{view.area.slug}/kit.html"
+    messages = kit_messages(common["campaign"], view.area)
+    _write(out / path, _kit_html(env, common, view, view.area, messages, tag_tip(common["campaign"]), "../../"))
+    return path
+
+
+def _kit_html(
+    env: Environment,
+    common: dict[str, Any],
+    view: AreaView | None,
+    area: Area,
+    messages: list[dict[str, Any]],
+    tip: str,
+    root: str,
+) -> str:
+    campaign = common["campaign"]
+    page_path = f"kommun/{area.slug}/" if area.level == "kommun" else ""
+    page_link = r.page_url(campaign, page_path)
+    return env.get_template("kit.html").render(
+        root=root,
+        page_url=r.page_url(campaign, page_path + "kit.html"),
+        area=area,
+        view=view,
+        page_link=page_link,
+        qr=qr_svg(page_link) if page_link else "",
+        messages=messages,
+        tag_tip=tip,
+        kit_href="kit.html",
+        question=common["question"].replace("{kommun}", area.name),
+        **{k: v for k, v in common.items() if k != "question"},
+    )
 
 
 def by_lan(kommuner: Sequence[Area]) -> list[tuple[str, list[Area]]]:
@@ -140,9 +185,12 @@ def by_lan(kommuner: Sequence[Area]) -> list[tuple[str, list[Area]]]:
 def _write_area_page(env: Environment, out: Path, path: str, view: AreaView, common: dict[str, Any]) -> None:
     root = "" if view.area.level == "national" else "../../"
     campaign = common["campaign"]
-    config = r.page_config(campaign, view, root, common["version"])
+    config = r.page_config(campaign, view, root, common["version"], common["question"])
+    page = {**common, "question": common["question"].replace("{kommun}", view.area.name)}
+    if view.area.level == "kommun":
+        page["kit_href"] = "kit.html"  # the kommun's own printable kit, beside its page
     html = env.get_template("area.html").render(
-        root=root, view=view, config=config, page_url=r.page_url(campaign, path.removesuffix("index.html")), **common
+        root=root, view=view, config=config, page_url=r.page_url(campaign, path.removesuffix("index.html")), **page
     )
     _write(out / path, html)
 

@@ -1,9 +1,10 @@
 """What the page shows, as plain data: one ``AreaView`` per area.
 
-The page reads posts through ``page_posts``: the composer's ``Post`` objects
-from ``kit.results["posts"]`` (message_id, platform, area, parts with text and
-limit, link, mentions). Everything after that reads only the plain views
-defined here, so the templates and the data files see one shape.
+The page reads the composer's ``Post`` objects (message_id, platform, area,
+parts with text and limit, link, mentions) and the images stage's
+``ImageFile`` rows, as the build hands them over. Everything after that reads
+only the plain views defined here, so the templates and the data files see one
+shape.
 """
 
 from __future__ import annotations
@@ -11,30 +12,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
 
+from campaign.compose.core import Post
 from campaign.compose.platforms import PLATFORM_IDS, PLATFORMS
-from campaign.model import NATIONAL, Area, Campaign, Mention, Message
+from campaign.kit import ImageFile
+from campaign.model import NATIONAL, Area, Campaign, Message
 from campaign.templating import FigureView, figure_view
 
 # Platform order, names, limits and counting rules all come from the composer's one table (PLATFORM_IDS, PLATFORMS).
 SHARE_BY_LINK = {"linkedin", "facebook"}  # these share a URL; their text is ignored (PLATFORMS.md)
-
-
-class PartLike(Protocol):
-    text: str
-    limit: int
-
-
-class PostLike(Protocol):
-    """What the page reads of a post: the composer's ``Post`` (and the tests' stand-ins) have this shape."""
-
-    message_id: str
-    platform: str
-    area: Area
-    parts: tuple[PartLike, ...]
-    link: str | None
-    mentions: tuple[Mention, ...]
 
 
 @dataclass(frozen=True)
@@ -72,10 +58,16 @@ class CardView:
     message: Message
     posts: tuple[PostView, ...]
     images: tuple[ImageView, ...]
+    title: str = ""  # the topic as a heading ("Hot och våld"): the message's title, else its opening words
 
     @property
     def id(self) -> str:
         return self.message.id
+
+    @property
+    def topic(self) -> str:
+        """The title inside a sentence ("om hot och våld"): lower-case first letter, unless it is an acronym (LVU)."""
+        return topic(self.title)
 
     @property
     def preview(self) -> ImageView | None:
@@ -93,6 +85,22 @@ class AreaView:
     cards: tuple[CardView, ...]
     figures: tuple[FigureView, ...]
     mentions: tuple[MentionView, ...]
+    featured: str = ""  # the id of the card the page shows first, ready to share
+
+    @property
+    def first(self) -> CardView | None:
+        """The recommended card: ``featured``, else the first long message, else the first card."""
+        for wanted in (lambda c: c.id == self.featured, lambda c: c.message.kind == "long", lambda c: True):
+            for card in self.cards:
+                if wanted(card):
+                    return card
+        return None
+
+    @property
+    def rest(self) -> tuple[CardView, ...]:
+        """Every card but the recommended one, in the bank's order."""
+        first = self.first
+        return tuple(c for c in self.cards if c is not first)
 
     @property
     def key(self) -> str:
@@ -100,14 +108,21 @@ class AreaView:
         return self.area.slug or "national"
 
 
-def page_posts(results: dict[str, Any], campaign: Campaign, areas: Sequence[Area]) -> list[PostLike]:
-    """The posts the page shows: the composer stage's, or composed here when it did not run."""
-    posts = results.get("posts")
-    if posts is not None:
-        return list(posts)
-    from campaign.compose.core import compose_all
+def topic(title: str) -> str:
+    """A title inside a sentence: "Hot och våld" → "hot och våld", "LVU-ärenden" stays."""
+    if len(title) > 1 and title[1].isupper():
+        return title
+    return title[:1].lower() + title[1:]
 
-    return compose_all(campaign, [a for a in areas if a.level in ("national", "kommun")])
+
+_WORDS_IN_TITLE = 5
+
+
+def fallback_title(text: str) -> str:
+    """A message without a title is headed by its opening words ("Varannan socialsekreterare i landet anger …")."""
+    sentence = text.split("\n", maxsplit=1)[0].split(". ", maxsplit=1)[0].strip().rstrip(".")
+    words = sentence.split()
+    return " ".join(words[:_WORDS_IN_TITLE]) + (" …" if len(words) > _WORDS_IN_TITLE else "")
 
 
 _SWEDISH = str.maketrans(
@@ -124,7 +139,7 @@ def _area_key(area: Area) -> tuple[str, str]:
     return (area.level, area.code)
 
 
-def _mentions(posts: Iterable[PostLike]) -> tuple[MentionView, ...]:
+def _mentions(posts: Iterable[Post]) -> tuple[MentionView, ...]:
     found: dict[tuple[str, str], dict[str, str]] = {}
     for post in posts:
         for mention in post.mentions:
@@ -134,15 +149,9 @@ def _mentions(posts: Iterable[PostLike]) -> tuple[MentionView, ...]:
     return tuple(MentionView(name, role, dict(sorted(h.items()))) for (name, role), h in sorted(found.items()))
 
 
-def _post_view(post: PostLike) -> PostView:
+def _post_view(post: Post) -> PostView:
     limits = [p.limit for p in post.parts]
     return PostView(post.platform, tuple(p.text for p in post.parts), max(limits) if limits else 0, post.link)
-
-
-def _belongs(image: dict[str, Any], message: Message) -> bool:
-    """A card of the message itself, or of one of its figures (images stage manifest rows)."""
-    card, ident = image.get("card"), image.get("id")
-    return (card == "message" and ident == message.id) or (card == "figure" and ident in message.figures)
 
 
 class ImageIndex:
@@ -153,13 +162,11 @@ class ImageIndex:
     the rows of that area and that message (and its figures).
     """
 
-    def __init__(self, images: Sequence[dict[str, Any]]) -> None:
+    def __init__(self, images: Sequence[ImageFile]) -> None:
         self.rows = tuple(images)
-        self._by_area: dict[tuple[str, str], dict[tuple[str, str], list[dict[str, Any]]]] = {}
+        self._by_area: dict[tuple[str, str], dict[tuple[str, str], list[ImageFile]]] = {}
         for image in self.rows:
-            place = (str(image.get("area_level", "national")), str(image.get("area_code") or ""))
-            what = (str(image.get("card")), str(image.get("id")))
-            self._by_area.setdefault(place, {}).setdefault(what, []).append(image)
+            self._by_area.setdefault((image.area_level, image.area_code), {}).setdefault((image.card, image.id), []).append(image)
         self._views: dict[tuple[str, str, str], tuple[ImageView, ...]] = {}
 
     def has_area(self, level: str, code: str) -> bool:
@@ -175,18 +182,13 @@ class ImageIndex:
             local = list(rows.get(("message", message.id), ()))
             for figure in dict.fromkeys(message.figures):
                 local.extend(rows.get(("figure", figure), ()))
-            local.sort(key=lambda i: (str(i.get("card")), str(i.get("id")), str(i["file"])))
-            found = tuple(
-                ImageView(
-                    str(i["file"]), _size_label(i), int(i.get("width") or 0), int(i.get("height") or 0), str(i.get("alt") or "")
-                )
-                for i in local
-            )
+            local.sort(key=lambda i: (i.card, i.id, i.file))
+            found = tuple(ImageView(i.file, _size_label(i), i.width, i.height, i.alt) for i in local)
             self._views[key] = found
         return found
 
 
-def images_for(images: Sequence[dict[str, Any]] | ImageIndex, message: Message, area: Area) -> tuple[ImageView, ...]:
+def images_for(images: Sequence[ImageFile] | ImageIndex, message: Message, area: Area) -> tuple[ImageView, ...]:
     """The message's share images for ``area``: its own, else its län's, else the national ones."""
     index = images if isinstance(images, ImageIndex) else ImageIndex(images)
     for level, code in ((area.level, area.code), ("lan", area.lan_code), ("national", "")):
@@ -196,49 +198,55 @@ def images_for(images: Sequence[dict[str, Any]] | ImageIndex, message: Message, 
     return ()
 
 
-def _size_label(image: dict[str, Any]) -> str:
+def _size_label(image: ImageFile) -> str:
     """Which platforms a size is for ("X, Mastodon, Threads"), else the size's own name."""
-    names = [PLATFORMS[p].name for p in image.get("platforms") or () if p in PLATFORMS]
-    return ", ".join(names) or str(image.get("size") or "")
+    names = [PLATFORMS[p].name for p in image.platforms if p in PLATFORMS]
+    return ", ".join(names) or image.size
 
 
 def area_views(
     campaign: Campaign,
-    posts: Sequence[PostLike],
-    images: Sequence[dict[str, Any]] | ImageIndex,
+    posts: Sequence[Post],
+    images: Sequence[ImageFile] | ImageIndex,
     areas: Sequence[Area],
     platforms: Sequence[str] = PLATFORM_IDS,
+    featured: str = "",
 ) -> list[AreaView]:
     """One view per area that has posts, national first, then kommuner in Swedish order.
 
     Only ``platforms`` show, in that order (the campaign's `page: platforms:`).
     """
-    by_area: dict[tuple[str, str], list[PostLike]] = defaultdict(list)
+    by_area: dict[tuple[str, str], list[Post]] = defaultdict(list)
     for post in posts:
         if post.platform in platforms:
             by_area[_area_key(post.area)].append(post)
     index = images if isinstance(images, ImageIndex) else ImageIndex(images)
     wanted = [NATIONAL, *sorted((a for a in areas if a.level == "kommun"), key=lambda a: (swedish_key(a.name), a.code))]
     return [
-        _area_view(campaign, area, by_area[_area_key(area)], index, platforms) for area in wanted if by_area.get(_area_key(area))
+        _area_view(campaign, area, by_area[_area_key(area)], index, platforms, featured)
+        for area in wanted
+        if by_area.get(_area_key(area))
     ]
 
 
 def _area_view(
     campaign: Campaign,
     area: Area,
-    posts: list[PostLike],
+    posts: list[Post],
     images: ImageIndex,
     order: Sequence[str],
+    featured: str = "",
 ) -> AreaView:
-    by_message: dict[str, dict[str, PostLike]] = defaultdict(dict)
+    by_message: dict[str, dict[str, Post]] = defaultdict(dict)
     for post in posts:
         by_message[post.message_id].setdefault(post.platform, post)
     cards = []
     for message in campaign.messages:
         platforms = by_message.get(message.id, {})
         shown = [p for p in order if p in platforms]
-        cards.append(CardView(message, tuple(_post_view(platforms[p]) for p in shown), images_for(images, message, area)))
+        views = tuple(_post_view(platforms[p]) for p in shown)
+        title = message.title or (fallback_title(views[0].parts[0]) if views and views[0].parts else message.id)
+        cards.append(CardView(message, views, images_for(images, message, area), title))
     used = {f for m in campaign.messages for f in m.figures}
     figures = tuple(figure_view(f, area) for f in campaign.figures if f.id in used)
-    return AreaView(area, tuple(c for c in cards if c.posts), figures, _mentions(posts))
+    return AreaView(area, tuple(c for c in cards if c.posts), figures, _mentions(posts), featured)

@@ -19,6 +19,7 @@ def make_publisher(account: Account, env: Mapping[str, str], work_dir: Path | No
 
 
 def _make(account: Account, secrets: dict[str, str], work_dir: Path | None, language: str) -> Publisher:
+    # Lazy: each publisher loads its platform's client library (tweepy, atproto, …) only when that platform posts.
     if account.platform == "x":
         from campaign.publish.publishers.x import XPublisher
 

@@ -21,6 +21,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import httpx
 from atproto import Client, models
 from atproto_client import exceptions as at
 from atproto_client.client.session import SessionEvent
@@ -81,6 +82,12 @@ class BlueskyPublisher(Publisher):
             raise
         except at.AtProtocolError as exc:
             raise self._translate(exc, login=True) from None
+        except httpx.TransportError as exc:
+            if never_connected(exc):
+                raise Unreachable(
+                    f"{self.account.endpoint} could not be reached ({type(exc).__name__})", self.account.endpoint
+                ) from None
+            raise Transient(f"Bluesky did not answer the login ({type(exc).__name__})") from None
         self.client = client
         self.did = client._session.did if client._session else None
         return client
@@ -160,6 +167,12 @@ class BlueskyPublisher(Publisher):
             return call(*args, **kwargs)
         except at.AtProtocolError as exc:
             raise self._translate(exc) from None
+        except httpx.TransportError as exc:  # the SDK lets some through (a connection cut before the answer)
+            if never_connected(exc):
+                raise Unreachable(
+                    f"{self.account.endpoint} could not be reached ({type(exc).__name__})", self.account.endpoint
+                ) from None
+            raise Transient(f"Bluesky did not answer ({type(exc).__name__}); the post may have arrived") from None
 
     def _translate(self, exc: Exception, *, login: bool = False) -> PublishError:
         said = str(exc) or type(exc).__name__

@@ -123,12 +123,12 @@ class MastodonPublisher(Publisher):
 
 
 def _status(exc: Exception) -> int | None:
-    args = getattr(exc, "args", ())
+    args: tuple[Any, ...] = tuple(getattr(exc, "args", ()))
     return args[1] if len(args) > 1 and isinstance(args[1], int) else None
 
 
 def _said(exc: Exception) -> str:
-    args = getattr(exc, "args", ())
+    args: tuple[Any, ...] = tuple(getattr(exc, "args", ()))
     if len(args) >= 4:
         return f"{args[1]} {args[3]}"
     return str(exc)

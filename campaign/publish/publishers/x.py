@@ -44,11 +44,12 @@ class RebasedSession(requests.Session):
         super().__init__()
         self.endpoint = endpoint.rstrip("/")
 
-    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
-        if isinstance(url, str) and url.startswith(TWEEPY_HOST):
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
+        url = url.decode() if isinstance(url, bytes) else url
+        if url.startswith(TWEEPY_HOST):
             url = self.endpoint + url[len(TWEEPY_HOST) :]
         kwargs.setdefault("timeout", TIMEOUT)
-        return super().request(method, url, *args, **kwargs)
+        return super().request(method.decode() if isinstance(method, bytes) else method, url, *args, **kwargs)
 
 
 class XPublisher(Publisher):

@@ -1,7 +1,8 @@
-/* The activist page: platform tabs, live counters, copy, share, the
-   municipality picker. Reads its data from the page's JSON block and from
-   data/areas/<key>.js files; builds every element with textContent, never
-   with HTML strings, so campaign text can only ever show as text. */
+/* The activist page: the recommended post first, platform tabs, live counters, copy, share
+   (the phone's share sheet where it exists, threads part by part), folded messages, the
+   forgiving municipality picker. Reads its data from the page's JSON block and from
+   data/areas/<key>.js files; builds every element with textContent, never with HTML
+   strings, so campaign text can only ever show as text. */
 (function () {
   "use strict";
 
@@ -17,6 +18,9 @@
     linkedin: "https://www.linkedin.com/sharing/share-offsite/?url=",
     facebook: "https://www.facebook.com/sharer/sharer.php?u="
   };
+  var main = document.getElementById("main");
+  // The area the page shows: a saved page keeps the one it showed when it was saved (data-area).
+  var current = {key: main.dataset.area || config.area, name: ""};
 
   function fmt(key, values) {
     return S[key].replace(/\{(\w+)\}/g, function (_m, name) { return String(values[name]); });
@@ -37,6 +41,20 @@
     return null;
   }
 
+  function say(text) {
+    // One polite live region for the page: over-limit warnings, copied texts, thread steps.
+    var live = document.getElementById("live");
+    if (!live) { return; }
+    live.textContent = "";
+    window.setTimeout(function () { live.textContent = text; }, 50);
+  }
+
+  function platformName(platform) { return config.platforms[platform] ? config.platforms[platform].name : platform; }
+
+  function cardOf(node) { return node.closest(".card"); }
+
+  function topicOf(node) { return cardOf(node).dataset.topic; }
+
   /* ---- counters ---- */
 
   function fit(textarea) {
@@ -45,7 +63,7 @@
     textarea.style.height = (textarea.scrollHeight + 2) + "px";
   }
 
-  function updateCounter(textarea) {
+  function updateCounter(textarea, quiet) {
     fit(textarea);
     var panel = textarea.closest(".panel");
     var platform = panel.dataset.platform;
@@ -59,20 +77,33 @@
     if (over > 0) { text += " – " + fmt("counter_over", {over: over}); }
     if (size > info.maxBytes) { text += " – " + fmt("counter_bytes", {bytes: size, max: info.maxBytes}); }
     out.textContent = text;
-    out.classList.toggle("over", over > 0 || size > info.maxBytes);
-    updateShare(panel);
+    var bad = over > 0 || size > info.maxBytes;
+    var was = out.classList.contains("over");
+    out.classList.toggle("over", bad);
+    // Crossing the limit is said once, not on every key: the counter itself is read with the text.
+    if (!quiet && bad !== was) { say(bad ? fmt("over_live", {platform: info.name, over: Math.max(over, 1)}) : fmt("fits_live", {platform: info.name})); }
+    resetThread(panel);
   }
 
   /* ---- copy ---- */
 
-  /* Copy text with the Clipboard API; where it is missing or refused, select the text (select())
-     and try the old copy command; when that fails too, the text stays selected for Ctrl+C. */
-  function copyText(text, select, done, selected) {
+  /* Copy with the Clipboard API; where it is missing or refused, copy from a hidden read-only
+     textarea (read-only: no keyboard pops up on a phone); when even that fails, select the
+     text in its box (made read-only for the moment too) so that Ctrl+C copies it. */
+  function copyText(text, box, done, selected) {
     var fallback = function () {
-      select();
       var ok = false;
-      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
-      if (ok) { done(); } else { selected(); }
+      var scratch = el("textarea", {readonly: "", "aria-hidden": "true", tabindex: "-1", "class": "scratch"});
+      scratch.value = text;
+      document.body.appendChild(scratch);
+      try {
+        scratch.select();
+        ok = document.execCommand("copy");
+      } catch (e) { ok = false; }
+      scratch.remove();
+      if (ok) { done(); return; }
+      if (box) { selectQuietly(box); }
+      selected();
     };
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(text).then(done, fallback);
@@ -81,33 +112,68 @@
     }
   }
 
+  function selectQuietly(box) {
+    if (box.tagName !== "TEXTAREA") {
+      var range = document.createRange();
+      range.selectNodeContents(box);
+      window.getSelection().removeAllRanges();
+      window.getSelection().addRange(range);
+      return;
+    }
+    box.readOnly = true;
+    box.focus();
+    box.select();
+    var editable = function () { box.readOnly = false; box.removeEventListener("blur", editable); box.removeEventListener("click", editable); };
+    box.addEventListener("blur", editable);
+    box.addEventListener("click", editable);
+  }
+
+  function note(node, text) {
+    var bar = node.closest(".bar, .share-row, .send, figcaption") || node.parentNode;
+    var status = bar.querySelector(".copy-note") || bar.appendChild(el("span", {"class": "copy-note", role: "status"}));
+    status.textContent = text;
+    window.clearTimeout(status.timer);
+    status.timer = window.setTimeout(function () { status.textContent = ""; }, 6000);
+  }
+
   function copy(button) {
     var textarea = button.closest(".part").querySelector("textarea");
-    copyText(textarea.value, function () { textarea.focus(); textarea.select(); },
-      function () { flash(button, S.copied); }, function () { flash(button, S.copy, S.copy_selected); });
+    copyText(textarea.value, textarea, function () { flash(button, S.copied); showNext(); },
+      function () { flash(button, S.copy, S.copy_selected); });
   }
 
-  function flash(button, label, note) {
+  function flash(button, label, text) {
+    var original = button.dataset.label || button.textContent;
+    button.dataset.label = original;
+    var name = button.getAttribute("aria-label");
+    if (name) { button.dataset.name = name; }
     button.textContent = label;
+    button.removeAttribute("aria-label"); // the name says what the button now shows ("Kopierat!")
     button.classList.add("done");
-    var status = button.parentNode.querySelector(".copy-note") || button.parentNode.appendChild(el("span", {"class": "copy-note", role: "status"}));
-    status.textContent = note || label;
-    window.setTimeout(function () { button.textContent = S.copy; button.classList.remove("done"); status.textContent = ""; }, 2500);
+    note(button, text || label);
+    window.setTimeout(function () {
+      button.textContent = original;
+      if (button.dataset.name) { button.setAttribute("aria-label", button.dataset.name); }
+      button.classList.remove("done");
+    }, 2500);
   }
 
-  function addAltCopy(details) {
+  /* The image's description to read and copy, made from the img's alt (the HTML carries it once). */
+  function addAlt(figure) {
+    var img = figure.querySelector("img");
+    var cap = figure.querySelector("figcaption");
+    var old = figure.querySelector("details");
+    if (old) { old.remove(); } // a saved page: built again, not twice
+    if (!img || !cap || !img.alt) { return; }
+    var details = cap.insertBefore(el("details"), cap.firstChild);
+    details.appendChild(el("summary", {}, S.alt_text));
+    details.appendChild(el("p", {"class": "alt"}, img.alt));
     details.appendChild(el("button", {type: "button", "class": "copy-alt link"}, S.copy_alt));
   }
 
   function copyAlt(button) {
     var text = button.parentNode.querySelector(".alt");
-    var select = function () {
-      var range = document.createRange();
-      range.selectNodeContents(text);
-      window.getSelection().removeAllRanges();
-      window.getSelection().addRange(range);
-    };
-    copyText(text.textContent, select, function () {
+    copyText(text.textContent, text, function () {
       button.textContent = S.copied;
       window.setTimeout(function () { button.textContent = S.copy_alt; }, 2500);
     }, function () { button.textContent = S.copy_selected; });
@@ -115,51 +181,157 @@
 
   /* ---- share ---- */
 
-  function firstText(panel) {
-    var t = panel.querySelector("textarea");
-    return t ? t.value : "";
+  function texts(panel) {
+    return Array.prototype.map.call(panel.querySelectorAll("textarea.post"), function (t) { return t.value; });
   }
 
-  function shareUrl(panel) {
+  function intentUrl(panel, text) {
     var platform = panel.dataset.platform;
     if (config.platforms[platform].byLink) {
       var link = panel.dataset.link || config.pageUrl;
       return link ? INTENTS[platform] + encodeURIComponent(link) : "";
     }
-    if (INTENTS[platform]) { return INTENTS[platform] + encodeURIComponent(firstText(panel)); }
-    return "";
+    return INTENTS[platform] ? INTENTS[platform] + encodeURIComponent(text) : "";
   }
 
-  function updateShare(panel) {
-    var a = panel.querySelector(".share-row a.share");
-    if (a) { a.href = shareUrl(panel); }
+  function shareLabel(panel, key, n, total) {
+    return fmt(key, {topic: topicOf(panel), platform: platformName(panel.dataset.platform), n: n, total: total});
+  }
+
+  /* A thread is shared part by part: part 1 through the platform, then each next part is copied
+     to be pasted as a reply (no platform's share link can reply to a post it did not make). */
+  function resetThread(panel) {
+    if (panel.dataset.step && panel.dataset.step !== "0") {
+      panel.dataset.step = "0";
+      buildShare(panel);
+    } else {
+      var a = panel.querySelector(".share-row a.share");
+      if (a) { a.href = intentUrl(panel, texts(panel)[0] || ""); }
+    }
+  }
+
+  function imageFor(card, platform) {
+    var files = Array.prototype.map.call(card.querySelectorAll(".downloads a"), function (a) {
+      return {href: a.getAttribute("href"), label: a.textContent};
+    });
+    var name = platformName(platform);
+    var mine = files.filter(function (f) { return f.label.indexOf(name) !== -1; })[0];
+    return mine || files[0] || null;
+  }
+
+  function canShareSheet() { return typeof navigator.share === "function" && window.isSecureContext; }
+
+  /* The phone's share sheet with the card's image attached where the browser can share files. */
+  function shareSheet(panel, button) {
+    var platform = panel.dataset.platform;
+    var data = {text: texts(panel).join("\n\n")};
+    var link = config.platforms[platform].byLink ? panel.dataset.link || config.pageUrl : "";
+    if (link) { data.url = link; }
+    var image = imageFor(cardOf(panel), platform);
+    var withFile = image && typeof navigator.canShare === "function" ? fetchFile(image.href) : Promise.resolve(null);
+    withFile.then(function (file) {
+      if (file && navigator.canShare({files: [file]})) { data.files = [file]; }
+      return navigator.share(data);
+    }).then(function () { showNext(); }, function (e) {
+      if (!e || e.name !== "AbortError") { note(button, S.no_share.replace("{platform}", platformName(platform))); }
+    });
+  }
+
+  var files = {};
+
+  function fetchFile(href) {
+    if (!files[href]) {
+      files[href] = fetch(href).then(function (r) { return r.ok ? r.blob() : null; }).then(function (blob) {
+        return blob ? new File([blob], href.split("/").pop(), {type: blob.type || "image/png"}) : null;
+      }, function () { return null; });
+    }
+    return files[href];
   }
 
   function buildShare(panel) {
-    var bars = panel.querySelectorAll(".bar");
-    // In a thread the share link posts part 1, so it sits beside part 1.
-    var row = panel.querySelector(".share-row") || bars[0].appendChild(el("span", {"class": "share-row"}));
+    var box = panel.querySelector(".share-row") || panel.appendChild(el("div", {"class": "share-row"}));
     var platform = panel.dataset.platform;
-    var name = config.platforms[platform].name;
-    row.textContent = "";
-    if (platform === "mastodon") {
-      var b = el("button", {type: "button", "class": "share mastodon"}, fmt("share_on", {platform: name}));
-      b.addEventListener("click", function () { shareMastodon(panel, false); });
-      row.appendChild(b);
+    var name = platformName(platform);
+    var parts = texts(panel);
+    var step = parseInt(panel.dataset.step || "0", 10);
+    var featured = cardOf(panel).classList.contains("featured");
+    box.textContent = "";
+    if (canShareSheet()) {
+      var sheet = box.appendChild(el("button", {type: "button", "class": "share share-sheet", "aria-label": shareLabel(panel, "share_sheet_label")}, S.share_sheet));
+      sheet.addEventListener("pointerdown", function () { var i = imageFor(cardOf(panel), platform); if (i) { fetchFile(i.href); } });
+      sheet.addEventListener("click", function () { shareSheet(panel, sheet); });
+    }
+    var main;
+    if (step > 0 && step < parts.length) {
+      main = el("button", {type: "button", "class": "share next", "aria-label": shareLabel(panel, "share_next_label", step + 1, parts.length)},
+        fmt("share_next", {n: step + 1, total: parts.length}));
+      main.addEventListener("click", function () { shareNextPart(panel, main, step); });
+    } else if (platform === "mastodon") {
+      main = el("button", {type: "button", "class": "share mastodon", "aria-label": shareLabel(panel, "share_label")}, fmt("share_on", {platform: name}));
+      main.addEventListener("click", function () { shareMastodon(panel, false); });
+    } else if (platform === "instagram") {
+      main = el("button", {type: "button", "class": "share instagram"}, S.instagram_copy);
+      main.addEventListener("click", function () { shareInstagram(panel, main); });
+      if (!imageFor(cardOf(panel), platform)) {
+        main = el("span", {"class": "no-share"}, fmt("no_share", {platform: name}));
+      }
+    } else {
+      var url = intentUrl(panel, parts[0] || "");
+      if (!url) {
+        main = el("span", {"class": "no-share"}, fmt("no_share", {platform: name}));
+      } else {
+        var byLink = config.platforms[platform].byLink;
+        var label = byLink ? fmt("copy_and_share", {platform: name}) : parts.length > 1 ? fmt("share_next", {n: 1, total: parts.length}) : fmt("share_on", {platform: name});
+        main = el("a", {"class": "share", href: url, target: "_blank", rel: "noopener noreferrer",
+          "aria-label": byLink ? shareLabel(panel, "copy_and_share_label") : parts.length > 1 ? shareLabel(panel, "share_next_label", 1, parts.length) : shareLabel(panel, "share_label")}, label);
+        main.addEventListener("click", function () { sharedByLink(panel, main, byLink); });
+      }
+    }
+    box.appendChild(main);
+    if (platform === "mastodon" && step === 0) {
       var instance = store(STORE_MASTODON);
       if (instance) {
-        var change = el("button", {type: "button", "class": "link change-instance"}, fmt("mastodon_change", {instance: instance}));
+        var change = box.appendChild(el("button", {type: "button", "class": "link change-instance"}, fmt("mastodon_change", {instance: instance})));
         change.addEventListener("click", function () { shareMastodon(panel, true); });
-        row.appendChild(change);
       }
-      return;
     }
-    var url = shareUrl(panel);
-    if (!url) {
-      row.appendChild(el("span", {"class": "no-share"}, fmt("no_share", {platform: name})));
-      return;
+    var first = box.querySelector(".share");
+    if (featured && first) { first.classList.add("big"); }
+  }
+
+  /* After the link opened part 1 (or, for LinkedIn and Facebook, the page's link): copy what the
+     share window cannot take, and say so. The link's own navigation opens the window. */
+  function sharedByLink(panel, link, byLink) {
+    var parts = texts(panel);
+    if (byLink) {
+      copyText(parts[0] || "", null, function () { note(link, fmt("copied_share", {platform: platformName(panel.dataset.platform)})); },
+        function () { note(link, S.copy_selected); });
+    } else if (parts.length > 1) {
+      panel.dataset.step = "1";
+      window.setTimeout(function () { buildShare(panel); panel.querySelector(".share-row .share.next").focus(); }, 0);
     }
-    row.appendChild(el("a", {"class": "share", href: url, target: "_blank", rel: "noopener noreferrer"}, fmt("share_on", {platform: name})));
+    showNext();
+  }
+
+  function shareNextPart(panel, button, step) {
+    var parts = texts(panel);
+    var boxes = panel.querySelectorAll("textarea.post");
+    copyText(parts[step], boxes[step], function () {
+      var text = fmt("thread_next", {n: step + 1, total: parts.length});
+      panel.dataset.step = String(step + 1 < parts.length ? step + 1 : 0);
+      buildShare(panel);
+      note(panel.querySelector(".share-row .share:not(.share-sheet)") || panel.querySelector(".share-row"), step + 1 < parts.length ? text : text + " " + S.thread_done);
+      say(text);
+      var again = panel.querySelector(".share-row .share:not(.share-sheet)");
+      if (again) { again.focus(); }
+    }, function () { note(button, S.copy_selected); });
+  }
+
+  function shareInstagram(panel, button) {
+    var image = imageFor(cardOf(panel), "instagram");
+    copyText(texts(panel)[0] || "", null, function () { note(button, S.copied); }, function () { note(button, S.copy_selected); });
+    if (image) { download(image.href); }
+    showNext();
   }
 
   function cleanInstance(value) {
@@ -168,13 +340,19 @@
   }
 
   function mastodonUrl(instance, panel) {
-    return "https://" + instance + "/share?text=" + encodeURIComponent(firstText(panel));
+    return "https://" + instance + "/share?text=" + encodeURIComponent(texts(panel)[0] || "");
+  }
+
+  function openMastodon(instance, panel) {
+    window.open(mastodonUrl(instance, panel), "_blank", "noopener");
+    if (texts(panel).length > 1) { panel.dataset.step = "1"; buildShare(panel); }
+    showNext();
   }
 
   function shareMastodon(panel, change) {
     var instance = change ? "" : store(STORE_MASTODON);
     if (instance) {
-      window.open(mastodonUrl(instance, panel), "_blank", "noopener");
+      openMastodon(instance, panel);
       return;
     }
     var dialog = document.getElementById("mastodon-dialog");
@@ -203,9 +381,56 @@
       var panel = document.getElementById(dialog.dataset.panel);
       dialog.close();
       document.querySelectorAll('.panel[data-platform="mastodon"]').forEach(buildShare);
-      window.open(mastodonUrl(instance, panel), "_blank", "noopener");
+      openMastodon(instance, panel);
     });
     document.getElementById("mastodon-cancel").addEventListener("click", function () { dialog.close(); });
+  }
+
+  /* ---- downloads: the download attribute is ignored on file://, so there the image opens to be saved ---- */
+
+  function download(href) {
+    var a = el("a", {href: href, download: ""});
+    if (location.protocol === "file:") {
+      a.target = "_blank";
+      a.removeAttribute("download");
+    }
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  }
+
+  function onDownload(event, link) {
+    if (location.protocol !== "file:") { return; }
+    event.preventDefault();
+    window.open(link.href, "_blank", "noopener");
+    note(link, S.open_image);
+  }
+
+  /* ---- the next step after sharing: send the page on, ask the politicians ---- */
+
+  function showNext() {
+    var tip = document.getElementById("tip");
+    if (tip && !tip.classList.contains("shown")) {
+      tip.classList.add("shown");
+      say(S.next_title + ": " + S.send_title + ".");
+    }
+  }
+
+  function initSend() {
+    var box = document.getElementById("send");
+    if (!box || box.querySelector(".send-actions")) { return; }
+    var row = box.appendChild(el("p", {"class": "send-actions"}));
+    if (canShareSheet()) {
+      var share = row.appendChild(el("button", {type: "button", "class": "share share-sheet"}, S.share_sheet));
+      share.addEventListener("click", function () {
+        navigator.share({url: document.getElementById("direct-link").href, title: document.title}).catch(function () { /* dismissed */ });
+      });
+    }
+    var copyLink = row.appendChild(el("button", {type: "button", "class": "copy copy-link"}, S.copy_link));
+    copyLink.addEventListener("click", function () {
+      var link = document.getElementById("direct-link");
+      copyText(link.href, link, function () { flash(copyLink, S.copied); }, function () { flash(copyLink, S.copy_link, S.copy_selected); });
+    });
   }
 
   /* ---- tabs: one platform for every card, remembered ---- */
@@ -221,7 +446,11 @@
         tab.tabIndex = on ? 0 : -1;
         var panel = document.getElementById(tab.getAttribute("aria-controls"));
         panel.hidden = !on;
-        if (on) { panel.querySelectorAll("textarea").forEach(fit); }
+        if (on) {
+          panel.querySelectorAll("textarea").forEach(fit);
+          // the tabs scroll sideways on a phone: keep the chosen one in view (without scrolling the page)
+          tab.parentNode.scrollLeft = Math.max(0, tab.offsetLeft - tab.parentNode.offsetLeft - 16);
+        }
         if (on && card === focusCard) { tab.focus(); }
       });
     });
@@ -240,14 +469,49 @@
     selectPlatform(tabs[next].dataset.platform, tab.closest(".card"));
   }
 
+  /* ---- folding: the recommended card open, the others folded under their topic ---- */
+
+  function foldCard(card) {
+    if (card.classList.contains("featured")) { return; }
+    var heading = card.querySelector(".card-title");
+    var body = card.querySelector(".card-body");
+    var button = heading.querySelector("button.fold");
+    if (!button) {
+      button = el("button", {type: "button", "class": "fold", "aria-expanded": "false", "aria-controls": body.id});
+      while (heading.firstChild) { button.appendChild(heading.firstChild); }
+      heading.appendChild(button);
+      button.addEventListener("click", function () { openCard(card, button.getAttribute("aria-expanded") !== "true"); });
+    }
+    openCard(card, button.getAttribute("aria-expanded") === "true");
+  }
+
+  function openCard(card, open) {
+    var button = card.querySelector(".card-title button.fold");
+    var body = card.querySelector(".card-body");
+    if (!button) { return; }
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    body.hidden = !open;
+    if (open) { body.querySelectorAll("textarea.post").forEach(fit); }
+  }
+
+  function openFromHash(hash) {
+    var m = /^#(msg-[a-z0-9_-]+)$/.exec(hash || "");
+    var card = m && document.getElementById(m[1]);
+    if (card && card.classList.contains("card")) {
+      openCard(card, true);
+      return card;
+    }
+    return null;
+  }
+
   /* ---- areas: figures, mentions, posts, images without a reload ---- */
 
   /* Data files are scripts: a script loads from file:// where a fetch would not. */
   function loadData(path, read) {
     return new Promise(function (resolve, reject) {
       var s = el("script", {src: config.root + path + "?v=" + config.version});
-      s.onload = function () { return read() ? resolve(read()) : reject(new Error(path)); };
-      s.onerror = function () { reject(new Error(path)); };
+      s.onload = function () { s.remove(); return read() ? resolve(read()) : reject(new Error(path)); };
+      s.onerror = function () { s.remove(); reject(new Error(path)); };
       document.head.appendChild(s);
     });
   }
@@ -263,9 +527,12 @@
   function loadKommuner() {
     if (!kommuner) {
       kommuner = loadData("data/kommuner.js", function () { return window.campaignKommuner; }).then(function (data) {
-        return [["national", S.national, -1]].concat(data.kommuner).map(function (k) {
-          return {key: k[0], name: k[1], lan: k[2] < 0 ? "" : data.lans[k[2]], folded: fold(k[1])};
-        });
+        return [["national", S.national, -1, "", ["Sverige", "Sweden"]]].concat(data.kommuner).map(entry);
+        function entry(k) {
+          var names = [k[1]].concat(k[4] || []);
+          return {key: k[0], name: k[1], lan: k[2] < 0 ? "" : data.lans[k[2]], code: k[3] || "",
+            names: names.map(fold), loose: names.map(loose), words: words(names)};
+        }
       });
     }
     return kommuner;
@@ -279,6 +546,14 @@
   function renderTip(area) {
     var body = document.getElementById("tip-body");
     body.textContent = "";
+    var send = document.getElementById("send-text");
+    if (send) { send.textContent = area.level === "kommun" ? fmt("send_text", {name: area.name}) : S.send_text_national; }
+    var link = document.getElementById("direct-link");
+    if (link) {
+      var path = area.level === "kommun" ? "kommun/" + area.key + "/" : "";
+      link.href = config.pageUrl ? config.pageUrl.replace(/\/?$/, "/") + path : config.root + path + "index.html";
+      link.textContent = config.pageUrl ? link.href : area.level === "kommun" ? fmt("direct_link", {name: area.name}) : S.send_fallback;
+    }
     if (area.level !== "kommun") {
       body.appendChild(el("p", {}, S.tip_national));
       return;
@@ -288,6 +563,7 @@
       return;
     }
     body.appendChild(el("p", {}, fmt("tip_kommun", {name: area.name})));
+    if (config.question) { body.appendChild(el("p", {"class": "question"}, fmt("ask", {question: config.question.replace("{kommun}", area.name)}))); }
     var ul = body.appendChild(el("ul", {"class": "mentions"}));
     area.mentions.forEach(function (m) {
       var li = ul.appendChild(el("li"));
@@ -295,7 +571,9 @@
       if (m.role) { li.appendChild(document.createTextNode(", " + m.role)); }
       Object.keys(m.handles).sort().forEach(function (p) {
         li.appendChild(document.createTextNode(" "));
-        li.appendChild(el("span", {"class": "handle"}, (config.platforms[p] ? config.platforms[p].name : p) + ": " + handleText(p, m.handles[p])));
+        var text = platformName(p) + ": " + handleText(p, m.handles[p]);
+        var url = (m.profiles || {})[p];
+        li.appendChild(url && /^https:\/\//.test(url) ? el("a", {"class": "handle", href: url}, text) : el("span", {"class": "handle"}, text));
       });
     });
   }
@@ -313,22 +591,36 @@
     });
   }
 
-  function addBar(part) {
-    var ta = part.querySelector("textarea");
-    var bar = part.appendChild(el("div", {"class": "bar"}));
-    // Read with the text (aria-describedby), not announced on every change: an area switch updates them all.
-    bar.appendChild(el("span", {"class": "counter", id: "c-" + ta.id}));
-    ta.setAttribute("aria-describedby", "c-" + ta.id);
-    bar.appendChild(el("button", {type: "button", "class": "copy"}, S.copy));
+  function partLabel(ta, key) {
+    var panel = ta.closest(".panel");
+    var total = panel.querySelectorAll("textarea.post").length;
+    var n = Array.prototype.indexOf.call(panel.querySelectorAll("textarea.post"), ta) + 1;
+    var values = {topic: topicOf(ta), platform: platformName(panel.dataset.platform), n: n, total: total};
+    return total > 1 && key === "copy_label" ? fmt("copy_part_label", values) : fmt(key, values) + (total > 1 && key === "post_text" ? ", " + fmt("part", values) : "");
   }
 
-  function makePart(cardId, platform, n, total, text) {
-    var label = fmt("post_text", {platform: config.platforms[platform].name});
-    if (total > 1) { label += ", " + fmt("part", {n: n, total: total}); }
+  function addBar(part) {
+    var ta = part.querySelector("textarea");
+    if (!ta.id) {
+      var panel = part.closest(".panel");
+      ta.id = "t-" + panel.id.slice(2) + "-" + (Array.prototype.indexOf.call(panel.querySelectorAll(".part"), part) + 1);
+    }
+    var old = part.querySelector(".bar");
+    if (old) { old.remove(); } // a saved page already has its bars: build them again, never twice
+    var bar = part.appendChild(el("div", {"class": "bar"}));
+    // Read with the text (aria-describedby); crossing the limit is announced in the live region.
+    bar.appendChild(el("span", {"class": "counter", id: "c-" + ta.id}));
+    ta.setAttribute("aria-describedby", "c-" + ta.id);
+    ta.setAttribute("aria-label", partLabel(ta, "post_text"));
+    bar.appendChild(el("button", {type: "button", "class": "copy", "aria-label": partLabel(ta, "copy_label")}, S.copy));
+    ta.dataset.original = ta.dataset.original === undefined ? ta.defaultValue : ta.dataset.original;
+  }
+
+  function makePart(cardId, platform, n, text) {
     var part = el("div", {"class": "part"});
-    var ta = part.appendChild(el("textarea", {id: "t-" + cardId + "-" + platform + "-" + n, "class": "post", rows: "3", "aria-label": label}));
+    var ta = part.appendChild(el("textarea", {id: "t-" + cardId + "-" + platform + "-" + n, "class": "post", rows: "3"}));
+    ta.defaultValue = text; // the text in the HTML too: a page saved from the browser keeps it
     ta.value = text;
-    addBar(part);
     return part;
   }
 
@@ -336,84 +628,117 @@
   function enhanceCard(card) {
     var panels = card.querySelectorAll(".panel");
     if (!panels.length) { return; }
-    var list = el("div", {"class": "tabs", role: "tablist", "aria-label": S.platform});
+    var old = card.querySelector(".tabs");
+    if (old) { old.remove(); } // a saved page: its tabs are rebuilt, not doubled
+    var list = el("div", {"class": "tabs", role: "tablist", "aria-label": fmt("tabs_label", {topic: card.dataset.topic})});
     panels[0].parentNode.insertBefore(list, panels[0]);
     panels.forEach(function (panel, i) {
       var platform = panel.dataset.platform;
       var tab = list.appendChild(el("button", {type: "button", role: "tab", id: "tab-" + panel.id, "aria-controls": panel.id,
         "aria-selected": i === 0 ? "true" : "false", tabindex: i === 0 ? "0" : "-1", "data-platform": platform},
-        config.platforms[platform].name));
-      var heading = panel.querySelector("h4");
+        platformName(platform)));
+      var heading = panel.querySelector(".platform-name");
       if (heading) { heading.remove(); }
       panel.setAttribute("role", "tabpanel");
       panel.setAttribute("aria-labelledby", tab.id);
       panel.hidden = i !== 0;
+      panel.dataset.step = "0";
       panel.querySelectorAll(".part").forEach(addBar);
-      panel.querySelectorAll("textarea").forEach(updateCounter);
+      panel.querySelectorAll("textarea").forEach(function (t) { updateCounter(t, true); });
       buildShare(panel);
     });
+    card.querySelectorAll(".images figure").forEach(addAlt);
+    foldCard(card);
   }
 
-  function renderPanel(panel, cardId, post) {
+  /* Put an area's text in a box, unless the person has edited it: then the edit stays, and says so. */
+  function setText(ta, text, areaName) {
+    var edited = ta.value !== ta.dataset.original;
+    var part = ta.closest(".part");
+    var old = part.querySelector(".kept");
+    if (old) { old.remove(); }
+    if (edited && text !== ta.value) {
+      var kept = el("p", {"class": "kept", role: "status"}, S.kept_edit + " ");
+      var reset = kept.appendChild(el("button", {type: "button", "class": "link reset"}, fmt("reset_to", {name: areaName})));
+      reset.addEventListener("click", function () {
+        ta.value = text;
+        ta.dataset.original = text;
+        kept.remove();
+        updateCounter(ta, true);
+        ta.focus();
+      });
+      part.insertBefore(kept, part.querySelector(".bar"));
+      ta.defaultValue = text;
+      ta.dataset.original = text;
+      return;
+    }
+    ta.defaultValue = text;
+    ta.value = text;
+    ta.dataset.original = text;
+  }
+
+  function renderPanel(panel, cardId, post, areaName) {
     panel.dataset.limit = String(post.limit);
     panel.dataset.link = post.link || "";
+    panel.dataset.step = "0";
     var box = panel.querySelector(".parts");
     var areas = box.querySelectorAll("textarea");
     if (areas.length === post.parts.length) {
-      post.parts.forEach(function (text, i) { areas[i].value = text; });
+      post.parts.forEach(function (text, i) { setText(areas[i], text, areaName); });
     } else {
       box.textContent = "";
       if (post.parts.length > 1) { box.appendChild(el("p", {"class": "thread-hint"}, fmt("thread_hint", {total: post.parts.length}))); }
-      post.parts.forEach(function (text, i) { box.appendChild(makePart(cardId, panel.dataset.platform, i + 1, post.parts.length, text)); });
+      post.parts.forEach(function (text, i) { box.appendChild(makePart(cardId, panel.dataset.platform, i + 1, text)); });
+      box.querySelectorAll(".part").forEach(addBar);
     }
-    box.querySelectorAll("textarea").forEach(updateCounter);
+    box.querySelectorAll("textarea").forEach(function (t) { updateCounter(t, true); });
     buildShare(panel);
   }
 
   /* images: {alt, preview (index into files), files: [[file, label, width, height], …]} or absent */
   function renderImages(card, images) {
     var box = card.querySelector(".images");
+    var level = card.classList.contains("featured") ? 3 : 4;
     if (box) { box.remove(); }
     if (!images) { return; }
-    box = card.appendChild(el("div", {"class": "images"}));
-    box.appendChild(el("h4", {}, S.images));
+    box = card.querySelector(".card-body").appendChild(el("div", {"class": "images"}));
+    box.appendChild(el("h" + level, {"class": "images-title"}, S.images));
     var preview = images.files[images.preview];
     var fig = box.appendChild(el("figure"));
     fig.appendChild(el("img", {src: config.root + "images/" + preview[0], alt: images.alt, width: preview[2],
       height: preview[3], loading: "lazy", decoding: "async"}));
     var cap = fig.appendChild(el("figcaption"));
-    var details = cap.appendChild(el("details"));
-    details.appendChild(el("summary", {}, S.alt_text));
-    details.appendChild(el("p", {"class": "alt"}, images.alt));
-    addAltCopy(details);
     var p = cap.appendChild(el("p", {"class": "downloads"}, S.download + ":"));
     images.files.forEach(function (f) {
       p.appendChild(document.createTextNode(" "));
       p.appendChild(el("a", {href: config.root + "images/" + f[0], download: ""}, f[1] + " (" + f[2] + "×" + f[3] + ")"));
     });
+    addAlt(fig);
   }
 
   function renderCards(area) {
     document.querySelectorAll(".card").forEach(function (card) {
       var data = area.cards[card.dataset.message];
       if (!data) { return; }
+      renderImages(card, data.images); // first: the share buttons look for the card's image
       card.querySelectorAll(".panel").forEach(function (panel) {
         var post = data.posts[panel.dataset.platform];
-        if (post) { renderPanel(panel, card.dataset.message, post); }
+        if (post) { renderPanel(panel, card.dataset.message, post, area.name); }
       });
-      renderImages(card, data.images);
     });
   }
 
+  function areaLabel(area) { return area.level === "kommun" ? area.name : S.national; }
+
   function applyArea(area) {
-    document.getElementById("area-name").textContent = area.level === "kommun" ? area.name : S.national;
-    var direct = document.getElementById("direct-link");
-    direct.hidden = area.level !== "kommun";
-    direct.href = config.root + (area.level === "kommun" ? "kommun/" + area.key + "/index.html" : "index.html");
-    direct.textContent = fmt("direct_link", {name: area.name});
+    document.getElementById("area-name").textContent = areaLabel(area);
     renderTip(area);
     renderFigures(area);
     renderCards(area);
+    main.dataset.area = area.key; // a page saved now re-opens showing this area
+    var kit = document.querySelector('.foot a[href$="kit.html"]');
+    if (kit) { kit.href = config.root + (area.level === "kommun" ? "kommun/" + area.key + "/" : "") + "kit.html"; }
+    current = {key: area.key, name: area.name};
     document.title = document.title.split(" – ")[0] + (area.level === "kommun" ? " – " + area.name : "");
   }
 
@@ -424,16 +749,87 @@
       applyArea(area);
       status.textContent = "";
       var hash = key === config.area ? "" : "#kommun=" + key;
-      try { history.replaceState(null, "", location.pathname + location.search + hash); } catch (e) { location.hash = hash; }
+      if (location.hash !== hash && !(hash === "" && location.hash === "")) {
+        try { history.replaceState(null, "", location.pathname + location.search + hash); } catch (e) { location.hash = hash; }
+      }
     }, function () {
       status.textContent = fmt("load_failed", {name: name});
     });
   }
 
-  /* ---- the picker: a combobox with diacritic-insensitive search ---- */
+  /* ---- the picker: a combobox that forgives like `campaign registry find` ---- */
 
   function fold(text) {
-    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[\s\-\u2013]+/g, " ").trim();
+    return text.normalize("NFC").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
+  }
+
+  function loose(text) {
+    return fold(text).replace(/ø/g, "o").replace(/æ/g, "ae").normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+  }
+
+  function words(names) {
+    var out = [];
+    names.forEach(function (n) { n.split(/[\s\-\u2013]+/).forEach(function (w) { if (w && w !== n) { out.push(loose(w)); } }); });
+    return out;
+  }
+
+  /* Optimal string alignment distance: an insertion, deletion, substitution or swap costs 1. */
+  function distance(a, b) {
+    var d = [];
+    for (var i = 0; i <= a.length; i++) { d.push([i]); }
+    for (var j = 1; j <= b.length; j++) { d[0][j] = j; }
+    for (i = 1; i <= a.length; i++) {
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) { d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1); }
+      }
+    }
+    return d[a.length][b.length];
+  }
+
+  /* The typed text and its forms without "kommun", "stad", "Region" (and a genitive s): "Göteborgs stad". */
+  function queryForms(typed) {
+    var forms = [typed];
+    var stripped = typed.replace(/^\s*region\s+/i, "").replace(/\s+(kommun|stad)\s*$/i, "");
+    if (stripped !== typed && stripped.trim()) {
+      forms.push(stripped);
+      if (/\s(kommun|stad)\s*$/i.test(typed) && /s\s*$/.test(stripped)) { forms.push(stripped.replace(/s\s*$/, "")); }
+    }
+    return forms;
+  }
+
+  /* How well an entry matches (lower is better; -1 not at all): code, exact name, loose name,
+     beginning, word, anywhere in the name, then a near spelling ("upsala", "götebrog"). */
+  function score(e, typed) {
+    var digits = typed.replace(/\s+/g, "");
+    if (/^\d+$/.test(digits)) {
+      if (!e.code) { return -1; }
+      if (digits.length <= 4 && e.code === ("0000" + digits).slice(-4)) { return 0; }
+      return e.code.indexOf(digits) === 0 ? 1 : -1;
+    }
+    var best = -1;
+    queryForms(typed).forEach(function (form) {
+      var f = fold(form), q = loose(form);
+      if (!q) { return; }
+      var s = -1;
+      if (e.names.indexOf(f) !== -1) { s = 0; }
+      else if (e.loose.indexOf(q) !== -1) { s = 1; }
+      else if (e.names.some(function (n) { return n.indexOf(f) === 0; })) { s = 2; }
+      else if (e.loose.some(function (n) { return n.indexOf(q) === 0; })) { s = 3; }
+      else if (e.words.some(function (w) { return w.indexOf(q) === 0; })) { s = 4; }
+      else if (q.length >= 3 && e.loose.some(function (n) { return n.indexOf(q) !== -1; })) { s = 5; }
+      else if (q.length >= 4) {
+        var allowed = q.length >= 7 ? 2 : 1;
+        var near = Math.min.apply(null, e.loose.concat(e.words).map(function (n) {
+          // the whole name, or its beginning as long as what was typed (someone still typing)
+          return Math.min(distance(q, n), distance(q, n.slice(0, q.length)) + (n.length > q.length ? 0 : 9));
+        }));
+        if (near <= allowed) { s = 6 + near; }
+      }
+      if (s !== -1 && (best === -1 || s < best)) { best = s; }
+    });
+    return best;
   }
 
   function initPicker() {
@@ -445,13 +841,12 @@
     var active = -1;
     var closing = 0;
     input.disabled = false;
-    if (config.area !== "national") { input.value = document.getElementById("area-name").textContent; }
+    if (current.key !== "national") { input.value = document.getElementById("area-name").textContent; }
 
     function close() {
       list.hidden = true;
       input.setAttribute("aria-expanded", "false");
-      input.removeAttribute("aria-activedescendant");
-      active = -1;
+      setActive(-1);
     }
 
     function setActive(i) {
@@ -462,6 +857,8 @@
         items[i].setAttribute("aria-selected", "true");
         input.setAttribute("aria-activedescendant", items[i].id);
         items[i].scrollIntoView({block: "nearest"});
+      } else {
+        input.removeAttribute("aria-activedescendant"); // never point at an option that is gone
       }
     }
 
@@ -472,14 +869,16 @@
           function () { status.textContent = fmt("load_failed", {name: S.all_kommuner}); });
         return;
       }
-      var q = showAll ? "" : fold(input.value);
-      shown = entries.filter(function (e) { return !q || e.folded.indexOf(q) !== -1; });
-      // Typed exactly ("sö") first, then the same letters without accents ("so"), then anywhere in the name.
-      var typed = input.value.trim().toLowerCase();
-      var rank = function (e) { return e.name.toLowerCase().indexOf(typed) === 0 ? 0 : e.folded.indexOf(q) === 0 ? 1 : 2; };
-      shown.sort(function (a, b) { return rank(a) - rank(b); });
+      var typed = showAll ? "" : input.value.trim();
+      var scored = entries.map(function (e, i) { return {e: e, s: typed ? score(e, typed) : 0, i: i}; })
+        .filter(function (x) { return x.s !== -1; });
+      scored.sort(function (a, b) { return a.s - b.s || a.i - b.i; });
+      var fuzzy = scored.length > 0 && scored[0].s >= 6;
+      shown = scored.map(function (x) { return x.e; });
+      setActive(-1);
       list.textContent = "";
-      shown.slice(0, 60).forEach(function (e, i) {
+      // Every match is listed (the list scrolls): no cut that would hide the one someone wants.
+      shown.forEach(function (e, i) {
         var li = list.appendChild(el("li", {role: "option", id: "opt-" + e.key, "aria-selected": "false", "data-key": e.key}, e.name));
         if (e.lan) { li.appendChild(el("span", {"class": "lan"}, " " + e.lan)); }
         li.addEventListener("mousedown", function (ev) { ev.preventDefault(); });
@@ -487,9 +886,11 @@
       });
       list.hidden = false;
       input.setAttribute("aria-expanded", "true");
-      active = -1;
-      setActive(shown.length && q ? 0 : -1);
-      status.textContent = shown.length ? fmt("picker_count", {n: shown.length}) : S.picker_none;
+      setActive(shown.length && typed ? 0 : -1);
+      var municipalities = shown.filter(function (e) { return e.key !== "national"; }).length;
+      // "1 kommun", "3 kommuner": the count is of municipalities ("Hela landet" is no kommun)
+      var counted = municipalities === 1 ? S.kommuner_1 : fmt("kommuner_n", {n: municipalities});
+      status.textContent = !shown.length ? S.picker_none : fmt(fuzzy ? "picker_fuzzy" : "picker_count", {count: counted});
     }
 
     function pick(i) {
@@ -522,22 +923,43 @@
     input.addEventListener("blur", function () { closing = window.setTimeout(close, 150); });
   }
 
+  /* ---- the area in the address: #kommun=uppsala, followed while the tab is open ---- */
+
+  /* On load only an address that names an area counts (a saved page shows what it showed);
+     later, an emptied hash goes back to the page's own area. */
+  function followAddress(initial) {
+    var m = /^#kommun=([a-z0-9-]+)$/.exec(location.hash) || /[?&]kommun=([a-z0-9-]+)(?:&|$)/.exec(location.search);
+    var key = m ? m[1] : !initial && /^#?$/.test(location.hash) ? config.area : null;
+    if (!key || key === current.key) { return; }
+    loadKommuner().then(function (all) {
+      var entry = all.filter(function (e) { return e.key === key; })[0];
+      if (entry) {
+        document.getElementById("kommun-input").value = entry.key === "national" ? "" : entry.name;
+        choose(entry.key, entry.name);
+      }
+    });
+  }
+
   /* ---- start ---- */
 
   function init() {
     document.documentElement.classList.add("js");
     document.querySelectorAll(".card").forEach(enhanceCard);
-    document.querySelectorAll(".images details").forEach(addAltCopy);
+    initSend();
     document.addEventListener("input", function (event) {
       if (event.target.matches && event.target.matches("textarea.post")) { updateCounter(event.target); }
     });
     document.addEventListener("click", function (event) {
-      var copyButton = event.target.closest(".copy");
+      var copyButton = event.target.closest("button.copy:not(.copy-link)");
       if (copyButton) { copy(copyButton); return; }
       var altButton = event.target.closest(".copy-alt");
       if (altButton) { copyAlt(altButton); return; }
       var tab = event.target.closest('[role="tab"]');
-      if (tab) { selectPlatform(tab.dataset.platform, tab.closest(".card")); }
+      if (tab) { selectPlatform(tab.dataset.platform, tab.closest(".card")); return; }
+      var dl = event.target.closest(".downloads a");
+      if (dl) { onDownload(event, dl); return; }
+      var jump = event.target.closest('a[href^="#msg-"]');
+      if (jump) { openFromHash(jump.getAttribute("href")); }
     });
     document.addEventListener("keydown", function (event) {
       if (event.target.closest && event.target.closest('[role="tablist"]')) { onTabKey(event); }
@@ -547,20 +969,15 @@
       window.clearTimeout(resizing);
       resizing = window.setTimeout(function () { document.querySelectorAll("textarea.post").forEach(fit); }, 150);
     });
+    window.addEventListener("hashchange", function () {
+      if (!openFromHash(location.hash)) { followAddress(false); }
+    });
     initMastodonDialog();
     initPicker();
     var saved = store(STORE_PLATFORM);
     if (saved && config.platforms[saved]) { selectPlatform(saved, null); }
-    var m = /^#kommun=([a-z0-9-]+)$/.exec(location.hash) || /[?&]kommun=([a-z0-9-]+)(?:&|$)/.exec(location.search);
-    if (m && m[1] !== config.area) {
-      loadKommuner().then(function (all) {
-        var entry = all.filter(function (e) { return e.key === m[1]; })[0];
-        if (entry) {
-          document.getElementById("kommun-input").value = entry.key === "national" ? "" : entry.name;
-          choose(entry.key, entry.name);
-        }
-      });
-    }
+    var target = openFromHash(location.hash);
+    if (target) { target.scrollIntoView(); } else { followAddress(true); }
   }
 
   init();
