@@ -1,6 +1,6 @@
 """Benchmark: compose every post of a generated large campaign for the whole country.
 
-    /work/venv/bin/python bench/compose.py [--messages 40] [--rounds 3]
+    python bench/compose.py [--messages 40] [--rounds 3]
 
 Generates a campaign (messages with variants and figures with values for
 every län and a third of the kommuner, a chair and a vice chair with Bluesky

@@ -43,11 +43,28 @@ class Kit:
     warnings: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # one-line summaries for the user
     progress: Progress | None = None
+    on: dt.date | None = None  # the date the kit's posts are for (--on); None: see ``date``
 
     @property
     def today(self) -> dt.date:
-        """The build's date in the campaign's time zone: politicians' roles are read as they stand on it."""
+        """The build's date in the campaign's time zone."""
         return self.now.astimezone(zoneinfo.ZoneInfo(self.campaign.settings.timezone)).date()
+
+    @property
+    def date(self) -> dt.date:
+        """The date the kit's posts are for, on which politicians' roles are matched: see ``kit_date``."""
+        return self.on if self.on is not None else kit_date(self.campaign, self.now)
+
+
+def kit_date(campaign: Campaign, now: dt.datetime) -> dt.date:
+    """The date a kit's posts go out: the launch date, or the build's own date once the campaign has launched.
+
+    A kit is built before the launch and used from it: tags follow the roles held
+    then, not on the build machine's day. Built after the launch, it is used from
+    that day. Scheduled posts follow their own times instead (``publish.plan``).
+    """
+    today = now.astimezone(zoneinfo.ZoneInfo(campaign.settings.timezone)).date()
+    return max(campaign.settings.launch_date, today)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from typing import Any
 
 from campaign.errors import CampaignError, CampaignInvalid, Problem, Report
 from campaign.extensions import extensions
+from campaign.figures import sense_problems
 from campaign.images.theme import check_theme
 from campaign.model import CORE_SECTIONS, NATIONAL, REQUIRED_SECTIONS, Area, Campaign, Figure, Message
 from campaign.registry import all_lan, kommuner
@@ -233,6 +234,7 @@ def _check_references(campaign: Campaign, sections: dict[str, _Section], broken:
                 report.add(fig_doc.at(("figures", i, "link"), f"unknown link id {figure.link!r}{suggest(figure.link, link_ids)}"))
             _check_area_codes(figure, i, fig_doc, report)
             _check_shares(figure, i, fig_doc, report)
+            report.problems.extend(sense_problems(figure, i, fig_doc))  # value, words, dates and population agree
 
 
 def _check_shares(figure: Figure, index: int, doc: Located, report: Report) -> None:

@@ -32,6 +32,8 @@ from campaign.schema import (
     derived,
     spec,
 )
+from campaign.sv import MONTHS
+from campaign.sv import slug as make_slug
 from campaign.tagrule import TAG_RULES
 
 FigureKind = Literal["share", "count"]
@@ -87,7 +89,7 @@ UTM = Record(Utm, "a utm mapping")
 
 
 def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "campaign"
+    return make_slug(name, fallback="campaign")  # the project's one slug rule, as the registry's slugs
 
 
 def _utm(checked: dict[str, Any]) -> Utm:
@@ -143,25 +145,39 @@ def _locals(values: dict[str, Any]) -> dict[str, LocalValue]:
     return {code: v if isinstance(v, LocalValue) else LocalValue(float(v)) for code, v in values.items()}
 
 
+_MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+
 FIELDWORK = Either(
     [
-        (lambda v: not isinstance(v, dict), Date()),
         (lambda v: isinstance(v, dict), Obj({"start": Field(Date(), required=True), "end": Field(Date(), required=True)})),
+        (lambda v: isinstance(v, str) and not re.fullmatch(r"\d{4}-\d\d-\d\d", v), Str(max_len=100, multiline=False)),
+        (lambda v: True, Date()),
     ],
-    expected_text="a date, or a mapping with start and end dates",
+    expected_text="a date, a month (2022-09), a mapping with start and end dates, or the period in words (hösten 2008)",
 )
 
 
-def _fieldwork(checked: dict[str, Any]) -> tuple[dt.date, dt.date]:
+def _fieldwork(checked: dict[str, Any]) -> tuple[dt.date | None, dt.date | None, str | None]:
+    """(start, end, the period as the source words it): a month "2022-09" is its first to its last day;
+    a period in words ("hösten 2008") has no dates."""
     fieldwork = checked["fieldwork"]
-    return (fieldwork["start"], fieldwork["end"]) if isinstance(fieldwork, dict) else (fieldwork, fieldwork)
+    if isinstance(fieldwork, dict):
+        return fieldwork["start"], fieldwork["end"], None
+    if isinstance(fieldwork, str):
+        month = _MONTH.fullmatch(fieldwork)
+        if month is None:
+            return None, None, fieldwork
+        year, number = int(month.group(1)), int(month.group(2))
+        last = (dt.date(year + number // 12, number % 12 + 1, 1) - dt.timedelta(days=1)).day
+        return dt.date(year, number, 1), dt.date(year, number, last), f"{MONTHS[number - 1]} {year}"
+    return fieldwork, fieldwork, None
 
 
 @dataclass(frozen=True)
 class Figure:
     # keys of the format that are no attribute: `fieldwork` becomes fieldwork_start and fieldwork_end
     FORMAT_ONLY: ClassVar[dict[str, Field]] = {
-        "fieldwork": Field(FIELDWORK, required=True, help="when the survey was made: a date or start/end")
+        "fieldwork": Field(FIELDWORK, required=True, help="when the survey was made: a date, a month, start/end, or in words")
     }
 
     id: str = spec(ID, required=True)
@@ -169,8 +185,9 @@ class Figure:
     value: float = spec(Num(minimum=0), required=True, convert=float)  # percent (0-100) for a share; the number for a count
     statement: str = spec(LINE_300, required=True, help="one line: what the figure means")
     source: str = spec(LINE_300, required=True)
-    fieldwork_start: dt.date = derived(lambda checked: _fieldwork(checked)[0])
-    fieldwork_end: dt.date = derived(lambda checked: _fieldwork(checked)[1])
+    fieldwork_start: dt.date | None = derived(lambda checked: _fieldwork(checked)[0])  # None: the period is in words
+    fieldwork_end: dt.date | None = derived(lambda checked: _fieldwork(checked)[1])
+    fieldwork_text: str | None = derived(lambda checked: _fieldwork(checked)[2])  # "september 2022", "hösten 2008"
     published: dt.date | None = spec(Date())
     sample_size: int | None = spec(Num(minimum=1, integer=True))
     link: str | None = spec(ID)  # id of the link to the source
@@ -180,6 +197,12 @@ class Figure:
     regions: dict[str, LocalValue] = spec(MapOf(LAN_CODE, LOCAL), default=dict, convert=_locals)  # län code → value
     municipalities: dict[str, LocalValue] = spec(MapOf(KOMMUN_CODE, LOCAL), default=dict, convert=_locals)  # kommun code → value
     example: bool = spec(Bool(), default=False)  # true for synthetic data that only shows the format
+    population: str | None = spec(  # who answered: cards, alt text and figure.sentence put it before the statement
+        Str(max_len=100, multiline=False), help="who answered, e.g. 'socialchefer' (the statement then goes on without it)"
+    )
+    note: str | None = spec(  # a remark on the figure, shown with its source (how it was asked, whom it covers)
+        Str(max_len=300, multiline=False), help="a remark shown with the source, e.g. 'ökning från 2020'"
+    )
 
 
 FIGURE = Record(Figure, "a figure mapping")

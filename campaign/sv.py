@@ -9,6 +9,8 @@ copy ("varannan", "var tredje", "fyra av tio", "drygt", "knappt").
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from fractions import Fraction
 
 NBSP = "\u00a0"
@@ -102,3 +104,20 @@ def date_range(start: dt.date, end: dt.date) -> str:
     if start.year == end.year:
         return f"{start.day} {MONTHS[start.month - 1]} {EN_DASH} {date(end)}"
     return f"{date(start)} {EN_DASH} {date(end)}"
+
+
+# Letters NFKD does not take apart: folded by hand, as in the registry's name lookup.
+_FOLD_EXTRA = str.maketrans({"ø": "o", "æ": "ae", "ß": "ss", "đ": "d", "ł": "l", "þ": "th"})
+
+
+def slug(text: str, fallback: str = "") -> str:
+    """A URL-safe ASCII slug: "Trygg socialtjänst i Västerås" → "trygg-socialtjanst-i-vasteras".
+
+    The one slug rule of the project: the registry's kommun and län slugs
+    (``registry/data/*.csv``) are made by it, and so is the default
+    ``utm.campaign``. Diacritics are dropped (å, ä → a; ö → o), every other run
+    of non-alphanumerics becomes one hyphen; ``fallback`` when nothing is left.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD_EXTRA))
+    ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]+", "-", ascii_only).strip("-") or fallback

@@ -35,12 +35,23 @@ class FigureView:
     value: float
     statement: str
     source: str
-    date: dt.date  # publication date, or the end of fieldwork
+    date: dt.date | None  # publication date, or the end of fieldwork (None: fieldwork in words, no publication date)
     sample_size: int | None
     level: str  # the level the value comes from: "kommun", "lan" or "national"
     where: str  # "i Uppsala", "i Uppsala län", "i landet"
     note: str  # "" when the value is the area's own; otherwise which level it is
     source_words: str | None = None  # the source's own wording of the share, used when given
+    population: str = ""  # who answered ("socialchefer"), or "" when the figure does not say
+
+    @property
+    def stated(self) -> str:
+        """The statement with its subject: "socialchefer har svårt att bemanna …"."""
+        return f"{self.population} {self.statement}" if self.population else self.statement
+
+    @property
+    def sentence(self) -> str:
+        """The figure said whole, as a card says it: "mer än sex av tio socialchefer har svårt att bemanna …"."""
+        return f"{self.words} {self.stated}"
 
     def __str__(self) -> str:
         return self.percent if self.kind == "share" else self.number
@@ -60,18 +71,13 @@ class FigureView:
         return sv.number(self.value)
 
 
-class Absent(StrictUndefined):
+class Absent(Undefined):
     """A variable with no value in this post (``kommun`` in a national post): false in
-    ``{% if kommun %}``, but an error when printed, so that no post says "None"."""
+    ``{% if kommun %}`` and comparable like any undefined, but an error when printed,
+    iterated or measured (as StrictUndefined is), so that no post says "None"."""
 
     __slots__ = ()
-
-    def __bool__(self) -> bool:
-        return False
-
-    __eq__ = Undefined.__eq__
-    __ne__ = Undefined.__ne__
-    __hash__ = Undefined.__hash__
+    __iter__ = __str__ = __len__ = __contains__ = Undefined._fail_with_undefined_error
 
 
 def absent(name: str, when: str, remedy: str = "") -> Absent:
@@ -128,11 +134,18 @@ def figure_view(figure: Figure, area: Area) -> FigureView:
         where=where,
         note=note,
         source_words=None if local else figure.words,
+        population=figure.population or "",
     )
 
 
 def _filter_percent(value: Any, decimals: int | None = None) -> str:
     return sv.percent(value.value if isinstance(value, FigureView) else value, decimals)
+
+
+def _filter_date(value: Any) -> str:
+    if value is None:  # a figure whose fieldwork is in words ("hösten 2008") and that has no published: date
+        raise ValueError("the figure has no date: its fieldwork is written in words; add `published:` to give it one")
+    return sv.date(value)
 
 
 def _filter_words(value: Any) -> str:
@@ -183,7 +196,7 @@ def make_environment() -> ImmutableSandboxedEnvironment:
         percent=_filter_percent,
         words=_filter_words,
         number=_filter_number,
-        date=sv.date,
+        date=_filter_date,
         upper_first=sv.upper_first,
     )
     env.globals.clear()  # no range(), dict(), lipsum(), cycler(): templates only format text
@@ -201,7 +214,7 @@ def template_problems(source: str, variables: tuple[str, ...] = VARIABLES) -> li
         return [(exc.lineno or 1, f"template syntax error: {exc.message}")]
     problems = _unknown_names(ast)
     for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
-        attr = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
+        attr = node.attr if isinstance(node, nodes.Getattr) else getattr(getattr(node, "arg", None), "value", None)
         if isinstance(attr, str) and attr.startswith("_"):
             problems.append((node.lineno, f"template may not reach internal attribute {attr!r}"))
     if problems:
@@ -221,9 +234,9 @@ def _unknown_names(ast: nodes.Template) -> list[tuple[int, str]]:
     for node in ast.find_all(nodes.Filter):
         if node.name not in ENV.filters:
             problems.append((node.lineno, f"template uses unknown filter {node.name!r}{suggest(node.name, ENV.filters)}"))
-    for node in ast.find_all(nodes.Test):
-        if node.name not in ENV.tests:
-            problems.append((node.lineno, f"template uses unknown test {node.name!r}{suggest(node.name, ENV.tests)}"))
+    for test in ast.find_all(nodes.Test):
+        if test.name not in ENV.tests:
+            problems.append((test.lineno, f"template uses unknown test {test.name!r}{suggest(test.name, ENV.tests)}"))
     return problems
 
 

@@ -70,7 +70,7 @@ class _Composer(yaml.SafeLoader):
     depth = 0
     nodes = 0
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
+    def compose_node(self, parent: Node | None, index: Any) -> Node:
         self.nodes += 1
         if self.nodes > MAX_NODES:  # counted while composing, so that a huge flat file stops early
             raise yaml.MarkedYAMLError(

@@ -12,6 +12,7 @@ import functools
 import os
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import quote
 
 import pytest
@@ -56,6 +57,13 @@ def with_schema(url: str, schema: str) -> str:
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """A URL to a fresh, empty PostgreSQL queue (its own schema), dropped after the test."""
+    with fresh_pg_url() as url:
+        yield url
+
+
+@contextmanager
+def fresh_pg_url() -> Iterator[str]:
+    """A URL to a fresh, empty schema on the test server (skips the test without one); dropped at the end."""
     import psycopg
 
     base = server_url()

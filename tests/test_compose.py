@@ -13,12 +13,14 @@ from campaign.compose.utm import with_utm
 from campaign.errors import CampaignInvalid
 from campaign.loader import load
 from campaign.model import NATIONAL, Campaign, Mention, Utm
-from tests import compose_standin as standin
+from campaign.registry import kommun
 from tests.conftest import REPO
 from tests.message_edit import set_message_text
+from tests.tagged import KOMMUNER, tag_politicians, tagged_copy
+from tests.tagged import areas as tagged_areas
 
-UPPSALA = standin.kommun("0380")
-STOCKHOLM = standin.kommun("0180")
+UPPSALA = kommun("0380")
+STOCKHOLM = kommun("0180")
 RAPPORT = "https://kampanj.example.org/rapport/socialsekreterarna-2019"
 
 
@@ -31,9 +33,10 @@ def default() -> Campaign:
     return load(REPO).campaign
 
 
-@pytest.fixture
-def registry(monkeypatch: pytest.MonkeyPatch) -> None:
-    standin.install(monkeypatch)
+@pytest.fixture(scope="module")
+def tagged(tmp_path_factory: pytest.TempPathFactory) -> Campaign:
+    """The default campaign with the politicians of tests/tagged.py, resolved by the real registry."""
+    return load(tagged_copy(REPO, tmp_path_factory.mktemp("tagged") / "kampanj")).campaign
 
 
 def edited(root: Path, file: str, old: str, new: str) -> Campaign:
@@ -44,8 +47,8 @@ def edited(root: Path, file: str, old: str, new: str) -> Campaign:
     return load(root).campaign
 
 
-def test_a_kommun_post_on_x_with_its_politicians(default: Campaign, registry: None) -> None:
-    post = compose(default, "kort-hot", UPPSALA, "x")
+def test_a_kommun_post_on_x_with_its_politicians(tagged: Campaign) -> None:
+    post = compose(tagged, "kort-hot", UPPSALA, "x")
     assert post.text == (
         "Drygt var tredje socialsekreterare har hotats eller utsatts för våld (riksgenomsnitt). "
         "Polisanmäler Uppsala varje hot?\n\n"  # a local post names its area
@@ -64,31 +67,31 @@ def test_composing_works_with_no_politicians_at_all(default_campaign: Path) -> N
     assert post.mentions == () and "@" not in post.text
 
 
-def test_the_text_says_which_level_the_figure_is(default: Campaign, registry: None) -> None:
-    own = compose(default, "rattssakerhet", STOCKHOLM, "mastodon")  # Stockholm has its own figure
+def test_the_text_says_which_level_the_figure_is(tagged: Campaign) -> None:
+    own = compose(tagged, "rattssakerhet", STOCKHOLM, "mastodon")  # Stockholm has its own figure
     assert own.text.startswith(
         "Var tredje socialsekreterare i Stockholm anser att staden inte kan leva upp till socialtjänstlagens intentioner "
         "(Akademikerförbundet SSR:s enkät i Stockholms stad, hösten 2008)."
     )
     assert own.levels == ("kommun",)
-    national = compose(default, "rattssakerhet", UPPSALA, "mastodon")
+    national = compose(tagged, "rattssakerhet", UPPSALA, "mastodon")
     assert national.text.startswith("Fyra av tio socialsekreterare i landet upplever")
     assert "riksgenomsnitt" not in national.text  # "i landet" already says it
-    short = compose(default, "kort-resurser", UPPSALA, "mastodon")  # the template does not say where
+    short = compose(tagged, "kort-resurser", UPPSALA, "mastodon")  # the template does not say where
     assert short.text.startswith("Varannan socialsekreterare saknar resurser för att göra ett bra jobb (riksgenomsnitt). ")
-    assert "riksgenomsnitt" not in compose(default, "kort-resurser", NATIONAL, "mastodon").text
+    assert "riksgenomsnitt" not in compose(tagged, "kort-resurser", NATIONAL, "mastodon").text
 
 
-def test_the_level_note_ends_the_clause_with_the_figure(default: Campaign, registry: None) -> None:
+def test_the_level_note_ends_the_clause_with_the_figure(tagged: Campaign) -> None:
     # At the end of the sentence "(riksgenomsnitt)" would seem to qualify "i mindre kommuner".
-    post = compose(default, "bemanning", UPPSALA, "mastodon")
+    post = compose(tagged, "bemanning", UPPSALA, "mastodon")
     assert post.text.startswith(
         "Mer än sex av tio socialchefer har svårt att bemanna socialtjänsten så mycket som behövs (riksgenomsnitt), "
         "och värst är det i mindre kommuner. Utan personal ingen socialtjänst. Hur ser det ut i Uppsala?"
     )
 
 
-def test_the_level_note_never_splits_a_number_or_lands_before_a_dash(default_campaign: Path, registry: None) -> None:
+def test_the_level_note_never_splits_a_number_or_lands_before_a_dash(default_campaign: Path) -> None:
     set_message_text(
         default_campaign,
         "kort-hot",
@@ -99,7 +102,7 @@ def test_the_level_note_never_splits_a_number_or_lands_before_a_dash(default_cam
     assert post.text.startswith("35\u00a0% av socialsekreterarna har hotats (riksgenomsnitt) – varje hot ska polisanmälas. ")
 
 
-def test_a_lan_figure_is_named_as_the_lans(tmp_path: Path, default_campaign: Path, registry: None) -> None:
+def test_a_lan_figure_is_named_as_the_lans(tmp_path: Path, default_campaign: Path) -> None:
     campaign = edited(
         default_campaign,
         "figures.yaml",
@@ -113,19 +116,19 @@ def test_a_lan_figure_is_named_as_the_lans(tmp_path: Path, default_campaign: Pat
     assert post.levels == ("lan",)
 
 
-def test_variants_rotate_so_that_neighbours_differ(default: Campaign, registry: None) -> None:
-    message = default.message("resurser")
-    uppsala_lan = [standin.kommun(c) for c in ("0305", "0319", "0330", "0380", "0381")]  # in code order
+def test_variants_rotate_so_that_neighbours_differ(tagged: Campaign) -> None:
+    message = tagged.message("resurser")
+    uppsala_lan = [kommun(c) for c in ("0305", "0319", "0330", "0380", "0381")]  # in code order
     chosen = [variant_index(message, a) for a in uppsala_lan]
     assert all(a != b for a, b in itertools.pairwise(chosen))
     assert chosen == [variant_index(message, a) for a in uppsala_lan]  # deterministic
-    texts = {compose(default, message, a, "x").text for a in uppsala_lan}
+    texts = {compose(tagged, message, a, "x").text for a in uppsala_lan}
     assert len(texts) == len(uppsala_lan)
 
 
-def test_posts_for_different_kommuner_differ_on_every_platform(default: Campaign, registry: None) -> None:
-    kommuner = [standin.kommun(c) for c in standin.KOMMUNER]
-    posts = compose_all(default, kommuner)
+def test_posts_for_different_kommuner_differ_on_every_platform(tagged: Campaign) -> None:
+    kommuner = [kommun(c) for c in KOMMUNER]
+    posts = compose_all(tagged, kommuner)
     by_key: dict[tuple[str, str], set[str]] = {}
     for post in posts:
         by_key.setdefault((post.message_id, post.platform), set()).add(post.text)
@@ -134,8 +137,8 @@ def test_posts_for_different_kommuner_differ_on_every_platform(default: Campaign
     assert same == []
 
 
-def test_linkedin_and_facebook_name_politicians_with_their_role(default: Campaign, registry: None) -> None:
-    post = compose(default, "kort-lag", UPPSALA, "facebook")
+def test_linkedin_and_facebook_name_politicians_with_their_role(tagged: Campaign) -> None:
+    post = compose(tagged, "kort-lag", UPPSALA, "facebook")
     assert "\n\nAnna Andersson (ordförande i socialnämnden), Bo Berg (vice ordförande i socialnämnden)\n" in post.text
 
 
@@ -151,8 +154,8 @@ def test_instagram_writes_the_link_for_the_bio_and_caps_hashtags(tmp_path: Path,
     assert threads.text.endswith("\n#socialtjänst")
 
 
-def test_a_required_hashtag_stays_when_optional_ones_drop(default: Campaign, registry: None) -> None:
-    post = compose(default, "kort-hot", UPPSALA, "bluesky")
+def test_a_required_hashtag_stays_when_optional_ones_drop(tagged: Campaign) -> None:
+    post = compose(tagged, "kort-hot", UPPSALA, "bluesky")
     assert post.text.endswith(f"@anna.uppsala.example, Bo Berg\n{utm('bluesky')}\n#socialtjänst")
     assert [str(d) for d in post.dropped] == ["#TryggSocialtjänst (length)", "#svpol (length)"]
     assert post.parts[0].length <= 300
@@ -165,14 +168,14 @@ def test_a_hashtag_written_in_the_body_is_not_repeated(tmp_path: Path, default_c
     assert post.text.count("#svpol") == 1 and post.hashtags == ("socialtjänst", "svpol", "TryggSocialtjänst")
 
 
-def test_bluesky_facets_have_utf8_byte_offsets(default: Campaign, registry: None) -> None:
-    post = compose(default, "kort-hot", UPPSALA, "bluesky")
+def test_bluesky_facets_have_utf8_byte_offsets(tagged: Campaign) -> None:
+    post = compose(tagged, "kort-hot", UPPSALA, "bluesky")
     data = post.parts[0].text.encode("utf-8")
     spans = [
         (data[f["index"]["byteStart"] : f["index"]["byteEnd"]].decode("utf-8"), f["features"][0]) for f in post.parts[0].facets
     ]
     assert spans == [
-        ("@anna.uppsala.example", {"$type": "app.bsky.richtext.facet#mention", "did": "did:plc:anna0380uppsala"}),
+        ("@anna.uppsala.example", {"$type": "app.bsky.richtext.facet#mention", "did": "did:web:anna.uppsala.example"}),
         (utm("bluesky"), {"$type": "app.bsky.richtext.facet#link", "uri": utm("bluesky")}),
         ("#socialtjänst", {"$type": "app.bsky.richtext.facet#tag", "tag": "socialtjänst"}),
     ]
@@ -216,7 +219,8 @@ def test_utm_can_be_turned_off_per_link(tmp_path: Path, default_campaign: Path) 
     assert compose(campaign, "kort-hot", NATIONAL, "x").link == utm("x")
 
 
-def test_a_long_message_becomes_a_thread_on_x(default_campaign: Path, registry: None) -> None:
+def test_a_long_message_becomes_a_thread_on_x(default_campaign: Path) -> None:
+    tag_politicians(default_campaign)
     long = (
         "Socialtjänsten behöver en ny lag som kräver förebyggande arbete och kunskap i varje beslut. "
         "Det är barn, unga och utsatta vuxna som får betala när lagen inte räcker till. "
@@ -263,12 +267,12 @@ def test_a_mastodon_instance_limit_is_honoured(default: Campaign) -> None:
     assert post.is_thread and all(p.length <= 200 and p.limit == 200 for p in post.parts)
 
 
-def test_compose_all_is_sorted_and_deterministic(default: Campaign, registry: None) -> None:
-    areas = standin.areas()
-    first = compose_all(default, list(reversed(areas)))
-    again = compose_all(default, areas)
+def test_compose_all_is_sorted_and_deterministic(tagged: Campaign) -> None:
+    areas = tagged_areas()
+    first = compose_all(tagged, list(reversed(areas)))
+    again = compose_all(tagged, areas)
     assert [p.to_json() for p in first] == [p.to_json() for p in again]
-    assert len(first) == len(areas) * len(default.messages) * 7
+    assert len(first) == len(areas) * len(tagged.messages) * 7
     keys = [(p.area.level, p.area.code, p.message_id, p.platform) for p in first[:8]]
     assert keys[0] == ("national", "", "resurser", "x") and keys[7] == ("national", "", "rattssakerhet", "x")
 

@@ -11,16 +11,19 @@ from pathlib import Path
 import pytest
 
 from campaign.build import build
-from tests import compose_standin as standin
+from campaign.compose import stage as posts_stage
 from tests.message_edit import set_message_text
+from tests.tagged import areas, tag_politicians
 
 NOW = dt.datetime(2026, 2, 1, 12, 0, tzinfo=dt.UTC)
 PLATFORM_FILES = [f"{p}.md" for p in ("x", "bluesky", "mastodon", "threads", "linkedin", "facebook", "instagram")]
 
 
 @pytest.fixture
-def registry(monkeypatch: pytest.MonkeyPatch) -> None:
-    standin.install(monkeypatch)
+def registry(monkeypatch: pytest.MonkeyPatch, default_campaign: Path) -> None:
+    """The politicians of tests/tagged.py, and posts for ten of the registry's areas (not all 312), to stay quick."""
+    tag_politicians(default_campaign)
+    monkeypatch.setattr(posts_stage, "all_areas", areas)
 
 
 def test_build_writes_every_post_as_json_csv_and_markdown(default_campaign: Path, tmp_path: Path, registry: None) -> None:
@@ -28,7 +31,7 @@ def test_build_writes_every_post_as_json_csv_and_markdown(default_campaign: Path
     folder = tmp_path / "out" / "posts"
     assert sorted(p.name for p in folder.iterdir()) == sorted(["posts.csv", "posts.json", *PLATFORM_FILES])
     posts = kit.posts
-    assert len(posts) == len(standin.areas()) * 13 * 7
+    assert len(posts) == len(areas()) * 13 * 7
     data = json.loads((folder / "posts.json").read_text(encoding="utf-8"))
     assert [d["message"] for d in data] == [p.message_id for p in posts]
     rows = list(csv.DictReader(io.StringIO((folder / "posts.csv").read_text(encoding="utf-8"))))
@@ -39,8 +42,8 @@ def test_build_writes_every_post_as_json_csv_and_markdown(default_campaign: Path
     assert "## Uppsala (0380)\n" in x
     summary = [n for n in kit.notes if n.startswith("posts:")]
     assert summary == [
-        "posts: 910 posts for 10 areas, 72 threads; dropped to fit: X 22 of 130 posts (#TryggSocialtjänst ×22, #svpol ×6, Bo Berg ×1), "
-        "Bluesky 20 of 130 posts (#TryggSocialtjänst ×20, #svpol ×8, Bo Berg ×2); "
+        "posts: 910 posts for 10 areas, 74 threads; dropped to fit: X 22 of 130 posts (#TryggSocialtjänst ×22, #svpol ×6, Bo Berg ×1), "
+        "Bluesky 19 of 130 posts (#TryggSocialtjänst ×19, #svpol ×8, Bo Berg ×2); "
         "hashtag cap: Threads keeps 1 hashtag a post (#TryggSocialtjänst, #svpol left out of 130 posts)"
     ]
 
@@ -169,9 +172,9 @@ def test_a_short_message_that_needs_a_thread_is_warned_about(default_campaign: P
     kit = build(default_campaign, tmp_path / "out", now=NOW, progress=lambda task, done, total: seen.append((task, done, total)))
     warnings = [p.format() for p in kit.warnings if "short message 'kort-lag'" in p.message]
     assert warnings == [
-        "messages/messages.yaml: warning: messages[12]: short message 'kort-lag' becomes a thread on X for 10 areas; "
+        "messages/messages.yaml:117:11: warning: messages[12]: short message 'kort-lag' becomes a thread on X for 10 areas; "
         "shorten it to fit one post",
-        "messages/messages.yaml: warning: messages[12]: short message 'kort-lag' becomes a thread on Bluesky for 10 areas; "
+        "messages/messages.yaml:117:11: warning: messages[12]: short message 'kort-lag' becomes a thread on Bluesky for 10 areas; "
         "shorten it to fit one post",
     ]
     posts_progress = [(done, total) for task, done, total in seen if task == "posts"]

@@ -7,7 +7,7 @@ without handles, so named).
 
 Regenerate after an intended change, then review the diff:
 
-    CAMPAIGN_REGEN=1 /work/venv/bin/python -m pytest tests/test_compose_golden.py
+    CAMPAIGN_REGEN=1 python -m pytest tests/test_compose_golden.py
 """
 
 from __future__ import annotations

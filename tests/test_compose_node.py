@@ -152,14 +152,14 @@ def test_bluesky_tag_facets_match_richtext(corpus: tuple[list[str], list[dict]])
     assert not wrong, f"{len(wrong)} of {len(texts)} differ, e.g. {wrong[:3]}"
 
 
-def test_composed_bluesky_posts_have_the_facets_bluesky_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_composed_bluesky_posts_have_the_facets_bluesky_finds(tmp_path: Path) -> None:
     from campaign.compose import compose_all
     from campaign.loader import load
-    from tests import compose_standin as standin
     from tests.conftest import REPO
+    from tests.tagged import areas, tagged_copy
 
-    standin.install(monkeypatch)
-    posts = compose_all(load(REPO).campaign, standin.areas(), ["bluesky"])
+    campaign = load(tagged_copy(REPO, tmp_path / "kampanj")).campaign  # politicians with Bluesky handles and DIDs
+    posts = compose_all(campaign, areas(), ["bluesky"])
     parts = [part for post in posts for part in post.parts]
     expected = reference([part.text for part in parts])
     for part, e in zip(parts, expected, strict=False):

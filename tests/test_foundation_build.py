@@ -147,9 +147,9 @@ def test_init_optional_fields_are_valid_when_uncommented(cli, tmp_path: Path) ->
     target = tmp_path / "ny"
     assert cli("init", str(target)).code == 0
     path = target / "messages" / "campaign.yaml"
-    optional = "published|words|utm|hashtags|tag|image|campaign|enabled|regions|municipalities|base_url"
+    optional = "published|words|note|utm|hashtags|tag|image|campaign|enabled|regions|municipalities|base_url"
     text, count = re.subn(rf"^(\s+)# ({optional}): ", r"\1\2: ", path.read_text(encoding="utf-8"), flags=re.M)
-    assert count == 11
+    assert count == 12
     path.write_text(text, encoding="utf-8")
     figure = load(target).campaign.figures[0]
     assert figure.words == "mer än fyra av tio" and set(figure.municipalities) == {"0380"}
@@ -172,6 +172,6 @@ def test_example_figures_warn_but_validate(cli, tmp_path: Path) -> None:
     result = cli("validate", str(target))
     assert result.code == 0
     assert (
-        "campaign.yaml:34:14: warning: figures[0].example: example data: replace it with a real, sourced figure before publishing"
+        "campaign.yaml:35:14: warning: figures[0].example: example data: replace it with a real, sourced figure before publishing"
         in result.err
     )

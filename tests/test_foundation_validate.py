@@ -46,8 +46,8 @@ def test_unknown_key_suggests_the_nearest(default_campaign: Path) -> None:
     edit(
         default_campaign,
         "figures.yaml",
-        "    sample_size: 2473\n    link: rapport\n\n  - id: rattssakerhet",
-        "    sample_sise: 2473\n    link: rapport\n\n  - id: rattssakerhet",
+        "    sample_size: 2473\n    link: rapport\n    population: socialsekreterare\n  - id: rattssakerhet",
+        "    sample_sise: 2473\n    link: rapport\n    population: socialsekreterare\n  - id: rattssakerhet",
     )
     assert errors_of(default_campaign) == [
         "messages/figures.yaml:11:5: error: figures[0].sample_sise: unknown key 'sample_sise' (did you mean 'sample_size'?)"

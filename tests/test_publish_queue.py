@@ -1,4 +1,8 @@
-"""The SQLite queue: loading the plan idempotently, atomic claims, recovery, people's actions."""
+"""The queue's contract, on every store: loading the plan idempotently, atomic claims, recovery, people's actions.
+
+Each test runs on SQLite and on a real PostgreSQL server (skipped, saying
+why, when CAMPAIGN_TEST_PG names none): the huey ``test_storage`` pattern.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ import multiprocessing
 import os
 import signal
 import socket
+from collections.abc import Iterator
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
@@ -14,6 +20,7 @@ import pytest
 from campaign.publish.errors import QueueError, RowNotFound
 from campaign.publish.model import Part, Planned, RemotePost
 from campaign.publish.queue import Queue, owner_token
+from tests.pg_support import fresh_pg_url
 
 T0 = dt.datetime(2026, 2, 4, 8, 0, tzinfo=dt.UTC)
 LATER = T0 + dt.timedelta(hours=1)
@@ -24,11 +31,14 @@ def planned(entry: str, account: str = "x-riks", text: str | None = None, due: d
     return Planned(f"{entry}@{account}", entry, entry, account, "x", due, tuple(Part(t) for t in texts))
 
 
-@pytest.fixture
-def queue(tmp_path: Path) -> Queue:
-    q = Queue.open(tmp_path / ".campaign" / "queue.sqlite3", "Testkampanj")
-    yield q
-    q.close()
+@pytest.fixture(params=["sqlite", "postgresql"])
+def queue(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Queue]:
+    with (
+        fresh_pg_url() if request.param == "postgresql" else nullcontext(str(tmp_path / ".campaign" / "queue.sqlite3")) as target
+    ):
+        q = Queue.open(target, "Testkampanj")
+        yield q
+        q.close()
 
 
 def test_loading_the_same_plan_twice_changes_nothing(queue: Queue) -> None:
@@ -87,7 +97,7 @@ def test_claim_skips_blocked_accounts_and_keeps_to_chosen_ones(queue: Queue) -> 
 
 
 def _claim_all(path: str, out: multiprocessing.Queue, go: multiprocessing.Event) -> None:  # type: ignore[type-arg]
-    queue = Queue.open(Path(path))
+    queue = Queue.open(path)
     go.wait(30)
     got = []
     while (row := queue.claim(T0, owner_token())) is not None:
@@ -99,7 +109,7 @@ def test_publishers_running_at_once_never_take_the_same_row(queue: Queue) -> Non
     queue.sync([planned(f"e{i:03d}") for i in range(200)], T0)
     results: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
     go = multiprocessing.Event()
-    workers = [multiprocessing.Process(target=_claim_all, args=(str(queue.path), results, go)) for _ in range(4)]
+    workers = [multiprocessing.Process(target=_claim_all, args=(queue.target, results, go)) for _ in range(4)]
     for w in workers:
         w.start()
     go.set()
@@ -112,7 +122,7 @@ def test_publishers_running_at_once_never_take_the_same_row(queue: Queue) -> Non
 
 
 def _hold_row(path: str, in_flight: bool, ready: multiprocessing.Event) -> None:  # type: ignore[type-arg]
-    queue = Queue.open(Path(path))
+    queue = Queue.open(path)
     owner = owner_token()
     row = queue.claim(T0, owner)
     assert row is not None
@@ -124,7 +134,7 @@ def _hold_row(path: str, in_flight: bool, ready: multiprocessing.Event) -> None:
 
 def _dead_holder(queue: Queue, in_flight: bool) -> None:
     ready = multiprocessing.Event()
-    process = multiprocessing.Process(target=_hold_row, args=(str(queue.path), in_flight, ready))
+    process = multiprocessing.Process(target=_hold_row, args=(queue.target, in_flight, ready))
     process.start()
     assert ready.wait(30)
     assert queue.recover(T0) == []  # the holder is alive: its row is left alone

@@ -73,7 +73,7 @@ def test_check_reports_coverage() -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "politicians: 4 (4 examples), with roles in 3 kommuner on 2026-02-04",
-        "coverage of 'socialnämnden: ordförande': registered in 3 of 290 kommuner",
+        "coverage of 'socialnämnden: ordförande, vice ordförande': registered in 3 of 290 kommuner",  # the campaign's own rule
         "  X          tagged in   0 of 290",
         "  Bluesky    tagged in   2 of 290",
         "  Mastodon   tagged in   1 of 290",

@@ -28,7 +28,7 @@ def test_stage_reports_on_the_default_campaign(tmp_path: Path) -> None:
     write(kit, tmp_path)
     assert list(tmp_path.iterdir()) == []
     assert kit.notes == [
-        "registry: 4 politicians (4 examples); 'socialnämnden: ordförande' registered in 3 of 290 kommuner; "
+        "registry: 4 politicians (4 examples); 'socialnämnden: ordförande, vice ordförande' registered in 3 of 290 kommuner; "
         "4 named instead of tagged on some platform"
     ]
     assert kit.warnings == []  # examples lack X handles by design; only real entries are warned about

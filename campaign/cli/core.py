@@ -2,30 +2,53 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import typer
 
 from campaign.build import Built, build, build_if_changed
 from campaign.cli.common import err, out, print_problems
-from campaign.loader import load
 from campaign.manifest import Kept
 from campaign.scaffold import scaffold
 
 DIR_ARG = typer.Argument(Path(), help="The campaign folder (holding messages/ and assets/).", show_default=True)
 
 
-def validate(directory: Path = DIR_ARG) -> None:
-    """Check a campaign and list every problem with its file:line:column.
+ON_OPTION = typer.Option(
+    None,
+    "--on",
+    metavar="YYYY-MM-DD",
+    help="Tag who holds the roles on this date (default: the launch date, or today once the campaign has launched).",
+)
+
+
+def on_date(value: str | None) -> dt.date | None:
+    """The --on date, checked."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"expected a date as YYYY-MM-DD, got {value!r}", param_hint="--on") from None
+
+
+def validate(directory: Path = DIR_ARG, on: str | None = ON_OPTION) -> None:
+    """Check a campaign as `campaign build` would, writing nothing: every post composed, every card's
+    text fitted; every problem with its file:line:column.
 
     Example: campaign validate .   (exit code 0 when clean, 2 when invalid)
     """
-    loaded = load(directory)
-    if loaded.warnings:
-        print_problems(loaded.warnings)
-    c = loaded.campaign
+    from campaign.check import validate as check
+
+    checked = check(directory, on=on_date(on))
+    if checked.warnings:
+        print_problems(checked.warnings)
+    c = checked.kit.campaign
     out(
-        f"ok: {c.settings.name}: {len(c.messages)} messages, {len(c.figures)} figures, {len(c.links)} links, {len(c.hashtags)} hashtags, {len(c.demands)} demands"
+        f"ok: {c.settings.name}: {len(c.messages)} messages, {len(c.figures)} figures, {len(c.links)} links, "
+        f"{len(c.hashtags)} hashtags, {len(c.demands)} demands; {len(checked.posts)} posts for "
+        f"{checked.kit.date.isoformat()} compose"
     )
 
 
@@ -35,6 +58,8 @@ def build_cmd(
         None, "--out", "-o", help="Where to write the kit (replaced as a whole). Default: DIR/build, where `schedule` looks."
     ),
     fresh: bool = typer.Option(False, "--fresh", help="Build everything even when nothing changed since the last build."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars (they show only on a terminal, never in CI)."),
+    on: str | None = ON_OPTION,
 ) -> None:
     """Build the whole kit (posts, images, page) into DIR/build/.
 
@@ -47,11 +72,11 @@ def build_cmd(
     from campaign.cli.progress import progress_bar  # lazy: rich's progress bar loads only for a command that shows one
 
     out_dir = directory / "build" if out_dir is None else out_dir
-    with progress_bar() as progress:
+    with progress_bar(quiet) as progress:
         if fresh:
-            kit: Built | Kept = build(directory, out_dir, progress=progress, record=True)
+            kit: Built | Kept = build(directory, out_dir, on=on_date(on), progress=progress, record=on is None)
         else:
-            kit = build_if_changed(directory, out_dir, progress=progress)
+            kit = build_if_changed(directory, out_dir, on=on_date(on), progress=progress)
     if kit.warnings:
         print_problems(kit.warnings)
     for note in kit.notes:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-import zoneinfo
 from enum import StrEnum
 from pathlib import Path
 
@@ -16,8 +15,9 @@ from campaign.compose import output
 from campaign.compose.length import Count, count
 from campaign.compose.platforms import PLATFORM_IDS
 from campaign.compose.query import select
-from campaign.kit import build_time
+from campaign.kit import build_time, kit_date
 from campaign.loader import load
+from campaign.model import Campaign
 
 DIR_ARG = typer.Argument(Path(), help="The campaign folder (holding messages/ and assets/).", show_default=True)
 PLATFORM_HELP = "Platform: " + ", ".join(PLATFORM_IDS) + "."
@@ -38,7 +38,9 @@ def posts(
     platform: list[str] = typer.Option([], "--platform", "-p", help=PLATFORM_HELP + " Repeatable; default all."),
     message: list[str] = typer.Option([], "--message", "-m", help="A message id (repeatable); default all."),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="text, json or csv."),
-    on: str = typer.Option(None, "--on", help="Tag who holds the roles on this date (YYYY-MM-DD); default today."),
+    on: str = typer.Option(
+        None, "--on", help="Tag who holds the roles on this date (YYYY-MM-DD); default: the launch date, or today after it."
+    ),
     instance_limit: int = typer.Option(None, "--instance-limit", min=1, help="Your Mastodon instance's limit (default 500)."),
 ) -> None:
     """Print ready-to-paste posts, each within its platform's limit.
@@ -54,17 +56,17 @@ def posts(
         lan=lan,
         platforms=platform,
         messages=message,
-        on=_date(on, campaign.settings.timezone),
+        on=_date(on, campaign),
         instance_limit=instance_limit,
     )
     render = {Format.text: output.to_text, Format.json: output.to_json, Format.csv: output.to_csv}[fmt]
     typer.echo(render(found), nl=False)
 
 
-def _date(value: str | None, timezone: str) -> dt.date:
-    """The --on date, or today in the campaign's time zone (SOURCE_DATE_EPOCH honoured)."""
+def _date(value: str | None, campaign: Campaign) -> dt.date:
+    """The --on date, or the date a kit built now is for (the build's: SOURCE_DATE_EPOCH honoured)."""
     if value is None:
-        return build_time().astimezone(zoneinfo.ZoneInfo(timezone)).date()
+        return kit_date(campaign, build_time())
     try:
         return dt.date.fromisoformat(value)
     except ValueError:

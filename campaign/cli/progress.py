@@ -1,7 +1,14 @@
-"""A rich progress bar for long stages, shown only on a terminal."""
+"""A rich progress bar per stage for long builds, shown only on a terminal.
+
+Quiet when stderr is not a terminal, in CI (``CI`` set, as CI services do), or
+when asked (``--quiet``); and shown only once the work has taken longer than
+``DELAY`` seconds, so a quick build (a kept kit) draws nothing.
+"""
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -9,20 +16,38 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 
 from campaign.cli.common import isatty
 
+DELAY = 1.0  # seconds before a bar appears
+
+
+def wanted(quiet: bool = False) -> bool:
+    """Whether to show progress at all: a terminal, not CI, not --quiet."""
+    return not quiet and isatty() and not os.environ.get("CI")
+
 
 @contextmanager
-def progress_bar() -> Iterator[Callable[[str, int, int], None] | None]:
-    """Yield a callback ``(task, done, total)``, or None when stderr is not a terminal."""
-    if not isatty():
+def progress_bar(quiet: bool = False) -> Iterator[Callable[[str, int, int], None] | None]:
+    """Yield a callback ``(task, done, total)``, or None when no bar is wanted (see ``wanted``)."""
+    if not wanted(quiet):
         yield None
         return
     bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True)
     tasks: dict[str, TaskID] = {}
+    started = time.monotonic()
+    shown = False
 
     def update(task: str, done: int, total: int) -> None:
+        nonlocal shown
+        if not shown:
+            if time.monotonic() - started < DELAY:
+                return
+            bar.start()
+            shown = True
         if task not in tasks:
             tasks[task] = bar.add_task(task, total=total)
         bar.update(tasks[task], completed=done, total=total)
 
-    with bar:
+    try:
         yield update
+    finally:
+        if shown:
+            bar.stop()

@@ -176,7 +176,9 @@ def _coverage_lines(report: RegistryReport) -> list[str]:
 def check(
     directory: Path = DIR_ARG,
     on: str | None = ON_OPTION,
-    rule: str = typer.Option(CHAIR_RULE, "--rule", help="The tag rule to measure coverage by."),
+    rule: str | None = typer.Option(
+        None, "--rule", help=f"The tag rule to measure coverage by (default: the campaign's tag rules, or '{CHAIR_RULE}')."
+    ),
     strict: bool = typer.Option(False, "--strict", help="Exit with code 2 when there are warnings (for CI)."),
 ) -> None:
     """Check the politicians: every problem, then coverage per platform.
@@ -186,7 +188,8 @@ def check(
     Example: campaign registry check . --on 2026-02-04
     """
     loaded = load(directory)
-    report = registry_report(loaded.campaign, on=_on(on, loaded.campaign), rule=rule)
+    campaign = loaded.campaign
+    report = registry_report(campaign, on=_on(on, campaign), rule=rule or (None if campaign.settings.tag else CHAIR_RULE))
     problems = sorted(loaded.warnings + report.problems)
     if problems:
         print_problems(problems)

@@ -15,8 +15,10 @@ from campaign.cli.common import err, out, print_problems
 from campaign.errors import CampaignError, CampaignInvalid, ExitCode
 from campaign.loader import load
 from campaign.publish import service
+from campaign.publish.accounts import environment
 from campaign.publish.export import FORMATS
 from campaign.publish.queue import STATES, Row, Selection
+from campaign.publish.queue_url import QUEUE_URL_VAR, queue_url
 from campaign.publish.when import parse_now, show
 
 DIR_ARG = typer.Argument(Path(), help="The campaign folder (holding messages/).", show_default=True)
@@ -268,6 +270,36 @@ def confirm_cmd(
     moment = _now(directory, now)
     chosen = _selection(directory, rows, account, state, message, since, until, False, moment)
     _change("confirm", chosen, directory, moment, url)
+
+
+@schedule_app.command("migrate")
+def migrate_cmd(
+    directory: Path = DIR_ARG,
+    to: str = typer.Option(
+        None,
+        "--to",
+        help=f"The PostgreSQL queue, postgresql://user:password@host:port/db (default: ${QUEUE_URL_VAR}; "
+        "a password typed here is seen by other users of the machine, so prefer the variable).",
+    ),
+    now: str = NOW_OPT,
+) -> None:
+    """Move the campaign's SQLite queue into an empty PostgreSQL database, so that several publishers can share it.
+
+    Every row, event and stopped account is copied; a queue that has rows is
+    never overwritten. The file is kept as a record and refuses to be used again.
+    Stop the publishers first. Example: campaign schedule migrate . --to "$CAMPAIGN_QUEUE_URL"
+    """
+    target = to or queue_url(environment(directory))
+    if not target:
+        raise typer.BadParameter(f"name the PostgreSQL queue with --to URL or {QUEUE_URL_VAR}", param_hint="--to")
+    moved = service.schedule_migrate(directory, target, _now(directory, now))
+    out(
+        f"moved {moved.posts} row{'s' if moved.posts != 1 else ''} ({moved.events} events, {moved.accounts} stopped "
+        f"account{'s' if moved.accounts != 1 else ''}) from {moved.source} to {moved.target}"
+    )
+    out(
+        f"from now on set {QUEUE_URL_VAR} for `campaign schedule`, `publish` and `export` (in the environment or the campaign's .env)"
+    )
 
 
 def publish_cmd(

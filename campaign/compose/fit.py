@@ -155,7 +155,11 @@ def thread(body: str, tail: str, fits: Fits, *, mentions: str = "") -> tuple[str
     n = 2
     while n <= MAX_PARTS:
         probe = f"{n}/{n}"  # the widest label of n parts: a part that fits with it fits with its own
-        chunks = _pack(body, tail, lambda content, probe=probe: fits(f"{probe} {content}".rstrip()), mentions)
+
+        def fits_part(content: str, probe: str = probe) -> bool:
+            return fits(f"{probe} {content}".rstrip())
+
+        chunks = _pack(body, tail, fits_part, mentions)
         if len(chunks) <= n:
             parts = tuple(f"{i}/{len(chunks)} {c}" for i, c in enumerate(chunks, 1))
             if all(fits(p) for p in parts):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Literal
 
 from campaign import registry
 from campaign.compose.core import Post, compose_all
@@ -13,7 +14,7 @@ from campaign.model import NATIONAL, Area, Campaign
 from campaign.schema import suggest
 
 
-def find_area(query: str, level: str) -> Area:
+def find_area(query: str, level: Literal["kommun", "lan"]) -> Area:
     """The kommun or län named (or coded) ``query``; the registry's NotFound (with suggestions) otherwise."""
     return registry.find(query, level)
 

@@ -4,8 +4,8 @@ Writes ``posts.json`` (an array, one post a line), ``posts.csv`` (one row
 per thread part) and one readable ``<platform>.md`` per platform; returns the
 list of ``Post`` (for the page), puts a summary of what was dropped in
 ``kit.notes``, and in ``kit.warnings`` a warning for each short message that
-needs a thread and one naming the messages that give kommuner identical text. Politicians are tagged as their roles stand on the build's
-date in the campaign's time zone (as the registry stage reports them).
+needs a thread and one naming the messages that give kommuner identical text. Politicians are tagged as their roles stand on the kit's
+date (``Kit.date``: the launch date, or the build's date after the launch; ``--on``).
 """
 
 from __future__ import annotations
@@ -28,15 +28,23 @@ def all_areas() -> list[Area]:
     return list(registry.areas())
 
 
-def write(kit: Kit, staging: Path) -> list[Post]:
-    """Compose every post, write the posts folder of the kit, and return the posts."""
-    areas = all_areas()
+def compose_checked(kit: Kit) -> list[Post]:
+    """Every post of the kit, tagging who holds the roles on the kit's date, with the warnings about them.
+
+    Raises CampaignInvalid for messages that do not fit; `campaign validate` runs this too.
+    """
     report = kit.progress
     progress = (lambda done, total: report("posts", done, total)) if report else None
-    posts = compose_all(kit.campaign, areas, on=kit.today, progress=progress)  # roles as the registry stage reads them
+    posts = compose_all(kit.campaign, all_areas(), on=kit.date, progress=progress)  # roles as the registry stage reads them
     kit.warnings.extend(short_threads(kit.campaign, posts))
     kit.warnings.extend(identical_texts(kit.campaign, posts))
     kit.warnings.extend(over_hashtag_cap(kit.campaign, posts))
+    return posts
+
+
+def write(kit: Kit, staging: Path) -> list[Post]:
+    """Compose every post, write the posts folder of the kit, and return the posts."""
+    posts = compose_checked(kit)
     folder = staging / "posts"
     folder.mkdir(parents=True, exist_ok=True)
     _write(folder / "posts.json", output.to_json(posts))

@@ -103,7 +103,7 @@ def figure_card(campaign: Campaign, figure: Figure, area: Area) -> Card:
         "big": sv.upper_first(words),
         "value": value,
         "words": words,
-        "statement": view.statement,
+        "statement": view.stated,  # with its population: a card never shows a statement without its subject
         "source": view.source,
         "place": place(campaign, area),
         "area_level": area.level,
@@ -120,13 +120,17 @@ def _source_words(
         date = local.fieldwork
     elif figure.published and local is None:
         date = sv.date(figure.published)
+    elif figure.fieldwork_text or figure.fieldwork_start is None or figure.fieldwork_end is None:
+        date = figure.fieldwork_text or ""  # "september 2022", "hösten 2008": as the source says it
     else:
         date = sv.date_range(figure.fieldwork_start, figure.fieldwork_end)
     # A local value without its own sample size is a breakdown: the national total would mislead.
     size = local.sample_size if local is not None else sample_size
     sample = labels["sample"].format(n=sv.number(size)) if size else ""
-    when = "" if date in source else ", " + date.replace(" ", sv.NBSP)  # "26 september 2022" stays on one line
+    when = "" if not date or date in source else ", " + date.replace(" ", sv.NBSP)  # "26 september 2022" on one line
     line = f"{labels['source']}: {source}{when}" + (f" ({sample})" if sample else "")
+    if figure.note and local is None:
+        line += f". {figure.note}"
     return {"date": date.replace(" ", sv.NBSP), "sample": sample, "source_line": line}
 
 

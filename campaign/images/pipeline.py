@@ -26,7 +26,7 @@ from typing import Any
 from campaign.errors import CampaignError, CampaignInvalid, Problem
 from campaign.images.cards import Card
 from campaign.images.layouts import merged_layouts
-from campaign.images.render import Job, NoFit, engine_version, render_png
+from campaign.images.render import Job, NoFit, check_fit, engine_version, render_png
 from campaign.images.sizes import SIZES, Size
 from campaign.images.theme import colours, font_paths
 from campaign.model import Campaign
@@ -266,7 +266,9 @@ def render_all(
     failures = [(p, drawn[p.key][1]) for p in misses if drawn[p.key][0] == "nofit"]
     if failures:
         raise CampaignInvalid(_no_fit_problems(campaign, failures))
-    entries, folders, base = [], set(), str(out)
+    entries: list[dict[str, Any]] = []
+    folders: set[str] = set()
+    base = str(out)
     for p in planned:
         sha, length = known[p.key] or drawn[p.key]
         if length > p.size.max_bytes:
@@ -277,6 +279,16 @@ def render_all(
         _place(cache.location(p.key), os.path.join(base, p.file), folders)
         entries.append(entry(p, sha, length))
     return sorted(entries, key=lambda e: e["file"]), len({p.key for p in misses})
+
+
+def fit_problems(campaign: Campaign, cards: list[Card]) -> list[Problem]:
+    """The errors drawing would give for texts that do not fit their boxes, found without drawing."""
+    failures = []
+    for p in {p.key: p for p in plan_images(campaign, cards)}.values():
+        nofit = check_fit(p.job)
+        if nofit is not None:
+            failures.append((p, (nofit.element, nofit.text, nofit.box, nofit.min_px)))
+    return _no_fit_problems(campaign, failures)
 
 
 def entry(p: Planned, sha: str, length: int) -> dict[str, Any]:
@@ -317,7 +329,7 @@ def _no_fit_problems(campaign: Campaign, failures: list[tuple[Planned, Any]]) ->
                 path,
                 f"card {p.card.name}{where}, size {p.size.name} ({p.size.width}×{p.size.height}): the text of layout element "
                 f"{element} ({template}) does not fit its {box[0]}×{box[1]} px box even at the minimum size {min_px} px; "
-                f"shorten it or lower min_size in the layout: {text!r}",
+                f"shorten it or lower min_size in the layout: {text if len(text) <= 160 else text[:159] + '…'!r}",
             )
         )
     return problems

@@ -151,6 +151,7 @@ def _line_mask(path: str, size: int, line: str) -> tuple[Image.Image, tuple[int,
     """
     f = font(path, size)
     x0, y0, x1, y1 = f.getbbox(line, anchor="ls")
+    x0, y0, x1, y1 = int(x0), int(y0), int(x1), int(y1)  # whole pixels (Pillow's basic layout gives ints already)
     mask = Image.new("L", (max(1, x1 - x0), max(1, y1 - y0)), 0)
     ImageDraw.Draw(mask).text((-x0, -y0), line, font=f, fill=255, anchor="ls")
     return mask, (x0, y0)
@@ -424,11 +425,7 @@ def _text(
     x, y, w, h = box
     pad = round(element["padding"] * unit) if element["type"] == "label" else 0
     path = job.fonts[element["font"]]
-    size = max(1, round(element["size"] * unit))
-    min_size = max(1, round((element["min_size"] or element["size"]) * unit))
-    fitted = fit_text(text, path, (w - 2 * pad, h - 2 * pad), size, min_size, float(element["line_height"]), element["max_lines"])
-    if fitted is None:
-        raise NoFit(index, text, (w - 2 * pad, h - 2 * pad), min_size)
+    fitted = _fit_element(index, element, text, path, (w - 2 * pad, h - 2 * pad), unit)
     extents = [_extent(path, fitted.size, line) for line in fitted.lines]
     widths = [width for _, width in extents]
     block_w, block_h = max(widths) + 2 * pad, fitted.height + 2 * pad
@@ -448,6 +445,34 @@ def _text(
         image.paste(colour, at, mask)
         touched.append((at[0], at[1], at[0] + mask.width, at[1] + mask.height))
     return touched
+
+
+def _fit_element(index: int, element: dict[str, Any], text: str, path: str, room: tuple[int, int], unit: float) -> Fitted:
+    """The element's text fitted to ``room``; NoFit when even its minimum size does not fit."""
+    size = max(1, round(element["size"] * unit))
+    min_size = max(1, round((element["min_size"] or element["size"]) * unit))
+    fitted = fit_text(text, path, room, size, min_size, float(element["line_height"]), element["max_lines"])
+    if fitted is None:
+        raise NoFit(index, text, room, min_size)
+    return fitted
+
+
+def check_fit(job: Job) -> NoFit | None:
+    """What drawing the card would raise for a text that does not fit, found without drawing (for validation)."""
+    unit = min(job.width, job.height) / 100
+    for index, element in enumerate(job.shape["elements"]):
+        if element["type"] not in ("text", "label"):
+            continue
+        text = text_of(element, job.values)
+        if not text:
+            continue
+        _, _, w, h = _box(element["box"], job.width, job.height)
+        pad = round(element["padding"] * unit) if element["type"] == "label" else 0
+        try:
+            _fit_element(index, element, text, job.fonts[element["font"]], (w - 2 * pad, h - 2 * pad), unit)
+        except NoFit as exc:
+            return exc
+    return None
 
 
 @lru_cache(maxsize=64)
@@ -491,7 +516,7 @@ def _logo_palette(path: str, width: int, height: int, background: str) -> tuple[
     tile.paste(logo, (0, 0), logo)
     quant = tile.quantize(colors=LOGO_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     flat = quant.getpalette() or []
-    used = sorted({c for _, c in (quant.getcolors() or [])})
+    used = sorted({c for _, c in (quant.getcolors() or []) if isinstance(c, int)})  # a "P" image's colours are indexes
     return tuple((flat[3 * i], flat[3 * i + 1], flat[3 * i + 2]) for i in used)
 
 

@@ -24,7 +24,7 @@ FOLDER = IMAGES
 
 def write(kit: Kit, staging: Path) -> list[ImageFile]:
     """Render every card of the campaign into ``staging/images``; the images, as the manifest lists them."""
-    cards = plan(kit.campaign)
+    cards = plan(kit.campaign)  # characters the card font lacks were refused by the build's checks (campaign.check)
     entries, drawn = render_all(kit.campaign, cards, staging / FOLDER, progress=kit.progress, prune=True)
     add_jpegs(staging / FOLDER, entries)  # Instagram's API takes JPEG only
     write_manifest(staging / FOLDER, entries)

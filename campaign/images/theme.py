@@ -134,7 +134,8 @@ def palette(theme_colours: dict[str, str], extra: list[RGB], steps: int = 32) ->
         for b in base[i + 1 :]:
             for k in range(1, steps):
                 t = k / steps
-                entries.append(tuple(round(a[j] * (1 - t) + b[j] * t) for j in range(3)))  # type: ignore[misc]
+                r, g, b_ = (round(a[j] * (1 - t) + b[j] * t) for j in range(3))
+                entries.append((r, g, b_))
     entries += extra
     unique = list(dict.fromkeys(entries))[:256]
     flat = [v for colour in unique for v in colour]

@@ -9,7 +9,6 @@ queue. An error names the missing variable, never a value.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -18,7 +17,6 @@ from campaign.publish.errors import MissingCredentials
 from campaign.publish.model import DEFAULT_ENDPOINTS, Account
 
 ENV_FILE = ".env"
-_LINE = re.compile(r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*")
 
 
 def accounts(campaign: Campaign) -> dict[str, Account]:
@@ -39,20 +37,15 @@ def accounts(campaign: Campaign) -> dict[str, Account]:
 
 
 def read_env_file(path: Path) -> dict[str, str]:
-    """``KEY=value`` lines of a .env file (quotes stripped, # comments skipped)."""
+    """The variables of a .env file, read by python-dotenv itself (the format people write for it):
+    ``# comments`` after an unquoted value, quotes, ``export`` and escapes as there; a name
+    without a value is left out. Values are not interpolated (a secret may hold "$")."""
     if not path.is_file():
         return {}
-    values: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        m = _LINE.fullmatch(line)
-        if m:
-            value = m.group(2)
-            if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-                value = value[1:-1]
-            values[m.group(1)] = value
-    return values
+    from dotenv import dotenv_values
+
+    values = dotenv_values(path, interpolate=False, encoding="utf-8")
+    return {name: value for name, value in values.items() if value is not None}
 
 
 def environment(root: Path, env: Mapping[str, str] | None = None) -> dict[str, str]:

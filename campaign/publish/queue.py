@@ -1,4 +1,11 @@
-"""The publishing queue: SQLite inside the campaign's working folder. All the queue's SQL is in this module.
+"""The publishing queue, and the stores it is kept in. All the queue's SQL is in this module.
+
+The queue lives in a store: by default a SQLite file in the campaign's working
+folder (one person, one machine), or a PostgreSQL database that several
+publishers on several machines share (``campaign.publish.queue_pg``, chosen
+by ``CAMPAIGN_QUEUE_URL``). A store is small (``Store``): it runs a statement,
+opens a transaction, knows its schema version and how to lock rows; the
+queue's rules, below, are written once over it, in SQL both databases read.
 
 One row per post × account. A row moves
 
@@ -24,8 +31,9 @@ when neither is possible.
 A row more than the grace period past its time is held as late: a publish run
 does not send it until a person says so (``send_late``).
 
-The file carries a schema version (``PRAGMA user_version``); ``Queue.open``
-brings an older file up to date with ``MIGRATIONS``, in one transaction.
+Each store carries a schema version (SQLite: ``PRAGMA user_version``;
+PostgreSQL: the table ``queue_schema``); ``Queue.open`` brings an older queue
+up to date with the store's migrations, in one transaction.
 Times are UTC text; every function takes ``now``.
 """
 
@@ -39,14 +47,16 @@ import secrets
 import socket
 import sqlite3
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from campaign.publish.errors import QueueError, RowNotFound
 from campaign.publish.model import Part, Planned, RemotePost
+from campaign.publish.queue_url import QUEUE_URL_VAR, is_postgres
 from campaign.publish.when import from_db, to_db
 
 WORK_DIR = ".campaign"
@@ -170,7 +180,7 @@ class Row:
         return self.state == "scheduled" and not self.send_late and self.due < now - grace
 
     @staticmethod
-    def from_sql(r: sqlite3.Row) -> Row:
+    def from_sql(r: Mapping[str, Any]) -> Row:
         return Row(
             id=r["id"],
             key=r["key"],
@@ -337,65 +347,198 @@ def owner_alive(owner: str) -> bool | None:
     return start == "?" or _start_time(int(pid)) == start
 
 
-class Queue:
-    """The queue of one campaign. Open with ``Queue.open(path)``; close when done."""
+class Cursor(Protocol):
+    """What a store's ``execute`` gives back (sqlite3's and psycopg's cursors both are one)."""
 
-    def __init__(self, db: sqlite3.Connection, path: Path, campaign_name: str = "") -> None:
-        self.db = db
-        self.path = path
-        self.campaign_name = campaign_name
+    @property
+    def rowcount(self) -> int: ...
 
-    @classmethod
-    def open(cls, path: Path, campaign_name: str = "") -> Queue:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(path, isolation_level=None, timeout=30.0)
-        db.row_factory = sqlite3.Row
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=FULL")  # an in-flight mark must be on disk before the request leaves
-        db.execute("PRAGMA busy_timeout=30000")
-        queue = cls(db, path, campaign_name)
-        queue._migrate()
-        return queue
+    def fetchone(self) -> Any: ...
 
-    def _migrate(self) -> None:
-        """Create the file, or bring one made by an older version up to ``SCHEMA_VERSION``, in one transaction."""
-        if self.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
-            return
-        with self.transaction():  # the write lock: two publishers starting at once migrate once
-            version = self.db.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise QueueError(
-                    f"{self.path} was made by a newer version of campaign (queue schema {version}, this one knows "
-                    f"{SCHEMA_VERSION}); upgrade campaign"
-                )
-            if version == 0:
-                for statement in _statements(SCHEMA):
-                    self.db.execute(statement)
-                version = 1
-            for step in range(version + 1, SCHEMA_VERSION + 1):
-                for statement in _statements(MIGRATIONS[step]):
-                    self.db.execute(statement)
-            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    def fetchall(self) -> list[Any]: ...
 
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Store(ABC):
+    """Where a queue's rows are kept: the small interface SQLite and PostgreSQL implement.
+
+    Statements use ``?`` or ``:name`` parameters; rows read by column name.
+    Outside ``transaction`` every statement commits by itself.
+    """
+
+    where: str  # how messages name the store: its file, or its URL without the password
+    target: str  # what opens it again (``Queue.open(store.target)``); a URL's password is in it: never show it
+    row_lock: str = ""  # after a SELECT in a transaction: lock the rows read until it ends (SQLite locks the whole file)
+    claim_lock: str = ""  # after a claim's SELECT: lock the row, passing over rows another publisher holds
+
+    @abstractmethod
+    def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Cursor:
+        """Run one statement."""
+
+    @abstractmethod
+    def transaction(self, *, exclusive: bool = False) -> AbstractContextManager[None]:
+        """All or nothing; ``exclusive``: no other writer's read-then-write runs meanwhile (loading the plan)."""
+
+    @abstractmethod
+    def migrate(self, version: int) -> int:
+        """Create the queue, or bring an older one up to ``version``, in one transaction; the version it had."""
+
+    @abstractmethod
     def schema_version(self) -> int:
-        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        """The queue's schema version in this store (0: no queue yet)."""
 
+    @abstractmethod
     def close(self) -> None:
-        self.db.close()
+        """Let go of the file or the connection."""
+
+
+class SQLiteStore(Store):
+    """A SQLite file (WAL, synchronous writes): one machine's publishers share it; a network file system is not safe."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.where = self.target = str(path)
+        self.db = sqlite3.connect(path, isolation_level=None, timeout=30.0)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")  # an in-flight mark must be on disk before the request leaves
+        self.db.execute("PRAGMA busy_timeout=30000")
+
+    def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Cursor:
+        return self.db.execute(sql, params)
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE: takes the write lock at once, so a read-then-write can't race."""
+    def transaction(self, *, exclusive: bool = False) -> Iterator[None]:
+        """BEGIN IMMEDIATE: takes the write lock at once, so a read-then-write can't race (always exclusive)."""
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            yield self.db
+            yield
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
 
+    def migrate(self, version: int) -> int:
+        """Create the file, or bring one made by an older version up to ``version``, in one transaction.
+
+        A file whose queue was moved to PostgreSQL (``schedule migrate``) is refused: it is kept as a record only.
+        """
+        moved = self.moved()
+        if moved is not None:
+            raise QueueError(
+                f"the queue in {self.path} was moved to {moved[0]} at {moved[1]}; set {QUEUE_URL_VAR} to use it there "
+                "(the file is kept as a record and is no longer used)"
+            )
+        before = self.schema_version()
+        if before == version:
+            return before
+        with self.transaction():  # the write lock: two publishers starting at once migrate once
+            before = current = self.schema_version()
+            if current > version:
+                raise QueueError(
+                    f"{self.path} was made by a newer version of campaign (queue schema {current}, this one knows "
+                    f"{version}); upgrade campaign"
+                )
+            if current == 0:
+                for statement in _statements(SCHEMA):
+                    self.db.execute(statement)
+                current = 1
+            for step in range(current + 1, version + 1):
+                for statement in _statements(MIGRATIONS[step]):
+                    self.db.execute(statement)
+            self.db.execute(f"PRAGMA user_version = {version}")
+        return before
+
+    def schema_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def moved(self) -> tuple[str, str] | None:
+        """Where and when the queue was moved to PostgreSQL (the URL without its password), if it was."""
+        if not self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'queue_moved'").fetchone():
+            return None
+        row = self.db.execute("SELECT url, at FROM queue_moved ORDER BY at DESC LIMIT 1").fetchone()
+        return (row["url"], row["at"]) if row else None
+
+    def mark_moved(self, where: str, now: dt.datetime) -> None:
+        """Record that the queue now lives at ``where`` (no password): the file is not opened as a queue again."""
+        self.db.execute("CREATE TABLE IF NOT EXISTS queue_moved (url TEXT NOT NULL, at TEXT NOT NULL)")
+        self.db.execute("INSERT INTO queue_moved (url, at) VALUES (?, ?)", (where, to_db(now)))
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def sqlite_rows(path: Path) -> int:
+    """How many rows a SQLite queue file holds (0: no file, or a queue moved elsewhere); read only, nothing made."""
+    if not path.is_file():
+        return 0
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "posts" not in tables or "queue_moved" in tables:
+            return 0
+        return int(db.execute("SELECT count(*) FROM posts").fetchone()[0])
+    finally:
+        db.close()
+
+
+def open_store(target: Path | str) -> Store:
+    """The store a target names: a ``postgresql://`` URL, or else a SQLite file's path."""
+    if is_postgres(target):
+        from campaign.publish.queue_pg import PostgresStore
+
+        return PostgresStore(str(target))
+    return SQLiteStore(Path(target))
+
+
+class Queue:
+    """The queue of one campaign, over a store. Open with ``Queue.open(path or URL)``; close when done."""
+
+    def __init__(self, store: Store, campaign_name: str = "") -> None:
+        self.store = store
+        self.campaign_name = campaign_name
+
+    @classmethod
+    def open(cls, target: Path | str, campaign_name: str = "") -> Queue:
+        """The queue in a SQLite file (made if missing) or a PostgreSQL database (``postgresql://…``), brought up to date."""
+        store = open_store(target)
+        try:
+            store.migrate(SCHEMA_VERSION)
+        except BaseException:
+            store.close()
+            raise
+        return cls(store, campaign_name)
+
+    @property
+    def path(self) -> Path:
+        """The SQLite file (a PostgreSQL queue has none)."""
+        if not isinstance(self.store, SQLiteStore):
+            raise QueueError(f"the queue at {self.store.where} is not a file")
+        return self.store.path
+
+    @property
+    def where(self) -> str:
+        """The store as messages name it (a URL without its password)."""
+        return self.store.where
+
+    @property
+    def target(self) -> str:
+        """What opens this queue again, from another process (holds a URL's password: never show it)."""
+        return self.store.target
+
+    def schema_version(self) -> int:
+        return self.store.schema_version()
+
+    def close(self) -> None:
+        self.store.close()
+
+    def transaction(self, *, exclusive: bool = False) -> AbstractContextManager[None]:
+        return self.store.transaction(exclusive=exclusive)
+
     def _event(self, post_id: int, now: dt.datetime, event: str, detail: str | None = None) -> None:
-        self.db.execute(
+        self.store.execute(
             "INSERT INTO events (post_id, at, event, detail) VALUES (?, ?, ?, ?)", (post_id, to_db(now), event, detail)
         )
 
@@ -405,25 +548,25 @@ class Queue:
         """Make the queue match the plan; rows already sent are never touched."""
         report = SyncReport()
         wanted = {p.key: p for p in planned}
-        with self.transaction():
-            existing = {r["key"]: r for r in self.db.execute("SELECT * FROM posts")}
+        with self.transaction(exclusive=True):  # two loads at once would both insert a new key
+            existing = {r["key"]: r for r in self.store.execute("SELECT * FROM posts" + self.store.row_lock)}
             for key, plan in sorted(wanted.items()):
                 self._sync_one(plan, existing.get(key), now, report)
             for key, row in sorted(existing.items()):
                 if key not in wanted and row["in_plan"]:
-                    self.db.execute("UPDATE posts SET in_plan = 0, updated_at = ? WHERE id = ?", (to_db(now), row["id"]))
+                    self.store.execute("UPDATE posts SET in_plan = 0, updated_at = ? WHERE id = ?", (to_db(now), row["id"]))
                     if row["state"] == "scheduled":
                         self._set(row["id"], now, "cancelled", reason="removed from the plan")
                         report.cancelled.append(key)
         return report
 
-    def _sync_one(self, plan: Planned, row: sqlite3.Row | None, now: dt.datetime, report: SyncReport) -> None:
+    def _sync_one(self, plan: Planned, row: Mapping[str, Any] | None, now: dt.datetime, report: SyncReport) -> None:
         fp = fingerprint(plan)
         parts = json.dumps([p.to_json() for p in plan.parts], ensure_ascii=False, sort_keys=True)
         if row is None:
-            cur = self.db.execute(
+            cur = self.store.execute(
                 "INSERT INTO posts (key, idempotency_key, entry, message, account, platform, due_at, parts, link, fingerprint,"
-                " state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?)",
+                " state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?) RETURNING id",
                 (
                     plan.key,
                     idempotency_key(self.campaign_name, plan.key),
@@ -439,12 +582,12 @@ class Queue:
                     to_db(now),
                 ),
             )
-            self._event(cur.lastrowid or 0, now, "planned", to_db(plan.due))
+            self._event(cur.fetchone()["id"], now, "planned", to_db(plan.due))
             report.added.append(plan.key)
             return
         restored = not row["in_plan"]
         if restored:
-            self.db.execute("UPDATE posts SET in_plan = 1 WHERE id = ?", (row["id"],))
+            self.store.execute("UPDATE posts SET in_plan = 1 WHERE id = ?", (row["id"],))
             if row["state"] == "cancelled" and row["reason"] == "removed from the plan":
                 self._set(row["id"], now, "scheduled", reason=None)
             report.restored.append(plan.key)
@@ -453,7 +596,7 @@ class Queue:
                 report.unchanged.append(plan.key)
             return
         if row["state"] in ("scheduled", "failed", "cancelled") and not json.loads(row["sent"]):
-            self.db.execute(
+            self.store.execute(
                 "UPDATE posts SET message = ?, due_at = ?, parts = ?, link = ?, fingerprint = ?, updated_at = ? WHERE id = ?",
                 (plan.message, to_db(plan.due), parts, plan.link, fp, to_db(now), row["id"]),
             )
@@ -475,7 +618,9 @@ class Queue:
         """
         changed: list[Row] = []
         with self.transaction():
-            for r in self.db.execute("SELECT * FROM posts WHERE state = 'sending'").fetchall():
+            for r in self.store.execute(
+                "SELECT * FROM posts WHERE state = 'sending' ORDER BY id" + self.store.claim_lock
+            ).fetchall():
                 if self._held(r, now):
                     continue
                 sent = len(json.loads(r["sent"]))
@@ -494,7 +639,7 @@ class Queue:
         return changed
 
     @staticmethod
-    def _held(r: sqlite3.Row, now: dt.datetime) -> bool:
+    def _held(r: Mapping[str, Any], now: dt.datetime) -> bool:
         """Whether a sending row's owner still holds it: alive on this machine, or within its lease."""
         alive = owner_alive(r["owner"] or "?:0:?")
         if alive is not None:
@@ -530,15 +675,19 @@ class Queue:
             where.append(f"account NOT IN ({', '.join(f':s{i}' for i in range(len(skip)))})")
             params.update({f"s{i}": a for i, a in enumerate(skip)})
         if only is not None:
-            where.append(f"account IN ({', '.join(f':o{i}' for i in range(len(only)))})" if only else "0")
+            where.append(f"account IN ({', '.join(f':o{i}' for i in range(len(only)))})" if only else "1 = 0")
             params.update({f"o{i}": a for i, a in enumerate(only)})
         sql = (
             "UPDATE posts SET state = 'sending', owner = :owner, claimed_at = :stamp, lease_until = :lease, updated_at = :stamp"
-            " WHERE id = (SELECT id FROM posts WHERE " + " AND ".join(where) + " ORDER BY due_at, id LIMIT 1)"
+            " WHERE id = (SELECT id FROM posts WHERE "
+            + " AND ".join(where)
+            + " ORDER BY due_at, id LIMIT 1"
+            + self.store.claim_lock
+            + ")"
             " AND state = 'scheduled' RETURNING id"
         )
         with self.transaction():
-            got = self.db.execute(sql, params).fetchone()
+            got = self.store.execute(sql, params).fetchone()
             if got is None:
                 return None
             self._event(got["id"], stamp, "claimed", owner)
@@ -546,7 +695,7 @@ class Queue:
 
     def renew(self, owner: str, now: dt.datetime) -> int:
         """Extend the lease on every row ``owner`` holds (called while a run works and while it waits)."""
-        cur = self.db.execute(
+        cur = self.store.execute(
             "UPDATE posts SET lease_until = ? WHERE owner = ? AND state = 'sending'", (to_db(now + LEASE), owner)
         )
         return cur.rowcount
@@ -558,7 +707,7 @@ class Queue:
 
     def _owned(self, row_id: int, owner: str, sql: str, params: tuple[Any, ...]) -> None:
         """Run an UPDATE on a row only while ``owner`` still holds it."""
-        cur = self.db.execute(sql + " WHERE id = ? AND owner = ? AND state = 'sending'", (*params, row_id, owner))
+        cur = self.store.execute(sql + " WHERE id = ? AND owner = ? AND state = 'sending'", (*params, row_id, owner))
         if cur.rowcount != 1:
             raise QueueError(f"row {row_id} is no longer held by this publisher")
 
@@ -582,7 +731,9 @@ class Queue:
     def record_part(self, row_id: int, owner: str, remote: RemotePost, now: dt.datetime) -> None:
         """A part of the thread is published: remember it, so a retry continues after it."""
         with self.transaction():
-            sent = json.loads(self.db.execute("SELECT sent FROM posts WHERE id = ?", (row_id,)).fetchone()["sent"])
+            sent = json.loads(
+                self.store.execute("SELECT sent FROM posts WHERE id = ?" + self.store.row_lock, (row_id,)).fetchone()["sent"]
+            )
             sent.append(remote.to_json())
             self._owned(
                 row_id,
@@ -640,17 +791,18 @@ class Queue:
 
     # -- people ---------------------------------------------------------------
 
-    def get(self, row_id: int) -> Row:
-        r = self.db.execute("SELECT * FROM posts WHERE id = ?", (row_id,)).fetchone()
+    def get(self, row_id: int, *, lock: bool = False) -> Row:
+        """A row by id; ``lock`` (in a transaction): no one else changes it until the transaction ends."""
+        r = self.store.execute("SELECT * FROM posts WHERE id = ?" + (self.store.row_lock if lock else ""), (row_id,)).fetchone()
         if r is None:
             raise RowNotFound(f"no queue row {row_id}; `campaign schedule list` shows the rows")
         return Row.from_sql(r)
 
-    def find(self, ref: str) -> Row:
+    def find(self, ref: str, *, lock: bool = False) -> Row:
         """A row by id or by key ('resurser@x-riks')."""
         if ref.isdigit():
-            return self.get(int(ref))
-        r = self.db.execute("SELECT * FROM posts WHERE key = ?", (ref,)).fetchone()
+            return self.get(int(ref), lock=lock)
+        r = self.store.execute("SELECT * FROM posts WHERE key = ?" + (self.store.row_lock if lock else ""), (ref,)).fetchone()
         if r is None:
             raise RowNotFound(f"no queue row {ref!r}; `campaign schedule list` shows the rows")
         return Row.from_sql(r)
@@ -661,7 +813,7 @@ class Queue:
         wanted = sorted(set(states)) if states else []
         if wanted:
             sql += f" WHERE state IN ({', '.join('?' for _ in wanted)})"
-        return [Row.from_sql(r) for r in self.db.execute(sql + " ORDER BY due_at, id", wanted)]
+        return [Row.from_sql(r) for r in self.store.execute(sql + " ORDER BY due_at, id", wanted)]
 
     def due(self, now: dt.datetime, only_accounts: Iterable[str] | None = None) -> list[Row]:
         """Rows a publisher would send at ``now``, in order."""
@@ -675,7 +827,7 @@ class Queue:
     def events(self, row_id: int) -> list[tuple[dt.datetime, str, str | None]]:
         return [
             (from_db(e["at"]), e["event"], e["detail"])
-            for e in self.db.execute("SELECT * FROM events WHERE post_id = ? ORDER BY id", (row_id,))
+            for e in self.store.execute("SELECT * FROM events WHERE post_id = ? ORDER BY id", (row_id,))
         ]
 
     def select(self, chosen: Selection, now: dt.datetime | None = None) -> list[Row]:
@@ -700,16 +852,16 @@ class Queue:
         Parts already published are kept; a post that may be on the account is still looked for first (X).
         """
         with self.transaction():
-            row = self.find(ref)
+            row = self.find(ref, lock=True)  # a publisher's claim of it waits for this change, and sees it
             if row.state not in RETRYABLE:
                 raise QueueError(f"row {row.id} ({row.key}) is {row.state}; only {', '.join(RETRYABLE)} rows can be retried")
-            self.db.execute("UPDATE posts SET send_late = 1 WHERE id = ?", (row.id,))
+            self.store.execute("UPDATE posts SET send_late = 1 WHERE id = ?", (row.id,))
             if row.state == "scheduled":
                 self._event(row.id, now, "send-late", "a person said to send it although it is late")
             else:
                 self._set(row.id, now, "scheduled", reason="retried by a person", reset=True)
                 if row.in_flight or row.state == "uncertain":  # it may be there: a publisher that can look still looks first
-                    self.db.execute("UPDATE posts SET in_flight = ? WHERE id = ?", (PERSON_SAID_SEND, row.id))
+                    self.store.execute("UPDATE posts SET in_flight = ? WHERE id = ?", (PERSON_SAID_SEND, row.id))
         return self.get(row.id)
 
     def confirm(self, ref: str, now: dt.datetime, url: str | None = None) -> Row:
@@ -720,12 +872,12 @@ class Queue:
         a failed one by hand.
         """
         with self.transaction():
-            row = self.find(ref)
+            row = self.find(ref, lock=True)  # a publisher's claim of it waits for this change, and sees it
             if row.state not in CONFIRMABLE:
                 raise QueueError(f"row {row.id} ({row.key}) is {row.state}; only uncertain or failed rows can be confirmed")
             remote_url = url or (row.sent[0].url if row.sent else None)
             remote_id = row.sent[0].id if row.sent else None
-            self.db.execute(
+            self.store.execute(
                 "UPDATE posts SET state = 'published', in_flight = 0, failure = NULL, remote_id = ?, remote_url = ?, reason = ?,"
                 " published_at = ?, updated_at = ? WHERE id = ?",
                 (remote_id, remote_url, "confirmed by a person", to_db(now), to_db(now), row.id),
@@ -737,7 +889,7 @@ class Queue:
         self, ref: str, now: dt.datetime, allowed: tuple[str, ...], state: str, reason: str | None, reset: bool = False
     ) -> Row:
         with self.transaction():
-            row = self.find(ref)
+            row = self.find(ref, lock=True)  # a publisher's claim of it waits for this change, and sees it
             if row.state not in allowed:
                 raise QueueError(
                     f"row {row.id} ({row.key}) is {row.state}; only {', '.join(allowed)} rows can be {state if state != 'scheduled' else 'retried'}"
@@ -759,7 +911,7 @@ class Queue:
                 _time(r["retry_at"]),
                 r["failures"],
             )
-            for r in self.db.execute("SELECT * FROM accounts ORDER BY account")
+            for r in self.store.execute("SELECT * FROM accounts ORDER BY account")
         }
 
     def stop_account(
@@ -774,13 +926,15 @@ class Queue:
         retry_at: dt.datetime | None = None,
     ) -> AccountStop:
         """Stop an account: refused credentials (until ``credentials_id`` changes), or unreachable (until ``retry_at``)."""
-        with self.transaction():
-            before = self.db.execute(
+        with self.transaction(exclusive=True):
+            before = self.store.execute(
                 "SELECT failures, since FROM accounts WHERE account = ? AND stopped = ?", (account, kind)
             ).fetchone()
-            self.db.execute(
-                "INSERT OR REPLACE INTO accounts (account, stopped, reason, endpoint, credentials_id, since, retry_at, failures)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            self.store.execute(
+                "INSERT INTO accounts (account, stopped, reason, endpoint, credentials_id, since, retry_at, failures)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account) DO UPDATE SET stopped = excluded.stopped,"
+                " reason = excluded.reason, endpoint = excluded.endpoint, credentials_id = excluded.credentials_id,"
+                " since = excluded.since, retry_at = excluded.retry_at, failures = excluded.failures",
                 (
                     account,
                     kind,
@@ -796,11 +950,11 @@ class Queue:
 
     def resume_account(self, account: str) -> None:
         """The account works again (new credentials, the endpoint answered)."""
-        self.db.execute("DELETE FROM accounts WHERE account = ?", (account,))
+        self.store.execute("DELETE FROM accounts WHERE account = ?", (account,))
 
     def _set(self, row_id: int, now: dt.datetime, state: str, *, reason: str | None, reset: bool = False) -> None:
         extra = ", failure = NULL, next_attempt_at = NULL, in_flight = 0" if reset else ""
-        self.db.execute(
+        self.store.execute(
             f"UPDATE posts SET state = ?, owner = NULL, reason = ?, updated_at = ?{extra} WHERE id = ?",
             (state, reason, to_db(now), row_id),
         )

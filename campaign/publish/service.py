@@ -15,12 +15,24 @@ from campaign.errors import Problem
 from campaign.loader import load
 from campaign.model import Campaign
 from campaign.publish.accounts import accounts, environment
+from campaign.publish.errors import QueueError
 from campaign.publish.export import export
 from campaign.publish.export import left_out as left_out_rows
 from campaign.publish.model import Account
 from campaign.publish.plan import FETCHED_IMAGES, resolve
 from campaign.publish.publishers import Publisher, make_publisher
-from campaign.publish.queue import WORK_DIR, AccountStop, Queue, Row, Selection, SyncReport, owner_token, queue_path
+from campaign.publish.queue import (
+    WORK_DIR,
+    AccountStop,
+    Queue,
+    Row,
+    Selection,
+    SyncReport,
+    owner_token,
+    queue_path,
+    sqlite_rows,
+)
+from campaign.publish.queue_url import QUEUE_URL_VAR, queue_url
 from campaign.publish.spec import plan_grace
 from campaign.publish.when import show
 from campaign.publish.worker import Clock, Policy, RunReport, run_once
@@ -28,9 +40,25 @@ from campaign.publish.worker import Clock, Policy, RunReport, run_once
 SCHEDULER_LEAD = dt.timedelta(minutes=10)  # schedulers refuse posts in the past (Sprout: less than 10 minutes ahead)
 
 
-def open_queue(campaign: Campaign) -> Queue:
-    """The campaign's queue (created on first use)."""
-    return Queue.open(queue_path(campaign.root), campaign.settings.name)
+def open_queue(campaign: Campaign, env: Mapping[str, str] | None = None) -> Queue:
+    """The campaign's queue: the PostgreSQL database ``CAMPAIGN_QUEUE_URL`` names, else the SQLite file (made on first use).
+
+    The variable comes from the environment or the campaign's .env, like
+    credentials. With it set, a SQLite queue that still has rows is refused
+    rather than left behind: publishing from both would send its posts twice.
+    """
+    url = queue_url(environment(campaign.root, env))
+    local = queue_path(campaign.root)
+    if url is None:
+        return Queue.open(local, campaign.settings.name)
+    left = sqlite_rows(local)
+    if left:
+        raise QueueError(
+            f"{QUEUE_URL_VAR} names a PostgreSQL queue, but this campaign's own queue {local} has {left} "
+            f'row{"s" if left != 1 else ""}: move it there first with `campaign schedule migrate --to "${QUEUE_URL_VAR}"` '
+            f"(or unset {QUEUE_URL_VAR} to keep using the file)"
+        )
+    return Queue.open(url, campaign.settings.name)
 
 
 @dataclass
@@ -278,7 +306,7 @@ def publish(
     def factory(account: Account) -> Publisher:
         return make_publisher(account, variables, work, campaign.settings.language)
 
-    queue = open_queue(campaign)
+    queue = open_queue(campaign, env)
     try:
         return run_once(
             queue,
@@ -294,3 +322,37 @@ def publish(
         )
     finally:
         queue.close()
+
+
+@dataclass
+class Moved:
+    source: Path
+    target: str  # the URL without its password
+    posts: int
+    events: int
+    accounts: int
+
+
+def schedule_migrate(root: Path, to: str, now: dt.datetime) -> Moved:
+    """Copy the campaign's SQLite queue into the (empty) PostgreSQL queue at ``to``; the file is then marked as moved."""
+    from campaign.publish.queue_pg import copy_queue
+    from campaign.publish.queue_url import check
+
+    check(to, "--to")
+    loaded = load(root)
+    local = queue_path(loaded.campaign.root)
+    if not local.is_file():
+        raise QueueError(
+            f"there is no queue to move: {local} does not exist (with {QUEUE_URL_VAR} set, "
+            "`campaign schedule plan` loads the plan straight into PostgreSQL)"
+        )
+    source = Queue.open(local, loaded.campaign.settings.name)
+    try:
+        target = Queue.open(to, loaded.campaign.settings.name)
+        try:
+            copied = copy_queue(source, target, now)
+            return Moved(local, target.where, copied.posts, copied.events, copied.accounts)
+        finally:
+            target.close()
+    finally:
+        source.close()

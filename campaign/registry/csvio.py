@@ -371,7 +371,7 @@ class _Dumper(yaml.SafeDumper):
     pass
 
 
-class _Flow(dict):  # type: ignore[type-arg]
+class _Flow(dict[str, Any]):
     """A mapping written on one line: {body: …, title: …}."""
 
 

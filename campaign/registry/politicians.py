@@ -113,6 +113,7 @@ class HandleSpec(Spec):
         return f"a {PLATFORM_NAMES[self.platform]} handle, or a mapping with handle and id"
 
     def check(self, value: Any, path: Path_, ctx: Ctx) -> Any:
+        handle: str | None
         if isinstance(value, str):
             handle, ident, at = value, None, path
         elif isinstance(value, dict):

@@ -12,7 +12,7 @@ from campaign.model import Campaign
 from campaign.registry.geography import kommun
 from campaign.registry.handles import MENTION_PLATFORMS
 from campaign.registry.politicians import SECTION, Politician, dated_problems, politicians, section_doc
-from campaign.registry.rules import CHAIR_RULE, Coverage, coverage, resolve_tags, rules_for
+from campaign.registry.rules import Coverage, coverage, resolve_tags, rules_for
 
 
 @dataclass(frozen=True)
@@ -72,17 +72,22 @@ def untaggable_problems(campaign: Campaign, found: list[Untaggable]) -> list[Pro
     ]
 
 
-def registry_report(campaign: Campaign, *, on: dt.date, rule: str = CHAIR_RULE) -> RegistryReport:
-    """Everything `campaign registry check` shows, as of ``on``."""
+def registry_report(campaign: Campaign, *, on: dt.date, rule: str | None = None) -> RegistryReport:
+    """Everything `campaign registry check` shows, as of ``on``.
+
+    Coverage is measured by ``rule``, or else by the campaign's own tag rules
+    (none when its ``tag:`` is empty: then nobody is tagged, and the report says so).
+    """
     people = politicians(campaign)
     found = untaggable(campaign, on)
+    rules = (rule,) if rule is not None else campaign.settings.tag
     return RegistryReport(
         on=on,
         people=len(people),
         examples=sum(p.example for p in people),
         kommuner_with_roles=len({r.kommun for p in people for r in p.roles if r.active(on)}),
         problems=sorted(dated_problems(campaign, on) + untaggable_problems(campaign, found)),
-        coverage=coverage(campaign, on=on, rule=rule),
+        coverage=coverage(campaign, on=on, rule=rules) if rules else None,
         untaggable=found,
     )
 
@@ -95,6 +100,8 @@ def summary(report: RegistryReport) -> str:
         line += f" ({report.examples} example{'s' if report.examples != 1 else ''})"
     if cov is not None:
         line += f"; '{cov.rule}' registered in {cov.registered} of {cov.kommuner} kommuner"
+    else:
+        line += "; no tag rule (campaign.tag is empty): posts tag nobody"
     if report.untaggable:
         line += f"; {len(report.untaggable)} named instead of tagged on some platform"
     return line

@@ -154,20 +154,20 @@ class Coverage:
     tagged: dict[str, int]  # platform → kommuner where such a person can be tagged (named platforms: named)
 
 
-def coverage(campaign: Campaign, *, on: dt.date, rule: str = CHAIR_RULE) -> Coverage:
-    """Per platform, the number of kommuner where ``rule`` finds a taggable person on ``on``."""
-    [parsed] = _parsed([rule])
+def coverage(campaign: Campaign, *, on: dt.date, rule: str | Sequence[str] = CHAIR_RULE) -> Coverage:
+    """Per platform, the number of kommuner where ``rule`` (or any of several rules) finds a taggable person on ``on``."""
+    parsed = _parsed([rule] if isinstance(rule, str) else rule)
     registered = 0
     tagged = dict.fromkeys(PLATFORMS, 0)
     for area in kommuner():
-        found = [resolve_tags(campaign, area, p, [parsed], on=on) for p in PLATFORMS]
+        found = [resolve_tags(campaign, area, p, parsed, on=on) for p in PLATFORMS]
         if not found[0].mentions:
             continue
         registered += 1
         for tagging in found:
             if tagging.platform not in MENTION_PLATFORMS or any(m.handle for m in tagging.mentions):
                 tagged[tagging.platform] += 1
-    return Coverage(parsed.text, len(kommuner()), registered, tagged)
+    return Coverage("; ".join(r.text for r in parsed), len(kommuner()), registered, tagged)
 
 
 def unused_rule_problems(campaign: Campaign, checked: Sequence[dict[str, Any]]) -> list[str]:

@@ -1,4 +1,4 @@
-"""The build's registry stage: report the politicians as of the build date.
+"""The build's registry stage: report the politicians as of the kit's date.
 
 Writes no files. It adds the warnings that depend on the date (ended roles,
 entries not verified for a year, real politicians who would be named because
@@ -14,8 +14,8 @@ from campaign.registry.report import registry_report, summary
 
 
 def write(kit: Kit, staging: Path) -> None:
-    """Report the registry as of the build's date in the campaign's time zone."""
+    """Report the registry as of the kit's date (the date its posts are for)."""
     del staging  # nothing to write: the posts carry the mentions
-    report = registry_report(kit.campaign, on=kit.today)
+    report = registry_report(kit.campaign, on=kit.date)
     kit.warnings.extend(report.problems)
     kit.notes.append(summary(report))

@@ -41,7 +41,7 @@ def twitter_tlds() -> list[str]:
         from twitter_text.regexp.valid_gtld import valid_gtld
     except ImportError:
         return []
-    names = set()
+    names: set[str] = set()
     for pattern in (valid_gtld.pattern, valid_cctld.pattern):
         body = pattern.removeprefix("(?:(?:").split(")(?=")[0]
         names.update(n for n in body.split("|") if re.fullmatch(r"[a-z0-9-]+", n))

@@ -24,10 +24,15 @@ from campaign.templating import context, render
 _BLOCK_START = re.compile(r"^(\s*\d*)([#>*+.)-])(?=\s|$)", re.MULTILINE)
 
 
+# "&" that a Markdown viewer would read as a character reference ("&amp;", "&#38;"); a plain "&" is text there.
+_REFERENCE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+
+
 def md_text(text: str) -> str:
     """Campaign text for Markdown: angle brackets as entities, so no text becomes HTML in a Markdown viewer,
-    and a line that opens like a heading, quote or list ("#socialtjänst först", "- ") escaped, so it stays text."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    and a line that opens like a heading, quote or list ("#socialtjänst först", "- ") escaped, so it stays text.
+    "&" stays "&" ("Vård & omsorg"), unless it would open a character reference ("&amp;" is written "&amp;amp;")."""
+    text = _REFERENCE.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
     return _BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
 
 
@@ -78,17 +83,38 @@ _EN_MONTHS = [
 ]
 
 
-def tag_tip(campaign: Campaign) -> str:
-    """The kit's tip on whom to tag, from the campaign's tag rules ("socialnämnden ordförande")."""
-    t = Strings(campaign.settings.language)
-    rules = []
+def _rules_in_words(campaign: Campaign, t: Strings) -> list[str]:
+    """The campaign's tag rules as the tip says them: "ordförande och vice ordförande i socialnämnden"."""
+    said = []
     for text in campaign.settings.tag:
         rule = parse_rule(text)  # validated when the campaign loaded
         titles = ", ".join(rule.titles[:-1]) + f" {t.and_} " + rule.titles[-1] if len(rule.titles) > 1 else rule.titles[0]
-        rules.append(t("in_body", title=titles, body=rule.body))
-    if not rules:
-        return t.tip_kit_plain
-    return t("tip_kit", rules=", ".join(rules))
+        said.append(t("in_body", title=titles, body=rule.body))
+    return said
+
+
+def campaign_strings(campaign: Campaign) -> Strings:
+    """The UI text with the tip made the campaign's own: its tag rules named, its `page: tip:` as the request.
+
+    The page's script gets the same table, so ``{name}`` is left for it to fill in.
+    """
+    from campaign.site.settings import page_settings
+
+    t = Strings(campaign.settings.language)
+    rules = _rules_in_words(campaign, t)
+    ask = page_settings(campaign).tip or t.tip_ask
+    roles = f" {t.and_} ".join(rules) if rules else t.tip_roles_plain
+    own = {key: t.table[key].replace("{ask}", ask).replace("{roles}", roles) for key in TIP_KEYS}
+    own["tip_kit"] = own["tip_kit"].replace("{rules}", ", ".join(rules)) if rules else own["tip_kit_plain"]
+    return Strings(campaign.settings.language, own)
+
+
+TIP_KEYS = ("tip_national", "tip_kommun", "tip_kit", "tip_kit_plain", "tip_none")
+
+
+def tag_tip(campaign: Campaign) -> str:
+    """The kit's tip on whom to tag, from the campaign's tag rules ("ordförande i socialnämnden") and its own tip."""
+    return campaign_strings(campaign).tip_kit
 
 
 def kit_markdown(campaign: Campaign, t: Strings, messages: list[dict[str, Any]], tip: str) -> str:

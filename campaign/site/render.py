@@ -24,7 +24,6 @@ from markupsafe import Markup
 from campaign.compose.platforms import PLATFORMS
 from campaign.kit import ImageFile
 from campaign.model import NATIONAL, Area, Campaign
-from campaign.site.strings import STRINGS, Strings
 from campaign.site.view import SHARE_BY_LINK, AreaView, CardView, ImageIndex, images_for
 
 CSP = (
@@ -135,7 +134,7 @@ def area_data(view: AreaView) -> dict[str, Any]:
         "name": area.name,
         "lan": area.lan_name,
         "figures": [
-            {"id": f.id, "value": str(f), "statement": f.statement, "where": f.where, "source": f.source} for f in view.figures
+            {"id": f.id, "value": str(f), "statement": f.stated, "where": f.where, "source": f.source} for f in view.figures
         ],
         "mentions": [
             {
@@ -183,22 +182,26 @@ def _script_source() -> str:
     return (resources.files("campaign.site") / "static" / "page.js").read_text(encoding="utf-8")
 
 
-def script_strings(lang: str) -> dict[str, str]:
+def script_strings(table: dict[str, str]) -> dict[str, str]:
     """The UI strings page.js uses (``S.key`` or ``"key"`` in its source): the rest only the templates need."""
     source = _script_source()
-    return {k: v for k, v in STRINGS[lang].items() if f"S.{k}" in source or f'"{k}"' in source}
+    return {k: v for k, v in table.items() if f"S.{k}" in source or f'"{k}"' in source}
 
 
 def page_config(campaign: Campaign, view: AreaView, root: str, version: str, question: str = "") -> dict[str, Any]:
-    """The JSON block every page carries: where it is, the UI text, the platforms, the question to ask."""
-    lang = Strings(campaign.settings.language).language
+    """The JSON block every page carries: where it is, the UI text (the tip the campaign's own), the platforms,
+    the question to ask."""
+    from campaign.site.kit import campaign_strings
+
+    t = campaign_strings(campaign)
+    lang = t.language
     platforms = {p: platform_data(p) for card in view.cards for p in (post.platform for post in card.posts)}
     return {
         "root": root,
         "area": view.key,
         "lang": lang,
         "version": version,
-        "strings": script_strings(lang),
+        "strings": script_strings(t.table),
         "platforms": platforms,
         "pageUrl": campaign.settings.base_url or "",
         "question": question,  # with {kommun} for the municipality's name

@@ -6,6 +6,7 @@ page:
   featured: resurser                                          # the message shown first, ready to share
   question: Vad gör ni för socialtjänsten i {kommun}?         # what to ask the politicians after sharing
   contact: kampanj@example.org, 08-123 45 67                   # printed on the kit
+  tip: Fråga dem hur de tänker agera.                         # the tip's request (default: what they will do)
 """
 
 from __future__ import annotations
@@ -33,8 +34,12 @@ PAGE = Obj(
             Str(max_len=280, multiline=False),
             help="the question to ask the tagged politicians after sharing; {kommun} is the municipality's name",
         ),
+        "tip": Field(
+            Str(max_len=400, pattern=r"[^{}]+", pattern_help="text without { or }"),
+            help="what the tip asks activists to ask the politicians they tag (default: what they will do)",
+        ),
     },
-    name="the page settings (intro, platforms, featured, question, contact)",
+    name="the page settings (intro, platforms, featured, question, contact, tip)",
 )
 
 
@@ -45,6 +50,7 @@ class PageSettings:
     featured: str = ""  # "": the first long message
     question: str | None = None  # None: the UI's own question in the campaign's language
     contact: str | None = None  # None: the organisation's name
+    tip: str | None = None  # the campaign's own request in the tip; None: "Fråga dem vad de tänker göra."
 
 
 def cross_check(campaign: Campaign, checked: Any, add: Callable[..., None]) -> None:
@@ -67,4 +73,6 @@ def page_settings(campaign: Campaign) -> PageSettings:
     """The page settings, with defaults for everything the campaign leaves out."""
     data = campaign.extra.get(SECTION) or {}
     platforms = tuple(dict.fromkeys(data.get("platforms") or PLATFORM_IDS))
-    return PageSettings(data.get("intro"), platforms, data.get("featured") or "", data.get("question"), data.get("contact"))
+    return PageSettings(
+        data.get("intro"), platforms, data.get("featured") or "", data.get("question"), data.get("contact"), data.get("tip")
+    )

@@ -23,9 +23,8 @@ from campaign.model import NATIONAL, Area, Campaign
 from campaign.registry import areas as all_areas
 from campaign.site import render as r
 from campaign.site.assets import GENERATED, STATIC_FILES, copy_static
-from campaign.site.kit import kit_date, kit_markdown, kit_messages, qr_svg, tag_tip
+from campaign.site.kit import campaign_strings, kit_date, kit_markdown, kit_messages, qr_svg, tag_tip
 from campaign.site.settings import page_settings
-from campaign.site.strings import Strings
 from campaign.site.view import AreaView, ImageIndex, area_views, swedish_key
 
 BUDGET = 150_000  # bytes of HTML, CSS and JS for the national page, before images
@@ -77,7 +76,7 @@ def build_site(
     index = ImageIndex(images)
     settings = page_settings(campaign)
     views = area_views(campaign, posts, index, areas, settings.platforms, settings.featured)
-    t = Strings(campaign.settings.language)
+    t = campaign_strings(campaign)
     common = {
         "campaign": campaign,
         "t": t,

@@ -71,13 +71,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "figures": "Siffrorna",
         "source": "Källa",
         "tip_title": "Tagga de ansvariga",
-        "tip_national": "Välj din kommun ovan, så får du inläggen med din kommuns siffror och de lokala politikerna taggade. Fråga dem vad de tänker göra.",
-        "tip_kommun": "Tagga de ansvariga politikerna i {name} och fråga vad de tänker göra:",
-        "tip_kit": "Tagga de ansvariga lokala politikerna ({rules}) och fråga vad de tänker göra. På kampanjsidan väljer du kommun och får inläggen med politikerna redan taggade.",
-        "tip_kit_plain": "Tagga de ansvariga lokala politikerna och fråga vad de tänker göra. På kampanjsidan väljer du kommun och får inläggen med politikerna redan taggade.",
+        # The tip follows the campaign: {ask} is its own `page: tip:` or "tip_ask", {roles} its tag rules in words.
+        "tip_ask": "Fråga dem vad de tänker göra.",
+        "tip_national": "Välj din kommun ovan, så får du inläggen med din kommuns siffror och de lokala politikerna taggade. {ask}",
+        "tip_kommun": "Tagga de ansvariga politikerna i {name}. {ask}",
+        "tip_kit": "Tagga de ansvariga lokala politikerna ({rules}). {ask} På kampanjsidan väljer du kommun och får inläggen med politikerna redan taggade.",
+        "tip_kit_plain": "Tagga de ansvariga lokala politikerna. {ask} På kampanjsidan väljer du kommun och får inläggen med politikerna redan taggade.",
         "in_body": "{title} i {body}",
         "and_": "och",
-        "tip_none": "Vi har inga politiker registrerade för {name} ännu. Tagga gärna socialnämndens ordförande själv.",
+        "tip_none": "Vi har inga politiker registrerade för {name} ännu. Tagga gärna {roles} själv. {ask}",
+        "tip_roles_plain": "de ansvariga politikerna",
         "long_messages": "Budskap",
         "short_messages": "Kortare budskap",
         "message": "Budskap {n}",
@@ -180,13 +183,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "figures": "The figures",
         "source": "Source",
         "tip_title": "Tag the people in charge",
-        "tip_national": "Choose your municipality above to get posts with its own figures and its local politicians tagged. Ask them what they will do.",
-        "tip_kommun": "Tag the politicians in charge in {name} and ask what they will do:",
-        "tip_kit": "Tag the local politicians in charge ({rules}) and ask what they will do. On the campaign page, pick a municipality to get posts with them already tagged.",
-        "tip_kit_plain": "Tag the local politicians in charge and ask what they will do. On the campaign page, pick a municipality to get posts with them already tagged.",
+        "tip_ask": "Ask them what they will do.",
+        "tip_national": "Choose your municipality above to get posts with its own figures and its local politicians tagged. {ask}",
+        "tip_kommun": "Tag the politicians in charge in {name}. {ask}",
+        "tip_kit": "Tag the local politicians in charge ({rules}). {ask} On the campaign page, pick a municipality to get posts with them already tagged.",
+        "tip_kit_plain": "Tag the local politicians in charge. {ask} On the campaign page, pick a municipality to get posts with them already tagged.",
         "in_body": "{title} of {body}",
         "and_": "and",
-        "tip_none": "We have no politicians on file for {name} yet. Tag the chair of the social committee yourself.",
+        "tip_none": "We have no politicians on file for {name} yet. Tag {roles} yourself. {ask}",
+        "tip_roles_plain": "the politicians in charge",
         "long_messages": "Messages",
         "short_messages": "Short messages",
         "message": "Message {n}",
@@ -234,9 +239,9 @@ STRINGS: dict[str, dict[str, str]] = {
 class Strings:
     """The UI text of one language: ``t.copy``, ``t("message", n=3)``."""
 
-    def __init__(self, language: str) -> None:
+    def __init__(self, language: str, overrides: dict[str, str] | None = None) -> None:
         self.language = language if language in STRINGS else "en"
-        self.table = STRINGS[self.language]
+        self.table = {**STRINGS[self.language], **(overrides or {})}
 
     def __getattr__(self, key: str) -> str:
         try:

@@ -149,8 +149,8 @@ class MastodonHarness(Harness):
 
 
 def pds_info() -> dict[str, Any] | None:
-    """The local Bluesky PDS's details (CAMPAIGN_TEST_PDS, or /tmp/pds.json), if one is running."""
-    for candidate in (os.environ.get("CAMPAIGN_TEST_PDS"), "/tmp/pds.json"):
+    """The local Bluesky PDS's details (the JSON file CAMPAIGN_TEST_PDS names), if one is running."""
+    for candidate in (os.environ.get("CAMPAIGN_TEST_PDS"),):
         if candidate and Path(candidate).is_file():
             try:
                 info = json.loads(Path(candidate).read_text())
