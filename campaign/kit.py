@@ -84,6 +84,7 @@ class ImageFile:
     bytes: int
     alt: str
     sha256: str
+    jpeg: str | None = None  # the JPEG beside an Instagram-sized card (Instagram takes no PNG)
 
     @property
     def path(self) -> str:
@@ -96,7 +97,10 @@ class ImageFile:
 
     def row(self) -> dict[str, Any]:
         """The manifest row (JSON data)."""
-        return {**dataclasses.asdict(self), "platforms": list(self.platforms)}
+        row = {**dataclasses.asdict(self), "platforms": list(self.platforms)}
+        if row["jpeg"] is None:
+            del row["jpeg"]
+        return row
 
 
 def build_time(now: dt.datetime | None = None) -> dt.datetime:

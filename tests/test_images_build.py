@@ -89,6 +89,23 @@ def test_build_writes_every_card_in_every_size_with_a_manifest(built: tuple[Path
     assert f"images: {len(rows)} images of {CARDS} cards in 5 sizes ({len(rows)} drawn, the rest from the cache)" in kit.notes
 
 
+def test_instagram_sized_cards_have_a_jpeg_beside_them(built: tuple[Path, Built, list[tuple[str, int, int]]]) -> None:
+    """Instagram's publishing API takes JPEG only: each card made for it has a JPEG of the same picture."""
+    images = built[0] / "build" / "images"
+    rows = manifest(images)
+    for row in rows:
+        if "instagram" not in row["platforms"]:
+            assert "jpeg" not in row
+            continue
+        assert row["jpeg"] == row["file"].removesuffix(".png") + ".jpg"
+        with Image.open(images / row["jpeg"]) as jpeg, Image.open(images / row["file"]) as png:
+            assert (jpeg.format, jpeg.size) == ("JPEG", png.size)
+            corner = zip(jpeg.convert("RGB").getpixel((5, 5)), png.convert("RGB").getpixel((5, 5)), strict=True)
+            worst = max(abs(a - b) for a, b in corner)
+            assert worst <= 8
+    assert sum(1 for r in rows if "jpeg" in r) == CARDS * 2  # square and portrait
+
+
 def test_alt_text_says_the_figure_statement_and_source_in_swedish(built: tuple[Path, Built, list[tuple[str, int, int]]]) -> None:
     kit = built[1]
     alts = {(r["id"], r["area_code"]): r["alt"] for r in [i.row() for i in kit.images] if r["size"] == "x"}

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from campaign.images.jpeg import jpeg_bytes
 from campaign.publish.queue import queue_path
 from tests.conftest import CliResult
 from tests.fakes import mastodon_api
@@ -280,10 +281,21 @@ def default_with_cards(default_campaign: Path) -> Path:
     (images / "sverige").mkdir(parents=True)
     manifest = []
     for card in ("resursbrist", "hot-och-vald", "rattssakerhet", "forebyggande"):
-        for size, platforms in (("x", ["x", "mastodon", "threads"]), ("bluesky", ["bluesky"])):
+        sizes = (
+            ("x", ["x", "mastodon", "threads"]),
+            ("bluesky", ["bluesky"]),
+            ("og", ["facebook", "linkedin", "opengraph"]),
+            ("portrait", ["instagram"]),
+        )
+        for size, platforms in sizes:
             shutil.copy(ROOT / "assets" / "logo.png", images / "sverige" / f"figure-{card}-{size}.png")
+            jpeg = {}
+            if "instagram" in platforms:
+                jpeg = {"jpeg": f"sverige/figure-{card}-{size}.jpg"}
+                (images / jpeg["jpeg"]).write_bytes(jpeg_bytes(ROOT / "assets" / "logo.png"))
             manifest.append(
                 {
+                    **jpeg,
                     "file": f"sverige/figure-{card}-{size}.png",
                     "card": "figure",
                     "id": card,
@@ -310,13 +322,24 @@ def test_exports_of_the_default_plan(cli: Cli, default_with_cards: Path, tmp_pat
     assert result.out == "".join(f"wrote {out / n}\n" for n in names)
     for name in names:
         _golden(name, (out / name).read_bytes().decode("utf-8"))
+    seven = ["bluesky", "facebook", "instagram", "linkedin", "mastodon", "threads", "x"]
+    if fmt in ("sprout", "generic"):  # every platform's rows, Instagram's with their JPEG at the kit's address
+        assert names == [f"{fmt}-{p}-riks.csv" for p in seven] and result.err == ""
+        assert "/images/sverige/figure-resursbrist-portrait.jpg" in (out / f"{fmt}-instagram-riks.csv").read_text()
+    elif fmt == "hootsuite":  # its CSV has no image column, and Instagram takes no post without one
+        assert names == [f"hootsuite-{p}-riks.csv" for p in seven if p != "instagram"]
+        assert result.err.splitlines() == [
+            f"note: left out {entry}@instagram-riks: Hootsuite's bulk CSV has no image column, and Instagram takes no post "
+            "without an image: export it with sprout or generic, or add the image in Hootsuite's review step"
+            for entry in ("resurser", "hot-och-vald", "rattssakerhet", "forebyggande")
+        ]
 
 
 def test_the_default_plan_loads_and_lists(cli: Cli, default_with_cards: Path) -> None:
     result = cli("schedule", "plan", str(default_with_cards), "--now", "2026-01-20T12:00:00Z")
-    assert result.out == "plan: 24 rows; 24 added, 0 updated, 0 unchanged, 0 cancelled (left the plan), 0 back in the plan\n"
+    assert result.out == "plan: 49 rows; 49 added, 0 updated, 0 unchanged, 0 cancelled (left the plan), 0 back in the plan\n"
     listing = cli("schedule", "list", str(default_with_cards), "--now", "2026-01-20T12:00:00Z")
-    assert listing.out.splitlines()[-1] == "24 scheduled"
+    assert listing.out.splitlines()[-1] == "49 scheduled"
     threads = [line for line in listing.out.splitlines() if " bluesky-riks " in line and " resurser " in line]
     assert threads and "parts" not in threads[0]  # with the link as Bluesky shows it, one post (was a 2-part thread)
     dry = cli("publish", str(default_with_cards), "--dry-run", "--now", "day 1 08:00", "--account", "x-riks")
@@ -325,6 +348,14 @@ def test_the_default_plan_loads_and_lists(cli: Cli, default_with_cards: Path) ->
     width, height = Image.open(ROOT / "assets" / "logo.png").size  # the logo stands in for the card
     assert f"[image figure-resursbrist-x.png {width}×{height}, alt: Delningsbild: resursbrist]" in dry.out
     assert dry.out.splitlines()[-1] == "would send 1 row (1 x): 1 post, 1 image"
+    every = cli("publish", str(default_with_cards), "--dry-run", "--now", "day 1 08:00")
+    assert every.out.splitlines()[-1] == (
+        "would send 7 rows (1 bluesky, 1 facebook, 1 instagram, 1 linkedin, 1 mastodon, 1 threads, 1 x): 8 posts, 7 images"
+    )
+    assert (
+        f"[image figure-resursbrist-portrait.jpg {width}×{height}, fetched from "
+        "https://kampanj.example.org/trygg-socialtjanst/images/sverige/figure-resursbrist-portrait.jpg, alt: Delningsbild: resursbrist]"
+    ) in every.out
 
 
 def test_listing_only_reads_and_shows_a_post_cut_off_mid_send(cli: Cli, kampanj: Path) -> None:

@@ -1,4 +1,5 @@
-"""One contract, every publisher: X (fake X API), Mastodon (fake instance), Bluesky (the real PDS).
+"""One contract, every publisher: X (fake X API), Mastodon (fake instance), Bluesky (the real PDS),
+Threads, Facebook and Instagram (fake Graph APIs) and LinkedIn (fake REST API).
 
 Each test runs once per platform against a real HTTP server on 127.0.0.1 and
 checks what the server holds afterwards. Faults are injected on the endpoint
@@ -18,23 +19,28 @@ import pytest
 
 from campaign.compose import facets
 from campaign.publish.model import Outgoing, Part, Planned, RemotePost
-from campaign.publish.plan import image_file
 from campaign.publish.queue import Queue, owner_token
 from campaign.publish.worker import Policy, run_once
 from tests.fakes.clock import FakeClock
 from tests.fakes.harness import BlueskyHarness, Harness, MastodonHarness, XHarness, pds_info
+from tests.fakes.meta_harness import FacebookHarness, InstagramHarness, LinkedInHarness, ThreadsHarness
 
 ROOT = Path(__file__).resolve().parents[1]
 LOGO = ROOT / "assets" / "logo.png"
 T0 = dt.datetime(2026, 2, 4, 8, 0, tzinfo=dt.UTC)
 
 
-@pytest.fixture(params=["x", "mastodon", "bluesky"])
+NEW = {"threads": ThreadsHarness, "facebook": FacebookHarness, "instagram": InstagramHarness, "linkedin": LinkedInHarness}
+
+
+@pytest.fixture(params=["x", "mastodon", "bluesky", "threads", "facebook", "instagram", "linkedin"])
 def harness(request: pytest.FixtureRequest) -> Iterator[Harness]:
     if request.param == "x":
         h: Harness = XHarness()
     elif request.param == "mastodon":
         h = MastodonHarness()
+    elif request.param in NEW:
+        h = NEW[request.param]()
     else:
         info = pds_info()
         if info is None:
@@ -64,6 +70,16 @@ class Events:
         self.log.append(("answered", index))
 
 
+def no_threads(h: Harness) -> None:
+    if not h.has_threads:
+        pytest.skip(f"{h.platform} has no threads: the composer never splits a post for it")
+
+
+def no_named_reset(h: Harness) -> None:
+    if not h.names_reset:
+        pytest.skip(f"{h.platform}'s throttled answer names no reset time (its own tests cover what it does instead)")
+
+
 def unique(text: str) -> str:
     return f"{text} ({uuid.uuid4().hex[:8]})"
 
@@ -75,13 +91,14 @@ def outgoing(h: Harness, *parts: Part, sent: tuple[RemotePost, ...] = ()) -> Out
 def test_a_post_arrives_with_its_text(harness: Harness) -> None:
     text = unique("Varannan socialsekreterare anger brist på resurser: 50 %")
     events = Events()
-    remote = harness.publisher().publish(outgoing(harness, Part(text)), events)
+    remote = harness.publisher().publish(outgoing(harness, harness.part(text)), events)
     assert harness.read(remote.id).text == text
     assert remote.url.startswith("https://")
     assert events.log == [("sending", 0), ("sent", 0)]
 
 
 def test_a_thread_arrives_as_replies_in_order(harness: Harness) -> None:
+    no_threads(harness)
     texts = [unique(f"Del {n} av tråden") for n in (1, 2, 3)]
     events = Events()
     first = harness.publisher().publish(outgoing(harness, *(Part(t) for t in texts)), events)
@@ -94,6 +111,7 @@ def test_a_thread_arrives_as_replies_in_order(harness: Harness) -> None:
 
 
 def test_a_thread_cut_short_continues_after_the_parts_already_sent(harness: Harness) -> None:
+    no_threads(harness)
     publisher = harness.publisher()
     texts = [unique("Första delen"), unique("Andra delen")]
     first = publisher.publish(outgoing(harness, Part(texts[0])), Events())
@@ -108,8 +126,8 @@ def test_a_thread_cut_short_continues_after_the_parts_already_sent(harness: Harn
 
 def test_an_image_arrives_with_its_alt_text(harness: Harness) -> None:
     alt = "Logotypen för Trygg socialtjänst: vit text på mörkblå botten"
-    image = image_file(LOGO, alt)
-    remote = harness.publisher().publish(outgoing(harness, Part(unique("Med bild"), (), (image,))), Events())
+    image = harness.image(alt)
+    remote = harness.publisher().publish(outgoing(harness, harness.part(unique("Med bild"), (image,))), Events())
     seen = harness.read(remote.id)
     assert seen.alts == [alt]
     if harness.platform == "bluesky":
@@ -134,7 +152,9 @@ def test_links_and_tags_keep_their_facets(harness: Harness) -> None:
 
 def queue_with(h: Harness, tmp_path: Path, *texts: str) -> Queue:
     queue = Queue.open(tmp_path / "queue.sqlite3", "test")
-    rows = [Planned(f"e{i}@{h.account_id}", f"e{i}", "m", h.account_id, h.platform, T0, (Part(t),)) for i, t in enumerate(texts)]
+    rows = [
+        Planned(f"e{i}@{h.account_id}", f"e{i}", "m", h.account_id, h.platform, T0, (h.part(t),)) for i, t in enumerate(texts)
+    ]
     queue.sync(rows, T0)
     return queue
 
@@ -145,6 +165,7 @@ def run(h: Harness, queue: Queue, clock: FakeClock, env: dict[str, str] | None =
 
 
 def test_rate_limit_waits_until_the_named_reset_then_publishes(harness: Harness, tmp_path: Path) -> None:
+    no_named_reset(harness)
     clock = FakeClock()
     harness.fail_next(harness.rate_limited(clock.now().replace(microsecond=0) + dt.timedelta(seconds=120)))
     queue = queue_with(harness, tmp_path, unique("Efter väntan"))
@@ -155,6 +176,7 @@ def test_rate_limit_waits_until_the_named_reset_then_publishes(harness: Harness,
 
 
 def test_a_long_rate_limit_gives_the_row_back_for_later(harness: Harness, tmp_path: Path) -> None:
+    no_named_reset(harness)
     clock = FakeClock()
     reset = clock.now().replace(microsecond=0) + dt.timedelta(hours=2)
     harness.fail_next(harness.rate_limited(reset))
@@ -186,7 +208,7 @@ def test_server_errors_give_up_after_the_cap(harness: Harness, tmp_path: Path) -
     row = queue.rows()[0]
     assert row.reason is not None and row.reason.startswith("gave up after 4 attempts: ")
     assert harness.creates() == 4
-    if harness.platform == "x":  # X looked on the account: the post is not there, so nothing is in doubt
+    if harness.publisher().can_look:  # it looked on the account: the post is not there, so nothing is in doubt
         assert [o.state for o in report.outcomes] == ["failed"]
         assert (row.state, row.failure, row.attempts, row.in_flight) == ("failed", "transient", 4, False)
     else:  # the key makes a later resend safe: the row waits for a later run, still marked, not for a person
@@ -214,7 +236,7 @@ def test_a_duplicate_fails_and_is_never_retried(harness: Harness, tmp_path: Path
     if not harness.has_duplicates:
         pytest.skip(f"{harness.platform} accepts the same text twice; nothing to refuse")
     text = unique("Samma text två gånger")
-    harness.publisher().publish(outgoing(harness, Part(text)), Events())
+    harness.publisher().publish(outgoing(harness, harness.part(text)), Events())
     queue = queue_with(harness, tmp_path, text)
     clock = FakeClock()
     report = run(harness, queue, clock)
@@ -317,7 +339,9 @@ def test_x_looks_after_a_lost_answer_and_finds_the_post(tmp_path: Path) -> None:
 
 
 def test_a_post_too_long_for_the_platform_is_refused_before_sending(harness: Harness, tmp_path: Path) -> None:
-    limit = {"x": 280, "bluesky": 300, "mastodon": 500}[harness.platform]
+    limit = {"x": 280, "bluesky": 300, "mastodon": 500, "threads": 500, "linkedin": 3000, "facebook": 63206, "instagram": 2200}[
+        harness.platform
+    ]
     queue = queue_with(harness, tmp_path, "å" * (limit + 1))
     report = run(harness, queue, FakeClock())
     assert [o.state for o in report.outcomes] == ["failed"]

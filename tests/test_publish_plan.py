@@ -32,7 +32,15 @@ def problems(root: Path) -> list[str]:
 
 def test_the_default_campaigns_plan_is_valid() -> None:
     campaign = load(ROOT).campaign
-    assert [a["id"] for a in campaign.extra["accounts"]] == ["x-riks", "bluesky-riks", "mastodon-riks"]
+    assert [a["id"] for a in campaign.extra["accounts"]] == [
+        "x-riks",
+        "bluesky-riks",
+        "mastodon-riks",
+        "threads-riks",
+        "facebook-riks",
+        "instagram-riks",
+        "linkedin-riks",
+    ]
 
 
 PLAN_ERRORS = """\
@@ -80,15 +88,63 @@ accounts:
 
 
 def test_accounts_are_checked(tmp_path: Path) -> None:
-    root = write_campaign(tmp_path, numbered_messages(1), [], None, plan_text=ACCOUNT_ERRORS % "  - {id: t, platform: threads}\n")
+    root = write_campaign(tmp_path, numbered_messages(1), [], None, plan_text=ACCOUNT_ERRORS % "  - {id: t, platform: tiktok}\n")
     assert problems(root) == [
-        "messages/plan.yaml:7:23: error: accounts[2].platform: expected one of 'x', 'bluesky', 'mastodon', got 'threads'",
+        "messages/plan.yaml:7:23: error: accounts[2].platform: expected one of 'x', 'bluesky', 'mastodon', 'threads', "
+        "'linkedin', 'facebook', 'instagram', got 'tiktok'",
     ]
     write_campaign(tmp_path, numbered_messages(1), [], None, plan_text=ACCOUNT_ERRORS % "")
     assert problems(root) == [
         "messages/plan.yaml:2:5: error: accounts[0]: a Mastodon account needs endpoint: the instance's URL, such as 'https://mastodon.social'",
         "messages/plan.yaml:4:5: error: accounts[1]: a Bluesky account needs handle: the handle or DID to log in with, such as 'kampanj.bsky.social'",
         "messages/plan.yaml:6:25: error: accounts[1].env.access_token: bluesky has no credential 'access_token'; its credentials: app_password",
+    ]
+
+
+PROFILE_ERRORS = """\
+accounts:
+  - {id: fb, platform: facebook}
+  - {id: ig, platform: instagram, profile_id: "kampanj"}
+  - {id: li, platform: linkedin, profile_id: "urn:li:company:12"}
+  - {id: th, platform: threads}
+  - {id: x, platform: x, profile_id: "12"}
+  - {id: li2, platform: linkedin, profile_id: "urn:li:organization:2414183"}
+"""
+IMAGE_ERRORS = """\
+accounts:
+  - {id: fb, platform: facebook, profile_id: "1234"}
+  - {id: ig, platform: instagram, profile_id: "1784"}
+  - {id: th, platform: threads}
+plan:
+  spread: {rest: [ig]}
+  posts:
+    - {at: day 1 09:00, message: m001, accounts: [th, ig]}
+    - {at: day 1 10:00, message: m001, id: two, accounts: [fb], images: [{file: a.png, alt: A}, {file: a.png, alt: B}]}
+"""
+
+
+def test_accounts_on_the_meta_platforms_and_linkedin_name_whom_they_post_as(tmp_path: Path) -> None:
+    root = write_campaign(tmp_path, numbered_messages(1), [], None, plan_text=PROFILE_ERRORS)
+    assert problems(root) == [
+        "messages/plan.yaml:2:5: error: accounts[0]: a Facebook account needs profile_id: the Facebook Page's numeric id",
+        "messages/plan.yaml:3:47: error: accounts[1].profile_id: expected the Instagram professional account's numeric id "
+        "(ig-user-id), got 'kampanj'",
+        "messages/plan.yaml:4:46: error: accounts[2].profile_id: expected the author URN: urn:li:organization:<number> for a "
+        "page, urn:li:person:<id> for a member, got 'urn:li:company:12'",
+        "messages/plan.yaml:6:38: error: accounts[4].profile_id: profile_id is for Threads, LinkedIn, Facebook and Instagram, not x",
+    ]
+
+
+def test_instagram_posts_need_their_image_and_the_api_platforms_take_one(tmp_path: Path) -> None:
+    root = write_campaign(tmp_path, numbered_messages(1), [], None, plan_text=IMAGE_ERRORS)
+    (root / "a.png").write_bytes((ROOT / "assets" / "logo.png").read_bytes())
+    assert problems(root) == [
+        "messages/plan.yaml:6:19: error: plan.spread.rest[0]: 'ig' is an Instagram account, and Instagram takes no post without "
+        "an image; the entries rest: makes carry none: name its messages under posts: with images:",
+        "messages/plan.yaml:8:55: error: plan.posts[0].accounts[1]: 'ig' is an Instagram account, and Instagram takes no post "
+        "without an image: add images: (a share card such as [resursbrist]) to the entry, or post it on the other accounts only",
+        "messages/plan.yaml:9:73: error: plan.posts[1].images: 2 images, but posts to 'fb' (facebook) carry one image here; "
+        "give that account an entry of its own with one image",
     ]
 
 

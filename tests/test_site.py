@@ -178,6 +178,12 @@ def test_open_graph_points_at_the_card_image(site: Path) -> None:
     assert uppsala["og:url"] == f"{base}kommun/uppsala/" and uppsala["og:image"] == metas["og:image"]
     stockholm = {a.get("property"): a.get("content") for t, a in parse(site / "kommun/stockholm/index.html").tags if t == "meta"}
     assert stockholm["og:image"] == f"{base}images/rattssakerhet-0180-og.png"  # its own card where it has one
+    # Each says what its card shows (og:image:alt): Stockholm's own figure, the country's elsewhere.
+    assert (
+        stockholm["og:image:alt"].startswith("upplever att de inte kan ge den kvalitet")
+        and "kommun 0180" in stockholm["og:image:alt"]
+    )
+    assert metas["og:image:alt"].startswith("anger brist på resurser") and metas["twitter:image:alt"] == metas["og:image:alt"]
 
 
 def test_images_lazy_load_with_alt_text_and_downloads(site: Path) -> None:

@@ -397,8 +397,8 @@ def _export(
     fmt: str, directory: Path, out_dir: Path | None, build: Path | None, now: str | None, account: list[str] | None
 ) -> None:
     exported = service.export_plan(directory, fmt, _now(directory, now), build_dir=build, out_dir=out_dir, only_accounts=account)
-    if exported.note:
-        err(exported.note)
+    for note in exported.notes:
+        err(note)
     for path in exported.written:
         out(f"wrote {path}")
 

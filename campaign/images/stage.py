@@ -11,6 +11,7 @@ from typing import Any
 
 from campaign.errors import NotFound
 from campaign.images.cards import Card, plan, resolve_area, select
+from campaign.images.jpeg import add_jpegs
 from campaign.images.pipeline import Progress, render_all, write_manifest
 from campaign.images.sizes import SIZES
 from campaign.kit import IMAGES, MARKER, ImageFile, Kit, OutputRefused, refuse_campaign_folder, refuse_foreign, staged
@@ -25,6 +26,7 @@ def write(kit: Kit, staging: Path) -> list[ImageFile]:
     """Render every card of the campaign into ``staging/images``; the images, as the manifest lists them."""
     cards = plan(kit.campaign)  # characters the card font lacks were refused by the build's checks (campaign.check)
     entries, drawn = render_all(kit.campaign, cards, staging / FOLDER, progress=kit.progress, prune=True)
+    add_jpegs(staging / FOLDER, entries)  # Instagram's API takes JPEG only
     write_manifest(staging / FOLDER, entries)
     kit.notes.append(
         f"images: {len(entries)} images of {len(cards)} cards in {len(SIZES)} sizes ({drawn} drawn, the rest from the cache)"
@@ -49,6 +51,7 @@ def render_images(
     _check_out(out, campaign.root, filtered=bool(figures or kommun or lan or sizes))
     with staged(out) as staging:
         entries, drawn = render_all(campaign, cards, staging, sizes=sizes or None, progress=progress)
+        add_jpegs(staging, entries)
         write_manifest(staging, entries)
     return entries, drawn
 

@@ -25,7 +25,13 @@ def accounts(campaign: Campaign) -> dict[str, Account]:
     for data in campaign.extra.get("accounts") or []:
         endpoint = (data["endpoint"] or DEFAULT_ENDPOINTS[data["platform"]] or "").rstrip("/")
         out[data["id"]] = Account(
-            data["id"], data["platform"], endpoint, data["handle"], dict(sorted(data["env"].items())), data.get("max_characters")
+            data["id"],
+            data["platform"],
+            endpoint,
+            data["handle"],
+            dict(sorted(data["env"].items())),
+            data.get("max_characters"),
+            data.get("profile_id") or ("me" if data["platform"] == "threads" else None),
         )
     return out
 

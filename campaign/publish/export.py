@@ -3,7 +3,10 @@
 Each export returns file name → content, so the command decides where files
 go and tests compare whole outputs. CSV files are one per account (the text
 differs per platform, and Hootsuite takes one file per profile). Schedulers
-import single posts: a thread's parts are joined with a blank line.
+import single posts: a thread's parts are joined with a blank line. A row a
+format cannot carry (an Instagram post without an image address, or any
+Instagram post in Hootsuite's image-less CSV) is left out, and ``left_out``
+says why, so the command can tell.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from campaign.publish.model import Planned
 
 MAX_ROWS = 350  # both Sprout Social and Hootsuite import at most 350 posts at a time
 FORMATS = ("sprout", "hootsuite", "generic", "ics")
+IMAGE_REQUIRED = ("instagram",)  # a post there is an image with a caption
 
 
 class ExportError(CampaignError):
@@ -29,20 +33,51 @@ class ExportError(CampaignError):
 
 
 def export(fmt: str, campaign: Campaign, rows: list[Planned], now: dt.datetime, build_dir: Path | None = None) -> dict[str, str]:
-    """File name → content for ``fmt`` (one of FORMATS)."""
+    """File name → content for ``fmt`` (one of FORMATS); rows ``left_out`` names are not in it."""
     if fmt == "ics":
         return {"plan.ics": ics(campaign, rows, now)}
     writer: Callable[[Campaign, list[Planned], Path], str] = {"sprout": sprout, "hootsuite": hootsuite, "generic": generic}[fmt]
+    build = build_dir or campaign.root / "build"
+    skipped = {row.key for row, _why in left_out(fmt, campaign, rows, build)}
     by_account: dict[str, list[Planned]] = {}
     for row in rows:
-        by_account.setdefault(row.account, []).append(row)
+        if row.key not in skipped:
+            by_account.setdefault(row.account, []).append(row)
     out = {}
     for account, account_rows in sorted(by_account.items()):
         if len(account_rows) > MAX_ROWS:
             raise ExportError(
                 f"{len(account_rows)} posts for {account}; {fmt} imports at most {MAX_ROWS} at a time: export part of the plan"
             )
-        out[f"{fmt}-{account}.csv"] = writer(campaign, account_rows, build_dir or campaign.root / "build")
+        out[f"{fmt}-{account}.csv"] = writer(campaign, account_rows, build)
+    return out
+
+
+def left_out(fmt: str, campaign: Campaign, rows: list[Planned], build_dir: Path | None = None) -> list[tuple[Planned, str]]:
+    """The rows ``fmt`` cannot carry, each with why: Instagram takes no post without an image."""
+    if fmt == "ics":
+        return []
+    build = build_dir or campaign.root / "build"
+    out: list[tuple[Planned, str]] = []
+    for row in rows:
+        if row.platform not in IMAGE_REQUIRED:
+            continue
+        if fmt == "hootsuite":
+            out.append(
+                (
+                    row,
+                    "Hootsuite's bulk CSV has no image column, and Instagram takes no post without an image: "
+                    "export it with sprout or generic, or add the image in Hootsuite's review step",
+                )
+            )
+        elif not _image_urls(campaign, row, build):
+            out.append(
+                (
+                    row,
+                    "Instagram takes no post without an image, and this row has none with a public address"
+                    + ("" if campaign.settings.base_url else ": set campaign.base_url to where the kit is published"),
+                )
+            )
     return out
 
 
@@ -61,6 +96,9 @@ def _image_urls(campaign: Campaign, row: Planned, build_dir: Path) -> list[str]:
         return []
     urls = []
     for image in (i for part in row.parts for i in part.images):
+        if image.url:
+            urls.append(image.url)
+            continue
         path = Path(image.path)
         inside = path.is_relative_to(build_dir.resolve())
         urls.append(

@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 from PIL import Image as PILImage
 
+from campaign.compose.platforms import PLATFORMS
 from campaign.errors import CampaignError, Problem
 from campaign.model import Area, Campaign
 from campaign.publish.accounts import accounts as campaign_accounts
@@ -27,11 +29,23 @@ from campaign.publish.when import parse_when
 from campaign.registry import area
 
 # Which rendered card size each platform gets, best first (names from the images manifest).
-CARD_SIZES = {"x": ("x", "og"), "bluesky": ("bluesky", "x", "og"), "mastodon": ("x", "og")}  # when no size names the platform
+CARD_SIZES = {  # when no size names the platform
+    "x": ("x", "og"),
+    "bluesky": ("bluesky", "x", "og"),
+    "mastodon": ("x", "og"),
+    "threads": ("x", "og"),
+    "linkedin": ("og", "x"),
+    "facebook": ("og", "x"),
+    "instagram": ("portrait", "square"),
+}
 CARD_KINDS = ("figure", "message", "demand")
 MIME = {"PNG": "image/png", "JPEG": "image/jpeg"}
-ALT_LIMITS = {"x": 1_000, "mastodon": 1_500, "bluesky": 2_000}  # ../shared/PLATFORMS.md, "Images"
+# ../shared/PLATFORMS.md, "Images"; Threads' alt_text and LinkedIn's altText as their API references give them.
+ALT_LIMITS = {"x": 1_000, "mastodon": 1_500, "bluesky": 2_000, "threads": 1_000, "linkedin": 4_086}
 BLUESKY_IMAGE_BYTES = 1_000_000  # 2 MB since April 2026, 1 MB before: stay under 1 MB
+# Threads and Instagram have no upload: they fetch the image from its public address (the kit under base_url).
+FETCHED_IMAGES = ("threads", "instagram")
+JPEG_ONLY = ("instagram",)  # Instagram content publishing: "JPEG is the only image format supported"
 
 
 class PlanError(CampaignError):
@@ -225,13 +239,39 @@ def _image(campaign: Campaign, manifest: _Manifest, spec: dict[str, Any], platfo
         image = image_file((campaign.root / spec["file"]).resolve(), spec["alt"])
     else:
         path, item = manifest.find(spec["card"], platform, area)
+        if platform in JPEG_ONLY and item.get("jpeg"):
+            path = manifest._path({**item, "file": item["jpeg"]})
         image = image_file(path, spec["alt"] or item.get("alt") or "")
+    image = replace(image, url=public_url(campaign, Path(image.path), manifest.build_dir))
+    if platform in JPEG_ONLY and image.mime != "image/jpeg":
+        raise PlanError(
+            f"{Path(image.path).name} is {image.mime.split('/')[1].upper()}; Instagram takes only JPEG images "
+            "(use a share card: the build writes a JPEG of each Instagram-sized card)"
+        )
+    if platform in FETCHED_IMAGES and image.url is None:
+        raise PlanError(
+            f"{PLATFORMS[platform].name} fetches each image from its public address, and {Path(image.path).name} has none: "
+            + (
+                "set campaign.base_url to where the kit is published"
+                if not campaign.settings.base_url
+                else "use a share card of the built kit (a file: image is not published with it)"
+            )
+        )
     limit = ALT_LIMITS.get(platform)
     if limit and len(image.alt) > limit:
         raise PlanError(f"alt text of {Path(image.path).name} is {len(image.alt)} characters; {platform} takes at most {limit}")
     if platform == "bluesky" and image.bytes > BLUESKY_IMAGE_BYTES:
         raise PlanError(f"{Path(image.path).name} is {image.bytes} bytes; Bluesky takes images up to {BLUESKY_IMAGE_BYTES}")
     return image
+
+
+def public_url(campaign: Campaign, path: Path, build_dir: Path) -> str | None:
+    """The image's address once the kit is online at base_url, or None (no base_url, or not part of the kit)."""
+    base = campaign.settings.base_url
+    root = build_dir.resolve()
+    if not base or not path.resolve().is_relative_to(root):
+        return None
+    return urljoin(base if base.endswith("/") else base + "/", path.resolve().relative_to(root).as_posix())
 
 
 def image_file(path: Path, alt: str) -> Image:

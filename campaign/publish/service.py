@@ -17,8 +17,9 @@ from campaign.model import Campaign
 from campaign.publish.accounts import accounts, environment
 from campaign.publish.errors import QueueError
 from campaign.publish.export import export
+from campaign.publish.export import left_out as left_out_rows
 from campaign.publish.model import Account
-from campaign.publish.plan import resolve
+from campaign.publish.plan import FETCHED_IMAGES, resolve
 from campaign.publish.publishers import Publisher, make_publisher
 from campaign.publish.queue import (
     WORK_DIR,
@@ -188,7 +189,9 @@ class DryRun:
                     lines.append(f"[{i + 1}/{len(row.parts)}]{' (reply)' if i else ''}")
                 lines.append(part.text)
                 lines += [
-                    f"[image {Path(image.path).name} {image.width}×{image.height}, alt: {image.alt}]" for image in part.images
+                    f"[image {Path(image.path).name} {image.width}×{image.height}"
+                    f"{f', fetched from {image.url}' if image.url and row.platform in FETCHED_IMAGES else ''}, alt: {image.alt}]"
+                    for image in part.images
                 ]
         by = ", ".join(f"{n} {p}" for p, n in self.per_platform.items())
         posts, images = self.posts, self.images
@@ -217,10 +220,11 @@ class Exported:
     timezone: str
     late: int = 0  # of those, the posts `campaign publish` holds as late too
     grace: dt.timedelta = dt.timedelta(hours=1)
+    cannot: list[tuple[str, str]] = field(default_factory=list)  # (row key, why) of rows the format cannot carry
 
     @property
     def note(self) -> str | None:
-        """What the user must hear about posts left out, or None."""
+        """What the user must hear about posts left out for being due too soon, or None."""
         if not self.left_out:
             return None
         note = f"note: left out {self.left_out} post(s) due before {show(self.cutoff, self.timezone)}"
@@ -230,6 +234,11 @@ class Exported:
                 "(`campaign schedule retry --late` sends them anyway)"
             )
         return note
+
+    @property
+    def notes(self) -> list[str]:
+        """Every row left out, and why."""
+        return ([self.note] if self.note else []) + [f"note: left out {key}: {why}" for key, why in self.cannot]
 
 
 def export_plan(
@@ -251,6 +260,7 @@ def export_plan(
         ahead = [r for r in rows if r.due >= cutoff]
         late = sum(1 for r in rows if r.due < now - late_after)  # the rule `publish` holds rows by
         left_out, rows = len(rows) - len(ahead), ahead
+    cannot = [(row.key, why) for row, why in left_out_rows(fmt, campaign, rows, build_dir)]
     files = export(fmt, campaign, rows, now, build_dir)
     target = out_dir or root / "build" / "export"
     target.mkdir(parents=True, exist_ok=True)
@@ -258,7 +268,7 @@ def export_plan(
     for name, content in files.items():
         (target / name).write_text(content, encoding="utf-8", newline="")
         written.append(target / name)
-    return Exported(written, left_out, cutoff, campaign.settings.timezone, late, late_after)
+    return Exported(written, left_out, cutoff, campaign.settings.timezone, late, late_after, cannot)
 
 
 def span(duration: dt.timedelta) -> str:

@@ -2,9 +2,10 @@
 
 accounts:
   - id: x-riks                 # how the plan names the account
-    platform: x                # x, bluesky or mastodon
+    platform: x                # x, bluesky, mastodon, threads, linkedin, facebook or instagram
     endpoint: https://api.twitter.com   # optional except for Mastodon (the instance)
     handle: kampanj.bsky.social         # Bluesky: the handle (or DID) to log in with
+    profile_id: "1234567890"            # Facebook Page id, Instagram account id, LinkedIn URN, Threads user id
     env: {api_key: MY_X_KEY}   # optional; default names are CAMPAIGN_<ID>_<CREDENTIAL>
 
 plan:
@@ -20,12 +21,14 @@ plan:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
+from campaign.compose.platforms import PLATFORMS
 from campaign.errors import CampaignError
 from campaign.model import Campaign
-from campaign.publish.model import CREDENTIALS, DEFAULT_ENDPOINTS, PUBLISHING_PLATFORMS
+from campaign.publish.model import CREDENTIALS, DEFAULT_ENDPOINTS, PROFILE_IDS, PUBLISHING_PLATFORMS
 from campaign.publish.when import FORMS, parse_day, parse_when
 from campaign.registry import area
 from campaign.schema import ID, Ctx, Either, Field, ListOf, MapOf, Num, Obj, Spec, Str, default_dict, suggest
@@ -58,8 +61,12 @@ ACCOUNT = Obj(
         "max_characters": Field(
             Num(minimum=100, maximum=100_000, integer=True), help="a Mastodon instance's own post limit (default 500)"
         ),
+        "profile_id": Field(
+            Str(max_len=100, multiline=False),
+            help="whom the API posts as: a Facebook Page id, an Instagram account id, a LinkedIn URN, a Threads user id",
+        ),
     },
-    name="an account mapping (id, platform, endpoint, handle, env, max_characters)",
+    name="an account mapping (id, platform, endpoint, handle, env, max_characters, profile_id)",
 )
 ACCOUNTS = ListOf(ACCOUNT)
 
@@ -200,8 +207,10 @@ def check_accounts(campaign: Campaign, data: list[dict[str, Any]], report: Repor
             report(("accounts", i), "a Mastodon account needs endpoint: the instance's URL, such as 'https://mastodon.social'")
         if account.get("max_characters") is not None and account["platform"] != "mastodon":
             report(
-                ("accounts", i, "max_characters"), "max_characters is a Mastodon instance's limit; X and Bluesky limits are fixed"
+                ("accounts", i, "max_characters"),
+                "max_characters is a Mastodon instance's limit; the other platforms' limits are fixed",
             )
+        _check_profile(account, i, report)
         if account["platform"] == "bluesky" and not account["handle"]:
             report(
                 ("accounts", i), "a Bluesky account needs handle: the handle or DID to log in with, such as 'kampanj.bsky.social'"
@@ -215,11 +224,37 @@ def check_accounts(campaign: Campaign, data: list[dict[str, Any]], report: Repor
                 )
 
 
+PROFILE_PATTERNS = {
+    "threads": r"me|\d{1,30}",
+    "linkedin": r"urn:li:(organization:\d{1,30}|person:[A-Za-z0-9_-]{1,64})",
+    "facebook": r"\d{1,30}",
+    "instagram": r"\d{1,30}",
+}
+NEEDS_IMAGE = ("instagram",)  # Instagram takes no post without an image
+ONE_IMAGE = ("threads", "linkedin", "facebook", "instagram")  # their publishers send one image a post
+
+
+def _check_profile(account: dict[str, Any], i: int, report: Report) -> None:
+    """profile_id: required where the API needs to be told whom to post as, refused where it means nothing."""
+    platform, value = account["platform"], account.get("profile_id")
+    if platform not in PROFILE_IDS:
+        if value is not None:
+            report(("accounts", i, "profile_id"), f"profile_id is for Threads, LinkedIn, Facebook and Instagram, not {platform}")
+        return
+    if value is None:
+        if platform != "threads":
+            report(("accounts", i), f"a {PLATFORMS[platform].name} account needs profile_id: {PROFILE_IDS[platform]}")
+        return
+    if not re.fullmatch(PROFILE_PATTERNS[platform], str(value)):
+        report(("accounts", i, "profile_id"), f"expected {PROFILE_IDS[platform]}, got {value!r}")
+
+
 def check_plan(campaign: Campaign, data: Any, report: Report) -> None:
     """Plan entries against the campaign: messages, accounts, times, image files."""
     base: tuple[str | int, ...] = ("plan",) if isinstance(data, list) else ("plan", "posts")
     messages = [m.id for m in campaign.messages]
     accounts = [a["id"] for a in campaign.extra.get("accounts") or []]
+    platforms = {a["id"]: a["platform"] for a in campaign.extra.get("accounts") or []}
     spread = plan_spread(data)
     seen: dict[str, int] = {}
     for i, entry in enumerate(plan_posts(data)):
@@ -246,6 +281,7 @@ def check_plan(campaign: Campaign, data: Any, report: Report) -> None:
         seen.setdefault(ident, i)
         _check_time(campaign, entry, spread, here, report)
         _check_images(campaign, entry, here, report)
+        _check_image_counts(entry, platforms, here, report)
     if spread is not None:
         try:
             parse_day(spread["start"], campaign.settings.launch_date)
@@ -254,6 +290,12 @@ def check_plan(campaign: Campaign, data: Any, report: Report) -> None:
         for j, account in enumerate(spread["rest"]):
             if account not in accounts:
                 report(("plan", "spread", "rest", j), f"unknown account {account!r}{suggest(account, accounts)}")
+            elif platforms[account] in NEEDS_IMAGE:
+                report(
+                    ("plan", "spread", "rest", j),
+                    f"{account!r} is an Instagram account, and Instagram takes no post without an image; the entries rest: "
+                    "makes carry none: name its messages under posts: with images:",
+                )
         if spread["from"] >= spread["until"]:
             report(("plan", "spread", "until"), f"until ({spread['until']}) must be later than from ({spread['from']})")
 
@@ -267,6 +309,24 @@ def _check_time(campaign: Campaign, entry: dict[str, Any], spread: Any, here: Pa
         parse_when(entry["at"], campaign.settings.launch_date, campaign.settings.timezone)
     except ValueError as exc:
         report((*here, "at"), str(exc))
+
+
+def _check_image_counts(entry: dict[str, Any], platforms: dict[str, str], here: Path_, report: Report) -> None:
+    """An Instagram post needs its image; Threads, LinkedIn, Facebook and Instagram posts carry one here."""
+    for j, account in enumerate(entry["accounts"]):
+        platform = platforms.get(account)
+        if platform in NEEDS_IMAGE and not entry["images"]:
+            report(
+                (*here, "accounts", j),
+                f"{account!r} is an Instagram account, and Instagram takes no post without an image: "
+                "add images: (a share card such as [resursbrist]) to the entry, or post it on the other accounts only",
+            )
+        elif platform in ONE_IMAGE and len(entry["images"]) > 1:
+            report(
+                (*here, "images"),
+                f"{len(entry['images'])} images, but posts to {account!r} ({platform}) carry one image here; "
+                "give that account an entry of its own with one image",
+            )
 
 
 def _check_images(campaign: Campaign, entry: dict[str, Any], here: Path_, report: Report) -> None:

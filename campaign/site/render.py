@@ -24,7 +24,7 @@ from markupsafe import Markup
 from campaign.compose.platforms import PLATFORMS
 from campaign.kit import ImageFile
 from campaign.model import NATIONAL, Area, Campaign
-from campaign.site.view import SHARE_BY_LINK, AreaView, CardView, ImageIndex, images_for
+from campaign.site.view import SHARE_BY_LINK, AreaView, CardView, ImageIndex, ImageView, images_for
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -226,18 +226,28 @@ def write_kommun_list(out: Path, kommuner: Sequence[Area]) -> None:
     path.write_text(f"window.campaignKommuner={json_for_script(data)};\n", encoding="utf-8")
 
 
-def og_image(campaign: Campaign, images: Sequence[ImageFile] | ImageIndex, area: Area = NATIONAL) -> str:
-    """Absolute URL of the link card: the first message's 1200×630 image for ``area`` (its own, else national), or ""."""
-    base = campaign.settings.base_url
-    if not base:
-        return ""
+def _og_card(campaign: Campaign, images: Sequence[ImageFile] | ImageIndex, area: Area) -> ImageView | None:
+    """The link card for ``area``: the first message's 1200×630 image, its own where it has one, else national."""
     index = images if isinstance(images, ImageIndex) else ImageIndex(images)
     if index.has_area(area.level, area.code):  # the area's own cards only
         candidates = [i for m in campaign.messages for i in index.at(m, area.level, area.code)]
     else:
         candidates = [i for m in campaign.messages for i in images_for(index, m, area)]
     best = [i for i in candidates if (i.width, i.height) == (1200, 630)] or candidates
-    return urljoin(base if base.endswith("/") else base + "/", "images/" + best[0].file) if best else ""
+    return best[0] if best else None
+
+
+def og_image(campaign: Campaign, images: Sequence[ImageFile] | ImageIndex, area: Area = NATIONAL) -> str:
+    """Absolute URL of the link card: the first message's 1200×630 image for ``area`` (its own, else national), or ""."""
+    base = campaign.settings.base_url
+    card = _og_card(campaign, images, area) if base else None
+    return urljoin(base if base.endswith("/") else base + "/", "images/" + card.file) if base and card else ""
+
+
+def og_image_alt(campaign: Campaign, images: Sequence[ImageFile] | ImageIndex, area: Area = NATIONAL) -> str:
+    """The link card's alt text (og:image:alt), the same card ``og_image`` picks."""
+    card = _og_card(campaign, images, area) if campaign.settings.base_url else None
+    return card.alt if card else ""
 
 
 def page_url(campaign: Campaign, path: str) -> str:

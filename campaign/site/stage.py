@@ -84,6 +84,7 @@ def build_site(
         "intro": settings.intro or t.intro,
         "csp": r.CSP,
         "og_image": r.og_image(campaign, index),
+        "og_image_alt": r.og_image_alt(campaign, index),
         "question": settings.question or t.question,  # {kommun} filled in per page
         "kit_date": kit_date(now or build_time(), t.language, campaign.settings.timezone),
         "contact": settings.contact or campaign.settings.organisation,
@@ -109,7 +110,11 @@ def _write_areas(
     for done, view in enumerate(views, 1):
         r.write_area_data(out, view)
         path = "index.html" if view.area.level == "national" else f"kommun/{view.area.slug}/index.html"
-        _write_area_page(env, out, path, view, {**common, "og_image": r.og_image(common["campaign"], images, view.area)})
+        card = {
+            "og_image": r.og_image(common["campaign"], images, view.area),
+            "og_image_alt": r.og_image_alt(common["campaign"], images, view.area),
+        }
+        _write_area_page(env, out, path, view, {**common, **card})
         pages.append(path)
         if view.area.level == "kommun":
             pages.append(_write_area_kit(env, out, view, common))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from campaign.publish.model import Account
+from campaign.publish.model import Account, Image, Part
 from campaign.publish.publishers import make_publisher
 from campaign.publish.publishers.base import Publisher
 from tests.fakes import mastodon_api, proxy, x_api
@@ -39,7 +39,19 @@ class Harness:
     server: FakeServer
     create_path: str
     has_duplicates = False
+    has_threads = True  # the composer may split a post into replies
+    names_reset = True  # a 429 names when the limit resets
     account_id = "konto"
+
+    def part(self, text: str, images: tuple[Image, ...] = ()) -> Part:
+        """A part as this platform takes it (Instagram's always carries an image)."""
+        return Part(text, (), images)
+
+    def image(self, alt: str) -> Image:
+        """An image this platform takes, with alt text."""
+        from campaign.publish.plan import image_file
+
+        return image_file(Path(__file__).resolve().parents[2] / "assets" / "logo.png", alt)
 
     def account(self) -> Account:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -32,6 +32,22 @@ def _make(account: Account, secrets: dict[str, str], work_dir: Path | None, lang
         from campaign.publish.publishers.mastodon import MastodonPublisher
 
         return MastodonPublisher(account, secrets, language=language)
+    if account.platform == "threads":
+        from campaign.publish.publishers.threads import ThreadsPublisher
+
+        return ThreadsPublisher(account, secrets)
+    if account.platform == "facebook":
+        from campaign.publish.publishers.facebook import FacebookPublisher
+
+        return FacebookPublisher(account, secrets)
+    if account.platform == "instagram":
+        from campaign.publish.publishers.instagram import InstagramPublisher
+
+        return InstagramPublisher(account, secrets)
+    if account.platform == "linkedin":
+        from campaign.publish.publishers.linkedin import LinkedInPublisher
+
+        return LinkedInPublisher(account, secrets)
     raise ValueError(f"no publisher for platform {account.platform!r}")
 
 
