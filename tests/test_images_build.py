@@ -110,7 +110,7 @@ def test_alt_text_says_the_figure_statement_and_source_in_swedish(built: tuple[P
     kit = built[1]
     alts = {(r["id"], r["area_code"]): r["alt"] for r in [i.row() for i in kit.images] if r["size"] == "x"}
     assert alts[("resursbrist", "")] == (
-        "Sverige: Varannan (50\u00a0%) anger brist på resurser som skäl till att de är missnöjda med arbetet. "
+        "Sverige: Varannan (50\u00a0%) socialsekreterare anger brist på resurser som skäl till att de är missnöjda med arbetet. "
         "Källa: Novus för Akademikerförbundet SSR, socialsekreterarundersökningen 2019, 9–29\u00a0september\u00a02019 "
         "(2\u00a0473 svarande). Socialtjänstfacket."
     )

@@ -69,7 +69,7 @@ def test_an_english_campaign_gets_english_labels(tmp_path: Path) -> None:
     assert cards[0].values["big"] == f"50{NBSP}%"
     assert cards[0].values["place"] == "Sweden"
     assert cards[0].values["source_line"].startswith("Source: Novus")
-    assert cards[0].alt.startswith(f"Sweden: 50{NBSP}% anger brist")
+    assert cards[0].alt.startswith(f"Sweden: 50{NBSP}% socialsekreterare anger brist")
     assert cards[-1].values["kicker"] == "We demand"
 
 

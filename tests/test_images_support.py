@@ -28,6 +28,7 @@ figures:
   - id: resursbrist
     kind: share
     value: 50
+    population: socialsekreterare
     statement: anger brist på resurser som skäl till att de är missnöjda med arbetet
     source: Novus för Akademikerförbundet SSR, socialsekreterarundersökningen 2019
     fieldwork: {start: 2019-09-09, end: 2019-09-29}
@@ -45,7 +46,8 @@ figures:
     kind: share
     value: 60
     words: mer än sex av tio
-    statement: socialchefer har svårt att bemanna socialtjänsten så mycket som behövs
+    population: socialchefer
+    statement: har svårt att bemanna socialtjänsten så mycket som behövs
     source: Vision, Socialchefsrapporten 2022
     fieldwork: 2022-09-26
     published: 2022-09-26
