@@ -88,7 +88,9 @@ TAIL = "https://x.se/a #tag"
 def test_the_tail_joins_the_last_part_exactly_when_it_fits_after_a_blank_line() -> None:
     joined = f"1/1 {BODY}\n\n{TAIL}"
     assert thread(BODY, TAIL, under(len(joined))) == (joined,)
-    assert thread(BODY, TAIL, under(len(joined) - 1)) == (f"1/2 {BODY}", f"2/2 {TAIL}")
+    # One character short: a second part, and the link keeps the body's last sentence with it
+    # (no part is only a link and hashtags).
+    assert thread(BODY, TAIL, under(len(joined) - 1)) == ("1/2 Ett två tre.", f"2/2 Fyra fem sex.\n\n{TAIL}")
 
 
 def test_a_thread_of_an_empty_body_is_its_tail_alone() -> None:
