@@ -8,8 +8,12 @@
 - Bluesky: grapheme clusters (300) and UTF-8 bytes (3 000) of the text as the
   Bluesky app posts it: each http(s) link's visible text shortened as
   social-app's ``toShortUrl`` does (campaign/compose/facets.py).
-- Mastodon: grapheme clusters with each http(s) URL counted as 23 and
-  ``@user@domain`` as ``@user``; the limit is per instance (500 by default).
+- Mastodon: as the server's ``StatusLengthValidator`` counts: grapheme
+  clusters of the text with each URL that twitter-text's extractor finds with
+  a scheme counted as 23 and each mention ``@user@domain`` (Mastodon's
+  ``Account::MENTION_RE``, not followed by ``@`` or ``://``) as ``@user``,
+  overlapping entities dropped as twitter-text does; a blank text counts 0.
+  The limit is per instance (500 by default).
 - Threads, LinkedIn, Facebook, Instagram: UTF-16 code units, as their web
   composers (JavaScript string length) count; never less than the number of
   characters people see, so a post that fits here fits there.
@@ -37,7 +41,14 @@ _GRAPHEME = regex.compile(r"\X")
 JS_SPACE = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"  # JavaScript's \s
 # A hashtag as the platforms link one: "#" at the start or after white space, then letters, marks, digits, "_".
 HASHTAG = regex.compile(rf"(?:^|(?<=[{JS_SPACE}]))#([\p{{L}}\p{{M}}\p{{N}}_]+)")
-_MASTODON_MENTION = regex.compile(r"(^|[^/\p{L}\p{N}_])@(([a-z0-9_]+)@[a-z0-9.\-]+[a-z0-9]+)", regex.IGNORECASE)
+# Mastodon's Account::MENTION_RE (app/models/account.rb): Onigmo's [[:word:]] is UTS #18 \w (below);
+# the user part is case-insensitive ASCII, the domain any word characters joined by "." or "-".
+_WORD = r"\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}"
+_MASTODON_MENTION = regex.compile(rf"(?<![=/{_WORD}])@((?i:[a-z0-9_]+(?:[.-]+[a-z0-9_]+)*))(?:@[{_WORD}]+(?:[.-]+[{_WORD}]+)*)?")
+# twitter-text's end_mention_match: a mention followed by one of these is none
+_LATIN_ACCENTS = "\xc0-\xd6\xd8-\xf6\xf8-\xff\u0100-\u024f\u0253\u0254\u0256\u0257\u0259\u025b\u0263\u0268\u026f\u0272\u0289\u028b\u02bb\u0300-\u036f\u1e00-\u1eff"
+_END_MENTION = regex.compile(rf"[@\uff20{_LATIN_ACCENTS}]|://")
+_BLANK = regex.compile(r"[\p{White_Space}]*")  # ActiveSupport's String#blank?
 
 
 def normalise_x(text: str) -> str:
@@ -117,13 +128,15 @@ def utf16_units(text: str) -> int:
 
 
 def mastodon_length(text: str) -> int:
-    """Mastodon's status length: graphemes, URLs 23, ``@user@domain`` as ``@user``.
+    """Mastodon's status length: graphemes, URLs 23, ``@user@domain`` as ``@user``, a blank text 0.
 
     Line by line, as for X: URLs, mentions and grapheme clusters end at "\n"
     (but "\r\n" is one cluster, so such texts are counted whole).
     """
     if "\n" not in text or "\r" in text:
-        return _mastodon_line(text)
+        return _mastodon_line(text) if not _BLANK.fullmatch(text) else 0
+    if _BLANK.fullmatch(text):
+        return 0
     first, *rest = text.split("\n")
     return _mastodon_line(first) + sum(_mastodon_line("\n" + line) for line in rest)
 
@@ -134,16 +147,28 @@ def _mastodon_line(text: str) -> int:
 
 
 def mastodon_countable(text: str) -> str:
-    """The text Mastodon counts: each URL replaced by 23 characters, remote mentions shortened."""
+    """The text Mastodon counts: each URL replaced by 23 characters, each remote mention by ``@user``.
+
+    As the server's ``countable_text``: the URLs (with a scheme) and the mentions
+    of the whole text, overlapping ones dropped (the earlier start wins), each
+    rewritten in place.
+    """
+    entities: list[tuple[int, int, str]] = []
     if "://" in text:
-        pieces, start = [], 0
-        for first, end in x_urls(text, False):
-            pieces += [text[start:first], "x" * MASTODON_URL_WEIGHT]
-            start = end
-        text = "".join(pieces) + text[start:]
+        entities += [(first, end, "x" * MASTODON_URL_WEIGHT) for first, end in x_urls(text, False)]
     if "@" in text:
-        text = _MASTODON_MENTION.sub(r"\1@\3", text)
-    return text
+        for m in _MASTODON_MENTION.finditer(text):
+            if not _END_MENTION.match(text, m.end()):
+                entities.append((m.start(), m.end(), "@" + m.group(1)))
+    if not entities:
+        return text
+    pieces, start = [], 0
+    for first, end, placeholder in sorted(entities):
+        if first < start:
+            continue  # overlaps the one before (twitter-text remove_overlapping_entities)
+        pieces += [text[start:first], placeholder]
+        start = end
+    return "".join(pieces) + text[start:]
 
 
 @dataclass(frozen=True)

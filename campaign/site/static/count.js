@@ -4,7 +4,8 @@
      inlines from campaign/compose/counter_data.json (python tools/regen_counter_data.py);
    - Bluesky: graphemes and UTF-8 bytes of the text as the Bluesky app posts it: each http(s) link's
      visible text shortened (social-app toShortUrl/shortenLinks), the link itself kept in a facet;
-   - Mastodon: graphemes, each http(s) link 23, @user@domain as @user;
+   - Mastodon: as the server's StatusLengthValidator: graphemes, each URL with a scheme 23,
+     @user@domain as @user, a blank text 0;
    - the rest: UTF-16 units (JavaScript's string length).
    Also each platform's other rules (hashtag and link caps) with the CLI's words.
    No network, no dependencies. */
@@ -30,7 +31,11 @@
   var MAX_TCO_SLUG_LENGTH = 40;
   var MAX_DOMAIN_LABEL_LENGTH = 63;
   var MASTODON_URL_WEIGHT = 23;
-  var MASTODON_MENTION = /(^|[^\/\p{L}\p{N}_])@(([a-z0-9_]+)@[a-z0-9.\-]+[a-z0-9]+)/giu;
+  // Mastodon's Account::MENTION_RE (Onigmo's [[:word:]] is Unicode's \w) and twitter-text's end_mention_match.
+  var WORD = "\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\p{Join_Control}";
+  var MASTODON_MENTION = new RegExp("(?<![=/" + WORD + "])@([a-z0-9_]+(?:[.-]+[a-z0-9_]+)*)(?:@[" + WORD + "]+(?:[.-]+[" + WORD + "]+)*)?", "giu");
+  var END_MENTION = /^(?:[@\uff20\xc0-\xd6\xd8-\xf6\xf8-\xff\u0100-\u024f\u0253\u0254\u0256\u0257\u0259\u025b\u0263\u0268\u026f\u0272\u0289\u028b\u02bb\u0300-\u036f\u1e00-\u1eff]|:\/\/)/;
+  var BLANK = /^[\p{White_Space}]*$/u; // ActiveSupport's String#blank?: the server counts such a text 0
   // @atproto/api richtext/util.ts URL_REGEX: how Bluesky finds links.
   var BSKY_URL = /(^|\s|\()((https?:\/\/[\S]+)|((?<domain>[a-z][a-z0-9]*(\.[a-z0-9]+)+)[\S]*))/gim;
   var HASHTAG = /(?:^|(?<=\s))#([\p{L}\p{N}\p{M}_]+)/gu;
@@ -257,14 +262,27 @@
 
   /* ---- Mastodon ---- */
 
+  /* Mastodon's StatusLengthValidator: the URLs (with a scheme) and mentions of the text, overlapping
+     ones dropped (the earlier wins), each URL counted as 23 and each mention as @user; graphemes. */
   function mastodon(text) {
-    var urls = extractUrls(text, false);
-    var shortened = text;
-    for (var i = urls.length - 1; i >= 0; i--) {
-      shortened = shortened.slice(0, urls[i].indices[0]) + "x".repeat(MASTODON_URL_WEIGHT) + shortened.slice(urls[i].indices[1]);
+    if (BLANK.test(text)) { return 0; }
+    var entities = extractUrls(text, false).map(function (u) {
+      return [u.indices[0], u.indices[1], "x".repeat(MASTODON_URL_WEIGHT)];
+    });
+    var m;
+    MASTODON_MENTION.lastIndex = 0;
+    while ((m = MASTODON_MENTION.exec(text))) {
+      var end = m.index + m[0].length;
+      if (!END_MENTION.test(text.slice(end))) { entities.push([m.index, end, "@" + m[1]]); }
     }
-    shortened = shortened.replace(MASTODON_MENTION, function (_all, before, _whole, user) { return before + "@" + user; });
-    return graphemes(shortened);
+    entities.sort(function (a, b) { return a[0] - b[0]; });
+    var out = "", last = 0;
+    entities.forEach(function (e) {
+      if (e[0] < last) { return; } // overlaps the one before (twitter-text removeOverlappingEntities)
+      out += text.slice(last, e[0]) + e[2];
+      last = e[1];
+    });
+    return graphemes(out + text.slice(last));
   }
 
   /* The length of text as the platform counts it (counter names as in campaign.compose.platforms). */
