@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from campaign.build import build
+from campaign.compose import output
 from campaign.compose import stage as posts_stage
 from tests.message_edit import set_message_text
 from tests.tagged import areas, tag_politicians
@@ -32,20 +33,70 @@ def test_build_writes_every_post_as_json_csv_and_markdown(default_campaign: Path
     assert sorted(p.name for p in folder.iterdir()) == sorted(["posts.csv", "posts.json", *PLATFORM_FILES])
     posts = kit.posts
     assert len(posts) == len(areas()) * 13 * 7
-    data = json.loads((folder / "posts.json").read_text(encoding="utf-8"))
-    assert [d["message"] for d in data] == [p.message_id for p in posts]
+    data = output.expand_kit_json(json.loads((folder / "posts.json").read_text(encoding="utf-8")))
+    assert data == [p.to_json() for p in posts]  # every post, whole, as `campaign posts --format json` writes it
+    wider = [p for p in posts if p.area.level != "kommun"]  # the CSV and Markdown hold the national and län posts
     rows = list(csv.DictReader(io.StringIO((folder / "posts.csv").read_text(encoding="utf-8"))))
-    assert len(rows) == sum(len(p.parts) for p in posts)
+    assert len(rows) == sum(len(p.parts) for p in wider) and {r["area_level"] for r in rows} == {"national", "lan"}
     assert {r["platform"] for r in rows} == {"x", "bluesky", "mastodon", "threads", "linkedin", "facebook", "instagram"}
     x = (folder / "x.md").read_text(encoding="utf-8")
-    assert x.startswith("# Trygg socialtjänst: X\n\n130 posts. Limit: 280 weighted;")
-    assert "## Uppsala (0380)\n" in x
+    assert x.startswith(
+        "# Trygg socialtjänst: X\n\n39 posts. Limit: 280 weighted; source: twitter-text config v3 (npm twitter-text, "
+        "conformance/validate.yml).\n\nThe national and län posts. A kommun's, exactly as this file would hold them: "
+        "`campaign posts --kommun NAME --platform x --format markdown` (every area: `--all`).\n\n## Sverige\n"
+    )
+    assert "## Uppsala län (03)\n" in x and "## Uppsala (0380)\n" not in x
     summary = [n for n in kit.notes if n.startswith("posts:")]
     assert summary == [
         "posts: 910 posts for 10 areas, 8 threads; dropped to fit: X 22 of 130 posts (#TryggSocialtjänst ×22, #svpol ×6, Bo Berg ×1), "
         "Bluesky 15 of 130 posts (#TryggSocialtjänst ×15, #svpol ×5, Bo Berg ×1); "
         "hashtag cap: Threads keeps 1 hashtag a post (#TryggSocialtjänst, #svpol left out of 130 posts)"
     ]
+
+
+def test_posts_json_writes_what_posts_share_once(default_campaign: Path, tmp_path: Path, registry: None) -> None:
+    """Issue 16, point 4: no repeated objects. Each message text (up to the area's name), area, link set and
+    facet feature is written once; a post is a line of indices."""
+    kit = build(default_campaign, tmp_path / "out", now=NOW)
+    text = (tmp_path / "out" / "posts" / "posts.json").read_text(encoding="utf-8")
+    data = json.loads(text)
+    for table in ("messages", "platforms", "areas", "texts", "details", "features"):
+        dumped = [json.dumps(v, sort_keys=True) for v in data[table]]
+        assert len(dumped) == len(set(dumped)), table
+    assert len(data["areas"]) == 10 and len(data["messages"]) == 13 and len(data["posts"]) == len(kit.posts)
+    # a text every kommun is handed, up to its name, is written once, not once per kommun
+    bodies = [t for t in data["texts"] if "Hur ska {area} se till att socialtjänsten kan göra sitt jobb?" in t]
+    assert bodies and text.count("se till att socialtjänsten kan göra sitt jobb") == len(bodies)
+    assert all(isinstance(part[0], int) for post in data["posts"] for part in post[5])
+    assert len(text.encode()) < 0.3 * len(output.to_json(kit.posts).encode())  # ten areas; 5 % for all 312
+
+
+def test_a_kommuns_posts_are_one_command_away_exactly_as_the_kit_held_them(
+    cli, default_campaign: Path, tmp_path: Path, registry: None
+) -> None:
+    """The kit's CSV and Markdown hold the national and län posts; `campaign posts --kommun K` gives a kommun's
+    rows and sections byte for byte as the whole files (the kit before issue 16, `--all` now) hold them."""
+    kit = build(default_campaign, tmp_path / "out", now=NOW)
+    day = ["--on", "2026-02-04"]  # the kit's date: its launch, before which the build's NOW lies
+    at = [i for i, p in enumerate(kit.posts) if p.area.code == "0380"]
+    uppsala = kit.posts[at[0] : at[-1] + 1]
+    whole_csv = output.to_csv(kit.posts)  # the rows are the posts' in order: Uppsala's are one stretch of it
+    start, end = (len(output.to_csv(kit.posts[:i])) for i in (at[0], at[-1] + 1))
+    header = whole_csv[: whole_csv.index("\n") + 1]
+    result = cli("posts", str(default_campaign), "--kommun", "Uppsala", "--format", "csv", *day)
+    assert result.code == 0, result.err
+    assert result.out == header + whole_csv[start:end] and len(uppsala) == 13 * 7
+    for platform in ("x", "bluesky"):
+        whole = output.to_markdown(platform, kit.posts, "Trygg socialtjänst")
+        section = whole[whole.index("## Uppsala (0380)\n") :]
+        section = section[: section.index("\n## ", 1)]  # up to the blank line before the next area
+        result = cli("posts", str(default_campaign), "-k", "Uppsala", "-p", platform, "-f", "markdown", *day)
+        assert result.code == 0, result.err
+        assert result.out.endswith(section) and result.out.startswith(
+            f"# Trygg socialtjänst: {output.PLATFORMS[platform].name}\n"
+        )
+    result = cli("posts", str(default_campaign), "-k", "Uppsala", "-f", "json", *day)
+    assert json.loads(result.out) == [p.to_json() for p in uppsala]
 
 
 def test_the_summary_says_nothing_of_drops_when_nothing_was_dropped(default_campaign: Path, registry: None) -> None:

@@ -1,4 +1,4 @@
-"""Golden files: the default campaign's posts for a few areas, as JSON, CSV and readable Markdown.
+"""Golden files: the default campaign's posts for a few areas, as JSON (whole, and the kit's), CSV and readable Markdown.
 
 The real registry and the default campaign's (example) politicians, roles as
 on the launch date: national, Uppsala län, Uppsala (chair with a Bluesky DID,
@@ -45,6 +45,15 @@ def posts():
 
 def test_posts_json(posts) -> None:
     check("posts.json", output.to_json([p for p in posts if p.platform in IN_JSON]))
+
+
+def test_posts_kit_json(posts) -> None:
+    """The kit's posts.json (what posts share written once) for the same posts, and it reads back to them whole."""
+    import json
+
+    text = output.to_kit_json([p for p in posts if p.platform in IN_JSON])
+    check("posts-kit.json", text)
+    assert output.expand_kit_json(json.loads(text)) == json.loads(output.to_json([p for p in posts if p.platform in IN_JSON]))
 
 
 def test_posts_csv(posts) -> None:

@@ -27,6 +27,7 @@ class Format(StrEnum):
     text = "text"
     json = "json"
     csv = "csv"
+    markdown = "markdown"
 
 
 def posts(
@@ -37,7 +38,15 @@ def posts(
     ),
     platform: list[str] = typer.Option([], "--platform", "-p", help=PLATFORM_HELP + " Repeatable; default all."),
     message: list[str] = typer.Option([], "--message", "-m", help="A message id (repeatable); default all."),
-    fmt: Format = typer.Option(Format.text, "--format", "-f", help="text, json or csv."),
+    every: bool = typer.Option(
+        False, "--all", help="Every area: national, each län and each kommun (what the kit's posts.json holds)."
+    ),
+    fmt: Format = typer.Option(
+        Format.text,
+        "--format",
+        "-f",
+        help="text, json, csv or markdown (a readable file per platform, as the kit's posts/<platform>.md).",
+    ),
     on: str = typer.Option(
         None, "--on", help="Tag who holds the roles on this date (YYYY-MM-DD); default: the launch date, or today after it."
     ),
@@ -45,11 +54,15 @@ def posts(
 ) -> None:
     """Print ready-to-paste posts, each within its platform's limit.
 
-    Without --kommun or --lan the national posts are printed.
+    Without --kommun or --lan the national posts are printed. The kit's
+    posts.csv and posts/<platform>.md hold the national and län posts; a
+    kommun's are one command away, exactly as the kit would hold them.
 
-    Example: campaign posts . --kommun Uppsala --platform x
+    Example: campaign posts . --kommun Uppsala --platform x --format csv
     """
     campaign = load(directory).campaign
+    if every and (kommun or lan):
+        raise typer.BadParameter("--all already takes every area; leave out --kommun and --lan", param_hint="--all")
     found = select(
         campaign,
         kommuner=kommun,
@@ -58,7 +71,11 @@ def posts(
         messages=message,
         on=_date(on, campaign),
         instance_limit=instance_limit,
+        every=every,
     )
+    if fmt is Format.markdown:
+        typer.echo(output.to_markdown_files(found, campaign.settings.name), nl=False)
+        return
     render = {Format.text: output.to_text, Format.json: output.to_json, Format.csv: output.to_csv}[fmt]
     typer.echo(render(found), nl=False)
 

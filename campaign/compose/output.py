@@ -2,18 +2,29 @@
 
 Every function returns text and is deterministic: posts keep the order
 ``compose_all`` gives them, keys are sorted, line endings are ``\\n``.
+
+``to_json`` writes every post as a whole object (what `campaign posts --format
+json` prints); ``to_kit_json`` writes the kit's ``posts.json``, where whatever
+posts share (messages, platforms, areas, texts up to the area's name, links,
+hashtags, mentions, Bluesky facet features) is written once and each post
+refers to it by index. ``expand_kit_json`` turns that file back into exactly
+the objects ``to_json`` writes.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
+import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from campaign.compose.core import Post, written_mention
 from campaign.compose.platforms import PLATFORMS
+from campaign.model import Area
 
 CSV_COLUMNS = (
     "message",
@@ -43,6 +54,163 @@ def to_json(posts: Sequence[Post]) -> str:
         return "[]\n"
     lines = (json.dumps(p.to_json(), ensure_ascii=False, sort_keys=True, separators=(",", ":")) for p in posts)
     return "[\n" + ",\n".join(lines) + "\n]\n"
+
+
+KIT_FORMAT = "campaign-posts/2"
+AREA = "{area}"  # stands for the area's name in a shared text
+POST_COLUMNS = ("message", "platform", "area", "variant", "details", "parts")
+PART_COLUMNS = ("text", "length", "limit", "facets")
+_DETAIL_KEYS = ("link", "hashtags", "mentions", "dropped", "levels")
+
+
+class _Table:
+    """Values in first-seen order, each once: ``add(key, make)`` gives the index of the value ``make()`` builds for ``key``."""
+
+    def __init__(self) -> None:
+        self.index: dict[Any, int] = {}
+        self.values: list[Any] = []
+
+    def add(self, key: Any, make: Callable[[], Any] | None = None) -> int:
+        found = self.index.get(key)
+        if found is None:
+            found = self.index[key] = len(self.values)
+            self.values.append(make() if make is not None else key)
+        return found
+
+
+@functools.lru_cache(maxsize=1024)
+def _name_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+
+
+def area_text(text: str, name: str) -> str | None:
+    """``text`` with the area's name (as a whole word) written as ``{area}``; None when that would not read back exactly."""
+    if not name or AREA in text:
+        return None
+    shared = _name_pattern(name).sub(AREA, text)
+    return shared if shared.replace(AREA, name) == text else None
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _message_entry(post: Post) -> dict[str, str]:
+    return {"id": post.message_id, "kind": post.kind}
+
+
+def _area_entry(a: Area) -> dict[str, str]:
+    return {"level": a.level, "code": a.code, "name": a.name, "lan_code": a.lan_code, "lan_name": a.lan_name}
+
+
+def _features(facet: dict[str, Any]) -> Any:
+    return facet["features"]
+
+
+def _details(post: Post) -> dict[str, Any]:
+    return {k: v for k, v in post.to_json().items() if k in _DETAIL_KEYS}
+
+
+def to_kit_json(posts: Sequence[Post]) -> str:
+    """The kit's posts.json: every post once, and what posts share written once and referred to by index.
+
+    One JSON object. ``messages``, ``platforms``, ``areas``, ``texts``,
+    ``details`` (link, hashtags, mentions, dropped, levels) and ``features``
+    (Bluesky facet features) are tables; ``posts`` holds one array a line in
+    the order of ``post_columns``: message, platform and area index, variant,
+    details index, and the parts, each ``[text, length, limit]`` plus, on
+    Bluesky, ``[[feature index, byteStart, byteEnd], …]``. A part's text is an
+    index into ``texts`` (read it with ``{area}`` replaced by the area's
+    name) or, where that cannot be done exactly, the text itself.
+    ``expand_kit_json`` reads it back into the objects ``to_json`` writes.
+    """
+    messages, platforms, areas, texts, details, features = (_Table() for _ in range(6))
+    rows = []
+    for post in posts:
+        a = post.area
+        parts = []
+        for part in post.parts:
+            shared = area_text(part.text, a.name)
+            row: list[Any] = [texts.add(shared) if shared is not None else part.text, part.length, part.limit]
+            if part.facets:
+                row.append(
+                    [
+                        [
+                            features.add(_dump(f["features"]), functools.partial(_features, f)),
+                            f["index"]["byteStart"],
+                            f["index"]["byteEnd"],
+                        ]
+                        for f in part.facets
+                    ]
+                )
+            parts.append(row)
+        rows.append(
+            [
+                messages.add((post.message_id, post.kind), functools.partial(_message_entry, post)),
+                platforms.add(post.platform),
+                areas.add((a.level, a.code, a.name, a.lan_code, a.lan_name), functools.partial(_area_entry, a)),
+                post.variant,
+                details.add(
+                    (post.link, post.hashtags, post.mentions, post.dropped, post.levels), functools.partial(_details, post)
+                ),
+                parts,
+            ]
+        )
+
+    def table(name: str, values: list[Any]) -> str:
+        return f'"{name}":[' + ("\n" + ",\n".join(_dump(v) for v in values) + "\n" if values else "") + "]"
+
+    head = [
+        f'"format":{_dump(KIT_FORMAT)}',
+        f'"post_columns":{_dump(list(POST_COLUMNS))}',
+        f'"part_columns":{_dump(list(PART_COLUMNS))}',
+    ]
+    tables = [
+        table(name, t.values)
+        for name, t in (
+            ("messages", messages),
+            ("platforms", platforms),
+            ("areas", areas),
+            ("texts", texts),
+            ("details", details),
+            ("features", features),
+        )
+    ]
+    return "{" + ",\n".join([*head, *tables, table("posts", rows)]) + "}\n"
+
+
+def expand_kit_json(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The posts of a kit's posts.json (parsed), each as the whole object ``to_json`` writes."""
+    if data.get("format") != KIT_FORMAT:
+        raise ValueError(f"not a {KIT_FORMAT} posts file (format {data.get('format')!r})")
+    out = []
+    for message, platform, area_index, variant, detail, parts in data["posts"]:
+        area = data["areas"][area_index]
+        full_parts = []
+        for text, length, limit, *facets in parts:
+            part: dict[str, Any] = {
+                "text": data["texts"][text].replace(AREA, area["name"]) if isinstance(text, int) else text,
+                "length": length,
+                "limit": limit,
+            }
+            if facets:
+                part["facets"] = [
+                    {"features": data["features"][f], "index": {"byteEnd": end, "byteStart": start}}
+                    for f, start, end in facets[0]
+                ]
+            full_parts.append(part)
+        out.append(
+            {
+                "message": data["messages"][message]["id"],
+                "kind": data["messages"][message]["kind"],
+                "platform": data["platforms"][platform],
+                "area": area,
+                "variant": variant,
+                "parts": full_parts,
+                **data["details"][detail],
+            }
+        )
+    return out
 
 
 def to_csv(posts: Sequence[Post]) -> str:
@@ -98,11 +266,16 @@ def _footer(post: Post, i: int) -> str:
     return " · ".join(bits)
 
 
-def to_markdown(platform_id: str, posts: Sequence[Post], title: str) -> str:
-    """A readable file for one platform: a heading per area, a copyable block per post (and part)."""
+def to_markdown(platform_id: str, posts: Sequence[Post], title: str, note: str = "") -> str:
+    """A readable file for one platform: a heading per area, a copyable block per post (and part).
+
+    ``note``, when given, is a paragraph after the opening line (the kit says there how to get a kommun's posts).
+    """
     p = PLATFORMS[platform_id]
     mine = [post for post in posts if post.platform == platform_id]
     lines = [f"# {title}: {p.name}", "", f"{len(mine)} posts. Limit: {p.limit} {_UNIT[p.counter]}; source: {p.source}.", ""]
+    if note:
+        lines += [note, ""]
     area = None
     for post in mine:
         if post.area != area:
@@ -113,6 +286,12 @@ def to_markdown(platform_id: str, posts: Sequence[Post], title: str) -> str:
         for i, part in enumerate(post.parts):
             lines += [_fence(part.text), "", _footer(post, i), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def to_markdown_files(posts: Sequence[Post], title: str) -> str:
+    """``to_markdown`` for each platform the posts are on, in the platform table's order, one after another."""
+    present = {p.platform for p in posts}
+    return "\n".join(to_markdown(pid, posts, title) for pid in PLATFORMS if pid in present)
 
 
 def to_text(posts: Sequence[Post]) -> str:

@@ -28,10 +28,13 @@ def select(
     messages: Sequence[str] = (),
     on: dt.date | None = None,
     instance_limit: int | None = None,
+    every: bool = False,
 ) -> list[Post]:
-    """The posts for the named areas (national when none is named), platforms and messages,
-    tagging who holds the roles on ``on`` (default: the launch date)."""
+    """The posts for the named areas (national when none is named; every area with ``every``), platforms
+    and messages, tagging who holds the roles on ``on`` (default: the launch date)."""
     areas = [find_area(q, "kommun") for q in kommuner] + [find_area(q, "lan") for q in lan]
+    if every:
+        areas = list(registry.areas())
     plats = [get_platform(p).id for p in platforms] or None
     return compose_all(
         campaign,

@@ -1,7 +1,10 @@
 """Build stage: every post (message × platform × national/län/kommun) into build/posts/.
 
-Writes ``posts.json`` (an array, one post a line), ``posts.csv`` (one row
-per thread part) and one readable ``<platform>.md`` per platform; returns the
+Writes ``posts.json`` (every post, what posts share written once: see
+``output.to_kit_json``), and for the national and län posts ``posts.csv``
+(one row per thread part) and one readable ``<platform>.md`` per platform (a
+kommun's rows and sections are `campaign posts --kommun K --format csv|markdown`,
+byte for byte what those files would hold for it); returns the
 list of ``Post`` (for the page), puts a summary of what was dropped in
 ``kit.notes``, and in ``kit.warnings`` a warning for each short message that
 needs a thread and one naming the messages that give kommuner identical text. Politicians are tagged as their roles stand on the kit's
@@ -21,6 +24,11 @@ from campaign.compose.platforms import PLATFORM_IDS, PLATFORMS
 from campaign.errors import Problem
 from campaign.kit import Kit
 from campaign.model import Area, Campaign
+
+KOMMUN_NOTE = (
+    "The national and län posts. A kommun's, exactly as this file would hold them: "
+    "`campaign posts --kommun NAME --platform {platform} --format markdown` (every area: `--all`)."
+)
 
 
 def all_areas() -> list[Area]:
@@ -47,10 +55,12 @@ def write(kit: Kit, staging: Path) -> list[Post]:
     posts = compose_checked(kit)
     folder = staging / "posts"
     folder.mkdir(parents=True, exist_ok=True)
-    _write(folder / "posts.json", output.to_json(posts))
-    _write(folder / "posts.csv", output.to_csv(posts))
+    _write(folder / "posts.json", output.to_kit_json(posts))
+    wider = [p for p in posts if p.area.level != "kommun"]  # a kommun's are one `campaign posts` away
+    _write(folder / "posts.csv", output.to_csv(wider))
     for platform_id in PLATFORM_IDS:
-        _write(folder / f"{platform_id}.md", output.to_markdown(platform_id, posts, kit.campaign.settings.name))
+        note = KOMMUN_NOTE.format(platform=platform_id)
+        _write(folder / f"{platform_id}.md", output.to_markdown(platform_id, wider, kit.campaign.settings.name, note))
     kit.notes.append(output.summary(posts))
     return posts
 
