@@ -106,6 +106,7 @@ def mkdocs_card_cpu(work: Path, pages: int = 39) -> float | None:
     try:
         import cairosvg  # noqa: F401
         import material  # noqa: F401
+        from material.plugins.social.plugin import SocialPlugin
         from mkdocs.commands.build import build as mkdocs_build
         from mkdocs.config import load_config
     except Exception as exc:
@@ -137,6 +138,9 @@ def mkdocs_card_cpu(work: Path, pages: int = 39) -> float | None:
             encoding="utf-8",
         )
         config = load_config(str(site / "mkdocs.yml"))
+        # The plugin's manifest is a class attribute, shared by every instance in the process: left as it is, each build
+        # after the first finds every card "already generated" and draws none (mkdocs-material 9.x). Empty it each time.
+        SocialPlugin.manifest = {}
         config.plugins.on_startup(command="build", dirty=False)
         start = time.process_time()
         mkdocs_build(config)

@@ -35,7 +35,10 @@ REGEN = os.environ.get("CAMPAIGN_REGEN") == "1"
 CASES = [
     ("sverige/figure-resursbrist-x.png"),
     ("kommun-0180/figure-resursbrist-portrait.png"),
+    ("kommun-0180/figure-resursbrist-x.png"),
+    ("kommun-0180/figure-resursbrist-square.png"),
     ("lan-03/figure-resursbrist-og.png"),
+    ("lan-03/figure-resursbrist-bluesky.png"),
     ("sverige/figure-bemanning-square.png"),
     ("sverige/message-kort-resurser-square.png"),
     ("sverige/demand-sakerhetskommission-x.png"),
@@ -138,11 +141,13 @@ LONG = (
 
 
 @pytest.mark.parametrize("size", list(SIZES))
-@pytest.mark.parametrize("kind", ["figure", "message", "demand"])
+@pytest.mark.parametrize("kind", ["figure", "comparison", "message", "demand"])
 def test_no_text_leaves_its_box(planned, kind: str, size: str) -> None:  # type: ignore[no-untyped-def]
-    base = next(p for p in planned.values() if p.card.kind == kind and p.size.name == size)
+    base = next(p for p in planned.values() if p.card.layout_kind == kind and p.size.name == size)
     values = {k: (LONG if k in ("statement", "text") else v) for k, v in base.job.values.items()}
-    values["place"] = "Upplands Väsby"
+    values["place"] = "Västra Götalands län" if kind == "comparison" else "Upplands Väsby"
+    if kind == "comparison":
+        values["value"], values["national_value"] = "100\u00a0%", "100\u00a0%"
     for element in base.job.shape["elements"]:
         if element["type"] not in ("text", "label"):
             continue

@@ -4,6 +4,10 @@ Every key figure gets a national card, plus one for each län and kommun the
 report has its own value for. Short messages (with ``image: true``) and
 demands get national cards. The words come from the composer's figure view
 and Swedish typography, so a card says exactly what the posts say.
+
+A share's card for a län or kommun with its own value is drawn with the
+``comparison`` layout: the local value beside the national one, as two bars,
+and its alt text says both ("I Uppsala 62 %, i hela landet 48 %").
 """
 
 from __future__ import annotations
@@ -21,8 +25,22 @@ from campaign.templating import context, figure_view, local_value, render
 MAX_ALT = 1_000  # X's alt text limit, the tightest of the platforms (PLATFORMS.md)
 
 LABELS = {
-    "sv": {"source": "Källa", "sample": "{n} svarande", "kicker": "Vi kräver", "national": "Sverige", "demand": "Krav"},
-    "en": {"source": "Source", "sample": "{n} respondents", "kicker": "We demand", "national": "Sweden", "demand": "Demand"},
+    "sv": {
+        "source": "Källa",
+        "sample": "{n} svarande",
+        "kicker": "Vi kräver",
+        "national": "Sverige",
+        "demand": "Krav",
+        "compare": "I {place} {value}, i hela landet {national}",
+    },
+    "en": {
+        "source": "Source",
+        "sample": "{n} respondents",
+        "kicker": "We demand",
+        "national": "Sweden",
+        "demand": "Demand",
+        "compare": "In {place} {value}, in the whole country {national}",
+    },
 }
 
 
@@ -35,6 +53,12 @@ class Card:
     area: Area
     values: dict[str, str] = field(hash=False)
     alt: str = ""
+    layout: str = ""  # the layout it is drawn with, when not its kind's: "comparison" for a local share
+
+    @property
+    def layout_kind(self) -> str:
+        """Which of the layouts (figure, comparison, message, demand) draws it."""
+        return self.layout or self.kind
 
     @property
     def folder(self) -> str:
@@ -109,11 +133,34 @@ def figure_card(campaign: Campaign, figure: Figure, area: Area) -> Card:
         "area_level": area.level,
         **_source_words(_labels(campaign), figure, local, view.source, view.sample_size),
     }
+    if figure.kind == "share" and area.level != "national" and view.level == area.level:
+        values |= _comparison(_labels(campaign), figure, view.value, view.source)
+        return Card("figure", figure.id, area, values, comparison_alt(_labels(campaign), values), "comparison")
     return Card("figure", figure.id, area, values, figure_alt(values))
 
 
+def _comparison(labels: dict[str, str], figure: Figure, value: float, source: str) -> dict[str, str]:
+    """The national value beside a local one: its label and words, both bars' shares, and its source if another."""
+    national = ""
+    if source != figure.source:  # the local value has its own source: the national one is cited too
+        line = _source_words(labels, figure, None, figure.source, None, note=False)["source_line"]
+        national = f"{labels['national']}: " + line.removeprefix(f"{labels['source']}: ")
+    return {
+        "national": labels["national"],
+        "national_value": sv.percent(figure.value),
+        "national_share": _share(figure.value),
+        "share": _share(value),
+        "comparison_source": national,
+    }
+
+
+def _share(value: float) -> str:
+    """A bar's length as the renderer reads it ("62", "3.5"): never shown, so no decimal comma."""
+    return f"{float(value):g}"
+
+
 def _source_words(
-    labels: dict[str, str], figure: Figure, local: LocalValue | None, source: str, sample_size: int | None
+    labels: dict[str, str], figure: Figure, local: LocalValue | None, source: str, sample_size: int | None, note: bool = True
 ) -> dict[str, str]:
     """``date``, ``sample`` and ``source_line`` ("Källa: …, 9–29 september 2019 (2 473 svarande)")."""
     if local is not None and local.fieldwork:
@@ -129,7 +176,7 @@ def _source_words(
     sample = labels["sample"].format(n=sv.number(size)) if size else ""
     when = "" if not date or date in source else ", " + date.replace(" ", sv.NBSP)  # "26 september 2022" on one line
     line = f"{labels['source']}: {source}{when}" + (f" ({sample})" if sample else "")
-    if figure.note and local is None:
+    if note and figure.note and local is None:
         line += f". {figure.note}"
     return {"date": date.replace(" ", sv.NBSP), "sample": sample, "source_line": line}
 
@@ -139,6 +186,14 @@ def figure_alt(values: dict[str, str]) -> str:
     figure = values["big"] if values["words"] == values["value"] else f"{values['big']} ({values['value']})"
     text = f"{values['place']}: {figure} {values['statement']}. {values['source_line']}. {values['organisation']}."
     return clip(text)
+
+
+def comparison_alt(labels: dict[str, str], values: dict[str, str]) -> str:
+    """Alt text of a comparison card: as a figure's, with the comparison in words and both sources."""
+    figure = values["big"] if values["words"] == values["value"] else f"{values['big']} ({values['value']})"
+    compare = labels["compare"].format(place=values["place"], value=values["value"], national=values["national_value"])
+    source = values["source_line"] + (f". {values['comparison_source']}" if values["comparison_source"] else "")
+    return clip(f"{values['place']}: {figure} {values['statement']}. {compare}. {source}. {values['organisation']}.")
 
 
 def clip(text: str, limit: int = MAX_ALT) -> str:

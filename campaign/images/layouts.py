@@ -1,11 +1,15 @@
 """Card layouts as data: the schema, the bundled defaults and per-campaign overrides.
 
-A layout is one card kind (``figure``, ``message``, ``demand``) drawn for each
+A layout is one card kind (``figure``, ``comparison``, ``message``, ``demand``) drawn for each
 shape of image (``landscape``, ``square``, ``portrait``): a background colour
 and a list of elements placed in boxes given in percent of the image's width
 and height, with type sizes in percent of its shorter side. The campaign's
 ``layouts:`` section replaces a kind's shape wholesale; everything else comes
 from ``layouts.yaml`` beside this module, checked by the same spec.
+
+``comparison`` is the key figure's card for a län or kommun with its own value
+of a share: the figure as on ``figure``, and the local value beside the
+national one as two labelled bars (``bar`` elements, whose length is a share).
 """
 
 from __future__ import annotations
@@ -18,11 +22,11 @@ from typing import Any
 
 from campaign import templating
 from campaign.errors import Report
-from campaign.images.theme import AA_TEXT, contrast
+from campaign.images.theme import AA_GRAPHICS, AA_TEXT, contrast
 from campaign.schema import INVALID, Bool, Ctx, Field, ListOf, Num, Obj, Str
 from campaign.yamlfile import read_yaml
 
-KINDS = ("figure", "message", "demand")
+KINDS = ("figure", "comparison", "message", "demand")
 COLOURS = ("background", "foreground", "accent", "accent_text")
 # What a layout's text templates may use; each card fills the ones it has and leaves the rest "".
 VARIABLES = (
@@ -42,7 +46,13 @@ VARIABLES = (
     "organisation",
     "campaign",
     "hashtag",
+    "national",
+    "national_value",
+    "comparison_source",
 )
+COMPARISON_VARIABLES = ("national", "national_value", "comparison_source")
+# What a bar's length may be: the card's own share, or the national one (0-100).
+BAR_VALUES = ("share", "national_share")
 DEFAULTS_FILE = Path(__file__).with_name("layouts.yaml")
 
 COLOUR = Str(choices=COLOURS)
@@ -50,7 +60,7 @@ BOX = ListOf(Num(minimum=0, maximum=100), min_items=4, max_items=4)
 
 ELEMENT = Obj(
     {
-        "type": Field(Str(choices=("rect", "text", "label", "logo")), required=True),
+        "type": Field(Str(choices=("rect", "bar", "text", "label", "logo")), required=True),
         "box": Field(BOX, required=True, help="[x, y, width, height] in percent of the image"),
         "text": Field(Str(max_len=500), help="a template: {{ big }}, {{ statement }}, {{ source_line }}, …"),
         "font": Field(Str(choices=("regular", "bold")), default="regular"),
@@ -65,6 +75,8 @@ ELEMENT = Obj(
         "radius": Field(Num(minimum=0, maximum=50), default=0, help="corner radius, percent of the shorter side"),
         "padding": Field(Num(minimum=0, maximum=10), default=0, help="label padding, percent of the shorter side"),
         "uppercase": Field(Bool(), default=False),
+        "value": Field(Str(choices=BAR_VALUES), help="a bar's length: share (the card's own) or national_share, of 100"),
+        "opacity": Field(Num(minimum=0.05, maximum=1), default=1, help="a rect's or bar's fill over the background, 0-1"),
     },
     name="a layout element mapping",
 )
@@ -80,7 +92,7 @@ SHAPE = Obj(
 LAYOUT = Obj(
     {shape: Field(SHAPE) for shape in ("landscape", "square", "portrait")}, name="a layout mapping (landscape, square, portrait)"
 )
-LAYOUTS_SPEC = Obj({kind: Field(LAYOUT) for kind in KINDS}, name="a layouts mapping (figure, message, demand)")
+LAYOUTS_SPEC = Obj({kind: Field(LAYOUT) for kind in KINDS}, name="a layouts mapping (figure, comparison, message, demand)")
 
 
 class LayoutsBroken(Exception):
@@ -119,11 +131,11 @@ def layout_problems(data: dict[str, Any]) -> list[tuple[tuple[str | int, ...], s
             if layout is None:
                 continue
             for i, element in enumerate(layout["elements"]):
-                problems += [((kind, shape, "elements", i, *p), m) for p, m in _element_problems(element)]
+                problems += [((kind, shape, "elements", i, *p), m) for p, m in _element_problems(element, kind)]
     return problems
 
 
-def _element_problems(element: dict[str, Any]) -> list[tuple[tuple[str | int, ...], str]]:
+def _element_problems(element: dict[str, Any], kind: str = "comparison") -> list[tuple[tuple[str | int, ...], str]]:
     out: list[tuple[tuple[str | int, ...], str]] = []
     x, y, w, h = element["box"]
     if x + w > 100 or y + h > 100:
@@ -135,19 +147,28 @@ def _element_problems(element: dict[str, Any]) -> list[tuple[tuple[str | int, ..
         )
     if w <= 0 or h <= 0:
         out.append((("box",), "box width and height must be more than 0"))
+    if element["type"] == "bar" and kind != "comparison":
+        out.append((("type",), f"a bar shows a local value beside the national one: only comparison layouts have it, not {kind}"))
+    elif element["type"] == "bar" and not element.get("value"):
+        out.append(((), f"a bar element needs value: one of {', '.join(BAR_VALUES)}"))
     if element["type"] in ("text", "label"):
         if not element.get("text"):
             out.append(((), f"a {element['type']} element needs text"))
         else:
-            out += [(("text",), m) for m in template_problems(element["text"])]
+            out += [(("text",), m) for m in template_problems(element["text"], kind)]
         if element.get("min_size") is not None and element["min_size"] > element["size"]:
             out.append((("min_size",), f"min_size {element['min_size']:g} is larger than size {element['size']:g}"))
     return out
 
 
-def template_problems(source: str) -> list[str]:
-    """A layout template's syntax errors, unknown filters and unknown variables."""
-    return [f"layout {message}" for _line, message in templating.template_problems(source, tuple(VARIABLES))]
+def template_problems(source: str, kind: str = "comparison") -> list[str]:
+    """A layout template's syntax errors, unknown filters and unknown variables (for its kind of card)."""
+    return [f"layout {message}" for _line, message in templating.template_problems(source, variables(kind))]
+
+
+def variables(kind: str) -> tuple[str, ...]:
+    """What a kind's templates may use: only comparison cards have a national value beside their own."""
+    return VARIABLES if kind == "comparison" else tuple(v for v in VARIABLES if v not in COMPARISON_VARIABLES)
 
 
 def cross_check(campaign: Any, data: Any, add: Callable[..., None]) -> None:
@@ -161,11 +182,13 @@ def cross_check(campaign: Any, data: Any, add: Callable[..., None]) -> None:
 
 
 def contrast_problems(data: dict[str, Any], theme: Any) -> list[tuple[tuple[str | int, ...], str]]:
-    """Text in a campaign's own layouts set in a colour pair below WCAG AA."""
+    """Text in a campaign's own layouts set in a colour pair below WCAG AA, and bars below 3:1 on their ground."""
     out: list[tuple[tuple[str | int, ...], str]] = []
     for kind, shapes in data.items():
         for shape, layout in (shapes or {}).items():
             for i, element in enumerate((layout or {}).get("elements", [])):
+                if element["type"] == "bar":
+                    out += _bar_contrast(kind, shape, i, element, layout, theme)
                 if element["type"] not in ("text", "label"):
                     continue
                 ground = element["fill"] if element["type"] == "label" else layout["background"]
@@ -182,3 +205,21 @@ def contrast_problems(data: dict[str, Any], theme: Any) -> list[tuple[tuple[str 
                         )
                     )
     return out
+
+
+def _bar_contrast(
+    kind: str, shape: str, index: int, element: dict[str, Any], layout: dict[str, Any], theme: Any
+) -> list[tuple[tuple[str | int, ...], str]]:
+    """A bar is a graphic that carries a value: WCAG 1.4.11 asks 3:1 against what is around it."""
+    fill, ground = getattr(theme, element["fill"]), getattr(theme, layout["background"])
+    ratio = contrast(fill, ground)
+    if element.get("opacity", 1) < 1 or ratio < AA_GRAPHICS:
+        shown = f"{element['fill']} {fill}" + (f" at opacity {element['opacity']:g}" if element.get("opacity", 1) < 1 else "")
+        return [
+            (
+                (kind, shape, "elements", index, "fill"),
+                f"bar fill {shown} on {layout['background']} {ground}: a bar needs a solid colour with contrast of at least "
+                f"{AA_GRAPHICS}:1 (WCAG 1.4.11; this one has {ratio:.2f}:1 at full opacity)",
+            )
+        ]
+    return []

@@ -110,8 +110,9 @@ def plan_images(campaign: Campaign, cards: Iterable[Card], sizes: Iterable[str] 
     planned = []
     for card in cards:
         for size in chosen:
-            job = Job(size.width, size.height, layouts[card.kind][size.shape], card.values, theme_colours, fonts, logo)
-            planned.append(Planned(card, size, job, cache_key(job, statics[card.kind, size.shape])))
+            kind = card.layout_kind
+            job = Job(size.width, size.height, layouts[kind][size.shape], card.values, theme_colours, fonts, logo)
+            planned.append(Planned(card, size, job, cache_key(job, statics[kind, size.shape])))
     return planned
 
 

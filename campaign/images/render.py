@@ -9,6 +9,7 @@ hundreds of kommun cards share their statement and differ only in a label.
 from __future__ import annotations
 
 import json
+import math
 import struct
 import zlib
 from collections import OrderedDict
@@ -22,7 +23,7 @@ from jinja2 import meta
 from PIL import Image, ImageDraw, ImageFont, features
 
 from campaign.images.fit import Fitted, fit
-from campaign.images.theme import RGB, palette
+from campaign.images.theme import RGB, palette, rgb
 from campaign.templating import ENV
 
 RENDERER_VERSION = "1"  # the drawing code's own bytes are hashed in too (engine_version), so edits redraw
@@ -174,7 +175,23 @@ Rect = tuple[int, int, int, int]  # left, top, right, bottom (exclusive)
 # Variables that a figure's cards share across its kommuner (and a message's across its sizes): an element that
 # uses only these, or no text at all, is drawn once into a shared base; the others (the place, the number) on a copy.
 SHARED_VARIABLES = frozenset(
-    {"statement", "source", "date", "sample", "source_line", "text", "title", "kicker", "organisation", "campaign", "hashtag"}
+    {
+        "statement",
+        "source",
+        "date",
+        "sample",
+        "source_line",
+        "text",
+        "title",
+        "kicker",
+        "organisation",
+        "campaign",
+        "hashtag",
+        "national",
+        "national_value",
+        "national_share",
+        "comparison_source",
+    }
 )
 BASES = 32  # shared bases kept per process: a figure's five sizes, for a few figures at once
 
@@ -227,13 +244,51 @@ def _draw_elements(
         box = (bx - origin[0], by - origin[1], bw, bh)
         kind = element["type"]
         if kind == "rect":
-            _rect(canvas, box, job.colours[element["fill"]], round(element["radius"] * unit))
+            _rect(canvas, box, _fill(job, element, background), round(element["radius"] * unit))
             touched[index] = [_span(box)]
+        elif kind == "bar":
+            touched[index] = _bar(canvas, box, job, element, background, unit)
         elif kind == "logo":
             touched[index] = _logo(image, job.logo, box, element, background)
         else:
             touched[index] = _text(image, canvas, job, index, element, box, unit)
     return touched
+
+
+def _fill(job: Job, element: dict[str, Any], background: str) -> str | RGB:
+    """A rect's or bar's colour: its theme colour, laid over the background at its opacity."""
+    colour = job.colours[element["fill"]]
+    opacity = float(element.get("opacity", 1) or 1)
+    if opacity >= 1:
+        return colour
+    top, ground = rgb(colour), rgb(background)
+    return (
+        round(top[0] * opacity + ground[0] * (1 - opacity)),
+        round(top[1] * opacity + ground[1] * (1 - opacity)),
+        round(top[2] * opacity + ground[2] * (1 - opacity)),
+    )
+
+
+def share_of(text: str) -> float:
+    """A bar's share from the card's words ("62", "3.5"), within 0-100; 0 when there is none."""
+    try:
+        value = float(text)
+    except ValueError:
+        return 0.0
+    return min(100.0, max(0.0, value)) if math.isfinite(value) else 0.0
+
+
+def _bar(
+    canvas: ImageDraw.ImageDraw, box: tuple[int, int, int, int], job: Job, element: dict[str, Any], background: str, unit: float
+) -> list[Rect]:
+    """A bar from the box's left edge, as long as its share of the box's width (nothing for 0)."""
+    x, y, w, h = box
+    length = round(w * share_of(job.values.get(element.get("value") or "", "")) / 100)
+    if length <= 0:
+        return []
+    bar = (x, y, length, h)
+    _rect(canvas, bar, _fill(job, element, background), min(round(element["radius"] * unit), h // 2, length // 2))
+    return [_span(bar)]
 
 
 def _span(box: tuple[int, int, int, int]) -> Rect:
@@ -248,57 +303,108 @@ def _variables(source: str) -> frozenset[str]:
 
 def _own(element: dict[str, Any]) -> bool:
     """Whether the element shows something a card does not share with its figure's others (its place, its number)."""
+    if element["type"] == "bar":
+        return element.get("value") not in SHARED_VARIABLES
     return element["type"] in ("text", "label") and not _variables(element.get("text") or "") <= SHARED_VARIABLES
+
+
+def _content(element: dict[str, Any], values: dict[str, str]) -> str:
+    """What the element shows of the card's words: its text, or a bar's share."""
+    if element["type"] in ("text", "label"):
+        return text_of(element, values)
+    if element["type"] == "bar":
+        return values.get(element.get("value") or "", "")
+    return ""
 
 
 def _layered(job: Job, pal: Image.Image) -> bytes | None:
     """The card as PNG bytes drawn on its shared base, or None when it must be drawn whole.
 
-    Only the band of rows that the card's own elements may touch (their boxes
-    and a margin) is drawn, quantized and compressed for this card; the rows
-    above and below come compressed from the base, as separate deflate blocks.
+    Only the bands of rows that the card's own elements may touch (their boxes
+    and a margin) are drawn, quantized and compressed for this card; the rows
+    between them come compressed from the base, as separate deflate blocks.
     """
     elements = job.shape["elements"]
     own = [i for i, e in enumerate(elements) if _own(e)]
     if not own or len(own) == len(elements):
         return None
     shared = tuple(i for i in range(len(elements)) if i not in own)
-    texts = tuple(text_of(elements[i], job.values) if elements[i]["type"] in ("text", "label") else "" for i in shared)
+    texts = tuple(_content(elements[i], job.values) for i in shared)
     key = json.dumps(
         [job.width, job.height, job.shape, job.colours, job.fonts, job.logo, texts], sort_keys=True, ensure_ascii=False
     )
     base = _base(key, job, shared, own, pal)
-    top, bottom = base.band
-    piece = base.rgb.crop((0, top, job.width, bottom))
-    touched = _draw_elements(piece, ImageDraw.Draw(piece), job, own, (0, top))
-    mine = [r for rects in touched.values() for r in rects]
-    if any(r[1] < 0 or r[3] > bottom - top or r[0] < 0 or r[2] > job.width for r in mine):
-        return None  # ink beyond the margin (an unusual font): draw the card whole
-    absolute = [(r[0], r[1] + top, r[2], r[3] + top) for r in mine]
-    later = [r for i, rects in base.touched.items() if i > own[0] for r in rects]
-    if any(_overlap(a, b) for a in absolute for b in later):
-        return None  # a shared element drawn after an own one covers it: draw the card in order
-    rows = _rows(piece.quantize(palette=pal, dither=Image.Dither.NONE), 0, bottom - top)
-    adler = _adler32_combine(zlib.adler32(rows, base.adler_above), base.adler_below, base.below_length)
-    return _png(job.width, job.height, pal, [base.above, _deflate(rows, zlib.Z_FULL_FLUSH), base.below], adler)
+    deflated: list[bytes] = []
+    adler = 1  # the Adler-32 of nothing
+    for piece in base.pieces:
+        if isinstance(piece, _Stored):
+            deflated.append(piece.deflated)
+            adler = _adler32_combine(adler, piece.adler, piece.length)
+            continue
+        top, bottom = piece.top, piece.bottom
+        rgb = base.rgb.crop((0, top, job.width, bottom))
+        touched = _draw_elements(rgb, ImageDraw.Draw(rgb), job, piece.own, (0, top))
+        for index, rects in touched.items():
+            if any(r[1] < 0 or r[3] > bottom - top or r[0] < 0 or r[2] > job.width for r in rects):
+                return None  # ink beyond the margin (an unusual font): draw the card whole
+            later = [r for i, shared_rects in base.touched.items() if i > index for r in shared_rects]
+            if any(_overlap((r[0], r[1] + top, r[2], r[3] + top), b) for r in rects for b in later):
+                return None  # a shared element drawn after this one covers it: draw the card in order
+        rows = _rows(rgb.quantize(palette=pal, dither=Image.Dither.NONE), 0, bottom - top)
+        adler = zlib.adler32(rows, adler)
+        deflated.append(_deflate(rows, zlib.Z_FULL_FLUSH))
+    return _png(job.width, job.height, pal, [*deflated, _END], adler)
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """Rows [top, bottom) every card of the base shares, compressed once (ending on a full flush)."""
+
+    top: int
+    bottom: int
+    deflated: bytes
+    adler: int
+    length: int
+
+
+@dataclass(frozen=True)
+class _Band:
+    """Rows [top, bottom) that each card draws again: where its own elements (``own``) go."""
+
+    top: int
+    bottom: int
+    own: tuple[int, ...]
 
 
 @dataclass(frozen=True)
 class _Base:
-    """What a figure's cards at one size share: drawn, and compressed above and below the band the rest goes in."""
+    """What a figure's cards at one size share: drawn, and the rows between their bands compressed."""
 
     rgb: Image.Image
     touched: dict[int, list[Rect]]
-    band: tuple[int, int]  # rows [top, bottom) that each card draws again
-    above: bytes  # raw deflate of the rows above the band (ends on a full flush)
-    adler_above: int
-    below: bytes  # raw deflate of the rows below (ends the stream)
-    adler_below: int
-    below_length: int
+    pieces: tuple[_Stored | _Band, ...]  # top to bottom, covering every row once
 
 
 _BASES: OrderedDict[str, _Base] = OrderedDict()
 MARGIN = 0.04  # of the shorter side, around the own elements' boxes: room for ink past a box (a "j", an "Å")
+_END = zlib.compressobj(PNG_LEVEL, zlib.DEFLATED, -15).flush(zlib.Z_FINISH)  # an empty last deflate block
+
+
+def bands(job: Job, own: list[int]) -> list[_Band]:
+    """The own elements' rows (box and margin) merged into bands, each starting on an even row."""
+    margin = round(MARGIN * min(job.width, job.height))
+    spans = []
+    for i in own:
+        _, y, _, h = _box(job.shape["elements"][i]["box"], job.width, job.height)
+        spans.append((max(0, y - margin) // 2 * 2, min(job.height, y + h + margin), i))  # even top: see _draw_elements
+    merged: list[_Band] = []
+    for top, bottom, i in sorted(spans):
+        if merged and top <= merged[-1].bottom + margin:  # touching or close: one band costs less than two
+            last = merged[-1]
+            merged[-1] = _Band(last.top, max(last.bottom, bottom), tuple(sorted((*last.own, i))))
+        else:
+            merged.append(_Band(top, bottom, (i,)))
+    return merged
 
 
 def _base(key: str, job: Job, shared: tuple[int, ...], own: list[int], pal: Image.Image) -> _Base:
@@ -309,22 +415,17 @@ def _base(key: str, job: Job, shared: tuple[int, ...], own: list[int], pal: Imag
         return found
     image, canvas = _canvas(job)
     touched = _draw_elements(image, canvas, job, shared)
-    margin = round(MARGIN * min(job.width, job.height))
-    boxes = [_box(job.shape["elements"][i]["box"], job.width, job.height) for i in own]
-    top = max(0, min(y for _, y, _, _ in boxes) - margin) // 2 * 2  # even: see _draw_elements
-    bottom = min(job.height, max(y + h for _, y, _, h in boxes) + margin)
     quantized = image.quantize(palette=pal, dither=Image.Dither.NONE)
-    above, below = _rows(quantized, 0, top), _rows(quantized, bottom, job.height)
-    found = _Base(
-        image,
-        touched,
-        (top, bottom),
-        _deflate(above, zlib.Z_FULL_FLUSH),
-        zlib.adler32(above),
-        _deflate(below, zlib.Z_FINISH),
-        zlib.adler32(below),
-        len(below),
-    )
+    pieces: list[_Stored | _Band] = []
+    row = 0
+    for band in [*bands(job, own), _Band(job.height, job.height, ())]:
+        if band.top > row:
+            rows = _rows(quantized, row, band.top)
+            pieces.append(_Stored(row, band.top, _deflate(rows, zlib.Z_FULL_FLUSH), zlib.adler32(rows), len(rows)))
+        if band.own:
+            pieces.append(band)
+        row = band.bottom
+    found = _Base(image, touched, tuple(pieces))
     _BASES[key] = found
     if len(_BASES) > BASES:
         _BASES.popitem(last=False)
@@ -383,26 +484,13 @@ def _overlap(a: Rect, b: Rect) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def _union(rects: list[Rect]) -> Rect | None:
-    if not rects:
-        return None
-    return min(r[0] for r in rects), min(r[1] for r in rects), max(r[2] for r in rects), max(r[3] for r in rects)
-
-
-def _clip(rect: Rect | None, width: int, height: int) -> Rect | None:
-    if rect is None:
-        return None
-    left, top, right, bottom = max(0, rect[0]), max(0, rect[1]), min(width, rect[2]), min(height, rect[3])
-    return (left, top, right, bottom) if left < right and top < bottom else None
-
-
 def _box(box: list[float], width: int, height: int) -> tuple[int, int, int, int]:
     x, y, w, h = box
     left, top = round(x * width / 100), round(y * height / 100)
     return left, top, round((x + w) * width / 100) - left, round((y + h) * height / 100) - top
 
 
-def _rect(canvas: ImageDraw.ImageDraw, box: tuple[int, int, int, int], fill: str, radius: int) -> None:
+def _rect(canvas: ImageDraw.ImageDraw, box: tuple[int, int, int, int], fill: str | RGB, radius: int) -> None:
     x, y, w, h = box
     if radius:
         canvas.rounded_rectangle((x, y, x + w - 1, y + h - 1), radius=radius, fill=fill)

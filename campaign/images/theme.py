@@ -16,6 +16,7 @@ from campaign.model import Theme
 FONTS_DIR = Path(__file__).resolve().parents[1] / "fonts"
 DEFAULT_FONTS = {"regular": FONTS_DIR / "Inter-Regular.otf", "bold": FONTS_DIR / "Inter-Bold.otf"}
 AA_TEXT = 4.5
+AA_GRAPHICS = 3.0  # WCAG 1.4.11: graphics that carry information (a bar) against their surroundings
 
 # (text colour key, background colour key): every pairing the layouts may draw text in.
 TEXT_PAIRS = (("foreground", "background"), ("accent", "background"), ("accent_text", "accent"))
