@@ -143,7 +143,7 @@ def test_count_prints_length_limit_and_fit(cli) -> None:
 
 def test_count_exits_1_when_the_text_does_not_fit(cli) -> None:
     result = cli("count", "-p", "mastodon", "--instance-limit", "10", "hej hej hej hej")
-    assert (result.code, result.out) == (1, "mastodon: 15 of 10 characters: does not fit (5 over)\n")
+    assert (result.code, result.out) == (1, "mastodon: 15 of 10 characters: does not fit (5 characters too long)\n")
 
 
 def test_count_reads_stdin_and_prints_json(cli, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -165,14 +165,14 @@ def test_count_reads_stdin_and_prints_json(cli, monkeypatch: pytest.MonkeyPatch)
 def test_count_names_bytes_over_on_bluesky(cli) -> None:
     result = cli("count", "-p", "bluesky", "👨‍👩‍👧‍👦" * 121)
     assert result.code == 1
-    assert result.out == "bluesky: 121 of 300 graphemes, 3025 of 3000 bytes: does not fit (25 bytes over)\n"
+    assert result.out == "bluesky: 121 of 300 graphemes, 3025 of 3000 bytes: does not fit (25 bytes over the limit of 3000)\n"
 
 
 def test_count_holds_instagram_to_its_hashtag_cap(cli) -> None:
     text = "Tagga #a #b #c #d #e #f, inte https://a.se/#ankare"  # a URL fragment is no hashtag
     result = cli("count", "-p", "instagram", text)
     assert result.code == 1
-    assert result.out == "instagram: 50 of 2200 characters, 6 of 5 hashtags: does not fit (1 hashtag over)\n"
+    assert result.out == "instagram: 50 of 2200 characters, 6 of 5 hashtags: does not fit (1 hashtag over the limit of 5)\n"
     five = cli("count", "-p", "instagram", "--json", "#a #b #c #d #e")
     assert (five.code, json.loads(five.out)["hashtags"], json.loads(five.out)["fits"]) == (0, 5, True)
     assert "hashtags" not in json.loads(cli("count", "-p", "x", "--json", "#a").out)  # no cap on X
@@ -188,3 +188,15 @@ def test_counts_are_on_nfc_text_for_x_only() -> None:
     decomposed = unicodedata.normalize("NFD", "åäö")
     assert x_length(decomposed) == 3
     assert graphemes(decomposed) == 3  # graphemes are the same either way
+
+
+def test_the_page_says_the_problems_in_the_cli_words() -> None:
+    """The page's English strings are campaign count's words; Swedish has each key, with the same values."""
+    from campaign.compose.length import PROBLEM_WORDS, problem_words
+    from campaign.site.strings import STRINGS
+
+    for key, words in PROBLEM_WORDS.items():
+        assert STRINGS["en"][key] == words, key
+        assert key in STRINGS["sv"] and STRINGS["sv"][key].count("{max}") == words.count("{max}"), key
+    assert problem_words("counter_hashtags", {"over": 1, "max": 5}) == "1 hashtag over the limit of 5"
+    assert problem_words("counter_links", {"over": 2, "max": 5}) == "2 links over the limit of 5"

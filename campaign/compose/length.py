@@ -196,23 +196,28 @@ class Count:
         """How far over the limit the text is (0 when it fits), in the platform's unit."""
         return max(0, self.length - self.limit)
 
-    def problems(self) -> list[str]:
-        """Every rule the text breaks, in the words ``campaign count`` and the page's counter use."""
-        out = []
+    def issues(self) -> list[tuple[str, dict[str, int]]]:
+        """Every rule the text breaks, as (the page's string key, its values), in the order both say them."""
+        out: list[tuple[str, dict[str, int]]] = []
         if not self.valid:
-            out.append(REFUSED)
+            out.append(("counter_refused", {}))
         if self.overflow:
-            out.append(f"{self.overflow} over")
+            out.append(("counter_over", {"over": self.overflow}))
         if self.byte_limit is not None and (self.bytes or 0) > self.byte_limit:
-            out.append(f"{(self.bytes or 0) - self.byte_limit} bytes over")
-        # (the page's counter says these in the same words: campaign/site/strings.py counter_hashtags, counter_links)
+            out.append(("counter_bytes", {"over": (self.bytes or 0) - self.byte_limit, "max": self.byte_limit}))
         if self.max_hashtags is not None and (self.hashtags or 0) > self.max_hashtags:
-            extra = (self.hashtags or 0) - self.max_hashtags
-            out.append(f"{extra} hashtag{'s' if extra != 1 else ''} over")
+            out.append(("counter_hashtags", {"over": (self.hashtags or 0) - self.max_hashtags, "max": self.max_hashtags}))
         if self.max_links is not None and (self.links or 0) > self.max_links:
-            extra = (self.links or 0) - self.max_links
-            out.append(f"{extra} link{'s' if extra != 1 else ''} over")
+            out.append(("counter_links", {"over": (self.links or 0) - self.max_links, "max": self.max_links}))
         return out
+
+    def problems(self) -> list[str]:
+        """Every rule the text breaks, in the words ``campaign count`` and the page's counter use.
+
+        The page says the same (campaign/site/static/page.js from campaign/site/strings.py, whose
+        English entries are these words: tests/test_page_caps_browser.py checks both).
+        """
+        return [problem_words(key, values) for key, values in self.issues()]
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -235,6 +240,23 @@ class Count:
 
 
 REFUSED = "empty, or a character the platform does not take"
+# Each problem's words, as campaign/site/strings.py has them in English for the page: "{one|more}" by {over}.
+PROBLEM_WORDS = {
+    "counter_refused": REFUSED,
+    "counter_over": "{over} {character|characters} too long",
+    "counter_bytes": "{over} {byte|bytes} over the limit of {max}",
+    "counter_hashtags": "{over} {hashtag|hashtags} over the limit of {max}",
+    "counter_links": "{over} {link|links} over the limit of {max}",
+}
+_PLURAL = regex.compile(r"\{([^{}|]*)\|([^{}]*)\}")
+
+
+def problem_words(key: str, values: dict[str, int]) -> str:
+    """One problem in ``campaign count``'s words: ``2 hashtags over the limit of 1``."""
+    words = _PLURAL.sub(lambda m: m.group(1) if values.get("over") == 1 else m.group(2), PROBLEM_WORDS[key])
+    return words.format(**values)
+
+
 _UNITS = {"x": "weighted characters", "bluesky": "graphemes", "mastodon": "characters", "utf16": "characters"}
 
 

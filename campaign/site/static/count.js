@@ -295,7 +295,7 @@
 
   /* Every rule of a platform (an id of campaign.compose.platforms) the text is checked against, as
      campaign.compose.length.count does: {length, limit, over, bytes, maxBytes, hashtags, maxHashtags,
-     links, maxLinks, refused, fits}. limit: a Mastodon instance's own limit, if any. */
+     links, maxLinks, refused, problems, fits}. limit: a Mastodon instance's own limit, if any. */
   function check(text, platform, limit) {
     var rule = RULES[platform] || {counter: "utf16", limit: limit || 0};
     var out = {length: measure(text, rule.counter), limit: limit || rule.limit};
@@ -307,8 +307,14 @@
     out.hashtags = out.maxHashtags === null ? null : (text.match(HASHTAG) || []).length;
     out.maxLinks = rule.maxLinks === undefined ? null : rule.maxLinks;
     out.links = out.maxLinks === null ? null : extractUrls(text).length;
-    out.fits = !out.refused && !out.over && !(out.maxBytes && out.bytes > out.maxBytes) &&
-      !(out.maxHashtags !== null && out.hashtags > out.maxHashtags) && !(out.maxLinks !== null && out.links > out.maxLinks);
+    // Every rule broken, as [the page's string key, its values], in campaign.compose.length Count.issues' order.
+    var p = out.problems = [];
+    if (out.refused) { p.push(["counter_refused", {}]); }
+    if (out.over) { p.push(["counter_over", {over: out.over}]); }
+    if (out.maxBytes && out.bytes > out.maxBytes) { p.push(["counter_bytes", {over: out.bytes - out.maxBytes, max: out.maxBytes}]); }
+    if (out.hashtags > out.maxHashtags) { p.push(["counter_hashtags", {over: out.hashtags - out.maxHashtags, max: out.maxHashtags}]); }
+    if (out.links > out.maxLinks) { p.push(["counter_links", {over: out.links - out.maxLinks, max: out.maxLinks}]); }
+    out.fits = !p.length;
     return out;
   }
 

@@ -23,7 +23,8 @@
   var current = {key: main.dataset.area || config.area, name: ""};
 
   function fmt(key, values) {
-    return S[key].replace(/\{(\w+)\}/g, function (_m, name) { return String(values[name]); });
+    return S[key].replace(/\{([^{}|]*)\|([^{}]*)\}/g, function (_m, one, more) { return values.over === 1 ? one : more; })
+      .replace(/\{(\w+)\}/g, function (_m, name) { return String(values[name]); });
   }
 
   function el(tag, attrs, text) {
@@ -71,18 +72,18 @@
     // Every rule the composer holds the post to (count.js check: length, bytes, hashtag and link caps).
     var c = count.check(textarea.value, platform, parseInt(panel.dataset.limit, 10));
     var out = textarea.parentNode.querySelector(".counter");
-    var text = fmt("counter", {n: c.length, limit: c.limit});
-    if (c.over > 0) { text += " – " + fmt("counter_over", {over: c.over}); }
-    if (c.maxBytes && c.bytes > c.maxBytes) { text += " – " + fmt("counter_bytes", {bytes: c.bytes, max: c.maxBytes}); }
-    if (c.maxHashtags !== null && c.hashtags > c.maxHashtags) { text += " – " + fmt("counter_hashtags", {over: c.hashtags - c.maxHashtags, max: c.maxHashtags}); }
-    if (c.maxLinks !== null && c.links > c.maxLinks) { text += " – " + fmt("counter_links", {over: c.links - c.maxLinks, max: c.maxLinks}); }
-    if (c.refused) { text += " – " + S.counter_refused; }
-    out.textContent = text;
-    var bad = !c.fits;
-    var was = out.classList.contains("over");
-    out.classList.toggle("over", bad);
-    // Crossing the limit is said once, not on every key: the counter itself is read with the text.
-    if (!quiet && bad !== was) { say(bad ? fmt("over_live", {platform: info.name, over: Math.max(c.over, 1)}) : fmt("fits_live", {platform: info.name})); }
+    // What is wrong in the CLI's words (Count.problems), in the page's language: count.js names
+    // "counter_refused", "counter_over", "counter_bytes", "counter_hashtags", "counter_links" (render.script_strings).
+    var words = c.problems.map(function (p) { return fmt(p[0], p[1]); });
+    var keys = c.problems.map(function (p) { return p[0]; }).join();
+    out.textContent = [fmt("counter", {n: c.length, limit: c.limit})].concat(words).join(" – ");
+    out.classList.toggle("over", !c.fits);
+    // A change of what is wrong is said once, not on every key: the counter itself is read with the text.
+    if (!quiet && keys !== (out.dataset.problems || "")) {
+      say(fmt(c.fits ? "fits_live" : keys === "counter_over" ? "over_live" : "problems_live",
+        {platform: info.name, over: c.over, problems: words.join(", ")}));
+    }
+    out.dataset.problems = keys;
     resetThread(panel);
   }
 
