@@ -1,4 +1,4 @@
-"""The page's image lookup: the index built once answers exactly what the rule says.
+"""The page's image lookup: the index built once answers exactly what the rule says; og:image per page.
 
 The rule (site/view.py): a message's images are its own cards and its figures'
 cards; for an area, those drawn for the area itself, else for its län, else
@@ -9,12 +9,23 @@ messages × areas × images on a big campaign).
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
+from campaign.build import build
 from campaign.kit import ImageFile
 from campaign.model import NATIONAL, Area, Message
 from campaign.site.view import ImageIndex, images_for
+
+REPO = Path(__file__).resolve().parents[1]
 
 FIGURES = ("a", "b", "c")
 PLACES = (("national", ""), ("lan", "03"), ("lan", "01"), ("kommun", "0380"), ("kommun", "0114"))
@@ -75,3 +86,70 @@ def test_index_answers_as_the_rule(images: list[ImageFile], message: Message, ar
     index = ImageIndex(images)
     assert [v.file for v in images_for(index, message, area)] == reference(images, message, area)
     assert [v.file for v in images_for(images, message, area)] == reference(images, message, area)  # a plain list too
+
+
+# --- og:image on a built kit -------------------------------------------------------------------------------------
+
+LOCAL = '    regions: {"03": 47}\n    municipalities: {"0380": 62}\n'
+
+
+class _Metas(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.metas: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        named = dict(attrs)
+        key = named.get("property") or named.get("name")
+        if tag == "meta" and key and named.get("content") is not None:
+            self.metas[key] = named["content"] or ""
+
+
+def metas(page: Path) -> dict[str, str]:
+    parser = _Metas()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser.metas
+
+
+@pytest.fixture(scope="module")
+def kit(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default campaign built for real, with Uppsala's and Uppsala län's own value for its first figure."""
+    root = tmp_path_factory.mktemp("og") / "kampanj"
+    for name in ("messages", "assets"):
+        shutil.copytree(REPO / name, root / name)
+    figures = root / "messages" / "figures.yaml"
+    text = figures.read_text(encoding="utf-8")
+    first = "    population: socialsekreterare\n  - id: rattssakerhet"
+    assert first in text
+    figures.write_text(
+        text.replace(first, "    population: socialsekreterare\n" + LOCAL + "  - id: rattssakerhet"), encoding="utf-8"
+    )
+    build(root, root / "build", now=dt.datetime(2026, 2, 1, 8, 0, tzinfo=dt.UTC))
+    return root / "build"
+
+
+def test_each_kommun_page_links_its_own_card(kit: Path) -> None:
+    base = "https://kampanj.example.org/trygg-socialtjanst/images/"
+    alts = {row["file"]: row["alt"] for row in json.loads((kit / "images" / "manifest.json").read_text())["images"]}
+    pages = {slug: metas(kit / "kommun" / slug / "index.html") for slug in ("uppsala", "enkoping", "stockholm", "umea")}
+    national = metas(kit / "index.html")
+    expected = {
+        "uppsala": "kommun-0380/figure-resursbrist-og.png",  # its own value: its comparison card
+        "enkoping": "lan-03/figure-resursbrist-og.png",  # none of its own: its län's
+        "umea": "sverige/figure-resursbrist-og.png",  # none at all: the national card
+    }
+    for slug, file in expected.items():
+        assert pages[slug]["og:image"] == base + file, slug
+    assert national["og:image"] == base + "sverige/figure-resursbrist-og.png"
+    stockholm = pages["stockholm"]["og:image"].removeprefix(base)
+    assert stockholm.startswith("kommun-0180/") and stockholm.endswith("-og.png")  # Stockholm city's own survey
+    for slug, page in [*pages.items(), ("", national)]:
+        file = page["og:image"].removeprefix(base)
+        assert page["og:image:alt"] == alts[file] == page["twitter:image:alt"], slug
+        assert page["twitter:image"] == page["og:image"]
+        with Image.open(kit / "images" / file) as image:
+            assert (int(page["og:image:width"]), int(page["og:image:height"])) == image.size, slug
+    assert "I Uppsala 62\u00a0%, i hela landet 50\u00a0%." in pages["uppsala"]["og:image:alt"]
+    assert "I Uppsala län 47\u00a0%, i hela landet 50\u00a0%." in pages["enkoping"]["og:image:alt"]
+    assert "i hela landet" in pages["stockholm"]["og:image:alt"]
+    assert "i hela landet" not in pages["umea"]["og:image:alt"]

@@ -24,7 +24,7 @@ from markupsafe import Markup
 from campaign.compose.platforms import PLATFORMS
 from campaign.kit import ImageFile
 from campaign.model import NATIONAL, Area, Campaign
-from campaign.site.view import SHARE_BY_LINK, AreaView, CardView, ImageIndex, ImageView, images_for
+from campaign.site.view import SHARE_BY_LINK, AreaView, CardView, ImageIndex, ImageView
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -226,19 +226,27 @@ def write_kommun_list(out: Path, kommuner: Sequence[Area]) -> None:
     path.write_text(f"window.campaignKommuner={json_for_script(data)};\n", encoding="utf-8")
 
 
+OG_SIZE = (1200, 630)  # the link card's size, which base.html states as og:image:width/height
+
+
 def _og_card(campaign: Campaign, images: Sequence[ImageFile] | ImageIndex, area: Area) -> ImageView | None:
-    """The link card for ``area``: the first message's 1200×630 image, its own where it has one, else national."""
+    """The link card for ``area``: its most local 1200×630 card (its own, else its län's, else the national one).
+
+    At that level, the first message's card that has one: on a kommun's page
+    that is its own comparison card where the report has a value for it.
+    """
     index = images if isinstance(images, ImageIndex) else ImageIndex(images)
-    if index.has_area(area.level, area.code):  # the area's own cards only
-        candidates = [i for m in campaign.messages for i in index.at(m, area.level, area.code)]
-    else:
-        candidates = [i for m in campaign.messages for i in images_for(index, m, area)]
-    best = [i for i in candidates if (i.width, i.height) == (1200, 630)] or candidates
-    return best[0] if best else None
+    levels = [(area.level, area.code), ("lan", area.lan_code), ("national", "")]
+    for level, code in dict.fromkeys((lv, c) for lv, c in levels if lv == "national" or c):
+        for message in campaign.messages:
+            for image in index.at(message, level, code):
+                if (image.width, image.height) == OG_SIZE:
+                    return image
+    return None
 
 
 def og_image(campaign: Campaign, images: Sequence[ImageFile] | ImageIndex, area: Area = NATIONAL) -> str:
-    """Absolute URL of the link card: the first message's 1200×630 image for ``area`` (its own, else national), or ""."""
+    """Absolute URL of the link card: the area's most local 1200×630 card (see ``_og_card``), or ""."""
     base = campaign.settings.base_url
     card = _og_card(campaign, images, area) if base else None
     return urljoin(base if base.endswith("/") else base + "/", "images/" + card.file) if base and card else ""
