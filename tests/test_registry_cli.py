@@ -33,6 +33,19 @@ def test_find() -> None:
     assert run("find", "--lan", "skåne").stdout == "Skåne län: län 12, 33 kommuner; slug skane-lan\n"
 
 
+def test_find_takes_english_names() -> None:
+    """The registry's English names, the same table the page's picker searches (site/render.py write_kommun_list)."""
+    assert run("find", "Gothenburg").stdout == "Göteborg: kommun 1480 in Västra Götalands län (14); slug goteborg\n"
+    assert run("find", "malmoe").stdout == "Malmö: kommun 1280 in Skåne län (12); slug malmo\n"
+    assert run("find", "--lan", "Scania").stdout == "Skåne län: län 12, 33 kommuner; slug skane-lan\n"
+    assert run("find", "--lan", "Vastra Gotaland County").stdout.startswith("Västra Götalands län: län 14,")
+    result = run("find", "Stockholm County")
+    assert (result.returncode, result.stderr) == (
+        3,
+        "error: no kommun matches 'Stockholm County': Stockholms län (01) is a län\n",
+    )
+
+
 @pytest.mark.parametrize(
     ("query", "stderr"),
     [

@@ -153,3 +153,17 @@ def test_each_kommun_page_links_its_own_card(kit: Path) -> None:
     assert "I Uppsala län 47\u00a0%, i hela landet 50\u00a0%." in pages["enkoping"]["og:image:alt"]
     assert "i hela landet" in pages["stockholm"]["og:image:alt"]
     assert "i hela landet" not in pages["umea"]["og:image:alt"]
+
+
+def test_the_pickers_english_names_are_the_registrys(tmp_path: Path) -> None:
+    from campaign.registry import english_names, find, kommuner
+    from campaign.site.render import write_kommun_list
+
+    write_kommun_list(tmp_path, kommuner())
+    text = (tmp_path / "data" / "kommuner.js").read_text(encoding="utf-8")
+    data = json.loads(text.removeprefix("window.campaignKommuner=").removesuffix(";\n"))
+    others = {row[3]: row[4] for row in data["kommuner"] if len(row) > 4}
+    assert others == {a.code: list(english_names(a.code)) for a in kommuner() if english_names(a.code)}
+    assert others["1480"] == ["Gothenburg"] and find(others["1480"][0]).code == "1480"
+    for code, names in others.items():  # each name the picker offers, `campaign registry find` finds
+        assert all(find(name).code == code for name in names)

@@ -1,6 +1,6 @@
 """The registry: Sweden's kommuner and län, and the politicians a campaign tags.
 
-Areas: ``areas()``, ``kommun(code)``, ``lan(code)``, ``find(query, level)``.
+Areas: ``areas()``, ``kommun(code)``, ``lan(code)``, ``find(query, level)``, ``english_names(code)``.
 Politicians: ``politicians(campaign)``, ``dated_problems(campaign, on)``.
 Tagging: ``resolve_tags(campaign, area, platform, rules, on=date)`` → ``Tagging``.
 """
@@ -15,6 +15,7 @@ from campaign.registry.geography import (
     all_lan,
     area,
     areas,
+    english_names,
     find,
     fold,
     kommun,
@@ -56,6 +57,7 @@ __all__ = [
     "areas",
     "coverage",
     "dated_problems",
+    "english_names",
     "find",
     "fold",
     "kommun",

@@ -1,7 +1,9 @@
 """Sweden's 290 kommuner and 21 län, and lookup by code or name.
 
 The data ships with the toolkit (``data/kommuner.csv``, ``data/lan.csv``): the
-official SCB codes, names as SCB writes them, and a URL-safe slug. Two names
+official SCB codes, names as SCB writes them, and a URL-safe slug;
+``data/english.csv`` holds the names people use in English ("Gothenburg",
+"Skåne County", "Scania"), which lookup and the page's picker both accept. Two names
 fold to the same ASCII slug (Håbo 0305 and Habo 0643); both then carry their
 code (``habo-0305``, ``habo-0643``) so that neither gets the other's links.
 
@@ -13,7 +15,8 @@ and "Region" before it are dropped; a län can be named without "län"
 1. the code (leading zeros may be dropped: "180" is 0180);
 2. the name with its diacritics ("Habo" is Habo, "Håbo" is Håbo);
 3. a län's short name ("Västra Götaland");
-4. the same two without diacritics ("Malung salen", "Vasteras");
+4. the same two without diacritics ("Malung salen", "Vasteras"), and the English
+   names ("Gothenburg" is Göteborg);
 5. a unique beginning of a name ("Malung") or word of one ("Ed" is Dals-Ed,
    "Sälen" Malung-Sälen).
 
@@ -65,6 +68,7 @@ class _Data:
     lan: tuple[Area, ...]
     kommuner: tuple[Area, ...]
     by_code: dict[str, Area]
+    english: dict[str, tuple[str, ...]]  # code → the area's names in English
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -79,7 +83,16 @@ def _data() -> _Data:
         Area("kommun", r["kommunkod"], r["kommun"], r["lanskod"], r["lan"], r["slug"]) for r in _rows("kommuner.csv")
     )
     by_code = {a.code: a for a in (*lan, *kommuner)}
-    return _Data(tuple(sorted(lan, key=lambda a: a.code)), tuple(sorted(kommuner, key=lambda a: a.code)), by_code)
+    english: dict[str, tuple[str, ...]] = {}
+    for row in _rows("english.csv"):
+        english[row["code"]] = (*english.get(row["code"], ()), row["name"])
+    lan_sorted, kommuner_sorted = tuple(sorted(lan, key=lambda a: a.code)), tuple(sorted(kommuner, key=lambda a: a.code))
+    return _Data(lan_sorted, kommuner_sorted, by_code, english)
+
+
+def english_names(code: str) -> tuple[str, ...]:
+    """The names people use for an area in English ("Gothenburg" for 1480 Göteborg), if it has any of its own."""
+    return _data().english.get(code, ())
 
 
 def areas() -> list[Area]:
@@ -145,10 +158,11 @@ def _short_lan(name: str) -> list[str]:
 
 
 def _area_keys(a: Area) -> tuple[list[str], list[str]]:
-    """(full names, short names) of an area, as written."""
+    """(full names, short names) of an area, as written; English names count as short ones."""
+    english = list(english_names(a.code))
     if a.level == "lan":
-        return [a.name], _short_lan(a.name)
-    return [a.name], []
+        return [a.name], [*_short_lan(a.name), *english]
+    return [a.name], english
 
 
 _DROP_BEFORE = re.compile(r"^\s*region\s+", re.IGNORECASE)

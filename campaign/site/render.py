@@ -24,6 +24,7 @@ from markupsafe import Markup
 from campaign.compose.platforms import PLATFORMS
 from campaign.kit import ImageFile
 from campaign.model import NATIONAL, Area, Campaign
+from campaign.registry import english_names
 from campaign.site.view import SHARE_BY_LINK, AreaView, CardView, ImageIndex, ImageView
 
 CSP = (
@@ -208,17 +209,17 @@ def page_config(campaign: Campaign, view: AreaView, root: str, version: str, que
     }
 
 
-# The names people abroad (and English-language campaigns) use for a kommun; the picker finds these too.
-EXONYMS: dict[str, list[str]] = {"1480": ["Gothenburg"], "0180": ["Stockholm City"], "1280": ["Malmoe"]}
-
-
 def write_kommun_list(out: Path, kommuner: Sequence[Area]) -> None:
-    """data/kommuner.js: the picker's list ([slug, name, län index, code, [other names]]), loaded when the picker is first used."""
+    """data/kommuner.js: the picker's list ([slug, name, län index, code, [English names]]), loaded when the picker is first used.
+
+    The English names ("Gothenburg") are the registry's, which `campaign registry find` accepts too.
+    """
     lans = sorted({a.lan_name for a in kommuner})
     data = {
         "lans": lans,
         "kommuner": [
-            [a.slug, a.name, lans.index(a.lan_name), a.code, *([EXONYMS[a.code]] if a.code in EXONYMS else [])] for a in kommuner
+            [a.slug, a.name, lans.index(a.lan_name), a.code, *([list(english)] if (english := english_names(a.code)) else [])]
+            for a in kommuner
         ],
     }
     path = out / "data" / "kommuner.js"
