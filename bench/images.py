@@ -208,11 +208,13 @@ def main() -> None:
         out = work / f"out-{label[:4]}"
         start = time.perf_counter()
         cards = plan(campaign)  # the words on every card are worked out again, as in a build
-        entries, drawn = render_all(campaign, cards, out, cache_dir=cache)
+        rendered = render_all(campaign, cards, out, cache_dir=cache)
+        entries = rendered.images
         write_manifest(out, entries)
         elapsed = time.perf_counter() - start
         print(
-            f"{label}: {len(entries)} images, {drawn} drawn, {elapsed:.2f} s ({elapsed / len(entries) * 1000:.2f} ms per image)"
+            f"{label}: {len(entries)} images, {rendered.drawn} drawn, {elapsed:.2f} s "
+            f"({elapsed / len(entries) * 1000:.2f} ms per image)"
         )
 
     cli_out = work / "cli-images"
@@ -225,12 +227,12 @@ def main() -> None:
     )
 
     for name, size in SIZES.items():
-        sizes = [e["bytes"] for e in entries if e["size"] == name]
+        sizes = [e.bytes for e in entries if e.size == name]
         print(
             f"  {name:8} {size.width}x{size.height}: {len(sizes)} files, median {statistics.median(sizes) / 1000:.1f} kB, "
             f"max {max(sizes) / 1000:.1f} kB (limit {size.max_bytes / 1e6:g} MB)"
         )
-    total = sum(e["bytes"] for e in entries)
+    total = sum(e.bytes for e in entries)
     print(f"total {total / 1e6:.1f} MB")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)

@@ -355,3 +355,18 @@ def test_without_worker_processes_the_images_are_drawn_in_this_one(root: Path, m
     kit = build(root, root / "build", now=NOW)
     assert any(f"({CARDS * len(SIZES)} drawn" in note for note in kit.notes)
     assert all((root / "build" / i.path).is_file() for i in kit.images)
+
+
+def test_render_images_returns_typed_images(warm: Path, tmp_path: Path) -> None:
+    from campaign.images.pipeline import Rendered
+    from campaign.images.stage import render_images
+    from campaign.kit import ImageFile
+
+    rendered = render_images(warm, tmp_path / "cards", kommun=("Stockholm",), sizes=("og", "square"))
+    assert isinstance(rendered, Rendered) and all(isinstance(i, ImageFile) for i in rendered.images)
+    assert rendered.drawn == 0  # the warm cache has them all
+    assert [i.row() for i in rendered.images] == manifest(tmp_path / "cards")
+    assert {i.file: i.jpeg for i in rendered.images if i.size == "square"} == {
+        i.file: i.file.removesuffix(".png") + ".jpg" for i in rendered.images if i.size == "square"
+    }
+    assert rendered.bytes == sum((tmp_path / "cards" / i.file).stat().st_size for i in rendered.images)

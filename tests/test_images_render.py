@@ -188,9 +188,9 @@ def test_a_long_swedish_statement_shrinks_to_fit(tmp_path: Path) -> None:
     (root / "messages" / "figures.yaml").write_text(figures, encoding="utf-8")
     campaign = load(root).campaign
     cards = [c for c in plan(campaign) if c.ident == "bemanning"]
-    entries, drawn = render_all(campaign, cards, tmp_path / "out", cache_dir=tmp_path / "cache", workers=1)
-    assert drawn == len(SIZES)
-    assert {e["size"] for e in entries} == set(SIZES)
+    rendered = render_all(campaign, cards, tmp_path / "out", cache_dir=tmp_path / "cache", workers=1)
+    assert rendered.drawn == len(SIZES)
+    assert {e.size for e in rendered.images} == set(SIZES)
 
 
 NO_SHRINK = """\

@@ -45,11 +45,11 @@ def images(
 
     out_dir = out_dir or directory / "build" / "images"
     with progress_bar() as progress:
-        entries, drawn = render_images(
+        rendered = render_images(
             directory, out_dir, figures=tuple(figure), kommun=tuple(kommun), lan=tuple(lan), sizes=tuple(size), progress=progress
         )
-    total = sum(e["bytes"] for e in entries)
-    out(f"{len(entries)} images ({drawn} drawn, {len(entries) - drawn} from the cache), {total / 1e6:.1f} MB in {out_dir}/")
+    count, drawn = len(rendered.images), rendered.drawn
+    out(f"{count} images ({drawn} drawn, {count - drawn} from the cache), {rendered.bytes / 1e6:.1f} MB in {out_dir}/")
 
 
 def register(app: typer.Typer) -> None:

@@ -18,7 +18,7 @@ from campaign import sv
 from campaign.errors import NotFound
 from campaign.model import NATIONAL, Area, Campaign, Figure, LocalValue
 from campaign.registry import find
-from campaign.registry.geography import AreaNotFound, kommun, lan
+from campaign.registry.geography import AreaNotFound, Level, kommun, lan
 from campaign.schema import suggest
 from campaign.templating import context, figure_view, local_value, render
 
@@ -234,9 +234,9 @@ def demand_cards(campaign: Campaign) -> list[Card]:
     return cards
 
 
-def resolve_area(level: str, query: str) -> Area:
+def resolve_area(level: Level, query: str) -> Area:
     """A kommun or län from a code or a name, as the registry finds it (NotFound otherwise)."""
-    return find(query, level)  # type: ignore[arg-type]
+    return find(query, level)
 
 
 def select(campaign: Campaign, *, figures: tuple[str, ...] = (), areas: tuple[Area, ...] = ()) -> list[Card]:

@@ -10,11 +10,14 @@ encoder is deterministic, so the same PNG always gives the same bytes.
 
 from __future__ import annotations
 
+import dataclasses
 import io
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from PIL import Image
+
+from campaign.kit import ImageFile
 
 QUALITY = 92
 FOR_PLATFORM = "instagram"
@@ -31,14 +34,14 @@ def jpeg_bytes(png: Path) -> bytes:
     return out.getvalue()
 
 
-def add_jpegs(folder: Path, entries: list[dict[str, Any]]) -> int:
-    """Write the JPEG of each Instagram-sized entry's image into ``folder``; the rows gain ``jpeg``. How many."""
-    made = 0
-    for entry in entries:
-        if FOR_PLATFORM not in (entry.get("platforms") or []):
+def add_jpegs(folder: Path, images: Iterable[ImageFile]) -> tuple[ImageFile, ...]:
+    """Write the JPEG of each Instagram-sized image into ``folder``; the images, those with their ``jpeg`` named."""
+    out = []
+    for image in images:
+        if FOR_PLATFORM not in image.platforms:
+            out.append(image)
             continue
-        name = str(entry["file"]).removesuffix(".png") + ".jpg"
-        (folder / name).write_bytes(jpeg_bytes(folder / entry["file"]))
-        entry["jpeg"] = name
-        made += 1
-    return made
+        name = image.file.removesuffix(".png") + ".jpg"
+        (folder / name).write_bytes(jpeg_bytes(folder / image.file))
+        out.append(dataclasses.replace(image, jpeg=name))
+    return tuple(out)

@@ -29,6 +29,7 @@ from campaign.images.layouts import merged_layouts
 from campaign.images.render import Job, NoFit, check_fit, engine_version, render_png
 from campaign.images.sizes import SIZES, Size
 from campaign.images.theme import colours, font_paths
+from campaign.kit import ImageFile
 from campaign.model import Campaign
 
 CACHE_DIR = Path(".cache") / "images"
@@ -41,6 +42,19 @@ Progress = Callable[[str, int, int], None]
 
 class ImageTooLarge(CampaignError):
     """An image is over its platform's byte limit."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What drawing a set of cards gave: the images (as manifest rows) and how many were drawn, not cached."""
+
+    images: tuple[ImageFile, ...]
+    drawn: int
+
+    @property
+    def bytes(self) -> int:
+        """All the images' bytes together."""
+        return sum(i.bytes for i in self.images)
 
 
 @dataclass(frozen=True)
@@ -245,10 +259,10 @@ def render_all(
     cache_dir: Path | None = None,
     workers: int | None = None,
     prune: bool = False,
-) -> tuple[list[dict[str, Any]], int]:
+) -> Rendered:
     """Draw (or take from the cache) every card at every size into ``out``.
 
-    Returns the manifest entries and how many images were drawn; raises
+    Returns the images (sorted by file) and how many were drawn; raises
     CampaignInvalid naming each card and text that does not fit. With
     ``prune`` (a whole build), cached images this run did not use are deleted,
     so the cache holds one campaign's worth, not every past edit.
@@ -267,7 +281,7 @@ def render_all(
     failures = [(p, drawn[p.key][1]) for p in misses if drawn[p.key][0] == "nofit"]
     if failures:
         raise CampaignInvalid(_no_fit_problems(campaign, failures))
-    entries: list[dict[str, Any]] = []
+    entries: list[ImageFile] = []
     folders: set[str] = set()
     base = str(out)
     for p in planned:
@@ -279,7 +293,7 @@ def render_all(
             )
         _place(cache.location(p.key), os.path.join(base, p.file), folders)
         entries.append(entry(p, sha, length))
-    return sorted(entries, key=lambda e: e["file"]), len({p.key for p in misses})
+    return Rendered(tuple(sorted(entries, key=lambda e: e.file)), len({p.key for p in misses}))
 
 
 def fit_problems(campaign: Campaign, cards: list[Card]) -> list[Problem]:
@@ -292,23 +306,23 @@ def fit_problems(campaign: Campaign, cards: list[Card]) -> list[Problem]:
     return _no_fit_problems(campaign, failures)
 
 
-def entry(p: Planned, sha: str, length: int) -> dict[str, Any]:
+def entry(p: Planned, sha: str, length: int) -> ImageFile:
     """One manifest row."""
-    return {
-        "file": p.file,
-        "card": p.card.kind,
-        "id": p.card.ident,
-        "area_level": p.card.area.level,
-        "area_code": p.card.area.code,
-        "area_name": p.card.area.name,
-        "size": p.size.name,
-        "platforms": list(p.size.platforms),
-        "width": p.size.width,
-        "height": p.size.height,
-        "bytes": length,
-        "alt": p.card.alt,
-        "sha256": sha,
-    }
+    return ImageFile(
+        file=p.file,
+        card=p.card.kind,
+        id=p.card.ident,
+        area_level=p.card.area.level,
+        area_code=p.card.area.code,
+        area_name=p.card.area.name,
+        size=p.size.name,
+        platforms=p.size.platforms,
+        width=p.size.width,
+        height=p.size.height,
+        bytes=length,
+        alt=p.card.alt,
+        sha256=sha,
+    )
 
 
 _SECTIONS = {"figure": "figures", "message": "messages", "demand": "demands"}
@@ -336,13 +350,13 @@ def _no_fit_problems(campaign: Campaign, failures: list[tuple[Planned, Any]]) ->
     return problems
 
 
-def write_manifest(out: Path, entries: list[dict[str, Any]]) -> None:
+def write_manifest(out: Path, images: Iterable[ImageFile]) -> None:
     """``manifest.json``: every image with its size, bytes, alt text and hash.
 
     One image per line, keys sorted: diffable, deterministic, and written by
     the C encoder (an indented dump of thousands of rows takes a third of a second).
     """
-    rows = ",\n".join("    " + json.dumps(e, ensure_ascii=False, sort_keys=True) for e in entries)
+    rows = ",\n".join("    " + json.dumps(i.row(), ensure_ascii=False, sort_keys=True) for i in images)
     text = '{\n  "images": [\n' + rows + ("\n" if rows else "") + "  ]\n}\n"
     (out / "manifest.json").parent.mkdir(parents=True, exist_ok=True)
     (out / "manifest.json").write_text(text, encoding="utf-8")

@@ -1,18 +1,19 @@
 """The images stage of `campaign build`, and `campaign images` alone.
 
 Renders every card into ``images/`` with ``images/manifest.json`` and returns
-the manifest's rows as ``ImageFile`` for the page.
+the manifest's rows as ``ImageFile`` for the page; `campaign images` gets a
+``Rendered`` (the images and how many were drawn).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
-from typing import Any
 
 from campaign.errors import NotFound
 from campaign.images.cards import Card, plan, resolve_area, select
 from campaign.images.jpeg import add_jpegs
-from campaign.images.pipeline import Progress, render_all, write_manifest
+from campaign.images.pipeline import Progress, Rendered, render_all, write_manifest
 from campaign.images.sizes import SIZES
 from campaign.kit import IMAGES, MARKER, ImageFile, Kit, OutputRefused, refuse_campaign_folder, refuse_foreign, staged
 from campaign.loader import load
@@ -25,13 +26,14 @@ FOLDER = IMAGES
 def write(kit: Kit, staging: Path) -> list[ImageFile]:
     """Render every card of the campaign into ``staging/images``; the images, as the manifest lists them."""
     cards = plan(kit.campaign)  # characters the card font lacks were refused by the build's checks (campaign.check)
-    entries, drawn = render_all(kit.campaign, cards, staging / FOLDER, progress=kit.progress, prune=True)
-    add_jpegs(staging / FOLDER, entries)  # Instagram's API takes JPEG only
-    write_manifest(staging / FOLDER, entries)
+    rendered = render_all(kit.campaign, cards, staging / FOLDER, progress=kit.progress, prune=True)
+    images = add_jpegs(staging / FOLDER, rendered.images)  # Instagram's API takes JPEG only
+    write_manifest(staging / FOLDER, images)
     kit.notes.append(
-        f"images: {len(entries)} images of {len(cards)} cards in {len(SIZES)} sizes ({drawn} drawn, the rest from the cache)"
+        f"images: {len(images)} images of {len(cards)} cards in {len(SIZES)} sizes "
+        f"({rendered.drawn} drawn, the rest from the cache)"
     )
-    return [ImageFile.from_row(e) for e in entries]
+    return list(images)
 
 
 def render_images(
@@ -43,17 +45,20 @@ def render_images(
     lan: tuple[str, ...] = (),
     sizes: tuple[str, ...] = (),
     progress: Progress | None = None,
-) -> tuple[list[dict[str, Any]], int]:
-    """`campaign images`: load the campaign, render the chosen cards into ``out``, replaced as a whole."""
+) -> Rendered:
+    """`campaign images`: load the campaign, render the chosen cards into ``out``, replaced as a whole.
+
+    Returns the images (with their JPEGs named) and how many were drawn rather than taken from the cache.
+    """
     campaign = load(root).campaign
     cards = choose(campaign, figures=figures, kommun=kommun, lan=lan)
     _check_sizes(sizes)
     _check_out(out, campaign.root, filtered=bool(figures or kommun or lan or sizes))
     with staged(out) as staging:
-        entries, drawn = render_all(campaign, cards, staging, sizes=sizes or None, progress=progress)
-        add_jpegs(staging, entries)
-        write_manifest(staging, entries)
-    return entries, drawn
+        rendered = render_all(campaign, cards, staging, sizes=sizes or None, progress=progress)
+        images = add_jpegs(staging, rendered.images)
+        write_manifest(staging, images)
+    return dataclasses.replace(rendered, images=images)
 
 
 def choose(
