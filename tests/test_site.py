@@ -24,7 +24,7 @@ from campaign.errors import CampaignInvalid
 from campaign.loader import load
 from campaign.model import NATIONAL, Area
 from campaign.site.kit import TIP_KEYS
-from campaign.site.render import CSP, json_for_script, safe_url
+from campaign.site.render import CSP, json_for_script, read_area_data, safe_url
 from campaign.site.stage import build_site
 from campaign.site.strings import STRINGS
 from tests.site_support import AREAS, REPO, SourcePart, build_sample, composer_posts, copy_campaign, stand_in_posts
@@ -68,6 +68,13 @@ def parse(path: Path) -> Tags:
     tags = Tags()
     tags.feed(path.read_text(encoding="utf-8"))
     return tags
+
+
+def page_strings(out: Path) -> dict:
+    """data/strings.js: the UI text page.js uses, written once for every page."""
+    text = (out / "data" / "strings.js").read_text(encoding="utf-8")
+    assert text.startswith("window.campaignStrings=") and text.endswith(";\n")
+    return json.loads(text.removeprefix("window.campaignStrings=")[:-2])
 
 
 def kommun_list(out: Path) -> dict:
@@ -117,7 +124,7 @@ def test_picker_lists_every_municipality(site: Path) -> None:
     assert [k[0] for k in picker["kommuner"]] == ["goteborg", "malung-salen", "stockholm", "uppsala", "are"]
     assert picker["lans"][picker["kommuner"][1][2]] == "Dalarnas län"
     config = json.loads(parse(site / "index.html").scripts[0])
-    strings = config["strings"]
+    strings = page_strings(site)
     # The UI text, with the tip made the campaign's own (its rules named; {name} left for the script).
     own = {k: strings[k] for k in TIP_KEYS if k in strings}
     assert {k: v for k, v in strings.items() if k not in own}.items() <= STRINGS["sv"].items()
@@ -137,7 +144,8 @@ def test_area_data_files_are_script_safe_json(site: Path) -> None:
     text = (site / "data" / "areas" / "uppsala.js").read_text(encoding="utf-8")
     prefix = '(window.campaignAreas=window.campaignAreas||{})["uppsala"]='
     assert text.startswith(prefix) and text.endswith(";\n")
-    data = json.loads(text[len(prefix) : -2])
+    assert (site / "data" / "shared.js").read_text(encoding="utf-8").startswith("window.campaignShared={")
+    data = read_area_data(site, "uppsala")  # with what several areas share (data/shared.js) put back, as page.js does
     assert data["name"] == "Uppsala" and data["mentions"][0]["handles"]["x"] == "AnnaExempel"
     posts = data["cards"]["resurser"]["posts"]
     assert set(posts) == {"x", "bluesky", "mastodon", "threads", "linkedin", "facebook", "instagram"}
@@ -153,7 +161,8 @@ def test_only_own_scripts_and_a_csp_that_forbids_inline_script(site: Path) -> No
         assert [m["content"] for m in metas] == [CSP], page
         for tag, attrs in tags.tags:
             if tag == "script":
-                assert attrs.get("type") == "application/json" or attrs.get("src", "").startswith(("static/", "../../static/")), (
+                own = ("static/", "../../static/", "data/strings.js", "../../data/strings.js")
+                assert attrs.get("type") == "application/json" or attrs.get("src", "").startswith(own), (
                     page,
                     attrs,
                 )
@@ -190,11 +199,12 @@ def test_images_lazy_load_with_alt_text_and_downloads(site: Path) -> None:
     stockholm = parse(site / "kommun/stockholm/index.html")
     imgs = [a for t, a in stockholm.tags if t == "img"]
     assert imgs and all(a["loading"] == "lazy" and a["alt"] for a in imgs)
-    # Stockholm's own cards where it has its own figures, the national ones elsewhere.
-    assert "../../images/rattssakerhet-0180-x.png" in [a["src"] for a in imgs]
+    # The page's first message's card in its HTML; the others' in its data file (page.js builds them alike).
     assert "../../images/resursbrist-sverige-x.png" in [a["src"] for a in imgs]
-    downloads = [a["href"] for t, a in stockholm.tags if t == "a" and "download" in a]
-    assert "../../images/rattssakerhet-0180-og.png" in downloads
+    # Stockholm's own cards where it has its own figures, the national ones elsewhere.
+    cards = read_area_data(site, "stockholm")["cards"]
+    assert "rattssakerhet-0180-og.png" in [f[0] for f in cards["rattssakerhet"]["images"]["files"]]
+    assert cards["resurser"]["images"]["files"][cards["resurser"]["images"]["preview"]][0] == "resursbrist-sverige-x.png"
     html = (site / "kommun/stockholm/index.html").read_text(encoding="utf-8")
     assert "download>X, Mastodon, Threads (1200×675)</a>" in html and "download>Facebook, LinkedIn (1200×630)</a>" in html
 
@@ -309,7 +319,7 @@ def test_english_ui_strings(tmp_path: Path) -> None:
     build_site(campaign, compose_all(campaign, [NATIONAL]), [], tmp_path / "build", (NATIONAL,))
     index = (tmp_path / "build" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in index and "Choose your municipality" in index
-    assert json.loads(parse(tmp_path / "build" / "index.html").scripts[0])["strings"]["copy"] == "Copy"
+    assert page_strings(tmp_path / "build")["copy"] == "Copy"
     assert set(STRINGS["en"]) == set(STRINGS["sv"])
 
 

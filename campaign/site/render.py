@@ -21,6 +21,7 @@ from urllib.parse import quote, urljoin
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from campaign.compose.output import AREA, area_text
 from campaign.compose.platforms import PLATFORMS
 from campaign.kit import ImageFile
 from campaign.model import NATIONAL, Area, Campaign
@@ -168,14 +169,126 @@ def _card_data(card: CardView) -> dict[str, Any]:
     return data
 
 
-def write_area_data(out: Path, view: AreaView) -> None:
-    """data/areas/<key>.js: the area's data as a script (a script loads from file://, a fetch does not)."""
+class SharedData:
+    """What several areas' data files would hold alike, written once to data/shared.js.
+
+    ``texts`` are post texts (and links) with the area's name written as
+    ``{area}``; ``images`` and ``figures`` are whole entries. An area's file
+    then refers to an entry by its index, and holds only what is its own.
+    """
+
+    def __init__(self, areas: Sequence[dict[str, Any]]) -> None:
+        texts: dict[str, int] = {}
+        images: dict[str, int] = {}
+        figures: dict[str, int] = {}
+        for data in areas:
+            for card in data["cards"].values():
+                for post in card["posts"].values():
+                    for text in [*post["parts"], *([post["link"]] if "link" in post else [])]:
+                        shared = area_text(text, data["name"])
+                        if shared is not None:
+                            texts[shared] = texts.get(shared, 0) + 1
+                if "images" in card:
+                    key = json_for_script(card["images"])
+                    images[key] = images.get(key, 0) + 1
+            for figure in data["figures"]:
+                key = json_for_script(figure)
+                figures[key] = figures.get(key, 0) + 1
+        self.texts = [t for t, n in texts.items() if n > 1]
+        self.images = [k for k, n in images.items() if n > 1]
+        self.figures = [k for k, n in figures.items() if n > 1]
+        self._texts = {t: i for i, t in enumerate(self.texts)}
+        self._images = {k: i for i, k in enumerate(self.images)}
+        self._figures = {k: i for i, k in enumerate(self.figures)}
+
+    def text(self, text: str, name: str) -> int | str:
+        """The shared text's index, or the text itself when no other area has it."""
+        shared = area_text(text, name)
+        return self._texts.get(shared, text) if shared is not None else text
+
+    def compact(self, data: dict[str, Any]) -> dict[str, Any]:
+        """An area's data (``area_data``) with what is shared replaced by its index."""
+        name = data["name"]
+        cards = {}
+        for cid, card in data["cards"].items():
+            posts = {}
+            for platform, post in card["posts"].items():
+                posts[platform] = {**post, "parts": [self.text(t, name) for t in post["parts"]]}
+                if "link" in post:
+                    posts[platform]["link"] = self.text(post["link"], name)
+            cards[cid] = {"posts": posts}
+            if "images" in card:
+                key = json_for_script(card["images"])
+                cards[cid]["images"] = self._images.get(key, card["images"])
+        figures = [self._figures.get(json_for_script(f), f) for f in data["figures"]]
+        return {**data, "cards": cards, "figures": figures}
+
+    def script(self) -> str:
+        """data/shared.js."""
+        texts = json_for_script(self.texts)
+        images = "[" + ",".join(self.images) + "]"
+        figures = "[" + ",".join(self.figures) + "]"
+        return f'window.campaignShared={{"figures":{figures},"images":{images},"texts":{texts}}};\n'
+
+
+def shared_data(views: Sequence[AreaView]) -> SharedData:
+    """The shared table for every area the site writes a data file for."""
+    return SharedData([area_data(v) for v in views])
+
+
+def write_shared_data(out: Path, shared: SharedData) -> None:
+    path = out / "data" / "shared.js"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(shared.script(), encoding="utf-8")
+
+
+AREA_PREFIX = "(window.campaignAreas=window.campaignAreas||{{}})[{key}]="
+
+
+def write_area_data(out: Path, view: AreaView, shared: SharedData) -> None:
+    """data/areas/<key>.js: the area's data as a script (a script loads from file://, a fetch does not),
+    referring to data/shared.js for what other areas hold too."""
     path = out / "data" / "areas" / f"{view.key}.js"
     path.parent.mkdir(parents=True, exist_ok=True)
-    key = json.dumps(view.key)
-    path.write_text(
-        f"(window.campaignAreas=window.campaignAreas||{{}})[{key}]={json_for_script(area_data(view))};\n", encoding="utf-8"
-    )
+    prefix = AREA_PREFIX.format(key=json.dumps(view.key))
+    path.write_text(f"{prefix}{json_for_script(shared.compact(area_data(view)))};\n", encoding="utf-8")
+
+
+def read_area_data(out: Path, key: str) -> dict[str, Any]:
+    """An area's data as the page reads it: data/areas/<key>.js with data/shared.js's entries put back
+    (the shape ``area_data`` gives), as page.js's loadArea does."""
+
+    def script(path: Path, prefix: str) -> Any:
+        text = path.read_text(encoding="utf-8")
+        if not (text.startswith(prefix) and text.endswith(";\n")):
+            raise ValueError(f"{path}: not a data script starting {prefix!r}")
+        return json.loads(text[len(prefix) : -2])
+
+    shared = script(out / "data" / "shared.js", "window.campaignShared=")
+    data = script(out / "data" / "areas" / f"{key}.js", AREA_PREFIX.format(key=json.dumps(key)))
+    return resolve_area_data(data, shared)
+
+
+def resolve_area_data(data: dict[str, Any], shared: dict[str, Any]) -> dict[str, Any]:
+    """An area file's data with its references into data/shared.js resolved."""
+    name = data["name"]
+
+    def text(value: int | str) -> str:
+        return shared["texts"][value].replace(AREA, name) if isinstance(value, int) else value
+
+    cards = {}
+    for cid, card in data["cards"].items():
+        posts = {}
+        for platform, post in card["posts"].items():
+            posts[platform] = {**post, "parts": [text(t) for t in post["parts"]]}
+            if "link" in post:
+                posts[platform]["link"] = text(post["link"])
+        cards[cid] = {"posts": posts}
+        if "images" in card:
+            images = card["images"]
+            cards[cid]["images"] = shared["images"][images] if isinstance(images, int) else images
+    figures = [shared["figures"][f] if isinstance(f, int) else f for f in data["figures"]]
+    return {**data, "cards": cards, "figures": figures}
 
 
 @functools.cache
@@ -189,20 +302,32 @@ def script_strings(table: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in table.items() if f"S.{k}" in source or f'"{k}"' in source}
 
 
+def write_strings(out: Path, campaign: Campaign) -> None:
+    """data/strings.js: the UI text page.js uses, the same on every page, so written once (``script_strings``)."""
+    from campaign.site.kit import campaign_strings
+
+    path = out / "data" / "strings.js"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f"window.campaignStrings={json_for_script(script_strings(campaign_strings(campaign).table))};\n", encoding="utf-8"
+    )
+
+
 def page_config(campaign: Campaign, view: AreaView, root: str, version: str, question: str = "") -> dict[str, Any]:
-    """The JSON block every page carries: where it is, the UI text (the tip the campaign's own), the platforms,
-    the question to ask."""
+    """The JSON block every page carries: where it is, the platforms, the question to ask (the UI text,
+    the tip the campaign's own, is data/strings.js)."""
     from campaign.site.kit import campaign_strings
 
     t = campaign_strings(campaign)
     lang = t.language
-    platforms = {p: platform_data(p) for card in view.cards for p in (post.platform for post in card.posts)}
+    order = list(dict.fromkeys(post.platform for card in view.cards for post in card.posts))
+    platforms = {p: platform_data(p) for p in order}
     return {
+        "order": order,  # the platforms as the cards show them (a kommun page's folded cards are built in this order)
         "root": root,
         "area": view.key,
         "lang": lang,
         "version": version,
-        "strings": script_strings(t.table),
         "platforms": platforms,
         "pageUrl": campaign.settings.base_url or "",
         "question": question,  # with {kommun} for the municipality's name

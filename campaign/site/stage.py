@@ -4,7 +4,10 @@ Writes ``index.html`` (the national kit with a municipality picker), one page
 per municipality at ``kommun/<slug>/index.html``, a list of them at
 ``kommun/index.html``, the printable kit as ``kit.html`` and ``kit.md``, a
 data file per area under ``data/areas/`` (loaded when someone picks that
-area) and the page's own CSS and JS under ``static/``.
+area, and by a kommun's page for the messages below its first), what several
+areas' data share once in ``data/shared.js``, and the page's own CSS and JS
+under ``static/``. Each page's HTML holds the texts of its recommended message;
+its other messages are filled in from its data file.
 """
 
 from __future__ import annotations
@@ -90,10 +93,14 @@ def build_site(
         "contact": settings.contact or campaign.settings.organisation,
     }
     env = r.environment()
-    pages = _write_areas(env, out, views, index, common, progress)
+    shared = r.shared_data(views)
+    r.write_shared_data(out, shared)
+    r.write_strings(out, campaign)
+    pages = _write_areas(env, out, views, index, common, shared, progress)
     pages += _write_listing(env, out, [v.area for v in views if v.area.level == "kommun"], common)
     pages += _write_kit(env, out, common, views[0] if views and views[0].area.level == "national" else None)
-    size = (out / "index.html").stat().st_size + sum((out / "static" / n).stat().st_size for n in (*STATIC_FILES, *GENERATED))
+    size = sum((out / n).stat().st_size for n in ("index.html", "data/strings.js"))
+    size += sum((out / "static" / n).stat().st_size for n in (*STATIC_FILES, *GENERATED))
     return r.SiteResult(tuple(pages), size)
 
 
@@ -103,12 +110,13 @@ def _write_areas(
     views: Sequence[AreaView],
     images: ImageIndex,
     common: dict[str, Any],
+    shared: r.SharedData,
     progress: Callable[[str, int, int], None] | None,
 ) -> list[str]:
     """Each area's page and data file: index.html for the country, kommun/<slug>/index.html for each kommun."""
     pages = []
     for done, view in enumerate(views, 1):
-        r.write_area_data(out, view)
+        r.write_area_data(out, view, shared)
         path = "index.html" if view.area.level == "national" else f"kommun/{view.area.slug}/index.html"
         card = {
             "og_image": r.og_image(common["campaign"], images, view.area),

@@ -1,13 +1,13 @@
 /* The activist page: the recommended post first, platform tabs, live counters, copy, share
    (the phone's share sheet where it exists, threads part by part), folded messages, the
-   forgiving municipality picker. Reads its data from the page's JSON block and from
-   data/areas/<key>.js files; builds every element with textContent, never with HTML
+   forgiving municipality picker. Reads its data from the page's JSON block, data/strings.js and
+   data/areas/<key>.js files (with data/shared.js); builds every element with textContent, never with HTML
    strings, so campaign text can only ever show as text. */
 (function () {
   "use strict";
 
   var config = JSON.parse(document.getElementById("page-config").textContent);
-  var S = config.strings;
+  var S = window.campaignStrings; // data/strings.js, loaded before this script: the UI text, once for every page
   var count = window.campaignCount;
   var STORE_PLATFORM = "campaign.platform";
   var STORE_MASTODON = "campaign.mastodon";
@@ -514,7 +514,8 @@
 
   /* ---- areas: figures, mentions, posts, images without a reload ---- */
 
-  /* Data files are scripts: a script loads from file:// where a fetch would not. */
+  /* Data files are scripts: a script loads from file:// where a fetch would not. data/areas/<key>.js
+     holds what is the area's own and refers to data/shared.js for what other areas hold too. */
   function loadData(path, read) {
     return new Promise(function (resolve, reject) {
       var s = el("script", {src: config.root + path + "?v=" + config.version});
@@ -524,9 +525,40 @@
     });
   }
 
+  var shared = null;
+  var areaFiles = {};
+
+  /* What several areas hold alike (texts with {area} for the area's name, images, figures), loaded once. */
+  function loadShared() {
+    if (!shared) { shared = loadData("data/shared.js", function () { return window.campaignShared; }); }
+    return shared;
+  }
+
+  /* An area's data with its references into data/shared.js put back (a number is a shared entry), in place. */
+  function resolveArea(d, c) {
+    var text = function (t) { return typeof t === "number" ? c.texts[t].split("{area}").join(d.name) : t; };
+    var pick = function (table, v) { return typeof v === "number" ? c[table][v] : v; };
+    Object.keys(d.cards).forEach(function (id) {
+      var card = d.cards[id];
+      Object.keys(card.posts).forEach(function (p) {
+        var post = card.posts[p];
+        post.parts = post.parts.map(text);
+        if (post.link !== undefined) { post.link = text(post.link); }
+      });
+      card.images = pick("images", card.images);
+    });
+    d.figures = d.figures.map(function (f) { return pick("figures", f); });
+    return d;
+  }
+
   function loadArea(key) {
     var read = function () { return (window.campaignAreas || {})[key]; };
-    return read() ? Promise.resolve(read()) : loadData("data/areas/" + encodeURIComponent(key) + ".js", read);
+    if (!areaFiles[key]) {
+      areaFiles[key] = Promise.all([loadData("data/areas/" + encodeURIComponent(key) + ".js", read), loadShared()])
+        .then(function (both) { return resolveArea(both[0], both[1]); });
+      areaFiles[key].catch(function () { delete areaFiles[key]; }); // a failed load may be tried again
+    }
+    return areaFiles[key];
   }
 
   var kommuner = null;
@@ -724,15 +756,48 @@
     addAlt(fig);
   }
 
+  /* A page's folded messages come without their posts (the HTML holds the first message's; the 290 kommun
+     pages would weigh 290 times the rest): one panel per platform, in the page's order, filled by renderPanel. */
+  function buildPanels(card, data) {
+    var body = card.querySelector(".card-body");
+    config.order.forEach(function (platform) {
+      if (!data.posts[platform]) { return; }
+      body.appendChild(el("section", {"class": "panel", id: "p-" + card.dataset.message + "-" + platform, "data-platform": platform,
+        "data-limit": String(data.posts[platform].limit)})).appendChild(el("div", {"class": "parts"}));
+    });
+    card.classList.remove("shell");
+  }
+
   function renderCards(area) {
+    var built = false;
     document.querySelectorAll(".card").forEach(function (card) {
       var data = area.cards[card.dataset.message];
       if (!data) { return; }
+      var shell = card.classList.contains("shell");
+      if (shell) { buildPanels(card, data); }
       renderImages(card, data.images); // first: the share buttons look for the card's image
       card.querySelectorAll(".panel").forEach(function (panel) {
         var post = data.posts[panel.dataset.platform];
         if (post) { renderPanel(panel, card.dataset.message, post, area.name); }
       });
+      if (shell) { enhanceCard(card); built = true; }
+    });
+    if (built) {
+      var saved = store(STORE_PLATFORM);
+      if (saved && config.platforms[saved]) { selectPlatform(saved, null); }
+      openFromHash(location.hash);
+    }
+  }
+
+  /* The folded messages, from the page's own data file. */
+  function fillShells() {
+    if (!document.querySelector(".card.shell")) { return; }
+    var key = config.area;
+    loadArea(key).then(function (area) {
+      if (current.key === key) { renderCards(area); }
+    }, function () {
+      var status = document.getElementById("picker-status");
+      if (status) { status.textContent = fmt("load_failed", {name: document.getElementById("area-name").textContent}); }
     });
   }
 
@@ -986,6 +1051,7 @@
     if (saved && config.platforms[saved]) { selectPlatform(saved, null); }
     var target = openFromHash(location.hash);
     if (target) { target.scrollIntoView(); } else { followAddress(true); }
+    fillShells();
   }
 
   init();
