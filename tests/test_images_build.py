@@ -370,3 +370,21 @@ def test_render_images_returns_typed_images(warm: Path, tmp_path: Path) -> None:
         i.file: i.file.removesuffix(".png") + ".jpg" for i in rendered.images if i.size == "square"
     }
     assert rendered.bytes == sum((tmp_path / "cards" / i.file).stat().st_size for i in rendered.images)
+
+
+def test_a_jpeg_is_encoded_once_and_then_taken_from_the_cache(
+    warm: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from campaign.images import pipeline
+    from campaign.images.jpeg import jpeg_of
+    from campaign.images.stage import render_images
+
+    def refuse(_png: bytes) -> bytes:
+        raise AssertionError("a cached card's JPEG was encoded again")
+
+    monkeypatch.setattr(pipeline, "jpeg_of", refuse)
+    rendered = render_images(warm, tmp_path / "cards", figures=("resursbrist",))
+    jpegs = [i for i in rendered.images if i.jpeg]
+    assert jpegs and rendered.drawn == 0
+    for image in jpegs:  # the very bytes encoding the PNG gives
+        assert (tmp_path / "cards" / image.jpeg).read_bytes() == jpeg_of((tmp_path / "cards" / image.file).read_bytes())

@@ -5,43 +5,41 @@ accepts JPEG only ("JPEG is the only image format supported", the Instagram
 Platform's content publishing guide), so every card in a size made for
 Instagram gets a ``.jpg`` beside its ``.png``, named in its manifest row as
 ``jpeg``. Quality 92 without chroma subsampling keeps text edges clean; the
-encoder is deterministic, so the same PNG always gives the same bytes.
+encoder is deterministic, so the same PNG always gives the same bytes. The
+JPEG is made with its PNG (in the worker that draws it) and cached beside it
+(``pipeline``), so a rebuild encodes none again.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import io
-from collections.abc import Iterable
 from pathlib import Path
 
 from PIL import Image
-
-from campaign.kit import ImageFile
 
 QUALITY = 92
 FOR_PLATFORM = "instagram"
 
 
 def jpeg_bytes(png: Path) -> bytes:
-    """The PNG at ``png`` as JPEG (flattened onto white where it is transparent)."""
-    with Image.open(png) as img:
-        rgba = img.convert("RGBA")
-    flat = Image.new("RGB", rgba.size, (255, 255, 255))
-    flat.paste(rgba, mask=rgba.getchannel("A"))
+    """The PNG at ``png`` as JPEG."""
+    return jpeg_of(png.read_bytes())
+
+
+def jpeg_of(png: bytes) -> bytes:
+    """A PNG's bytes as JPEG: an opaque card straight to RGB, a transparent one flattened onto white first."""
+    with Image.open(io.BytesIO(png)) as img:
+        if img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info:
+            rgba = img.convert("RGBA")
+            flat = Image.new("RGB", rgba.size, (255, 255, 255))
+            flat.paste(rgba, mask=rgba.getchannel("A"))
+        else:
+            flat = img.convert("RGB")
     out = io.BytesIO()
     flat.save(out, "JPEG", quality=QUALITY, subsampling=0, optimize=False)
     return out.getvalue()
 
 
-def add_jpegs(folder: Path, images: Iterable[ImageFile]) -> tuple[ImageFile, ...]:
-    """Write the JPEG of each Instagram-sized image into ``folder``; the images, those with their ``jpeg`` named."""
-    out = []
-    for image in images:
-        if FOR_PLATFORM not in image.platforms:
-            out.append(image)
-            continue
-        name = image.file.removesuffix(".png") + ".jpg"
-        (folder / name).write_bytes(jpeg_bytes(folder / image.file))
-        out.append(dataclasses.replace(image, jpeg=name))
-    return tuple(out)
+def wants_jpeg(platforms: tuple[str, ...]) -> bool:
+    """Whether a size's cards get a JPEG beside them."""
+    return FOR_PLATFORM in platforms

@@ -25,6 +25,7 @@ from typing import Any
 
 from campaign.errors import CampaignError, CampaignInvalid, Problem
 from campaign.images.cards import Card
+from campaign.images.jpeg import jpeg_of, wants_jpeg
 from campaign.images.layouts import merged_layouts
 from campaign.images.render import Job, NoFit, check_fit, engine_version, render_png
 from campaign.images.sizes import SIZES, Size
@@ -152,6 +153,10 @@ class _Cache:
     def location(self, key: str) -> str:
         return os.path.join(self.base, key[:2], key + ".png")
 
+    def jpeg_location(self, key: str) -> str:
+        """The JPEG made from the PNG of ``key`` (for Instagram's sizes)."""
+        return os.path.join(self.base, key[:2], key + ".jpg")
+
     def get(self, key: str) -> tuple[str, int] | None:
         entry = self.index.get(key)
         if entry and os.path.isfile(self.location(key)):
@@ -173,7 +178,7 @@ class _Cache:
             if not folder.is_dir():
                 continue
             for item in os.scandir(folder.path):
-                key = item.name.removesuffix(".png")
+                key = item.name.split(".", 1)[0]  # <key>.png and its <key>.jpg
                 if key not in keep:
                     os.unlink(item.path)
                     self.index.pop(key, None)
@@ -193,25 +198,35 @@ def _atomic_write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _render_batch(batch: list[tuple[str, Job, str]]) -> list[tuple[str, str, Any]]:
-    """Worker: draw each job into its cache file; (key, sha256, length) or (key, "nofit", details)."""
+def _render_batch(batch: list[tuple[str, Job, str, str]]) -> list[tuple[str, str, Any]]:
+    """Worker: draw each job into its cache file (and its JPEG, where one is wanted); (key, sha256, length) or (key, "nofit", details)."""
     results: list[Any] = []
-    for key, job, path in batch:
+    for key, job, path, jpeg in batch:
         try:
             data = render_png(job)
         except NoFit as exc:
             results.append((key, "nofit", (exc.element, exc.text, exc.box, exc.min_px)))
             continue
-        _atomic_write(Path(path), data)
-        os.chmod(path, 0o444)  # the build hard-links it: an editor saving over build/images/… must not change the cache
+        _keep(path, data)
+        if jpeg:
+            _keep(jpeg, jpeg_of(data))
         results.append((key, hashlib.sha256(data).hexdigest(), len(data)))
     return results
+
+
+def _keep(path: str, data: bytes) -> None:
+    """Write a cache file, read-only: the build hard-links it, and an editor saving over build/images/… must not change the cache."""
+    _atomic_write(Path(path), data)
+    os.chmod(path, 0o444)
 
 
 def _draw(misses: list[Planned], cache: _Cache, progress: Progress | None, done: int, total: int, workers: int) -> dict[str, Any]:
     """Draw the misses, in worker processes when there are enough; key → result."""
     unique = list({p.key: p for p in misses}.values())
-    batches = [[(p.key, p.job, str(cache.path(p.key))) for p in unique[i : i + BATCH]] for i in range(0, len(unique), BATCH)]
+    jobs = [
+        (p.key, p.job, str(cache.path(p.key)), cache.jpeg_location(p.key) if wants_jpeg(p.size.platforms) else "") for p in unique
+    ]
+    batches = [jobs[i : i + BATCH] for i in range(0, len(jobs), BATCH)]
     results: dict[str, Any] = {}
 
     def collect(batch_results: list[Any]) -> None:
@@ -262,6 +277,7 @@ def render_all(
 ) -> Rendered:
     """Draw (or take from the cache) every card at every size into ``out``.
 
+    Instagram-sized cards get their JPEG beside them (``ImageFile.jpeg``).
     Returns the images (sorted by file) and how many were drawn; raises
     CampaignInvalid naming each card and text that does not fit. With
     ``prune`` (a whole build), cached images this run did not use are deleted,
@@ -292,7 +308,14 @@ def render_all(
                 f"for {', '.join(p.size.platforms)}; use a simpler logo"
             )
         _place(cache.location(p.key), os.path.join(base, p.file), folders)
-        entries.append(entry(p, sha, length))
+        jpeg = None
+        if wants_jpeg(p.size.platforms):  # Instagram's API takes JPEG only
+            jpeg = p.file.removesuffix(".png") + ".jpg"
+            made = cache.jpeg_location(p.key)
+            if not os.path.isfile(made):  # a cache from before JPEGs were kept: make it once
+                _keep(made, jpeg_of(Path(cache.location(p.key)).read_bytes()))
+            _place(made, os.path.join(base, jpeg), folders)
+        entries.append(entry(p, sha, length, jpeg))
     return Rendered(tuple(sorted(entries, key=lambda e: e.file)), len({p.key for p in misses}))
 
 
@@ -306,7 +329,7 @@ def fit_problems(campaign: Campaign, cards: list[Card]) -> list[Problem]:
     return _no_fit_problems(campaign, failures)
 
 
-def entry(p: Planned, sha: str, length: int) -> ImageFile:
+def entry(p: Planned, sha: str, length: int, jpeg: str | None = None) -> ImageFile:
     """One manifest row."""
     return ImageFile(
         file=p.file,
@@ -322,6 +345,7 @@ def entry(p: Planned, sha: str, length: int) -> ImageFile:
         bytes=length,
         alt=p.card.alt,
         sha256=sha,
+        jpeg=jpeg,
     )
 
 

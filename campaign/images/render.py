@@ -40,7 +40,7 @@ def engine_version() -> str:
     import PIL
 
     code = hashlib.sha256()
-    for module in ("fit.py", "render.py", "theme.py"):
+    for module in ("fit.py", "jpeg.py", "render.py", "theme.py"):
         code.update(Path(__file__).with_name(module).read_bytes())
     raqm = features.version("raqm") if _ENGINE == ImageFont.Layout.RAQM else "basic"
     return (

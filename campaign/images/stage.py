@@ -7,12 +7,10 @@ the manifest's rows as ``ImageFile`` for the page; `campaign images` gets a
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 from campaign.errors import NotFound
 from campaign.images.cards import Card, plan, resolve_area, select
-from campaign.images.jpeg import add_jpegs
 from campaign.images.pipeline import Progress, Rendered, render_all, write_manifest
 from campaign.images.sizes import SIZES
 from campaign.kit import IMAGES, MARKER, ImageFile, Kit, OutputRefused, refuse_campaign_folder, refuse_foreign, staged
@@ -27,7 +25,7 @@ def write(kit: Kit, staging: Path) -> list[ImageFile]:
     """Render every card of the campaign into ``staging/images``; the images, as the manifest lists them."""
     cards = plan(kit.campaign)  # characters the card font lacks were refused by the build's checks (campaign.check)
     rendered = render_all(kit.campaign, cards, staging / FOLDER, progress=kit.progress, prune=True)
-    images = add_jpegs(staging / FOLDER, rendered.images)  # Instagram's API takes JPEG only
+    images = rendered.images  # with the JPEGs Instagram's API takes
     write_manifest(staging / FOLDER, images)
     kit.notes.append(
         f"images: {len(images)} images of {len(cards)} cards in {len(SIZES)} sizes "
@@ -56,9 +54,8 @@ def render_images(
     _check_out(out, campaign.root, filtered=bool(figures or kommun or lan or sizes))
     with staged(out) as staging:
         rendered = render_all(campaign, cards, staging, sizes=sizes or None, progress=progress)
-        images = add_jpegs(staging, rendered.images)
-        write_manifest(staging, images)
-    return dataclasses.replace(rendered, images=images)
+        write_manifest(staging, rendered.images)
+    return rendered
 
 
 def choose(
