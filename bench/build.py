@@ -13,6 +13,7 @@ edit at most a third of cold; cold default under 5 s wall; the large
 campaign under 60 s cold and under 1 GB peak; the kit under 30 MB.
 
 Run: python bench/build.py [--large] [--scale N] [--keep DIR]
+     python bench/build.py --kit build/   (only the size per part of a built kit)
 """
 
 from __future__ import annotations
@@ -57,21 +58,33 @@ def tree_digest(folder: Path) -> str:
     return h.hexdigest()
 
 
+TARGET_MB = 30.0
+
+
+def kit_part(rel: Path) -> str:
+    """The part of the kit a file belongs to, as the README's table names it."""
+    top = rel.parts[0]
+    if len(rel.parts) == 1:
+        return rel.name
+    if top == "kommun" and len(rel.parts) == 3:
+        return f"kommun/*/{rel.name}"
+    if top == "data" and len(rel.parts) > 2:
+        return "/".join(rel.parts[:2]) + "/"
+    if top in {"posts", "data", "kommun"}:
+        return rel.as_posix()
+    return top + "/"
+
+
 def kit_sizes(kit: Path) -> None:
-    """Bytes and files per part of the kit."""
+    """Bytes and files per part of the kit, and the total against the target."""
     files = [p for p in kit.rglob("*") if p.is_file()]
     total = sum(p.stat().st_size for p in files)
-    print(f"kit: {total / 1e6:.1f} MB in {len(files)} files (target < 30 MB)")
+    verdict = "met" if total / 1e6 < TARGET_MB else "NOT met"
+    print(f"kit: {total / 1e6:.1f} MB in {len(files)} files (target < {TARGET_MB:.0f} MB: {verdict})")
     parts: dict[str, list[int]] = {}
     for p in files:
-        rel = p.relative_to(kit)
-        key = rel.parts[0] if len(rel.parts) > 1 else rel.name
-        if key in {"posts", "data"} and len(rel.parts) > 2:
-            key = "/".join(rel.parts[:2]) + "/"
-        elif key in {"posts"}:
-            key = rel.as_posix()
-        parts.setdefault(key, []).append(p.stat().st_size)
-    for key, sizes in sorted(parts.items(), key=lambda kv: -sum(kv[1])):
+        parts.setdefault(kit_part(p.relative_to(kit)), []).append(p.stat().st_size)
+    for key, sizes in sorted(parts.items(), key=lambda kv: (-sum(kv[1]), kv[0])):
         print(f"  {key:28} {sum(sizes) / 1e6:7.2f} MB  {len(sizes):4} files")
 
 
@@ -148,7 +161,11 @@ def main() -> None:
     parser.add_argument("--large", action="store_true", help="also the 290 kommuner × 6 figures campaign")
     parser.add_argument("--scale", type=int, default=1, help="repeat the large campaign's messages N times")
     parser.add_argument("--keep", type=Path, help="work here and keep the campaigns and kits")
+    parser.add_argument("--kit", type=Path, help="only print the size per part of this built kit (e.g. build/)")
     args = parser.parse_args()
+    if args.kit:
+        kit_sizes(args.kit)
+        return
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-build-"))
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} (figures from a loaded machine are noisy)")
     try:

@@ -175,3 +175,31 @@ def test_example_figures_warn_but_validate(cli, tmp_path: Path) -> None:
         "campaign.yaml:35:14: warning: figures[0].example: example data: replace it with a real, sourced figure before publishing"
         in result.err
     )
+
+
+def test_the_default_kit_is_under_30_mb_and_writes_each_kommun_text_once(cli, default_campaign: Path, tmp_path: Path) -> None:
+    """Issue 16, point 4: the default kit under 30 MB, nothing written twice where once serves.
+
+    A kommun's post, word for word, is only in its printable kit: its page, its data file,
+    posts.json, the CSV and the Markdown hold it as the text every kommun shares, with
+    ``{area}`` for the name (or not at all: a kommun's CSV rows are `campaign posts`).
+    """
+    out = tmp_path / "out"
+    result = cli("build", str(default_campaign), "--out", str(out), "--quiet")
+    assert result.code == 0, result.err
+    files = [p for p in out.rglob("*") if p.is_file()]
+    total = sum(p.stat().st_size for p in files)
+    assert total < 30_000_000, f"the kit is {total / 1e6:.1f} MB"
+    texts = {
+        p.relative_to(out).as_posix(): p.read_text(encoding="utf-8")
+        for p in files
+        if p.suffix in {".html", ".js", ".json", ".csv", ".md"}
+    }
+    where = sorted(name for name, text in texts.items() if "Polisanmäler Ale varje hot?" in text)
+    assert where == ["kommun/ale/kit.html"]
+    for name in ("data/shared.js", "posts/posts.json"):  # the shared form, at most once per platform and hashtag choice
+        assert 0 < texts[name].count("Polisanmäler {area} varje hot?") <= 7 * 4, name
+    kommun_pages = [text for name, text in texts.items() if name.startswith("kommun/") and name.endswith("/index.html")]
+    assert len(kommun_pages) == 291 and max(len(t.encode()) for t in kommun_pages) < 30_000  # 290 pages and the listing
+    area_files = sorted(len(text.encode()) for name, text in texts.items() if name.startswith("data/areas/"))
+    assert len(area_files) == 291 and area_files[len(area_files) // 2] < 1_000  # most kommuner: references only

@@ -173,19 +173,22 @@ class SharedData:
     """What several areas' data files would hold alike, written once to data/shared.js.
 
     ``texts`` are post texts (and links) with the area's name written as
-    ``{area}``; ``images`` and ``figures`` are whole entries. An area's file
-    then refers to an entry by its index, and holds only what is its own.
+    ``{area}``; ``images`` and ``figures`` are whole entries, and ``cards`` a
+    message's posts and images as they refer to those (most kommuner are
+    handed the same, up to their name). An area's file then refers to an
+    entry by its index, and holds only what is its own.
     """
 
     def __init__(self, areas: Sequence[dict[str, Any]]) -> None:
         texts: dict[str, int] = {}
         images: dict[str, int] = {}
         figures: dict[str, int] = {}
+        self._templates: dict[tuple[str, str], str | None] = {}
         for data in areas:
             for card in data["cards"].values():
                 for post in card["posts"].values():
                     for text in [*post["parts"], *([post["link"]] if "link" in post else [])]:
-                        shared = area_text(text, data["name"])
+                        shared = self._template(text, data["name"])
                         if shared is not None:
                             texts[shared] = texts.get(shared, 0) + 1
                 if "images" in card:
@@ -200,35 +203,68 @@ class SharedData:
         self._texts = {t: i for i, t in enumerate(self.texts)}
         self._images = {k: i for i, k in enumerate(self.images)}
         self._figures = {k: i for i, k in enumerate(self.figures)}
+        cards: dict[str, int] = {}
+        compact: list[tuple[dict[str, Any], dict[str, tuple[str, dict[str, Any]]]]] = []
+        for data in areas:
+            own = {}
+            for cid, card in data["cards"].items():
+                entry = self._card(card, data["name"])
+                key = json_for_script(entry)
+                cards[key] = cards.get(key, 0) + 1
+                own[cid] = (key, entry)
+            compact.append((data, own))
+        self.cards = [k for k, n in cards.items() if n > 1]
+        self._cards = {k: i for i, k in enumerate(self.cards)}
+        self._areas = {data["key"]: self._compact(data, own) for data, own in compact}  # each area's file, made once
+
+    def _template(self, text: str, name: str) -> str | None:
+        found = self._templates.get((text, name), "")
+        if found == "":
+            found = self._templates[(text, name)] = area_text(text, name)
+        return found
 
     def text(self, text: str, name: str) -> int | str:
         """The shared text's index, or the text itself when no other area has it."""
-        shared = area_text(text, name)
+        shared = self._template(text, name)
         return self._texts.get(shared, text) if shared is not None else text
+
+    def _card(self, card: dict[str, Any], name: str) -> dict[str, Any]:
+        posts = {}
+        for platform, post in card["posts"].items():
+            posts[platform] = {**post, "parts": [self.text(t, name) for t in post["parts"]]}
+            if "link" in post:
+                posts[platform]["link"] = self.text(post["link"], name)
+        compact: dict[str, Any] = {"posts": posts}
+        if "images" in card:
+            key = json_for_script(card["images"])
+            compact["images"] = self._images.get(key, card["images"])
+        return compact
 
     def compact(self, data: dict[str, Any]) -> dict[str, Any]:
         """An area's data (``area_data``) with what is shared replaced by its index."""
-        name = data["name"]
-        cards = {}
+        made = self._areas.get(data["key"])
+        if made is not None and made["name"] == data["name"]:
+            return made
+        own = {}
         for cid, card in data["cards"].items():
-            posts = {}
-            for platform, post in card["posts"].items():
-                posts[platform] = {**post, "parts": [self.text(t, name) for t in post["parts"]]}
-                if "link" in post:
-                    posts[platform]["link"] = self.text(post["link"], name)
-            cards[cid] = {"posts": posts}
-            if "images" in card:
-                key = json_for_script(card["images"])
-                cards[cid]["images"] = self._images.get(key, card["images"])
+            entry = self._card(card, data["name"])
+            own[cid] = (json_for_script(entry), entry)
+        return self._compact(data, own)
+
+    def area(self, key: str) -> dict[str, Any] | None:
+        """The compact data of an area the table was made from."""
+        return self._areas.get(key)
+
+    def _compact(self, data: dict[str, Any], own: dict[str, tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+        cards = {cid: self._cards.get(key, entry) for cid, (key, entry) in own.items()}
         figures = [self._figures.get(json_for_script(f), f) for f in data["figures"]]
         return {**data, "cards": cards, "figures": figures}
 
     def script(self) -> str:
         """data/shared.js."""
-        texts = json_for_script(self.texts)
-        images = "[" + ",".join(self.images) + "]"
-        figures = "[" + ",".join(self.figures) + "]"
-        return f'window.campaignShared={{"figures":{figures},"images":{images},"texts":{texts}}};\n'
+        tables = {"cards": self.cards, "figures": self.figures, "images": self.images}
+        parts = [f'"{name}":[' + ",".join(rows) + "]" for name, rows in tables.items()]
+        return "window.campaignShared={" + ",".join([*parts, f'"texts":{json_for_script(self.texts)}']) + "};\n"
 
 
 def shared_data(views: Sequence[AreaView]) -> SharedData:
@@ -251,7 +287,8 @@ def write_area_data(out: Path, view: AreaView, shared: SharedData) -> None:
     path = out / "data" / "areas" / f"{view.key}.js"
     path.parent.mkdir(parents=True, exist_ok=True)
     prefix = AREA_PREFIX.format(key=json.dumps(view.key))
-    path.write_text(f"{prefix}{json_for_script(shared.compact(area_data(view)))};\n", encoding="utf-8")
+    data = shared.area(view.key) or shared.compact(area_data(view))
+    path.write_text(f"{prefix}{json_for_script(data)};\n", encoding="utf-8")
 
 
 def read_area_data(out: Path, key: str) -> dict[str, Any]:
@@ -277,7 +314,8 @@ def resolve_area_data(data: dict[str, Any], shared: dict[str, Any]) -> dict[str,
         return shared["texts"][value].replace(AREA, name) if isinstance(value, int) else value
 
     cards = {}
-    for cid, card in data["cards"].items():
+    for cid, entry in data["cards"].items():
+        card = shared["cards"][entry] if isinstance(entry, int) else entry
         posts = {}
         for platform, post in card["posts"].items():
             posts[platform] = {**post, "parts": [text(t) for t in post["parts"]]}

@@ -534,21 +534,22 @@
     return shared;
   }
 
-  /* An area's data with its references into data/shared.js put back (a number is a shared entry), in place. */
+  /* An area's data with its references into data/shared.js put back (a number is a shared entry);
+     new objects, since shared entries serve every area. */
   function resolveArea(d, c) {
     var text = function (t) { return typeof t === "number" ? c.texts[t].split("{area}").join(d.name) : t; };
     var pick = function (table, v) { return typeof v === "number" ? c[table][v] : v; };
+    var cards = {};
     Object.keys(d.cards).forEach(function (id) {
-      var card = d.cards[id];
+      var card = pick("cards", d.cards[id]);
+      var posts = {};
       Object.keys(card.posts).forEach(function (p) {
         var post = card.posts[p];
-        post.parts = post.parts.map(text);
-        if (post.link !== undefined) { post.link = text(post.link); }
+        posts[p] = {parts: post.parts.map(text), limit: post.limit, link: post.link === undefined ? undefined : text(post.link)};
       });
-      card.images = pick("images", card.images);
+      cards[id] = {posts: posts, images: pick("images", card.images)};
     });
-    d.figures = d.figures.map(function (f) { return pick("figures", f); });
-    return d;
+    return Object.assign({}, d, {cards: cards, figures: d.figures.map(function (f) { return pick("figures", f); })});
   }
 
   function loadArea(key) {
