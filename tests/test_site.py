@@ -10,34 +10,40 @@ import json
 import os
 import re
 import shutil
-from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
-import yaml
 from hypothesis import given
 from hypothesis import strategies as st
+from markupsafe import escape
 
 from campaign.compose.core import compose_all
+from campaign.compose.platforms import PLATFORMS
 from campaign.errors import CampaignInvalid
 from campaign.loader import load
-from campaign.model import NATIONAL, Area
+from campaign.model import NATIONAL
+from campaign.registry import kommun, kommuner
 from campaign.site.kit import TIP_KEYS
 from campaign.site.render import CSP, json_for_script, read_area_data, safe_url
 from campaign.site.stage import build_site
 from campaign.site.strings import STRINGS
-from tests.site_support import AREAS, REPO, SourcePart, build_sample, composer_posts, copy_campaign, stand_in_posts
+from tests.page_kit import AREAS, HOSTILE, REPO, Page, build_page, edit, hostile_bank, sample_campaign
 
 GOLDEN = Path(__file__).parent / "golden" / "site"
-HOSTILE = '<script>alert(1)</script> "><img src=x onerror=alert(2)> javascript:alert(3)'
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site") / "build"
-    build_sample(out)
-    return out
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Page:
+    """The default campaign with tagged politicians, composed, drawn and built once for the module."""
+    tmp = tmp_path_factory.mktemp("site")
+    return build_page(sample_campaign(tmp / "campaign"), tmp / "build")
+
+
+@pytest.fixture(scope="module")
+def site(sample: Page) -> Path:
+    return sample.out
 
 
 class Tags(HTMLParser):
@@ -110,9 +116,10 @@ def test_municipality_page_has_its_own_figures_and_politicians(site: Path) -> No
     national = (site / "index.html").read_text(encoding="utf-8")
     uppsala = (site / "kommun" / "uppsala" / "index.html").read_text(encoding="utf-8")
     stockholm = (site / "kommun" / "stockholm" / "index.html").read_text(encoding="utf-8")
-    assert "Anna Exempel" in uppsala and "@AnnaExempel" in uppsala
-    assert "Anna Exempel" not in national and "Anna Exempel" not in stockholm
-    assert "Vad gör Uppsala för att socialtjänsten" in uppsala
+    # Uppsala's chair, as the registry finds her role, tagged by her handle; Stockholm gets its own chair.
+    assert "Anna Andersson" in uppsala and "@anna_uppsala" in uppsala
+    assert "Anna Andersson" not in national and "Anna Andersson" not in stockholm and "@karin_stockholm" in stockholm
+    assert "Hur ska Uppsala se till att socialtjänsten" in uppsala
     # Stockholm has its own survey figure for rättssäkerhet (33 %), the country 40 %.
     assert re.search(r'data-figure="rattssakerhet"><span class="big">33\xa0%', stockholm)
     assert re.search(r'data-figure="rattssakerhet"><span class="big">40\xa0%', national)
@@ -140,18 +147,33 @@ def test_picker_lists_every_municipality(site: Path) -> None:
     assert lans == ["Dalarnas län", "Jämtlands län", "Stockholms län", "Uppsala län", "Västra Götalands län"]
 
 
-def test_area_data_files_are_script_safe_json(site: Path) -> None:
-    text = (site / "data" / "areas" / "uppsala.js").read_text(encoding="utf-8")
+def test_area_data_files_are_script_safe_json(sample: Page) -> None:
+    text = (sample.out / "data" / "areas" / "uppsala.js").read_text(encoding="utf-8")
     prefix = '(window.campaignAreas=window.campaignAreas||{})["uppsala"]='
     assert text.startswith(prefix) and text.endswith(";\n")
-    assert (site / "data" / "shared.js").read_text(encoding="utf-8").startswith("window.campaignShared={")
-    data = read_area_data(site, "uppsala")  # with what several areas share (data/shared.js) put back, as page.js does
-    assert data["name"] == "Uppsala" and data["mentions"][0]["handles"]["x"] == "AnnaExempel"
+    assert (sample.out / "data" / "shared.js").read_text(encoding="utf-8").startswith("window.campaignShared={")
+    data = read_area_data(sample.out, "uppsala")  # with what several areas share (data/shared.js) put back, as page.js does
+    assert data["name"] == "Uppsala"
+    # The politicians as the composer tagged them, with a profile address made from each handle.
+    chair = data["mentions"][0]
+    assert (chair["name"], chair["role"]) == ("Anna Andersson", "ordförande i socialnämnden")
+    assert chair["profiles"]["x"] == "https://x.com/anna_uppsala"
+    assert chair["profiles"]["mastodon"] == "https://social.uppsala.example/@anna"
+    assert data["mentions"][1]["name"] == "Bo Berg" and data["mentions"][1]["profiles"] == {}  # no handle: named only
+    # Every platform's post, exactly as the composer wrote it (UTM links, tags, the limit it was fitted to).
     posts = data["cards"]["resurser"]["posts"]
     assert set(posts) == {"x", "bluesky", "mastodon", "threads", "linkedin", "facebook", "instagram"}
-    assert posts["linkedin"]["link"].startswith("https://") and "link" not in posts["x"]  # only link-sharing platforms carry it
+    for platform, shown in posts.items():
+        post = sample.post("resurser", platform, "0380")
+        assert shown["parts"] == [p.text for p in post.parts] and shown["limit"] == PLATFORMS[platform].limit
+    assert (
+        posts["linkedin"]["link"] == sample.post("resurser", "linkedin", "0380").link
+        and "utm_source=linkedin" in posts["linkedin"]["link"]
+    )
+    assert "link" not in posts["x"]  # only link-sharing platforms carry it
     images = data["cards"]["resurser"]["images"]
-    assert images["files"][images["preview"]][0] == "resursbrist-sverige-x.png" and images["alt"]
+    assert images["files"][images["preview"]][0] == "sverige/figure-resursbrist-x.png"  # Uppsala has no figure of its own
+    assert images["alt"] == {i.file: i.alt for i in sample.images}["sverige/figure-resursbrist-x.png"]
 
 
 def test_only_own_scripts_and_a_csp_that_forbids_inline_script(site: Path) -> None:
@@ -175,24 +197,27 @@ def test_only_own_scripts_and_a_csp_that_forbids_inline_script(site: Path) -> No
     )  # the share sheet fetches the card image (own origin only)
 
 
-def test_open_graph_points_at_the_card_image(site: Path) -> None:
-    campaign = load(REPO).campaign
+def test_open_graph_points_at_the_card_image(sample: Page) -> None:
+    site = sample.out
+    alts = {i.file: i.alt for i in sample.images}
     metas = {a.get("property") or a.get("name"): a.get("content") for t, a in parse(site / "index.html").tags if t == "meta"}
-    base = campaign.settings.base_url
-    assert metas["og:image"] == f"{base}images/resursbrist-sverige-og.png"  # the first message's figure
-    assert (site / "images" / "resursbrist-sverige-og.png").is_file()
+    base = sample.campaign.settings.base_url
+    assert metas["og:image"] == f"{base}images/sverige/figure-resursbrist-og.png"  # the first message's figure
+    assert (site / "images" / "sverige" / "figure-resursbrist-og.png").is_file()
+    assert (metas["og:image:width"], metas["og:image:height"]) == ("1200", "630")
     assert metas["twitter:card"] == "summary_large_image" and metas["twitter:image"] == metas["og:image"]
     assert metas["og:url"] == base and metas["og:title"] == "Trygg socialtjänst"
     uppsala = {a.get("property"): a.get("content") for t, a in parse(site / "kommun/uppsala/index.html").tags if t == "meta"}
     assert uppsala["og:url"] == f"{base}kommun/uppsala/" and uppsala["og:image"] == metas["og:image"]
     stockholm = {a.get("property"): a.get("content") for t, a in parse(site / "kommun/stockholm/index.html").tags if t == "meta"}
-    assert stockholm["og:image"] == f"{base}images/rattssakerhet-0180-og.png"  # its own card where it has one
-    # Each says what its card shows (og:image:alt): Stockholm's own figure, the country's elsewhere.
+    assert stockholm["og:image"] == f"{base}images/kommun-0180/figure-rattssakerhet-og.png"  # its own card where it has one
+    # Each says what its card shows (og:image:alt, the card's own alt text): Stockholm's own figure, the country's elsewhere.
+    assert stockholm["og:image:alt"] == alts["kommun-0180/figure-rattssakerhet-og.png"]
+    assert stockholm["og:image:alt"].startswith("Stockholm: Var tredje (33\xa0%) socialsekreterare")
     assert (
-        stockholm["og:image:alt"].startswith("upplever att de inte kan ge den kvalitet")
-        and "kommun 0180" in stockholm["og:image:alt"]
+        metas["og:image:alt"] == alts["sverige/figure-resursbrist-og.png"] and metas["twitter:image:alt"] == metas["og:image:alt"]
     )
-    assert metas["og:image:alt"].startswith("anger brist på resurser") and metas["twitter:image:alt"] == metas["og:image:alt"]
+    assert metas["og:image:alt"].startswith("Sverige: Varannan (50\xa0%) socialsekreterare anger brist på resurser")
 
 
 def test_images_lazy_load_with_alt_text_and_downloads(site: Path) -> None:
@@ -200,41 +225,71 @@ def test_images_lazy_load_with_alt_text_and_downloads(site: Path) -> None:
     imgs = [a for t, a in stockholm.tags if t == "img"]
     assert imgs and all(a["loading"] == "lazy" and a["alt"] for a in imgs)
     # The page's first message's card in its HTML; the others' in its data file (page.js builds them alike).
-    assert "../../images/resursbrist-sverige-x.png" in [a["src"] for a in imgs]
-    # Stockholm's own cards where it has its own figures, the national ones elsewhere.
+    assert "../../images/sverige/figure-resursbrist-x.png" in [a["src"] for a in imgs]
+    downloads = [a["href"] for t, a in stockholm.tags if t == "a" and "download" in a]
+    page = site / "kommun" / "stockholm"
+    assert all((page / src).resolve().is_file() for src in [a["src"] for a in imgs] + downloads)  # every one drawn
+    # Stockholm's own cards where it has its own figures, the national ones elsewhere; each file drawn.
     cards = read_area_data(site, "stockholm")["cards"]
-    assert "rattssakerhet-0180-og.png" in [f[0] for f in cards["rattssakerhet"]["images"]["files"]]
-    assert cards["resurser"]["images"]["files"][cards["resurser"]["images"]["preview"]][0] == "resursbrist-sverige-x.png"
-    html = (site / "kommun/stockholm/index.html").read_text(encoding="utf-8")
+    files = [f[0] for f in cards["rattssakerhet"]["images"]["files"]]
+    assert "kommun-0180/figure-rattssakerhet-og.png" in files and "kommun-0180/figure-rattssakerhet-x.png" in files
+    assert all((site / "images" / f).is_file() for card in cards.values() for f, *_ in card["images"]["files"])
+    assert cards["resurser"]["images"]["files"][cards["resurser"]["images"]["preview"]][0] == "sverige/figure-resursbrist-x.png"
+    html = (page / "index.html").read_text(encoding="utf-8")
     assert "download>X, Mastodon, Threads (1200×675)</a>" in html and "download>Facebook, LinkedIn (1200×630)</a>" in html
+    assert "download>Instagram (1080×1080)</a>" in html
 
 
 def test_hostile_messages_show_as_text(tmp_path: Path) -> None:
-    root = copy_campaign(tmp_path)
-    path = root / "messages" / "messages.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["messages"].append({"id": "hostile", "kind": "long", "link": "rapport", "text": HOSTILE})
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    campaign = load(root).campaign
-    out = tmp_path / "build"
-    build_site(campaign, composer_posts(campaign), [], out, AREAS)
-    for page in [*html_pages(out), out / "data" / "areas" / "uppsala.js"]:
+    root = hostile_bank(sample_campaign(tmp_path / "campaign"))
+    built = build_page(root, tmp_path / "build", (NATIONAL, kommun("0380")))
+    out = built.out
+    statement = "anger {{ 7*7 }} {% raw %}</textarea><script>alert(4)</script>"
+    assert built.post("hostile", "x").text.startswith(f"{HOSTILE} {statement}")  # data in a template, never run
+    for page in [*html_pages(out), *(out / "data").rglob("*.js")]:
         text = page.read_text(encoding="utf-8")
-        assert "<script>alert" not in text and "<img src=x" not in text, page
+        assert "<script>alert" not in text and "<img src=x" not in text and "</textarea><script>" not in text, page
+        assert "<b>Fet" not in text and "<i>Kort" not in text and "<i>Rapporten" not in text, page
         assert 'href="javascript:' not in text.lower()
+    # In the page's HTML: the first message (the bank makes it the hostile one), titles, figures, the card's alt text.
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &#34;&gt;&lt;img src=x onerror=alert(2)&gt; javascript:alert(3)" in index
-    assert "\\u003cscript\\u003ealert(1)" in (out / "data" / "areas" / "uppsala.js").read_text(encoding="utf-8")
+    assert str(escape(statement)) in index and "{{ 7*7 }}" in index
+    assert "&lt;b&gt;Fet&lt;/b&gt; rubrik" in index and "&lt;i&gt;Kort&lt;/i&gt; rubrik" in index
+    alt = {i.file: i.alt for i in built.images}["sverige/figure-resursbrist-x.png"]
+    assert "<script>alert(4)" in alt and str(escape(alt)) in index
+    # In the data page.js builds the folded cards from: script-safe JSON that reads back as the composer's text.
+    assert "\\u003cscript\\u003ealert(1)" in (out / "data" / "shared.js").read_text(encoding="utf-8")
+    folded = read_area_data(out, "uppsala")["cards"]["hostile-kort"]["posts"]["x"]["parts"]
+    assert folded == [p.text for p in built.post("hostile-kort", "x", "0380").parts] and folded[0].startswith(HOSTILE)
     kit = (out / "kit.html").read_text(encoding="utf-8")
-    assert "&lt;script&gt;alert(1)" in kit
+    assert "&lt;script&gt;alert(1)" in kit and "&lt;i&gt;Rapporten&lt;/i&gt; {{ campaign.name }}" in kit
     markdown = (out / "kit.md").read_text(encoding="utf-8")
     assert (
         '&lt;script&gt;alert(1)&lt;/script&gt; "&gt;&lt;img src=x onerror=alert(2)&gt;' in markdown and "<script>" not in markdown
     )
 
 
+def test_control_characters_in_the_bank_are_refused_where_they_are(tmp_path: Path) -> None:
+    """A line separator or a terminal escape never reaches a post or the page: validation names the file, line and key."""
+    root = sample_campaign(tmp_path / "campaign")
+
+    def messages(data: dict[str, Any]) -> None:
+        data["messages"].append({"id": "styrtecken", "kind": "long", "link": "rapport", "text": "Rad ett\u2028rad två \x1b[2J"})
+
+    edit(root, "messages.yaml", messages)
+    line = next(
+        n for n, text in enumerate((root / "messages" / "messages.yaml").read_text().splitlines(), 1) if "Rad ett" in text
+    )
+    with pytest.raises(CampaignInvalid) as caught:
+        load(root)
+    problems = [p.format() for p in caught.value.problems if p.severity == "error"]
+    assert len(problems) == 1 and problems[0].startswith(f"messages/messages.yaml:{line}:"), problems
+    assert "messages[13].text: control character U+2028 is not allowed in text" in problems[0]
+
+
 def test_javascript_links_are_refused_at_validation(tmp_path: Path) -> None:
-    root = copy_campaign(tmp_path)
+    root = sample_campaign(tmp_path / "campaign")
     path = root / "messages" / "links.yaml"
     path.write_text(
         path.read_text(encoding="utf-8").replace("https://kampanj.example.org/press/trygg-socialtjanst", "javascript:alert(1)"),
@@ -255,9 +310,9 @@ def test_json_for_script_cannot_close_a_script(text: str) -> None:
     assert json.loads(encoded) == {"t": text}
 
 
-def test_printable_kit_has_every_part(site: Path) -> None:
-    campaign = load(REPO).campaign
-    kit = (site / "kit.html").read_text(encoding="utf-8")
+def test_printable_kit_has_every_part(sample: Page) -> None:
+    campaign = sample.campaign
+    kit = (sample.out / "kit.html").read_text(encoding="utf-8")
     for heading in ("Budskap", "Kortare budskap", "Länkar", "Hashtaggar", "Tagga de ansvariga", "Våra krav"):
         assert f"<h3>{heading}</h3>" in kit
     for link in campaign.links:
@@ -273,13 +328,12 @@ def test_printable_kit_says_where_the_page_is(site: Path, tmp_path: Path) -> Non
     url = "https://kampanj.example.org/trygg-socialtjanst/"
     assert f'<p>Kampanjsidan, där du väljer din kommun: <a href="{url}">{url}</a></p>' in kit
     assert f"Kampanjsidan, där du väljer din kommun: <{url}>" in (site / "kit.md").read_text(encoding="utf-8")
-    import dataclasses
-
-    campaign = load(REPO).campaign
-    campaign = dataclasses.replace(campaign, settings=dataclasses.replace(campaign.settings, base_url=None))
-    build_site(campaign, compose_all(campaign, [NATIONAL]), [], tmp_path, (NATIONAL,))
-    assert "Kampanjsidan" not in (tmp_path / "kit.html").read_text(encoding="utf-8")
-    assert "Kampanjsidan" not in (tmp_path / "kit.md").read_text(encoding="utf-8")
+    # A campaign without base_url has no address to print.
+    root = sample_campaign(tmp_path / "campaign")
+    edit(root, "campaign.yaml", lambda data: data["campaign"].pop("base_url"))
+    out = build_page(root, tmp_path / "build", (NATIONAL,), images=False).out
+    assert "Kampanjsidan" not in (out / "kit.html").read_text(encoding="utf-8")
+    assert "Kampanjsidan" not in (out / "kit.md").read_text(encoding="utf-8")
 
 
 def test_printable_kit_markdown_matches_golden(site: Path) -> None:
@@ -292,52 +346,47 @@ def test_printable_kit_markdown_matches_golden(site: Path) -> None:
 
 
 def test_national_page_is_light_with_all_290_municipalities(tmp_path: Path) -> None:
+    """The national page carries no per-kommun weight: every message there, and all 290 kommuner in the picker."""
     campaign = load(REPO).campaign
-    kommuner = [
-        Area("kommun", f"{i:04d}", f"Kommun nummer {i}", f"{i % 21:02d}", f"Län nummer {i % 21}", f"kommun-{i}")
-        for i in range(290)
-    ]
-    national = compose_all(campaign, [NATIONAL])  # the composer's real posts: links with UTM, threads
-    posts = national + [replace(p, area=k) for k in kommuner for p in national]  # same text: only the size matters here
-    result = build_site(campaign, posts, [], tmp_path / "all", [NATIONAL, *kommuner])
-    assert len(kommun_list(tmp_path / "all")["kommuner"]) == 290
+    everywhere = kommuner()
+    national = compose_all(campaign, [NATIONAL])
+    local = compose_all(campaign, everywhere, platforms=["x"], messages=[campaign.messages[0]])  # a post each, cheaply
+    result = build_site(campaign, national + local, [], tmp_path / "all", [NATIONAL, *everywhere])
+    assert len(everywhere) == 290 and len(kommun_list(tmp_path / "all")["kommuner"]) == 290
     assert result.national_bytes < 150_000, result.national_bytes
 
 
-def test_output_is_deterministic(tmp_path: Path, site: Path) -> None:
-    again = tmp_path / "again"
-    build_sample(again)
+def test_output_is_deterministic(tmp_path: Path, sample: Page) -> None:
+    site = sample.out
+    again = build_page(sample.campaign.root, tmp_path / "again").out
     for path in sorted(p for p in site.rglob("*") if p.is_file()):
         assert (again / path.relative_to(site)).read_bytes() == path.read_bytes(), path
 
 
 def test_english_ui_strings(tmp_path: Path) -> None:
-    root = copy_campaign(tmp_path)
-    path = root / "messages" / "campaign.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("language: sv", "language: en"), encoding="utf-8")
-    campaign = load(root).campaign
-    build_site(campaign, compose_all(campaign, [NATIONAL]), [], tmp_path / "build", (NATIONAL,))
+    root = sample_campaign(tmp_path / "campaign")
+    edit(root, "campaign.yaml", lambda data: data["campaign"].update(language="en"))
+    build_page(root, tmp_path / "build", (NATIONAL,), images=False)
     index = (tmp_path / "build" / "index.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in index and "Choose your municipality" in index
     assert page_strings(tmp_path / "build")["copy"] == "Copy"
     assert set(STRINGS["en"]) == set(STRINGS["sv"])
 
 
-def test_a_thread_shows_each_part_with_a_hint(tmp_path: Path) -> None:
-    campaign = load(REPO).campaign
-    posts = stand_in_posts(campaign, [NATIONAL])
-    posts = [
-        replace(p, parts=(SourcePart("1/2 Första delen.", 300), SourcePart("2/2 Andra delen.", 300)))
-        if p.platform == "bluesky"
-        else p
-        for p in posts
-    ]
-    build_site(campaign, posts, [], tmp_path, (NATIONAL,))
-    index = (tmp_path / "index.html").read_text(encoding="utf-8")
-    panel = index.split('id="p-resurser-bluesky"')[1].split("</section>")[0]
-    assert "en tråd i 2 delar" in panel
-    assert 'aria-label="Texten om resurser för Bluesky, del 1 av 2">1/2 Första delen.</textarea>' in panel
-    assert 'aria-label="Texten om resurser för Bluesky, del 2 av 2">2/2 Andra delen.</textarea>' in panel
+def test_a_thread_shows_each_part_with_a_hint(sample: Page) -> None:
+    """Every thread the composer made (Stockholm's tagged posts run over X's and Bluesky's limits) reaches the page
+    part by part: in the area's data, which page.js builds folded cards from, and the first message's in the HTML."""
+    threads = [p for p in sample.posts if p.is_thread]
+    assert threads, "the sample campaign should make at least one thread"
+    for post in threads:
+        shown = read_area_data(sample.out, post.area.slug or "national")["cards"][post.message_id]["posts"][post.platform]
+        assert shown["parts"] == [p.text for p in post.parts]
+    post = sample.post("resurser", "x", "0180")
+    index = (sample.out / "kommun" / "stockholm" / "index.html").read_text(encoding="utf-8")
+    panel = index.split('id="p-resurser-x"')[1].split("</section>")[0]
+    assert post.is_thread and "en tråd i 2 delar" in panel
+    for i, part in enumerate(post.parts, 1):
+        assert f'aria-label="Texten om resurser för X, del {i} av 2">{escape(part.text)}</textarea>' in panel
 
 
 def test_no_images_no_image_tags(tmp_path: Path) -> None:
@@ -362,10 +411,9 @@ def test_campaign_build_writes_the_page(tmp_path: Path) -> None:
 
 
 def test_page_settings_choose_platforms_and_intro(tmp_path: Path) -> None:
-    root = copy_campaign(tmp_path)
+    root = sample_campaign(tmp_path / "campaign")
     (root / "messages" / "page.yaml").write_text("page:\n  intro: Dela i dag!\n  platforms: [bluesky, x]\n", encoding="utf-8")
-    campaign = load(root).campaign
-    build_site(campaign, compose_all(campaign, [NATIONAL]), [], tmp_path / "build", (NATIONAL,))
+    build_page(root, tmp_path / "build", (NATIONAL,), images=False)
     index = (tmp_path / "build" / "index.html").read_text(encoding="utf-8")
     assert '<p class="lede">Dela i dag!</p>' in index and '<meta name="description" content="Dela i dag!">' in index
     panels = re.findall(r'id="p-resurser-([a-z]+)"', index)
@@ -373,7 +421,7 @@ def test_page_settings_choose_platforms_and_intro(tmp_path: Path) -> None:
 
 
 def test_page_settings_are_validated(tmp_path: Path) -> None:
-    root = copy_campaign(tmp_path)
+    root = sample_campaign(tmp_path / "campaign")
     (root / "messages" / "page.yaml").write_text(
         "page:\n  platforms: [x, blusky, x]\n  intro: Hej\n  title: Nej\n", encoding="utf-8"
     )

@@ -15,7 +15,7 @@ import pytest
 from campaign.errors import CampaignInvalid
 from campaign.scaffold import scaffold
 from campaign.site.serve import Preview, snapshot
-from tests.site_support import REPO
+from tests.page_kit import REPO
 
 
 def copy_campaign(tmp: Path) -> Path:
