@@ -11,6 +11,7 @@ result to the next one here.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,20 @@ from campaign.compose import stage as posts_stage
 from campaign.compose.core import Post
 from campaign.errors import CampaignInvalid, Problem
 from campaign.images import stage as images_stage
-from campaign.kit import ImageFile, Kit, Progress, build_time, check_output, staged, to_jsonable, write_json
+from campaign.kit import (
+    Background,
+    ImageFile,
+    Kit,
+    Progress,
+    Timings,
+    build_time,
+    check_output,
+    default_jobs,
+    run_work,
+    staged,
+    to_jsonable,
+    write_json,
+)
 from campaign.loader import load
 from campaign.locate import place
 from campaign.manifest import Kept
@@ -58,46 +72,101 @@ def build(
     on: dt.date | None = None,
     progress: Progress | None = None,
     record: bool = False,
+    jobs: int | None = None,
 ) -> Built:
     """Build the whole kit for the campaign in ``root`` into ``out``; its posts tag who holds the roles on ``on``
     (default: ``kit.kit_date``). Every problem comes with its file and line.
 
     With ``record`` what made the kit is written down (campaign/manifest.py)
-    for ``build_if_changed``.
+    for ``build_if_changed``. ``jobs`` worker processes share the work
+    (default: ``default_jobs()``; 1: all of it in this process); the kit is the
+    same byte for byte whatever their number.
     """
-    before = manifest.snapshot(Path(root)) if record else {}
-    loaded = load(root)
-    kit = Kit(loaded.campaign, build_time(now), warnings=list(loaded.warnings), progress=progress, on=on)
+    timings = Timings()
+    with timings.stage("load"):
+        before = manifest.snapshot(Path(root)) if record else {}
+        loaded = load(root)
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    kit = Kit(
+        loaded.campaign,
+        build_time(now),
+        warnings=list(loaded.warnings),
+        progress=progress,
+        on=on,
+        jobs=jobs,
+        timings=timings,
+    )
     check_output(out, loaded.campaign.root)
     manifest.forget(Path(root), Path(out))  # the kit is replaced: the last build's record no longer holds
     try:
         with staged(out) as staging:
-            check_campaign(kit)  # the whole-campaign checks: errors stop the build before anything is written
-            write_campaign_json(kit, staging)
-            registry_stage.write(kit, staging)
-            posts = posts_stage.write(kit, staging)
-            images = images_stage.write(kit, staging)
-            site_stage.write(kit, staging, posts, images)
+            with timings.stage("check"):
+                check_campaign(kit)  # the whole-campaign checks: errors stop the build before anything is written
+                write_campaign_json(kit, staging)
+                registry_stage.write(kit, staging)
+            with timings.stage("posts+images"):
+                posts, images = posts_and_images(kit, staging)
+            with timings.stage("posts files+page"):
+                # The posts' files and the page's, in one pool: they need the posts and images, not each other.
+                run_work(
+                    [posts_stage.files(kit, staging, posts), site_stage.work(kit, staging, posts, images)],
+                    kit.jobs,
+                    kit.progress,
+                )
     except CampaignInvalid as exc:
         raise CampaignInvalid(place(kit.campaign, [*exc.problems, *kit.warnings])) from None
     kit.warnings = place(kit.campaign, kit.warnings)
     if record:
         theme = kit.campaign.settings.theme
-        manifest.record(
-            Path(root),
-            Path(out),
-            before,
-            now=kit.now,
-            timezone=kit.campaign.settings.timezone,
-            theme_files=(theme.logo, theme.font_regular, theme.font_bold),
-            notes=kit.notes,
-            warnings=kit.warnings,
-        )
+        with timings.stage("record"):
+            manifest.record(
+                Path(root),
+                Path(out),
+                before,
+                now=kit.now,
+                timezone=kit.campaign.settings.timezone,
+                theme_files=(theme.logo, theme.font_regular, theme.font_bold),
+                notes=kit.notes,
+                warnings=kit.warnings,
+            )
+    timings.save()
     return Built(kit, posts, images)
 
 
+def posts_and_images(kit: Kit, staging: Path) -> tuple[list[Post], list[ImageFile]]:
+    """Compose the posts (here) while the cards are drawn (in a worker process, which has its own to draw with).
+
+    They need nothing from each other. Warnings and notes come in the order a
+    serial build gives them: the posts', then the images'.
+    """
+
+    def draw(progress: Progress | None) -> tuple[list[ImageFile], list[str], list[Problem]]:
+        cards = dataclasses.replace(kit, warnings=[], notes=[], progress=progress)  # its own, merged below
+        return images_stage.write(cards, staging), cards.notes, cards.warnings
+
+    with Background(draw, kit.jobs, kit.progress) as drawing:
+        report = kit.progress
+
+        def progress(task: str, done: int, total: int) -> None:
+            drawing.poll()  # the cards' progress, as it comes
+            if report is not None:
+                report(task, done, total)
+
+        posts = posts_stage.compose(dataclasses.replace(kit, progress=progress) if report else kit)
+        images, notes, warnings = drawing.result()
+    kit.notes.extend(notes)
+    kit.warnings.extend(warnings)
+    return posts, images
+
+
 def build_if_changed(
-    root: Path, out: Path, *, now: dt.datetime | None = None, on: dt.date | None = None, progress: Progress | None = None
+    root: Path,
+    out: Path,
+    *,
+    now: dt.datetime | None = None,
+    on: dt.date | None = None,
+    progress: Progress | None = None,
+    jobs: int | None = None,
 ) -> Built | Kept:
     """``build``, unless nothing that makes the kit changed since the last one: then the kit is kept as it is.
 
@@ -106,12 +175,12 @@ def build_if_changed(
     A kit for another date (``on``) is always built, and not recorded.
     """
     if on is not None:
-        return build(root, out, now=now, on=on, progress=progress)
+        return build(root, out, now=now, on=on, progress=progress, jobs=jobs)
     when = build_time(now)
     kept = manifest.unchanged(Path(root), Path(out), when)
     if kept is not None:
         return kept
-    return build(root, out, now=when, progress=progress, record=True)
+    return build(root, out, now=when, progress=progress, record=True, jobs=jobs)
 
 
 def write_campaign_json(kit: Kit, staging: Path) -> None:

@@ -11,27 +11,79 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import multiprocessing
 import os
+import resource
 import shutil
+import sys
 import tempfile
+import time
 import zoneinfo
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from campaign.errors import CampaignError, Problem
+from campaign.errors import CampaignError, CampaignInvalid, Problem
 from campaign.model import Campaign
 
 MARKER = ".campaign-build"  # marks a folder as ours, so that we only ever replace our own output
 IMAGES = "images"  # the images stage's folder in the kit
 
 Progress = Callable[[str, int, int], None]  # (task, done, total), for a progress bar
+MAX_JOBS = 8  # more worker processes than this only add start-up cost: a kit has a few large tasks
+T = TypeVar("T")
 
 
 class OutputRefused(CampaignError):
     """The output folder is not one we may replace."""
+
+
+def _cpu(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+@dataclass
+class Timings:
+    """Per-stage timers: wall time, and CPU time of this process (all its threads), of its worker processes, and of
+    the main thread alone, so that a loaded machine can still tell what a quiet one would take.
+
+    ``CAMPAIGN_TIMINGS=FILE`` makes ``campaign build`` write them there as JSON (bench/build.py reads them).
+    """
+
+    stages: list[dict[str, Any]] = field(default_factory=list)
+    started: float = field(default_factory=lambda: _cpu(resource.RUSAGE_SELF))  # CPU before the build: start-up, imports
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        wall, own, workers, thread = (
+            time.perf_counter(),
+            _cpu(resource.RUSAGE_SELF),
+            _cpu(resource.RUSAGE_CHILDREN),
+            time.thread_time(),
+        )
+        try:
+            yield
+        finally:
+            self.stages.append(
+                {
+                    "stage": name,
+                    "wall": time.perf_counter() - wall,
+                    "cpu": _cpu(resource.RUSAGE_SELF) - own,
+                    "workers": _cpu(resource.RUSAGE_CHILDREN) - workers,
+                    "main_thread": time.thread_time() - thread,
+                }
+            )
+
+    def save(self) -> None:
+        """Write the timers to ``$CAMPAIGN_TIMINGS``, when it is set."""
+        path = os.environ.get("CAMPAIGN_TIMINGS")
+        if path:
+            Path(path).write_text(json.dumps({"startup": self.started, "stages": self.stages}, indent=1), encoding="utf-8")
 
 
 @dataclass
@@ -44,6 +96,8 @@ class Kit:
     notes: list[str] = field(default_factory=list)  # one-line summaries for the user
     progress: Progress | None = None
     on: dt.date | None = None  # the date the kit's posts are for (--on); None: see ``date``
+    jobs: int = 1  # worker processes the stages may use (1: everything in this process)
+    timings: Timings = field(default_factory=Timings)
 
     @property
     def today(self) -> dt.date:
@@ -101,6 +155,197 @@ class ImageFile:
         if row["jpeg"] is None:
             del row["jpeg"]
         return row
+
+
+def default_jobs() -> int:
+    """Worker processes for a build: the CPUs this process may use, at most ``MAX_JOBS``."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(MAX_JOBS, cpus))
+
+
+def can_fork() -> bool:
+    """Whether worker processes can start by fork (Linux, macOS): they then share the parent's memory, nothing pickled.
+
+    Flushes this process's output first, so that no worker writes a copy of text still in a buffer.
+    """
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            stream.flush()
+    return True
+
+
+_FORKED: dict[str, Sequence[Callable[[], Any]]] = {}  # what forked workers run, inherited from the parent, never pickled
+
+
+def _run_task(i: int) -> Any:
+    return _FORKED["tasks"][i]()
+
+
+def run_tasks(tasks: Sequence[Callable[[], T]], jobs: int, done: Callable[[int], None] | None = None) -> list[T]:
+    """Run every task, in ``jobs`` forked worker processes when more than one; their results, in the tasks' order.
+
+    The tasks are closures over what the parent holds (the campaign, the
+    posts): a forked worker inherits them, so only each task's index goes to
+    it and only its result comes back, pickled. A task may write files; it must
+    not change what the parent holds (the change stays in the worker). Without
+    fork (Windows), or where no worker can start (a sandbox), the tasks run
+    here, one after another, with the same results. ``done(i)`` is called as
+    each task finishes, with its index.
+    """
+    if jobs > 1 and len(tasks) > 1 and can_fork():
+        _FORKED["tasks"] = tasks
+        try:
+            context = multiprocessing.get_context("fork")  # explicit: the tasks are inherited, not pickled
+            with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context) as pool:
+                futures = {pool.submit(_run_task, i): i for i in range(len(tasks))}
+                for future in as_completed(futures):
+                    if done is not None:
+                        done(futures[future])
+                return [f.result() for f in futures]
+        except (OSError, BrokenProcessPool):  # no worker processes here: run them in this one
+            pass
+        finally:
+            _FORKED.pop("tasks", None)
+    results = []
+    for i, task in enumerate(tasks):
+        results.append(task())
+        if done is not None:
+            done(i)
+    return results
+
+
+class Background:
+    """One task run in a forked worker process while this process goes on with other work; see ``result``.
+
+    The task gets a progress callback that reaches this process's bar through
+    a pipe (``poll`` passes on what came so far). With ``jobs`` 1, or without
+    fork, the task runs here, when ``result`` is asked for: the order a serial
+    build has. Leaving the ``with`` block waits for the worker to end, so an
+    error here never leaves it writing into a folder being removed.
+    """
+
+    def __init__(self, task: Callable[[Progress | None], Any], jobs: int, progress: Progress | None = None) -> None:
+        self._task = task
+        self._progress = progress
+        self._process: Any = None
+        self._conn: Any = None
+        if jobs > 1 and can_fork():
+            context = multiprocessing.get_context("fork")  # explicit: the task is inherited, not pickled
+            receive, send = context.Pipe(duplex=False)
+            self._process = context.Process(target=self._child, args=(send,), name="campaign-background")
+            try:
+                self._process.start()
+            except OSError:  # no worker processes here: run it in this one
+                self._process = None
+                receive.close()
+            else:
+                self._conn = receive
+            send.close()
+
+    def _child(self, send: Any) -> None:
+        def relay(task: str, done: int, total: int) -> None:
+            send.send(("progress", (task, done, total)))
+
+        try:
+            value = self._task(relay if self._progress is not None else None)
+        except CampaignInvalid as exc:
+            send.send(("invalid", exc.problems))
+        except BaseException as exc:
+            try:
+                send.send(("error", exc))
+            except Exception:
+                send.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+        else:
+            send.send(("done", value))
+        finally:
+            send.close()
+
+    def poll(self) -> None:
+        """Pass on the progress the worker reported so far (without waiting)."""
+        while self._conn is not None and self._conn.poll():
+            self._handle(*self._conn.recv())
+
+    def _handle(self, kind: str, value: Any) -> Any:
+        if kind == "progress":
+            if self._progress is not None:
+                self._progress(*value)
+            return None
+        self._close()
+        if kind == "invalid":
+            raise CampaignInvalid(value)
+        if kind == "error":
+            raise value
+        return value
+
+    def result(self) -> Any:
+        """The task's result (waiting for the worker), or its exception raised here."""
+        if self._process is None:
+            return self._task(self._progress)
+        while True:
+            try:
+                kind, value = self._conn.recv()
+            except EOFError:
+                code = self._close()
+                raise RuntimeError(f"a build worker process ended without a result (exit code {code})") from None
+            if kind != "progress":
+                return self._handle(kind, value)
+            self._handle(kind, value)
+
+    def _close(self) -> int | None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        if self._process is None:
+            return None
+        self._process.join()
+        code: int | None = self._process.exitcode
+        self._process = None
+        return code
+
+    def __enter__(self) -> Background:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._process is not None:
+            self._close()
+
+
+@dataclass
+class Work:
+    """A stage's work as independent tasks (see ``run_tasks``), and what to do with their results, in order.
+
+    ``label`` and ``weights`` drive the stage's progress bar: each finished task
+    adds its weight (areas, say) to the bar named ``label``.
+    """
+
+    tasks: list[Callable[[], Any]]
+    finish: Callable[[list[Any]], None]
+    label: str = ""
+    weights: list[int] = field(default_factory=list)
+
+
+def run_work(works: Sequence[Work], jobs: int, progress: Progress | None = None) -> None:
+    """Run the tasks of every stage's ``Work`` together (one pool of ``jobs`` processes), then each ``finish``."""
+    tasks = [task for work in works for task in work.tasks]
+    owner = [w for w, work in enumerate(works) for _ in work.tasks]
+    first = [sum(len(work.tasks) for work in works[:w]) for w in range(len(works))]
+    done = [0] * len(works)
+
+    def finished(i: int) -> None:
+        w = owner[i]
+        work = works[w]
+        if progress is not None and work.label and work.weights:
+            done[w] += work.weights[i - first[w]]
+            progress(work.label, done[w], sum(work.weights))
+
+    results = run_tasks(tasks, jobs, finished)
+    for w, work in enumerate(works):
+        work.finish(results[first[w] : first[w] + len(work.tasks)])
 
 
 def build_time(now: dt.datetime | None = None) -> dt.datetime:

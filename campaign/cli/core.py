@@ -9,6 +9,7 @@ import typer
 
 from campaign.build import Built, build, build_if_changed
 from campaign.cli.common import err, out, print_problems
+from campaign.kit import MAX_JOBS
 from campaign.manifest import Kept
 from campaign.scaffold import scaffold
 
@@ -60,6 +61,13 @@ def build_cmd(
     fresh: bool = typer.Option(False, "--fresh", help="Build everything even when nothing changed since the last build."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars (they show only on a terminal, never in CI)."),
     on: str | None = ON_OPTION,
+    jobs: int | None = typer.Option(
+        None,
+        "--jobs",
+        "-j",
+        min=1,
+        help=f"Worker processes to build with (default: the CPUs available, at most {MAX_JOBS}; 1: no worker processes).",
+    ),
 ) -> None:
     """Build the whole kit (posts, images, page) into DIR/build/.
 
@@ -74,9 +82,9 @@ def build_cmd(
     out_dir = directory / "build" if out_dir is None else out_dir
     with progress_bar(quiet) as progress:
         if fresh:
-            kit: Built | Kept = build(directory, out_dir, on=on_date(on), progress=progress, record=on is None)
+            kit: Built | Kept = build(directory, out_dir, on=on_date(on), progress=progress, record=on is None, jobs=jobs)
         else:
-            kit = build_if_changed(directory, out_dir, on=on_date(on), progress=progress)
+            kit = build_if_changed(directory, out_dir, on=on_date(on), progress=progress, jobs=jobs)
     if kit.warnings:
         print_problems(kit.warnings)
     for note in kit.notes:

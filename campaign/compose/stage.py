@@ -22,7 +22,7 @@ from campaign.compose.core import Post, compose_all
 from campaign.compose.length import HASHTAG
 from campaign.compose.platforms import PLATFORM_IDS, PLATFORMS
 from campaign.errors import Problem
-from campaign.kit import Kit
+from campaign.kit import Kit, Work, run_work
 from campaign.model import Area, Campaign
 
 KOMMUN_NOTE = (
@@ -50,19 +50,41 @@ def compose_checked(kit: Kit) -> list[Post]:
     return posts
 
 
-def write(kit: Kit, staging: Path) -> list[Post]:
-    """Compose every post, write the posts folder of the kit, and return the posts."""
+def compose(kit: Kit) -> list[Post]:
+    """``compose_checked``, and the build's note on what the posts dropped."""
     posts = compose_checked(kit)
-    folder = staging / "posts"
-    folder.mkdir(parents=True, exist_ok=True)
-    _write(folder / "posts.json", output.to_kit_json(posts))
-    wider = [p for p in posts if p.area.level != "kommun"]  # a kommun's are one `campaign posts` away
-    _write(folder / "posts.csv", output.to_csv(wider))
-    for platform_id in PLATFORM_IDS:
-        note = KOMMUN_NOTE.format(platform=platform_id)
-        _write(folder / f"{platform_id}.md", output.to_markdown(platform_id, wider, kit.campaign.settings.name, note))
     kit.notes.append(output.summary(posts))
     return posts
+
+
+def write(kit: Kit, staging: Path) -> list[Post]:
+    """Compose every post, write the posts folder of the kit, and return the posts."""
+    posts = compose(kit)
+    run_work([files(kit, staging, posts)], kit.jobs)
+    return posts
+
+
+def files(kit: Kit, staging: Path, posts: list[Post]) -> Work:
+    """The posts folder's files (posts.json, posts.csv, one Markdown file per platform) as tasks for ``run_work``."""
+    folder = staging / "posts"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = kit.campaign.settings.name
+
+    def wider() -> list[Post]:
+        return [p for p in posts if p.area.level != "kommun"]  # a kommun's are one `campaign posts` away
+
+    def markdown() -> None:
+        national_and_lan = wider()
+        for platform_id in PLATFORM_IDS:
+            note = KOMMUN_NOTE.format(platform=platform_id)
+            _write(folder / f"{platform_id}.md", output.to_markdown(platform_id, national_and_lan, name, note))
+
+    tasks: list[Callable[[], None]] = [
+        lambda: _write(folder / "posts.json", output.to_kit_json(posts)),
+        lambda: _write(folder / "posts.csv", output.to_csv(wider())),
+        markdown,
+    ]
+    return Work(list(tasks), lambda results: None)
 
 
 def short_threads(campaign: Campaign, posts: list[Post]) -> list[Problem]:

@@ -24,7 +24,7 @@ FOLDER = IMAGES
 def write(kit: Kit, staging: Path) -> list[ImageFile]:
     """Render every card of the campaign into ``staging/images``; the images, as the manifest lists them."""
     cards = plan(kit.campaign)  # characters the card font lacks were refused by the build's checks (campaign.check)
-    rendered = render_all(kit.campaign, cards, staging / FOLDER, progress=kit.progress, prune=True)
+    rendered = render_all(kit.campaign, cards, staging / FOLDER, progress=kit.progress, prune=True, workers=kit.jobs)
     images = rendered.images  # with the JPEGs Instagram's API takes
     write_manifest(staging / FOLDER, images)
     kit.notes.append(

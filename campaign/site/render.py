@@ -336,8 +336,14 @@ def _script_source() -> str:
 
 def script_strings(table: dict[str, str]) -> dict[str, str]:
     """The UI strings page.js uses (``S.key`` or ``"key"`` in its source): the rest only the templates need."""
+    return dict(_script_strings(tuple(table.items())))
+
+
+@functools.cache
+def _script_strings(table: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """Once per table, not per page: each key is looked for in all of page.js."""
     source = _script_source()
-    return {k: v for k, v in table.items() if f"S.{k}" in source or f'"{k}"' in source}
+    return tuple((k, v) for k, v in table if f"S.{k}" in source or f'"{k}"' in source)
 
 
 def write_strings(out: Path, campaign: Campaign) -> None:

@@ -13,6 +13,7 @@ its other messages are filled in from its data file.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from jinja2 import Environment
 
 from campaign.compose.core import Post
 from campaign.errors import Problem
-from campaign.kit import ImageFile, Kit, build_time
+from campaign.kit import ImageFile, Kit, Work, build_time, run_work
 from campaign.model import NATIONAL, Area, Campaign
 from campaign.registry import areas as all_areas
 from campaign.site import render as r
@@ -40,26 +41,34 @@ def registry_areas() -> tuple[Area, ...]:
 
 def write(kit: Kit, staging: Path, posts: Sequence[Post], images: Sequence[ImageFile]) -> None:
     """Write the page into ``staging`` from the posts and images the earlier stages made."""
-    result = build_site(kit.campaign, posts, images, staging, registry_areas(), progress=kit.progress, now=kit.now)
-    if result.national_bytes > BUDGET:
-        kit.warnings.append(
-            Problem(
-                kit.campaign.sources.get("messages", "messages/"),
-                0,
-                0,
-                "page",
-                f"the national page weighs {result.national_bytes // 1024} KB with its CSS and JS, over the {BUDGET // 1000} KB budget "
-                "for phones; show fewer platforms with `page: platforms: [...]` or move messages to a second campaign",
-                "warning",
+    run_work([work(kit, staging, posts, images)], kit.jobs, kit.progress)
+
+
+def work(kit: Kit, staging: Path, posts: Sequence[Post], images: Sequence[ImageFile]) -> Work:
+    """The page's files as independent tasks (groups of areas, the listing, the kit) for ``run_work``."""
+
+    def report(result: r.SiteResult) -> None:
+        if result.national_bytes > BUDGET:
+            kit.warnings.append(
+                Problem(
+                    kit.campaign.sources.get("messages", "messages/"),
+                    0,
+                    0,
+                    "page",
+                    f"the national page weighs {result.national_bytes // 1024} KB with its CSS and JS, over the {BUDGET // 1000} KB budget "
+                    "for phones; show fewer platforms with `page: platforms: [...]` or move messages to a second campaign",
+                    "warning",
+                )
             )
+        kommun_pages = sum(
+            1 for p in result.pages if p.startswith("kommun/") and p.endswith("/index.html") and p != "kommun/index.html"
         )
-    kommun_pages = sum(
-        1 for p in result.pages if p.startswith("kommun/") and p.endswith("/index.html") and p != "kommun/index.html"
-    )
-    kit.notes.append(
-        f"page: index.html ({result.national_bytes // 1024} KB with CSS and JS), {kommun_pages} municipality pages "
-        "(each with its own printable kit), kit.html, kit.md"
-    )
+        kit.notes.append(
+            f"page: index.html ({result.national_bytes // 1024} KB with CSS and JS), {kommun_pages} municipality pages "
+            "(each with its own printable kit), kit.html, kit.md"
+        )
+
+    return site_work(kit.campaign, posts, images, staging, registry_areas(), report, now=kit.now)
 
 
 def build_site(
@@ -71,11 +80,33 @@ def build_site(
     *,
     progress: Callable[[str, int, int], None] | None = None,
     now: dt.datetime | None = None,
+    jobs: int = 1,
 ) -> r.SiteResult:
     """Render every page of the site into ``out`` from the campaign, its posts and its images.
 
-    ``now`` dates the printable kits (default: the build's time, SOURCE_DATE_EPOCH honoured).
+    ``now`` dates the printable kits (default: the build's time, SOURCE_DATE_EPOCH honoured);
+    ``jobs`` worker processes share the areas' pages.
     """
+    done: list[r.SiteResult] = []
+    run_work([site_work(campaign, posts, images, out, areas, done.append, now=now)], jobs, progress)
+    return done[0]
+
+
+AREAS_PER_TASK = 10  # areas a task renders: small enough to share out evenly, large enough to cost little to hand out
+
+
+def site_work(
+    campaign: Campaign,
+    posts: Sequence[Post],
+    images: Sequence[ImageFile],
+    out: Path,
+    areas: Sequence[Area],
+    then: Callable[[r.SiteResult], None],
+    *,
+    now: dt.datetime | None = None,
+) -> Work:
+    """What ``build_site`` does, as tasks: what all pages share is made here, once (the views, the static files,
+    the compiled templates), and each task writes its own files; ``then`` gets the result."""
     index = ImageIndex(images)
     settings = page_settings(campaign)
     views = area_views(campaign, posts, index, areas, settings.platforms, settings.featured)
@@ -96,12 +127,27 @@ def build_site(
     shared = r.shared_data(views)
     r.write_shared_data(out, shared)
     r.write_strings(out, campaign)
-    pages = _write_areas(env, out, views, index, common, shared, progress)
-    pages += _write_listing(env, out, [v.area for v in views if v.area.level == "kommun"], common)
-    pages += _write_kit(env, out, common, views[0] if views and views[0].area.level == "national" else None)
-    size = sum((out / n).stat().st_size for n in ("index.html", "data/strings.js"))
-    size += sum((out / "static" / n).stat().st_size for n in (*STATIC_FILES, *GENERATED))
-    return r.SiteResult(tuple(pages), size)
+    for name in TEMPLATES:
+        env.get_template(name)  # compiled once, here: worker processes inherit them
+    groups = [views[i : i + AREAS_PER_TASK] for i in range(0, len(views), AREAS_PER_TASK)]
+    kommuner = [v.area for v in views if v.area.level == "kommun"]
+    national = views[0] if views and views[0].area.level == "national" else None
+    tasks: list[Callable[[], list[str]]] = [
+        functools.partial(_write_areas, env, out, group, index, common, shared) for group in groups
+    ]
+    tasks.append(functools.partial(_write_listing, env, out, kommuner, common))
+    tasks.append(functools.partial(_write_kit, env, out, common, national))
+
+    def finish(results: list[list[str]]) -> None:
+        pages = [page for result in results for page in result]
+        size = sum((out / n).stat().st_size for n in ("index.html", "data/strings.js"))
+        size += sum((out / "static" / n).stat().st_size for n in (*STATIC_FILES, *GENERATED))
+        then(r.SiteResult(tuple(pages), size))
+
+    return Work(list(tasks), finish, "page", [len(g) for g in groups] + [0, 0])
+
+
+TEMPLATES = ("area.html", "kit.html", "kommuner.html")
 
 
 def _write_areas(
@@ -111,11 +157,10 @@ def _write_areas(
     images: ImageIndex,
     common: dict[str, Any],
     shared: r.SharedData,
-    progress: Callable[[str, int, int], None] | None,
 ) -> list[str]:
     """Each area's page and data file: index.html for the country, kommun/<slug>/index.html for each kommun."""
     pages = []
-    for done, view in enumerate(views, 1):
+    for view in views:
         r.write_area_data(out, view, shared)
         path = "index.html" if view.area.level == "national" else f"kommun/{view.area.slug}/index.html"
         card = {
@@ -126,8 +171,6 @@ def _write_areas(
         pages.append(path)
         if view.area.level == "kommun":
             pages.append(_write_area_kit(env, out, view, common))
-        if progress is not None and (done % 10 == 0 or done == len(views)):
-            progress("page", done, len(views))
     return pages
 
 
