@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
 
 import typer
 
+from campaign.build import Built
 from campaign.cli.common import err, out, print_problems
+from campaign.errors import Problem
 from campaign.site.serve import Preview
 
 
@@ -34,12 +35,13 @@ def serve(
         preview.close()
 
 
-def _report(kind: str, detail: Any) -> None:
-    if kind == "built":
+def _report(kind: str, detail: Built | list[Problem] | Exception) -> None:
+    """Say what a rebuild gave; ``kind`` names it: "built" (the Built), "invalid" (its problems) or "failed" (the error)."""
+    if isinstance(detail, Built):
         if detail.warnings:
             print_problems(detail.warnings)
         out(f"built {detail.kit.now:%H:%M:%S}: " + "; ".join(detail.notes))
-    elif kind == "invalid":
+    elif isinstance(detail, list):
         print_problems(detail)
         err("not rebuilt: still serving the last good build")
     else:

@@ -42,7 +42,7 @@ def read_env_file(path: Path) -> dict[str, str]:
     without a value is left out. Values are not interpolated (a secret may hold "$")."""
     if not path.is_file():
         return {}
-    from dotenv import dotenv_values
+    from dotenv import dotenv_values  # deferred: only a campaign with a .env file needs the parser
 
     values = dotenv_values(path, interpolate=False, encoding="utf-8")
     return {name: value for name, value in values.items() if value is not None}

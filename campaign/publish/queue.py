@@ -487,7 +487,7 @@ def sqlite_rows(path: Path) -> int:
 def open_store(target: Path | str) -> Store:
     """The store a target names: a ``postgresql://`` URL, or else a SQLite file's path."""
     if is_postgres(target):
-        from campaign.publish.queue_pg import PostgresStore
+        from campaign.publish.queue_pg import PostgresStore  # deferred: queue_pg imports this module (a cycle at the top)
 
         return PostgresStore(str(target))
     return SQLiteStore(Path(target))

@@ -32,7 +32,7 @@ from campaign.publish.errors import QueueError
 from campaign.publish.queue import Cursor, Queue, SQLiteStore, Store
 from campaign.publish.queue_url import check, redact
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # psycopg itself is imported inside the functions that talk to a server: a SQLite queue never loads it
     import psycopg
 
 FIRST_VERSION = 2  # the queue's schema version when the PostgreSQL store came; it starts there

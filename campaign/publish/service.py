@@ -22,6 +22,9 @@ from campaign.publish.model import Account
 from campaign.publish.plan import FETCHED_IMAGES, resolve
 from campaign.publish.publishers import Publisher, make_publisher
 from campaign.publish.queue import (
+    CANCELLABLE,
+    CONFIRMABLE,
+    RETRYABLE,
     WORK_DIR,
     AccountStop,
     Queue,
@@ -32,7 +35,8 @@ from campaign.publish.queue import (
     queue_path,
     sqlite_rows,
 )
-from campaign.publish.queue_url import QUEUE_URL_VAR, queue_url
+from campaign.publish.queue_pg import copy_queue
+from campaign.publish.queue_url import QUEUE_URL_VAR, check, queue_url
 from campaign.publish.spec import plan_grace
 from campaign.publish.when import show
 from campaign.publish.worker import Clock, Policy, RunReport, run_once
@@ -117,8 +121,6 @@ def schedule_change(root: Path, action: str, chosen: Selection | list[str], now:
     A row named by id in a state the action does not take is an error; one a
     filter chose is skipped (and said).
     """
-    from campaign.publish.queue import CANCELLABLE, CONFIRMABLE, RETRYABLE
-
     if isinstance(chosen, list):
         chosen = Selection(refs=tuple(chosen))
     allowed = {"cancel": CANCELLABLE, "retry": RETRYABLE, "confirm": CONFIRMABLE}[action]
@@ -335,9 +337,6 @@ class Moved:
 
 def schedule_migrate(root: Path, to: str, now: dt.datetime) -> Moved:
     """Copy the campaign's SQLite queue into the (empty) PostgreSQL queue at ``to``; the file is then marked as moved."""
-    from campaign.publish.queue_pg import copy_queue
-    from campaign.publish.queue_url import check
-
     check(to, "--to")
     loaded = load(root)
     local = queue_path(loaded.campaign.root)

@@ -175,7 +175,9 @@ _SCHEME = re.compile(r"^https?://")
 
 def _comparable(text: str) -> tuple[str, tuple[str, ...]]:
     """Our text as X will show it: links set apart (X rewrites them as t.co links), Unicode composed."""
-    from twitter_text.extract_urls import extract_urls_with_indices
+    from twitter_text.extract_urls import (
+        extract_urls_with_indices,
+    )  # deferred: over a second to import, needed only to settle a post
 
     text = unicodedata.normalize("NFC", text)
     urls = extract_urls_with_indices(text)
