@@ -210,7 +210,7 @@ def render_png(job: Job) -> bytes:
     if layered is not None:
         return layered
     quantized = draw(job).quantize(palette=pal, dither=Image.Dither.NONE)
-    rows = _rows(quantized, 0, job.height)
+    rows = _scanlines(quantized).tobytes()
     return _png(job.width, job.height, pal, [_deflate(rows, zlib.Z_FINISH)], zlib.adler32(rows))
 
 
@@ -330,10 +330,8 @@ def _layered(job: Job, pal: Image.Image) -> bytes | None:
         return None
     shared = tuple(i for i in range(len(elements)) if i not in own)
     texts = tuple(_content(elements[i], job.values) for i in shared)
-    key = json.dumps(
-        [job.width, job.height, job.shape, job.colours, job.fonts, job.logo, texts], sort_keys=True, ensure_ascii=False
-    )
-    base = _base(key, job, shared, own, pal)
+    words = json.dumps([job.width, job.height, job.colours, job.fonts, job.logo, texts], sort_keys=True, ensure_ascii=False)
+    base = _base(_shape_json(job.shape) + "\n" + words, job, shared, own, pal)
     deflated: list[bytes] = []
     adler = 1  # the Adler-32 of nothing
     for piece in base.pieces:
@@ -350,7 +348,11 @@ def _layered(job: Job, pal: Image.Image) -> bytes | None:
             later = [r for i, shared_rects in base.touched.items() if i > index for r in shared_rects]
             if any(_overlap((r[0], r[1] + top, r[2], r[3] + top), b) for r in rects for b in later):
                 return None  # a shared element drawn after this one covers it: draw the card in order
-        rows = _rows(rgb.quantize(palette=pal, dither=Image.Dither.NONE), 0, bottom - top)
+        # Only what this card drew is quantized, onto the base's own quantized rows: each pixel maps on its own.
+        scan = base.scan.crop((0, top, job.width + 1, bottom))
+        for x0, y0, x1, y1 in _cover([r for rects in touched.values() for r in rects]):
+            scan.paste(rgb.crop((x0, y0, x1, y1)).quantize(palette=pal, dither=Image.Dither.NONE), (x0 + 1, y0))
+        rows = scan.tobytes()
         adler = zlib.adler32(rows, adler)
         deflated.append(_deflate(rows, zlib.Z_FULL_FLUSH))
     return _png(job.width, job.height, pal, [*deflated, _END], adler)
@@ -381,6 +383,7 @@ class _Base:
     """What a figure's cards at one size share: drawn, and the rows between their bands compressed."""
 
     rgb: Image.Image
+    scan: Image.Image  # quantized, as PNG scanlines (see _scanlines)
     touched: dict[int, list[Rect]]
     pieces: tuple[_Stored | _Band, ...]  # top to bottom, covering every row once
 
@@ -415,28 +418,52 @@ def _base(key: str, job: Job, shared: tuple[int, ...], own: list[int], pal: Imag
         return found
     image, canvas = _canvas(job)
     touched = _draw_elements(image, canvas, job, shared)
-    quantized = image.quantize(palette=pal, dither=Image.Dither.NONE)
+    scan = _scanlines(image.quantize(palette=pal, dither=Image.Dither.NONE))
     pieces: list[_Stored | _Band] = []
     row = 0
     for band in [*bands(job, own), _Band(job.height, job.height, ())]:
         if band.top > row:
-            rows = _rows(quantized, row, band.top)
+            rows = scan.crop((0, row, scan.width, band.top)).tobytes()
             pieces.append(_Stored(row, band.top, _deflate(rows, zlib.Z_FULL_FLUSH), zlib.adler32(rows), len(rows)))
         if band.own:
             pieces.append(band)
         row = band.bottom
-    found = _Base(image, touched, tuple(pieces))
+    found = _Base(image, scan, touched, tuple(pieces))
     _BASES[key] = found
     if len(_BASES) > BASES:
         _BASES.popitem(last=False)
     return found
 
 
-def _rows(image: Image.Image, top: int, bottom: int) -> bytes:
-    """Rows [top, bottom) of a palette image as PNG scanlines (filter type 0: none)."""
-    data = image.tobytes() if (top, bottom) == (0, image.height) else image.crop((0, top, image.width, bottom)).tobytes()
-    width = image.width
-    return b"".join(b"\0" + data[i : i + width] for i in range(0, len(data), width))
+def _scanlines(quantized: Image.Image) -> Image.Image:
+    """A palette image one pixel wider, its first column 0: its bytes are PNG scanlines (each row's filter byte 0, none)."""
+    scan = Image.new("P", (quantized.width + 1, quantized.height), 0)
+    scan.paste(quantized, (1, 0))
+    return scan
+
+
+def _cover(rects: list[Rect]) -> list[Rect]:
+    """The rectangles, without those inside another (a label's text on its pill) and the empty ones."""
+    rects = sorted({r for r in rects if r[0] < r[2] and r[1] < r[3]}, key=lambda r: (r[0] - r[2]) * (r[3] - r[1]))
+    out: list[Rect] = []
+    for r in rects:  # largest first
+        if not any(o[0] <= r[0] and o[1] <= r[1] and r[2] <= o[2] and r[3] <= o[3] for o in out):
+            out.append(r)
+    return out
+
+
+_SHAPES: dict[int, tuple[dict[str, Any], str]] = {}
+
+
+def _shape_json(shape: dict[str, Any]) -> str:
+    """A layout shape as JSON, worked out once per shape object (all of a run's cards of one kind and size share it)."""
+    found = _SHAPES.get(id(shape))
+    if found is None or found[0] is not shape:
+        if len(_SHAPES) > 256:
+            _SHAPES.clear()
+        found = (shape, json.dumps(shape, sort_keys=True, ensure_ascii=False))  # holding the shape keeps its id unique
+        _SHAPES[id(shape)] = found
+    return found[1]
 
 
 def _deflate(data: bytes, mode: int) -> bytes:
