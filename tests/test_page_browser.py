@@ -1164,3 +1164,28 @@ def test_a_printable_kit_per_kommun_on_a4_with_a_qr_code(
     page.goto(url + "kit.html")
     assert page.locator("figure.qr").get_attribute("aria-label") == "QR-kod till https://kampanj.example.org/trygg-socialtjanst/"
     context.close()
+
+
+def test_folded_messages_are_built_from_the_areas_data_file_even_from_a_file_url(browser: Any, sample: Page) -> None:
+    """Issue 16, point 4: a page's HTML holds its recommended message's posts; its folded messages come from
+    its data file (and data/shared.js), from file:// too, word for word the composer's posts for that kommun.
+    Without JavaScript the page says where every message is (the printable kit)."""
+    html = (sample.out / "kommun" / "uppsala" / "index.html").read_text(encoding="utf-8")
+    assert '<article class="card shell" id="msg-kort-lag"' in html and "<noscript>" in html
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto((sample.out / "kommun" / "uppsala" / "index.html").as_uri())
+    page.wait_for_selector("#msg-kort-lag button.fold")
+    page.click("#msg-kort-lag button.fold")
+    for platform in ("x", "mastodon", "bluesky"):
+        boxes = panel(page, "kort-lag", platform).locator("textarea")
+        want = [p.text for p in sample.post("kort-lag", platform, "0380").parts]
+        assert [boxes.nth(i).input_value() for i in range(boxes.count())] == want, platform
+    assert page.locator("#msg-kort-lag .tabs button").count() == 7 and page.locator("#msg-kort-lag .images img").count() == 1
+    context.close()
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto((sample.out / "kommun" / "uppsala" / "index.html").as_uri())
+    assert "Alla budskap finns i det utskriftsvänliga kitet" in page.inner_text("main")
+    assert sample.post("resurser", "x", "0380").parts[0].text == page.locator("#p-resurser-x textarea").first.input_value()
+    context.close()
