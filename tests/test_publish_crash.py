@@ -24,6 +24,7 @@ import pytest
 from campaign.publish import service
 from campaign.publish.queue import Queue, queue_path
 from tests.fakes.campaign_dir import numbered_messages, write_campaign
+from tests.fakes.harness import UNSENT, KillLoop, kill_and_restart, queue_rows
 from tests.fakes.x_api import FakeX, Keys
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,44 +53,24 @@ def _crash_loop(tmp_path: Path, x: FakeX, rng: random.Random) -> None:
     service.schedule_plan(root, dt.datetime(2026, 2, 3, 12, 0, tzinfo=dt.UTC))
     env = {**os.environ, **Keys().env("CAMPAIGN_X_TEST"), "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-m", "campaign", "publish", str(root), "--once", "--now", "day 2 00:00"]
-    kills = 0
-    for _ in range(KILLS + 5):
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        if kills < KILLS:
-            # kill at a random moment once this run has started sending (start-up alone would prove little)
-            seen = len(x.requests)
-            while process.poll() is None and len(x.requests) == seen:
-                time.sleep(0.002)
-            time.sleep(rng.uniform(0.0, 0.4))
-            if process.poll() is None:
-                process.send_signal(signal.SIGKILL)
-                process.wait()
-                kills += 1
-                continue
-        process.wait(timeout=300)
-        stderr = process.stderr.read().decode() if process.stderr else ""
-        assert process.returncode in (0, 1), stderr
-        if not _scheduled(root):
-            break
+    kills = kill_and_restart(
+        command,
+        cwd=ROOT,
+        env=env,
+        sent=lambda: len(x.requests),
+        unfinished=lambda: bool(queue_rows(queue_path(root), UNSENT)),
+        loop=KillLoop(KILLS, latest=0.4, runs=KILLS + 5),
+        rng=rng,
+    )
     assert kills >= KILLS // 2, "the publisher was hardly ever killed; the test proves nothing"
     _check(root, x, kills)
-
-
-def _scheduled(root: Path) -> int:
-    queue = Queue.open(queue_path(root))
-    try:
-        return len(queue.rows(["scheduled", "sending"]))
-    finally:
-        queue.close()
 
 
 def _check(root: Path, x: FakeX, kills: int) -> None:
     arrived = collections.Counter(x.arrivals())
     twice = {text: n for text, n in arrived.items() if n > 1}
     assert twice == {}, f"posts that arrived more than once: {twice}"
-    queue = Queue.open(queue_path(root))
-    rows = queue.rows()
-    queue.close()
+    rows = queue_rows(queue_path(root))
     assert len(rows) == POSTS
     states = collections.Counter(r.state for r in rows)
     assert set(states) <= {"published", "uncertain"}, states

@@ -31,6 +31,7 @@ from campaign.publish import service
 from campaign.publish.queue import Queue
 from campaign.publish.queue_url import QUEUE_URL_VAR
 from tests.fakes.campaign_dir import numbered_messages, write_campaign
+from tests.fakes.harness import UNSENT, queue_rows
 from tests.fakes.x_api import FakeX, Keys
 from tests.pg_support import pg_url
 
@@ -101,11 +102,7 @@ def _crash_loop(root: Path, env: dict[str, str], x: FakeX, url: str, rng: random
 
 
 def _left(url: str) -> int:
-    queue = Queue.open(url)
-    try:
-        return len(queue.rows(["scheduled", "sending"]))
-    finally:
-        queue.close()
+    return len(queue_rows(url, UNSENT))
 
 
 def _check(x: FakeX, url: str, kills: int) -> None:

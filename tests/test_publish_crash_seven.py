@@ -20,11 +20,8 @@ import collections
 import datetime as dt
 import os
 import random
-import signal
 import socket
-import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -40,6 +37,7 @@ from tests.fakes import linkedin_api, meta_api
 from tests.fakes.base import Reply, Request
 from tests.fakes.campaign_dir import numbered_messages, write_campaign
 from tests.fakes.clock import FakeClock
+from tests.fakes.harness import UNSENT, KillLoop, kill_and_restart, queue_rows
 from tests.fakes.meta_harness import FacebookHarness, InstagramHarness, LinkedInHarness, ThreadsHarness, _Hosted
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -141,42 +139,23 @@ def test_killing_the_publisher_amid_5xx_and_lost_answers_never_posts_twice_nor_l
         service.schedule_plan(root, dt.datetime(2026, 2, 3, 12, 0, tzinfo=dt.UTC))
         env = {**os.environ, **h.env(), "PYTHONPATH": str(ROOT)}
         command = [sys.executable, "-m", "campaign", "publish", str(root), "--once", "--now", "day 1 09:30"]
-        kills = 0
-        for _ in range(KILLS + 8):
-            process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            if kills < KILLS:
-                seen = len(h.server.requests)
-                while process.poll() is None and len(h.server.requests) == seen:
-                    time.sleep(0.002)
-                time.sleep(rng.uniform(0.0, 0.6))
-                if process.poll() is None:
-                    process.send_signal(signal.SIGKILL)
-                    process.wait()
-                    kills += 1
-                    continue
-            process.wait(timeout=300)
-            stderr = process.stderr.read().decode() if process.stderr else ""
-            assert process.returncode in (0, 1), stderr
-            if not _left(root):
-                break
+        kills = kill_and_restart(
+            command,
+            cwd=ROOT,
+            env=env,
+            sent=lambda: len(h.server.requests),
+            unfinished=lambda: bool(queue_rows(queue_path(root), UNSENT)),
+            loop=KillLoop(KILLS, latest=0.6, runs=KILLS + 8),
+            rng=rng,
+        )
         assert kills >= KILLS // 2, "the publisher was hardly ever killed; the trial proves nothing"
-        queue = Queue.open(queue_path(root))
-        rows = queue.rows()
-        queue.close()
+        rows = queue_rows(queue_path(root))
         assert len(rows) == POSTS
         states = _check(h, rows, [r.parts[0].text for r in rows])
         assert faults["5xx"] + faults["lost"] > 0, faults
         print(f"crash trial {platform}: {kills} kills, {dict(faults)}, {dict(states)}")
     finally:
         h.stop()
-
-
-def _left(root: Path) -> int:
-    queue = Queue.open(queue_path(root))
-    try:
-        return len(queue.rows(["scheduled", "sending"]))
-    finally:
-        queue.close()
 
 
 class Killed(BaseException):

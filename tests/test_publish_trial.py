@@ -23,8 +23,6 @@ import datetime as dt
 import json
 import os
 import random
-import signal
-import subprocess
 import sys
 import time
 import urllib.parse
@@ -37,11 +35,11 @@ from typing import Any
 import pytest
 
 from campaign.publish import service
-from campaign.publish.queue import Queue, Row, queue_path
+from campaign.publish.queue import queue_path
 from tests.fakes import mastodon_api, proxy, x_api
 from tests.fakes.base import FakeServer, Reply, Request
 from tests.fakes.campaign_dir import write_campaign
-from tests.fakes.harness import pds_info
+from tests.fakes.harness import UNSENT, KillLoop, kill_and_restart, pds_info, queue_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 FOR_A_PERSON = ("uncertain", "failed")
@@ -117,37 +115,23 @@ def run_trial(tmp_path: Path, trial: Trial) -> dict[str, dict[str, int]]:
 
 def _crash_loop(root: Path, env: dict[str, str], servers: dict[str, FakeServer], trial: Trial, rng: random.Random) -> int:
     command = [sys.executable, "-m", "campaign", "publish", str(root), "--once", "--now", "day 2 00:00"]
-    kills = 0
-    for _ in range(trial.kills + 40):
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        if kills < trial.kills:
-            seen = sum(len(s.requests) for s in servers.values())
-            while process.poll() is None and sum(len(s.requests) for s in servers.values()) == seen:
-                time.sleep(0.002)
-            time.sleep(rng.uniform(0.0, 1.5))
-            if process.poll() is None:
-                process.send_signal(signal.SIGKILL)
-                process.wait()
-                kills += 1
-                continue
-        process.wait(timeout=600)
-        stderr = process.stderr.read().decode() if process.stderr else ""
-        assert process.returncode in (0, 1), stderr
-        left = _rows(root, ["scheduled", "sending"])
-        if not left:
-            break
+
+    def unfinished() -> bool:
+        left = queue_rows(queue_path(root), UNSENT)
         waits = [r.next_attempt_at for r in left if r.next_attempt_at]
         if waits and len(waits) == len(left):  # all waiting for a rate limit or a backoff: wait with them
             time.sleep(max(0.0, min((w - dt.datetime.now(dt.UTC)).total_seconds() for w in waits)) + 0.5)
-    return kills
+        return bool(left)
 
-
-def _rows(root: Path, states: list[str] | None = None) -> list[Row]:
-    queue = Queue.open(queue_path(root))
-    try:
-        return queue.rows(states)
-    finally:
-        queue.close()
+    return kill_and_restart(
+        command,
+        cwd=ROOT,
+        env=env,
+        sent=lambda: sum(len(s.requests) for s in servers.values()),
+        unfinished=unfinished,
+        loop=KillLoop(trial.kills, latest=1.5, runs=trial.kills + 40, timeout=600),
+        rng=rng,
+    )
 
 
 def _on_server(servers: dict[str, FakeServer], info: dict[str, Any] | None, tag: str) -> dict[str, dict[str, list[str]]]:
@@ -193,7 +177,7 @@ def _figures(
     held = _on_server(servers, info, tag)
     figures: dict[str, dict[str, int]] = {}
     for account, texts in held.items():
-        rows = [r for r in _rows(root) if r.account == account]
+        rows = [r for r in queue_rows(queue_path(root)) if r.account == account]
         states = collections.Counter(r.state for r in rows)
         duplicates = sum(len(ids) - 1 for ids in texts.values() if len(ids) > 1)
         lost = sum(1 for r in rows if r.state not in FOR_A_PERSON and r.parts[0].text not in texts)

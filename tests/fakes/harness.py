@@ -11,6 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import random
+import signal
+import subprocess
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,8 +23,69 @@ from typing import Any
 from campaign.publish.model import Account, Image, Part
 from campaign.publish.publishers import make_publisher
 from campaign.publish.publishers.base import Publisher
+from campaign.publish.queue import Queue, Row
 from tests.fakes import mastodon_api, proxy, x_api
 from tests.fakes.base import FakeServer, Reply
+
+UNSENT = ["scheduled", "sending"]  # the rows a publisher still has to send
+
+
+def queue_rows(target: Path | str, states: list[str] | None = None) -> list[Row]:
+    """The rows of the queue at ``target`` (a SQLite file or a ``postgresql://`` URL), those in ``states`` if given."""
+    queue = Queue.open(target)
+    try:
+        return queue.rows(states)
+    finally:
+        queue.close()
+
+
+@dataclass
+class KillLoop:
+    """How a crash test kills the publisher: the first ``kills`` runs each at a random moment, up to ``latest``
+    seconds after it began sending; at most ``runs`` runs, each allowed ``timeout`` seconds to end by itself."""
+
+    kills: int
+    latest: float
+    runs: int
+    timeout: float = 300
+
+
+def kill_and_restart(
+    command: Sequence[str],
+    *,
+    cwd: Path,
+    env: dict[str, str],
+    sent: Callable[[], int],
+    unfinished: Callable[[], bool],
+    loop: KillLoop,
+    rng: random.Random,
+) -> int:
+    """Run the publisher ``command`` again and again; SIGKILL it while it sends, until ``loop.kills`` runs died.
+
+    A run is killed once ``sent()`` (the requests the servers saw) has grown, so that the kill lands while
+    it works, not while it starts. After that the runs go to their end, which must be an exit code of 0 or
+    1, until ``unfinished()`` (asked after each run that ended by itself; it may wait for a rate limit
+    first) says nothing is left. Returns how many runs were killed.
+    """
+    kills = 0
+    for _ in range(loop.runs):
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        if kills < loop.kills:
+            seen = sent()
+            while process.poll() is None and sent() == seen:
+                time.sleep(0.002)
+            time.sleep(rng.uniform(0.0, loop.latest))
+            if process.poll() is None:
+                process.send_signal(signal.SIGKILL)
+                process.wait()
+                kills += 1
+                continue
+        process.wait(timeout=loop.timeout)
+        stderr = process.stderr.read().decode() if process.stderr else ""
+        assert process.returncode in (0, 1), stderr
+        if not unfinished():
+            break
+    return kills
 
 
 @dataclass
