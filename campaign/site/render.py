@@ -10,6 +10,7 @@ there is no inline script, so the Content-Security-Policy can forbid it.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -357,7 +358,17 @@ def write_strings(out: Path, campaign: Campaign) -> None:
     )
 
 
-def page_config(campaign: Campaign, view: AreaView, root: str, version: str, question: str = "") -> dict[str, Any]:
+def data_version(out: Path) -> str:
+    """A short content hash of data/shared.js and data/strings.js: the version in the URLs of the page's data files."""
+    digest = hashlib.sha256()
+    for name in ("shared.js", "strings.js"):
+        digest.update((out / "data" / name).read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def page_config(
+    campaign: Campaign, view: AreaView, root: str, version: str, question: str = "", *, data: str = ""
+) -> dict[str, Any]:
     """The JSON block every page carries: where it is, the platforms, the question to ask (the UI text,
     the tip the campaign's own, is data/strings.js)."""
     from campaign.site.kit import campaign_strings
@@ -372,6 +383,7 @@ def page_config(campaign: Campaign, view: AreaView, root: str, version: str, que
         "area": view.key,
         "lang": lang,
         "version": version,
+        "data": data or version,  # data/shared.js and data/areas/*.js change with the campaign, not with the code
         "platforms": platforms,
         "pageUrl": campaign.settings.base_url or "",
         "question": question,  # with {kommun} for the municipality's name

@@ -127,6 +127,7 @@ def site_work(
     shared = r.shared_data(views)
     r.write_shared_data(out, shared)
     r.write_strings(out, campaign)
+    common["data_version"] = r.data_version(out)  # in the data files' URLs: a cached shared.js never meets a newer area file
     for name in TEMPLATES:
         env.get_template(name)  # compiled once, here: worker processes inherit them
     groups = [views[i : i + AREAS_PER_TASK] for i in range(0, len(views), AREAS_PER_TASK)]
@@ -240,7 +241,7 @@ def by_lan(kommuner: Sequence[Area]) -> list[tuple[str, list[Area]]]:
 def _write_area_page(env: Environment, out: Path, path: str, view: AreaView, common: dict[str, Any]) -> None:
     root = "" if view.area.level == "national" else "../../"
     campaign = common["campaign"]
-    config = r.page_config(campaign, view, root, common["version"], common["question"])
+    config = r.page_config(campaign, view, root, common["version"], common["question"], data=common["data_version"])
     page = {**common, "question": common["question"].replace("{kommun}", view.area.name)}
     if view.area.level == "kommun":
         page["kit_href"] = "kit.html"  # the kommun's own printable kit, beside its page

@@ -516,9 +516,9 @@
 
   /* Data files are scripts: a script loads from file:// where a fetch would not. data/areas/<key>.js
      holds what is the area's own and refers to data/shared.js for what other areas hold too. */
-  function loadData(path, read) {
+  function loadData(path, read, version) {
     return new Promise(function (resolve, reject) {
-      var s = el("script", {src: config.root + path + "?v=" + config.version});
+      var s = el("script", {src: config.root + path + "?v=" + (version || config.version)});
       s.onload = function () { s.remove(); return read() ? resolve(read()) : reject(new Error(path)); };
       s.onerror = function () { s.remove(); reject(new Error(path)); };
       document.head.appendChild(s);
@@ -530,7 +530,7 @@
 
   /* What several areas hold alike (texts with {area} for the area's name, images, figures), loaded once. */
   function loadShared() {
-    if (!shared) { shared = loadData("data/shared.js", function () { return window.campaignShared; }); }
+    if (!shared) { shared = loadData("data/shared.js", function () { return window.campaignShared; }, config.data); }
     return shared;
   }
 
@@ -555,7 +555,7 @@
   function loadArea(key) {
     var read = function () { return (window.campaignAreas || {})[key]; };
     if (!areaFiles[key]) {
-      areaFiles[key] = Promise.all([loadData("data/areas/" + encodeURIComponent(key) + ".js", read), loadShared()])
+      areaFiles[key] = Promise.all([loadData("data/areas/" + encodeURIComponent(key) + ".js", read, config.data), loadShared()])
         .then(function (both) { return resolveArea(both[0], both[1]); });
       areaFiles[key].catch(function () { delete areaFiles[key]; }); // a failed load may be tried again
     }
