@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable
@@ -33,6 +32,7 @@ import pytest
 from campaign.compose.facets import facets, short_text
 from campaign.compose.length import count, graphemes, utf8_bytes, x_length
 from campaign.site.assets import count_script
+from tests.npm import node_modules
 
 pytestmark = pytest.mark.node
 
@@ -175,28 +175,8 @@ def generate(seed: int, n: int) -> list[str]:
 
 
 def node_cache() -> Path:
-    if not (shutil.which("node") and shutil.which("npm")):
-        pytest.skip("node and npm are not installed")
-    cache = Path(os.environ.get("CAMPAIGN_NODE_CACHE", Path.home() / ".cache" / "campaign-node"))
-    modules = cache / "node_modules"
-    wanted = [modules / "twitter-text", modules / "@atproto" / "api", modules / "emoji-test-regex-pattern"]
-    if (
-        all(p.is_dir() for p in wanted)
-        and json.loads((modules / "twitter-text" / "package.json").read_text())["version"] == "3.1.0"
-    ):
-        return modules
-    cache.mkdir(parents=True, exist_ok=True)
-    if not (cache / "package.json").exists():
-        (cache / "package.json").write_text('{"name": "campaign-node-cache", "private": true}\n', encoding="utf-8")
-    try:
-        done = subprocess.run(
-            ["npm", "install", "--no-audit", "--no-fund", *PACKAGES], cwd=cache, capture_output=True, text=True, timeout=300
-        )
-    except subprocess.TimeoutExpired:
-        pytest.skip("npm install timed out (no network?)")
-    if done.returncode != 0:
-        pytest.skip(f"npm install failed (no network?): {done.stderr.strip()[-300:]}")
-    return modules
+    """node_modules with the reference libraries (installed once, under the cache's lock)."""
+    return node_modules(*PACKAGES, need_node=True)
 
 
 @pytest.fixture(scope="module")

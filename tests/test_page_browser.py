@@ -15,7 +15,6 @@ import os
 import random
 import re
 import shutil
-import subprocess
 import threading
 import urllib.parse
 from collections.abc import Iterator
@@ -28,6 +27,7 @@ from hypothesis import strategies as st
 
 from campaign.model import NATIONAL
 from campaign.registry import kommun
+from tests.npm import node_modules
 from tests.page_kit import HOSTILE, Page, build_page, edit, hostile_bank, sample_campaign
 
 pytestmark = pytest.mark.browser
@@ -41,7 +41,6 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-NODE_CACHE = Path.home() / ".cache" / "campaign-node"
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -571,28 +570,7 @@ def test_hostile_messages_stay_text_in_the_browser(browser: Any, tmp_path: Path)
 
 
 def _axe_source() -> str:
-    import fcntl
-
-    script = NODE_CACHE / "node_modules" / "axe-core" / "axe.min.js"
-    NODE_CACHE.mkdir(parents=True, exist_ok=True)
-    with open(NODE_CACHE / ".install.lock", "w") as lock:  # pytest-xdist workers install it once, in turn
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        return _install_axe(script)
-
-
-def _install_axe(script: Path) -> str:
-    if not script.exists():
-        if not shutil.which("npm"):
-            pytest.skip("npm is not installed: axe-core cannot be fetched")
-        done = subprocess.run(
-            ["npm", "install", "--prefix", str(NODE_CACHE), "axe-core@4", "--no-audit", "--no-fund"],
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        if done.returncode or not script.exists():
-            pytest.skip(f"npm could not install axe-core: {done.stderr.strip()[-300:]}")
-    return script.read_text(encoding="utf-8")
+    return (node_modules("axe-core@4") / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
