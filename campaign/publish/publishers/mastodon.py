@@ -2,15 +2,23 @@
 
 The idempotency key is the queue row's key, so a post retried after a lost
 answer comes back as the same status instead of a second one. The instance's
-character and attachment limits are read once from ``/api/v2/instance``.
+character and attachment limits are read once from ``/api/v2/instance``. A 429's
+reset is read from its own ``X-RateLimit-Reset`` header (ISO 8601; epoch seconds on
+GoToSocial), set on this machine's clock by the answer's ``Date``, and handed to
+the worker as it is: Mastodon.py's own copy drops a reset that is not ahead of
+this machine's clock, which a worker on another clock (``--now``, a test's) misreads.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import io
+import time
+from collections.abc import Mapping
 from typing import Any
 
+import requests
 from mastodon import Mastodon, errors
 
 from campaign.compose import count
@@ -32,7 +40,11 @@ class MastodonPublisher(Publisher):
     def __init__(self, account: Account, secrets: dict[str, str], language: str = "sv") -> None:
         super().__init__(account)
         self.language = language
+        self._headers: Mapping[str, str] = {}  # of the last answer: a 429's reset is read from them
+        session = requests.Session()
+        session.hooks["response"].append(self._answered)
         self.api = Mastodon(
+            session=session,
             access_token=secrets["access_token"],
             api_base_url=account.endpoint,
             ratelimit_method="throw",
@@ -41,6 +53,9 @@ class MastodonPublisher(Publisher):
             request_timeout=30,
         )
         self._limits: dict[str, int] | None = None
+
+    def _answered(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        self._headers = response.headers
 
     def limits(self) -> dict[str, int]:
         """The instance's limits (characters, attachments, alt text), defaults where it says nothing."""
@@ -118,8 +133,28 @@ class MastodonPublisher(Publisher):
             raise Rejected(f"Mastodon rejected the post ({_said(exc)})") from None
 
     def _reset(self) -> dt.datetime | None:
-        reset = getattr(self.api, "ratelimit_reset", None)
-        return dt.datetime.fromtimestamp(float(reset), dt.UTC) if reset else None
+        """When the limit the last answer hit resets, on this machine's clock; None when it names no (readable) time."""
+        return rate_limit_reset(self._headers, time.time())
+
+
+def rate_limit_reset(headers: Mapping[str, str], local_now: float) -> dt.datetime | None:
+    """``X-RateLimit-Reset`` (ISO 8601, or epoch seconds as GoToSocial writes it), moved onto the local clock by
+    how far the answer's ``Date`` is from ``local_now``."""
+    value = (headers.get("X-RateLimit-Reset") or "").strip()
+    if not value:
+        return None
+    try:
+        reset = dt.datetime.fromtimestamp(int(value), dt.UTC) if value.isdigit() else dt.datetime.fromisoformat(value)
+    except (ValueError, OverflowError):
+        return None
+    if reset.tzinfo is None:
+        reset = reset.replace(tzinfo=dt.UTC)
+    served = headers.get("Date")
+    try:
+        skew = local_now - email.utils.parsedate_to_datetime(served).timestamp() if served else 0.0
+    except (TypeError, ValueError):
+        skew = 0.0
+    return (reset + dt.timedelta(seconds=skew)).astimezone(dt.UTC)
 
 
 def _status(exc: Exception) -> int | None:
