@@ -205,7 +205,7 @@ def test_coverage_tip_and_kit_follow_the_campaigns_own_rule_and_tip(tmp_path: Pa
     assert "socialnämnden" not in stockholm
     uppsala = (build / "kommun" / "uppsala" / "index.html").read_text(encoding="utf-8")
     assert "<p>Tagga de ansvariga politikerna i Uppsala. Fråga dem hur de tänker agera.</p>" in uppsala
-    strings = (build / "data" / "strings.js").read_text(encoding="utf-8")  # page.js's UI text, once for every page
+    strings = (build / "static" / "strings.js").read_text(encoding="utf-8")  # page.js's UI text, once for every page
     assert json.loads(strings.removeprefix("window.campaignStrings=").removesuffix(";\n"))["tip_none"] == (
         "Vi har inga politiker registrerade för {name} ännu. Tagga gärna ordförande i kommunstyrelsen själv. "
         "Fråga dem hur de tänker agera."

@@ -1167,3 +1167,29 @@ def test_folded_messages_are_built_from_the_areas_data_file_even_from_a_file_url
     assert "Alla budskap finns i det utskriftsvänliga kitet" in page.inner_text("main")
     assert sample.post("resurser", "x", "0380").parts[0].text == page.locator("#p-resurser-x textarea").first.input_value()
     context.close()
+
+
+def test_an_area_file_from_another_build_is_never_read_against_the_shared_table(
+    browser: Any, sample: Page, tmp_path: Path
+) -> None:
+    """data/areas/<key>.js refers into data/shared.js by index: a pair from different builds (a stale cache) is
+    fetched again, and when it still does not match the page says so rather than show another text."""
+    out = tmp_path / "build"
+    shutil.copytree(sample.out, out)
+    path = out / "data" / "areas" / "uppsala.js"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r'"shared":"[0-9a-f]+"', '"shared":"0123456789ab"', text), encoding="utf-8")
+    context = browser.new_context()
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto((out / "index.html").as_uri())
+    page.wait_for_selector(".tabs")
+    national = page.locator("#p-resurser-x textarea").first.input_value()
+    page.fill("#kommun-input", "upps")
+    page.click('#kommun-list li:has-text("Uppsala")')
+    expect(page.locator("#picker-status")).to_contain_text("Uppsala")
+    assert "kunde inte" in page.locator("#picker-status").text_content().lower()
+    assert page.locator("#p-resurser-x textarea").first.input_value() == national
+    assert len([r for r in requests if "/data/areas/uppsala.js" in r]) == 2  # fetched again, past the cache
+    context.close()

@@ -77,8 +77,8 @@ def parse(path: Path) -> Tags:
 
 
 def page_strings(out: Path) -> dict:
-    """data/strings.js: the UI text page.js uses, written once for every page."""
-    text = (out / "data" / "strings.js").read_text(encoding="utf-8")
+    """static/strings.js: the UI text page.js uses, written once for every page."""
+    text = (out / "static" / "strings.js").read_text(encoding="utf-8")
     assert text.startswith("window.campaignStrings=") and text.endswith(";\n")
     return json.loads(text.removeprefix("window.campaignStrings=")[:-2])
 
@@ -183,7 +183,7 @@ def test_only_own_scripts_and_a_csp_that_forbids_inline_script(site: Path) -> No
         assert [m["content"] for m in metas] == [CSP], page
         for tag, attrs in tags.tags:
             if tag == "script":
-                own = ("static/", "../../static/", "data/strings.js", "../../data/strings.js")
+                own = ("static/", "../../static/")
                 assert attrs.get("type") == "application/json" or attrs.get("src", "").startswith(own), (
                     page,
                     attrs,

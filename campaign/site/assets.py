@@ -18,7 +18,7 @@ from pathlib import Path
 from campaign.model import Campaign
 
 STATIC_FILES = ("page.css", "count.js", "page.js")
-GENERATED = ("theme.css",)
+GENERATED = ("theme.css", "strings.js")  # the campaign's colours; page.js's UI text in the campaign's language
 
 
 def static_version(root: Path) -> str:
@@ -77,7 +77,7 @@ def minified(name: str, source: str) -> str:
 
 
 def copy_static(out: Path, campaign: Campaign) -> str:
-    """Copy the page's CSS and JS into build/static/ with the theme; return their version hash."""
+    """Copy the page's CSS and JS into build/static/ with the theme and the UI text; return their version hash."""
     target = out / "static"
     target.mkdir(parents=True, exist_ok=True)
     source = resources.files("campaign.site") / "static"
@@ -86,4 +86,7 @@ def copy_static(out: Path, campaign: Campaign) -> str:
         # (count.js is filled first: its placeholders are comments, which minifying removes)
         (target / name).write_text(minified(name, count_script(text) if name == "count.js" else text), encoding="utf-8")
     (target / "theme.css").write_text(theme_css(campaign), encoding="utf-8")
+    from campaign.site.render import strings_script  # (render's page.js scan, not needed to import this module)
+
+    (target / "strings.js").write_text(strings_script(campaign), encoding="utf-8")
     return static_version(target)

@@ -259,13 +259,21 @@ class SharedData:
     def _compact(self, data: dict[str, Any], own: dict[str, tuple[str, dict[str, Any]]]) -> dict[str, Any]:
         cards = {cid: self._cards.get(key, entry) for cid, (key, entry) in own.items()}
         figures = [self._figures.get(json_for_script(f), f) for f in data["figures"]]
-        return {**data, "cards": cards, "figures": figures}
+        return {**data, "cards": cards, "figures": figures, "shared": self.hash}
 
     def script(self) -> str:
-        """data/shared.js."""
+        """data/shared.js, with ``hash``: the content hash every area file names (``shared``), so that page.js can
+        tell a shared table and an area file from different builds (one of them from a cache) apart."""
+        return "window.campaignShared={" + f'"hash":{json.dumps(self.hash)},' + self._tables() + "};\n"
+
+    def _tables(self) -> str:
         tables = {"cards": self.cards, "figures": self.figures, "images": self.images}
         parts = [f'"{name}":[' + ",".join(rows) + "]" for name, rows in tables.items()]
-        return "window.campaignShared={" + ",".join([*parts, f'"texts":{json_for_script(self.texts)}']) + "};\n"
+        return ",".join([*parts, f'"texts":{json_for_script(self.texts)}'])
+
+    @functools.cached_property
+    def hash(self) -> str:
+        return hashlib.sha256(self._tables().encode("utf-8")).hexdigest()[:12]
 
 
 def shared_data(views: Sequence[AreaView]) -> SharedData:
@@ -347,30 +355,16 @@ def _script_strings(table: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str]
     return tuple((k, v) for k, v in table if f"S.{k}" in source or f'"{k}"' in source)
 
 
-def write_strings(out: Path, campaign: Campaign) -> None:
-    """data/strings.js: the UI text page.js uses, the same on every page, so written once (``script_strings``)."""
+def strings_script(campaign: Campaign) -> str:
+    """static/strings.js: the UI text page.js uses (``script_strings``), the same on every page, so written once."""
     from campaign.site.kit import campaign_strings
 
-    path = out / "data" / "strings.js"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        f"window.campaignStrings={json_for_script(script_strings(campaign_strings(campaign).table))};\n", encoding="utf-8"
-    )
+    return f"window.campaignStrings={json_for_script(script_strings(campaign_strings(campaign).table))};\n"
 
 
-def data_version(out: Path) -> str:
-    """A short content hash of data/shared.js and data/strings.js: the version in the URLs of the page's data files."""
-    digest = hashlib.sha256()
-    for name in ("shared.js", "strings.js"):
-        digest.update((out / "data" / name).read_bytes())
-    return digest.hexdigest()[:10]
-
-
-def page_config(
-    campaign: Campaign, view: AreaView, root: str, version: str, question: str = "", *, data: str = ""
-) -> dict[str, Any]:
+def page_config(campaign: Campaign, view: AreaView, root: str, version: str, question: str = "") -> dict[str, Any]:
     """The JSON block every page carries: where it is, the platforms, the question to ask (the UI text,
-    the tip the campaign's own, is data/strings.js)."""
+    the tip the campaign's own, is static/strings.js)."""
     from campaign.site.kit import campaign_strings
 
     t = campaign_strings(campaign)
@@ -383,7 +377,6 @@ def page_config(
         "area": view.key,
         "lang": lang,
         "version": version,
-        "data": data or version,  # data/shared.js and data/areas/*.js change with the campaign, not with the code
         "platforms": platforms,
         "pageUrl": campaign.settings.base_url or "",
         "question": question,  # with {kommun} for the municipality's name

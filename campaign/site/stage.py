@@ -126,8 +126,6 @@ def site_work(
     env = r.environment()
     shared = r.shared_data(views)
     r.write_shared_data(out, shared)
-    r.write_strings(out, campaign)
-    common["data_version"] = r.data_version(out)  # in the data files' URLs: a cached shared.js never meets a newer area file
     for name in TEMPLATES:
         env.get_template(name)  # compiled once, here: worker processes inherit them
     groups = [views[i : i + AREAS_PER_TASK] for i in range(0, len(views), AREAS_PER_TASK)]
@@ -141,7 +139,7 @@ def site_work(
 
     def finish(results: list[list[str]]) -> None:
         pages = [page for result in results for page in result]
-        size = sum((out / n).stat().st_size for n in ("index.html", "data/strings.js"))
+        size = (out / "index.html").stat().st_size
         size += sum((out / "static" / n).stat().st_size for n in (*STATIC_FILES, *GENERATED))
         then(r.SiteResult(tuple(pages), size))
 
@@ -241,7 +239,7 @@ def by_lan(kommuner: Sequence[Area]) -> list[tuple[str, list[Area]]]:
 def _write_area_page(env: Environment, out: Path, path: str, view: AreaView, common: dict[str, Any]) -> None:
     root = "" if view.area.level == "national" else "../../"
     campaign = common["campaign"]
-    config = r.page_config(campaign, view, root, common["version"], common["question"], data=common["data_version"])
+    config = r.page_config(campaign, view, root, common["version"], common["question"])
     page = {**common, "question": common["question"].replace("{kommun}", view.area.name)}
     if view.area.level == "kommun":
         page["kit_href"] = "kit.html"  # the kommun's own printable kit, beside its page

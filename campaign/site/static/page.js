@@ -1,13 +1,13 @@
 /* The activist page: the recommended post first, platform tabs, live counters, copy, share
    (the phone's share sheet where it exists, threads part by part), folded messages, the
-   forgiving municipality picker. Reads its data from the page's JSON block, data/strings.js and
+   forgiving municipality picker. Reads its data from the page's JSON block, static/strings.js and
    data/areas/<key>.js files (with data/shared.js); builds every element with textContent, never with HTML
    strings, so campaign text can only ever show as text. */
 (function () {
   "use strict";
 
   var config = JSON.parse(document.getElementById("page-config").textContent);
-  var S = window.campaignStrings; // data/strings.js, loaded before this script: the UI text, once for every page
+  var S = window.campaignStrings; // static/strings.js, loaded before this script: the UI text, once for every page
   var count = window.campaignCount;
   var STORE_PLATFORM = "campaign.platform";
   var STORE_MASTODON = "campaign.mastodon";
@@ -516,9 +516,9 @@
 
   /* Data files are scripts: a script loads from file:// where a fetch would not. data/areas/<key>.js
      holds what is the area's own and refers to data/shared.js for what other areas hold too. */
-  function loadData(path, read, version) {
+  function loadData(path, read, again) {
     return new Promise(function (resolve, reject) {
-      var s = el("script", {src: config.root + path + "?v=" + (version || config.version)});
+      var s = el("script", {src: config.root + path + "?v=" + config.version + (again || "")});
       s.onload = function () { s.remove(); return read() ? resolve(read()) : reject(new Error(path)); };
       s.onerror = function () { s.remove(); reject(new Error(path)); };
       document.head.appendChild(s);
@@ -528,9 +528,9 @@
   var shared = null;
   var areaFiles = {};
 
-  /* What several areas hold alike (texts with {area} for the area's name, images, figures), loaded once. */
-  function loadShared() {
-    if (!shared) { shared = loadData("data/shared.js", function () { return window.campaignShared; }, config.data); }
+  /* What several areas hold alike (texts with {area} for the area's name, posts, images, figures), loaded once. */
+  function loadShared(again) {
+    if (!shared || again) { shared = loadData("data/shared.js", function () { return window.campaignShared; }, again); }
     return shared;
   }
 
@@ -552,11 +552,20 @@
     return Object.assign({}, d, {cards: cards, figures: d.figures.map(function (f) { return pick("figures", f); })});
   }
 
+  /* An area file names the shared table it refers into: a pair from different builds (one of them from
+     a cache) is fetched again past any cache, and never read against the wrong table. */
   function loadArea(key) {
     var read = function () { return (window.campaignAreas || {})[key]; };
+    var both = function (again) {
+      return Promise.all([loadData("data/areas/" + encodeURIComponent(key) + ".js", read, again), loadShared(again)]);
+    };
     if (!areaFiles[key]) {
-      areaFiles[key] = Promise.all([loadData("data/areas/" + encodeURIComponent(key) + ".js", read, config.data), loadShared()])
-        .then(function (both) { return resolveArea(both[0], both[1]); });
+      areaFiles[key] = both().then(function (got) {
+        return got[0].shared === got[1].hash ? got : both("&t=" + Date.now());
+      }).then(function (got) {
+        if (got[0].shared !== got[1].hash) { throw new Error("data/shared.js"); }
+        return resolveArea(got[0], got[1]);
+      });
       areaFiles[key].catch(function () { delete areaFiles[key]; }); // a failed load may be tried again
     }
     return areaFiles[key];
