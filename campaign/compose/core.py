@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
 import unicodedata
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -15,8 +17,9 @@ from jinja2 import TemplateError
 
 from campaign import registry, templating
 from campaign.compose import facets as bsky_facets
-from campaign.compose.fit import DoesNotFit, Tail, fit
-from campaign.compose.length import HASHTAG, count, fits, limit_of, measure
+from campaign.compose.facets import joined_facets, pieces_facets, short_text
+from campaign.compose.fit import DoesNotFit, Tail, fit, join_mentions, tail_text
+from campaign.compose.length import HASHTAG, composed_length, count, limit_of, measure, pieces_length
 from campaign.compose.platforms import PLATFORM_IDS, Platform
 from campaign.compose.platforms import platform as get_platform
 from campaign.compose.utm import link_url
@@ -293,32 +296,131 @@ def fit_post(
     instance_limit: int | None = None,
 ) -> Post:
     """Fit a rendered body, with link, mentions and hashtags, to platform ``p``."""
-    url = link_url(campaign.link(message.link), campaign.settings.utm, p.id) if message.link else None
+    return _fit(campaign, message, area, p, variant, body, levels, tuple(mentions), tags, instance_limit, _Shared())
+
+
+@dataclass(frozen=True)
+class _Ending:
+    """What ends a message's posts on a platform in every area whose body writes the same hashtags."""
+
+    appended: tuple[str, ...]  # hashtags to append
+    over_cap: tuple[str, ...]
+    after_mentions: str  # "\n" + the link and hashtag lines ("" when there are none)
+    alone: str  # "\n\n" + the same, where no one is tagged
+    kept_tags: tuple[str, ...]  # when all of it fits
+    dropped: tuple[Dropped, ...]  # the cap's
+
+
+@dataclass(frozen=True)
+class _Tagged:
+    """Who a post tags on one platform, as written, the same for every message with the same tag rules."""
+
+    written: dict[str, Mention]  # as written -> the mention (the first of those written alike)
+    names: tuple[str, ...]
+    kept: tuple[Mention, ...]
+    line: str  # "\n\n" + the mentions line ("" when no one)
+
+
+class _Shared:
+    """What compose_all works out once and uses for many posts: the URLs, endings and mention lines."""
+
+    def __init__(self) -> None:
+        self.urls: dict[tuple[str, str], str | None] = {}
+        self.endings: dict[tuple[str, str, frozenset[str]], _Ending] = {}
+        self.tagged: dict[tuple[int, str], tuple[tuple[Mention, ...], _Tagged]] = {}
+
+    def url(self, campaign: Campaign, message: Message, p: Platform) -> str | None:
+        key = (message.id, p.id)
+        if key not in self.urls:
+            self.urls[key] = link_url(campaign.link(message.link), campaign.settings.utm, p.id) if message.link else None
+        return self.urls[key]
+
+    def ending(self, message: Message, p: Platform, tags: _Tags, in_body: frozenset[str], url: str | None) -> _Ending:
+        key = (message.id, p.id, in_body)
+        found = self.endings.get(key)
+        if found is None:
+            appended, over_cap = _apply_cap(tags, in_body, p.max_hashtags)
+            lines = tail_text((), link_line(url, p), appended)
+            found = self.endings[key] = _Ending(
+                appended,
+                over_cap,
+                "\n" + lines if lines else "",
+                "\n\n" + lines if lines else "",
+                tuple(t for t in tags.ordered if t.casefold() in in_body or t in appended),
+                tuple(Dropped("hashtag", "#" + t, "cap") for t in over_cap),
+            )
+        return found
+
+    def who(self, mentions: tuple[Mention, ...], p: Platform) -> _Tagged:
+        key = (id(mentions), p.id)  # the same tuple for every message of an area (kept alive here, so its id is its own)
+        found = self.tagged.get(key)
+        if found is None or found[0] is not mentions:
+            written: dict[str, Mention] = {}
+            for mention in mentions:
+                written.setdefault(written_mention(mention, p), mention)
+            names = tuple(written)
+            tagged = _Tagged(written, names, tuple(written.values()), "\n\n" + join_mentions(names) if names else "")
+            found = self.tagged[key] = (mentions, tagged)
+        return found[1]
+
+
+def _fit(
+    campaign: Campaign,
+    message: Message,
+    area: Area,
+    p: Platform,
+    variant: int,
+    body: str,
+    levels: tuple[str, ...],
+    mentions: tuple[Mention, ...],
+    tags: _Tags,
+    instance_limit: int | None,
+    shared: _Shared,
+) -> Post:
+    url = shared.url(campaign, message, p)
     in_body = body_tags(body)
-    appended, over_cap = _apply_cap(tags, in_body, p.max_hashtags)
-    written: dict[str, Mention] = {}
-    for mention in mentions:
-        written.setdefault(written_mention(mention, p), mention)
-    tail = Tail(tuple(written), link_line(url, p), appended)
+    end = shared.ending(message, p, tags, in_body, url)
+    who = shared.who(mentions, p)
     limit = limit_of(p, instance_limit)
+    # The common case, one post with everything: counted from its pieces' own counts (the body's, shared
+    # by seven platforms; the mentions', by the area's messages; the link and hashtags', by every area).
+    rest = tuple(piece for piece in ((who.line, end.after_mentions) if who.line else (end.alone,)) if piece)
+    if body and rest:
+        pieces = (body, *rest)
+        length = pieces_length(p, pieces, limit)
+        if length is not None:
+            if p.counter == "bluesky":
+                text = "".join(short_text(piece) for piece in pieces)
+                part = Part(text, length, limit, pieces_facets(pieces, who.kept))
+            else:
+                part = Part("".join(pieces), length, limit)
+            return Post(message.id, message.kind, p.id, area, variant, (part,), url, end.kept_tags, who.kept, end.dropped, levels)
+    tail = Tail(who.names, link_line(url, p), end.appended)
     try:
-        fitted = fit(body, tail, tags.required, lambda text: fits(p, text, limit), threads=p.threads)
+        fitted = fit(body, tail, tags.required, lambda text: composed_length(p, text, limit) is not None, threads=p.threads)
     except DoesNotFit as exc:
         raise _too_long(message, area, p, limit, exc) from None
-    dropped = [Dropped("hashtag", "#" + t, "cap") for t in over_cap]
+    dropped = list(end.dropped)
     dropped += [Dropped("hashtag", "#" + t, "length") for t in fitted.dropped_hashtags]
     dropped += [Dropped("mention", m, "length") for m in fitted.dropped_mentions]
-    kept_mentions = tuple(written[m] for m in fitted.tail.mentions)
+    kept_mentions = tuple(who.written[m] for m in fitted.tail.mentions)
     parts = tuple(_part(p, text, limit, kept_mentions) for text in fitted.parts)
     kept_tags = tuple(t for t in tags.ordered if t.casefold() in in_body or t in fitted.tail.hashtags)
     return Post(message.id, message.kind, p.id, area, variant, parts, url, kept_tags, kept_mentions, tuple(dropped), levels)
 
 
 def _part(p: Platform, text: str, limit: int, mentions: Sequence[Mention]) -> Part:
+    length = composed_length(p, text, limit)
+    if length is None:  # (a part always fits: fit() checked it with the same counter)
+        length = measure(p, text)
     if p.counter == "bluesky":
         # As the Bluesky app posts it: links' visible text shortened, the full URLs in link facets.
-        return Part(bsky_facets.short_text(text), measure(p, text), limit, bsky_facets.facets(text, mentions))
-    return Part(text, measure(p, text), limit)
+        i = text.rfind("\n\n")
+        if i > 0:
+            head, rest = text[:i], text[i:]
+            return Part(short_text(head) + short_text(rest), length, limit, joined_facets(head, rest, mentions))
+        return Part(short_text(text), length, limit, bsky_facets.facets(text, mentions))
+    return Part(text, length, limit)
 
 
 def _too_long(message: Message, area: Area, p: Platform, limit: int, exc: DoesNotFit) -> PostTooLong:
@@ -405,10 +507,47 @@ def compose_all(
     order = {m.id: i for i, m in enumerate(campaign.messages)}
     wanted.sort(key=lambda m: order.get(m.id, len(order)))
     tag_sets = {m.id: hashtags_for(campaign, m) for m in wanted}
-    tagged: dict[tuple[str, str, tuple[str, ...] | None], tuple[Mention, ...]] = {}  # one registry call per rule set
-    posts: list[Post] = []
     failures: dict[tuple[str, str], tuple[CampaignError, int]] = {}
     ordered = sort_areas(areas)
+    shared = _Shared()
+    with _collector_paused():
+        posts = _compose_areas(campaign, ordered, plats, wanted, tag_sets, shared, failures, instance_limit, on, progress)
+    if progress:
+        progress(len(ordered), len(ordered))
+    if failures:
+        raise CampaignInvalid(_problems(campaign, failures))
+    return posts
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while composing: a run makes a million small objects
+    (posts, parts, facets) and no cycles among them, and the collector would walk all of them again
+    each time it ran (about 40 % of the composer's CPU). Whatever cycles a template leaves are
+    collected when it resumes."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _compose_areas(
+    campaign: Campaign,
+    ordered: list[Area],
+    plats: list[Platform],
+    wanted: list[Message],
+    tag_sets: dict[str, _Tags],
+    shared: _Shared,
+    failures: dict[tuple[str, str], tuple[CampaignError, int]],
+    instance_limit: int | None,
+    on: dt.date | None,
+    progress: Callable[[int, int], None] | None,
+) -> list[Post]:
+    tagged: dict[tuple[str, str, tuple[str, ...] | None], tuple[Mention, ...]] = {}  # one registry call per rule set
+    posts: list[Post] = []
     for done, area in enumerate(ordered, 1):
         if progress and done > 1:
             progress(done - 1, len(ordered))
@@ -426,16 +565,22 @@ def compose_all(
                         tagged[key] = resolve_mentions(campaign, message, area, p.id, on)
                     mentions = tagged[key]
                     posts.append(
-                        fit_post(
-                            campaign, message, area, p, variant, body, levels, mentions, tag_sets[message.id], instance_limit
+                        _fit(
+                            campaign,
+                            message,
+                            area,
+                            p,
+                            variant,
+                            body,
+                            levels,
+                            mentions,
+                            tag_sets[message.id],
+                            instance_limit,
+                            shared,
                         )
                     )
                 except PostTooLong as exc:
                     _note(failures, (message.id, p.id), exc)
-    if progress:
-        progress(len(ordered), len(ordered))
-    if failures:
-        raise CampaignInvalid(_problems(campaign, failures))
     return posts
 
 

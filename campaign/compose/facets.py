@@ -23,9 +23,12 @@ import ipaddress
 from collections.abc import Iterable
 from functools import cache, lru_cache
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
+import idna
 import regex
 
+from campaign.compose import xtext
 from campaign.compose.length import JS_SPACE
 from campaign.model import Mention
 
@@ -60,9 +63,7 @@ def _utf16_len(text: str) -> int:
 
 @cache
 def _tlds() -> frozenset[str]:
-    from campaign.compose.xtext import data
-
-    return frozenset(data()["atproto"]["tlds"])
+    return frozenset(xtext.data()["atproto"]["tlds"])
 
 
 def _valid_domain(domain: str) -> bool:
@@ -143,17 +144,21 @@ def mention_facets(text: str, mentions: Iterable[Mention]) -> list[dict[str, Any
     for mention in mentions:
         if not (mention.handle and mention.did):
             continue
-        if "@" + mention.handle not in text:
-            continue
-        for match in _mention_pattern(mention.handle).finditer(text):
-            facets.append(_facet(text, match.start(), match.end(), {"$type": MENTION, "did": mention.did}))
+        written = "@" + mention.handle
+        at = text.find(written)
+        while at != -1:
+            end = at + len(written)
+            # "@handle" standing alone: not inside an e-mail address, a URL or a longer handle
+            if not (at and _BEFORE_MENTION.match(text, at - 1)) and not _LONGER_HANDLE.match(text, end):
+                facets.append(_facet(text, at, end, {"$type": MENTION, "did": mention.did}))
+                at = text.find(written, end)
+            else:
+                at = text.find(written, at + 1)
     return facets
 
 
-@lru_cache(maxsize=4096)
-def _mention_pattern(handle: str) -> regex.Pattern[str]:
-    # "@handle" standing alone: not inside an e-mail address, a URL or a longer handle
-    return regex.compile(rf"(?<![\w@./]){regex.escape('@' + handle)}(?![\w.-]*\w)")
+_BEFORE_MENTION = regex.compile(r"[\w@./]")
+_LONGER_HANDLE = regex.compile(r"[\w.-]*\w")
 
 
 # ----------------------------------------------------------------------------- short links
@@ -216,6 +221,56 @@ def facets(text: str, mentions: Iterable[Mention] = ()) -> tuple[dict[str, Any],
                     new_end = min(new_end, s_end)
             found.append(_facet(posted, new_start, new_end, tag["features"][0]))
     return tuple(sorted(found, key=lambda f: (f["index"]["byteStart"], f["index"]["byteEnd"])))
+
+
+def joined_facets(first: str, rest: str, mentions: Iterable[Mention] = ()) -> tuple[dict[str, Any], ...]:
+    """``facets(first + rest, mentions)``, ``rest`` starting with "\n" (see :func:`pieces_facets`)."""
+    return pieces_facets((first, rest), mentions)
+
+
+def pieces_facets(pieces: tuple[str, ...], mentions: Iterable[Mention] = ()) -> tuple[dict[str, Any], ...]:
+    """``facets("".join(pieces), mentions)`` from each piece's cached facets, every piece after the first
+    starting with "\n".
+
+    Every facet lies within one line (links, tags and mentions hold no line break, and each
+    expression sees a line break before a line as it sees the start of the text), so the facets
+    of the whole are each piece's, moved by the posted bytes of the pieces before it.
+    """
+    if any(not piece.startswith("\n") for piece in pieces[1:]):
+        return facets("".join(pieces), mentions)
+    known = tuple((m.handle, m.did) for m in mentions if m.handle and m.did)
+    out: list[dict[str, Any]] = []
+    shift = 0
+    for piece in pieces:
+        out += [_as_facet(row, shift) for row in _facet_rows(piece, _present(piece, known))]
+        shift += _posted_bytes(piece)
+    return tuple(out)
+
+
+@lru_cache(maxsize=16384)
+def _posted_bytes(text: str) -> int:
+    return len(short_text(text).encode("utf-8"))
+
+
+def _present(text: str, known: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    # Only the mentions the piece writes: a body is then cached once for every kommun's mentions.
+    return tuple(k for k in known if "@" + k[0] in text)
+
+
+@lru_cache(maxsize=16384)
+def _facet_rows(text: str, known: tuple[tuple[str, str], ...]) -> tuple[tuple[int, int, str, str, str], ...]:
+    mentions = [Mention("", "", "", handle, did) for handle, did in known]
+    rows = []
+    for f in facets(text, mentions):
+        feature = f["features"][0]
+        key = "uri" if "uri" in feature else "did" if "did" in feature else "tag"
+        rows.append((f["index"]["byteStart"], f["index"]["byteEnd"], feature["$type"], key, feature[key]))
+    return tuple(rows)
+
+
+def _as_facet(row: tuple[int, int, str, str, str], shift: int) -> dict[str, Any]:
+    start, end, kind, key, value = row
+    return {"index": {"byteStart": start + shift, "byteEnd": end + shift}, "features": [{"$type": kind, key: value}]}
 
 
 def _cp_range(text: str, byte_start: int, byte_end: int) -> tuple[int, int]:
@@ -315,8 +370,6 @@ def _host(host: str) -> str | None:
             return "[" + ipaddress.IPv6Address(host[1:-1]).compressed + "]"
         except ValueError:
             return None
-    from urllib.parse import unquote_to_bytes
-
     try:
         decoded = unquote_to_bytes(host).decode("utf-8")
     except UnicodeDecodeError:
@@ -329,8 +382,6 @@ def _host(host: str) -> str | None:
 
 def _domain_to_ascii(domain: str) -> str | None:
     """UTS 46 ToASCII as URL parsing does it (non-transitional, no STD3 or DNS length rules)."""
-    import idna
-
     try:
         mapped = idna.uts46_remap(domain, std3_rules=False, transitional=False)
     except (idna.IDNAError, ValueError):

@@ -80,7 +80,24 @@ def _x_line(text: str) -> int:
 def x_valid(text: str) -> bool:
     """False when X refuses the text whatever its length: it is empty or holds U+FFFE, U+FEFF or U+FFFF."""
     # (NFC never makes or removes U+FFFE, U+FEFF or U+FFFF, so the text is searched as it is)
-    return bool(text) and (text.isascii() or not xtext.rules().invalid_chars.search(text))
+    if not text:
+        return False
+    if text.isascii():
+        return True
+    chars = _invalid_chars()
+    if chars is None:
+        return not xtext.rules().invalid_chars.search(text)
+    return not any(c in text for c in chars)  # three substring searches in C, not a regex scan
+
+
+@lru_cache(maxsize=1)
+def _invalid_chars() -> tuple[str, ...] | None:
+    """The characters twitter-text's ``invalidChars`` matches (U+FEFF, U+FFFE, U+FFFF), found by running it
+    over the BMP once; None when the expression could match beyond the BMP (then it is run on each text)."""
+    pattern = xtext.rules().invalid_chars
+    if regex.search(r"\\U|\\x\{|[\U00010000-\U0010ffff]", pattern.pattern):
+        return None
+    return tuple(sorted(set(pattern.findall("".join(map(chr, range(0x10000)))))))
 
 
 def x_urls(text: str, without_protocol: bool = True) -> list[tuple[int, int]]:
@@ -313,6 +330,148 @@ def fits(p: Platform, text: str, limit: int) -> bool:
     if p.counter == "x" and not x_valid(text):
         return False
     return measure(p, text) <= limit
+
+
+def pieces_length(p: Platform, pieces: tuple[str, ...], limit: int) -> int | None:
+    """``measure(p, text)`` when ``fits(p, text, limit)``, else None, for ``text = "".join(pieces)``, from each
+    piece's cached counts: a body shared by seven platforms, a kommun's mentions ending forty messages
+    or a link and hashtags ending a thousand posts are each counted once.
+
+    Every counter is the sum of the pieces' where each piece after the first starts a line (each
+    counter counts line by line, and nothing it counts spans a line break), or follows a space
+    and starts with neither white space nor a character that joins the one before it (a mark,
+    a joiner: nothing X, Bluesky or Mastodon counts as one then spans the two; a space composes
+    with nothing under NFC, and a link or a mention may begin after a space as at the start).
+    Bytes add up too. Elsewhere, or where a piece holds "\r" ("\r\n" is one grapheme) or is
+    blank (Mastodon counts a blank text 0), the text is counted whole.
+    """
+    counter = p.counter
+    length = size = 0
+    valid = False
+    for i, piece in enumerate(pieces):
+        if i and piece[:1] != "\n":
+            found = _spaced(counter, piece) if _joins_cleanly(pieces[i - 1], piece) else None
+        else:
+            found = _piece(counter, piece)
+        if found is None:
+            return _whole(p, "".join(pieces), limit)
+        length += found[0]
+        size += found[1]
+        if not found[2]:
+            return None  # a character X refuses
+        valid = valid or bool(piece)
+    if length > limit or (p.max_bytes is not None and size > p.max_bytes):
+        return None
+    if counter == "x" and not valid:
+        return None  # empty
+    return length
+
+
+def _joins_cleanly(before: str, piece: str) -> bool:
+    return before.endswith(" ") and bool(piece) and not _JOINS_BEFORE.match(piece)
+
+
+def _spaced(counter: str, piece: str) -> tuple[int, int, bool] | None:
+    """A piece's share of a text where it follows a space: counted with that space before it (what
+    some expressions look back at: twitter-text finds a link in "åäöexample.com" at its start
+    otherwise than after a space), less the space's own 1 (a space weighs 1 everywhere, 1 byte)."""
+    found = _piece(counter, " " + piece)
+    return None if found is None else (found[0] - 1, found[1] - 1, found[2])
+
+
+# What must not start a piece after a space: white space (a blank piece, or one Mastodon strips) and
+# what joins the character before it into one grapheme (GB9, GB9a).
+_JOINS_BEFORE = regex.compile(
+    rf"[{JS_SPACE}\p{{White_Space}}\p{{Grapheme_Cluster_Break=Extend}}"
+    r"\p{Grapheme_Cluster_Break=ZWJ}\p{Grapheme_Cluster_Break=SpacingMark}]"
+)
+_NUMBERED = regex.compile(r"[0-9]{1,2}/[0-9]{1,2} ")  # a thread part's "2/3 "
+
+
+def composed_length(p: Platform, text: str, limit: int) -> int | None:
+    """``measure(p, text)`` when ``fits(p, text, limit)``, else None, for the composer's many tries: the text
+    cut before its last blank line (the tail) and after a thread part's number, and counted from the
+    pieces (:func:`pieces_length`), so that the same sentences tried under other numbers, and the
+    same tail under other bodies, are counted once."""
+    i = text.rfind("\n\n")
+    head, rest = (text[:i], text[i:]) if i > 0 else (text, "")
+    numbered = _NUMBERED.match(head)
+    pieces = (head[: numbered.end()], head[numbered.end() :]) if numbered and numbered.end() < len(head) else (head,)
+    return pieces_length(p, (*pieces, rest) if rest else pieces, limit)
+
+
+_WHOLE: dict[tuple[str, int, str], int | None] = {}
+
+
+def _whole(p: Platform, text: str, limit: int) -> int | None:
+    key = (p.id, limit, text)
+    try:
+        return _WHOLE[key]
+    except KeyError:
+        pass
+    if len(_WHOLE) > 100_000:
+        _WHOLE.clear()
+    found = _WHOLE[key] = measure(p, text) if fits(p, text, limit) else None
+    return found
+
+
+@lru_cache(maxsize=262144)
+def _piece(counter: str, text: str) -> tuple[int, int, bool] | None:
+    """(length, UTF-8 bytes as posted, no character X refuses) of one piece, or None: count it whole.
+
+    A long piece is the sum of its sentences (cut after the space that follows each one, see
+    :func:`pieces_length` and :func:`_spaced`), each counted once: a message's sentences recur in
+    every area.
+    """
+    if "\r" in text:
+        return None
+    sentences = sentence_pieces(text) if len(text) > 80 else (text,)
+    if len(sentences) == 1:
+        return _counted(counter, text)
+    length = size = 0
+    valid = True
+    for i, sentence in enumerate(sentences):
+        found = _sentence(counter, sentence, bool(i))
+        if found is None:
+            return _counted(counter, text)
+        length, size, valid = length + found[0], size + found[1], valid and found[2]
+    return length, size, valid
+
+
+@lru_cache(maxsize=262144)
+def _sentence(counter: str, text: str, after_space: bool) -> tuple[int, int, bool] | None:
+    if not after_space:
+        return _counted(counter, text)
+    found = _counted(counter, " " + text)  # with the space before it, as in the text (see _spaced)
+    return None if found is None else (found[0] - 1, found[1] - 1, found[2])
+
+
+def _counted(counter: str, text: str) -> tuple[int, int, bool] | None:
+    if counter == "x":
+        return x_length(text), utf8_bytes(text), x_valid(text) or not text
+    if counter == "bluesky":
+        posted = bluesky_text(text)
+        return graphemes(posted), utf8_bytes(posted), True
+    if counter == "mastodon":
+        return None if _BLANK.fullmatch(text) else (mastodon_length(text), utf8_bytes(text), True)
+    return utf16_units(text), utf8_bytes(text), True
+
+
+_SENTENCE_GAP = regex.compile(r"(?<=[.!?…:;,][\"'”»)]*) (?=\S)")
+
+
+def sentence_pieces(text: str) -> tuple[str, ...]:
+    """``text`` cut after each space that follows a sentence or clause stop (each piece but the last ends
+    with that space), where the next piece starts cleanly (:func:`pieces_length`): what every counter,
+    and the Bluesky facets, give as the sum of the pieces'."""
+    out, start = [], 0
+    for gap in _SENTENCE_GAP.finditer(text):
+        cut = gap.end()
+        if not _JOINS_BEFORE.match(text, cut):
+            out.append(text[start:cut])
+            start = cut
+    out.append(text[start:])
+    return tuple(out)
 
 
 def count(platform_id: str | Platform, text: str, *, instance_limit: int | None = None) -> Count:

@@ -135,7 +135,7 @@ def platform(platform_id: str) -> Platform:
     try:
         return PLATFORMS[platform_id.strip().lower()]
     except KeyError:
-        from campaign.schema import suggest
+        from campaign.schema import suggest  # only for this error: the schema module brings the YAML loader with it
 
         raise NotFound(
             f"unknown platform {platform_id!r}{suggest(platform_id, PLATFORM_IDS)}; known: {', '.join(PLATFORM_IDS)}"
