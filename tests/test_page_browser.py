@@ -41,6 +41,7 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+IDLE = 30_000  # ms until the network is idle: the cards are real PNGs; a bound on a loaded machine, not a speed check
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -163,10 +164,10 @@ def test_page_loads_without_errors_or_outside_requests(page: Any, site: tuple[Pa
     page.click("#tab-p-resurser-bluesky")
     pick(page, "stockholm", "Stockholm")
     page.mouse.wheel(0, 20000)
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state("networkidle", timeout=IDLE)
     for other in ("kommun/uppsala/", "kommun/", "kit.html"):
         page.goto(url + other)
-        page.wait_for_load_state("networkidle")
+        page.wait_for_load_state("networkidle", timeout=IDLE)
     outside = [r for r in page.requests if not r.startswith(url) and not r.startswith("data:")]
     assert outside == []
     assert page.errors == []
@@ -615,7 +616,7 @@ def test_no_serious_accessibility_violations(browser: Any, site: tuple[Path, str
     context.set_default_timeout(5000)
     page = context.new_page()
     page.goto(url + path)
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state("networkidle", timeout=IDLE)
     if "#kommun=" in path:  # the page as page.js redraws it for a picked municipality
         expect(page.locator("#area-name")).to_have_text("Uppsala")
     _into_state(page, state)
