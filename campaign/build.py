@@ -73,6 +73,7 @@ def build(
     progress: Progress | None = None,
     record: bool = False,
     jobs: int | None = None,
+    reuse_outputs: bool = False,
 ) -> Built:
     """Build the whole kit for the campaign in ``root`` into ``out``; its posts tag who holds the roles on ``on``
     (default: ``kit.kit_date``). Every problem comes with its file and line.
@@ -80,11 +81,15 @@ def build(
     With ``record`` what made the kit is written down (campaign/manifest.py)
     for ``build_if_changed``. ``jobs`` worker processes share the work
     (default: ``default_jobs()``; 1: all of it in this process); the kit is the
-    same byte for byte whatever their number.
+    same byte for byte whatever their number. With ``reuse_outputs`` (and
+    ``record``), each output whose key is unchanged since the last recorded
+    build (a message's posts, the posts files, a group of areas' pages and
+    data, a QR code) is taken from it instead of being made again.
     """
     timings = Timings()
     with timings.stage("load"):
         before = manifest.snapshot(Path(root)) if record else {}
+        reuse = manifest.reuse(Path(root), Path(out)) if record and reuse_outputs else None  # before forget: the last build's
         loaded = load(root)
     jobs = default_jobs() if jobs is None else max(1, jobs)
     kit = Kit(
@@ -95,6 +100,7 @@ def build(
         on=on,
         jobs=jobs,
         timings=timings,
+        reuse=reuse,
     )
     check_output(out, loaded.campaign.root)
     manifest.forget(Path(root), Path(out))  # the kit is replaced: the last build's record no longer holds
@@ -106,13 +112,12 @@ def build(
                 registry_stage.write(kit, staging)
             with timings.stage("posts+images"):
                 posts, images = posts_and_images(kit, staging)
+            with timings.stage("page setup"):
+                works = [posts_stage.files(kit, staging, posts), site_stage.work(kit, staging, posts, images)]
             with timings.stage("posts files+page"):
-                # The posts' files and the page's, in one pool: they need the posts and images, not each other.
                 run_work(
-                    [posts_stage.files(kit, staging, posts), site_stage.work(kit, staging, posts, images)],
-                    kit.jobs,
-                    kit.progress,
-                )
+                    works, kit.jobs, kit.progress, reuse, staging
+                )  # one pool: they need the posts and images, not each other
     except CampaignInvalid as exc:
         raise CampaignInvalid(place(kit.campaign, [*exc.problems, *kit.warnings])) from None
     kit.warnings = place(kit.campaign, kit.warnings)
@@ -128,6 +133,7 @@ def build(
                 theme_files=(theme.logo, theme.font_regular, theme.font_bold),
                 notes=kit.notes,
                 warnings=kit.warnings,
+                outputs=reuse.outputs if reuse is not None else None,
             )
     timings.save()
     return Built(kit, posts, images)
@@ -172,7 +178,9 @@ def build_if_changed(
 
     The check comes before the campaign is loaded or validated; a kept kit
     comes back as a ``Kept`` with what its build said (notes and warnings).
-    A kit for another date (``on``) is always built, and not recorded.
+    Otherwise it is built, each output whose key is unchanged taken from the
+    last build (``reuse_outputs``). A kit for another date (``on``) is always
+    built in full, and not recorded.
     """
     if on is not None:
         return build(root, out, now=now, on=on, progress=progress, jobs=jobs)
@@ -180,7 +188,7 @@ def build_if_changed(
     kept = manifest.unchanged(Path(root), Path(out), when)
     if kept is not None:
         return kept
-    return build(root, out, now=when, progress=progress, record=True, jobs=jobs)
+    return build(root, out, now=when, progress=progress, record=True, jobs=jobs, reuse_outputs=True)
 
 
 def write_campaign_json(kit: Kit, staging: Path) -> None:

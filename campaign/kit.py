@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import enum
+import hashlib
 import json
 import multiprocessing
 import os
@@ -86,6 +88,101 @@ class Timings:
             Path(path).write_text(json.dumps({"startup": self.started, "stages": self.stages}, indent=1), encoding="utf-8")
 
 
+def digest(value: Any) -> str:
+    """A sha256 of ``value``'s content, the same in every process and run: a key for what an output is made from.
+
+    Dataclasses by class and fields (this package's other classes by their
+    attributes), mappings in their order (templates loop in it), sequences,
+    text (with its type: Markup is not str), numbers, dates, paths. Anything
+    else raises TypeError: a key that missed part of what makes
+    an output would hand out a stale one.
+    """
+    h = hashlib.sha256()
+    _feed(h, value)
+    return h.hexdigest()
+
+
+def _feed(h: Any, value: Any) -> None:
+    if value is None or isinstance(value, (bool, int, float)):
+        h.update(f"{type(value).__name__}:{value!r};".encode())
+    elif isinstance(value, str):
+        data = value.encode("utf-8", "surrogatepass")
+        h.update(f"{type(value).__qualname__}:{len(data)}:".encode())
+        h.update(data)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        h.update(f"@{type(value).__module__}.{type(value).__qualname__}{{".encode())
+        for f in dataclasses.fields(value):
+            h.update(f"{f.name}=".encode())
+            _feed(h, getattr(value, f.name))
+        h.update(b"}")
+    elif isinstance(value, dict):
+        h.update(f"dict{len(value)}{{".encode())
+        for k, v in value.items():
+            _feed(h, k)
+            _feed(h, v)
+        h.update(b"}")
+    elif isinstance(value, (list, tuple)):
+        h.update(f"{type(value).__name__}{len(value)}[".encode())
+        for item in value:
+            _feed(h, item)
+        h.update(b"]")
+    elif isinstance(value, (frozenset, set)):
+        _feed(h, sorted(digest(v) for v in value))
+    elif isinstance(value, (dt.date, dt.datetime, Path)):
+        h.update(f"{type(value).__name__}:{value};".encode())
+    elif isinstance(value, enum.Enum):
+        h.update(f"{type(value).__qualname__}.{value.name};".encode())
+    elif type(value).__module__.startswith("campaign.") and "__dict__" in dir(type(value)):
+        h.update(f"@{type(value).__module__}.{type(value).__qualname__}".encode())  # our own classes: their state
+        _feed(h, vars(value))
+    else:
+        raise TypeError(f"no content key for a {type(value).__qualname__}")
+
+
+class Reuse:
+    """What the last build of this kit made, for outputs whose key is unchanged (see campaign/manifest.py).
+
+    ``take`` hard-links an unchanged output's files from the previous kit into
+    the staging folder (when every one of them is as that build left it) and
+    gives back what its task returned then; ``keep`` records an output for the
+    next build. ``cache`` is a folder for results that are no files (a
+    message's posts).
+    """
+
+    def __init__(self, out: Path, program: str, outputs: dict[str, Any], written: dict[str, list[int]], cache: Path) -> None:
+        self.out = out
+        self.program = program  # the key of this program's files and libraries: part of every output's key
+        self.previous = outputs
+        self.written = written
+        self.cache = cache
+        self.outputs: dict[str, Any] = {}
+
+    def take(self, key: str, staging: Path) -> tuple[Any, list[str]] | None:
+        """(the recorded result, its files) with the files linked into ``staging``; None when it must be made."""
+        entry = self.previous.get(key)
+        if entry is None:
+            return None
+        files = list(entry["files"])
+        for rel in files:
+            try:
+                st = os.stat(self.out / rel)
+            except OSError:
+                return None
+            if self.written.get(rel) != [st.st_size, st.st_mtime_ns]:
+                return None  # changed since (by hand): made again
+        for rel in files:
+            target = staging / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(self.out / rel, target)
+            except OSError:
+                shutil.copy2(self.out / rel, target)
+        return entry["result"], files
+
+    def keep(self, key: str, files: Sequence[str], result: Any) -> None:
+        self.outputs[key] = {"files": list(files), "result": result}
+
+
 @dataclass
 class Kit:
     """What every stage reads (the campaign, the build's time) and adds to (warnings, notes)."""
@@ -98,6 +195,7 @@ class Kit:
     on: dt.date | None = None  # the date the kit's posts are for (--on); None: see ``date``
     jobs: int = 1  # worker processes the stages may use (1: everything in this process)
     timings: Timings = field(default_factory=Timings)
+    reuse: Reuse | None = None  # the last build's outputs, for those whose key is unchanged (None: make everything)
 
     @property
     def today(self) -> dt.date:
@@ -327,11 +425,80 @@ class Work:
     finish: Callable[[list[Any]], None]
     label: str = ""
     weights: list[int] = field(default_factory=list)
+    # For outputs made again only when what makes them changed: each task's key, worked out in the worker
+    # from everything the task reads (TypeError: it has none, and is always made). The files it writes are
+    # seen as it writes them; its result must be JSON data (it is recorded).
+    keys: list[Callable[[], str]] = field(default_factory=list)
 
 
-def run_work(works: Sequence[Work], jobs: int, progress: Progress | None = None) -> None:
-    """Run the tasks of every stage's ``Work`` together (one pool of ``jobs`` processes), then each ``finish``."""
-    tasks = [task for work in works for task in work.tasks]
+_WRITING: list[set[str]] = []  # while a keyed task runs: the absolute paths it opened for writing, renamed or linked to
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    if not _WRITING:
+        return
+    if event == "open":
+        path, mode, flags = args
+        writes = any(c in mode for c in "wax+") if isinstance(mode, str) else bool(flags & (os.O_WRONLY | os.O_RDWR))
+        if writes and isinstance(path, (str, bytes, os.PathLike)):
+            _WRITING[-1].add(os.path.abspath(os.fsdecode(path)))  # noqa: PTH100 -- no file system calls in an audit hook
+    elif event in {"os.rename", "os.replace", "os.link", "shutil.copyfile"} and len(args) > 1:
+        target = args[1]
+        if isinstance(target, (str, bytes, os.PathLike)):
+            _WRITING[-1].add(os.path.abspath(os.fsdecode(target)))  # noqa: PTH100 -- as above
+
+
+_HOOKED: list[bool] = []
+
+
+@contextmanager
+def files_written(folder: Path) -> Iterator[list[str]]:
+    """The files under ``folder`` the code in the block writes (by Python's open, os.replace, os.link), relative, sorted."""
+    if not _HOOKED:
+        sys.addaudithook(_audit)  # once per process; it does nothing unless a block is recording
+        _HOOKED.append(True)
+    found: list[str] = []
+    _WRITING.append(set())
+    try:
+        yield found
+    finally:
+        seen = _WRITING.pop()
+        base = os.path.abspath(folder) + os.sep  # noqa: PTH100 -- the same form as the hook's paths
+        found.extend(sorted(p[len(base) :].replace(os.sep, "/") for p in seen if p.startswith(base) and os.path.isfile(p)))
+
+
+def _keyed(task: Callable[[], Any], key: Callable[[], str], reuse: Reuse, staging: Path) -> Callable[[], Any]:
+    def run() -> tuple[str | None, Any, list[str]]:
+        try:
+            k: str | None = hashlib.sha256(f"{reuse.program}\0{key()}".encode()).hexdigest()
+        except TypeError:
+            k = None  # no content key for something it reads: made every time
+        if k is not None:
+            taken = reuse.take(k, staging)
+            if taken is not None:
+                return k, taken[0], taken[1]
+        with files_written(staging) as files:
+            result = task()
+        return k, result, files
+
+    return run
+
+
+def run_work(
+    works: Sequence[Work], jobs: int, progress: Progress | None = None, reuse: Reuse | None = None, staging: Path | None = None
+) -> None:
+    """Run the tasks of every stage's ``Work`` together (one pool of ``jobs`` processes), then each ``finish``.
+
+    With ``reuse`` (and the ``staging`` folder), a task that has a key takes its
+    files from the last build when its key is unchanged, instead of running.
+    """
+    tasks = []
+    for work in works:
+        for i, task in enumerate(work.tasks):
+            if reuse is not None and staging is not None and i < len(work.keys):
+                tasks.append(_keyed(task, work.keys[i], reuse, staging))
+            else:
+                tasks.append(task)
     owner = [w for w, work in enumerate(works) for _ in work.tasks]
     first = [sum(len(work.tasks) for work in works[:w]) for w in range(len(works))]
     done = [0] * len(works)
@@ -345,7 +512,13 @@ def run_work(works: Sequence[Work], jobs: int, progress: Progress | None = None)
 
     results = run_tasks(tasks, jobs, finished)
     for w, work in enumerate(works):
-        work.finish(results[first[w] : first[w] + len(work.tasks)])
+        mine = results[first[w] : first[w] + len(work.tasks)]
+        if reuse is not None and staging is not None:
+            for i, (key, result, files) in enumerate(mine[: len(work.keys)]):
+                if key is not None:
+                    reuse.keep(key, files, result)
+                mine[i] = result
+        work.finish(mine)
 
 
 def build_time(now: dt.datetime | None = None) -> dt.datetime:

@@ -10,24 +10,35 @@ works out the key again, before loading or validating anything: when it is the
 same and the kit on disk is as it was left, the kit is kept as it is (it would
 be rebuilt byte for byte the same) and the recorded notes and warnings are said
 again. Any change to an input, a file of the kit touched by hand, another
-program version or another day rebuilds the whole kit.
+program version or another day builds the kit again, but only what the change
+touches: the record also keeps each output's key (a hash of everything that
+makes it: a message's posts, the posts files, a group of areas' pages and
+data) with the files it wrote, and an output whose key is unchanged, and whose
+files are as that build left them, is hard-linked from the previous kit into
+the new one (``campaign.kit.Reuse``). Messages' posts are kept in
+``.cache/build/posts/``, QR codes in ``.cache/build/qr/``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
 import zoneinfo
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from campaign.errors import Problem
 
-VERSION = 1
+if TYPE_CHECKING:
+    from campaign.kit import Reuse
+
+VERSION = 2
 FOLDER = Path(".cache") / "build"
-LIBRARIES = ("pillow", "jinja2", "pyyaml", "regex", "twitter-text-parser", "markupsafe")
+LIBRARIES = ("pillow", "jinja2", "pyyaml", "regex", "twitter-text-parser", "markupsafe", "segno")
 PACKAGE = Path(__file__).resolve().parent
 
 
@@ -43,9 +54,10 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _program() -> str:
+@functools.cache
+def program() -> str:
     """This package's files (code, templates, registry data) by size and time, and the libraries' versions."""
-    from importlib import metadata
+    from importlib import metadata  # why here: only a build that checks its record needs it (it costs an import)
 
     h = hashlib.sha256()
     for folder, dirs, files in os.walk(PACKAGE):
@@ -65,7 +77,7 @@ def _program() -> str:
 
 def input_files(root: Path, extra: tuple[Path, ...] = ()) -> list[Path]:
     """The files a build reads from the campaign folder: messages/*.yaml, everything in assets/, the theme's files."""
-    from campaign.loader import campaign_files
+    from campaign.loader import campaign_files  # why here: the loader pulls in YAML and the model; the key alone needs only this
 
     found = set(campaign_files(root))
     assets = root / "assets"
@@ -83,7 +95,7 @@ def snapshot(root: Path, extra: tuple[Path, ...] = ()) -> dict[str, str]:
 
 def key(files: dict[str, str], day: str) -> str:
     """The hash of everything that makes the kit: the input files, the program, the day."""
-    h = hashlib.sha256(f"manifest {VERSION}\nday {day}\nprogram {_program()}\n".encode())
+    h = hashlib.sha256(f"manifest {VERSION}\nday {day}\nprogram {program()}\n".encode())
     for rel, digest in sorted(files.items()):
         h.update(f"{rel}\0{digest}\n".encode())
     return h.hexdigest()
@@ -127,6 +139,22 @@ def unchanged(root: Path, out: Path, now: dt.datetime) -> Kept | None:
         return None  # no record, an unreadable one, or a campaign folder that is gone: build
 
 
+def reuse(root: Path, out: Path) -> Reuse:
+    """The last build's outputs of the kit in ``out`` (none when there is no readable record), for ``Reuse``."""
+    from campaign.kit import Reuse  # why here: the no-change check imports this module, and needs no model
+
+    root = root.resolve()
+    outputs: dict[str, object] = {}
+    written: dict[str, list[int]] = {}
+    try:
+        data = json.loads(_record_path(root, out).read_text(encoding="utf-8"))
+        if data.get("version") == VERSION and isinstance(data.get("outputs"), dict):
+            outputs, written = data["outputs"], data["written"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # no record or an unreadable one: everything is made
+    return Reuse(out.resolve(), program(), outputs, written, root / FOLDER / "posts")
+
+
 def record(
     root: Path,
     out: Path,
@@ -137,6 +165,7 @@ def record(
     theme_files: tuple[Path | None, ...],
     notes: list[str],
     warnings: list[Problem],
+    outputs: dict[str, object] | None = None,
 ) -> None:
     """Write down what made the kit in ``out`` and what the build said, for the next build's check.
 
@@ -155,6 +184,7 @@ def record(
         "notes": notes,
         "warnings": [asdict(w) for w in warnings],
         "written": _written(out),
+        "outputs": outputs or {},
     }
     path = _record_path(root, out)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -78,3 +78,33 @@ def test_the_command_says_the_kit_was_kept(cli, default_campaign: Path, tmp_path
     assert [line for line in second.out.splitlines() if line.startswith("posts:")] == [
         line for line in first.out.splitlines() if line.startswith("posts:")
     ]
+
+
+def test_an_edit_takes_what_it_does_not_touch_from_the_last_build(default_campaign: Path, tmp_path: Path) -> None:
+    """Per-output keys: outputs whose key is unchanged are hard-linked from the previous kit, and the kit is
+    still byte for byte a cold build of the edited campaign; a kit file changed by hand is made again."""
+    out = tmp_path / "kit"
+    assert isinstance(build_if_changed(default_campaign, out, now=NOW), Built)
+    inodes = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    posts_cache = default_campaign / ".cache" / "build" / "posts"
+    cached = {p.name for p in posts_cache.iterdir()}
+    assert len(cached) == 13, "one file of posts per message"
+
+    set_message_text(default_campaign, "kort-lvu", "Ingen socialsekreterare i {{ area.name }} ska stå ensam i ett LVU-ärende.")
+    page = out / "kommun" / "ale" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8") + "<!-- by hand -->", encoding="utf-8")
+    assert isinstance(build_if_changed(default_campaign, out, now=NOW), Built)
+    assert tree(out) == cold(default_campaign, tmp_path / "cold-edited")
+    assert "<!-- by hand -->" not in page.read_text(encoding="utf-8")
+    now_cached = {p.name for p in posts_cache.iterdir()}
+    assert len(now_cached) == 13 and len(cached - now_cached) == 1, "only the edited message's posts composed again"
+
+    # A change that makes no output different (an asset nothing uses) takes every output from the last build.
+    (default_campaign / "assets" / "notes.txt").write_text("not used by the kit\n", encoding="utf-8")
+    before = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    assert isinstance(build_if_changed(default_campaign, out, now=NOW), Built)
+    after = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    kept = [rel for rel in after if before.get(rel) == after[rel]]
+    assert any(rel.startswith("kommun/") for rel in kept) and "posts/posts.json" in kept, "pages and posts linked, not made"
+    assert tree(out) == cold(default_campaign, tmp_path / "cold-again")
+    del inodes

@@ -13,16 +13,20 @@ date (``Kit.date``: the launch date, or the build's date after the launch; ``--o
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import os
+import pickle
 from collections.abc import Callable
 from pathlib import Path
 
 from campaign import registry
 from campaign.compose import output
-from campaign.compose.core import Post, compose_all
+from campaign.compose.core import Post, compose_all, sort_areas
 from campaign.compose.length import HASHTAG
 from campaign.compose.platforms import PLATFORM_IDS, PLATFORMS
 from campaign.errors import Problem
-from campaign.kit import Kit, Work, run_work
+from campaign.kit import Kit, Reuse, Work, digest, run_work
 from campaign.model import Area, Campaign
 
 KOMMUN_NOTE = (
@@ -43,11 +47,70 @@ def compose_checked(kit: Kit) -> list[Post]:
     """
     report = kit.progress
     progress = (lambda done, total: report("posts", done, total)) if report else None
-    posts = compose_all(kit.campaign, all_areas(), on=kit.date, progress=progress)  # roles as the registry stage reads them
+    if kit.reuse is not None:
+        posts = _compose_reusing(kit, kit.reuse, progress)
+    else:
+        posts = compose_all(kit.campaign, all_areas(), on=kit.date, progress=progress)  # roles as the registry stage reads them
     kit.warnings.extend(short_threads(kit.campaign, posts))
     kit.warnings.extend(identical_texts(kit.campaign, posts))
     kit.warnings.extend(over_hashtag_cap(kit.campaign, posts))
     return posts
+
+
+def message_keys(kit: Kit) -> dict[str, str]:
+    """Each message's key: a hash of everything its posts are made from.
+
+    The message itself and its place in the bank, the rest of the campaign
+    (settings, figures, links, hashtags, demands, politicians), the kit's date
+    (whose roles are tagged) and this program (its registry, platforms and
+    rules, in ``Reuse.program``); never the other messages' texts.
+    """
+    campaign = kit.campaign
+    rest = dataclasses.replace(campaign, messages=(), root=Path())  # where the campaign folder is makes no post
+    base = digest((kit.reuse.program if kit.reuse else "", kit.date, rest, PLATFORM_IDS))
+    return {m.id: digest((base, i, m)) for i, m in enumerate(campaign.messages)}
+
+
+def _compose_reusing(kit: Kit, reuse: Reuse, progress: Callable[[int, int], None] | None) -> list[Post]:
+    """``compose_all``, with the posts of each message whose key is unchanged taken from the last build's."""
+    keys = message_keys(kit)
+    known: dict[str, list[Post]] = {}
+    for message in kit.campaign.messages:
+        try:
+            known[message.id] = pickle.loads((reuse.cache / f"{keys[message.id]}.pickle").read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            continue  # not composed before, or a cache from another program: composed now
+    missing = [m for m in kit.campaign.messages if m.id not in known]
+    areas = all_areas()
+    made = compose_all(kit.campaign, areas, messages=missing, on=kit.date, progress=progress) if missing else []
+    for message in missing:
+        known[message.id] = [p for p in made if p.message_id == message.id]
+        _save(reuse.cache / f"{keys[message.id]}.pickle", pickle.dumps(known[message.id], protocol=pickle.HIGHEST_PROTOCOL))
+    _prune(reuse.cache, {f"{k}.pickle" for k in keys.values()})
+    # compose_all's order: by area, then message in campaign order, then platform (each message's list is in it)
+    runs: dict[tuple[str, str], list[Post]] = {}
+    for message in kit.campaign.messages:
+        for post in known[message.id]:
+            runs.setdefault((post.area.level + ":" + post.area.code, message.id), []).append(post)
+    posts: list[Post] = []
+    for area in sort_areas(areas):
+        for message in kit.campaign.messages:
+            posts.extend(runs.get((area.level + ":" + area.code, message.id), ()))
+    return posts
+
+
+def _save(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _prune(folder: Path, keep: set[str]) -> None:
+    """Only this campaign's current messages stay cached, not every past edit."""
+    for path in folder.glob("*.pickle"):
+        if path.name not in keep:
+            path.unlink(missing_ok=True)
 
 
 def compose(kit: Kit) -> list[Post]:
@@ -84,7 +147,11 @@ def files(kit: Kit, staging: Path, posts: list[Post]) -> Work:
         lambda: _write(folder / "posts.csv", output.to_csv(wider())),
         markdown,
     ]
-    return Work(list(tasks), lambda results: None)
+    if kit.reuse is None:
+        return Work(list(tasks), lambda results: None)
+    made = digest((tuple(message_keys(kit).values()), name))  # the posts are what their messages' keys say
+    keys: list[Callable[[], str]] = [functools.partial(digest, (f, made)) for f in ("posts.json", "posts.csv", "markdown")]
+    return Work(list(tasks), lambda results: None, keys=keys)
 
 
 def short_threads(campaign: Campaign, posts: list[Post]) -> list[Problem]:

@@ -14,15 +14,18 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
+from markupsafe import Markup
 
 from campaign.compose.core import Post
 from campaign.errors import Problem
-from campaign.kit import ImageFile, Kit, Work, build_time, run_work
+from campaign.kit import ImageFile, Kit, Work, build_time, digest, run_work
 from campaign.model import NATIONAL, Area, Campaign
 from campaign.registry import areas as all_areas
 from campaign.site import render as r
@@ -68,7 +71,17 @@ def work(kit: Kit, staging: Path, posts: Sequence[Post], images: Sequence[ImageF
             "(each with its own printable kit), kit.html, kit.md"
         )
 
-    return site_work(kit.campaign, posts, images, staging, registry_areas(), report, now=kit.now)
+    return site_work(
+        kit.campaign,
+        posts,
+        images,
+        staging,
+        registry_areas(),
+        report,
+        now=kit.now,
+        keyed=kit.reuse is not None,
+        qr_cache=kit.reuse.cache.parent / "qr" if kit.reuse is not None else None,
+    )
 
 
 def build_site(
@@ -104,9 +117,15 @@ def site_work(
     then: Callable[[r.SiteResult], None],
     *,
     now: dt.datetime | None = None,
+    keyed: bool = False,
+    qr_cache: Path | None = None,
 ) -> Work:
     """What ``build_site`` does, as tasks: what all pages share is made here, once (the views, the static files,
-    the compiled templates), and each task writes its own files; ``then`` gets the result."""
+    the compiled templates), and each task writes its own files; ``then`` gets the result.
+
+    ``keyed``: each task gets a key (for ``Reuse``): what every page shares, and the task's own areas' views.
+    ``qr_cache``: a folder that keeps each page address's QR code (drawing one costs more than its page).
+    """
     index = ImageIndex(images)
     settings = page_settings(campaign)
     views = area_views(campaign, posts, index, areas, settings.platforms, settings.featured)
@@ -132,10 +151,10 @@ def site_work(
     kommuner = [v.area for v in views if v.area.level == "kommun"]
     national = views[0] if views and views[0].area.level == "national" else None
     tasks: list[Callable[[], list[str]]] = [
-        functools.partial(_write_areas, env, out, group, index, common, shared) for group in groups
+        functools.partial(_write_areas, env, out, group, index, common, shared, qr_cache) for group in groups
     ]
     tasks.append(functools.partial(_write_listing, env, out, kommuner, common))
-    tasks.append(functools.partial(_write_kit, env, out, common, national))
+    tasks.append(functools.partial(_write_kit, env, out, common, national, qr_cache))
 
     def finish(results: list[list[str]]) -> None:
         pages = [page for result in results for page in result]
@@ -143,7 +162,22 @@ def site_work(
         size += sum((out / "static" / n).stat().st_size for n in (*STATIC_FILES, *GENERATED))
         then(r.SiteResult(tuple(pages), size))
 
-    return Work(list(tasks), finish, "page", [len(g) for g in groups] + [0, 0])
+    if not keyed:
+        return Work(list(tasks), finish, "page", [len(g) for g in groups] + [0, 0])
+    try:  # what every page is made from besides its own view (the templates are the program's)
+        made: str | None = digest((common, shared, tuple(images)))
+    except TypeError:
+        made = None
+    keys: list[Callable[[], str]] = [functools.partial(_key, made, "areas", g) for g in groups]
+    keys += [functools.partial(_key, made, "listing", kommuner), functools.partial(_key, made, "kit", national)]
+
+    return Work(list(tasks), finish, "page", [len(g) for g in groups] + [0, 0], keys=keys)
+
+
+def _key(made: str | None, what: str, value: object) -> str:
+    if made is None:
+        raise TypeError("no content key for the pages")
+    return digest((made, what, value))
 
 
 TEMPLATES = ("area.html", "kit.html", "kommuner.html")
@@ -156,6 +190,7 @@ def _write_areas(
     images: ImageIndex,
     common: dict[str, Any],
     shared: r.SharedData,
+    qr_cache: Path | None = None,
 ) -> list[str]:
     """Each area's page and data file: index.html for the country, kommun/<slug>/index.html for each kommun."""
     pages = []
@@ -169,7 +204,7 @@ def _write_areas(
         _write_area_page(env, out, path, view, {**common, **card})
         pages.append(path)
         if view.area.level == "kommun":
-            pages.append(_write_area_kit(env, out, view, common))
+            pages.append(_write_area_kit(env, out, view, common, qr_cache))
     return pages
 
 
@@ -183,21 +218,23 @@ def _write_listing(env: Environment, out: Path, kommuner: list[Area], common: di
     return ["kommun/index.html"]
 
 
-def _write_kit(env: Environment, out: Path, common: dict[str, Any], view: AreaView | None) -> list[str]:
+def _write_kit(
+    env: Environment, out: Path, common: dict[str, Any], view: AreaView | None, qr_cache: Path | None = None
+) -> list[str]:
     """The national printable kit as kit.html and kit.md."""
     campaign = common["campaign"]
     messages = kit_messages(campaign)
     tip = tag_tip(campaign)
-    _write(out / "kit.html", _kit_html(env, common, view, NATIONAL, messages, tip, ""))
+    _write(out / "kit.html", _kit_html(env, common, view, NATIONAL, messages, tip, "", qr_cache))
     _write(out / "kit.md", kit_markdown(campaign, common["t"], messages, tip))
     return ["kit.html", "kit.md"]
 
 
-def _write_area_kit(env: Environment, out: Path, view: AreaView, common: dict[str, Any]) -> str:
+def _write_area_kit(env: Environment, out: Path, view: AreaView, common: dict[str, Any], qr_cache: Path | None = None) -> str:
     """kommun/<slug>/kit.html: the kit with the kommun's own texts, figures and politicians, its QR to its page."""
     path = f"kommun/{view.area.slug}/kit.html"
     messages = kit_messages(common["campaign"], view.area)
-    _write(out / path, _kit_html(env, common, view, view.area, messages, tag_tip(common["campaign"]), "../../"))
+    _write(out / path, _kit_html(env, common, view, view.area, messages, tag_tip(common["campaign"]), "../../", qr_cache))
     return path
 
 
@@ -209,6 +246,7 @@ def _kit_html(
     messages: list[dict[str, Any]],
     tip: str,
     root: str,
+    qr_cache: Path | None = None,
 ) -> str:
     campaign = common["campaign"]
     page_path = f"kommun/{area.slug}/" if area.level == "kommun" else ""
@@ -219,13 +257,31 @@ def _kit_html(
         area=area,
         view=view,
         page_link=page_link,
-        qr=qr_svg(page_link) if page_link else "",
+        qr=_qr(page_link, qr_cache) if page_link else "",
         messages=messages,
         tag_tip=tip,
         kit_href="kit.html",
         question=common["question"].replace("{kommun}", area.name),
         **{k: v for k, v in common.items() if k != "question"},
     )
+
+
+def _qr(url: str, cache: Path | None) -> Markup:
+    """``qr_svg``, kept in ``cache`` by the address and segno's version: the same address gives the same code."""
+    if cache is None:
+        return qr_svg(url)
+    import segno  # why here: only a printed kit draws a QR code
+
+    path = cache / (hashlib.sha256(f"{segno.__version__}\0{url}".encode()).hexdigest() + ".svg")
+    try:
+        return Markup(path.read_text(encoding="utf-8"))  # segno's own markup, as qr_svg gives it
+    except OSError:
+        svg = qr_svg(url)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(str(svg), encoding="utf-8")
+        os.replace(tmp, path)
+        return svg
 
 
 def by_lan(kommuner: Sequence[Area]) -> list[tuple[str, list[Area]]]:
