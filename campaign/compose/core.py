@@ -17,6 +17,8 @@ from jinja2 import TemplateError
 
 from campaign import registry, templating
 from campaign.compose import facets as bsky_facets
+from campaign.compose import length as lengths
+from campaign.compose import utm as utms
 from campaign.compose.facets import joined_facets, pieces_facets, short_text
 from campaign.compose.fit import DoesNotFit, Tail, fit, join_mentions, tail_text
 from campaign.compose.length import HASHTAG, composed_length, count, limit_of, measure, pieces_length
@@ -582,6 +584,32 @@ def _compose_areas(
                 except PostTooLong as exc:
                     _note(failures, (message.id, p.id), exc)
     return posts
+
+
+def forget_counts() -> None:
+    """Empty the composer's memos of counted texts (what ``compose_all`` learns and keeps for the next
+    run in this process): for a benchmark of what one build pays. The platforms' data stay loaded."""
+    for memo in (
+        body_tags,
+        _apply_cap,
+        written_mention,
+        lengths._x_line,
+        lengths._grapheme_line,
+        lengths._mastodon_line,
+        lengths._piece,
+        lengths._sentence,
+        bsky_facets._line_links,
+        bsky_facets.to_short_url,
+        bsky_facets.short_text,
+        bsky_facets._posted_bytes,
+        bsky_facets._facet_rows,
+        tail_text,
+        join_mentions,
+        utms._cached,
+    ):
+        memo.cache_clear()
+    lengths._WHOLE.clear()
+    lengths._TRIED.clear()
 
 
 def _note(failures: dict[tuple[str, str], tuple[CampaignError, int]], key: tuple[str, str], exc: CampaignError) -> None:

@@ -119,6 +119,8 @@ def link_facets(text: str) -> list[dict[str, Any]]:
 
 
 def tag_facets(text: str) -> list[dict[str, Any]]:
+    if "#" not in text and "\uff03" not in text and "$" not in text:
+        return []  # every tag starts with "#" or "＃", every cashtag with "$"
     facets = []
     for match in _TAG.finditer(text):
         tag = match.group(2)

@@ -393,11 +393,20 @@ def composed_length(p: Platform, text: str, limit: int) -> int | None:
     cut before its last blank line (the tail) and after a thread part's number, and counted from the
     pieces (:func:`pieces_length`), so that the same sentences tried under other numbers, and the
     same tail under other bodies, are counted once."""
+    key = (p.id, limit, text)
+    if key in _TRIED:
+        return _TRIED[key]
+    if len(_TRIED) > 200_000:
+        _TRIED.clear()
     i = text.rfind("\n\n")
     head, rest = (text[:i], text[i:]) if i > 0 else (text, "")
     numbered = _NUMBERED.match(head)
     pieces = (head[: numbered.end()], head[numbered.end() :]) if numbered and numbered.end() < len(head) else (head,)
-    return pieces_length(p, (*pieces, rest) if rest else pieces, limit)
+    found = _TRIED[key] = pieces_length(p, (*pieces, rest) if rest else pieces, limit)
+    return found
+
+
+_TRIED: dict[tuple[str, int, str], int | None] = {}  # the composer tries a thread's parts more than once
 
 
 _WHOLE: dict[tuple[str, int, str], int | None] = {}
