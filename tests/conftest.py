@@ -1,16 +1,19 @@
-"""Shared fixtures: a copy of the default campaign, and the real CLI entry point in-process."""
+"""Shared fixtures: a copy of the default campaign, the real CLI entry point in-process, the one browser."""
 
 from __future__ import annotations
 
 import io
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from tests.browser import launch
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -54,3 +57,9 @@ def default_campaign(tmp_path: Path) -> Path:
     for name in ("messages", "assets"):
         shutil.copytree(REPO / name, root / name)
     return root
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """The session's one chromium (see tests/browser.py: one Playwright per test process)."""
+    yield from launch()

@@ -11,10 +11,7 @@ in English the words are exactly ``campaign count``'s.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -27,32 +24,15 @@ from campaign.compose.platforms import PLATFORM_IDS
 from campaign.loader import load
 from campaign.model import NATIONAL
 from campaign.site.stage import build_site
+from tests.browser import serve
 from tests.conftest import CliResult
 
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 MESSAGE = "resurser"
 TAGS6 = " ".join(f"#tagg{i}" for i in range(1, 7))
 LINKS6 = " ".join(f"https://kampanj.example.org/{i}" for i in range(1, 7))
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium; .ci/run does it)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 def build_kit(root: Path, out: Path) -> None:
@@ -75,10 +55,8 @@ def kits(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     for language, root in (("sv", REPO), ("en", english)):
         out = tmp / f"build-{language}"
         build_kit(root, out)
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(out)))
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        server, urls[language] = serve(out)
         servers.append(server)
-        urls[language] = f"http://127.0.0.1:{server.server_port}/"
     yield urls
     for server in servers:
         server.shutdown()
