@@ -20,9 +20,10 @@ from hypothesis import strategies as st
 
 from campaign.publish import queue_pg
 from campaign.publish.errors import QueueError
+from campaign.publish.migrate import copy_queue
 from campaign.publish.model import Part, Planned, RemotePost
 from campaign.publish.queue import MIGRATIONS, SCHEMA_VERSION, Queue, owner_token, sqlite_rows
-from campaign.publish.queue_pg import PostgresStore, copy_queue
+from campaign.publish.queue_pg import PostgresStore
 from campaign.publish.queue_url import QUEUE_URL_VAR, is_postgres, queue_url, redact
 from tests.conftest import CliResult
 from tests.fakes.campaign_dir import numbered_messages, write_campaign

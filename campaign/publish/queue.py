@@ -47,16 +47,17 @@ import secrets
 import socket
 import sqlite3
 import uuid
-from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from campaign.publish.errors import QueueError, RowNotFound
 from campaign.publish.model import Part, Planned, RemotePost
+from campaign.publish.queue_pg import PostgresStore
 from campaign.publish.queue_url import QUEUE_URL_VAR, is_postgres
+from campaign.publish.store import Cursor, Store
 from campaign.publish.when import from_db, to_db
 
 WORK_DIR = ".campaign"
@@ -347,52 +348,6 @@ def owner_alive(owner: str) -> bool | None:
     return start == "?" or _start_time(int(pid)) == start
 
 
-class Cursor(Protocol):
-    """What a store's ``execute`` gives back (sqlite3's and psycopg's cursors both are one)."""
-
-    @property
-    def rowcount(self) -> int: ...
-
-    def fetchone(self) -> Any: ...
-
-    def fetchall(self) -> list[Any]: ...
-
-    def __iter__(self) -> Iterator[Any]: ...
-
-
-class Store(ABC):
-    """Where a queue's rows are kept: the small interface SQLite and PostgreSQL implement.
-
-    Statements use ``?`` or ``:name`` parameters; rows read by column name.
-    Outside ``transaction`` every statement commits by itself.
-    """
-
-    where: str  # how messages name the store: its file, or its URL without the password
-    target: str  # what opens it again (``Queue.open(store.target)``); a URL's password is in it: never show it
-    row_lock: str = ""  # after a SELECT in a transaction: lock the rows read until it ends (SQLite locks the whole file)
-    claim_lock: str = ""  # after a claim's SELECT: lock the row, passing over rows another publisher holds
-
-    @abstractmethod
-    def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Cursor:
-        """Run one statement."""
-
-    @abstractmethod
-    def transaction(self, *, exclusive: bool = False) -> AbstractContextManager[None]:
-        """All or nothing; ``exclusive``: no other writer's read-then-write runs meanwhile (loading the plan)."""
-
-    @abstractmethod
-    def migrate(self, version: int) -> int:
-        """Create the queue, or bring an older one up to ``version``, in one transaction; the version it had."""
-
-    @abstractmethod
-    def schema_version(self) -> int:
-        """The queue's schema version in this store (0: no queue yet)."""
-
-    @abstractmethod
-    def close(self) -> None:
-        """Let go of the file or the connection."""
-
-
 class SQLiteStore(Store):
     """A SQLite file (WAL, synchronous writes): one machine's publishers share it; a network file system is not safe."""
 
@@ -487,8 +442,6 @@ def sqlite_rows(path: Path) -> int:
 def open_store(target: Path | str) -> Store:
     """The store a target names: a ``postgresql://`` URL, or else a SQLite file's path."""
     if is_postgres(target):
-        from campaign.publish.queue_pg import PostgresStore  # deferred: queue_pg imports this module (a cycle at the top)
-
         return PostgresStore(str(target))
     return SQLiteStore(Path(target))
 

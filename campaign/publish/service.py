@@ -18,6 +18,7 @@ from campaign.publish.accounts import accounts, environment
 from campaign.publish.errors import QueueError
 from campaign.publish.export import export
 from campaign.publish.export import left_out as left_out_rows
+from campaign.publish.migrate import copy_queue
 from campaign.publish.model import Account
 from campaign.publish.plan import FETCHED_IMAGES, resolve
 from campaign.publish.publishers import Publisher, make_publisher
@@ -35,7 +36,6 @@ from campaign.publish.queue import (
     queue_path,
     sqlite_rows,
 )
-from campaign.publish.queue_pg import copy_queue
 from campaign.publish.queue_url import QUEUE_URL_VAR, check, queue_url
 from campaign.publish.spec import plan_grace
 from campaign.publish.when import show

@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from campaign import sv
 from campaign.model import NATIONAL, Area, Campaign
-from campaign.site.render import safe_url
+from campaign.site.safe import safe_url
 from campaign.site.strings import Strings
 from campaign.tagrule import parse_rule
 from campaign.templating import context, render

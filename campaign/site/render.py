@@ -27,6 +27,8 @@ from campaign.compose.platforms import PLATFORMS
 from campaign.kit import ImageFile
 from campaign.model import NATIONAL, Area, Campaign
 from campaign.registry import english_names
+from campaign.site.kit import campaign_strings
+from campaign.site.safe import json_for_script, safe_url
 from campaign.site.view import SHARE_BY_LINK, AreaView, CardView, ImageIndex, ImageView
 
 CSP = (
@@ -41,21 +43,6 @@ class SiteResult:
 
     pages: tuple[str, ...]  # paths relative to build/
     national_bytes: int  # index.html + its CSS and JS, before images
-
-
-def json_for_script(data: Any) -> str:
-    """JSON that is safe inside a <script> element and a .js file."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    for raw, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        text = text.replace(raw, escaped)
-    return text
-
-
-def safe_url(url: str | None) -> str:
-    """Only http(s) URLs become links; validation already refuses others, this is the last guard."""
-    if url and url.lower().startswith(("https://", "http://")):
-        return url
-    return ""
 
 
 def environment() -> Environment:
@@ -357,16 +344,12 @@ def _script_strings(table: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str]
 
 def strings_script(campaign: Campaign) -> str:
     """static/strings.js: the UI text page.js uses (``script_strings``), the same on every page, so written once."""
-    from campaign.site.kit import campaign_strings
-
     return f"window.campaignStrings={json_for_script(script_strings(campaign_strings(campaign).table))};\n"
 
 
 def page_config(campaign: Campaign, view: AreaView, root: str, version: str, question: str = "") -> dict[str, Any]:
     """The JSON block every page carries: where it is, the platforms, the question to ask (the UI text,
     the tip the campaign's own, is static/strings.js)."""
-    from campaign.site.kit import campaign_strings
-
     t = campaign_strings(campaign)
     lang = t.language
     order = list(dict.fromkeys(post.platform for card in view.cards for post in card.posts))
