@@ -305,6 +305,7 @@ def fit_post(
 class _Ending:
     """What ends a message's posts on a platform in every area whose body writes the same hashtags."""
 
+    url: str | None  # the link, with its UTM parameters
     appended: tuple[str, ...]  # hashtags to append
     over_cap: tuple[str, ...]
     after_mentions: str  # "\n" + the link and hashtag lines ("" when there are none)
@@ -327,23 +328,18 @@ class _Shared:
     """What compose_all works out once and uses for many posts: the URLs, endings and mention lines."""
 
     def __init__(self) -> None:
-        self.urls: dict[tuple[str, str], str | None] = {}
         self.endings: dict[tuple[str, str, frozenset[str]], _Ending] = {}
         self.tagged: dict[tuple[int, str], tuple[tuple[Mention, ...], _Tagged]] = {}
 
-    def url(self, campaign: Campaign, message: Message, p: Platform) -> str | None:
-        key = (message.id, p.id)
-        if key not in self.urls:
-            self.urls[key] = link_url(campaign.link(message.link), campaign.settings.utm, p.id) if message.link else None
-        return self.urls[key]
-
-    def ending(self, message: Message, p: Platform, tags: _Tags, in_body: frozenset[str], url: str | None) -> _Ending:
+    def ending(self, campaign: Campaign, message: Message, p: Platform, tags: _Tags, in_body: frozenset[str]) -> _Ending:
         key = (message.id, p.id, in_body)
         found = self.endings.get(key)
         if found is None:
+            url = link_url(campaign.link(message.link), campaign.settings.utm, p.id) if message.link else None
             appended, over_cap = _apply_cap(tags, in_body, p.max_hashtags)
             lines = tail_text((), link_line(url, p), appended)
             found = self.endings[key] = _Ending(
+                url,
                 appended,
                 over_cap,
                 "\n" + lines if lines else "",
@@ -379,16 +375,19 @@ def _fit(
     instance_limit: int | None,
     shared: _Shared,
 ) -> Post:
-    url = shared.url(campaign, message, p)
     in_body = body_tags(body)
-    end = shared.ending(message, p, tags, in_body, url)
+    end = shared.ending(campaign, message, p, tags, in_body)
+    url = end.url
     who = shared.who(mentions, p)
     limit = limit_of(p, instance_limit)
     # The common case, one post with everything: counted from its pieces' own counts (the body's, shared
     # by seven platforms; the mentions', by the area's messages; the link and hashtags', by every area).
-    rest = tuple(piece for piece in ((who.line, end.after_mentions) if who.line else (end.alone,)) if piece)
-    if body and rest:
-        pieces = (body, *rest)
+    pieces: tuple[str, ...]
+    if who.line:
+        pieces = (body, who.line, end.after_mentions) if end.after_mentions else (body, who.line)
+    else:
+        pieces = (body, end.alone) if end.alone else (body,)
+    if body and len(pieces) > 1:
         length = pieces_length(p, pieces, limit)
         if length is not None:
             if p.counter == "bluesky":
@@ -598,6 +597,7 @@ def forget_counts() -> None:
         lengths._mastodon_line,
         lengths._piece,
         lengths._sentence,
+        lengths.sentence_pieces,
         bsky_facets._line_links,
         bsky_facets.to_short_url,
         bsky_facets.short_text,

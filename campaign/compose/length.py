@@ -469,6 +469,7 @@ def _counted(counter: str, text: str) -> tuple[int, int, bool] | None:
 _SENTENCE_GAP = regex.compile(r"(?<=[.!?…:;,][\"'”»)]*) (?=\S)")
 
 
+@lru_cache(maxsize=65536)
 def sentence_pieces(text: str) -> tuple[str, ...]:
     """``text`` cut after each space that follows a sentence or clause stop (each piece but the last ends
     with that space), where the next piece starts cleanly (:func:`pieces_length`): what every counter,
