@@ -10,22 +10,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from campaign.errors import CampaignError, CampaignInvalid, Problem, Report
+from campaign.errors import CampaignInvalid, Problem, Report
 from campaign.extensions import extensions
 from campaign.figures import sense_problems
+from campaign.files import MESSAGES_DIR, campaign_files
 from campaign.images.theme import check_theme
 from campaign.model import CORE_SECTIONS, NATIONAL, REQUIRED_SECTIONS, Area, Campaign, Figure, Message
 from campaign.registry import all_lan, kommuner
 from campaign.schema import INVALID, Ctx, ListOf, ids_unique, suggest, type_name
 from campaign.templating import context, render, template_problems
 from campaign.yamlfile import Located, YamlFileError, read_yaml
-
-MESSAGES_DIR = "messages"
-MAX_FILES = 200
-
-
-class NoCampaign(CampaignError):
-    """The folder holds no campaign."""
 
 
 @dataclass
@@ -39,24 +33,6 @@ class _Section:
     name: str
     doc: Located
     data: Any
-
-
-def campaign_files(root: Path) -> list[Path]:
-    """The YAML files of a campaign, sorted so that loading is deterministic."""
-    folder = root / MESSAGES_DIR
-    if not folder.is_dir():
-        raise NoCampaign(f"{root}: no {MESSAGES_DIR}/ folder here; is this a campaign? (`campaign init {root}` makes one)")
-    # Hidden files are editors' and systems' own (macOS "._name.yaml", Emacs ".#name.yaml"), never the campaign's.
-    files = sorted(
-        p
-        for p in folder.iterdir()
-        if p.suffix in (".yaml", ".yml") and not p.name.startswith(".") and (p.is_file() or p.is_symlink())
-    )
-    if not files:
-        raise NoCampaign(f"{folder}: no .yaml files; a campaign needs at least campaign: and messages: sections")
-    if len(files) > MAX_FILES:
-        raise NoCampaign(f"{folder}: {len(files)} YAML files; at most {MAX_FILES}")
-    return files
 
 
 def load(root: Path | str) -> Loaded:

@@ -77,7 +77,7 @@ def program() -> str:
 
 def input_files(root: Path, extra: tuple[Path, ...] = ()) -> list[Path]:
     """The files a build reads from the campaign folder: messages/*.yaml, everything in assets/, the theme's files."""
-    from campaign.loader import campaign_files  # why here: the loader pulls in YAML and the model; the key alone needs only this
+    from campaign.files import campaign_files  # why here: the files a campaign is, as the loader reads them; only a key needs it
 
     found = set(campaign_files(root))
     assets = root / "assets"

@@ -108,3 +108,22 @@ def test_an_edit_takes_what_it_does_not_touch_from_the_last_build(default_campai
     assert any(rel.startswith("kommun/") for rel in kept) and "posts/posts.json" in kept, "pages and posts linked, not made"
     assert tree(out) == cold(default_campaign, tmp_path / "cold-again")
     del inodes
+
+
+def test_a_kept_kit_is_answered_before_the_library_loads_saying_what_the_full_command_says(
+    cli, default_campaign: Path, tmp_path: Path, monkeypatch
+) -> None:
+    from campaign.cli import kept
+
+    out = tmp_path / "kit"
+    assert cli("build", str(default_campaign), "--out", str(out), "-q").code == 0
+    fast = cli("build", str(default_campaign), "--out", str(out), "--quiet", "--jobs", "2")
+    monkeypatch.setattr(kept, "kept_build", lambda argv: False)  # the full command: it keeps the kit too
+    full = cli("build", str(default_campaign), "--out", str(out), "--quiet", "--jobs", "2")
+    assert (fast.code, fast.out, fast.err) == (full.code, full.out, full.err)
+    assert "nothing changed since the last build" in fast.out
+
+    assert kept.parse(["build"]) == (Path(), Path("build"))
+    assert kept.parse(["build", "kampanj", "-o", "ut", "-q", "--jobs=3"]) == (Path("kampanj"), Path("ut"))
+    for line in (["build", "--fresh"], ["build", "--on", "2026-03-01"], ["build", "--jobs", "0"], ["build", "a", "b"], ["posts"]):
+        assert kept.parse(line) is None, line

@@ -1,57 +1,41 @@
-"""The `campaign` command: a thin layer that parses options, calls the library
-and maps its errors to exit codes. Each area registers its commands from its
-own module."""
+"""The `campaign` command's entry point.
+
+The command modules (``campaign.cli.commands`` and the modules it registers) load
+the whole library; ``main`` loads them only when the command needs them. A
+`campaign build` whose kit is kept as it is (nothing changed since the last
+build) needs only the build record: ``campaign.cli.kept`` answers it first,
+and any other command line, or a kit that must be built, goes to the app.
+"""
 
 from __future__ import annotations
 
-import os
+import importlib
 import sys
-
-import typer
-
-from campaign.cli import common, core, images, posts, registry, schedule, serve
-from campaign.errors import CampaignError, CampaignInvalid, ExitCode
-
-app = typer.Typer(
-    name="campaign",
-    help="Turn a campaign's message bank into posts, share images, a web page and a publishing schedule.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-    rich_markup_mode=None,
-)
-
-
-@app.callback()
-def _options(
-    debug: bool = typer.Option(False, "--debug", help="Show the Python traceback when something fails.", envvar="CAMPAIGN_DEBUG"),
-) -> None:
-    common.STATE.debug = debug
-
-
-for module in (core, registry, posts, images, schedule, serve):
-    module.register(app)
+from typing import Any
 
 
 def main() -> None:
-    """Console entry point: run the app; a failure becomes a message and an exit code."""
+    """Console entry point."""
+    from campaign.cli.kept import kept_build  # why here: the whole package is loaded only when a command needs it
+
+    if kept_build(sys.argv[1:]):
+        return
+    from campaign.cli.commands import run  # why here: the app imports every command module, and through them the library
+
+    run()
+
+
+def __getattr__(name: str) -> Any:
+    """``campaign.cli.commands``'s names (``app``) and the command modules, loaded on first use."""
+    if name.startswith("__"):
+        raise AttributeError(name)
     try:
-        app()
-    except CampaignInvalid as exc:
-        if common.STATE.debug:
+        return importlib.import_module(f"campaign.cli.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"campaign.cli.{name}":
             raise
-        common.print_problems(exc.problems)
-        sys.exit(int(exc.exit_code))
-    except CampaignError as exc:
-        if common.STATE.debug:
-            raise
-        common.err(f"error: {exc}")
-        sys.exit(int(exc.exit_code))
-    except KeyboardInterrupt:
-        common.err("interrupted")
-        sys.exit(130)
-    except Exception as exc:
-        if common.STATE.debug or os.environ.get("CAMPAIGN_DEBUG"):
-            raise
-        common.err(f"internal error: {type(exc).__name__}: {exc}\n(run again with --debug to see the traceback, and report it)")
-        sys.exit(int(ExitCode.ERROR))
+    app = importlib.import_module("campaign.cli.commands")
+    try:
+        return getattr(app, name)
+    except AttributeError:
+        raise AttributeError(f"module 'campaign.cli' has no attribute {name!r}") from None

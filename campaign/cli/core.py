@@ -40,7 +40,7 @@ def validate(directory: Path = DIR_ARG, on: str | None = ON_OPTION) -> None:
 
     Example: campaign validate .   (exit code 0 when clean, 2 when invalid)
     """
-    from campaign.check import validate as check
+    from campaign.check import validate as check  # why here: only this command checks without building
 
     checked = check(directory, on=on_date(on))
     if checked.warnings:
