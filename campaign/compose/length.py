@@ -396,7 +396,7 @@ def composed_length(p: Platform, text: str, limit: int) -> int | None:
     key = (p.id, limit, text)
     if key in _TRIED:
         return _TRIED[key]
-    if len(_TRIED) > 200_000:
+    if len(_TRIED) > 100_000:  # (each key holds a text: some 50 MB at most)
         _TRIED.clear()
     i = text.rfind("\n\n")
     head, rest = (text[:i], text[i:]) if i > 0 else (text, "")
@@ -418,13 +418,13 @@ def _whole(p: Platform, text: str, limit: int) -> int | None:
         return _WHOLE[key]
     except KeyError:
         pass
-    if len(_WHOLE) > 100_000:
+    if len(_WHOLE) > 50_000:
         _WHOLE.clear()
     found = _WHOLE[key] = measure(p, text) if fits(p, text, limit) else None
     return found
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=131072)
 def _piece(counter: str, text: str) -> tuple[int, int, bool] | None:
     """(length, UTF-8 bytes as posted, no character X refuses) of one piece, or None: count it whole.
 
@@ -447,7 +447,7 @@ def _piece(counter: str, text: str) -> tuple[int, int, bool] | None:
     return length, size, valid
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=131072)
 def _sentence(counter: str, text: str, after_space: bool) -> tuple[int, int, bool] | None:
     if not after_space:
         return _counted(counter, text)
