@@ -29,7 +29,7 @@ import idna
 import regex
 
 from campaign.compose import xtext
-from campaign.compose.length import JS_SPACE
+from campaign.compose.jsre import JS_SPACE
 from campaign.model import Mention
 
 LINK = "app.bsky.richtext.facet#link"

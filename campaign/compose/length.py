@@ -32,13 +32,14 @@ from typing import Any
 import regex
 
 from campaign.compose import xtext
+from campaign.compose.facets import short_text
+from campaign.compose.jsre import JS_SPACE
 from campaign.compose.platforms import PLATFORMS, Platform
 from campaign.compose.platforms import platform as get_platform
 
 X_URL_WEIGHT = 23  # twitter-text transformed_url_length
 MASTODON_URL_WEIGHT = 23  # Mastodon's StatusLengthValidator URL_PLACEHOLDER
 _GRAPHEME = regex.compile(r"\X")
-JS_SPACE = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"  # JavaScript's \s
 # A hashtag as the platforms link one: "#" at the start or after white space, then letters, marks, digits, "_".
 HASHTAG = regex.compile(rf"(?:^|(?<=[{JS_SPACE}]))#([\p{{L}}\p{{M}}\p{{N}}_]+)")
 # Mastodon's Account::MENTION_RE (app/models/account.rb): Onigmo's [[:word:]] is UTS #18 \w (below);
@@ -302,8 +303,6 @@ def bluesky_text(text: str) -> str:
     """The text as the Bluesky app posts it: each http(s) link's visible text shortened."""
     if "http" not in text:
         return text
-    from campaign.compose.facets import short_text
-
     return short_text(text)
 
 
