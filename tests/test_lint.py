@@ -40,13 +40,14 @@ def _modules() -> dict[str, Path]:
     return found
 
 
-def _top_level_imports(tree: ast.Module) -> list[str]:
-    """Modules imported when the module loads: not inside functions, not under TYPE_CHECKING."""
+def _top_level_imports(tree: ast.Module, *, deferred: bool = False) -> list[str]:
+    """Modules imported when the module loads: not under TYPE_CHECKING, and (unless ``deferred``) not
+    inside functions."""
     names: list[str] = []
 
     def visit(body: list[ast.stmt]) -> None:
         for node in body:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not deferred:
                 continue
             if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
                 continue
@@ -63,12 +64,13 @@ def _top_level_imports(tree: ast.Module) -> list[str]:
     return names
 
 
-def import_graph() -> dict[str, set[str]]:
-    """Module → the package modules it imports on loading (a package's parents load first, so they count)."""
+def import_graph(*, deferred: bool = False) -> dict[str, set[str]]:
+    """Module → the package modules it imports on loading (a package's parents load first, so they count);
+    ``deferred``: and those its functions import when they run."""
     modules = _modules()
     graph: dict[str, set[str]] = {}
     for name, path in modules.items():
-        targets = {t for t in _top_level_imports(ast.parse(path.read_text(encoding="utf-8"))) if t in modules}
+        targets = {t for t in _top_level_imports(ast.parse(path.read_text(encoding="utf-8")), deferred=deferred) if t in modules}
         for target in list(targets):
             parts = target.split(".")
             targets.update(".".join(parts[:i]) for i in range(2, len(parts)) if ".".join(parts[:i]) in modules)
@@ -111,6 +113,11 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 def test_the_package_imports_without_cycles() -> None:
     assert cycles(import_graph()) == []
+
+
+def test_no_cycle_is_hidden_by_an_import_inside_a_function() -> None:
+    """An import deferred into a function may save start-up time; it may not hide a cycle (issue 10)."""
+    assert cycles(import_graph(deferred=True)) == []
 
 
 def test_the_cycle_check_finds_a_cycle() -> None:
