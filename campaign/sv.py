@@ -9,6 +9,7 @@ copy ("varannan", "var tredje", "fyra av tio", "drygt", "knappt").
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from fractions import Fraction
@@ -65,6 +66,7 @@ def percent(value: float | int, decimals: int | None = None) -> str:
     return f"{number(value, decimals)}{NBSP}%"
 
 
+@functools.lru_cache(maxsize=4096)  # a figure's words are asked for every area and message that cites it
 def share_words(pct: float | int) -> str:
     """A share in words: 50 → "varannan", 35 → "drygt var tredje", 24 → "knappt var fjärde".
 
