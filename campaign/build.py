@@ -15,6 +15,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from campaign import manifest
 from campaign.check import check_campaign
@@ -112,12 +113,15 @@ def build(
                 registry_stage.write(kit, staging)
             with timings.stage("posts+images"):
                 posts, images = posts_and_images(kit, staging)
-            with timings.stage("page setup"):
-                works = [posts_stage.files(kit, staging, posts), site_stage.work(kit, staging, posts, images)]
-            with timings.stage("posts files+page"):
-                run_work(
-                    works, kit.jobs, kit.progress, reuse, staging
-                )  # one pool: they need the posts and images, not each other
+            with timings.stage("posts files+page setup"):
+                # The posts files are written (in a worker) while what all pages share is made here.
+                with Background(lambda _: write_posts_files(kit, staging, posts), kit.jobs) as writing:
+                    site = site_stage.work(kit, staging, posts, images)
+                    outputs = writing.result()
+                if reuse is not None:
+                    reuse.outputs.update(outputs)
+            with timings.stage("page"):
+                run_work([site], kit.jobs, kit.progress, reuse, staging)
     except CampaignInvalid as exc:
         raise CampaignInvalid(place(kit.campaign, [*exc.problems, *kit.warnings])) from None
     kit.warnings = place(kit.campaign, kit.warnings)
@@ -163,6 +167,12 @@ def posts_and_images(kit: Kit, staging: Path) -> tuple[list[Post], list[ImageFil
     kit.notes.extend(notes)
     kit.warnings.extend(warnings)
     return posts, images
+
+
+def write_posts_files(kit: Kit, staging: Path, posts: list[Post]) -> dict[str, Any]:
+    """The posts stage's files; what ``Reuse`` recorded of them (made in a worker, it comes back with the result)."""
+    run_work([posts_stage.files(kit, staging, posts)], 1, None, kit.reuse, staging)
+    return kit.reuse.outputs if kit.reuse is not None else {}
 
 
 def build_if_changed(

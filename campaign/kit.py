@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -297,6 +298,7 @@ def run_tasks(tasks: Sequence[Callable[[], T]], jobs: int, done: Callable[[int],
     """
     if jobs > 1 and len(tasks) > 1 and can_fork():
         _FORKED["tasks"] = tasks
+        gc.freeze()  # what the workers inherit is not scanned by their collector: its pages stay shared, not copied
         try:
             context = multiprocessing.get_context("fork")  # explicit: the tasks are inherited, not pickled
             with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context) as pool:
@@ -309,6 +311,7 @@ def run_tasks(tasks: Sequence[Callable[[], T]], jobs: int, done: Callable[[int],
             pass
         finally:
             _FORKED.pop("tasks", None)
+            gc.unfreeze()
     results = []
     for i, task in enumerate(tasks):
         results.append(task())
@@ -336,6 +339,7 @@ class Background:
             context = multiprocessing.get_context("fork")  # explicit: the task is inherited, not pickled
             receive, send = context.Pipe(duplex=False)
             self._process = context.Process(target=self._child, args=(send,), name="campaign-background")
+            gc.freeze()  # as in run_tasks: the worker's collector leaves what it inherits alone
             try:
                 self._process.start()
             except OSError:  # no worker processes here: run it in this one
@@ -343,6 +347,8 @@ class Background:
                 receive.close()
             else:
                 self._conn = receive
+            finally:
+                gc.unfreeze()
             send.close()
 
     def _child(self, send: Any) -> None:
