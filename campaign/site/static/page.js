@@ -426,7 +426,9 @@
 
   function initSend() {
     var box = document.getElementById("send");
-    if (!box || box.querySelector(".send-actions")) { return; }
+    if (!box) { return; }
+    var old = box.querySelector(".send-actions");
+    if (old) { old.remove(); } // a saved page: its buttons are built again, with their handlers
     var row = box.appendChild(el("p", {"class": "send-actions"}));
     if (canShareSheet()) {
       var share = row.appendChild(el("button", {type: "button", "class": "share share-sheet"}, S.share_sheet));
@@ -484,11 +486,10 @@
     var heading = card.querySelector(".card-title");
     var body = card.querySelector(".card-body");
     var button = heading.querySelector("button.fold");
-    if (!button) {
+    if (!button) { // a saved page has its buttons already: the page's click handler serves both
       button = el("button", {type: "button", "class": "fold", "aria-expanded": "false", "aria-controls": body.id});
       while (heading.firstChild) { button.appendChild(heading.firstChild); }
       heading.appendChild(button);
-      button.addEventListener("click", function () { openCard(card, button.getAttribute("aria-expanded") !== "true"); });
     }
     openCard(card, button.getAttribute("aria-expanded") === "true");
   }
@@ -657,6 +658,7 @@
     }
     var old = part.querySelector(".bar");
     if (old) { old.remove(); } // a saved page already has its bars: build them again, never twice
+    part.querySelectorAll(".kept").forEach(function (k) { k.remove(); }); // its box holds the saved text, not the edit
     var bar = part.appendChild(el("div", {"class": "bar"}));
     // Read with the text (aria-describedby); crossing the limit is announced in the live region.
     bar.appendChild(el("span", {"class": "counter", id: "c-" + ta.id}));
@@ -701,23 +703,28 @@
     foldCard(card);
   }
 
+  /* "Du har ändrat texten, så den är kvar." with a button that puts the area's text back (reset). */
+  function keptNote(part, areaName, reset) {
+    var kept = el("p", {"class": "kept", role: "status"}, S.kept_edit + " ");
+    var button = kept.appendChild(el("button", {type: "button", "class": "link reset"}, fmt("reset_to", {name: areaName})));
+    button.addEventListener("click", function () { kept.remove(); reset(); });
+    part.insertBefore(kept, part.querySelector(".bar"));
+  }
+
+  function edited(ta) { return ta.value !== ta.dataset.original; }
+
   /* Put an area's text in a box, unless the person has edited it: then the edit stays, and says so. */
   function setText(ta, text, areaName) {
-    var edited = ta.value !== ta.dataset.original;
     var part = ta.closest(".part");
     var old = part.querySelector(".kept");
     if (old) { old.remove(); }
-    if (edited && text !== ta.value) {
-      var kept = el("p", {"class": "kept", role: "status"}, S.kept_edit + " ");
-      var reset = kept.appendChild(el("button", {type: "button", "class": "link reset"}, fmt("reset_to", {name: areaName})));
-      reset.addEventListener("click", function () {
+    if (edited(ta) && text !== ta.value) {
+      keptNote(part, areaName, function () {
         ta.value = text;
         ta.dataset.original = text;
-        kept.remove();
         updateCounter(ta, true);
         ta.focus();
       });
-      part.insertBefore(kept, part.querySelector(".bar"));
       ta.defaultValue = text;
       ta.dataset.original = text;
       return;
@@ -733,16 +740,32 @@
     panel.dataset.step = "0";
     var box = panel.querySelector(".parts");
     var areas = box.querySelectorAll("textarea");
-    if (areas.length === post.parts.length) {
-      post.parts.forEach(function (text, i) { setText(areas[i], text, areaName); });
-    } else {
+    var build = function () {
       box.textContent = "";
       if (post.parts.length > 1) { box.appendChild(el("p", {"class": "thread-hint"}, fmt("thread_hint", {total: post.parts.length}))); }
       post.parts.forEach(function (text, i) { box.appendChild(makePart(cardId, panel.dataset.platform, i + 1, text)); });
       box.querySelectorAll(".part").forEach(addBar);
+    };
+    var changed = Array.prototype.filter.call(areas, edited);
+    if (areas.length === post.parts.length) {
+      post.parts.forEach(function (text, i) { setText(areas[i], text, areaName); });
+    } else if (changed.length) {
+      // Another number of parts here (a thread in one kommun, one post in another): the edited boxes
+      // stay as they are, and say so; the button puts this area's parts in their place.
+      box.querySelectorAll(".kept").forEach(function (k) { k.remove(); });
+      keptNote(changed[0].closest(".part"), areaName, function () {
+        build();
+        finish();
+        box.querySelector("textarea").focus();
+      });
+    } else {
+      build();
     }
-    box.querySelectorAll("textarea").forEach(function (t) { updateCounter(t, true); });
-    buildShare(panel);
+    function finish() {
+      box.querySelectorAll("textarea").forEach(function (t) { updateCounter(t, true); });
+      buildShare(panel);
+    }
+    finish();
   }
 
   /* images: {alt, preview (index into files), files: [[file, label, width, height], …]} or absent */
@@ -770,12 +793,14 @@
      pages would weigh 290 times the rest): one panel per platform, in the page's order, filled by renderPanel. */
   function buildPanels(card, data) {
     var body = card.querySelector(".card-body");
+    var hint = body.querySelector(".shell-note"); // where the texts are without script (the printable kit)
+    if (hint) { hint.remove(); }
     config.order.forEach(function (platform) {
       if (!data.posts[platform]) { return; }
       body.appendChild(el("section", {"class": "panel", id: "p-" + card.dataset.message + "-" + platform, "data-platform": platform,
         "data-limit": String(data.posts[platform].limit)})).appendChild(el("div", {"class": "parts"}));
     });
-    card.classList.remove("shell");
+    card.classList.remove("shell", "failed");
   }
 
   function renderCards(area) {
@@ -808,6 +833,8 @@
     }, function () {
       var status = document.getElementById("picker-status");
       if (status) { status.textContent = fmt("load_failed", {name: document.getElementById("area-name").textContent}); }
+      // the folded messages could not be built: each shows its way to the printable kit again
+      document.querySelectorAll(".card.shell").forEach(function (card) { card.classList.add("failed"); });
     });
   }
 
@@ -1041,6 +1068,8 @@
       if (tab) { selectPlatform(tab.dataset.platform, tab.closest(".card")); return; }
       var dl = event.target.closest(".downloads a");
       if (dl) { onDownload(event, dl); return; }
+      var foldButton = event.target.closest("button.fold");
+      if (foldButton) { openCard(cardOf(foldButton), foldButton.getAttribute("aria-expanded") !== "true"); return; }
       var jump = event.target.closest('a[href^="#msg-"]');
       if (jump) { openFromHash(jump.getAttribute("href")); }
     });
