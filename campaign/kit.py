@@ -335,6 +335,7 @@ class Background:
         self._progress = progress
         self._process: Any = None
         self._conn: Any = None
+        self._final: tuple[str, Any] | None = None  # the worker's last word, once ``poll`` has read it
         if jobs > 1 and can_fork():
             context = multiprocessing.get_context("fork")  # explicit: the task is inherited, not pickled
             receive, send = context.Pipe(duplex=False)
@@ -370,9 +371,14 @@ class Background:
             send.close()
 
     def poll(self) -> None:
-        """Pass on the progress the worker reported so far (without waiting)."""
-        while self._conn is not None and self._conn.poll():
-            self._handle(*self._conn.recv())
+        """Pass on the progress the worker reported so far (without waiting). Its result, or its error,
+        when already there, is kept for ``result``: never handled here, or the task would run again."""
+        while self._final is None and self._conn is not None and self._conn.poll():
+            kind, value = self._conn.recv()
+            if kind == "progress":
+                self._handle(kind, value)
+            else:
+                self._final = (kind, value)
 
     def _handle(self, kind: str, value: Any) -> Any:
         if kind == "progress":
@@ -388,6 +394,9 @@ class Background:
 
     def result(self) -> Any:
         """The task's result (waiting for the worker), or its exception raised here."""
+        if self._final is not None:
+            final, self._final = self._final, None
+            return self._handle(*final)
         if self._process is None:
             return self._task(self._progress)
         while True:

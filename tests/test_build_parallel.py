@@ -94,3 +94,30 @@ def test_background_relays_progress_and_raises_the_workers_errors_here() -> None
 
     with pytest.raises(NotFound, match="Atlantis"), Background(missing, 2) as worker:
         worker.result()
+
+
+def test_a_result_that_came_before_the_poll_is_kept_and_the_task_runs_once(tmp_path: Path) -> None:
+    """The worker may finish before this process polls (the cards of a warm or small campaign): its
+    result is handed out by ``result``, never run again here (it once was, writing the cards twice)."""
+    runs = tmp_path / "runs"
+
+    def task(progress) -> int:
+        with runs.open("a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()}\n")
+        progress("images", 1, 1)
+        return 42
+
+    with Background(task, 2, lambda *a: None) as worker:
+        worker._process.join()  # the worker is done, its messages wait in the pipe
+        worker.poll()
+        assert worker.result() == 42
+    assert len(runs.read_text(encoding="utf-8").split()) == 1, "the task ran once"
+    assert runs.read_text(encoding="utf-8").split() != [str(os.getpid())], "in the worker, not here"
+
+    def failing(progress) -> None:
+        raise NotFound("no kommun 'Atlantis'")
+
+    with pytest.raises(NotFound, match="Atlantis"), Background(failing, 2) as worker:
+        worker._process.join()
+        worker.poll()  # the error is kept for result, not raised mid-poll
+        worker.result()
