@@ -127,3 +127,32 @@ def test_a_kept_kit_is_answered_before_the_library_loads_saying_what_the_full_co
     assert kept.parse(["build", "kampanj", "-o", "ut", "-q", "--jobs=3"]) == (Path("kampanj"), Path("ut"))
     for line in (["build", "--fresh"], ["build", "--on", "2026-03-01"], ["build", "--jobs", "0"], ["build", "a", "b"], ["posts"]):
         assert kept.parse(line) is None, line
+
+
+class _Planted:
+    """A pickle that, when loaded, makes a folder: what a hostile cache file would do."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (os.mkdir, (str(self.marker),))
+
+
+def test_a_cache_file_from_someone_else_is_never_unpickled(default_campaign: Path, tmp_path: Path) -> None:
+    """The posts cache sits in the campaign folder, which people share: a pickle there is loaded only when
+    it carries this user's signature; a planted one is made again from the bank, and nothing of it runs."""
+    import pickle  # only here: this test writes the hostile file
+
+    out = tmp_path / "kit"
+    assert isinstance(build_if_changed(default_campaign, out, now=NOW), Built)
+    marker = tmp_path / "ran"
+    planted = pickle.dumps(_Planted(marker))
+    cache = default_campaign / ".cache" / "build" / "posts"
+    for path in cache.iterdir():
+        path.write_bytes(planted)
+    set_message_text(default_campaign, "kort-lvu", "Ingen socialsekreterare i {{ area.name }} ska stå ensam i ett LVU-ärende.")
+    assert isinstance(build_if_changed(default_campaign, out, now=NOW), Built)
+    assert not marker.exists(), "the planted pickle ran"
+    assert tree(out) == cold(default_campaign, tmp_path / "cold")
+    assert all(path.read_bytes() != planted for path in cache.iterdir()), "made again, signed"

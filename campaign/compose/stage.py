@@ -20,7 +20,7 @@ import pickle
 from collections.abc import Callable
 from pathlib import Path
 
-from campaign import registry
+from campaign import registry, signed
 from campaign.compose import output
 from campaign.compose.core import Post, compose_all, sort_areas
 from campaign.compose.length import HASHTAG
@@ -77,15 +77,15 @@ def _compose_reusing(kit: Kit, reuse: Reuse, progress: Callable[[int, int], None
     known: dict[str, list[Post]] = {}
     for message in kit.campaign.messages:
         try:
-            known[message.id] = pickle.loads((reuse.cache / f"{keys[message.id]}.pickle").read_bytes())
+            known[message.id] = signed.loads((reuse.cache / f"{keys[message.id]}.pickle").read_bytes())
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-            continue  # not composed before, or a cache from another program: composed now
+            continue  # not composed before, not signed by this user, or from another program: composed now
     missing = [m for m in kit.campaign.messages if m.id not in known]
     areas = all_areas()
     made = compose_all(kit.campaign, areas, messages=missing, on=kit.date, progress=progress) if missing else []
     for message in missing:
         known[message.id] = [p for p in made if p.message_id == message.id]
-        _save(reuse.cache / f"{keys[message.id]}.pickle", pickle.dumps(known[message.id], protocol=pickle.HIGHEST_PROTOCOL))
+        _save(reuse.cache / f"{keys[message.id]}.pickle", signed.dumps(known[message.id]))
     _prune(reuse.cache, {f"{k}.pickle" for k in keys.values()})
     # compose_all's order: by area, then message in campaign order, then platform (each message's list is in it)
     runs: dict[tuple[str, str], list[Post]] = {}
