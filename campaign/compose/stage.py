@@ -13,6 +13,7 @@ date (``Kit.date``: the launch date, or the build's date after the launch; ``--o
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import os
@@ -85,7 +86,8 @@ def _compose_reusing(kit: Kit, reuse: Reuse, progress: Callable[[int, int], None
     made = compose_all(kit.campaign, areas, messages=missing, on=kit.date, progress=progress) if missing else []
     for message in missing:
         known[message.id] = [p for p in made if p.message_id == message.id]
-        _save(reuse.cache / f"{keys[message.id]}.pickle", signed.dumps(known[message.id]))
+        with contextlib.suppress(OSError):  # no cache (or no key) can be written: the next build composes it again
+            _save(reuse.cache / f"{keys[message.id]}.pickle", signed.dumps(known[message.id]))
     _prune(reuse.cache, {f"{k}.pickle" for k in keys.values()})
     # compose_all's order: by area, then message in campaign order, then platform (each message's list is in it)
     runs: dict[tuple[str, str], list[Post]] = {}
