@@ -28,19 +28,14 @@ text that still disagrees.
 
 from __future__ import annotations
 
-import json
-import os
 import random
-import subprocess
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from campaign.compose.length import mastodon_length
-from campaign.site.assets import count_script
-from tests.test_counters_node import PIECES, node_cache
+from tests.test_counters_node import PIECES, node_runner
 
 pytestmark = pytest.mark.node
 
@@ -118,24 +113,7 @@ def generate(seed: int, n: int) -> list[str]:
 
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory: pytest.TempPathFactory) -> Callable[[list[str]], list[list[int]]]:
-    modules = node_cache()
-    built = tmp_path_factory.mktemp("count") / "count.js"
-    built.write_text(
-        count_script((ROOT / "campaign" / "site" / "static" / "count.js").read_text(encoding="utf-8")), encoding="utf-8"
-    )
-    env = {**os.environ, "NODE_PATH": str(modules)}
-
-    def run(texts: list[str]) -> list[list[int]]:
-        with tempfile.TemporaryFile("w+", encoding="utf-8") as stdin:
-            json.dump(texts, stdin)
-            stdin.seek(0)
-            done = subprocess.run(
-                ["node", str(SCRIPT), str(built)], stdin=stdin, capture_output=True, text=True, env=env, timeout=600
-            )
-        assert done.returncode == 0, done.stderr[-2000:]
-        return json.loads(done.stdout)
-
-    return run
+    return node_runner(tmp_path_factory, SCRIPT)
 
 
 def disagreements(text: str, answer: list[int]) -> list[str]:

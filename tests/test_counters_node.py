@@ -26,6 +26,7 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -179,8 +180,9 @@ def node_cache() -> Path:
     return node_modules(*PACKAGES, need_node=True)
 
 
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory: pytest.TempPathFactory) -> Callable[[list[str]], list[dict]]:
+def node_runner(tmp_path_factory: pytest.TempPathFactory, script: Path) -> Callable[[list[str]], Any]:
+    """``run(texts)``: ``script`` run by node over ``texts`` (JSON on stdin) with the page's count.js as the build
+    writes it and the reference libraries on NODE_PATH; its JSON answer."""
     modules = node_cache()
     built = tmp_path_factory.mktemp("count") / "count.js"
     built.write_text(
@@ -188,17 +190,22 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Callable[[list[str]],
     )
     env = {**os.environ, "NODE_PATH": str(modules)}
 
-    def run(texts: list[str]) -> list[dict]:
+    def run(texts: list[str]) -> Any:
         with tempfile.TemporaryFile("w+", encoding="utf-8") as stdin:
             json.dump(texts, stdin)
             stdin.seek(0)
             done = subprocess.run(
-                ["node", str(SCRIPT), str(built)], stdin=stdin, capture_output=True, text=True, env=env, timeout=600
+                ["node", str(script), str(built)], stdin=stdin, capture_output=True, text=True, env=env, timeout=600
             )
         assert done.returncode == 0, done.stderr[-2000:]
         return json.loads(done.stdout)
 
     return run
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> Callable[[list[str]], list[dict]]:
+    return node_runner(tmp_path_factory, SCRIPT)
 
 
 @pytest.fixture(scope="module")
