@@ -35,6 +35,7 @@ from pathlib import Path
 import pytest
 
 from campaign.compose.length import mastodon_length
+from tests import differential
 from tests.test_counters_node import PIECES, node_runner
 
 pytestmark = pytest.mark.node
@@ -127,36 +128,8 @@ def disagreements(text: str, answer: list[int]) -> list[str]:
     return wrong
 
 
-def shrink(text: str, run: Callable[[list[str]], list[list[int]]]) -> tuple[str, list[str]]:
-    """The shortest text found, by deleting pieces, that still disagrees for the same counter."""
-    kinds = {w.split()[0] for w in disagreements(text, run([text])[0])}
-    size = max(1, len(text) // 2)
-    while size >= 1:
-        candidates = [text[:i] + text[i + size :] for i in range(len(text) - size + 1)]
-        smaller = next(
-            (
-                c
-                for c, a in zip(candidates, run(candidates) if candidates else [], strict=True)
-                if {w.split()[0] for w in disagreements(c, a)} & kinds
-            ),
-            None,
-        )
-        if smaller is None:
-            size //= 2
-        else:
-            text = smaller
-            size = min(size, max(1, len(text) // 2))
-    return text, disagreements(text, run([text])[0])
-
-
 def check(texts: list[str], run: Callable[[list[str]], list[list[int]]]) -> None:
-    answers = run(texts)
-    wrong = [t for t, a in zip(texts, answers, strict=True) if disagreements(t, a)]
-    if wrong:
-        shortest, why = shrink(min(wrong, key=len), run)
-        pytest.fail(
-            f"{len(wrong)} of {len(texts)} texts disagree with Mastodon's rule; the shortest that still does: {shortest!r}: {why}"
-        )
+    differential.check(texts, run, disagreements, lambda w: w.split()[0], "Mastodon's rule")
 
 
 def test_generated_texts_count_as_the_mastodon_server(reference: Callable[[list[str]], list[list[int]]]) -> None:

@@ -33,6 +33,7 @@ import pytest
 from campaign.compose.facets import facets, short_text
 from campaign.compose.length import count, graphemes, utf8_bytes, x_length
 from campaign.site.assets import count_script
+from tests import differential
 from tests.npm import node_modules
 
 pytestmark = pytest.mark.node
@@ -246,34 +247,8 @@ def disagreements(text: str, answer: dict) -> list[str]:
     return wrong
 
 
-def shrink(text: str, run: Callable[[list[str]], list[dict]]) -> tuple[str, list[str]]:
-    """The shortest text found, by deleting pieces, that still disagrees (on the same checks)."""
-    kinds = {w.split(" [")[0].rsplit(" ", 1)[0] for w in disagreements(text, run([text])[0])}
-    size = max(1, len(text) // 2)
-    while size >= 1:
-        candidates = [text[:i] + text[i + size :] for i in range(len(text) - size + 1)]
-        smaller = None
-        for candidate, answer in zip(candidates, run(candidates) if candidates else [], strict=True):
-            found = {w.split(" [")[0].rsplit(" ", 1)[0] for w in disagreements(candidate, answer)}
-            if found & kinds:
-                smaller = candidate
-                break
-        if smaller is None:
-            size //= 2
-        else:
-            text = smaller
-            size = min(size, max(1, len(text) // 2))
-    return text, disagreements(text, run([text])[0])
-
-
 def check(texts: list[str], run: Callable[[list[str]], list[dict]]) -> None:
-    answers = run(texts)
-    wrong = [t for t, a in zip(texts, answers, strict=True) if disagreements(t, a)]
-    if wrong:
-        shortest, why = shrink(min(wrong, key=len), run)
-        pytest.fail(
-            f"{len(wrong)} of {len(texts)} texts disagree with the reference; the shortest that still does: {shortest!r}: {why}"
-        )
+    differential.check(texts, run, disagreements, lambda w: w.split(" [")[0].rsplit(" ", 1)[0], "the reference")
 
 
 def test_generated_texts_count_as_the_reference_libraries(reference: Callable[[list[str]], list[dict]]) -> None:
