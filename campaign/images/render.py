@@ -23,6 +23,7 @@ from jinja2 import meta
 from PIL import Image, ImageDraw, ImageFont, features
 
 from campaign.images.fit import Fitted, fit
+from campaign.images.layouts import BAR_VALUES, VARIABLES
 from campaign.images.theme import RGB, palette, rgb
 from campaign.templating import ENV
 
@@ -174,25 +175,9 @@ Rect = tuple[int, int, int, int]  # left, top, right, bottom (exclusive)
 
 # Variables that a figure's cards share across its kommuner (and a message's across its sizes): an element that
 # uses only these, or no text at all, is drawn once into a shared base; the others (the place, the number) on a copy.
-SHARED_VARIABLES = frozenset(
-    {
-        "statement",
-        "source",
-        "date",
-        "sample",
-        "source_line",
-        "text",
-        "title",
-        "kicker",
-        "organisation",
-        "campaign",
-        "hashtag",
-        "national",
-        "national_value",
-        "national_share",
-        "comparison_source",
-    }
-)
+# Every other variable a layout (or a bar) may use is shared.
+PER_CARD_VARIABLES = frozenset({"big", "value", "words", "place", "area_level", "share"})
+SHARED_VARIABLES = (frozenset(VARIABLES) | frozenset(BAR_VALUES)) - PER_CARD_VARIABLES
 BASES = 32  # shared bases kept per process: a figure's five sizes, for a few figures at once
 
 
