@@ -96,48 +96,90 @@ def digest(value: Any) -> str:
     attributes), mappings in their order (templates loop in it), sequences,
     text (with its type: Markup is not str), numbers, dates, paths. Anything
     else raises TypeError: a key that missed part of what makes
-    an output would hand out a stale one.
+    an output would hand out a stale one. An object met again within the
+    same value (one message in every area's view) is hashed once and fed
+    by its hash.
     """
     h = hashlib.sha256()
-    _feed(h, value)
+    _feed(h, value, {})
     return h.hexdigest()
 
 
-def _feed(h: Any, value: Any) -> None:
-    if value is None or isinstance(value, (bool, int, float)):
-        h.update(f"{type(value).__name__}:{value!r};".encode())
+_FIELDS: dict[type, tuple[str, ...]] = {}  # a dataclass's field names, looked up once per class
+
+
+def _fields(cls: type) -> tuple[str, ...]:
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
+def _feed(h: Any, value: Any, seen: dict[int, bytes]) -> None:
+    kind = type(value)
+    if kind is str:  # the most common case first
+        data = value.encode("utf-8", "surrogatepass")
+        h.update(b"str:%d:" % len(data))
+        h.update(data)
+    elif value is None or kind in (bool, int, float):
+        h.update(f"{kind.__name__}:{value!r};".encode())
     elif isinstance(value, str):
         data = value.encode("utf-8", "surrogatepass")
-        h.update(f"{type(value).__qualname__}:{len(data)}:".encode())
+        h.update(f"{kind.__qualname__}:{len(data)}:".encode())
         h.update(data)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        h.update(f"@{type(value).__module__}.{type(value).__qualname__}{{".encode())
-        for f in dataclasses.fields(value):
-            h.update(f"{f.name}=".encode())
-            _feed(h, getattr(value, f.name))
-        h.update(b"}")
-    elif isinstance(value, dict):
-        h.update(f"dict{len(value)}{{".encode())
-        for k, v in value.items():
-            _feed(h, k)
-            _feed(h, v)
-        h.update(b"}")
-    elif isinstance(value, (list, tuple)):
-        h.update(f"{type(value).__name__}{len(value)}[".encode())
+    elif kind is tuple or kind is list:
+        h.update(b"%s%d[" % (kind.__name__.encode(), len(value)))
         for item in value:
-            _feed(h, item)
+            _feed(h, item, seen)
+        h.update(b"]")
+    elif kind is dict:
+        h.update(b"dict%d{" % len(value))
+        for k, v in value.items():
+            _feed(h, k, seen)
+            _feed(h, v, seen)
+        h.update(b"}")
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        h.update(b"#" + _object(value, seen, lambda inner: _dataclass(inner, value, seen)))
+    elif isinstance(value, dict):
+        _feed(h, dict(value), seen)
+    elif isinstance(value, (list, tuple)):
+        h.update(f"{kind.__name__}{len(value)}[".encode())
+        for item in value:
+            _feed(h, item, seen)
         h.update(b"]")
     elif isinstance(value, (frozenset, set)):
-        _feed(h, sorted(digest(v) for v in value))
+        _feed(h, sorted(digest(v) for v in value), seen)
     elif isinstance(value, (dt.date, dt.datetime, Path)):
-        h.update(f"{type(value).__name__}:{value};".encode())
+        h.update(f"{kind.__name__}:{value};".encode())
     elif isinstance(value, enum.Enum):
-        h.update(f"{type(value).__qualname__}.{value.name};".encode())
-    elif type(value).__module__.startswith("campaign.") and "__dict__" in dir(type(value)):
-        h.update(f"@{type(value).__module__}.{type(value).__qualname__}".encode())  # our own classes: their state
-        _feed(h, vars(value))
+        h.update(f"{kind.__qualname__}.{value.name};".encode())
+    elif kind.__module__.startswith("campaign.") and "__dict__" in dir(kind):
+        h.update(b"#" + _object(value, seen, lambda inner: _instance(inner, value, seen)))  # our own classes: their state
     else:
-        raise TypeError(f"no content key for a {type(value).__qualname__}")
+        raise TypeError(f"no content key for a {kind.__qualname__}")
+
+
+def _object(value: Any, seen: dict[int, bytes], fill: Callable[[Any], None]) -> bytes:
+    """The hash of an object's content, worked out the first time this value meets it."""
+    found = seen.get(id(value))
+    if found is None:
+        inner = hashlib.sha256()
+        fill(inner)
+        found = seen[id(value)] = inner.digest()
+    return found
+
+
+def _dataclass(h: Any, value: Any, seen: dict[int, bytes]) -> None:
+    h.update(f"@{type(value).__module__}.{type(value).__qualname__}{{".encode())
+    for name in _fields(type(value)):
+        h.update(name.encode() + b"=")
+        _feed(h, getattr(value, name), seen)
+    h.update(b"}")
+
+
+def _instance(h: Any, value: Any, seen: dict[int, bytes]) -> None:
+    h.update(f"@{type(value).__module__}.{type(value).__qualname__}".encode())
+    _feed(h, vars(value), seen)
 
 
 class Reuse:

@@ -156,3 +156,21 @@ def test_a_cache_file_from_someone_else_is_never_unpickled(default_campaign: Pat
     assert not marker.exists(), "the planted pickle ran"
     assert tree(out) == cold(default_campaign, tmp_path / "cold")
     assert all(path.read_bytes() != planted for path in cache.iterdir()), "made again, signed"
+
+
+def test_an_edit_to_a_message_makes_again_only_the_files_that_hold_its_text(default_campaign: Path, tmp_path: Path) -> None:
+    """A kommun's page holds the text of its recommended message only (the others are filled in from its data
+    file): an edit to another message's text makes again every kit and data file, and no kommun page."""
+    out = tmp_path / "kit"
+    assert isinstance(build_if_changed(default_campaign, out, now=NOW), Built)
+    before = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    set_message_text(default_campaign, "kort-lvu", "Ingen socialsekreterare i {{ area.name }} ska stå ensam i ett LVU-ärende.")
+    assert isinstance(build_if_changed(default_campaign, out, now=NOW), Built)
+    after = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    pages = [rel for rel in after if rel.startswith("kommun/") and rel.endswith("/index.html") and rel != "kommun/index.html"]
+    kits = [rel for rel in after if rel.startswith("kommun/") and rel.endswith("/kit.html")]
+    assert len(pages) == len(kits) == 290
+    assert all(before[rel] == after[rel] for rel in pages), "no kommun page holds the edited text: all linked"
+    assert not any(before[rel] == after[rel] for rel in kits), "every kit holds it: all made again"
+    assert "Ingen socialsekreterare i Ale ska stå ensam" in (out / "kommun" / "ale" / "kit.html").read_text(encoding="utf-8")
+    assert tree(out) == cold(default_campaign, tmp_path / "cold-edited")

@@ -347,11 +347,10 @@ def strings_script(campaign: Campaign) -> str:
     return f"window.campaignStrings={json_for_script(script_strings(campaign_strings(campaign).table))};\n"
 
 
-def page_config(campaign: Campaign, view: AreaView, root: str, version: str, question: str = "") -> dict[str, Any]:
+def page_config(language: str, base_url: str, view: AreaView, root: str, version: str, question: str = "") -> dict[str, Any]:
     """The JSON block every page carries: where it is, the platforms, the question to ask (the UI text,
     the tip the campaign's own, is static/strings.js)."""
-    t = campaign_strings(campaign)
-    lang = t.language
+    lang = language
     order = list(dict.fromkeys(post.platform for card in view.cards for post in card.posts))
     platforms = {p: platform_data(p) for p in order}
     return {
@@ -361,7 +360,7 @@ def page_config(campaign: Campaign, view: AreaView, root: str, version: str, que
         "lang": lang,
         "version": version,
         "platforms": platforms,
-        "pageUrl": campaign.settings.base_url or "",
+        "pageUrl": base_url or "",
         "question": question,  # with {kommun} for the municipality's name
     }
 
@@ -418,7 +417,11 @@ def og_image_alt(campaign: Campaign, images: Sequence[ImageFile] | ImageIndex, a
 
 def page_url(campaign: Campaign, path: str) -> str:
     """The absolute URL of a page of the site, or "" without a base_url."""
-    base = campaign.settings.base_url
+    return site_url(campaign.settings.base_url, path)
+
+
+def site_url(base: str | None, path: str) -> str:
+    """``path`` under the site's address ``base`` (the campaign's base_url), or "" without one."""
     if not base:
         return ""
     return urljoin(base if base.endswith("/") else base + "/", path)

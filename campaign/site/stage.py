@@ -17,6 +17,7 @@ import functools
 import hashlib
 import os
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ from campaign.site import render as r
 from campaign.site.assets import GENERATED, STATIC_FILES, copy_static
 from campaign.site.kit import campaign_strings, kit_date, kit_markdown, kit_messages, qr_svg, tag_tip
 from campaign.site.settings import page_settings
-from campaign.site.view import AreaView, ImageIndex, area_views, swedish_key
+from campaign.site.view import AreaView, ImageIndex, area_views, kit_view, page_view, swedish_key
 
 BUDGET = 150_000  # bytes of HTML, CSS and JS for the national page, before images
 
@@ -123,7 +124,11 @@ def site_work(
     """What ``build_site`` does, as tasks: what all pages share is made here, once (the views, the static files,
     the compiled templates), and each task writes its own files; ``then`` gets the result.
 
-    ``keyed``: each task gets a key (for ``Reuse``): what every page shares, and the task's own areas' views.
+    Each group of areas has three tasks, one per kind of file: their pages (area.html), their printable kits
+    (kit.html) and their data files. With ``keyed``, the first two get a content key (for ``Reuse``) from
+    exactly what their templates are handed: a page its area's ``page_view`` (so an edit to a message's text
+    makes again the pages that show that text, not every page), a kit the whole campaign and its area's
+    figures and politicians. The data files are made here (``shared_data``) and only written by their tasks.
     ``qr_cache``: a folder that keeps each page address's QR code (drawing one costs more than its page).
     """
     index = ImageIndex(images)
@@ -131,7 +136,7 @@ def site_work(
     views = area_views(campaign, posts, index, areas, settings.platforms, settings.featured)
     t = campaign_strings(campaign)
     common = {
-        "campaign": campaign,
+        "settings": campaign.settings,
         "t": t,
         "version": copy_static(out, campaign),
         "intro": settings.intro or t.intro,
@@ -150,28 +155,34 @@ def site_work(
     groups = [views[i : i + AREAS_PER_TASK] for i in range(0, len(views), AREAS_PER_TASK)]
     kommuner = [v.area for v in views if v.area.level == "kommun"]
     national = views[0] if views and views[0].area.level == "national" else None
-    tasks: list[Callable[[], list[str]]] = [
-        functools.partial(_write_areas, env, out, group, index, common, shared, qr_cache) for group in groups
-    ]
+    pages = [[_page(campaign, index, v) for v in group] for group in groups]
+    kits = [[kit_view(v) for v in group if v.area.level == "kommun"] for group in groups]
+    book = _Kits(campaign, tag_tip(campaign), qr_cache)
+    tasks: list[Callable[[], list[str]]] = [functools.partial(_write_pages, env, out, group, common) for group in pages]
+    tasks += [functools.partial(_write_area_kits, env, out, group, common, book) for group in kits]
     tasks.append(functools.partial(_write_listing, env, out, kommuner, common))
-    tasks.append(functools.partial(_write_kit, env, out, common, national, qr_cache))
+    national_kit = kit_view(national) if national else None
+    tasks.append(functools.partial(_write_kit, env, out, common, national_kit, book))
+    tasks += [functools.partial(_write_data, out, group, shared) for group in groups]
+    weights = [len(g) for g in pages] + [0] * (len(kits) + 2) + [0] * len(groups)
 
     def finish(results: list[list[str]]) -> None:
-        pages = [page for result in results for page in result]
+        written = [page for result in results for page in result]
         size = (out / "index.html").stat().st_size
         size += sum((out / "static" / n).stat().st_size for n in (*STATIC_FILES, *GENERATED))
-        then(r.SiteResult(tuple(pages), size))
+        then(r.SiteResult(tuple(written), size))
 
     if not keyed:
-        return Work(list(tasks), finish, "page", [len(g) for g in groups] + [0, 0])
-    try:  # what every page is made from besides its own view (the templates are the program's)
-        made: str | None = digest((common, shared, tuple(images)))
+        return Work(list(tasks), finish, "page", weights)
+    try:  # what every page and kit is made from besides its own area's part (the templates are the program's)
+        made: str | None = digest(common)
+        made_kits: str | None = digest((made, campaign, book.tip))
     except TypeError:
-        made = None
-    keys: list[Callable[[], str]] = [functools.partial(_key, made, "areas", g) for g in groups]
-    keys += [functools.partial(_key, made, "listing", kommuner), functools.partial(_key, made, "kit", national)]
-
-    return Work(list(tasks), finish, "page", [len(g) for g in groups] + [0, 0], keys=keys)
+        made = made_kits = None
+    keys: list[Callable[[], str]] = [functools.partial(_key, made, "pages", g) for g in pages]
+    keys += [functools.partial(_key, made_kits, "kits", g) for g in kits]
+    keys += [functools.partial(_key, made, "listing", kommuner), functools.partial(_key, made_kits, "kit", national_kit)]
+    return Work(list(tasks), finish, "page", weights, keys=keys)
 
 
 def _key(made: str | None, what: str, value: object) -> str:
@@ -183,59 +194,72 @@ def _key(made: str | None, what: str, value: object) -> str:
 TEMPLATES = ("area.html", "kit.html", "kommuner.html")
 
 
-def _write_areas(
-    env: Environment,
-    out: Path,
-    views: Sequence[AreaView],
-    images: ImageIndex,
-    common: dict[str, Any],
-    shared: r.SharedData,
-    qr_cache: Path | None = None,
-) -> list[str]:
-    """Each area's page and data file: index.html for the country, kommun/<slug>/index.html for each kommun."""
-    pages = []
+@dataclass(frozen=True)
+class _Page:
+    """One area's page as its task is handed it: where it goes, its ``page_view``, its link card."""
+
+    path: str
+    view: AreaView
+    og_image: str
+    og_image_alt: str
+
+
+def _page(campaign: Campaign, images: ImageIndex, view: AreaView) -> _Page:
+    path = "index.html" if view.area.level == "national" else f"kommun/{view.area.slug}/index.html"
+    return _Page(path, page_view(view), r.og_image(campaign, images, view.area), r.og_image_alt(campaign, images, view.area))
+
+
+@dataclass(frozen=True)
+class _Kits:
+    """What every printable kit is made from besides its area: the campaign (every message, link, hashtag,
+    demand), the tip on whom to tag, the folder of QR codes."""
+
+    campaign: Campaign
+    tip: str
+    qr_cache: Path | None
+
+
+def _write_pages(env: Environment, out: Path, pages: Sequence[_Page], common: dict[str, Any]) -> list[str]:
+    """Each area's page: index.html for the country, kommun/<slug>/index.html for each kommun."""
+    for page in pages:
+        _write_area_page(env, out, page, {**common, "og_image": page.og_image, "og_image_alt": page.og_image_alt})
+    return [page.path for page in pages]
+
+
+def _write_area_kits(env: Environment, out: Path, views: Sequence[AreaView], common: dict[str, Any], book: _Kits) -> list[str]:
+    """kommun/<slug>/kit.html for each kommun: the kit with its own texts, figures and politicians, its QR to its page."""
+    written = []
+    for view in views:
+        path = f"kommun/{view.area.slug}/kit.html"
+        messages = kit_messages(book.campaign, view.area)
+        _write(out / path, _kit_html(env, common, view, view.area, messages, book, "../../"))
+        written.append(path)
+    return written
+
+
+def _write_data(out: Path, views: Sequence[AreaView], shared: r.SharedData) -> list[str]:
+    """Each area's data file (data/areas/<key>.js), as ``shared_data`` made it."""
     for view in views:
         r.write_area_data(out, view, shared)
-        path = "index.html" if view.area.level == "national" else f"kommun/{view.area.slug}/index.html"
-        card = {
-            "og_image": r.og_image(common["campaign"], images, view.area),
-            "og_image_alt": r.og_image_alt(common["campaign"], images, view.area),
-        }
-        _write_area_page(env, out, path, view, {**common, **card})
-        pages.append(path)
-        if view.area.level == "kommun":
-            pages.append(_write_area_kit(env, out, view, common, qr_cache))
-    return pages
+    return []
 
 
 def _write_listing(env: Environment, out: Path, kommuner: list[Area], common: dict[str, Any]) -> list[str]:
     """The picker's list (data/kommuner.js) and the page listing every municipality by län."""
     r.write_kommun_list(out, kommuner)
     listing = env.get_template("kommuner.html").render(
-        root="../", page_url=r.page_url(common["campaign"], "kommun/"), kommuner_by_lan=by_lan(kommuner), **common
+        root="../", page_url=r.site_url(common["settings"].base_url, "kommun/"), kommuner_by_lan=by_lan(kommuner), **common
     )
     _write(out / "kommun" / "index.html", listing)
     return ["kommun/index.html"]
 
 
-def _write_kit(
-    env: Environment, out: Path, common: dict[str, Any], view: AreaView | None, qr_cache: Path | None = None
-) -> list[str]:
+def _write_kit(env: Environment, out: Path, common: dict[str, Any], view: AreaView | None, book: _Kits) -> list[str]:
     """The national printable kit as kit.html and kit.md."""
-    campaign = common["campaign"]
-    messages = kit_messages(campaign)
-    tip = tag_tip(campaign)
-    _write(out / "kit.html", _kit_html(env, common, view, NATIONAL, messages, tip, "", qr_cache))
-    _write(out / "kit.md", kit_markdown(campaign, common["t"], messages, tip))
+    messages = kit_messages(book.campaign)
+    _write(out / "kit.html", _kit_html(env, common, view, NATIONAL, messages, book, ""))
+    _write(out / "kit.md", kit_markdown(book.campaign, common["t"], messages, book.tip))
     return ["kit.html", "kit.md"]
-
-
-def _write_area_kit(env: Environment, out: Path, view: AreaView, common: dict[str, Any], qr_cache: Path | None = None) -> str:
-    """kommun/<slug>/kit.html: the kit with the kommun's own texts, figures and politicians, its QR to its page."""
-    path = f"kommun/{view.area.slug}/kit.html"
-    messages = kit_messages(common["campaign"], view.area)
-    _write(out / path, _kit_html(env, common, view, view.area, messages, tag_tip(common["campaign"]), "../../", qr_cache))
-    return path
 
 
 def _kit_html(
@@ -244,11 +268,10 @@ def _kit_html(
     view: AreaView | None,
     area: Area,
     messages: list[dict[str, Any]],
-    tip: str,
+    book: _Kits,
     root: str,
-    qr_cache: Path | None = None,
 ) -> str:
-    campaign = common["campaign"]
+    campaign = book.campaign
     page_path = f"kommun/{area.slug}/" if area.level == "kommun" else ""
     page_link = r.page_url(campaign, page_path)
     return env.get_template("kit.html").render(
@@ -257,9 +280,12 @@ def _kit_html(
         area=area,
         view=view,
         page_link=page_link,
-        qr=_qr(page_link, qr_cache) if page_link else "",
+        qr=_qr(page_link, book.qr_cache) if page_link else "",
         messages=messages,
-        tag_tip=tip,
+        links=campaign.links,
+        hashtags=campaign.hashtags,
+        demands=campaign.demands,
+        tag_tip=book.tip,
         kit_href="kit.html",
         question=common["question"].replace("{kommun}", area.name),
         **{k: v for k, v in common.items() if k != "question"},
@@ -292,17 +318,22 @@ def by_lan(kommuner: Sequence[Area]) -> list[tuple[str, list[Area]]]:
     return [(lan, groups[lan]) for lan in sorted(groups, key=swedish_key)]
 
 
-def _write_area_page(env: Environment, out: Path, path: str, view: AreaView, common: dict[str, Any]) -> None:
+def _write_area_page(env: Environment, out: Path, page: _Page, common: dict[str, Any]) -> None:
+    view = page.view
     root = "" if view.area.level == "national" else "../../"
-    campaign = common["campaign"]
-    config = r.page_config(campaign, view, root, common["version"], common["question"])
-    page = {**common, "question": common["question"].replace("{kommun}", view.area.name)}
+    settings = common["settings"]
+    config = r.page_config(common["t"].language, settings.base_url, view, root, common["version"], common["question"])
+    context = {**common, "question": common["question"].replace("{kommun}", view.area.name)}
     if view.area.level == "kommun":
-        page["kit_href"] = "kit.html"  # the kommun's own printable kit, beside its page
+        context["kit_href"] = "kit.html"  # the kommun's own printable kit, beside its page
     html = env.get_template("area.html").render(
-        root=root, view=view, config=config, page_url=r.page_url(campaign, path.removesuffix("index.html")), **page
+        root=root,
+        view=view,
+        config=config,
+        page_url=r.site_url(settings.base_url, page.path.removesuffix("index.html")),
+        **context,
     )
-    _write(out / path, html)
+    _write(out / page.path, html)
 
 
 def _write(path: Path, text: str) -> None:

@@ -9,6 +9,7 @@ shape.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -250,3 +251,26 @@ def _area_view(
     used = {f for m in campaign.messages for f in m.figures}
     figures = tuple(figure_view(f, area) for f in campaign.figures if f.id in used)
     return AreaView(area, tuple(c for c in cards if c.posts), figures, _mentions(posts), featured)
+
+
+def page_view(view: AreaView) -> AreaView:
+    """What an area's page (area.html) shows of its view: the recommended card whole, the others as shells.
+
+    A shell keeps what the page writes of it (id, kind, title, its platforms, which order the page's
+    panels), not its texts or images: page.js fills those in from the area's data file. The page's
+    content key is this, so an edit to another message's text leaves the page as it is.
+    """
+    first = view.first
+    return dataclasses.replace(view, cards=tuple(c if c is first else _shell(c) for c in view.cards))
+
+
+def _shell(card: CardView) -> CardView:
+    message = Message(id=card.message.id, kind=card.message.kind, variants=(), title=card.message.title)
+    posts = tuple(PostView(p.platform, (), 0, None) for p in card.posts)
+    return CardView(message, posts, (), card.title)
+
+
+def kit_view(view: AreaView) -> AreaView:
+    """What a printable kit (kit.html) shows of an area's view: its figures and politicians, none of its cards
+    (the kit writes every message's own phrasings, ``kit_messages``)."""
+    return dataclasses.replace(view, cards=())
