@@ -294,6 +294,28 @@ def test_compose_all_is_sorted_and_deterministic(tagged: Campaign) -> None:
     assert keys[0] == ("national", "", "resurser", "x") and keys[7] == ("national", "", "rattssakerhet", "x")
 
 
+def test_compose_all_leaves_the_collector_as_it_found_it(default: Campaign) -> None:
+    """The collector, paused while composing, runs again after; what a parent froze for its workers stays frozen."""
+    import gc
+
+    assert gc.isenabled()
+    compose_all(default, [NATIONAL, UPPSALA])
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.freeze()  # as the build does before it forks a worker
+    try:
+        frozen = gc.get_freeze_count()
+        compose_all(default, [NATIONAL, UPPSALA])
+        assert gc.get_freeze_count() == frozen and gc.isenabled()
+    finally:
+        gc.unfreeze()
+    gc.disable()
+    try:
+        compose_all(default, [NATIONAL])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_utm_settings_come_from_the_campaign(default_campaign: Path) -> None:
     campaign = edited(
         default_campaign, "campaign.yaml", "    medium: social\n", "    medium: organic\n    source: {x: twitter}\n"
