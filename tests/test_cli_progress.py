@@ -27,8 +27,10 @@ def test_a_bar_appears_only_after_the_delay(monkeypatch: pytest.MonkeyPatch) -> 
     clock = [100.0]
     monkeypatch.setattr(progress.time, "monotonic", lambda: clock[0])
     started: list[bool] = []
-    monkeypatch.setattr(progress.Progress, "start", lambda self: started.append(True))
-    monkeypatch.setattr(progress.Progress, "stop", lambda self: None)
+    from rich.progress import Progress
+
+    monkeypatch.setattr(Progress, "start", lambda self: started.append(True))
+    monkeypatch.setattr(Progress, "stop", lambda self: None)
     with progress.progress_bar() as update:
         assert update is not None
         update("posts", 10, 312)

@@ -11,10 +11,12 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+from typing import TYPE_CHECKING
 
 from campaign.cli.common import isatty
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
 
 DELAY = 1.0  # seconds before a bar appears
 
@@ -30,6 +32,9 @@ def progress_bar(quiet: bool = False) -> Iterator[Callable[[str, int, int], None
     if not wanted(quiet):
         yield None
         return
+    # why here: rich takes a tenth of a second to load, and a build without a terminal (CI, a pipe, --quiet) shows no bar
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True)
     tasks: dict[str, TaskID] = {}
     started = time.monotonic()
