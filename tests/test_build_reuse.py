@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import shutil
 from pathlib import Path
 
 from campaign.build import Built, build, build_if_changed
@@ -113,20 +114,74 @@ def test_an_edit_takes_what_it_does_not_touch_from_the_last_build(default_campai
 def test_a_kept_kit_is_answered_before_the_library_loads_saying_what_the_full_command_says(
     cli, default_campaign: Path, tmp_path: Path, monkeypatch
 ) -> None:
-    from campaign.cli import kept
+    from campaign.cli import plain
 
     out = tmp_path / "kit"
     assert cli("build", str(default_campaign), "--out", str(out), "-q").code == 0
     fast = cli("build", str(default_campaign), "--out", str(out), "--quiet", "--jobs", "2")
-    monkeypatch.setattr(kept, "kept_build", lambda argv: False)  # the full command: it keeps the kit too
+    monkeypatch.setattr(plain, "plain_build", lambda argv: False)  # the full command: it keeps the kit too
     full = cli("build", str(default_campaign), "--out", str(out), "--quiet", "--jobs", "2")
     assert (fast.code, fast.out, fast.err) == (full.code, full.out, full.err)
     assert "nothing changed since the last build" in fast.out
 
-    assert kept.parse(["build"]) == (Path(), Path("build"))
-    assert kept.parse(["build", "kampanj", "-o", "ut", "-q", "--jobs=3"]) == (Path("kampanj"), Path("ut"))
-    for line in (["build", "--fresh"], ["build", "--on", "2026-03-01"], ["build", "--jobs", "0"], ["build", "a", "b"], ["posts"]):
-        assert kept.parse(line) is None, line
+
+def test_a_plain_build_line_is_run_without_the_app_saying_what_the_app_says(
+    cli, default_campaign: Path, tmp_path: Path, monkeypatch
+) -> None:
+    from campaign.cli import plain
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(NOW.timestamp())))
+    twin = tmp_path / "twin"  # a copy of its own: no cache of the other build's
+    shutil.copytree(default_campaign, twin)
+
+    def both(root: Path, *args: str) -> tuple[tuple[int, str, str], tuple[int, str, str]]:
+        fast = cli("build", str(root), "--out", str(tmp_path / "fast"), *args)
+        with monkeypatch.context() as app:
+            app.setattr(plain, "plain_build", lambda argv: False)  # the app's `build`
+            full = cli("build", str(twin), "--out", str(tmp_path / "full"), *args)
+        return (fast.code, fast.out.replace(str(tmp_path / "fast"), "KIT"), fast.err), (
+            full.code,
+            full.out.replace(str(tmp_path / "full"), "KIT"),
+            full.err,
+        )
+
+    (twin / "messages" / "campaign.yaml").write_text("campaign: [", encoding="utf-8")
+    fast, full = both(twin, "-q")
+    assert fast == full and fast[0] == 2 and "YAML syntax error" in fast[2]
+    shutil.copy2(default_campaign / "messages" / "campaign.yaml", twin / "messages" / "campaign.yaml")
+    fast, full = both(default_campaign, "--fresh", "-q", "-j", "2")
+    assert fast == full and fast[0] == 0 and "built KIT/" in fast[1]
+    assert tree(tmp_path / "fast") == tree(tmp_path / "full")
+
+
+def test_only_a_plain_build_line_is_read_without_the_app(monkeypatch) -> None:
+    from campaign.cli.plain import Line, parse, plain_build
+
+    assert parse(["build"]) == Line(Path(), Path("build"))
+    assert parse(["build", "kampanj", "-o", "ut", "-q", "--jobs=3", "--fresh"]) == Line(
+        Path("kampanj"), Path("ut"), fresh=True, quiet=True, jobs=3
+    )
+    assert parse(["build", "--out=ut", "-j", "2", "kampanj"]) == Line(Path("kampanj"), Path("ut"), jobs=2)
+    for line in (
+        ["build", "--on", "2026-03-01"],
+        ["build", "--jobs", "0"],
+        ["build", "--jobs", "\uff13"],
+        ["build", "--out="],
+        ["build", "-o", "a", "-o", "b"],
+        ["build", "a", "b"],
+        ["build", "--help"],
+        ["build", "--"],
+        ["build", "-o"],
+        ["--debug", "build"],
+        ["posts"],
+        [],
+    ):
+        assert parse(line) is None, line
+    monkeypatch.setenv("CAMPAIGN_DEBUG", "1")
+    assert not plain_build(["build", "nowhere"]), "what typer reads from the environment: the app"
+    monkeypatch.delenv("CAMPAIGN_DEBUG")
+    monkeypatch.setenv("_CAMPAIGN_COMPLETE", "bash_complete")
+    assert not plain_build(["build", "nowhere"])
 
 
 class _Planted:

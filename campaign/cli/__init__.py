@@ -2,9 +2,10 @@
 
 The command modules (``campaign.cli.commands`` and the modules it registers) load
 the whole library; ``main`` loads them only when the command needs them. A
-`campaign build` whose kit is kept as it is (nothing changed since the last
-build) needs only the build record: ``campaign.cli.kept`` answers it first,
-and any other command line, or a kit that must be built, goes to the app.
+plain `campaign build` line needs neither them nor the app (typer):
+``campaign.cli.plain`` runs it, and a kit kept as it is (nothing changed since
+the last build) needs only the build record (``campaign.cli.kept``). Any other
+command line goes to the app.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from typing import Any
 
 def main() -> None:
     """Console entry point."""
-    from campaign.cli.kept import kept_build  # why here: the whole package is loaded only when a command needs it
+    from campaign.cli.plain import plain_build  # why here: the whole package is loaded only when a command needs it
 
-    if kept_build(sys.argv[1:]):
+    if plain_build(sys.argv[1:]):
         return
     from campaign.cli.commands import run  # why here: the app imports every command module, and through them the library
 

@@ -5,13 +5,9 @@ module only when a command needs it.)"""
 
 from __future__ import annotations
 
-import os
-import sys
-
 import typer
 
 from campaign.cli import common, core, images, posts, registry, schedule, serve
-from campaign.errors import CampaignError, CampaignInvalid, ExitCode
 
 app = typer.Typer(
     name="campaign",
@@ -36,23 +32,4 @@ for module in (core, registry, posts, images, schedule, serve):
 
 def run() -> None:
     """Run the app; a failure becomes a message and an exit code."""
-    try:
-        app()
-    except CampaignInvalid as exc:
-        if common.STATE.debug:
-            raise
-        common.print_problems(exc.problems)
-        sys.exit(int(exc.exit_code))
-    except CampaignError as exc:
-        if common.STATE.debug:
-            raise
-        common.err(f"error: {exc}")
-        sys.exit(int(exc.exit_code))
-    except KeyboardInterrupt:
-        common.err("interrupted")
-        sys.exit(130)
-    except Exception as exc:
-        if common.STATE.debug or os.environ.get("CAMPAIGN_DEBUG"):
-            raise
-        common.err(f"internal error: {type(exc).__name__}: {exc}\n(run again with --debug to see the traceback, and report it)")
-        sys.exit(int(ExitCode.ERROR))
+    common.reported(app)

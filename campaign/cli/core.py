@@ -7,10 +7,9 @@ from pathlib import Path
 
 import typer
 
-from campaign.build import Built, build, build_if_changed
 from campaign.cli.common import err, out, print_problems
+from campaign.cli.plain import build_and_report
 from campaign.kit import MAX_JOBS
-from campaign.manifest import Kept
 from campaign.scaffold import scaffold
 
 DIR_ARG = typer.Argument(Path(), help="The campaign folder (holding messages/ and assets/).", show_default=True)
@@ -77,22 +76,7 @@ def build_cmd(
 
     Example: campaign build . --out build
     """
-    from campaign.cli.progress import progress_bar  # lazy: rich's progress bar loads only for a command that shows one
-
-    out_dir = directory / "build" if out_dir is None else out_dir
-    with progress_bar(quiet) as progress:
-        if fresh:
-            kit: Built | Kept = build(directory, out_dir, on=on_date(on), progress=progress, record=on is None, jobs=jobs)
-        else:
-            kit = build_if_changed(directory, out_dir, on=on_date(on), progress=progress, jobs=jobs)
-    if kit.warnings:
-        print_problems(kit.warnings)
-    for note in kit.notes:
-        out(note)
-    if isinstance(kit, Kept):
-        out(f"nothing changed since the last build: kept {out_dir}/ as it is (--fresh builds it again)")
-    else:
-        out(f"built {out_dir}/")
+    build_and_report(directory, out_dir, fresh=fresh, quiet=quiet, jobs=jobs, on=on_date(on))
 
 
 def init(directory: Path = typer.Argument(..., help="Folder to create the new campaign in.")) -> None:
