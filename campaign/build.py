@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,7 @@ class Built:
     """What a build made: the kit's warnings and notes, and the posts and images it wrote."""
 
     kit: Kit
-    posts: list[Post]
+    posts: Sequence[Post]
     images: list[ImageFile]
 
     @property
@@ -112,12 +113,16 @@ def build(
                 write_campaign_json(kit, staging)
                 registry_stage.write(kit, staging)
             with timings.stage("posts+images"):
+                said = (len(kit.warnings), len(kit.notes))  # where the posts' warnings and note go: before the images'
                 posts, images = posts_and_images(kit, staging)
             with timings.stage("posts files+page setup"):
-                # The posts files are written (in a worker) while what all pages share is made here.
+                # The posts files and what the build says of its posts are made (in a worker) while what all
+                # pages share is made here: only the worker reads every post.
                 with Background(lambda _: write_posts_files(kit, staging, posts), kit.jobs) as writing:
                     site = site_stage.work(kit, staging, posts, images)
-                    outputs = writing.result()
+                    outputs, problems, note = writing.result()
+                kit.warnings[said[0] : said[0]] = problems
+                kit.notes.insert(said[1], note)
                 if reuse is not None:
                     reuse.outputs.update(outputs)
             with timings.stage("page"):
@@ -143,7 +148,7 @@ def build(
     return Built(kit, posts, images)
 
 
-def posts_and_images(kit: Kit, staging: Path) -> tuple[list[Post], list[ImageFile]]:
+def posts_and_images(kit: Kit, staging: Path) -> tuple[Sequence[Post], list[ImageFile]]:
     """Compose the posts (here) while the cards are drawn (in a worker process, which has its own to draw with).
 
     They need nothing from each other. Warnings and notes come in the order a
@@ -162,17 +167,19 @@ def posts_and_images(kit: Kit, staging: Path) -> tuple[list[Post], list[ImageFil
             if report is not None:
                 report(task, done, total)
 
-        posts = posts_stage.compose(dataclasses.replace(kit, progress=progress) if report else kit)
+        posts = posts_stage.compose_posts(dataclasses.replace(kit, progress=progress) if report else kit)
         images, notes, warnings = drawing.result()
     kit.notes.extend(notes)
     kit.warnings.extend(warnings)
     return posts, images
 
 
-def write_posts_files(kit: Kit, staging: Path, posts: list[Post]) -> dict[str, Any]:
-    """The posts stage's files; what ``Reuse`` recorded of them (made in a worker, it comes back with the result)."""
+def write_posts_files(kit: Kit, staging: Path, posts: Sequence[Post]) -> tuple[dict[str, Any], list[Problem], str]:
+    """The posts stage's files, and its warnings and note (``posts_stage.report``); what ``Reuse`` recorded
+    of the files (made in a worker, it comes back with the result)."""
+    problems, note = posts_stage.report(kit.campaign, posts)
     run_work([posts_stage.files(kit, staging, posts)], 1, None, kit.reuse, staging)
-    return kit.reuse.outputs if kit.reuse is not None else {}
+    return (kit.reuse.outputs if kit.reuse is not None else {}), problems, note
 
 
 def build_if_changed(

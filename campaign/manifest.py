@@ -16,7 +16,7 @@ makes it: a message's posts, the posts files, a group of areas' pages and
 data) with the files it wrote, and an output whose key is unchanged, and whose
 files are as that build left them, is hard-linked from the previous kit into
 the new one (``campaign.kit.Reuse``). Messages' posts are kept in
-``.cache/build/posts/``, QR codes in ``.cache/build/qr/``.
+``.cache/build/posts/``, QR codes in ``.cache/build/qr/``, the views' columns in ``.cache/build/site/``.
 """
 
 from __future__ import annotations

@@ -64,7 +64,13 @@ def dumps(value: Any) -> bytes:
 
 def loads(blob: bytes) -> Any:
     """The value of a blob ``dumps`` made with this user's key; ``ValueError`` for any other, unread."""
+    return pickle.loads(verified(blob))
+
+
+def verified(blob: bytes) -> bytes:
+    """The pickle inside a blob ``dumps`` made with this user's key (to unpickle later, when it is needed);
+    ``ValueError`` for any other."""
     signature, data = blob[:SIGNATURE], blob[SIGNATURE:]
     if len(signature) != SIGNATURE or not hmac.compare_digest(signature, _sign(data)):
         raise ValueError("not signed with this user's cache key")
-    return pickle.loads(data)
+    return data

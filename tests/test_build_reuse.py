@@ -219,8 +219,13 @@ def test_an_edit_to_a_message_makes_again_only_the_files_that_hold_its_text(defa
     out = tmp_path / "kit"
     assert isinstance(build_if_changed(default_campaign, out, now=NOW), Built)
     before = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    columns = default_campaign / ".cache" / "build" / "site"
+    cached = {p.name for p in columns.iterdir()}
+    assert len(cached) == 13, "the views' column of each message, kept"
     set_message_text(default_campaign, "kort-lvu", "Ingen socialsekreterare i {{ area.name }} ska stå ensam i ett LVU-ärende.")
     assert isinstance(build_if_changed(default_campaign, out, now=NOW), Built)
+    now_cached = {p.name for p in columns.iterdir()}
+    assert len(now_cached) == 13 and len(cached - now_cached) == 1, "only the edited message's column made again"
     after = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
     pages = [rel for rel in after if rel.startswith("kommun/") and rel.endswith("/index.html") and rel != "kommun/index.html"]
     kits = [rel for rel in after if rel.startswith("kommun/") and rel.endswith("/kit.html")]

@@ -18,8 +18,9 @@ import dataclasses
 import functools
 import os
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import overload
 
 from campaign import registry, signed
 from campaign.compose import output
@@ -46,16 +47,24 @@ def compose_checked(kit: Kit) -> list[Post]:
 
     Raises CampaignInvalid for messages that do not fit; `campaign validate` runs this too.
     """
+    posts = list(compose_posts(kit))
+    kit.warnings.extend(warnings(kit.campaign, posts))
+    return posts
+
+
+def warnings(campaign: Campaign, posts: list[Post]) -> list[Problem]:
+    """What the kit's posts should change: short messages that need threads, identical texts, hashtag caps."""
+    return [*short_threads(campaign, posts), *identical_texts(campaign, posts), *over_hashtag_cap(campaign, posts)]
+
+
+def compose_posts(kit: Kit) -> Sequence[Post]:
+    """Every post of the kit (no warnings: ``warnings``). With ``kit.reuse``, the posts of each message whose
+    key is unchanged come from the last build's cache, unpickled only when they are first read (``KitPosts``)."""
     report = kit.progress
     progress = (lambda done, total: report("posts", done, total)) if report else None
     if kit.reuse is not None:
-        posts = _compose_reusing(kit, kit.reuse, progress)
-    else:
-        posts = compose_all(kit.campaign, all_areas(), on=kit.date, progress=progress)  # roles as the registry stage reads them
-    kit.warnings.extend(short_threads(kit.campaign, posts))
-    kit.warnings.extend(identical_texts(kit.campaign, posts))
-    kit.warnings.extend(over_hashtag_cap(kit.campaign, posts))
-    return posts
+        return _compose_reusing(kit, kit.reuse, progress)
+    return compose_all(kit.campaign, all_areas(), on=kit.date, progress=progress)  # roles as the registry stage reads them
 
 
 def message_keys(kit: Kit) -> dict[str, str]:
@@ -72,33 +81,78 @@ def message_keys(kit: Kit) -> dict[str, str]:
     return {m.id: digest((base, i, m)) for i, m in enumerate(campaign.messages)}
 
 
-def _compose_reusing(kit: Kit, reuse: Reuse, progress: Callable[[int, int], None] | None) -> list[Post]:
+class KitPosts(Sequence[Post]):
+    """Every post of the kit in ``compose_all``'s order (by area, then message, then platform), where the
+    posts of messages taken from the cache stay pickled until they are read: a build that needs only some
+    messages' posts (the page's, for the messages whose pages changed) never unpickles the others.
+    ``of_message`` gives one message's posts."""
+
+    def __init__(self, campaign: Campaign, areas: list[Area], on: object, made: dict[str, list[Post]], kept: dict[str, bytes]):
+        self._campaign = campaign
+        self._areas = areas
+        self._on = on
+        self._made = made
+        self._kept = kept  # message id → its verified pickle
+        self._flat: list[Post] | None = None
+
+    def of_message(self, message_id: str) -> list[Post]:
+        found = self._made.get(message_id)
+        if found is None:
+            data = self._kept.pop(message_id)
+            try:
+                found = pickle.loads(data)
+            except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+                message = next(m for m in self._campaign.messages if m.id == message_id)  # signed, yet unreadable here
+                found = compose_all(self._campaign, self._areas, messages=[message], on=self._on)  # type: ignore[arg-type]
+            self._made[message_id] = found
+        return found
+
+    def _all(self) -> list[Post]:
+        if self._flat is None:
+            runs: dict[tuple[str, str], list[Post]] = {}
+            for message in self._campaign.messages:
+                for post in self.of_message(message.id):
+                    runs.setdefault((post.area.level + ":" + post.area.code, message.id), []).append(post)
+            flat: list[Post] = []
+            for area in sort_areas(self._areas):
+                for message in self._campaign.messages:
+                    flat.extend(runs.get((area.level + ":" + area.code, message.id), ()))
+            self._flat = flat
+        return self._flat
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    @overload
+    def __getitem__(self, index: int) -> Post: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Post]: ...
+    def __getitem__(self, index: int | slice) -> Post | list[Post]:
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[Post]:
+        return iter(self._all())
+
+
+def _compose_reusing(kit: Kit, reuse: Reuse, progress: Callable[[int, int], None] | None) -> KitPosts:
     """``compose_all``, with the posts of each message whose key is unchanged taken from the last build's."""
     keys = message_keys(kit)
-    known: dict[str, list[Post]] = {}
+    kept: dict[str, bytes] = {}
     for message in kit.campaign.messages:
         try:
-            known[message.id] = signed.loads((reuse.cache / f"{keys[message.id]}.pickle").read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-            continue  # not composed before, not signed by this user, or from another program: composed now
-    missing = [m for m in kit.campaign.messages if m.id not in known]
+            kept[message.id] = signed.verified((reuse.cache / f"{keys[message.id]}.pickle").read_bytes())
+        except (OSError, ValueError):
+            continue  # not composed before, or not signed by this user: composed now
+    missing = [m for m in kit.campaign.messages if m.id not in kept]
     areas = all_areas()
     made = compose_all(kit.campaign, areas, messages=missing, on=kit.date, progress=progress) if missing else []
+    fresh: dict[str, list[Post]] = {}
     for message in missing:
-        known[message.id] = [p for p in made if p.message_id == message.id]
+        fresh[message.id] = [p for p in made if p.message_id == message.id]
         with contextlib.suppress(OSError):  # no cache (or no key) can be written: the next build composes it again
-            _save(reuse.cache / f"{keys[message.id]}.pickle", signed.dumps(known[message.id]))
+            _save(reuse.cache / f"{keys[message.id]}.pickle", signed.dumps(fresh[message.id]))
     _prune(reuse.cache, {f"{k}.pickle" for k in keys.values()})
-    # compose_all's order: by area, then message in campaign order, then platform (each message's list is in it)
-    runs: dict[tuple[str, str], list[Post]] = {}
-    for message in kit.campaign.messages:
-        for post in known[message.id]:
-            runs.setdefault((post.area.level + ":" + post.area.code, message.id), []).append(post)
-    posts: list[Post] = []
-    for area in sort_areas(areas):
-        for message in kit.campaign.messages:
-            posts.extend(runs.get((area.level + ":" + area.code, message.id), ()))
-    return posts
+    return KitPosts(kit.campaign, areas, kit.date, fresh, kept)
 
 
 def _save(path: Path, data: bytes) -> None:
@@ -115,21 +169,23 @@ def _prune(folder: Path, keep: set[str]) -> None:
             path.unlink(missing_ok=True)
 
 
-def compose(kit: Kit) -> list[Post]:
-    """``compose_checked``, and the build's note on what the posts dropped."""
-    posts = compose_checked(kit)
-    kit.notes.append(output.summary(posts))
-    return posts
+def report(campaign: Campaign, posts: Sequence[Post]) -> tuple[list[Problem], str]:
+    """The build's warnings about its posts (``warnings``) and its note on what they dropped."""
+    every = list(posts)
+    return warnings(campaign, every), output.summary(every)
 
 
 def write(kit: Kit, staging: Path) -> list[Post]:
     """Compose every post, write the posts folder of the kit, and return the posts."""
-    posts = compose(kit)
+    posts = list(compose_posts(kit))
+    problems, note = report(kit.campaign, posts)
+    kit.warnings.extend(problems)
+    kit.notes.append(note)
     run_work([files(kit, staging, posts)], kit.jobs)
     return posts
 
 
-def files(kit: Kit, staging: Path, posts: list[Post]) -> Work:
+def files(kit: Kit, staging: Path, posts: Sequence[Post]) -> Work:
     """The posts folder's files (posts.json, posts.csv, one Markdown file per platform) as tasks for ``run_work``."""
     folder = staging / "posts"
     folder.mkdir(parents=True, exist_ok=True)

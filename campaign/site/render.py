@@ -29,7 +29,7 @@ from campaign.model import NATIONAL, Area, Campaign
 from campaign.registry import english_names
 from campaign.site.kit import campaign_strings
 from campaign.site.safe import json_for_script, safe_url
-from campaign.site.view import SHARE_BY_LINK, AreaView, CardView, ImageIndex, ImageView
+from campaign.site.view import SHARE_BY_LINK, AreaView, CardView, Column, ImageIndex, ImageView
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -114,8 +114,9 @@ def profile_url(platform_id: str, handle: str) -> str:
     return pattern.format(quote(handle, safe="._-")) if pattern and handle else ""
 
 
-def area_data(view: AreaView) -> dict[str, Any]:
-    """The data the browser needs to show one area without reloading."""
+def area_data(view: AreaView, cards: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The data the browser needs to show one area without reloading (``cards``: its cards' data, when
+    ``column_data`` made them already)."""
     area = view.area
     return {
         "key": view.key,
@@ -135,8 +136,31 @@ def area_data(view: AreaView) -> dict[str, Any]:
             }
             for m in view.mentions
         ],
-        "cards": {card.id: _card_data(card) for card in view.cards},
+        "cards": {card.id: cards[card.id] if cards is not None else _card_data(card) for card in view.cards},
     }
+
+
+@dataclass(frozen=True)
+class ColumnData:
+    """What one message's column (``view.Column``) gives the areas' data files, worked out once per column:
+    each area's card data (``_card_data``), and each text with the area's name written as ``{area}``
+    (``area_text``, which ``SharedData`` would otherwise work out for every text of every area)."""
+
+    cards: dict[tuple[str, str], dict[str, Any]]
+    templates: dict[tuple[str, str], str | None]
+
+
+def column_data(column: Column, names: dict[tuple[str, str], str]) -> ColumnData:
+    """``column``'s cards' data, and their texts as templates; ``names``: each area key's name."""
+    cards = {key: _card_data(card) for key, card in column.cards.items()}
+    templates: dict[tuple[str, str], str | None] = {}
+    for key, card in cards.items():
+        name = names[key]
+        for post in card["posts"].values():
+            for text in [*post["parts"], *([post["link"]] if "link" in post else [])]:
+                if (text, name) not in templates:
+                    templates[(text, name)] = area_text(text, name)
+    return ColumnData(cards, templates)
 
 
 def _card_data(card: CardView) -> dict[str, Any]:
@@ -167,11 +191,11 @@ class SharedData:
     entry by its index, and holds only what is its own.
     """
 
-    def __init__(self, areas: Sequence[dict[str, Any]]) -> None:
+    def __init__(self, areas: Sequence[dict[str, Any]], templates: dict[tuple[str, str], str | None] | None = None) -> None:
         texts: dict[str, int] = {}
         images: dict[str, int] = {}
         figures: dict[str, int] = {}
-        self._templates: dict[tuple[str, str], str | None] = {}
+        self._templates: dict[tuple[str, str], str | None] = dict(templates or {})  # (text, area name) → ``area_text``
         for data in areas:
             for card in data["cards"].values():
                 for post in card["posts"].values():
@@ -261,11 +285,6 @@ class SharedData:
     @functools.cached_property
     def hash(self) -> str:
         return hashlib.sha256(self._tables().encode("utf-8")).hexdigest()[:12]
-
-
-def shared_data(views: Sequence[AreaView]) -> SharedData:
-    """The shared table for every area the site writes a data file for."""
-    return SharedData([area_data(v) for v in views])
 
 
 def write_shared_data(out: Path, shared: SharedData) -> None:

@@ -12,10 +12,12 @@ its other messages are filled in from its data file.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
 import os
+import pickle
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +26,9 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
+from campaign import signed
 from campaign.compose.core import Post
+from campaign.compose.stage import KitPosts, message_keys
 from campaign.errors import Problem
 from campaign.kit import ImageFile, Kit, Work, build_time, digest, run_work
 from campaign.model import NATIONAL, Area, Campaign
@@ -33,7 +37,7 @@ from campaign.site import render as r
 from campaign.site.assets import GENERATED, STATIC_FILES, copy_static
 from campaign.site.kit import campaign_strings, kit_date, kit_markdown, kit_messages, qr_svg, tag_tip
 from campaign.site.settings import page_settings
-from campaign.site.view import AreaView, ImageIndex, area_views, kit_view, page_view, swedish_key
+from campaign.site.view import AreaView, Column, ImageIndex, kit_view, message_column, page_view, swedish_key, views_of
 
 BUDGET = 150_000  # bytes of HTML, CSS and JS for the national page, before images
 
@@ -82,6 +86,8 @@ def work(kit: Kit, staging: Path, posts: Sequence[Post], images: Sequence[ImageF
         now=kit.now,
         keyed=kit.reuse is not None,
         qr_cache=kit.reuse.cache.parent / "qr" if kit.reuse is not None else None,
+        column_keys=message_keys(kit) if kit.reuse is not None else None,
+        column_cache=kit.reuse.cache.parent / "site" if kit.reuse is not None else None,
     )
 
 
@@ -120,6 +126,8 @@ def site_work(
     now: dt.datetime | None = None,
     keyed: bool = False,
     qr_cache: Path | None = None,
+    column_keys: dict[str, str] | None = None,
+    column_cache: Path | None = None,
 ) -> Work:
     """What ``build_site`` does, as tasks: what all pages share is made here, once (the views, the static files,
     the compiled templates), and each task writes its own files; ``then`` gets the result.
@@ -128,12 +136,15 @@ def site_work(
     (kit.html) and their data files. With ``keyed``, the first two get a content key (for ``Reuse``) from
     exactly what their templates are handed: a page its area's ``page_view`` (so an edit to a message's text
     makes again the pages that show that text, not every page), a kit the whole campaign and its area's
-    figures and politicians. The data files are made here (``shared_data``) and only written by their tasks.
+    figures and politicians. The data files are made here (``SharedData``) and only written by their tasks.
     ``qr_cache``: a folder that keeps each page address's QR code (drawing one costs more than its page).
+    ``column_keys`` (each message's key, ``compose.stage.message_keys``) and ``column_cache``: a folder that
+    keeps each message's column of the views (see ``columns``).
     """
     index = ImageIndex(images)
     settings = page_settings(campaign)
-    views = area_views(campaign, posts, index, areas, settings.platforms, settings.featured)
+    made_columns = columns(campaign, posts, index, areas, settings.platforms, column_keys, column_cache)
+    views = views_of(campaign, [c for c, _ in made_columns], areas, settings.featured)
     t = campaign_strings(campaign)
     common = {
         "settings": campaign.settings,
@@ -148,7 +159,11 @@ def site_work(
         "contact": settings.contact or campaign.settings.organisation,
     }
     env = r.environment()
-    shared = r.shared_data(views)
+    data = {c.message_id: d for c, d in made_columns}
+    templates = {k: v for _, d in made_columns for k, v in d.templates.items()}
+    shared = r.SharedData(
+        [r.area_data(v, {c.id: data[c.id].cards[(v.area.level, v.area.code)] for c in v.cards}) for v in views], templates
+    )
     r.write_shared_data(out, shared)
     for name in TEMPLATES:
         env.get_template(name)  # compiled once, here: worker processes inherit them
@@ -183,6 +198,68 @@ def site_work(
     keys += [functools.partial(_key, made_kits, "kits", g) for g in kits]
     keys += [functools.partial(_key, made, "listing", kommuner), functools.partial(_key, made_kits, "kit", national_kit)]
     return Work(list(tasks), finish, "page", weights, keys=keys)
+
+
+Made = tuple[Column, r.ColumnData]
+
+
+def columns(
+    campaign: Campaign,
+    posts: Sequence[Post],
+    images: ImageIndex,
+    areas: Sequence[Area],
+    platforms: Sequence[str],
+    keys: dict[str, str] | None = None,
+    cache: Path | None = None,
+) -> list[Made]:
+    """Each message's column of the views and its data (``message_column``, ``column_data``), in the campaign's order.
+
+    With ``keys`` and ``cache``, a column whose key (its message's, the page's platforms, the rows of its
+    images) is unchanged is read from the cache, signed as the posts' are: its message's posts are then never
+    read (``KitPosts`` leaves them pickled).
+    """
+    names: dict[tuple[str, str], str] = {(a.level, a.code): a.name for a in (NATIONAL, *areas)}
+    by_message: dict[str, list[Post]] | None = None
+    made: list[Made] = []
+    wanted: set[str] = set()
+    for message in campaign.messages:
+        path = None
+        if keys is not None and cache is not None and message.id in keys:
+            try:
+                key = digest(("column", keys[message.id], tuple(platforms), images.rows_for(message)))
+            except TypeError:
+                key = ""
+            if key:
+                path = cache / f"{key}.pickle"
+                wanted.add(path.name)
+                with contextlib.suppress(OSError, ValueError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+                    made.append(signed.loads(path.read_bytes()))
+                    continue
+        if isinstance(posts, KitPosts):
+            mine: Sequence[Post] = posts.of_message(message.id)
+        else:
+            if by_message is None:
+                by_message = {}
+                for post in posts:
+                    by_message.setdefault(post.message_id, []).append(post)
+            mine = by_message.get(message.id, [])
+        column = message_column(message, mine, images, platforms)
+        made.append((column, r.column_data(column, names)))
+        if path is not None:
+            with contextlib.suppress(OSError):  # no cache can be written: made again next time
+                _save(path, signed.dumps(made[-1]))
+    if cache is not None and keys is not None:
+        for old in cache.glob("*.pickle"):
+            if old.name not in wanted:
+                old.unlink(missing_ok=True)
+    return made
+
+
+def _save(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
 
 
 def _key(made: str | None, what: str, value: object) -> str:
@@ -238,7 +315,7 @@ def _write_area_kits(env: Environment, out: Path, views: Sequence[AreaView], com
 
 
 def _write_data(out: Path, views: Sequence[AreaView], shared: r.SharedData) -> list[str]:
-    """Each area's data file (data/areas/<key>.js), as ``shared_data`` made it."""
+    """Each area's data file (data/areas/<key>.js), as ``SharedData`` made it."""
     for view in views:
         r.write_area_data(out, view, shared)
     return []

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from campaign.compose.core import Post
-from campaign.compose.platforms import PLATFORM_IDS, PLATFORMS
+from campaign.compose.platforms import PLATFORMS
 from campaign.kit import ImageFile
 from campaign.model import NATIONAL, Area, Campaign, Message
 from campaign.templating import FigureView, figure_view
@@ -140,13 +140,12 @@ def _area_key(area: Area) -> tuple[str, str]:
     return (area.level, area.code)
 
 
-def _mentions(posts: Iterable[Post]) -> tuple[MentionView, ...]:
+def _mentions(tags: Iterable[Tag]) -> tuple[MentionView, ...]:
     found: dict[tuple[str, str], dict[str, str]] = {}
-    for post in posts:
-        for mention in post.mentions:
-            handles = found.setdefault((mention.name, mention.role or ""), {})
-            if mention.handle:
-                handles[post.platform] = mention.handle
+    for name, role, platform, handle in tags:
+        handles = found.setdefault((name, role), {})
+        if handle:
+            handles[platform] = handle
     return tuple(MentionView(name, role, dict(sorted(h.items()))) for (name, role), h in sorted(found.items()))
 
 
@@ -169,6 +168,13 @@ class ImageIndex:
         for image in self.rows:
             self._by_area.setdefault((image.area_level, image.area_code), {}).setdefault((image.card, image.id), []).append(image)
         self._views: dict[tuple[str, str, str], tuple[ImageView, ...]] = {}
+
+    def rows_for(self, message: Message) -> tuple[ImageFile, ...]:
+        """Every row of the message's images and its figures', in every area (what its column is made from)."""
+        figures = set(message.figures)
+        return tuple(
+            i for i in self.rows if (i.card == "message" and i.id == message.id) or (i.card == "figure" and i.id in figures)
+        )
 
     def has_area(self, level: str, code: str) -> bool:
         """Whether any image is drawn for exactly this area."""
@@ -205,52 +211,57 @@ def _size_label(image: ImageFile) -> str:
     return ", ".join(names) or image.size
 
 
-def area_views(
-    campaign: Campaign,
-    posts: Sequence[Post],
-    images: Sequence[ImageFile] | ImageIndex,
-    areas: Sequence[Area],
-    platforms: Sequence[str] = PLATFORM_IDS,
-    featured: str = "",
-) -> list[AreaView]:
-    """One view per area that has posts, national first, then kommuner in Swedish order.
+AreaKey = tuple[str, str]  # (level, code)
+Tag = tuple[str, str, str, str]  # a politician a post tags: (name, role, platform, handle)
 
-    Only ``platforms`` show, in that order (the campaign's `page: platforms:`).
-    """
-    by_area: dict[tuple[str, str], list[Post]] = defaultdict(list)
+
+@dataclass(frozen=True)
+class Column:
+    """One message's part of every area's view: its card in each area where it has posts on the page's
+    platforms, and who its posts tag there (in post order). ``views_of`` puts the columns together; a build
+    keeps each column by its message's key, so an edit works out again only the edited message's."""
+
+    message_id: str
+    cards: dict[AreaKey, CardView]
+    tags: dict[AreaKey, tuple[Tag, ...]]
+
+
+def message_column(message: Message, posts: Iterable[Post], images: ImageIndex, platforms: Sequence[str]) -> Column:
+    """``message``'s column from its posts (every area's) and the images stage's index."""
+    by_area: dict[AreaKey, dict[str, Post]] = defaultdict(dict)
+    areas: dict[AreaKey, Area] = {}
+    tags: dict[AreaKey, list[Tag]] = defaultdict(list)
     for post in posts:
-        if post.platform in platforms:
-            by_area[_area_key(post.area)].append(post)
-    index = images if isinstance(images, ImageIndex) else ImageIndex(images)
-    wanted = [NATIONAL, *sorted((a for a in areas if a.level == "kommun"), key=lambda a: (swedish_key(a.name), a.code))]
-    return [
-        _area_view(campaign, area, by_area[_area_key(area)], index, platforms, featured)
-        for area in wanted
-        if by_area.get(_area_key(area))
-    ]
-
-
-def _area_view(
-    campaign: Campaign,
-    area: Area,
-    posts: list[Post],
-    images: ImageIndex,
-    order: Sequence[str],
-    featured: str = "",
-) -> AreaView:
-    by_message: dict[str, dict[str, Post]] = defaultdict(dict)
-    for post in posts:
-        by_message[post.message_id].setdefault(post.platform, post)
-    cards = []
-    for message in campaign.messages:
-        platforms = by_message.get(message.id, {})
-        shown = [p for p in order if p in platforms]
-        views = tuple(_post_view(platforms[p]) for p in shown)
+        if post.platform not in platforms:
+            continue
+        key = _area_key(post.area)
+        areas.setdefault(key, post.area)
+        by_area[key].setdefault(post.platform, post)
+        tags[key].extend((m.name, m.role or "", post.platform, m.handle or "") for m in post.mentions)
+    cards = {}
+    for key, shown in by_area.items():
+        views = tuple(_post_view(shown[p]) for p in platforms if p in shown)
         title = message.title or (fallback_title(views[0].parts[0]) if views and views[0].parts else message.id)
-        cards.append(CardView(message, views, images_for(images, message, area), title))
+        cards[key] = CardView(message, views, images_for(images, message, areas[key]), title)
+    return Column(message.id, cards, {key: tuple(found) for key, found in tags.items()})
+
+
+def views_of(campaign: Campaign, columns: Sequence[Column], areas: Sequence[Area], featured: str = "") -> list[AreaView]:
+    """One view per area that has posts, national first, then kommuner in Swedish order, from the messages'
+    columns (in the campaign's order; each holds only the page's platforms)."""
+    wanted = [NATIONAL, *sorted((a for a in areas if a.level == "kommun"), key=lambda a: (swedish_key(a.name), a.code))]
     used = {f for m in campaign.messages for f in m.figures}
-    figures = tuple(figure_view(f, area) for f in campaign.figures if f.id in used)
-    return AreaView(area, tuple(c for c in cards if c.posts), figures, _mentions(posts), featured)
+    shown = [f for f in campaign.figures if f.id in used]
+    views = []
+    for area in wanted:
+        key = _area_key(area)
+        cards = tuple(c for column in columns if (c := column.cards.get(key)) is not None and c.posts)
+        if not any(key in column.cards for column in columns):
+            continue
+        tags = [tag for column in columns for tag in column.tags.get(key, ())]
+        figures = tuple(figure_view(f, area) for f in shown)
+        views.append(AreaView(area, cards, figures, _mentions(tags), featured))
+    return views
 
 
 def page_view(view: AreaView) -> AreaView:
