@@ -87,6 +87,8 @@ def area_text(text: str, name: str) -> str | None:
     """``text`` with the area's name (as a whole word) written as ``{area}``; None when that would not read back exactly."""
     if not name or AREA in text:
         return None
+    if name not in text:
+        return text  # nothing to write as {area}: the sub below would give the text back
     shared = _name_pattern(name).sub(AREA, text)
     return shared if shared.replace(AREA, name) == text else None
 

@@ -44,7 +44,6 @@ def data() -> dict[str, Any]:
 @dataclass(frozen=True)
 class _Rules:
     extract_url: regex.Pattern[str]
-    valid_ascii_domain: regex.Pattern[str]
     invalid_preceding: regex.Pattern[str]
     valid_tco: regex.Pattern[str]
     invalid_chars: regex.Pattern[str]
@@ -62,7 +61,6 @@ def rules() -> _Rules:
     config = data()["config"]
     return _Rules(
         extract_url=regex.compile(py["extractUrl"]),
-        valid_ascii_domain=regex.compile(py["validAsciiDomain"]),
         invalid_preceding=regex.compile(py["invalidUrlWithoutProtocolPrecedingChars"]),
         valid_tco=regex.compile(py["validTcoUrl"]),
         invalid_chars=regex.compile(py["invalidChars"]),
@@ -73,6 +71,13 @@ def rules() -> _Rules:
         url_length=config["transformedURLLength"],
         max_length=config["maxWeightedTweetLength"],
     )
+
+
+@cache
+def valid_ascii_domain() -> regex.Pattern[str]:
+    """twitter-text's ``validAsciiDomain``, compiled when first needed (a URL without a protocol, or an
+    ``xn--`` domain): compiling its list of every TLD costs about as much as composing a thousand posts."""
+    return regex.compile(data()["py"]["validAsciiDomain"])
 
 
 def utf16(text: str) -> str:
@@ -121,7 +126,7 @@ def extract_urls(units: str, without_protocol: bool = True) -> list[UrlEntity]:
                 continue
             last: list[Any] | None = None
             ascii_end = 0
-            for d in r.valid_ascii_domain.finditer(domain):
+            for d in valid_ascii_domain().finditer(domain):
                 ascii_domain = d.group()
                 ascii_start = domain.find(ascii_domain, ascii_end)
                 ascii_end = ascii_start + len(ascii_domain)
@@ -151,7 +156,7 @@ def _valid_url(url: str, protocol: str, domain: str) -> bool:
 
 def _to_ascii(domain: str) -> str | None:
     """twitter-text's ``idna.toAscii``: None when a label is empty or over 63 after punycode."""
-    if domain[:4] == "xn--" and not rules().valid_ascii_domain.search(domain):
+    if domain[:4] == "xn--" and not valid_ascii_domain().search(domain):
         return None
     for label in domain.split("."):
         n = _punycode_length(label)

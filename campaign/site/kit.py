@@ -39,8 +39,13 @@ def md_text(text: str) -> str:
 def kit_messages(campaign: Campaign, area: Area = NATIONAL) -> list[dict[str, Any]]:
     """Every message as text for ``area`` (its own figures where it has them), with all its phrasings."""
     rows = []
+    base = context(campaign, area, (), None)  # once per area: the figures' views and the links are every message's
     for message in campaign.messages:
-        ctx = context(campaign, area, message.figures, message.link)
+        ctx = dict(base)
+        if message.figures:
+            ctx["figure"] = base["figures"][message.figures[0]]
+        if message.link:
+            ctx["link"] = base["links"][message.link]
         rows.append(
             {
                 "message": message,

@@ -37,7 +37,7 @@ from campaign.site import render as r
 from campaign.site.assets import GENERATED, STATIC_FILES, copy_static
 from campaign.site.kit import campaign_strings, kit_date, kit_markdown, kit_messages, qr_svg, tag_tip
 from campaign.site.settings import page_settings
-from campaign.site.view import AreaView, Column, ImageIndex, kit_view, message_column, page_view, swedish_key, views_of
+from campaign.site.view import AreaView, CardView, Column, ImageIndex, kit_view, message_column, page_view, swedish_key, views_of
 
 BUDGET = 150_000  # bytes of HTML, CSS and JS for the national page, before images
 
@@ -170,7 +170,8 @@ def site_work(
     groups = [views[i : i + AREAS_PER_TASK] for i in range(0, len(views), AREAS_PER_TASK)]
     kommuner = [v.area for v in views if v.area.level == "kommun"]
     national = views[0] if views and views[0].area.level == "national" else None
-    pages = [[_page(campaign, index, v) for v in group] for group in groups]
+    shells: dict[tuple[object, ...], CardView] = {}
+    pages = [[_page(campaign, index, v, shells) for v in group] for group in groups]
     kits = [[kit_view(v) for v in group if v.area.level == "kommun"] for group in groups]
     book = _Kits(campaign, tag_tip(campaign), qr_cache)
     tasks: list[Callable[[], list[str]]] = [functools.partial(_write_pages, env, out, group, common) for group in pages]
@@ -281,9 +282,11 @@ class _Page:
     og_image_alt: str
 
 
-def _page(campaign: Campaign, images: ImageIndex, view: AreaView) -> _Page:
+def _page(campaign: Campaign, images: ImageIndex, view: AreaView, shells: dict[tuple[object, ...], CardView]) -> _Page:
     path = "index.html" if view.area.level == "national" else f"kommun/{view.area.slug}/index.html"
-    return _Page(path, page_view(view), r.og_image(campaign, images, view.area), r.og_image_alt(campaign, images, view.area))
+    return _Page(
+        path, page_view(view, shells), r.og_image(campaign, images, view.area), r.og_image_alt(campaign, images, view.area)
+    )
 
 
 @dataclass(frozen=True)

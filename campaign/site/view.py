@@ -264,21 +264,28 @@ def views_of(campaign: Campaign, columns: Sequence[Column], areas: Sequence[Area
     return views
 
 
-def page_view(view: AreaView) -> AreaView:
+def page_view(view: AreaView, shells: dict[tuple[object, ...], CardView] | None = None) -> AreaView:
     """What an area's page (area.html) shows of its view: the recommended card whole, the others as shells.
 
     A shell keeps what the page writes of it (id, kind, title, its platforms, which order the page's
     panels), not its texts or images: page.js fills those in from the area's data file. The page's
     content key is this, so an edit to another message's text leaves the page as it is.
+    ``shells``: shells made so far, so that areas whose shell of a message is the same share one (its content
+    key is then worked out once for them).
     """
     first = view.first
-    return dataclasses.replace(view, cards=tuple(c if c is first else _shell(c) for c in view.cards))
+    made = {} if shells is None else shells
+    return dataclasses.replace(view, cards=tuple(c if c is first else _shell(c, made) for c in view.cards))
 
 
-def _shell(card: CardView) -> CardView:
-    message = Message(id=card.message.id, kind=card.message.kind, variants=(), title=card.message.title)
-    posts = tuple(PostView(p.platform, (), 0, None) for p in card.posts)
-    return CardView(message, posts, (), card.title)
+def _shell(card: CardView, made: dict[tuple[object, ...], CardView]) -> CardView:
+    platforms = tuple(p.platform for p in card.posts)
+    what = (card.message.id, card.message.kind, card.message.title, card.title, platforms)
+    found = made.get(what)
+    if found is None:
+        message = Message(id=card.message.id, kind=card.message.kind, variants=(), title=card.message.title)
+        found = made[what] = CardView(message, tuple(PostView(p, (), 0, None) for p in platforms), (), card.title)
+    return found
 
 
 def kit_view(view: AreaView) -> AreaView:
