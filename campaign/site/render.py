@@ -196,6 +196,7 @@ class SharedData:
         images: dict[str, int] = {}
         figures: dict[str, int] = {}
         self._templates: dict[tuple[str, str], str | None] = dict(templates or {})  # (text, area name) → ``area_text``
+        self._made: dict[int, str] | None = {}  # while the table is made: the JSON of an images or figure entry, by id
         for data in areas:
             for card in data["cards"].values():
                 for post in card["posts"].values():
@@ -204,10 +205,10 @@ class SharedData:
                         if shared is not None:
                             texts[shared] = texts.get(shared, 0) + 1
                 if "images" in card:
-                    key = json_for_script(card["images"])
+                    key = self._json(card["images"])
                     images[key] = images.get(key, 0) + 1
             for figure in data["figures"]:
-                key = json_for_script(figure)
+                key = self._json(figure)
                 figures[key] = figures.get(key, 0) + 1
         self.texts = [t for t, n in texts.items() if n > 1]
         self.images = [k for k, n in images.items() if n > 1]
@@ -228,6 +229,15 @@ class SharedData:
         self.cards = [k for k, n in cards.items() if n > 1]
         self._cards = {k: i for i, k in enumerate(self.cards)}
         self._areas = {data["key"]: self._compact(data, own) for data, own in compact}  # each area's file, made once
+        self._made = None  # the entries may go: their ids may be another's later
+
+    def _json(self, value: Any) -> str:
+        if self._made is None:
+            return json_for_script(value)
+        found = self._made.get(id(value))
+        if found is None:
+            found = self._made[id(value)] = json_for_script(value)
+        return found
 
     def _template(self, text: str, name: str) -> str | None:
         found = self._templates.get((text, name), "")
@@ -248,7 +258,7 @@ class SharedData:
                 posts[platform]["link"] = self.text(post["link"], name)
         compact: dict[str, Any] = {"posts": posts}
         if "images" in card:
-            key = json_for_script(card["images"])
+            key = self._json(card["images"])
             compact["images"] = self._images.get(key, card["images"])
         return compact
 
@@ -269,7 +279,7 @@ class SharedData:
 
     def _compact(self, data: dict[str, Any], own: dict[str, tuple[str, dict[str, Any]]]) -> dict[str, Any]:
         cards = {cid: self._cards.get(key, entry) for cid, (key, entry) in own.items()}
-        figures = [self._figures.get(json_for_script(f), f) for f in data["figures"]]
+        figures = [self._figures.get(self._json(f), f) for f in data["figures"]]
         return {**data, "cards": cards, "figures": figures, "shared": self.hash}
 
     def script(self) -> str:
