@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-
-import typer
+from typing import Any, TextIO
 
 from campaign.errors import CampaignError, CampaignInvalid, ExitCode, Problem
 
@@ -21,11 +21,44 @@ STATE = State()
 
 
 def out(text: str = "") -> None:
-    typer.echo(text)
+    _echo(text, sys.stdout, err=False)
 
 
 def err(text: str) -> None:
-    typer.echo(text, err=True)
+    _echo(text, sys.stderr, err=True)
+
+
+def _echo(text: str, stream: TextIO | None, *, err: bool) -> None:
+    """``typer.echo(text, err=err)``: written here when typer would write the text as it is to the stream itself
+    (a text stream with its encoding set, not ASCII, and no ANSI codes to strip), which spares a build loading typer;
+    anything else goes to typer."""
+    if "\x1b" not in text and _written_as_is(stream):
+        assert stream is not None
+        stream.write(text + "\n")
+        stream.flush()
+        return
+    import typer  # why here: only a stream typer would wrap, or text with ANSI codes, needs it
+
+    typer.echo(text, err=err)
+
+
+def _written_as_is(stream: Any) -> bool:
+    """Whether typer's echo writes to ``stream`` itself, as its click (typer/_click/_compat.py) decides on a POSIX system."""
+    if stream is None or sys.platform.startswith("win"):
+        return False  # no stream (it writes nothing), or the console's own streams
+    encoding, errors = getattr(stream, "encoding", None), getattr(stream, "errors", None)
+    if not isinstance(encoding, str) or not encoding or errors is None:
+        return False
+    try:
+        if codecs.lookup(encoding).name == "ascii":
+            return False  # "misconfigured": it rewraps the stream's buffer as UTF-8
+    except LookupError:
+        pass
+    try:
+        stream.write(b"")
+    except Exception:
+        return True  # a text stream
+    return False  # a binary one: it writes bytes
 
 
 def print_problems(problems: list[Problem]) -> None:
