@@ -127,7 +127,13 @@ def read_yaml(path: Path, display: str) -> Located:
     text = _decode(raw, display)
     if not text.strip():
         raise YamlFileError(Problem(display, 0, 0, "", "file is empty; expected a YAML mapping of sections"), empty=True)
-    loader = _Composer(text)
+    try:
+        loader = _Composer(text)  # its reader refuses control characters at once
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+        message = f"YAML syntax error: control character U+{exc.character:04X} is not allowed in a YAML file; delete it"
+        raise YamlFileError(Problem(display, line, col, "", message)) from None
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -195,6 +201,8 @@ def _convert(node: Node, path: Path_, doc: Located) -> Any:
     try:
         value = _SCALARS.construct_object(node, deep=True)
     except ValueError:  # looks like a date but is none, such as 2026-02-30: the specs say what was expected
+        return node.value
+    except yaml.constructor.ConstructorError:  # "=" and "<<" alone: YAML types no safe reader builds, so text
         return node.value
     return value
 
