@@ -9,12 +9,15 @@ non-string keys. Every value's position is kept so that a problem can name
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import Resolver
 
 from campaign.errors import Problem
 
@@ -64,8 +67,8 @@ class YamlFileError(Exception):
         self.empty = empty  # the file holds nothing (so it hides no sections)
 
 
-class _Composer(yaml.SafeLoader):
-    """SafeLoader that refuses aliases, tags and deep nesting before anything is built."""
+class _Checks(Composer):
+    """What a composer refuses before anything is built: aliases, anchors, tags, deep nesting, too many values."""
 
     depth = 0
     nodes = 0
@@ -112,6 +115,80 @@ class _Composer(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+class _Composer(_Checks, yaml.SafeLoader):
+    """PyYAML's own reader (pure Python), with the checks: what it says of a broken file is what the author reads."""
+
+
+class _Unsure(Exception):
+    """The C reader's answer might not be the pure-Python reader's: that one reads the file."""
+
+
+# Where libyaml and PyYAML are known to read a text differently, PyYAML alone reads it: tabs, Unicode line breaks
+# and a byte order mark inside the text, and a block scalar's header running into a comment ("|#", which PyYAML
+# refuses). tests/test_yamlfile.py compares the two readers.
+_PYTHON_ONLY = re.compile("[\t\x85\u2028\u2029\ufeff]|[|>][-+0-9]*#")
+
+_CParser: Any = getattr(getattr(yaml, "_yaml", None), "CParser", None) if yaml.__with_libyaml__ else None
+
+
+if _CParser is not None:
+
+    class _FastComposer(_Checks, _CParser, Resolver):
+        """libyaml scans and parses (about ten times faster), PyYAML composes, with the checks.
+
+        It gives the same nodes as ``_Composer`` where it answers at all; where the two readers may differ (an
+        empty value: libyaml places it elsewhere) it gives up, and a file it cannot read is left to ``_Composer``,
+        which says what is wrong in its own words.
+        """
+
+        def __init__(self, text: str) -> None:
+            _CParser.__init__(self, text)
+            Composer.__init__(self)
+            Resolver.__init__(self)
+
+        flow = 0  # how deep in flow collections ([...], {...}) the composer is
+
+        def compose_scalar_node(self, anchor: Any) -> Node:
+            event = self.peek_event()
+            if not event.style and (not event.value or (self.flow and "?" in event.value)):
+                # An empty value (libyaml may place it elsewhere), or a "?" in plain text in [...] or {...}
+                # (where PyYAML ends the text and reads a key).
+                raise _Unsure
+            return super().compose_scalar_node(anchor)
+
+        def compose_sequence_node(self, anchor: Any) -> Node:
+            flow = bool(self.peek_event().flow_style)
+            self.flow += flow
+            try:
+                return super().compose_sequence_node(anchor)
+            finally:
+                self.flow -= flow
+
+        def compose_mapping_node(self, anchor: Any) -> Node:
+            flow = bool(self.peek_event().flow_style)
+            self.flow += flow
+            try:
+                return super().compose_mapping_node(anchor)
+            finally:
+                self.flow -= flow
+
+else:  # pragma: no cover - PyYAML built without libyaml
+    _FastComposer = None  # type: ignore[assignment,misc]
+
+
+def _fast_node(text: str) -> Node | None:
+    """The document's node as libyaml reads it, or None when only PyYAML may read this text."""
+    if _FastComposer is None or _PYTHON_ONLY.search(text):
+        return None
+    loader = _FastComposer(text)
+    try:
+        return loader.get_single_node()
+    except Exception:  # a broken file, a refused value, any doubt (_Unsure): PyYAML reads it, and says what is wrong
+        return None
+    finally:
+        loader.dispose()
+
+
 def read_yaml(path: Path, display: str) -> Located:
     """Parse ``path`` into plain Python data with positions; raise YamlFileError."""
     try:
@@ -127,6 +204,16 @@ def read_yaml(path: Path, display: str) -> Located:
     text = _decode(raw, display)
     if not text.strip():
         raise YamlFileError(Problem(display, 0, 0, "", "file is empty; expected a YAML mapping of sections"), empty=True)
+    node = _fast_node(text)
+    if node is None:
+        node = _compose(text, display)
+    located = Located(display, None)
+    located.data = _convert(node, (), located)
+    return located
+
+
+def _compose(text: str, display: str) -> Node:
+    """The document's node as PyYAML reads it; raise YamlFileError."""
     try:
         loader = _Composer(text)  # its reader refuses control characters at once
     except yaml.reader.ReaderError as exc:
@@ -147,9 +234,7 @@ def read_yaml(path: Path, display: str) -> Located:
         loader.dispose()
     if node is None:
         raise YamlFileError(Problem(display, 0, 0, "", "file is empty; expected a YAML mapping of sections"), empty=True)
-    located = Located(display, None)
-    located.data = _convert(node, (), located)
-    return located
+    return node
 
 
 # PyYAML's words for the mistakes people make most, and what to do about them.
