@@ -14,15 +14,17 @@ import datetime as dt
 import re
 import unicodedata
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 import regex
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from campaign.compose import PLATFORMS, compose
-from campaign.compose.core import PostTooLong, written_mention
-from campaign.compose.length import normalise_x
+from campaign.compose import PLATFORMS, Platform, Post, compose, core
+from campaign.compose.core import PostTooLong, forget_counts, written_mention
+from campaign.compose.facets import facets
+from campaign.compose.length import fits, measure, normalise_x
 from campaign.model import NATIONAL, Area, Campaign, Hashtag, Link, Mention, Message, Settings, Theme, Utm
 
 UPPSALA = Area("kommun", "0380", "Uppsala", "03", "Uppsala län", "uppsala")
@@ -180,6 +182,45 @@ def test_every_post_fits_keeps_its_link_and_is_deterministic(
             assert set(part.text.split()[1:]) <= tokens  # no token cut in two
     again = compose(campaign, "m", area, platform_id, tags=people, instance_limit=instance_limit)
     assert again == post
+
+
+def _counted_whole(p: Platform, text: str, limit: int) -> int | None:
+    return measure(p, text) if fits(p, text, limit) else None
+
+
+@given(
+    body=bodies,
+    hashtags=tags,
+    required=st.integers(0, 2),
+    people=mentions,
+    platform_id=st.sampled_from(["x", "bluesky", "mastodon", "threads"]),
+    instance_limit=st.sampled_from([None, 280]),
+)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_a_post_counted_from_pieces_is_the_post_counted_whole(
+    body: str, hashtags: list[str], required: int, people: list[Mention], platform_id: str, instance_limit: int | None
+) -> None:
+    """The composer's shortcuts (a post counted from its pieces' memoised counts, the Bluesky facets joined from
+    the pieces') give the post that counting and faceting each whole text gives."""
+    campaign = make_campaign(body, hashtags, required, "https://kampanj.example.org/rapport")
+    area = UPPSALA if people else NATIONAL
+
+    def post() -> Post | str:
+        try:
+            return compose(campaign, "m", area, platform_id, tags=people, instance_limit=instance_limit)
+        except PostTooLong as exc:
+            return str(exc)
+
+    forget_counts()
+    shortcuts = post()
+    with patch.multiple(
+        core,
+        pieces_length=lambda p, pieces, limit: _counted_whole(p, "".join(pieces), limit),
+        composed_length=_counted_whole,
+        pieces_facets=lambda pieces, people: facets("".join(pieces), people),
+        joined_facets=lambda first, rest, people: facets(first + rest, people),
+    ):
+        assert post() == shortcuts
 
 
 def test_mastodon_counter_agrees_with_mastodon_py() -> None:

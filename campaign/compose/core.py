@@ -20,7 +20,7 @@ from campaign.compose import facets as bsky_facets
 from campaign.compose import length as lengths
 from campaign.compose import utm as utms
 from campaign.compose.facets import joined_facets, pieces_facets, short_text
-from campaign.compose.fit import DoesNotFit, Tail, fit, join_mentions, tail_text
+from campaign.compose.fit import DoesNotFit, Fitted, Tail, fit, join_mentions, tail_text
 from campaign.compose.length import HASHTAG, composed_length, count, limit_of, measure, pieces_length
 from campaign.compose.platforms import PLATFORM_IDS, Platform
 from campaign.compose.platforms import platform as get_platform
@@ -285,6 +285,18 @@ def link_line(url: str | None, p: Platform) -> str | None:
     return url if p.clickable_links else LINK_IN_BIO + url
 
 
+@lru_cache(maxsize=16384)
+def tail_pieces(mentions: tuple[str, ...], link: str | None, hashtags: tuple[str, ...]) -> tuple[str, ...]:
+    """What follows a body in one post, as pieces that each start a line (see ``pieces_length``): a blank
+    line and the mentions, then the link and hashtag lines; or a blank line and those where no one is
+    tagged. A body joined with them is ``fit.single(body, Tail(mentions, link, hashtags))``."""
+    lines = tail_text((), link, hashtags)
+    if not mentions:
+        return ("\n\n" + lines,) if lines else ()
+    named = "\n\n" + join_mentions(mentions)
+    return (named, "\n" + lines) if lines else (named,)
+
+
 def fit_post(
     campaign: Campaign,
     message: Message,
@@ -390,24 +402,54 @@ def _fit(
     if body and len(pieces) > 1:
         length = pieces_length(p, pieces, limit)
         if length is not None:
-            if p.counter == "bluesky":
-                text = "".join(short_text(piece) for piece in pieces)
-                part = Part(text, length, limit, pieces_facets(pieces, who.kept))
-            else:
-                part = Part("".join(pieces), length, limit)
+            part = _pieces_part(p, pieces, length, limit, who.kept)
             return Post(message.id, message.kind, p.id, area, variant, (part,), url, end.kept_tags, who.kept, end.dropped, levels)
     tail = Tail(who.names, link_line(url, p), end.appended)
     try:
-        fitted = fit(body, tail, tags.required, lambda text: composed_length(p, text, limit) is not None, threads=p.threads)
+        fitted = fit(
+            body,
+            tail,
+            tags.required,
+            lambda text: composed_length(p, text, limit) is not None,
+            threads=p.threads,
+            # (the tails tried, each as pieces counted once: the body's, the mentions', the link and hashtags')
+            fits_single=(lambda t: pieces_length(p, (body, *tail_pieces(t.mentions, t.link, t.hashtags)), limit) is not None)
+            if body
+            else None,
+        )
     except DoesNotFit as exc:
         raise _too_long(message, area, p, limit, exc) from None
     dropped = list(end.dropped)
     dropped += [Dropped("hashtag", "#" + t, "length") for t in fitted.dropped_hashtags]
     dropped += [Dropped("mention", m, "length") for m in fitted.dropped_mentions]
     kept_mentions = tuple(who.written[m] for m in fitted.tail.mentions)
-    parts = tuple(_part(p, text, limit, kept_mentions) for text in fitted.parts)
+    parts = _single_part(p, body, fitted, limit, kept_mentions) or tuple(
+        _part(p, text, limit, kept_mentions) for text in fitted.parts
+    )
     kept_tags = tuple(t for t in tags.ordered if t.casefold() in in_body or t in fitted.tail.hashtags)
     return Post(message.id, message.kind, p.id, area, variant, parts, url, kept_tags, kept_mentions, tuple(dropped), levels)
+
+
+def _pieces_part(
+    p: Platform, pieces: tuple[str, ...], length: int, limit: int, mentions: Sequence[Mention], text: str | None = None
+) -> Part:
+    """A post of one part: counted ``pieces`` (the body, the mentions, the link and hashtags) joined (``text``, when
+    the caller has it)."""
+    if p.counter == "bluesky":
+        return Part("".join(short_text(piece) for piece in pieces), length, limit, pieces_facets(pieces, mentions))
+    return Part(text if text is not None else "".join(pieces), length, limit)
+
+
+def _single_part(p: Platform, body: str, fitted: Fitted, limit: int, mentions: Sequence[Mention]) -> tuple[Part] | None:
+    """The part of a post that fits one once hashtags or mentions are dropped, from the pieces it was counted from;
+    None for a thread."""
+    if len(fitted.parts) != 1 or not body:
+        return None
+    pieces = (body, *tail_pieces(fitted.tail.mentions, fitted.tail.link, fitted.tail.hashtags))
+    length = pieces_length(p, pieces, limit)
+    if length is None or fitted.parts[0] != "".join(pieces):
+        return None  # (not one post made of these pieces)
+    return (_pieces_part(p, pieces, length, limit, mentions, fitted.parts[0]),)
 
 
 def _part(p: Platform, text: str, limit: int, mentions: Sequence[Mention]) -> Part:
@@ -600,6 +642,7 @@ def forget_counts() -> None:
     for memo in (
         body_tags,
         _apply_cap,
+        tail_pieces,
         written_mention,
         lengths._x_line,
         lengths._grapheme_line,

@@ -109,19 +109,29 @@ def reductions(tail: Tail, required: frozenset[str]) -> Iterator[Tail]:
         yield Tail(tuple(mentions), tail.link, tuple(tags))
 
 
-def fit(body: str, tail: Tail, required: frozenset[str], fits: Fits, *, threads: bool) -> Fitted:
+def fit(
+    body: str,
+    tail: Tail,
+    required: frozenset[str],
+    fits: Fits,
+    *,
+    threads: bool,
+    fits_single: Callable[[Tail], bool] | None = None,
+) -> Fitted:
     """Fit ``body`` and ``tail`` into one post, dropping what may go, or into a thread.
 
     The first mention (the registry's first choice) is the last thing a single
     post gives up: where threads exist, a thread keeps it instead.
+    ``fits_single(option)``, when given, is ``fits(single(body, option))`` worked
+    out without making that text (the composer counts it from counted pieces).
     """
-    first = single(body, tail)
-    if fits(first):  # the common case: no list of reductions at all
-        return Fitted((first,), tail, (), ())
+    fits_one = fits_single or (lambda option: fits(single(body, option)))
+    if fits_one(tail):  # the common case: no list of reductions at all
+        return Fitted((single(body, tail),), tail, (), ())
     options = list(reductions(tail, required))
     keeps_one = [o for o in options if o.mentions or not tail.mentions]
     for option in keeps_one if threads else options:
-        if fits(single(body, option)):
+        if fits_one(option):
             return _fitted((single(body, option),), tail, option)
     if not threads:
         raise DoesNotFit(single(body, options[-1]), "too long, even without optional hashtags and mentions")
