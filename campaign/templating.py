@@ -161,6 +161,10 @@ def _filter_number(value: Any, decimals: int | None = None) -> str:
 _UNSAFE_FILTERS = ("center", "indent", "wordwrap", "format", "batch", "slice", "random")
 
 
+_RECORDS = frozenset({FigureView, Record, Area})  # exactly these types: a subclass could add anything
+_PLAIN = frozenset({str, int, float, bool, dt.date})  # values, not callables (a date's methods are reached through it)
+
+
 class _Sandbox(ImmutableSandboxedEnvironment):
     """The sandbox, also refusing arithmetic and calls that would build an enormous value.
 
@@ -180,6 +184,16 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         if operator == "%" and isinstance(left, str):
             raise SecurityError("a template may not use '%' formatting; write the text out")
         return super().call_binop(context, operator, left, right)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        # A public field of the campaign's own records (figure, area, link...) holding plain data is what the
+        # sandbox's checks let through anyway (no method, nothing internal): returned without them, since
+        # every message renders for 300+ areas. Anything else, and any other object, goes through them.
+        if type(obj) in _RECORDS and not attribute.startswith("_"):
+            value = getattr(obj, attribute, None)
+            if type(value) in _PLAIN:
+                return value
+        return super().getattr(obj, attribute)
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         for value in (*args, *kwargs.values()):
@@ -271,6 +285,14 @@ def render(source: str, variables: dict[str, Any]) -> str:
     text = _compiled(source).render(variables)
     if len(text) > MAX_OUTPUT:
         raise ValueError(f"rendered text is {len(text)} characters; at most {MAX_OUTPUT}")
+    text = text.strip()
+    if not _UNTIDY.search(text):
+        return text  # (what the lines below would give back unchanged: the common case)
     # Collapse runs of ordinary spaces only: no-break spaces are typography.
-    lines = [re.sub(r"[ \t]+", " ", line).strip(" \t") for line in text.strip().splitlines()]
+    lines = [_SPACES.sub(" ", line).strip(" \t") for line in text.splitlines()]
     return "\n".join(lines)
+
+
+_SPACES = re.compile(r"[ \t]+")
+# What the tidying changes: a tab, two spaces, a space at a line's end or start, a line break other than "\n"
+_UNTIDY = re.compile(r"[\t\r\v\f\x1c-\x1e\x85\u2028\u2029]| [ \n]|\n ")
