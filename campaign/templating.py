@@ -274,6 +274,20 @@ def context(campaign: Campaign, area: Area, figure_ids: tuple[str, ...], link_id
     }
 
 
+# The variables whose values differ from area to area beside ``figure`` (which is one of ``figures``):
+# a template that reads none of these renders the same text for every area where its figure is the same.
+AREA_VARIABLES = frozenset({"area", "kommun", "lan", "figures"})
+
+
+@lru_cache(maxsize=4096)
+def reads(source: str) -> frozenset[str]:
+    """The variables a template reads (all of them when it does not parse: it fails when rendered)."""
+    try:
+        return frozenset(meta.find_undeclared_variables(ENV.parse(source)))
+    except TemplateSyntaxError:
+        return frozenset(VARIABLES)
+
+
 @lru_cache(maxsize=4096)
 def _compiled(source: str) -> Any:
     # Compiling is ~100x the cost of rendering; a build renders each template for 300+ areas.

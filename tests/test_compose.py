@@ -5,15 +5,17 @@ from __future__ import annotations
 import itertools
 import re
 from pathlib import Path
+from typing import Any
+from unittest.mock import patch
 
 import pytest
 
-from campaign.compose import compose, compose_all, count
-from campaign.compose.core import PostTooLong, variant_index
+from campaign.compose import Post, compose, compose_all, count
+from campaign.compose.core import PostTooLong, render_body, variant_index
 from campaign.compose.utm import with_utm
 from campaign.errors import CampaignInvalid
 from campaign.loader import load
-from campaign.model import NATIONAL, Campaign, Mention, Utm
+from campaign.model import NATIONAL, Area, Campaign, Mention, Message, Utm
 from campaign.registry import kommun
 from tests.conftest import REPO
 from tests.message_edit import set_message_text
@@ -292,6 +294,36 @@ def test_compose_all_is_sorted_and_deterministic(tagged: Campaign) -> None:
     assert len(first) == len(areas) * len(tagged.messages) * 7
     keys = [(p.area.level, p.area.code, p.message_id, p.platform) for p in first[:8]]
     assert keys[0] == ("national", "", "resurser", "x") and keys[7] == ("national", "", "rattssakerhet", "x")
+
+
+def _composed_counting_renders(campaign: Campaign, areas: list[Area]) -> tuple[list[Post], int]:
+    from campaign.compose import core
+
+    rendered = []
+
+    def counting(campaign: Campaign, message: Message, area: Area, ctx: Any = None) -> Any:
+        rendered.append((message.id, area.code))
+        return render_body(campaign, message, area, ctx)
+
+    with patch.object(core, "render_body", counting):
+        return compose_all(campaign, areas), len(rendered)
+
+
+def test_areas_a_template_cannot_tell_apart_share_one_render_and_get_each_their_own_post(
+    tagged: Campaign, default_campaign: Path
+) -> None:
+    """compose_all renders a message once for the areas of a level whose figures are the same when its template
+    reads nothing else of the area; every post is still what composing it alone gives."""
+    edited(default_campaign, "messages.yaml", "socialsekreterare i {{ kommun }}", "socialsekreterare {{ figure.where }}")
+    figure_only = edited(
+        default_campaign, "messages.yaml", "{% if area.level != 'national' %}, inte heller i {{ area.name }}{% endif %}", ""
+    )  # the message on threats reads only its figure now
+    areas = tagged_areas()
+    for campaign in (tagged, figure_only):
+        posts, renders = _composed_counting_renders(campaign, areas)
+        assert [p.to_json() for p in posts] == [compose(campaign, p.message_id, p.area, p.platform).to_json() for p in posts]
+        assert renders <= len(areas) * len(campaign.messages)
+    assert renders < len(areas) * len(campaign.messages)
 
 
 def test_compose_all_leaves_the_collector_as_it_found_it(default: Campaign) -> None:

@@ -342,6 +342,21 @@ class _Shared:
     def __init__(self) -> None:
         self.endings: dict[tuple[str, str, frozenset[str]], _Ending] = {}
         self.tagged: dict[tuple[int, str], tuple[tuple[Mention, ...], _Tagged]] = {}
+        self.bodies: dict[tuple[Any, ...], tuple[int, str, tuple[str, ...]]] = {}
+
+    def body(self, campaign: Campaign, message: Message, area: Area, ctx: dict[str, Any]) -> tuple[int, str, tuple[str, ...]]:
+        """``render_body``, once for all the areas whose posts the template cannot tell apart: the same
+        phrasing, the same figures (values, where, notes) and the same level, and it reads nothing else
+        of the area (a template only formats the values it is given)."""
+        index = variant_index(message, area)
+        figures = ctx["figures"]
+        views = tuple(figures[fid] for fid in message.figures)
+        own = area if templating.reads(message.variants[index]) & templating.AREA_VARIABLES else area.level
+        key = (message.id, index, own, views)
+        found = self.bodies.get(key)
+        if found is None:  # (a render that fails is not kept: each area's failure names it)
+            found = self.bodies[key] = render_body(campaign, message, area, ctx)
+        return found
 
     def ending(self, campaign: Campaign, message: Message, p: Platform, tags: _Tags, in_body: frozenset[str]) -> _Ending:
         key = (message.id, p.id, in_body)
@@ -606,7 +621,7 @@ def _compose_areas(
         ctx = base_context(campaign, area)
         for message in wanted:
             try:
-                variant, body, levels = render_body(campaign, message, area, ctx)
+                variant, body, levels = shared.body(campaign, message, area, ctx)
             except RenderFailed as exc:
                 _note(failures, (message.id, "*"), exc)
                 continue
@@ -640,6 +655,7 @@ def forget_counts() -> None:
     """Empty the composer's memos of counted texts (what ``compose_all`` learns and keeps for the next
     run in this process): for a benchmark of what one build pays. The platforms' data stay loaded."""
     for memo in (
+        templating.reads,
         body_tags,
         _apply_cap,
         tail_pieces,
