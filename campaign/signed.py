@@ -74,3 +74,11 @@ def verified(blob: bytes) -> bytes:
     if len(signature) != SIGNATURE or not hmac.compare_digest(signature, _sign(data)):
         raise ValueError("not signed with this user's cache key")
     return data
+
+
+def save(path: Path, value: Any) -> None:
+    """``dumps(value)`` written to ``path`` whole or not at all (a temporary file beside it, then renamed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(dumps(value))
+    os.replace(tmp, path)

@@ -195,22 +195,49 @@ class _Planted:
 
 
 def test_a_cache_file_from_someone_else_is_never_unpickled(default_campaign: Path, tmp_path: Path) -> None:
-    """The posts cache sits in the campaign folder, which people share: a pickle there is loaded only when
-    it carries this user's signature; a planted one is made again from the bank, and nothing of it runs."""
+    """The caches (posts, the page's columns) sit in the campaign folder, which people share: a pickle there is
+    loaded only when it carries this user's signature; a planted one is made again from the bank, and nothing
+    of it runs."""
     import pickle  # only here: this test writes the hostile file
 
     out = tmp_path / "kit"
     assert isinstance(build_if_changed(default_campaign, out, now=NOW), Built)
     marker = tmp_path / "ran"
     planted = pickle.dumps(_Planted(marker))
-    cache = default_campaign / ".cache" / "build" / "posts"
-    for path in cache.iterdir():
+    caches = [default_campaign / ".cache" / "build" / name for name in ("posts", "site")]
+    for path in (p for cache in caches for p in cache.iterdir()):
         path.write_bytes(planted)
     set_message_text(default_campaign, "kort-lvu", "Ingen socialsekreterare i {{ area.name }} ska stå ensam i ett LVU-ärende.")
     assert isinstance(build_if_changed(default_campaign, out, now=NOW), Built)
     assert not marker.exists(), "the planted pickle ran"
     assert tree(out) == cold(default_campaign, tmp_path / "cold")
-    assert all(path.read_bytes() != planted for path in cache.iterdir()), "made again, signed"
+    assert all(p.read_bytes() != planted for cache in caches for p in cache.iterdir()), "made again, signed"
+
+
+class _Unreadable:
+    """Pickles, and fails to unpickle (as a cache file from an older program would)."""
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (int, ("not a number",))
+
+
+def test_a_signed_cache_file_that_cannot_be_read_is_made_again(default_campaign: Path, tmp_path: Path) -> None:
+    """A posts file signed with this user's key that no longer unpickles (written by another version) is read
+    only when its posts are needed, and then composed again: the kit is still a cold build's."""
+    from campaign import signed
+
+    out = tmp_path / "kit"
+    assert isinstance(build_if_changed(default_campaign, out, now=NOW), Built)
+    for path in (default_campaign / ".cache" / "build" / "posts").iterdir():
+        signed.save(path, _Unreadable())
+    for path in (default_campaign / ".cache" / "build" / "site").iterdir():
+        path.unlink()  # the page needs the posts again
+    set_message_text(default_campaign, "kort-lvu", "Ingen socialsekreterare i {{ area.name }} ska stå ensam i ett LVU-ärende.")
+    built = build_if_changed(default_campaign, out, now=NOW)
+    assert isinstance(built, Built)
+    fresh = build(default_campaign, tmp_path / "cold", now=NOW)
+    assert [p.to_json() for p in built.posts] == [p.to_json() for p in fresh.posts], "every post, as a cold build's"
+    assert tree(out) == tree(tmp_path / "cold")
 
 
 def test_an_edit_to_a_message_makes_again_only_the_files_that_hold_its_text(default_campaign: Path, tmp_path: Path) -> None:

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import functools
-import os
 import pickle
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -87,7 +87,9 @@ class KitPosts(Sequence[Post]):
     messages' posts (the page's, for the messages whose pages changed) never unpickles the others.
     ``of_message`` gives one message's posts."""
 
-    def __init__(self, campaign: Campaign, areas: list[Area], on: object, made: dict[str, list[Post]], kept: dict[str, bytes]):
+    def __init__(
+        self, campaign: Campaign, areas: list[Area], on: dt.date, made: dict[str, list[Post]], kept: dict[str, bytes]
+    ) -> None:
         self._campaign = campaign
         self._areas = areas
         self._on = on
@@ -103,7 +105,7 @@ class KitPosts(Sequence[Post]):
                 found = pickle.loads(data)
             except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
                 message = next(m for m in self._campaign.messages if m.id == message_id)  # signed, yet unreadable here
-                found = compose_all(self._campaign, self._areas, messages=[message], on=self._on)  # type: ignore[arg-type]
+                found = compose_all(self._campaign, self._areas, messages=[message], on=self._on)
             self._made[message_id] = found
         return found
 
@@ -150,16 +152,9 @@ def _compose_reusing(kit: Kit, reuse: Reuse, progress: Callable[[int, int], None
     for message in missing:
         fresh[message.id] = [p for p in made if p.message_id == message.id]
         with contextlib.suppress(OSError):  # no cache (or no key) can be written: the next build composes it again
-            _save(reuse.cache / f"{keys[message.id]}.pickle", signed.dumps(fresh[message.id]))
+            signed.save(reuse.cache / f"{keys[message.id]}.pickle", fresh[message.id])
     _prune(reuse.cache, {f"{k}.pickle" for k in keys.values()})
     return KitPosts(kit.campaign, areas, kit.date, fresh, kept)
-
-
-def _save(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 def _prune(folder: Path, keep: set[str]) -> None:

@@ -248,19 +248,12 @@ def columns(
         made.append((column, r.column_data(column, names)))
         if path is not None:
             with contextlib.suppress(OSError):  # no cache can be written: made again next time
-                _save(path, signed.dumps(made[-1]))
+                signed.save(path, made[-1])
     if cache is not None and keys is not None:
         for old in cache.glob("*.pickle"):
             if old.name not in wanted:
                 old.unlink(missing_ok=True)
     return made
-
-
-def _save(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 def _key(made: str | None, what: str, value: object) -> str:
