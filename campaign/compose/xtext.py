@@ -13,6 +13,7 @@ library over generated texts and every emoji-test sequence.
 
 from __future__ import annotations
 
+import functools
 import json
 import unicodedata
 from dataclasses import dataclass
@@ -41,43 +42,47 @@ def data() -> dict[str, Any]:
     return json.loads(text)
 
 
-@dataclass(frozen=True)
 class _Rules:
-    extract_url: regex.Pattern[str]
-    invalid_preceding: regex.Pattern[str]
-    valid_tco: regex.Pattern[str]
-    invalid_chars: regex.Pattern[str]
-    emoji: regex.Pattern[str]
-    ranges: tuple[tuple[int, int, int], ...]
-    default_weight: int
-    scale: int
-    url_length: int
-    max_length: int
+    """twitter-text's expressions and config; each expression is compiled when first used (the URL ones,
+    with the list of every TLD in them, cost about as much as composing a thousand posts)."""
+
+    def __init__(self, py: dict[str, str], config: dict[str, Any]) -> None:
+        self._py = py
+        self.ranges: tuple[tuple[int, int, int], ...] = tuple((r["start"], r["end"], r["weight"]) for r in config["ranges"])
+        self.default_weight: int = config["defaultWeight"]
+        self.scale: int = config["scale"]
+        self.url_length: int = config["transformedURLLength"]
+        self.max_length: int = config["maxWeightedTweetLength"]
+
+    @functools.cached_property
+    def extract_url(self) -> regex.Pattern[str]:
+        return regex.compile(self._py["extractUrl"])
+
+    @functools.cached_property
+    def invalid_preceding(self) -> regex.Pattern[str]:
+        return regex.compile(self._py["invalidUrlWithoutProtocolPrecedingChars"])
+
+    @functools.cached_property
+    def valid_tco(self) -> regex.Pattern[str]:
+        return regex.compile(self._py["validTcoUrl"])
+
+    @functools.cached_property
+    def invalid_chars(self) -> regex.Pattern[str]:
+        return regex.compile(self._py["invalidChars"])
+
+    @functools.cached_property
+    def emoji(self) -> regex.Pattern[str]:
+        return regex.compile(self._py["emoji"])
+
+    @functools.cached_property
+    def valid_ascii_domain(self) -> regex.Pattern[str]:
+        return regex.compile(self._py["validAsciiDomain"])
 
 
 @cache
 def rules() -> _Rules:
-    py = data()["py"]
-    config = data()["config"]
-    return _Rules(
-        extract_url=regex.compile(py["extractUrl"]),
-        invalid_preceding=regex.compile(py["invalidUrlWithoutProtocolPrecedingChars"]),
-        valid_tco=regex.compile(py["validTcoUrl"]),
-        invalid_chars=regex.compile(py["invalidChars"]),
-        emoji=regex.compile(py["emoji"]),
-        ranges=tuple((r["start"], r["end"], r["weight"]) for r in config["ranges"]),
-        default_weight=config["defaultWeight"],
-        scale=config["scale"],
-        url_length=config["transformedURLLength"],
-        max_length=config["maxWeightedTweetLength"],
-    )
-
-
-@cache
-def valid_ascii_domain() -> regex.Pattern[str]:
-    """twitter-text's ``validAsciiDomain``, compiled when first needed (a URL without a protocol, or an
-    ``xn--`` domain): compiling its list of every TLD costs about as much as composing a thousand posts."""
-    return regex.compile(data()["py"]["validAsciiDomain"])
+    found = data()
+    return _Rules(found["py"], found["config"])
 
 
 def utf16(text: str) -> str:
@@ -126,7 +131,7 @@ def extract_urls(units: str, without_protocol: bool = True) -> list[UrlEntity]:
                 continue
             last: list[Any] | None = None
             ascii_end = 0
-            for d in valid_ascii_domain().finditer(domain):
+            for d in r.valid_ascii_domain.finditer(domain):
                 ascii_domain = d.group()
                 ascii_start = domain.find(ascii_domain, ascii_end)
                 ascii_end = ascii_start + len(ascii_domain)
@@ -156,7 +161,7 @@ def _valid_url(url: str, protocol: str, domain: str) -> bool:
 
 def _to_ascii(domain: str) -> str | None:
     """twitter-text's ``idna.toAscii``: None when a label is empty or over 63 after punycode."""
-    if domain[:4] == "xn--" and not valid_ascii_domain().search(domain):
+    if domain[:4] == "xn--" and not rules().valid_ascii_domain.search(domain):
         return None
     for label in domain.split("."):
         n = _punycode_length(label)
