@@ -15,7 +15,7 @@ import pytest
 
 from campaign.compose import length
 from campaign.compose.facets import facets, pieces_facets, short_text
-from campaign.compose.length import composed_length, fits, measure, pieces_length, sentence_pieces
+from campaign.compose.length import composed_length, fits, lines_length, measure, pieces_length, sentence_pieces
 from campaign.compose.platforms import PLATFORMS
 from campaign.model import Mention
 from tests.test_counters_mastodon import generate as mastodon_texts
@@ -54,10 +54,15 @@ def test_a_text_counted_from_its_pieces_counts_as_the_whole(platform_id: str) ->
             want = measure(p, whole) if fits(p, whole, limit) else None
             length._WHOLE.clear()  # (not the memos' answers: the pieces')
             length._TRIED.clear()
-            got = (pieces_length(p, pieces, limit), composed_length(p, whole, limit), pieces_length(p, (text,), limit))
+            got = (
+                pieces_length(p, pieces, limit),
+                composed_length(p, whole, limit),
+                pieces_length(p, (text,), limit),
+                lines_length(p, pieces, limit),  # (each piece after the first starts a line)
+            )
             alone = measure(p, text) if fits(p, text, limit) else None
-            if got != (want, want, alone):
-                wrong.append((whole, limit, got, (want, want, alone)))
+            if got != (want, want, alone, want):
+                wrong.append((whole, limit, got, (want, want, alone, want)))
     assert not wrong, f"{len(wrong)} wrong, the shortest: {min(wrong, key=lambda w: len(w[0]))}"
 
 

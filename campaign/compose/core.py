@@ -21,7 +21,7 @@ from campaign.compose import length as lengths
 from campaign.compose import utm as utms
 from campaign.compose.facets import joined_facets, pieces_facets, short_text
 from campaign.compose.fit import DoesNotFit, Fitted, Tail, fit, join_mentions, tail_text
-from campaign.compose.length import HASHTAG, composed_length, count, limit_of, measure, pieces_length
+from campaign.compose.length import HASHTAG, composed_length, count, limit_of, lines_length, measure
 from campaign.compose.platforms import PLATFORM_IDS, Platform
 from campaign.compose.platforms import platform as get_platform
 from campaign.compose.utm import link_url
@@ -415,7 +415,7 @@ def _fit(
     else:
         pieces = (body, end.alone) if end.alone else (body,)
     if body and len(pieces) > 1:
-        length = pieces_length(p, pieces, limit)
+        length = lines_length(p, pieces, limit)
         if length is not None:
             part = _pieces_part(p, pieces, length, limit, who.kept)
             return Post(message.id, message.kind, p.id, area, variant, (part,), url, end.kept_tags, who.kept, end.dropped, levels)
@@ -428,7 +428,7 @@ def _fit(
             lambda text: composed_length(p, text, limit) is not None,
             threads=p.threads,
             # (the tails tried, each as pieces counted once: the body's, the mentions', the link and hashtags')
-            fits_single=(lambda t: pieces_length(p, (body, *tail_pieces(t.mentions, t.link, t.hashtags)), limit) is not None)
+            fits_single=(lambda t: lines_length(p, (body, *tail_pieces(t.mentions, t.link, t.hashtags)), limit) is not None)
             if body
             else None,
         )
@@ -461,7 +461,7 @@ def _single_part(p: Platform, body: str, fitted: Fitted, limit: int, mentions: S
     if len(fitted.parts) != 1 or not body:
         return None
     pieces = (body, *tail_pieces(fitted.tail.mentions, fitted.tail.link, fitted.tail.hashtags))
-    length = pieces_length(p, pieces, limit)
+    length = lines_length(p, pieces, limit)
     if length is None or fitted.parts[0] != "".join(pieces):
         return None  # (not one post made of these pieces)
     return (_pieces_part(p, pieces, length, limit, mentions, fitted.parts[0]),)

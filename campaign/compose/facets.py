@@ -20,6 +20,7 @@ than 15, while its facet keeps the full URL (UTM parameters and all).
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterable
 from functools import cache, lru_cache
 from typing import Any
@@ -50,6 +51,9 @@ _TAG = regex.compile(
 _CASHTAG = regex.compile(rf"(^|[{JS_SPACE}(])\$([A-Za-z][A-Za-z0-9]{{0,4}})(?=[{JS_SPACE}]|$|[.,;:!?)\"'\u2019])")
 _TRAILING_PUNCTUATION = regex.compile(r"\p{P}+$")
 _SPECIAL_PORT = {"http": "80", "https": "443"}
+# What a link without a scheme holds (_URL's domain: a letter or digit, a dot, a letter or digit); a plain
+# expression, so that a sentence is passed over without the whole expression tried at each of its spaces
+_DOMAIN_DOT = re.compile(r"[a-zA-Z0-9]\.[a-zA-Z0-9]")
 
 
 def byte_offset(text: str, index: int) -> int:
@@ -87,8 +91,8 @@ def _link_matches(text: str) -> list[tuple[int, int, str]]:
 
 @lru_cache(maxsize=16384)
 def _line_links(text: str) -> tuple[tuple[int, int, str], ...]:
-    if "." not in text:
-        return ()  # every link RichText finds has a dot
+    if "." not in text or ("://" not in text and not _DOMAIN_DOT.search(text)):
+        return ()  # every link found here has a dot, and "://" or a dot between two letters or digits
     found: list[tuple[int, int, str]] = []
     pos = 0
     while True:

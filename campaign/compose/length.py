@@ -366,6 +366,26 @@ def pieces_length(p: Platform, pieces: tuple[str, ...], limit: int) -> int | Non
     return length
 
 
+def lines_length(p: Platform, pieces: tuple[str, ...], limit: int) -> int | None:
+    """``pieces_length`` where each piece after the first starts with "\n" (a post's body, then its mentions
+    line, then its link and hashtag lines): the composer's common case, each piece counted as it is."""
+    counter = p.counter
+    length = size = 0
+    for piece in pieces:
+        found = _piece(counter, piece)
+        if found is None:
+            return _whole(p, "".join(pieces), limit)
+        if not found[2]:
+            return None  # a character X refuses
+        length += found[0]
+        size += found[1]
+    if length > limit or (p.max_bytes is not None and size > p.max_bytes):
+        return None
+    if counter == "x" and not any(pieces):
+        return None  # empty
+    return length
+
+
 def _joins_cleanly(before: str, piece: str) -> bool:
     return before.endswith(" ") and bool(piece) and not _JOINS_BEFORE.match(piece)
 
