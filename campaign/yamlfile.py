@@ -120,7 +120,7 @@ class _Composer(_Checks, yaml.SafeLoader):
 
 
 class _Unsure(Exception):
-    """The C reader's answer might not be the pure-Python reader's: that one reads the file."""
+    """libyaml's answer might not be PyYAML's, or the file is refused or broken: PyYAML reads it (``_compose``)."""
 
 
 # Where libyaml and PyYAML are known to read a text differently, PyYAML alone reads it: tabs, Unicode line breaks
@@ -129,64 +129,89 @@ class _Unsure(Exception):
 _PYTHON_ONLY = re.compile("[\t\x85\u2028\u2029\ufeff]|[|>][-+0-9]*#")
 
 _CParser: Any = getattr(getattr(yaml, "_yaml", None), "CParser", None) if yaml.__with_libyaml__ else None
+_RESOLVER = Resolver()
+_MERGE = "tag:yaml.org,2002:merge"
 
 
-if _CParser is not None:
+def _fast_read(text: str, display: str) -> Located | None:
+    """The document as ``_compose`` and ``_convert`` give it, read by libyaml (about ten times faster), or None.
 
-    class _FastComposer(_Checks, _CParser, Resolver):
-        """libyaml scans and parses (about ten times faster), PyYAML composes, with the checks.
-
-        It gives the same nodes as ``_Composer`` where it answers at all; where the two readers may differ (an
-        empty value: libyaml places it elsewhere) it gives up, and a file it cannot read is left to ``_Composer``,
-        which says what is wrong in its own words.
-        """
-
-        def __init__(self, text: str) -> None:
-            _CParser.__init__(self, text)
-            Composer.__init__(self)
-            Resolver.__init__(self)
-
-        flow = 0  # how deep in flow collections ([...], {...}) the composer is
-
-        def compose_scalar_node(self, anchor: Any) -> Node:
-            event = self.peek_event()
-            if not event.style and (not event.value or (self.flow and "?" in event.value)):
-                # An empty value (libyaml may place it elsewhere), or a "?" in plain text in [...] or {...}
-                # (where PyYAML ends the text and reads a key).
-                raise _Unsure
-            return super().compose_scalar_node(anchor)
-
-        def compose_sequence_node(self, anchor: Any) -> Node:
-            flow = bool(self.peek_event().flow_style)
-            self.flow += flow
-            try:
-                return super().compose_sequence_node(anchor)
-            finally:
-                self.flow -= flow
-
-        def compose_mapping_node(self, anchor: Any) -> Node:
-            flow = bool(self.peek_event().flow_style)
-            self.flow += flow
-            try:
-                return super().compose_mapping_node(anchor)
-            finally:
-                self.flow -= flow
-
-else:  # pragma: no cover - PyYAML built without libyaml
-    _FastComposer = None  # type: ignore[assignment,misc]
-
-
-def _fast_node(text: str) -> Node | None:
-    """The document's node as libyaml reads it, or None when only PyYAML may read this text."""
-    if _FastComposer is None or _PYTHON_ONLY.search(text):
+    None whenever PyYAML must read the text: libyaml is missing, the two readers may differ on it (see
+    ``_PYTHON_ONLY``, ``_FastReader``), or the file is broken or holds anything the checks refuse, so
+    that PyYAML says what is wrong in its own words and in its order.
+    """
+    if _CParser is None or _PYTHON_ONLY.search(text):
         return None
-    loader = _FastComposer(text)
+    doc = Located(display, None)
+    parser = _CParser(text)
     try:
-        return loader.get_single_node()
-    except Exception:  # a broken file, a refused value, any doubt (_Unsure): PyYAML reads it, and says what is wrong
+        doc.data = _FastReader(parser, doc).document()
+    except Exception:  # _Unsure, or libyaml's own error: PyYAML reads it, and says what is wrong
         return None
     finally:
-        loader.dispose()
+        parser.dispose()
+    return doc
+
+
+class _FastReader:
+    """libyaml's events straight into data and positions, as ``_Checks`` composes and ``_convert`` converts them."""
+
+    def __init__(self, parser: Any, doc: Located) -> None:
+        self.next = parser.get_event
+        self.doc = doc
+        self.nodes = 0
+
+    def document(self) -> Any:
+        self.next()  # the stream's start
+        event = self.next()
+        if not isinstance(event, yaml.DocumentStartEvent):
+            raise _Unsure  # no document: PyYAML says the file is empty
+        data = self.value(self.next(), (), 0, 0)
+        self.next()  # the document's end
+        if not isinstance(self.next(), yaml.StreamEndEvent):
+            raise _Unsure  # a second document
+        return data
+
+    def checked(self, event: Any, depth: int) -> None:
+        self.nodes += 1
+        if self.nodes >= MAX_NODES or depth >= MAX_DEPTH - 1 or isinstance(event, yaml.AliasEvent):
+            raise _Unsure
+        if event.anchor or event.tag not in (None, "!"):
+            raise _Unsure
+
+    def value(self, event: Any, path: Path_, depth: int, flow: int) -> Any:
+        self.checked(event, depth)
+        self.doc.values[path] = (event.start_mark.line + 1, event.start_mark.column + 1)
+        if isinstance(event, yaml.ScalarEvent):
+            return _scalar_value(self.scalar(event, flow))
+        flow += bool(event.flow_style)
+        if isinstance(event, yaml.SequenceStartEvent):
+            items: list[Any] = []
+            while not isinstance(event := self.next(), yaml.SequenceEndEvent):
+                items.append(self.value(event, (*path, len(items)), depth + 1, flow))
+            return items
+        out: dict[str, Any] = {}
+        while not isinstance(event := self.next(), yaml.MappingEndEvent):
+            if not isinstance(event, yaml.ScalarEvent):
+                raise _Unsure  # a key that is no text, or an alias
+            self.checked(event, depth + 1)
+            key_node = self.scalar(event, flow)
+            key = key_node.value
+            if key_node.tag == _MERGE or key in out:
+                raise _Unsure  # refused: PyYAML places the problem
+            child = (*path, key)
+            self.doc.keys[child] = (event.start_mark.line + 1, event.start_mark.column + 1)
+            out[key] = self.value(self.next(), child, depth + 1, flow)
+        return out
+
+    @staticmethod
+    def scalar(event: Any, flow: int) -> ScalarNode:
+        if not event.style and (not event.value or (flow and "?" in event.value)):
+            # An empty value (libyaml may place it elsewhere), or a "?" in plain text in [...] or {...}
+            # (where PyYAML ends the text and reads a key).
+            raise _Unsure
+        tag = event.tag if event.tag not in (None, "!") else _RESOLVER.resolve(ScalarNode, event.value, event.implicit)
+        return ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
 
 
 def read_yaml(path: Path, display: str) -> Located:
@@ -204,11 +229,11 @@ def read_yaml(path: Path, display: str) -> Located:
     text = _decode(raw, display)
     if not text.strip():
         raise YamlFileError(Problem(display, 0, 0, "", "file is empty; expected a YAML mapping of sections"), empty=True)
-    node = _fast_node(text)
-    if node is None:
-        node = _compose(text, display)
+    fast = _fast_read(text, display)
+    if fast is not None:
+        return fast
     located = Located(display, None)
-    located.data = _convert(node, (), located)
+    located.data = _convert(_compose(text, display), (), located)
     return located
 
 
@@ -273,7 +298,18 @@ def _decode(raw: bytes, display: str) -> str:
         ) from None
 
 
-_SCALARS = yaml.SafeLoader("")
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()  # builds scalars only, which keep no state in it
+_CONSTRUCTORS = yaml.constructor.SafeConstructor.yaml_constructors
+
+
+def _scalar_value(node: ScalarNode) -> Any:
+    """The scalar's value, as SafeLoader builds it."""
+    try:
+        return _CONSTRUCTORS.get(node.tag, _CONSTRUCTORS[None])(_CONSTRUCTOR, node)
+    except ValueError:  # looks like a date but is none, such as 2026-02-30: the specs say what was expected
+        return node.value
+    except yaml.constructor.ConstructorError:  # "=" and "<<" alone: YAML types no safe reader builds, so text
+        return node.value
 
 
 def _convert(node: Node, path: Path_, doc: Located) -> Any:
@@ -283,13 +319,7 @@ def _convert(node: Node, path: Path_, doc: Located) -> Any:
     if isinstance(node, SequenceNode):
         return [_convert(child, (*path, i), doc) for i, child in enumerate(node.value)]
     assert isinstance(node, ScalarNode)
-    try:
-        value = _SCALARS.construct_object(node, deep=True)
-    except ValueError:  # looks like a date but is none, such as 2026-02-30: the specs say what was expected
-        return node.value
-    except yaml.constructor.ConstructorError:  # "=" and "<<" alone: YAML types no safe reader builds, so text
-        return node.value
-    return value
+    return _scalar_value(node)
 
 
 def _convert_mapping(node: MappingNode, path: Path_, doc: Located) -> dict[str, Any]:
