@@ -13,7 +13,6 @@ library over generated texts and every emoji-test sequence.
 
 from __future__ import annotations
 
-import functools
 import json
 import unicodedata
 from dataclasses import dataclass
@@ -42,6 +41,21 @@ def data() -> dict[str, Any]:
     return json.loads(text)
 
 
+class _Pattern:
+    """One of twitter-text's expressions, compiled the first time a ``_Rules`` is asked for it, then kept on it."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, rules: _Rules, owner: type | None = None) -> regex.Pattern[str]:
+        compiled: regex.Pattern[str] = regex.compile(rules._py[self.key])
+        rules.__dict__[self.name] = compiled  # the instance's own attribute from now on
+        return compiled
+
+
 class _Rules:
     """twitter-text's expressions and config; each expression is compiled when first used (the URL ones,
     with the list of every TLD in them, cost about as much as composing a thousand posts)."""
@@ -54,29 +68,12 @@ class _Rules:
         self.url_length: int = config["transformedURLLength"]
         self.max_length: int = config["maxWeightedTweetLength"]
 
-    @functools.cached_property
-    def extract_url(self) -> regex.Pattern[str]:
-        return regex.compile(self._py["extractUrl"])
-
-    @functools.cached_property
-    def invalid_preceding(self) -> regex.Pattern[str]:
-        return regex.compile(self._py["invalidUrlWithoutProtocolPrecedingChars"])
-
-    @functools.cached_property
-    def valid_tco(self) -> regex.Pattern[str]:
-        return regex.compile(self._py["validTcoUrl"])
-
-    @functools.cached_property
-    def invalid_chars(self) -> regex.Pattern[str]:
-        return regex.compile(self._py["invalidChars"])
-
-    @functools.cached_property
-    def emoji(self) -> regex.Pattern[str]:
-        return regex.compile(self._py["emoji"])
-
-    @functools.cached_property
-    def valid_ascii_domain(self) -> regex.Pattern[str]:
-        return regex.compile(self._py["validAsciiDomain"])
+    extract_url = _Pattern("extractUrl")
+    invalid_preceding = _Pattern("invalidUrlWithoutProtocolPrecedingChars")
+    valid_tco = _Pattern("validTcoUrl")
+    invalid_chars = _Pattern("invalidChars")
+    emoji = _Pattern("emoji")
+    valid_ascii_domain = _Pattern("validAsciiDomain")
 
 
 @cache
