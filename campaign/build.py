@@ -22,6 +22,7 @@ from campaign import manifest
 from campaign.check import check_campaign
 from campaign.compose import stage as posts_stage
 from campaign.compose.core import Post
+from campaign.compose.tally import total
 from campaign.errors import CampaignInvalid, Problem
 from campaign.images import stage as images_stage
 from campaign.kit import (
@@ -175,10 +176,11 @@ def posts_and_images(kit: Kit, staging: Path) -> tuple[Sequence[Post], list[Imag
 
 
 def write_posts_files(kit: Kit, staging: Path, posts: Sequence[Post]) -> tuple[dict[str, Any], list[Problem], str]:
-    """The posts stage's files, and its warnings and note (``posts_stage.report``); what ``Reuse`` recorded
+    """The posts stage's files, and its warnings and note (``posts_stage.report_of``); what ``Reuse`` recorded
     of the files (made in a worker, it comes back with the result)."""
-    problems, note = posts_stage.report(kit.campaign, posts)
-    run_work([posts_stage.files(kit, staging, posts)], 1, None, kit.reuse, staging)
+    pieces = posts_stage.message_files(kit.campaign, posts, kit)
+    problems, note = posts_stage.report_of(kit.campaign, total(p.tally for p in pieces))
+    run_work([posts_stage.files(kit, staging, pieces)], 1, None, kit.reuse, staging)
     return (kit.reuse.outputs if kit.reuse is not None else {}), problems, note
 
 

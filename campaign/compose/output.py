@@ -18,12 +18,13 @@ import functools
 import io
 import json
 import re
-from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from campaign.compose.core import Post, written_mention
 from campaign.compose.platforms import PLATFORMS
+from campaign.compose.tally import PlatformTally, Tally
 from campaign.model import Area
 
 CSV_COLUMNS = (
@@ -56,11 +57,12 @@ def to_json(posts: Sequence[Post]) -> str:
     return "[\n" + ",\n".join(lines) + "\n]\n"
 
 
-KIT_FORMAT = "campaign-posts/2"
+KIT_FORMAT = "campaign-posts/3"
 AREA = "{area}"  # stands for the area's name in a shared text
 POST_COLUMNS = ("message", "platform", "area", "variant", "details", "parts")
 PART_COLUMNS = ("text", "length", "limit", "facets")
 _DETAIL_KEYS = ("link", "hashtags", "mentions", "dropped", "levels")
+_PLATFORM_INDEX = {p: i for i, p in enumerate(PLATFORMS)}  # posts.json's ``platforms``: every platform, in the table's order
 
 
 class _Table:
@@ -135,23 +137,42 @@ def _details(post: Post) -> dict[str, Any]:
     return {k: v for k, v in post.to_json().items() if k in _DETAIL_KEYS}
 
 
-def to_kit_json(posts: Sequence[Post]) -> str:
-    """The kit's posts.json: every post once, and what posts share written once and referred to by index.
+AreaKey = tuple[str, str]  # an area's (level, code)
 
-    One JSON object. ``messages``, ``platforms``, ``areas``, ``texts``,
-    ``details`` (link, hashtags, mentions, dropped, levels) and ``features``
-    (Bluesky facet features) are tables; ``posts`` holds one array a line in
-    the order of ``post_columns``: message, platform and area index, variant,
-    details index, and the parts, each ``[text, length, limit]`` plus, on
-    Bluesky, ``[[feature index, byteStart, byteEnd], …]``. A part's text is an
-    index into ``texts`` (read it with ``{area}`` replaced by the area's
-    name) or, where that cannot be done exactly, the text itself.
-    ``expand_kit_json`` reads it back into the objects ``to_json`` writes.
-    """
-    messages, platforms, areas, texts, details, features = (_Table() for _ in range(6))
-    rows = []
+
+@dataclass(frozen=True)
+class MessageFiles:
+    """One message's share of the posts files, as text: worked out once for the message (and kept while it is
+    unchanged, ``compose.stage``), put together with the other messages' by ``kit_json``, ``kit_csv`` and
+    ``kit_markdown``. ``index`` is the message's place in posts.json's ``messages``; the CSV and Markdown
+    pieces hold only the areas ``wide`` said (the kit's: national and län)."""
+
+    entry: str  # its line of posts.json's ``messages``: id, kind and its own texts, details and features
+    areas: dict[AreaKey, str]  # each area it has posts for: that area's ``areas`` entry
+    rows: dict[AreaKey, list[tuple[str, str]]]  # each post's posts.json row, before and after its area's index
+    csv: dict[AreaKey, str]  # each area's posts.csv rows
+    markdown: dict[str, dict[AreaKey, str]]  # platform → each area's Markdown blocks
+    headings: dict[AreaKey, str]  # each area's Markdown heading
+    counts: dict[str, int]  # platform → its posts in the Markdown
+    tally: Tally  # what the build says of its posts (``summary_of``, ``compose.stage.warnings_of``)
+
+
+def message_files(
+    message_id: str, kind: str, index: int, posts: Sequence[Post], wide: Callable[[Area], bool] = lambda a: True
+) -> MessageFiles:
+    """``MessageFiles`` of one message's ``posts`` (in ``compose_all``'s order), the ``index``-th message."""
+    texts, details, features = _Table(), _Table(), _Table()
+    areas: dict[AreaKey, str] = {}
+    rows: dict[AreaKey, list[tuple[str, str]]] = {}
+    by_area: dict[AreaKey, list[Post]] = {}
     for post in posts:
         a = post.area
+        key: AreaKey = (a.level, a.code)
+        if key not in areas:
+            areas[key] = _dump(_area_entry(a))
+            rows[key] = []
+            by_area[key] = []
+        by_area[key].append(post)
         parts = []
         for part in post.parts:
             shared = area_text(part.text, a.name)
@@ -168,39 +189,99 @@ def to_kit_json(posts: Sequence[Post]) -> str:
                     ]
                 )
             parts.append(row)
-        rows.append(
+        detail = details.add(
+            (post.link, post.hashtags, post.mentions, post.dropped, post.levels), functools.partial(_details, post)
+        )
+        rows[key].append((f"[{index},{_PLATFORM_INDEX[post.platform]},", "," + _dump([post.variant, detail, parts])[1:]))
+    entry = {"id": message_id, "kind": kind, "texts": texts.values, "details": details.values, "features": features.values}
+    wider = {key: mine for key, mine in by_area.items() if wide(mine[0].area)}
+    markdown: dict[str, dict[AreaKey, str]] = {}
+    counts: dict[str, int] = {}
+    for key, mine in wider.items():
+        for post in mine:
+            blocks = markdown.setdefault(post.platform, {})
+            blocks[key] = blocks.get(key, "") + _markdown_post(post)
+            counts[post.platform] = counts.get(post.platform, 0) + 1
+    return MessageFiles(
+        entry=_dump(entry),
+        areas=areas,
+        rows=rows,
+        csv={key: _csv_rows(mine) for key, mine in wider.items()},
+        markdown=markdown,
+        headings={key: _heading(mine[0].area) for key, mine in wider.items()},
+        counts=counts,
+        tally=Tally.of(posts),
+    )
+
+
+def kit_json(messages: Sequence[MessageFiles], order: Sequence[AreaKey]) -> str:
+    """The kit's posts.json from its messages' pieces, the areas in ``order`` (see ``to_kit_json``)."""
+    where = {key: i for i, key in enumerate(order)}
+    entries: dict[AreaKey, str] = {}
+    for m in messages:
+        entries.update(m.areas)
+    rows = [head + str(where[key]) + tail for key in order for m in messages for head, tail in m.rows.get(key, ())]
+
+    def table(name: str, values: Sequence[str]) -> str:
+        return f'"{name}":[' + ("\n" + ",\n".join(values) + "\n" if values else "") + "]"
+
+    return (
+        "{"
+        + ",\n".join(
             [
-                messages.add((post.message_id, post.kind), functools.partial(_message_entry, post)),
-                platforms.add(post.platform),
-                areas.add((a.level, a.code, a.name, a.lan_code, a.lan_name), functools.partial(_area_entry, a)),
-                post.variant,
-                details.add(
-                    (post.link, post.hashtags, post.mentions, post.dropped, post.levels), functools.partial(_details, post)
-                ),
-                parts,
+                f'"format":{_dump(KIT_FORMAT)}',
+                f'"post_columns":{_dump(list(POST_COLUMNS))}',
+                f'"part_columns":{_dump(list(PART_COLUMNS))}',
+                table("platforms", [_dump(p) for p in PLATFORMS]),
+                table("areas", [entries[key] for key in order]),
+                table("messages", [m.entry for m in messages]),
+                table("posts", rows),
             ]
         )
+        + "}\n"
+    )
 
-    def table(name: str, values: list[Any]) -> str:
-        return f'"{name}":[' + ("\n" + ",\n".join(_dump(v) for v in values) + "\n" if values else "") + "]"
 
-    head = [
-        f'"format":{_dump(KIT_FORMAT)}',
-        f'"post_columns":{_dump(list(POST_COLUMNS))}',
-        f'"part_columns":{_dump(list(PART_COLUMNS))}',
-    ]
-    tables = [
-        table(name, t.values)
-        for name, t in (
-            ("messages", messages),
-            ("platforms", platforms),
-            ("areas", areas),
-            ("texts", texts),
-            ("details", details),
-            ("features", features),
-        )
-    ]
-    return "{" + ",\n".join([*head, *tables, table("posts", rows)]) + "}\n"
+def kit_csv(messages: Sequence[MessageFiles], order: Sequence[AreaKey]) -> str:
+    """posts.csv from the messages' pieces (``to_csv`` of the posts they were made of, in area order)."""
+    return _csv_header() + "".join(m.csv.get(key, "") for key in order for m in messages)
+
+
+def kit_markdown(platform_id: str, messages: Sequence[MessageFiles], order: Sequence[AreaKey], title: str, note: str = "") -> str:
+    """``to_markdown`` of the posts the messages' pieces were made of, for one platform."""
+    count = sum(m.counts.get(platform_id, 0) for m in messages)
+    body = []
+    for key in order:
+        blocks = "".join(m.markdown.get(platform_id, {}).get(key, "") for m in messages)
+        if blocks:
+            heading = next(m.headings[key] for m in messages if key in m.headings)
+            body.append(heading + blocks)
+    return (_markdown_head(platform_id, count, title, note) + "".join(body)).rstrip("\n") + "\n"
+
+
+def to_kit_json(posts: Sequence[Post]) -> str:
+    """The kit's posts.json: every post once, and what posts share written once and referred to by index.
+
+    One JSON object. ``platforms`` and ``areas`` are tables; ``messages``
+    has one entry a line, each with its ``id``, ``kind`` and its own tables
+    ``texts``, ``details`` (link, hashtags, mentions, dropped, levels) and
+    ``features`` (Bluesky facet features); ``posts`` holds one array a line in
+    the order of ``post_columns``: message, platform and area index, variant,
+    details index (into its message's table), and the parts, each
+    ``[text, length, limit]`` plus, on Bluesky, ``[[feature index, byteStart,
+    byteEnd], …]``. A part's text is an index into its message's ``texts``
+    (read it with ``{area}`` replaced by the area's name) or, where that cannot
+    be done exactly, the text itself. Each message's tables are its own, so
+    that an edit to one message changes only its entry and its posts' rows.
+    ``expand_kit_json`` reads it back into the objects ``to_json`` writes.
+    """
+    by_message: dict[tuple[str, str], list[Post]] = {}
+    order: dict[AreaKey, None] = {}
+    for post in posts:
+        by_message.setdefault((post.message_id, post.kind), []).append(post)
+        order[(post.area.level, post.area.code)] = None
+    pieces = [message_files(mid, kind, i, mine) for i, ((mid, kind), mine) in enumerate(by_message.items())]
+    return kit_json(pieces, list(order))
 
 
 def expand_kit_json(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -208,30 +289,31 @@ def expand_kit_json(data: dict[str, Any]) -> list[dict[str, Any]]:
     if data.get("format") != KIT_FORMAT:
         raise ValueError(f"not a {KIT_FORMAT} posts file (format {data.get('format')!r})")
     out = []
-    for message, platform, area_index, variant, detail, parts in data["posts"]:
+    for message_index, platform, area_index, variant, detail, parts in data["posts"]:
         area = data["areas"][area_index]
+        message = data["messages"][message_index]
         full_parts = []
         for text, length, limit, *facets in parts:
             part: dict[str, Any] = {
-                "text": data["texts"][text].replace(AREA, area["name"]) if isinstance(text, int) else text,
+                "text": message["texts"][text].replace(AREA, area["name"]) if isinstance(text, int) else text,
                 "length": length,
                 "limit": limit,
             }
             if facets:
                 part["facets"] = [
-                    {"features": data["features"][f], "index": {"byteEnd": end, "byteStart": start}}
+                    {"features": message["features"][f], "index": {"byteEnd": end, "byteStart": start}}
                     for f, start, end in facets[0]
                 ]
             full_parts.append(part)
         out.append(
             {
-                "message": data["messages"][message]["id"],
-                "kind": data["messages"][message]["kind"],
+                "message": message["id"],
+                "kind": message["kind"],
                 "platform": data["platforms"][platform],
                 "area": area,
                 "variant": variant,
                 "parts": full_parts,
-                **data["details"][detail],
+                **message["details"][detail],
             }
         )
     return out
@@ -244,9 +326,16 @@ def to_csv(posts: Sequence[Post]) -> str:
     or the name where the platform cannot tag) and dropped items by "; ", since
     a name has spaces of its own.
     """
+    return _csv_header() + _csv_rows(posts)
+
+
+def _csv_header() -> str:
+    return ",".join(CSV_COLUMNS) + "\n"  # plain names: nothing to quote
+
+
+def _csv_rows(posts: Sequence[Post]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
     for post in posts:
         for i, part in enumerate(post.parts, 1):
             writer.writerow(
@@ -295,21 +384,36 @@ def to_markdown(platform_id: str, posts: Sequence[Post], title: str, note: str =
 
     ``note``, when given, is a paragraph after the opening line (the kit says there how to get a kommun's posts).
     """
-    p = PLATFORMS[platform_id]
     mine = [post for post in posts if post.platform == platform_id]
-    lines = [f"# {title}: {p.name}", "", f"{len(mine)} posts. Limit: {p.limit} {_UNIT[p.counter]}; source: {p.source}.", ""]
-    if note:
-        lines += [note, ""]
+    out = [_markdown_head(platform_id, len(mine), title, note)]
     area = None
     for post in mine:
         if post.area != area:
             area = post.area
-            lines += [f"## {area.name}" + (f" ({area.code})" if area.code else ""), ""]
-        variant = f", variant {post.variant + 1}" if post.variant else ""
-        lines += [f"### {post.message_id} ({post.kind}{variant})", ""]
-        for i, part in enumerate(post.parts):
-            lines += [_fence(part.text), "", _footer(post, i), ""]
-    return "\n".join(lines).rstrip("\n") + "\n"
+            out.append(_heading(area))
+        out.append(_markdown_post(post))
+    return "".join(out).rstrip("\n") + "\n"
+
+
+def _markdown_head(platform_id: str, count: int, title: str, note: str) -> str:
+    p = PLATFORMS[platform_id]
+    lines = [f"# {title}: {p.name}", "", f"{count} posts. Limit: {p.limit} {_UNIT[p.counter]}; source: {p.source}.", ""]
+    if note:
+        lines += [note, ""]
+    return "".join(line + "\n" for line in lines)
+
+
+def _heading(area: Area) -> str:
+    return f"## {area.name}" + (f" ({area.code})" if area.code else "") + "\n\n"
+
+
+def _markdown_post(post: Post) -> str:
+    """One post's blocks in a platform's Markdown: its heading, then each part fenced, with its count."""
+    variant = f", variant {post.variant + 1}" if post.variant else ""
+    lines = [f"### {post.message_id} ({post.kind}{variant})", ""]
+    for i, part in enumerate(post.parts):
+        lines += [_fence(part.text), "", _footer(post, i), ""]
+    return "".join(line + "\n" for line in lines)
 
 
 def to_markdown_files(posts: Sequence[Post], title: str) -> str:
@@ -329,17 +433,22 @@ def to_text(posts: Sequence[Post]) -> str:
 
 
 def summary(posts: Sequence[Post]) -> str:
-    """One line for the build: how many posts and threads, and per platform what was dropped.
+    """One line for the build: how many posts and threads, and per platform what was dropped (``summary_of``)."""
+    return summary_of(Tally.of(posts))
+
+
+def summary_of(tally: Tally) -> str:
+    """``summary`` of the posts ``tally`` counts.
 
     Drops to fit the length are listed per platform with how many of its posts
     lost something; drops over a platform's hashtag cap (a rule, not a surprise)
     are said once per platform.
     """
-    threads = sum(1 for p in posts if p.is_thread)
-    areas = len({(p.area.level, p.area.code) for p in posts})
-    line = f"posts: {_n(len(posts), 'post')} for {_n(areas, 'area')}, {_n(threads, 'thread') if threads else 'no threads'}"
-    shortened = [_shortened(pid, mine) for pid, mine in _by_platform(posts)]
-    capped = [_capped(pid, mine) for pid, mine in _by_platform(posts)]
+    threads = tally.threads
+    line = f"posts: {_n(tally.posts, 'post')} for {_n(len(tally.areas), 'area')}, {_n(threads, 'thread') if threads else 'no threads'}"
+    present = [(pid, tally.platforms[pid]) for pid in PLATFORMS if pid in tally.platforms]
+    shortened = [_shortened(pid, mine) for pid, mine in present]
+    capped = [_capped(pid, mine) for pid, mine in present]
     if any(shortened):
         line += "; dropped to fit: " + ", ".join(s for s in shortened if s)
     if any(capped):
@@ -351,34 +460,20 @@ def _n(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def _by_platform(posts: Sequence[Post]) -> list[tuple[str, list[Post]]]:
-    groups: dict[str, list[Post]] = {}
-    for post in posts:
-        groups.setdefault(post.platform, []).append(post)
-    return [(pid, groups[pid]) for pid in PLATFORMS if pid in groups]
-
-
-def _shortened(platform_id: str, posts: list[Post]) -> str:
+def _shortened(platform_id: str, mine: PlatformTally) -> str:
     """``Bluesky 31 of 130 posts (#TryggSocialtjänst ×26, Bo Berg ×5)``, or "" when nothing was dropped to fit."""
-    what: Counter[str] = Counter()
-    hit = 0
-    for post in posts:
-        lost = [d.value for d in post.dropped if d.reason != "cap"]
-        hit += bool(lost)
-        what.update(lost)
-    if not hit:
+    if not mine.shortened:
         return ""
-    worst = sorted(what.items(), key=lambda kv: (-kv[1], kv[0]))
+    worst = sorted(mine.lost.items(), key=lambda kv: (-kv[1], kv[0]))
     items = ", ".join(f"{value} ×{n}" for value, n in worst[:4]) + (", …" if len(worst) > 4 else "")
-    return f"{PLATFORMS[platform_id].name} {hit} of {len(posts)} posts ({items})"
+    return f"{PLATFORMS[platform_id].name} {mine.shortened} of {mine.posts} posts ({items})"
 
 
-def _capped(platform_id: str, posts: list[Post]) -> str:
+def _capped(platform_id: str, mine: PlatformTally) -> str:
     """``Threads keeps 1 hashtag a post (#svpol left out of 130 posts)``, or "" when the cap cost nothing."""
-    what: Counter[str] = Counter(d.value for post in posts for d in post.dropped if d.reason == "cap")
+    what = mine.left_out
     if not what:
         return ""
-    hit = sum(1 for post in posts if any(d.reason == "cap" for d in post.dropped))
     cap = PLATFORMS[platform_id].max_hashtags
     tags = ", ".join(sorted(what, key=lambda v: (-what[v], v)))
-    return f"{PLATFORMS[platform_id].name} keeps {cap} hashtag{'s' if cap != 1 else ''} a post ({tags} left out of {hit} posts)"
+    return f"{PLATFORMS[platform_id].name} keeps {cap} hashtag{'s' if cap != 1 else ''} a post ({tags} left out of {mine.capped} posts)"

@@ -24,9 +24,9 @@ from typing import overload
 
 from campaign import registry, signed
 from campaign.compose import output
-from campaign.compose.core import Post, compose_all, sort_areas
-from campaign.compose.length import HASHTAG
+from campaign.compose.core import LEVEL_ORDER, Post, compose_all, sort_areas
 from campaign.compose.platforms import PLATFORM_IDS, PLATFORMS
+from campaign.compose.tally import Tally, total
 from campaign.errors import Problem
 from campaign.kit import Kit, Reuse, Work, digest, run_work
 from campaign.model import Area, Campaign
@@ -54,7 +54,12 @@ def compose_checked(kit: Kit) -> list[Post]:
 
 def warnings(campaign: Campaign, posts: list[Post]) -> list[Problem]:
     """What the kit's posts should change: short messages that need threads, identical texts, hashtag caps."""
-    return [*short_threads(campaign, posts), *identical_texts(campaign, posts), *over_hashtag_cap(campaign, posts)]
+    return warnings_of(campaign, Tally.of(posts))
+
+
+def warnings_of(campaign: Campaign, tally: Tally) -> list[Problem]:
+    """``warnings`` of the posts ``tally`` counts."""
+    return [*_short_threads(campaign, tally), *_identical_texts(campaign, tally), *_over_hashtag_cap(campaign, tally)]
 
 
 def compose_posts(kit: Kit) -> Sequence[Post]:
@@ -166,38 +171,83 @@ def _prune(folder: Path, keep: set[str]) -> None:
 
 def report(campaign: Campaign, posts: Sequence[Post]) -> tuple[list[Problem], str]:
     """The build's warnings about its posts (``warnings``) and its note on what they dropped."""
-    every = list(posts)
-    return warnings(campaign, every), output.summary(every)
+    return report_of(campaign, total(p.tally for p in message_files(campaign, posts)))
+
+
+def report_of(campaign: Campaign, tally: Tally) -> tuple[list[Problem], str]:
+    """``report`` of the posts ``tally`` counts."""
+    return warnings_of(campaign, tally), output.summary_of(tally)
 
 
 def write(kit: Kit, staging: Path) -> list[Post]:
     """Compose every post, write the posts folder of the kit, and return the posts."""
     posts = list(compose_posts(kit))
-    problems, note = report(kit.campaign, posts)
+    pieces = message_files(kit.campaign, posts)
+    problems, note = report_of(kit.campaign, total(p.tally for p in pieces))
     kit.warnings.extend(problems)
     kit.notes.append(note)
-    run_work([files(kit, staging, posts)], kit.jobs)
+    run_work([files(kit, staging, pieces)], kit.jobs)
     return posts
 
 
-def files(kit: Kit, staging: Path, posts: Sequence[Post]) -> Work:
-    """The posts folder's files (posts.json, posts.csv, one Markdown file per platform) as tasks for ``run_work``."""
+def message_files(campaign: Campaign, posts: Sequence[Post], kit: Kit | None = None) -> list[output.MessageFiles]:
+    """Each message's share of the posts files (``output.message_files``), in the campaign's order.
+
+    With ``kit.reuse``, a message's share is kept in the cache under its
+    message's key (``message_keys``) and read from there while that is
+    unchanged: its posts are then never read (``KitPosts`` leaves them pickled).
+    """
+    cache = kit.reuse.cache.parent / "posts-files" if kit is not None and kit.reuse is not None else None
+    keys = message_keys(kit) if cache is not None and kit is not None else {}
+    by_message: dict[str, list[Post]] | None = None
+    made: list[output.MessageFiles] = []
+    wanted: set[str] = set()
+    for i, message in enumerate(campaign.messages):
+        path = cache / f"{digest(('posts-files', output.KIT_FORMAT, keys[message.id]))}.pickle" if cache else None
+        if path is not None:
+            wanted.add(path.name)
+            with contextlib.suppress(OSError, ValueError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+                made.append(signed.loads(path.read_bytes()))
+                continue
+        if isinstance(posts, KitPosts):
+            mine: Sequence[Post] = posts.of_message(message.id)
+        else:
+            if by_message is None:
+                by_message = {}
+                for post in posts:
+                    by_message.setdefault(post.message_id, []).append(post)
+            mine = by_message.get(message.id, [])
+        made.append(output.message_files(message.id, message.kind, i, mine, wide=_wide))
+        if path is not None:
+            with contextlib.suppress(OSError):  # no cache can be written: made again next time
+                signed.save(path, made[-1])
+    if cache is not None:
+        _prune(cache, wanted)
+    return made
+
+
+def _wide(area: Area) -> bool:
+    return (
+        area.level != "kommun"
+    )  # the CSV and Markdown hold the national and län posts; a kommun's are one `campaign posts` away
+
+
+def files(kit: Kit, staging: Path, pieces: Sequence[output.MessageFiles]) -> Work:
+    """The posts folder's files (posts.json, posts.csv, one Markdown file per platform) as tasks for ``run_work``,
+    put together from each message's share (``message_files``)."""
     folder = staging / "posts"
     folder.mkdir(parents=True, exist_ok=True)
     name = kit.campaign.settings.name
-
-    def wider() -> list[Post]:
-        return [p for p in posts if p.area.level != "kommun"]  # a kommun's are one `campaign posts` away
+    order = sorted({key for p in pieces for key in p.areas}, key=lambda key: (LEVEL_ORDER[key[0]], key[1]))
 
     def markdown() -> None:
-        national_and_lan = wider()
         for platform_id in PLATFORM_IDS:
             note = KOMMUN_NOTE.format(platform=platform_id)
-            _write(folder / f"{platform_id}.md", output.to_markdown(platform_id, national_and_lan, name, note))
+            _write(folder / f"{platform_id}.md", output.kit_markdown(platform_id, pieces, order, name, note))
 
     tasks: list[Callable[[], None]] = [
-        lambda: _write(folder / "posts.json", output.to_kit_json(posts)),
-        lambda: _write(folder / "posts.csv", output.to_csv(wider())),
+        lambda: _write(folder / "posts.json", output.kit_json(pieces, order)),
+        lambda: _write(folder / "posts.csv", output.kit_csv(pieces, order)),
         markdown,
     ]
     if kit.reuse is None:
@@ -209,13 +259,13 @@ def files(kit: Kit, staging: Path, posts: Sequence[Post]) -> Work:
 
 def short_threads(campaign: Campaign, posts: list[Post]) -> list[Problem]:
     """A warning for each short message that needs a thread somewhere: short ones should fit a tweet."""
-    where: dict[tuple[str, str], int] = {}
-    for post in posts:
-        if post.kind == "short" and post.is_thread:
-            where[(post.message_id, post.platform)] = where.get((post.message_id, post.platform), 0) + 1
+    return _short_threads(campaign, Tally.of(posts))
+
+
+def _short_threads(campaign: Campaign, tally: Tally) -> list[Problem]:
     return _per_message(
         campaign,
-        where,
+        tally.short_threads,
         lambda mid, pid, n: (
             f"short message {mid!r} becomes a thread on {PLATFORMS[pid].name} for {n} area{'s' if n != 1 else ''}; "
             "shorten it to fit one post"
@@ -243,16 +293,13 @@ def over_hashtag_cap(campaign: Campaign, posts: list[Post]) -> list[Problem]:
     The composer drops only the hashtags it appends; those written in the
     message stay, so the message itself must change.
     """
-    found: dict[tuple[str, str], int] = {}
-    for post in posts:
-        cap = PLATFORMS[post.platform].max_hashtags
-        if cap is not None:
-            n = max(len(HASHTAG.findall(part.text)) for part in post.parts)
-            if n > cap:
-                found[(post.message_id, post.platform)] = n
+    return _over_hashtag_cap(campaign, Tally.of(posts))
+
+
+def _over_hashtag_cap(campaign: Campaign, tally: Tally) -> list[Problem]:
     return _per_message(
         campaign,
-        found,
+        tally.hashtags,
         lambda mid, pid, n: (
             f"message {mid!r} writes {n} hashtags in its text; {PLATFORMS[pid].name} takes {PLATFORMS[pid].max_hashtags} a post: "
             "move them to the message's hashtags: list"
@@ -267,15 +314,11 @@ def identical_texts(campaign: Campaign, posts: list[Post]) -> list[Problem]:
     identical posts); a message that names no kommun, figure or politician of
     its own, in a single phrasing, gives every such kommun the same words.
     """
-    groups: dict[tuple[str, str, str], int] = {}
-    for post in posts:
-        if post.area.level == "kommun":
-            key = (post.message_id, post.platform, post.text)
-            groups[key] = groups.get(key, 0) + 1
-    worst: dict[str, int] = {}
-    for (message_id, _, _), n in groups.items():
-        worst[message_id] = max(worst.get(message_id, 0), n)
-    same = [(mid, n) for mid, n in worst.items() if n > 1]
+    return _identical_texts(campaign, Tally.of(posts))
+
+
+def _identical_texts(campaign: Campaign, tally: Tally) -> list[Problem]:
+    same = [(mid, n) for mid, n in tally.identical.items() if n > 1]
     if not same:
         return []
     index = {m.id: i for i, m in enumerate(campaign.messages)}
