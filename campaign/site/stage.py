@@ -132,11 +132,11 @@ def site_work(
     """What ``build_site`` does, as tasks: what all pages share is made here, once (the views, the static files,
     the compiled templates), and each task writes its own files; ``then`` gets the result.
 
-    Each group of areas has three tasks, one per kind of file: their pages (area.html), their printable kits
-    (kit.html) and their data files. With ``keyed``, the first two get a content key (for ``Reuse``) from
+    Each group of areas has two tasks, one per kind of file: their pages (area.html) and their printable kits
+    (kit.html). With ``keyed``, both get a content key (for ``Reuse``) from
     exactly what their templates are handed: a page its area's ``page_view`` (so an edit to a message's text
     makes again the pages that show that text, not every page), a kit the whole campaign and its area's
-    figures and politicians. The data files are made here (``SharedData``) and only written by their tasks.
+    figures and politicians. The data files (``SharedData``) are one task, the first, never keyed.
     ``qr_cache``: a folder that keeps each page address's QR code (drawing one costs more than its page).
     ``column_keys`` (each message's key, ``compose.stage.message_keys``) and ``column_cache``: a folder that
     keeps each message's column of the views (see ``columns``).
@@ -161,10 +161,6 @@ def site_work(
     env = r.environment()
     data = {c.message_id: d for c, d in made_columns}
     templates = {k: v for _, d in made_columns for k, v in d.templates.items()}
-    shared = r.SharedData(
-        [r.area_data(v, {c.id: data[c.id].cards[(v.area.level, v.area.code)] for c in v.cards}) for v in views], templates
-    )
-    r.write_shared_data(out, shared)
     for name in TEMPLATES:
         env.get_template(name)  # compiled once, here: worker processes inherit them
     groups = [views[i : i + AREAS_PER_TASK] for i in range(0, len(views), AREAS_PER_TASK)]
@@ -174,13 +170,14 @@ def site_work(
     pages = [[_page(campaign, index, v, shells) for v in group] for group in groups]
     kits = [[kit_view(v) for v in group if v.area.level == "kommun"] for group in groups]
     book = _Kits(campaign, tag_tip(campaign), qr_cache)
-    tasks: list[Callable[[], list[str]]] = [functools.partial(_write_pages, env, out, group, common) for group in pages]
+    # The data files first: one task, the longest, in a worker while the others share out the pages and kits.
+    tasks: list[Callable[[], list[str]]] = [functools.partial(_write_data, out, views, data, templates)]
+    tasks += [functools.partial(_write_pages, env, out, group, common) for group in pages]
     tasks += [functools.partial(_write_area_kits, env, out, group, common, book) for group in kits]
     tasks.append(functools.partial(_write_listing, env, out, kommuner, common))
     national_kit = kit_view(national) if national else None
     tasks.append(functools.partial(_write_kit, env, out, common, national_kit, book))
-    tasks += [functools.partial(_write_data, out, group, shared) for group in groups]
-    weights = [len(g) for g in pages] + [0] * (len(kits) + 2) + [0] * len(groups)
+    weights = [0] + [len(g) for g in pages] + [0] * (len(kits) + 2)
 
     def finish(results: list[list[str]]) -> None:
         written = [page for result in results for page in result]
@@ -195,7 +192,8 @@ def site_work(
         made_kits: str | None = digest((made, campaign, book.tip))
     except TypeError:
         made = made_kits = None
-    keys: list[Callable[[], str]] = [functools.partial(_key, made, "pages", g) for g in pages]
+    keys: list[Callable[[], str]] = [_unkeyed]  # the data files: made from every message's column, always written
+    keys += [functools.partial(_key, made, "pages", g) for g in pages]
     keys += [functools.partial(_key, made_kits, "kits", g) for g in kits]
     keys += [functools.partial(_key, made, "listing", kommuner), functools.partial(_key, made_kits, "kit", national_kit)]
     return Work(list(tasks), finish, "page", weights, keys=keys)
@@ -310,11 +308,21 @@ def _write_area_kits(env: Environment, out: Path, views: Sequence[AreaView], com
     return written
 
 
-def _write_data(out: Path, views: Sequence[AreaView], shared: r.SharedData) -> list[str]:
-    """Each area's data file (data/areas/<key>.js), as ``SharedData`` made it."""
+def _write_data(
+    out: Path, views: Sequence[AreaView], data: dict[str, r.ColumnData], templates: dict[tuple[str, str], str | None]
+) -> list[str]:
+    """data/shared.js (``SharedData``) and each area's data file (data/areas/<key>.js), from each message's
+    ``ColumnData`` (``data``, by message id) and the texts as templates they worked out."""
+    areas = [r.area_data(v, {c.id: data[c.id].cards[(v.area.level, v.area.code)] for c in v.cards}) for v in views]
+    shared = r.SharedData(areas, templates)
+    r.write_shared_data(out, shared)
     for view in views:
         r.write_area_data(out, view, shared)
     return []
+
+
+def _unkeyed() -> str:
+    raise TypeError("made every time")
 
 
 def _write_listing(env: Environment, out: Path, kommuner: list[Area], common: dict[str, Any]) -> list[str]:
