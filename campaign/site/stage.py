@@ -159,8 +159,6 @@ def site_work(
         "contact": settings.contact or campaign.settings.organisation,
     }
     env = r.environment()
-    data = {c.message_id: d for c, d in made_columns}
-    templates = {k: v for _, d in made_columns for k, v in d.templates.items()}
     for name in TEMPLATES:
         env.get_template(name)  # compiled once, here: worker processes inherit them
     groups = [views[i : i + AREAS_PER_TASK] for i in range(0, len(views), AREAS_PER_TASK)]
@@ -171,7 +169,7 @@ def site_work(
     kits = [[kit_view(v) for v in group if v.area.level == "kommun"] for group in groups]
     book = _Kits(campaign, tag_tip(campaign), qr_cache)
     # The data files first: one task, the longest, in a worker while the others share out the pages and kits.
-    tasks: list[Callable[[], list[str]]] = [functools.partial(_write_data, out, views, data, templates)]
+    tasks: list[Callable[[], list[str]]] = [functools.partial(_write_data, out, views, made_columns, areas)]
     tasks += [functools.partial(_write_pages, env, out, group, common) for group in pages]
     tasks += [functools.partial(_write_area_kits, env, out, group, common, book) for group in kits]
     tasks.append(functools.partial(_write_listing, env, out, kommuner, common))
@@ -199,9 +197,6 @@ def site_work(
     return Work(list(tasks), finish, "page", weights, keys=keys)
 
 
-Made = tuple[Column, r.ColumnData]
-
-
 def columns(
     campaign: Campaign,
     posts: Sequence[Post],
@@ -210,16 +205,16 @@ def columns(
     platforms: Sequence[str],
     keys: dict[str, str] | None = None,
     cache: Path | None = None,
-) -> list[Made]:
-    """Each message's column of the views and its data (``message_column``, ``column_data``), in the campaign's order.
+) -> list[tuple[Column, Path | None]]:
+    """Each message's column of the views (``message_column``), in the campaign's order, and where its data
+    (``column_data``, which only the data files need: their task makes it, ``_column_data``) is kept.
 
     With ``keys`` and ``cache``, a column whose key (its message's, the page's platforms, the rows of its
     images) is unchanged is read from the cache, signed as the posts' are: its message's posts are then never
     read (``KitPosts`` leaves them pickled).
     """
-    names: dict[tuple[str, str], str] = {(a.level, a.code): a.name for a in (NATIONAL, *areas)}
     by_message: dict[str, list[Post]] | None = None
-    made: list[Made] = []
+    made: list[tuple[Column, Path | None]] = []
     wanted: set[str] = set()
     for message in campaign.messages:
         path = None
@@ -230,9 +225,9 @@ def columns(
                 key = ""
             if key:
                 path = cache / f"{key}.pickle"
-                wanted.add(path.name)
+                wanted |= {path.name, _data_path(path).name}
                 with contextlib.suppress(OSError, ValueError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-                    made.append(signed.loads(path.read_bytes()))
+                    made.append((signed.loads(path.read_bytes()), path))
                     continue
         if isinstance(posts, KitPosts):
             mine: Sequence[Post] = posts.of_message(message.id)
@@ -243,15 +238,33 @@ def columns(
                     by_message.setdefault(post.message_id, []).append(post)
             mine = by_message.get(message.id, [])
         column = message_column(message, mine, images, platforms)
-        made.append((column, r.column_data(column, names)))
+        made.append((column, path))
         if path is not None:
+            _data_path(path).unlink(missing_ok=True)  # the data of an earlier column under this key: made again
             with contextlib.suppress(OSError):  # no cache can be written: made again next time
-                signed.save(path, made[-1])
+                signed.save(path, column)
     if cache is not None and keys is not None:
         for old in cache.glob("*.pickle"):
             if old.name not in wanted:
                 old.unlink(missing_ok=True)
     return made
+
+
+def _data_path(column: Path) -> Path:
+    return column.with_name(column.stem + ".data.pickle")
+
+
+def _column_data(column: Column, path: Path | None, names: dict[tuple[str, str], str]) -> r.ColumnData:
+    """``column_data`` of a column, kept beside the column's own cache file (``path``) while that is."""
+    if path is not None:
+        with contextlib.suppress(OSError, ValueError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            found: r.ColumnData = signed.loads(_data_path(path).read_bytes())
+            return found
+    data = r.column_data(column, names)
+    if path is not None:
+        with contextlib.suppress(OSError):
+            signed.save(_data_path(path), data)
+    return data
 
 
 def _key(made: str | None, what: str, value: object) -> str:
@@ -309,12 +322,15 @@ def _write_area_kits(env: Environment, out: Path, views: Sequence[AreaView], com
 
 
 def _write_data(
-    out: Path, views: Sequence[AreaView], data: dict[str, r.ColumnData], templates: dict[tuple[str, str], str | None]
+    out: Path, views: Sequence[AreaView], made: Sequence[tuple[Column, Path | None]], areas: Sequence[Area]
 ) -> list[str]:
     """data/shared.js (``SharedData``) and each area's data file (data/areas/<key>.js), from each message's
-    ``ColumnData`` (``data``, by message id) and the texts as templates they worked out."""
-    areas = [r.area_data(v, {c.id: data[c.id].cards[(v.area.level, v.area.code)] for c in v.cards}) for v in views]
-    shared = r.SharedData(areas, templates)
+    column's data (``_column_data``: its cards' data, and its texts as templates)."""
+    names: dict[tuple[str, str], str] = {(a.level, a.code): a.name for a in (NATIONAL, *areas)}
+    data = {column.message_id: _column_data(column, path, names) for column, path in made}
+    templates = {k: v for d in data.values() for k, v in d.templates.items()}
+    cards = [r.area_data(v, {c.id: data[c.id].cards[(v.area.level, v.area.code)] for c in v.cards}) for v in views]
+    shared = r.SharedData(cards, templates)
     r.write_shared_data(out, shared)
     for view in views:
         r.write_area_data(out, view, shared)
