@@ -24,6 +24,7 @@ from campaign.compose.fit import DoesNotFit, Fitted, Tail, fit, join_mentions, t
 from campaign.compose.length import HASHTAG, composed_length, count, limit_of, lines_length, measure
 from campaign.compose.platforms import PLATFORM_IDS, Platform
 from campaign.compose.platforms import platform as get_platform
+from campaign.compose.records import quick_init
 from campaign.compose.utm import link_url
 from campaign.errors import CampaignError, CampaignInvalid, ExitCode, Problem
 from campaign.model import Area, Campaign, Mention, Message
@@ -47,6 +48,7 @@ class RenderFailed(CampaignError):
     exit_code = ExitCode.INVALID
 
 
+@quick_init
 @dataclass(frozen=True)
 class Part:
     """One post of a thread (or the only one): its text and its length as the platform counts it."""
@@ -63,6 +65,7 @@ class Part:
         return data
 
 
+@quick_init
 @dataclass(frozen=True)
 class Dropped:
     """Something left out of a post, and why: ``"length"`` (to fit) or ``"cap"`` (the platform's hashtag cap)."""
@@ -78,6 +81,7 @@ class Dropped:
         return {"kind": self.kind, "value": self.value, "reason": self.reason}
 
 
+@quick_init
 @dataclass(frozen=True)
 class Post:
     """A message composed for one area on one platform: ready to paste or publish."""

@@ -25,6 +25,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from campaign.compose.records import quick_init
+
 Fits = Callable[[str], bool]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”»)]*\s+|\n+")
@@ -33,6 +35,7 @@ _SPACE = re.compile(r"\s+")
 MAX_PARTS = 25  # a longer "thread" is a mistake in the message bank, not a post
 
 
+@quick_init
 @dataclass(frozen=True)
 class Tail:
     """What follows the body: mentions (as written), the link line, hashtags (without "#")."""
