@@ -259,7 +259,8 @@ def test_hostile_messages_show_as_text(tmp_path: Path) -> None:
     alt = {i.file: i.alt for i in built.images}["sverige/figure-resursbrist-x.png"]
     assert "<script>alert(4)" in alt and str(escape(alt)) in index
     # In the data page.js builds the folded cards from: script-safe JSON that reads back as the composer's text.
-    assert "\\u003cscript\\u003ealert(1)" in (out / "data" / "shared.js").read_text(encoding="utf-8")
+    data_files = "".join(p.read_text(encoding="utf-8") for p in sorted((out / "data").rglob("*.js")))
+    assert "\\u003cscript\\u003ealert(1)" in data_files
     folded = read_area_data(out, "uppsala")["cards"]["hostile-kort"]["posts"]["x"]["parts"]
     assert folded == [p.text for p in built.post("hostile-kort", "x", "0380").parts] and folded[0].startswith(HOSTILE)
     kit = (out / "kit.html").read_text(encoding="utf-8")

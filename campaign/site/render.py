@@ -117,6 +117,14 @@ def profile_url(platform_id: str, handle: str) -> str:
 def area_data(view: AreaView, cards: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     """The data the browser needs to show one area without reloading (``cards``: its cards' data, when
     ``column_data`` made them already)."""
+    return {
+        **_area_fields(view),
+        "cards": {card.id: cards[card.id] if cards is not None else _card_data(card) for card in view.cards},
+    }
+
+
+def _area_fields(view: AreaView) -> dict[str, Any]:
+    """``area_data`` but its cards."""
     area = view.area
     return {
         "key": view.key,
@@ -136,7 +144,6 @@ def area_data(view: AreaView, cards: dict[str, dict[str, Any]] | None = None) ->
             }
             for m in view.mentions
         ],
-        "cards": {card.id: cards[card.id] if cards is not None else _card_data(card) for card in view.cards},
     }
 
 
@@ -181,106 +188,104 @@ def _card_data(card: CardView) -> dict[str, Any]:
     return data
 
 
+AreaKey = tuple[str, str]  # an area's (level, code)
+
+
+@dataclass(frozen=True)
+class MessageShared:
+    """One message's part of data/shared.js, and each area's reference into it, worked out from the message's
+    ``ColumnData`` alone, so that it is kept while the message is unchanged (see ``SharedData``).
+
+    ``table`` is its entry in ``messages`` as JSON: ``texts`` (post texts and links with the area's name
+    written as ``{area}``), ``images`` and ``cards`` (its posts and images as they refer to those), each
+    what at least two areas hold; ``refs`` is each area's card: an index into ``cards``, or the card itself.
+    """
+
+    table: str
+    refs: dict[AreaKey, Any]
+
+
+def message_shared(data: ColumnData, names: dict[AreaKey, str]) -> MessageShared:
+    """``MessageShared`` of one message's column data; ``names``: each area key's name."""
+
+    def template(text: str, name: str) -> str | None:
+        found = data.templates.get((text, name), "")
+        return area_text(text, name) if found == "" else found
+
+    texts: dict[str, int] = {}
+    images: dict[str, int] = {}
+    for key, card in data.cards.items():
+        for post in card["posts"].values():
+            for text in [*post["parts"], *([post["link"]] if "link" in post else [])]:
+                shared = template(text, names[key])
+                if shared is not None:
+                    texts[shared] = texts.get(shared, 0) + 1
+        if "images" in card:
+            found = json_for_script(card["images"])
+            images[found] = images.get(found, 0) + 1
+    text_index = {t: i for i, t in enumerate(t for t, n in texts.items() if n > 1)}
+    image_index = {k: i for i, k in enumerate(k for k, n in images.items() if n > 1)}
+
+    def ref(text: str, name: str) -> int | str:
+        shared = template(text, name)
+        return text_index.get(shared, text) if shared is not None else text
+
+    compact: dict[AreaKey, tuple[str, dict[str, Any]]] = {}
+    cards: dict[str, int] = {}
+    for key, card in data.cards.items():
+        name = names[key]
+        posts = {}
+        for platform, post in card["posts"].items():
+            posts[platform] = {**post, "parts": [ref(t, name) for t in post["parts"]]}
+            if "link" in post:
+                posts[platform]["link"] = ref(post["link"], name)
+        entry: dict[str, Any] = {"posts": posts}
+        if "images" in card:
+            found = json_for_script(card["images"])
+            entry["images"] = image_index.get(found, card["images"])
+        dumped = json_for_script(entry)
+        cards[dumped] = cards.get(dumped, 0) + 1
+        compact[key] = (dumped, entry)
+    card_index = {k: i for i, k in enumerate(k for k, n in cards.items() if n > 1)}
+    table = (
+        '{"cards":[' + ",".join(card_index) + '],"images":[' + ",".join(image_index) + "],"
+        f'"texts":{json_for_script(list(text_index))}' + "}"
+    )
+    return MessageShared(table, {key: card_index.get(dumped, entry) for key, (dumped, entry) in compact.items()})
+
+
 class SharedData:
     """What several areas' data files would hold alike, written once to data/shared.js.
 
-    ``texts`` are post texts (and links) with the area's name written as
-    ``{area}``; ``images`` and ``figures`` are whole entries, and ``cards`` a
-    message's posts and images as they refer to those (most kommuner are
-    handed the same, up to their name). An area's file then refers to an
-    entry by its index, and holds only what is its own.
+    ``messages`` holds each message's own tables (``MessageShared``: its
+    texts with the area's name written as ``{area}``, images and cards, each
+    what at least two areas hold), ``figures`` the figure entries at least two
+    areas hold. An area's file then refers to an entry by its index, and holds
+    only what is its own. Each message's tables are its own so that an edit to
+    one message makes only its part again.
     """
 
-    def __init__(self, areas: Sequence[dict[str, Any]], templates: dict[tuple[str, str], str | None] | None = None) -> None:
-        texts: dict[str, int] = {}
-        images: dict[str, int] = {}
-        figures: dict[str, int] = {}
-        self._templates: dict[tuple[str, str], str | None] = dict(templates or {})  # (text, area name) → ``area_text``
-        self._made: dict[int, str] | None = {}  # while the table is made: the JSON of an images or figure entry, by id
-        for data in areas:
-            for card in data["cards"].values():
-                for post in card["posts"].values():
-                    for text in [*post["parts"], *([post["link"]] if "link" in post else [])]:
-                        shared = self._template(text, data["name"])
-                        if shared is not None:
-                            texts[shared] = texts.get(shared, 0) + 1
-                if "images" in card:
-                    key = self._json(card["images"])
-                    images[key] = images.get(key, 0) + 1
-            for figure in data["figures"]:
-                key = self._json(figure)
-                figures[key] = figures.get(key, 0) + 1
-        self.texts = [t for t, n in texts.items() if n > 1]
-        self.images = [k for k, n in images.items() if n > 1]
-        self.figures = [k for k, n in figures.items() if n > 1]
-        self._texts = {t: i for i, t in enumerate(self.texts)}
-        self._images = {k: i for i, k in enumerate(self.images)}
-        self._figures = {k: i for i, k in enumerate(self.figures)}
-        cards: dict[str, int] = {}
-        compact: list[tuple[dict[str, Any], dict[str, tuple[str, dict[str, Any]]]]] = []
-        for data in areas:
-            own = {}
-            for cid, card in data["cards"].items():
-                entry = self._card(card, data["name"])
-                key = json_for_script(entry)
-                cards[key] = cards.get(key, 0) + 1
-                own[cid] = (key, entry)
-            compact.append((data, own))
-        self.cards = [k for k, n in cards.items() if n > 1]
-        self._cards = {k: i for i, k in enumerate(self.cards)}
-        self._areas = {data["key"]: self._compact(data, own) for data, own in compact}  # each area's file, made once
-        self._made = None  # the entries may go: their ids may be another's later
-
-    def _json(self, value: Any) -> str:
-        if self._made is None:
-            return json_for_script(value)
-        found = self._made.get(id(value))
-        if found is None:
-            found = self._made[id(value)] = json_for_script(value)
-        return found
-
-    def _template(self, text: str, name: str) -> str | None:
-        found = self._templates.get((text, name), "")
-        if found == "":
-            found = self._templates[(text, name)] = area_text(text, name)
-        return found
-
-    def text(self, text: str, name: str) -> int | str:
-        """The shared text's index, or the text itself when no other area has it."""
-        shared = self._template(text, name)
-        return self._texts.get(shared, text) if shared is not None else text
-
-    def _card(self, card: dict[str, Any], name: str) -> dict[str, Any]:
-        posts = {}
-        for platform, post in card["posts"].items():
-            posts[platform] = {**post, "parts": [self.text(t, name) for t in post["parts"]]}
-            if "link" in post:
-                posts[platform]["link"] = self.text(post["link"], name)
-        compact: dict[str, Any] = {"posts": posts}
-        if "images" in card:
-            key = self._json(card["images"])
-            compact["images"] = self._images.get(key, card["images"])
-        return compact
-
-    def compact(self, data: dict[str, Any]) -> dict[str, Any]:
-        """An area's data (``area_data``) with what is shared replaced by its index."""
-        made = self._areas.get(data["key"])
-        if made is not None and made["name"] == data["name"]:
-            return made
-        own = {}
-        for cid, card in data["cards"].items():
-            entry = self._card(card, data["name"])
-            own[cid] = (json_for_script(entry), entry)
-        return self._compact(data, own)
+    def __init__(self, areas: Sequence[AreaView], messages: dict[str, MessageShared]) -> None:
+        fields = [_area_fields(view) for view in areas]
+        dumped = [[json_for_script(f) for f in data["figures"]] for data in fields]
+        counts: dict[str, int] = {}
+        for figures in dumped:
+            for found in figures:
+                counts[found] = counts.get(found, 0) + 1
+        self.figures = [k for k, n in counts.items() if n > 1]
+        index = {k: i for i, k in enumerate(self.figures)}
+        self.messages = messages
+        self._areas: dict[str, dict[str, Any]] = {}
+        for view, data, figures in zip(areas, fields, dumped, strict=True):
+            key = (view.area.level, view.area.code)
+            data["figures"] = [index.get(found, f) for found, f in zip(figures, data["figures"], strict=True)]
+            data["cards"] = {card.id: messages[card.id].refs[key] for card in view.cards}
+            self._areas[view.key] = data
 
     def area(self, key: str) -> dict[str, Any] | None:
-        """The compact data of an area the table was made from."""
-        return self._areas.get(key)
-
-    def _compact(self, data: dict[str, Any], own: dict[str, tuple[str, dict[str, Any]]]) -> dict[str, Any]:
-        cards = {cid: self._cards.get(key, entry) for cid, (key, entry) in own.items()}
-        figures = [self._figures.get(self._json(f), f) for f in data["figures"]]
-        return {**data, "cards": cards, "figures": figures, "shared": self.hash}
+        """The compact data of an area the table was made from, naming the table it refers into."""
+        data = self._areas.get(key)
+        return {**data, "shared": self.hash} if data is not None else None
 
     def script(self) -> str:
         """data/shared.js, with ``hash``: the content hash every area file names (``shared``), so that page.js can
@@ -288,9 +293,8 @@ class SharedData:
         return "window.campaignShared={" + f'"hash":{json.dumps(self.hash)},' + self._tables() + "};\n"
 
     def _tables(self) -> str:
-        tables = {"cards": self.cards, "figures": self.figures, "images": self.images}
-        parts = [f'"{name}":[' + ",".join(rows) + "]" for name, rows in tables.items()]
-        return ",".join([*parts, f'"texts":{json_for_script(self.texts)}'])
+        messages = ",".join(f"{json_for_script(mid)}:{m.table}" for mid, m in self.messages.items())
+        return '"figures":[' + ",".join(self.figures) + '],"messages":{' + messages + "}"
 
     @functools.cached_property
     def hash(self) -> str:
@@ -312,7 +316,9 @@ def write_area_data(out: Path, view: AreaView, shared: SharedData) -> None:
     path = out / "data" / "areas" / f"{view.key}.js"
     path.parent.mkdir(parents=True, exist_ok=True)
     prefix = AREA_PREFIX.format(key=json.dumps(view.key))
-    data = shared.area(view.key) or shared.compact(area_data(view))
+    data = shared.area(view.key)
+    if data is None:
+        raise KeyError(f"{view.key}: not an area data/shared.js was made for")
     path.write_text(f"{prefix}{json_for_script(data)};\n", encoding="utf-8")
 
 
@@ -332,15 +338,16 @@ def read_area_data(out: Path, key: str) -> dict[str, Any]:
 
 
 def resolve_area_data(data: dict[str, Any], shared: dict[str, Any]) -> dict[str, Any]:
-    """An area file's data with its references into data/shared.js resolved."""
+    """An area file's data with its references into data/shared.js resolved (each card into its message's tables)."""
     name = data["name"]
-
-    def text(value: int | str) -> str:
-        return shared["texts"][value].replace(AREA, name) if isinstance(value, int) else value
-
     cards = {}
     for cid, entry in data["cards"].items():
-        card = shared["cards"][entry] if isinstance(entry, int) else entry
+        tables = shared["messages"].get(cid, {"cards": [], "images": [], "texts": []})
+
+        def text(value: int | str, tables: dict[str, Any] = tables) -> str:
+            return tables["texts"][value].replace(AREA, name) if isinstance(value, int) else value
+
+        card = tables["cards"][entry] if isinstance(entry, int) else entry
         posts = {}
         for platform, post in card["posts"].items():
             posts[platform] = {**post, "parts": [text(t) for t in post["parts"]]}
@@ -349,7 +356,7 @@ def resolve_area_data(data: dict[str, Any], shared: dict[str, Any]) -> dict[str,
         cards[cid] = {"posts": posts}
         if "images" in card:
             images = card["images"]
-            cards[cid]["images"] = shared["images"][images] if isinstance(images, int) else images
+            cards[cid]["images"] = tables["images"][images] if isinstance(images, int) else images
     figures = [shared["figures"][f] if isinstance(f, int) else f for f in data["figures"]]
     return {**data, "cards": cards, "figures": figures}
 

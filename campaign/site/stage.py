@@ -207,7 +207,7 @@ def columns(
     cache: Path | None = None,
 ) -> list[tuple[Column, Path | None]]:
     """Each message's column of the views (``message_column``), in the campaign's order, and where its data
-    (``column_data``, which only the data files need: their task makes it, ``_column_data``) is kept.
+    (its part of the data files, which only their task needs and makes, ``_message_shared``) is kept.
 
     With ``keys`` and ``cache``, a column whose key (its message's, the page's platforms, the rows of its
     images) is unchanged is read from the cache, signed as the posts' are: its message's posts are then never
@@ -254,17 +254,18 @@ def _data_path(column: Path) -> Path:
     return column.with_name(column.stem + ".data.pickle")
 
 
-def _column_data(column: Column, path: Path | None, names: dict[tuple[str, str], str]) -> r.ColumnData:
-    """``column_data`` of a column, kept beside the column's own cache file (``path``) while that is."""
+def _message_shared(column: Column, path: Path | None, names: dict[tuple[str, str], str]) -> r.MessageShared:
+    """The column's part of the data files (``r.message_shared`` of its ``column_data``), kept beside the
+    column's own cache file (``path``) while that is."""
     if path is not None:
         with contextlib.suppress(OSError, ValueError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            found: r.ColumnData = signed.loads(_data_path(path).read_bytes())
+            found: r.MessageShared = signed.loads(_data_path(path).read_bytes())
             return found
-    data = r.column_data(column, names)
+    shared = r.message_shared(r.column_data(column, names), names)
     if path is not None:
         with contextlib.suppress(OSError):
-            signed.save(_data_path(path), data)
-    return data
+            signed.save(_data_path(path), shared)
+    return shared
 
 
 def _key(made: str | None, what: str, value: object) -> str:
@@ -325,12 +326,9 @@ def _write_data(
     out: Path, views: Sequence[AreaView], made: Sequence[tuple[Column, Path | None]], areas: Sequence[Area]
 ) -> list[str]:
     """data/shared.js (``SharedData``) and each area's data file (data/areas/<key>.js), from each message's
-    column's data (``_column_data``: its cards' data, and its texts as templates)."""
+    part of them (``_message_shared``)."""
     names: dict[tuple[str, str], str] = {(a.level, a.code): a.name for a in (NATIONAL, *areas)}
-    data = {column.message_id: _column_data(column, path, names) for column, path in made}
-    templates = {k: v for d in data.values() for k, v in d.templates.items()}
-    cards = [r.area_data(v, {c.id: data[c.id].cards[(v.area.level, v.area.code)] for c in v.cards}) for v in views]
-    shared = r.SharedData(cards, templates)
+    shared = r.SharedData(views, {column.message_id: _message_shared(column, path, names) for column, path in made})
     r.write_shared_data(out, shared)
     for view in views:
         r.write_area_data(out, view, shared)

@@ -535,22 +535,24 @@
     return shared;
   }
 
-  /* An area's data with its references into data/shared.js put back (a number is a shared entry);
-     new objects, since shared entries serve every area. */
+  /* An area's data with its references into data/shared.js put back (a number is a shared entry: a card's
+     into its message's own tables, a figure into the figures); new objects, since shared entries serve
+     every area. */
   function resolveArea(d, c) {
-    var text = function (t) { return typeof t === "number" ? c.texts[t].split("{area}").join(d.name) : t; };
-    var pick = function (table, v) { return typeof v === "number" ? c[table][v] : v; };
+    var pick = function (table, v) { return typeof v === "number" ? table[v] : v; };
     var cards = {};
     Object.keys(d.cards).forEach(function (id) {
-      var card = pick("cards", d.cards[id]);
+      var m = Object.prototype.hasOwnProperty.call(c.messages, id) ? c.messages[id] : {cards: [], images: [], texts: []};
+      var text = function (t) { return typeof t === "number" ? m.texts[t].split("{area}").join(d.name) : t; };
+      var card = pick(m.cards, d.cards[id]);
       var posts = {};
       Object.keys(card.posts).forEach(function (p) {
         var post = card.posts[p];
         posts[p] = {parts: post.parts.map(text), limit: post.limit, link: post.link === undefined ? undefined : text(post.link)};
       });
-      cards[id] = {posts: posts, images: pick("images", card.images)};
+      cards[id] = {posts: posts, images: pick(m.images, card.images)};
     });
-    return Object.assign({}, d, {cards: cards, figures: d.figures.map(function (f) { return pick("figures", f); })});
+    return Object.assign({}, d, {cards: cards, figures: d.figures.map(function (f) { return pick(c.figures, f); })});
   }
 
   /* An area file names the shared table it refers into: a pair from different builds (one of them from
