@@ -499,3 +499,14 @@ def test_a_share_without_population_is_warned_about(tmp_path: Path) -> None:
         "'Fyra av tio / säger att de har för hög arbetsbelastning' without saying who answered; add who it is, such as "
         "`population: socialchefer` (then the statement goes on without it)"
     ) in found
+
+
+def test_a_character_the_font_lacks_is_found_in_every_text_after_texts_it_could_draw() -> None:
+    """The glyph check remembers the characters a font has (most card texts hold nothing new), never one it lacks."""
+    from campaign.images.glyphs import undrawable
+
+    font = str(Path(__file__).resolve().parents[1] / "campaign" / "fonts" / "Inter-Regular.otf")
+    assert undrawable("Socialtjänsten i Åre: 42 %", font) == []
+    assert undrawable("Socialtjänsten i Åre 💪", font) == ["💪"]
+    assert undrawable("Åre 💪 och 👍🏽", font) == ["💪", "👍🏽"]
+    assert undrawable("Socialtjänsten i Åre: 42 %", font) == []

@@ -47,8 +47,18 @@ def lacks(path: str, ch: str) -> bool:
     return _shape(font, ch) == _shape(font, _PROBE)
 
 
+_DRAWABLE: dict[str, set[str]] = {}  # font path → the characters it was found to have
+
+
 def undrawable(text: str, path: str) -> list[str]:
     """The graphemes of ``text`` (emoji sequences whole) holding a character the font lacks, each once."""
+    known = _DRAWABLE.setdefault(path, set())
+    new = set(text) - known  # most texts hold only characters met before: nothing to look at
+    if not new:
+        return []
+    if not any([lacks(path, ch) for ch in new]):
+        known |= new
+        return []
     found: list[str] = []
     for grapheme in regex.findall(r"\X", text):
         if grapheme not in found and any(lacks(path, ch) for ch in grapheme):
