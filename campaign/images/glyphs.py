@@ -56,7 +56,7 @@ def undrawable(text: str, path: str) -> list[str]:
     new = set(text) - known  # most texts hold only characters met before: nothing to look at
     if not new:
         return []
-    if not any([lacks(path, ch) for ch in new]):
+    if not any(lacks(path, ch) for ch in new):
         known |= new
         return []
     found: list[str] = []
