@@ -13,6 +13,7 @@ import pytest
 from PIL import Image
 
 from campaign.build import Built, build
+from campaign.images.jpeg import jpeg_of
 from campaign.images.sizes import SIZES
 from tests.conftest import run_cli
 from tests.test_images_support import CAMPAIGN, make
@@ -104,6 +105,10 @@ def test_instagram_sized_cards_have_a_jpeg_beside_them(built: tuple[Path, Built,
             worst = max(abs(a - b) for a, b in corner)
             assert worst <= 8
     assert sum(1 for r in rows if "jpeg" in r) == CARDS * 2  # square and portrait
+    # Made from the drawing (the PNG's own palette image), byte for byte the JPEG of the PNG decoded again.
+    for row in rows:
+        if "jpeg" in row:
+            assert (images / row["jpeg"]).read_bytes() == jpeg_of((images / row["file"]).read_bytes()), row["file"]
 
 
 def test_alt_text_says_the_figure_statement_and_source_in_swedish(built: tuple[Path, Built, list[tuple[str, int, int]]]) -> None:

@@ -27,14 +27,19 @@ def jpeg_bytes(png: Path) -> bytes:
 
 
 def jpeg_of(png: bytes) -> bytes:
-    """A PNG's bytes as JPEG: an opaque card straight to RGB, a transparent one flattened onto white first."""
+    """A PNG's bytes as JPEG (``jpeg_of_image`` of the image they hold)."""
     with Image.open(io.BytesIO(png)) as img:
-        if img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info:
-            rgba = img.convert("RGBA")
-            flat = Image.new("RGB", rgba.size, (255, 255, 255))
-            flat.paste(rgba, mask=rgba.getchannel("A"))
-        else:
-            flat = img.convert("RGB")
+        return jpeg_of_image(img)
+
+
+def jpeg_of_image(img: Image.Image) -> bytes:
+    """An image as JPEG: an opaque card straight to RGB, a transparent one flattened onto white first."""
+    if img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info:
+        rgba = img.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, (255, 255, 255))
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+    else:
+        flat = img.convert("RGB")
     out = io.BytesIO()
     flat.save(out, "JPEG", quality=QUALITY, subsampling=0, optimize=False)
     return out.getvalue()

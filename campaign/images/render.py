@@ -190,11 +190,26 @@ def render_png(job: Job) -> bytes:
     fixed palette and no dithering maps each pixel on its own, so the result
     is the same, byte for byte, as drawing and quantizing the whole card.
     """
+    return _render(job, None)
+
+
+def render_card(job: Job) -> tuple[bytes, Image.Image]:
+    """``render_png``, and the card as the palette image those bytes hold (what decoding them gives), for
+    its JPEG: made from the drawing, not decoded from the PNG again."""
+    image: list[Image.Image] = []
+    return _render(job, image), image[0]
+
+
+def _render(job: Job, image: list[Image.Image] | None) -> bytes:
     pal = _palette_image(tuple(sorted(job.colours.items())), _logo_colours(job))
-    layered = _layered(job, pal)
+    layered = _layered(job, pal, image)
     if layered is not None:
         return layered
+    if image is not None:
+        image.clear()  # a layered try may have begun one
     quantized = draw(job).quantize(palette=pal, dither=Image.Dither.NONE)
+    if image is not None:
+        image.append(quantized)
     rows = _scanlines(quantized).tobytes()
     return _png(job.width, job.height, pal, [_deflate(rows, zlib.Z_FINISH)], zlib.adler32(rows))
 
@@ -302,12 +317,13 @@ def _content(element: dict[str, Any], values: dict[str, str]) -> str:
     return ""
 
 
-def _layered(job: Job, pal: Image.Image) -> bytes | None:
+def _layered(job: Job, pal: Image.Image, image: list[Image.Image] | None = None) -> bytes | None:
     """The card as PNG bytes drawn on its shared base, or None when it must be drawn whole.
 
     Only the bands of rows that the card's own elements may touch (their boxes
     and a margin) are drawn, quantized and compressed for this card; the rows
     between them come compressed from the base, as separate deflate blocks.
+    With ``image``, the whole card as a palette image is appended to it.
     """
     elements = job.shape["elements"]
     own = [i for i, e in enumerate(elements) if _own(e)]
@@ -319,6 +335,7 @@ def _layered(job: Job, pal: Image.Image) -> bytes | None:
     base = _base(_shape_json(job.shape) + "\n" + words, job, shared, own, pal)
     deflated: list[bytes] = []
     adler = 1  # the Adler-32 of nothing
+    whole = base.scan.copy() if image is not None else None
     for piece in base.pieces:
         if isinstance(piece, _Stored):
             deflated.append(piece.deflated)
@@ -340,6 +357,12 @@ def _layered(job: Job, pal: Image.Image) -> bytes | None:
         rows = scan.tobytes()
         adler = zlib.adler32(rows, adler)
         deflated.append(_deflate(rows, zlib.Z_FULL_FLUSH))
+        if whole is not None:
+            whole.paste(scan, (0, top))
+    if image is not None and whole is not None:
+        card = whole.crop((1, 0, job.width + 1, job.height))  # without the scanlines' filter column
+        card.putpalette(pal.getpalette() or [])
+        image.append(card)
     return _png(job.width, job.height, pal, [*deflated, _END], adler)
 
 
