@@ -169,13 +169,8 @@ def _prune(folder: Path, keep: set[str]) -> None:
             path.unlink(missing_ok=True)
 
 
-def report(campaign: Campaign, posts: Sequence[Post]) -> tuple[list[Problem], str]:
-    """The build's warnings about its posts (``warnings``) and its note on what they dropped."""
-    return report_of(campaign, total(p.tally for p in message_files(campaign, posts)))
-
-
 def report_of(campaign: Campaign, tally: Tally) -> tuple[list[Problem], str]:
-    """``report`` of the posts ``tally`` counts."""
+    """The build's warnings about the posts ``tally`` counts (``warnings_of``) and its note on what they dropped."""
     return warnings_of(campaign, tally), output.summary_of(tally)
 
 
