@@ -82,3 +82,15 @@ def save(path: Path, value: Any) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_bytes(dumps(value))
     os.replace(tmp, path)
+
+
+_UNREADABLE = (OSError, ValueError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError)
+
+
+def read(path: Path) -> Any | None:
+    """The value ``save`` wrote to ``path``; None when there is none, or it is not this user's, or it no
+    longer unpickles (made by another version of the program): the caller then makes it again."""
+    try:
+        return loads(path.read_bytes())
+    except _UNREADABLE:
+        return None

@@ -194,31 +194,40 @@ def message_files(campaign: Campaign, posts: Sequence[Post], kit: Kit | None = N
     """
     cache = kit.reuse.cache.parent / "posts-files" if kit is not None and kit.reuse is not None else None
     keys = message_keys(kit) if cache is not None and kit is not None else {}
-    by_message: dict[str, list[Post]] | None = None
+    posts_of = message_posts(posts)
     made: list[output.MessageFiles] = []
     wanted: set[str] = set()
     for i, message in enumerate(campaign.messages):
         path = cache / f"{digest(('posts-files', output.KIT_FORMAT, keys[message.id]))}.pickle" if cache else None
         if path is not None:
             wanted.add(path.name)
-            with contextlib.suppress(OSError, ValueError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-                made.append(signed.loads(path.read_bytes()))
+            kept = signed.read(path)
+            if isinstance(kept, output.MessageFiles):
+                made.append(kept)
                 continue
-        if isinstance(posts, KitPosts):
-            mine: Sequence[Post] = posts.of_message(message.id)
-        else:
-            if by_message is None:
-                by_message = {}
-                for post in posts:
-                    by_message.setdefault(post.message_id, []).append(post)
-            mine = by_message.get(message.id, [])
-        made.append(output.message_files(message.id, message.kind, i, mine, wide=_wide))
+        made.append(output.message_files(message.id, message.kind, i, posts_of(message.id), wide=_wide))
         if path is not None:
             with contextlib.suppress(OSError):  # no cache can be written: made again next time
                 signed.save(path, made[-1])
     if cache is not None:
         _prune(cache, wanted)
     return made
+
+
+def message_posts(posts: Sequence[Post]) -> Callable[[str], Sequence[Post]]:
+    """One message's posts among ``posts``, by its id: from a ``KitPosts``, only that message's are unpickled;
+    a list is grouped by message once, when first asked."""
+    if isinstance(posts, KitPosts):
+        return posts.of_message
+    grouped: dict[str, list[Post]] = {}
+
+    def of(message_id: str) -> Sequence[Post]:
+        if not grouped:
+            for post in posts:
+                grouped.setdefault(post.message_id, []).append(post)
+        return grouped.get(message_id, [])
+
+    return of
 
 
 def _wide(area: Area) -> bool:

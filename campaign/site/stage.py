@@ -17,7 +17,6 @@ import datetime as dt
 import functools
 import hashlib
 import os
-import pickle
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +27,7 @@ from markupsafe import Markup
 
 from campaign import signed
 from campaign.compose.core import Post
-from campaign.compose.stage import KitPosts, message_keys
+from campaign.compose.stage import message_keys, message_posts
 from campaign.errors import Problem
 from campaign.kit import ImageFile, Kit, Work, build_time, digest, run_work
 from campaign.model import NATIONAL, Area, Campaign
@@ -213,7 +212,7 @@ def columns(
     images) is unchanged is read from the cache, signed as the posts' are: its message's posts are then never
     read (``KitPosts`` leaves them pickled).
     """
-    by_message: dict[str, list[Post]] | None = None
+    posts_of = message_posts(posts)
     made: list[tuple[Column, Path | None]] = []
     wanted: set[str] = set()
     for message in campaign.messages:
@@ -226,18 +225,11 @@ def columns(
             if key:
                 path = cache / f"{key}.pickle"
                 wanted |= {path.name, _data_path(path).name}
-                with contextlib.suppress(OSError, ValueError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-                    made.append((signed.loads(path.read_bytes()), path))
+                kept = signed.read(path)
+                if isinstance(kept, Column):
+                    made.append((kept, path))
                     continue
-        if isinstance(posts, KitPosts):
-            mine: Sequence[Post] = posts.of_message(message.id)
-        else:
-            if by_message is None:
-                by_message = {}
-                for post in posts:
-                    by_message.setdefault(post.message_id, []).append(post)
-            mine = by_message.get(message.id, [])
-        column = message_column(message, mine, images, platforms)
+        column = message_column(message, posts_of(message.id), images, platforms)
         made.append((column, path))
         if path is not None:
             _data_path(path).unlink(missing_ok=True)  # the data of an earlier column under this key: made again
@@ -258,9 +250,9 @@ def _message_shared(column: Column, path: Path | None, names: dict[tuple[str, st
     """The column's part of the data files (``r.message_shared`` of its ``column_data``), kept beside the
     column's own cache file (``path``) while that is."""
     if path is not None:
-        with contextlib.suppress(OSError, ValueError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            found: r.MessageShared = signed.loads(_data_path(path).read_bytes())
-            return found
+        kept = signed.read(_data_path(path))
+        if isinstance(kept, r.MessageShared):
+            return kept
     shared = r.message_shared(r.column_data(column, names), names)
     if path is not None:
         with contextlib.suppress(OSError):
