@@ -5,10 +5,12 @@ Every function returns text and is deterministic: posts keep the order
 
 ``to_json`` writes every post as a whole object (what `campaign posts --format
 json` prints); ``to_kit_json`` writes the kit's ``posts.json``, where whatever
-posts share (messages, platforms, areas, texts up to the area's name, links,
-hashtags, mentions, Bluesky facet features) is written once and each post
-refers to it by index. ``expand_kit_json`` turns that file back into exactly
-the objects ``to_json`` writes.
+posts share (platforms and areas; and within each message its texts up to the
+area's name, its links, hashtags and mentions, its Bluesky facet features) is
+written once and each post refers to it by index. ``expand_kit_json`` turns
+that file back into exactly the objects ``to_json`` writes. The kit's files are
+put together from each message's share (``message_files``, ``kit_json``,
+``kit_csv``, ``kit_markdown``), so that a message's share can be kept.
 """
 
 from __future__ import annotations
@@ -119,10 +121,6 @@ def _word(char: str) -> bool:
 
 def _dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def _message_entry(post: Post) -> dict[str, str]:
-    return {"id": post.message_id, "kind": post.kind}
 
 
 def _area_entry(a: Area) -> dict[str, str]:
