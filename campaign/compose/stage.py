@@ -231,9 +231,8 @@ def message_posts(posts: Sequence[Post]) -> Callable[[str], Sequence[Post]]:
 
 
 def _wide(area: Area) -> bool:
-    return (
-        area.level != "kommun"
-    )  # the CSV and Markdown hold the national and län posts; a kommun's are one `campaign posts` away
+    """The CSV and Markdown hold the national and län posts; a kommun's are one `campaign posts` away."""
+    return area.level != "kommun"
 
 
 def files(kit: Kit, staging: Path, pieces: Sequence[output.MessageFiles]) -> Work:

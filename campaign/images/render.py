@@ -205,8 +205,6 @@ def _render(job: Job, image: list[Image.Image] | None) -> bytes:
     layered = _layered(job, pal, image)
     if layered is not None:
         return layered
-    if image is not None:
-        image.clear()  # a layered try may have begun one
     quantized = draw(job).quantize(palette=pal, dither=Image.Dither.NONE)
     if image is not None:
         image.append(quantized)
