@@ -11,15 +11,24 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from jinja2 import TemplateError
 
+import campaign.compose.facets as bsky_facets
 from campaign import registry, templating
-from campaign.compose import facets as bsky_facets
 from campaign.compose import length as lengths
 from campaign.compose import utm as utms
-from campaign.compose.facets import joined_facets, pieces_facets, short_text
+from campaign.compose.facets import (
+    FacetRow,
+    Known,
+    joined_facets,
+    known_mentions,
+    piece_rows,
+    pieces_facets,
+    rows_facets,
+    short_text,
+)
 from campaign.compose.fit import DoesNotFit, Fitted, Tail, fit, join_mentions, tail_text
 from campaign.compose.length import HASHTAG, composed_length, count, limit_of, lines_length, measure
 from campaign.compose.platforms import PLATFORM_IDS, Platform
@@ -328,6 +337,8 @@ class _Ending:
     alone: str  # "\n\n" + the same, where no one is tagged
     kept_tags: tuple[str, ...]  # when all of it fits
     dropped: tuple[Dropped, ...]  # the cap's
+    after: _Counted | None  # ``after_mentions`` counted (None: count the post whole)
+    alone_counted: _Counted | None  # ``alone`` counted
 
 
 @dataclass(frozen=True)
@@ -338,6 +349,35 @@ class _Tagged:
     names: tuple[str, ...]
     kept: tuple[Mention, ...]
     line: str  # "\n\n" + the mentions line ("" when no one)
+    known: Known  # the kept mentions a Bluesky facet can be made for
+    counted: _Counted | None  # ``line`` counted
+
+
+class _Counted(NamedTuple):
+    """A piece of a post that starts a line (a mentions line, a link and hashtags' lines), counted once for
+    every post it ends: its length, UTF-8 bytes and validity as ``lengths._piece`` gives them, and for
+    Bluesky its posted text, facet rows and posted bytes."""
+
+    text: str
+    length: int
+    size: int
+    valid: bool
+    posted: str
+    rows: tuple[FacetRow, ...]
+    posted_bytes: int
+
+
+def _counted(p: Platform, text: str, known: Known) -> _Counted | None:
+    """``text`` counted for ``p`` (None when it is to be counted whole with what it joins, or when it writes
+    "@" that only the post's own mentions could make a facet of)."""
+    found = lengths._piece(p.counter, text)
+    if found is None or not text.startswith("\n"):
+        return None
+    if p.counter != "bluesky":
+        return _Counted(text, *found, text, (), 0)
+    if "@" in text and not known:
+        return None
+    return _Counted(text, *found, *piece_rows(text, known))
 
 
 class _Shared:
@@ -369,14 +409,17 @@ class _Shared:
             url = link_url(campaign.link(message.link), campaign.settings.utm, p.id) if message.link else None
             appended, over_cap = _apply_cap(tags, in_body, p.max_hashtags)
             lines = tail_text((), link_line(url, p), appended)
+            after, alone = ("\n" + lines, "\n\n" + lines) if lines else ("", "")
             found = self.endings[key] = _Ending(
                 url,
                 appended,
                 over_cap,
-                "\n" + lines if lines else "",
-                "\n\n" + lines if lines else "",
+                after,
+                alone,
                 tuple(t for t in tags.ordered if t.casefold() in in_body or t in appended),
                 tuple(Dropped("hashtag", "#" + t, "cap") for t in over_cap),
+                _counted(p, after, ()) if after else None,
+                _counted(p, alone, ()) if alone else None,
             )
         return found
 
@@ -388,7 +431,10 @@ class _Shared:
             for mention in mentions:
                 written.setdefault(written_mention(mention, p), mention)
             names = tuple(written)
-            tagged = _Tagged(written, names, tuple(written.values()), "\n\n" + join_mentions(names) if names else "")
+            kept = tuple(written.values())
+            line = "\n\n" + join_mentions(names) if names else ""
+            known = known_mentions(kept)
+            tagged = _Tagged(written, names, kept, line, known, _counted(p, line, known) if line else None)
             found = self.tagged[key] = (mentions, tagged)
         return found[1]
 
@@ -413,6 +459,10 @@ def _fit(
     limit = limit_of(p, instance_limit)
     # The common case, one post with everything: counted from its pieces' own counts (the body's, shared
     # by seven platforms; the mentions', by the area's messages; the link and hashtags', by every area).
+    rest = _rest(who, end) if body else None
+    part = _quick(p, body, rest, limit, who.known) if rest is not None else None
+    if part is not None:
+        return Post(message.id, message.kind, p.id, area, variant, (part,), url, end.kept_tags, who.kept, end.dropped, levels)
     pieces: tuple[str, ...]
     if who.line:
         pieces = (body, who.line, end.after_mentions) if end.after_mentions else (body, who.line)
@@ -447,6 +497,42 @@ def _fit(
     )
     kept_tags = tuple(t for t in tags.ordered if t.casefold() in in_body or t in fitted.tail.hashtags)
     return Post(message.id, message.kind, p.id, area, variant, parts, url, kept_tags, kept_mentions, tuple(dropped), levels)
+
+
+def _rest(who: _Tagged, end: _Ending) -> list[_Counted] | None:
+    """What follows a body in a post with everything, as counted pieces; None where one is to be counted whole."""
+    if who.line:
+        if who.counted is None or (end.after_mentions and end.after is None):
+            return None
+        return [who.counted, end.after] if end.after is not None else [who.counted]
+    if end.alone:
+        return None if end.alone_counted is None else [end.alone_counted]
+    return []
+
+
+def _quick(p: Platform, body: str, rest: list[_Counted], limit: int, known: Known) -> Part | None:
+    """The post's one part when ``body`` and the counted pieces after it fit (``lines_length``'s sum, from
+    counts made once), else None (then it is counted again the slower way, which may still fit it)."""
+    found = lengths._piece(p.counter, body)
+    if found is None or not found[2]:
+        return None
+    length, size = found[0], found[1]
+    for piece in rest:
+        if not piece.valid:
+            return None
+        length += piece.length
+        size += piece.size
+    if length > limit or (p.max_bytes is not None and size > p.max_bytes):
+        return None
+    if p.counter != "bluesky":
+        return Part(body + "".join(piece.text for piece in rest), length, limit)
+    posted, rows, shift = piece_rows(body, known)
+    texts, facet_rows = [posted], [(rows, 0)]
+    for piece in rest:
+        texts.append(piece.posted)
+        facet_rows.append((piece.rows, shift))
+        shift += piece.posted_bytes
+    return Part("".join(texts), length, limit, rows_facets(facet_rows))
 
 
 def _pieces_part(

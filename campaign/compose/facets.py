@@ -244,13 +244,33 @@ def pieces_facets(pieces: tuple[str, ...], mentions: Iterable[Mention] = ()) -> 
     """
     if any(not piece.startswith("\n") for piece in pieces[1:]):
         return facets("".join(pieces), mentions)
-    known = tuple((m.handle, m.did) for m in mentions if m.handle and m.did)
+    known = known_mentions(mentions)
     out: list[dict[str, Any]] = []
     shift = 0
     for piece in pieces:
         out += [_as_facet(row, shift) for row in _facet_rows(piece, _present(piece, known))]
         shift += _posted_bytes(piece)
     return tuple(out)
+
+
+Known = tuple[tuple[str, str], ...]  # (handle, DID) of each mention a facet can be made for
+FacetRow = tuple[int, int, str, str, str]  # byteStart, byteEnd, $type, the feature's key, its value
+
+
+def known_mentions(mentions: Iterable[Mention]) -> Known:
+    """(handle, DID) of the mentions with both, the ones a mention facet can be made for."""
+    return tuple((m.handle, m.did) for m in mentions if m.handle and m.did)
+
+
+def piece_rows(text: str, known: Known) -> tuple[str, tuple[FacetRow, ...], int]:
+    """(posted text, facet rows, posted UTF-8 bytes) of one piece of a post (see :func:`pieces_facets`):
+    what :func:`rows_facets` joins, each piece's rows moved by the posted bytes before it."""
+    return short_text(text), _facet_rows(text, _present(text, known) if "@" in text else ()), _posted_bytes(text)
+
+
+def rows_facets(pieces: Iterable[tuple[tuple[FacetRow, ...], int]]) -> tuple[dict[str, Any], ...]:
+    """The facets of pieces given as (facet rows, posted bytes before the piece)."""
+    return tuple(_as_facet(row, shift) for rows, shift in pieces for row in rows)
 
 
 @lru_cache(maxsize=16384)
@@ -264,7 +284,7 @@ def _present(text: str, known: tuple[tuple[str, str], ...]) -> tuple[tuple[str, 
 
 
 @lru_cache(maxsize=16384)
-def _facet_rows(text: str, known: tuple[tuple[str, str], ...]) -> tuple[tuple[int, int, str, str, str], ...]:
+def _facet_rows(text: str, known: Known) -> tuple[FacetRow, ...]:
     mentions = [Mention("", "", "", handle, did) for handle, did in known]
     rows = []
     for f in facets(text, mentions):
@@ -274,7 +294,7 @@ def _facet_rows(text: str, known: tuple[tuple[str, str], ...]) -> tuple[tuple[in
     return tuple(rows)
 
 
-def _as_facet(row: tuple[int, int, str, str, str], shift: int) -> dict[str, Any]:
+def _as_facet(row: FacetRow, shift: int) -> dict[str, Any]:
     start, end, kind, key, value = row
     return {"index": {"byteStart": start + shift, "byteEnd": end + shift}, "features": [{"$type": kind, key: value}]}
 
