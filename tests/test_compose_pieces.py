@@ -10,6 +10,7 @@ tests/test_counters_node.py and tests/test_counters_mastodon.py hold to the refe
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
@@ -74,3 +75,54 @@ def test_bluesky_facets_and_text_from_pieces_are_the_whole_texts() -> None:
         assert pieces_facets(pieces, MENTIONS) == facets(whole, MENTIONS), whole
         assert "".join(short_text(piece) for piece in pieces) == short_text(whole), whole
         assert "".join(sentence_pieces(text)) == text
+
+
+PLAIN = [chr(c) for c in range(0x10000) if re.fullmatch(f"[{length.PLAIN_CHARS}]", chr(c))]
+COUNTERS = sorted({p.counter for p in PLATFORMS.values()})
+
+
+def _whole_count(counter: str, text: str) -> tuple[int, int, bool] | None:
+    # The counters themselves (held to the reference libraries), not the plain shortcut.
+    return length._counted(counter, text)
+
+
+def test_each_plain_character_counts_as_one_everywhere_beside_any_other() -> None:
+    """Every character of the plain class, alone and beside letters, spaces, dots and the others of the
+    class, is counted by every counter as the plain count says (X: PLAIN_HEAVY weigh 2)."""
+    wrong = []
+    for c in PLAIN:
+        for text in (f"a{c}b", f"{c}{c}", f"{c}a", f" {c}", f"{c}.", f"e{c}\u00e9", f"{c}\n{c}"):
+            if length._NOT_PLAIN.search(text) or not text.strip():
+                continue
+            for counter in COUNTERS:
+                if length.plain_count(counter, text) != _whole_count(counter, text):
+                    wrong.append((counter, text))
+    assert not wrong, wrong[:10]
+    assert len(PLAIN) > 600
+
+
+def test_plain_texts_count_as_their_counters_say() -> None:
+    """Generated texts of plain characters, dots, colons, slashes and at signs: where ``_NOT_PLAIN`` finds
+    nothing, the plain count is every counter's; where it finds something, the piece is counted the
+    usual way (and agrees too)."""
+    rng = random.Random(16)
+    alphabet = PLAIN + list(".:/@ \n") * 40 + list("abcåäö ") * 60
+    wrong, plain = [], 0
+    for _ in range(4000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 120)))
+        if "\r" in text or length._NOT_PLAIN.search(text) or not text.strip():
+            found = [length._piece(counter, text) for counter in COUNTERS]
+        else:
+            plain += 1
+            found = [length.plain_count(counter, text) for counter in COUNTERS]
+        want = [_whole_count(counter, text) for counter in COUNTERS]
+        if found != want and None not in found:
+            wrong.append((text, found, want))
+    assert not wrong, min(wrong, key=lambda w: len(w[0]))
+    assert plain > 500  # (the class is exercised, not only the usual way)
+
+
+def test_a_blank_plain_text_is_blank_as_mastodon_says() -> None:
+    # (Mastodon counts a blank text 0, so the plain count is only for a text that is not blank)
+    for c in PLAIN:
+        assert (c.strip() == "") == bool(length._BLANK.fullmatch(c)), hex(ord(c))
