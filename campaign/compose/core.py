@@ -454,15 +454,76 @@ def _fit(
 ) -> Post:
     in_body = body_tags(body)
     end = shared.ending(campaign, message, p, tags, in_body)
-    url = end.url
     who = shared.who(mentions, p)
     limit = limit_of(p, instance_limit)
-    # The common case, one post with everything: counted from its pieces' own counts (the body's, shared
-    # by seven platforms; the mentions', by the area's messages; the link and hashtags', by every area).
-    rest = _rest(who, end) if body else None
-    part = _quick(p, body, rest, limit, who.known) if rest is not None else None
-    if part is not None:
-        return Post(message.id, message.kind, p.id, area, variant, (part,), url, end.kept_tags, who.kept, end.dropped, levels)
+    return _whole_post(message, area, p, variant, body, levels, who, end, limit) or _fitted_post(
+        message, area, p, variant, body, levels, who, end, tags, limit, in_body
+    )
+
+
+def _whole_post(
+    message: Message,
+    area: Area,
+    p: Platform,
+    variant: int,
+    body: str,
+    levels: tuple[str, ...],
+    who: _Tagged,
+    end: _Ending,
+    limit: int,
+) -> Post | None:
+    """The common case, one post with everything, or None: counted from its pieces' counts, each made once
+    (the body's, shared by seven platforms; the mentions line's, by the area's messages; the link and
+    hashtags' lines', by every area), as ``lines_length`` sums them. None also where a piece is to be
+    counted whole with the others: then ``_fitted_post`` counts the post the slower way (and may fit it)."""
+    if not body:
+        return None
+    found = lengths._piece(p.counter, body)
+    if found is None or not found[2]:
+        return None
+    length, size = found[0], found[1]
+    first, second = (who.counted, end.after) if who.line else (end.alone_counted, None)
+    if (first is None and (who.line or end.alone)) or (second is None and who.line and end.after_mentions):
+        return None
+    for piece in (first, second):
+        if piece is not None:
+            if not piece.valid:
+                return None
+            length += piece.length
+            size += piece.size
+    if length > limit or (p.max_bytes is not None and size > p.max_bytes):
+        return None
+    if p.counter != "bluesky":
+        text = body + first.text if first is not None else body
+        part = Part(text + second.text if second is not None else text, length, limit)
+    else:
+        posted, rows, shift = piece_rows(body, who.known)
+        facet_rows = [(rows, 0)]
+        for piece in (first, second):
+            if piece is not None:
+                posted += piece.posted
+                facet_rows.append((piece.rows, shift))
+                shift += piece.posted_bytes
+        part = Part(posted, length, limit, rows_facets(facet_rows))
+    return Post(message.id, message.kind, p.id, area, variant, (part,), end.url, end.kept_tags, who.kept, end.dropped, levels)
+
+
+def _fitted_post(
+    message: Message,
+    area: Area,
+    p: Platform,
+    variant: int,
+    body: str,
+    levels: tuple[str, ...],
+    who: _Tagged,
+    end: _Ending,
+    tags: _Tags,
+    limit: int,
+    in_body: frozenset[str],
+) -> Post:
+    """A post that does not fit with everything (or whose pieces are counted whole): hashtags and mentions
+    dropped, or a thread (``fit.fit``)."""
+    url = end.url
     pieces: tuple[str, ...]
     if who.line:
         pieces = (body, who.line, end.after_mentions) if end.after_mentions else (body, who.line)
@@ -497,42 +558,6 @@ def _fit(
     )
     kept_tags = tuple(t for t in tags.ordered if t.casefold() in in_body or t in fitted.tail.hashtags)
     return Post(message.id, message.kind, p.id, area, variant, parts, url, kept_tags, kept_mentions, tuple(dropped), levels)
-
-
-def _rest(who: _Tagged, end: _Ending) -> list[_Counted] | None:
-    """What follows a body in a post with everything, as counted pieces; None where one is to be counted whole."""
-    if who.line:
-        if who.counted is None or (end.after_mentions and end.after is None):
-            return None
-        return [who.counted, end.after] if end.after is not None else [who.counted]
-    if end.alone:
-        return None if end.alone_counted is None else [end.alone_counted]
-    return []
-
-
-def _quick(p: Platform, body: str, rest: list[_Counted], limit: int, known: Known) -> Part | None:
-    """The post's one part when ``body`` and the counted pieces after it fit (``lines_length``'s sum, from
-    counts made once), else None (then it is counted again the slower way, which may still fit it)."""
-    found = lengths._piece(p.counter, body)
-    if found is None or not found[2]:
-        return None
-    length, size = found[0], found[1]
-    for piece in rest:
-        if not piece.valid:
-            return None
-        length += piece.length
-        size += piece.size
-    if length > limit or (p.max_bytes is not None and size > p.max_bytes):
-        return None
-    if p.counter != "bluesky":
-        return Part(body + "".join(piece.text for piece in rest), length, limit)
-    posted, rows, shift = piece_rows(body, known)
-    texts, facet_rows = [posted], [(rows, 0)]
-    for piece in rest:
-        texts.append(piece.posted)
-        facet_rows.append((piece.rows, shift))
-        shift += piece.posted_bytes
-    return Part("".join(texts), length, limit, rows_facets(facet_rows))
 
 
 def _pieces_part(
@@ -703,41 +728,35 @@ def _compose_areas(
     on: dt.date | None,
     progress: Callable[[int, int], None] | None,
 ) -> list[Post]:
-    tagged: dict[tuple[str, str, tuple[str, ...] | None], tuple[Mention, ...]] = {}  # one registry call per rule set
+    limits = [limit_of(p, instance_limit) for p in plats]
     posts: list[Post] = []
     for done, area in enumerate(ordered, 1):
         if progress and done > 1:
             progress(done - 1, len(ordered))
         ctx = base_context(campaign, area)
+        tagged: dict[tuple[str, tuple[str, ...] | None], _Tagged] = {}  # the area's: one registry call per rule set
         for message in wanted:
             try:
                 variant, body, levels = shared.body(campaign, message, area, ctx)
             except RenderFailed as exc:
                 _note(failures, (message.id, "*"), exc)
                 continue
-            for p in plats:
-                try:
-                    key = (area.code, p.id, message.tag)
-                    if key not in tagged:
-                        tagged[key] = resolve_mentions(campaign, message, area, p.id, on)
-                    mentions = tagged[key]
-                    posts.append(
-                        _fit(
-                            campaign,
-                            message,
-                            area,
-                            p,
-                            variant,
-                            body,
-                            levels,
-                            mentions,
-                            tag_sets[message.id],
-                            instance_limit,
-                            shared,
-                        )
-                    )
-                except PostTooLong as exc:
-                    _note(failures, (message.id, p.id), exc)
+            tags = tag_sets[message.id]
+            in_body = body_tags(body)
+            for p, limit in zip(plats, limits, strict=True):
+                key = (p.id, message.tag)
+                who = tagged.get(key)
+                if who is None:
+                    who = tagged[key] = shared.who(resolve_mentions(campaign, message, area, p.id, on), p)
+                end = shared.ending(campaign, message, p, tags, in_body)
+                post = _whole_post(message, area, p, variant, body, levels, who, end, limit)
+                if post is None:
+                    try:
+                        post = _fitted_post(message, area, p, variant, body, levels, who, end, tags, limit, in_body)
+                    except PostTooLong as exc:
+                        _note(failures, (message.id, p.id), exc)
+                        continue
+                posts.append(post)
     return posts
 
 

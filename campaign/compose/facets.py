@@ -54,6 +54,7 @@ _SPECIAL_PORT = {"http": "80", "https": "443"}
 # What a link without a scheme holds (_URL's domain: a letter or digit, a dot, a letter or digit); a plain
 # expression, so that a sentence is passed over without the whole expression tried at each of its spaces
 _DOMAIN_DOT = re.compile(r"[a-zA-Z0-9]\.[a-zA-Z0-9]")
+_MAYBE_FACET = re.compile(r"[#\uff03$@]|://|[a-zA-Z0-9]\.[a-zA-Z0-9]")  # what every facet holds one of
 
 
 def byte_offset(text: str, index: int) -> int:
@@ -285,6 +286,8 @@ def _present(text: str, known: tuple[tuple[str, str], ...]) -> tuple[tuple[str, 
 
 @lru_cache(maxsize=16384)
 def _facet_rows(text: str, known: Known) -> tuple[FacetRow, ...]:
+    if not _MAYBE_FACET.search(text):
+        return ()  # no "#", "＃" or "$" (tags), "@" (mentions), "://" or dot between letters or digits (links)
     mentions = [Mention("", "", "", handle, did) for handle, did in known]
     rows = []
     for f in facets(text, mentions):
