@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined, meta, nodes
@@ -56,17 +56,17 @@ class FigureView:
     def __str__(self) -> str:
         return self.percent if self.kind == "share" else self.number
 
-    @property
+    @cached_property  # (read for every post's text, and where the level is stated)
     def percent(self) -> str:
         return sv.percent(self.value)
 
-    @property
+    @cached_property
     def words(self) -> str:
         if self.source_words:
             return self.source_words
         return sv.share_words(self.value) if self.kind == "share" else sv.number(self.value)
 
-    @property
+    @cached_property
     def number(self) -> str:
         return sv.number(self.value)
 
@@ -283,15 +283,22 @@ AREA_VARIABLES = frozenset({"area", "kommun", "lan", "figures"})
 def reads(source: str) -> frozenset[str]:
     """The variables a template reads (all of them when it does not parse: it fails when rendered)."""
     try:
-        return frozenset(meta.find_undeclared_variables(ENV.parse(source)))
+        return _template(source)[1]
     except TemplateSyntaxError:
         return frozenset(VARIABLES)
 
 
-@lru_cache(maxsize=4096)
 def _compiled(source: str) -> Any:
-    # Compiling is ~100x the cost of rendering; a build renders each template for 300+ areas.
-    return ENV.from_string(source)
+    return _template(source)[0]
+
+
+@lru_cache(maxsize=4096)
+def _template(source: str) -> tuple[Any, frozenset[str]]:
+    """(the compiled template, the variables it reads), from one parse. Compiling is ~100x the cost of
+    rendering; a build renders each template for 300+ areas."""
+    ast = ENV.parse(source)
+    variables = frozenset(meta.find_undeclared_variables(ast))  # (before compiling, which may fold constants in it)
+    return ENV.from_string(ast), variables
 
 
 def render(source: str, variables: dict[str, Any]) -> str:

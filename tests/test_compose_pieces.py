@@ -106,15 +106,20 @@ def test_plain_texts_count_as_their_counters_say() -> None:
     nothing, the plain count is every counter's; where it finds something, the piece is counted the
     usual way (and agrees too)."""
     rng = random.Random(16)
-    alphabet = PLAIN + list(".:/@ \n") * 40 + list("abcåäö ") * 60
+    alphabet = PLAIN + list(".:/@ \n#$") * 40 + list("abcåäö ") * 60
     wrong, plain = [], 0
     for _ in range(4000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 120)))
         if "\r" in text or length._NOT_PLAIN.search(text) or not text.strip():
             found = [length._piece(counter, text) for counter in COUNTERS]
+            assert length.plain(text) is None
         else:
             plain += 1
             found = [length.plain_count(counter, text) for counter in COUNTERS]
+            counted = length.plain(text)
+            assert counted is not None and [counted.count(counter) for counter in COUNTERS] == found
+            if not counted.facets:  # (the composer then makes no Bluesky facets and shortens no link)
+                assert facets(text) == () and short_text(text) == text, text
         want = [_whole_count(counter, text) for counter in COUNTERS]
         if found != want and None not in found:
             wrong.append((text, found, want))

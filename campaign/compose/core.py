@@ -478,7 +478,8 @@ def _whole_post(
     counted whole with the others: then ``_fitted_post`` counts the post the slower way (and may fit it)."""
     if not body:
         return None
-    found = lengths._piece(p.counter, body)
+    plain = lengths.plain(body)
+    found = plain.count(p.counter) if plain is not None else lengths._piece(p.counter, body)
     if found is None or not found[2]:
         return None
     length, size = found[0], found[1]
@@ -497,7 +498,11 @@ def _whole_post(
         text = body + first.text if first is not None else body
         part = Part(text + second.text if second is not None else text, length, limit)
     else:
-        posted, rows, shift = piece_rows(body, who.known)
+        rows: tuple[FacetRow, ...]
+        if plain is not None and not plain.facets:
+            posted, rows, shift = body, (), plain.bytes  # (no link to shorten, no facet)
+        else:
+            posted, rows, shift = piece_rows(body, who.known)
         facet_rows = [(rows, 0)]
         for piece in (first, second):
             if piece is not None:
@@ -765,6 +770,7 @@ def forget_counts() -> None:
     run in this process): for a benchmark of what one build pays. The platforms' data stay loaded."""
     for memo in (
         templating.reads,
+        templating._template,  # (a build parses and compiles each template once)
         body_tags,
         _apply_cap,
         tail_pieces,
@@ -775,6 +781,7 @@ def forget_counts() -> None:
         lengths._piece,
         lengths._sentence,
         lengths.sentence_pieces,
+        lengths.plain,
         bsky_facets._line_links,
         bsky_facets.to_short_url,
         bsky_facets.short_text,

@@ -479,6 +479,30 @@ PLAIN_HEAVY = "\u2026\u202f\u20ac\u2212"  # (… narrow no-break space € −: 
 _NOT_PLAIN = re.compile(rf"[^{PLAIN_CHARS}]|\.(?=\w)|://|@")
 
 
+@dataclass(frozen=True, slots=True)
+class Plain:
+    """A plain text's counts (see ``PLAIN_CHARS``): the same on every counter but X's."""
+
+    length: int  # characters: the length on every counter but X
+    bytes: int  # UTF-8
+    x_length: int  # twitter-text's weighted length
+    facets: bool  # it may hold a Bluesky tag or cashtag ("#", "$"); it holds no link or mention
+
+    def count(self, counter: str) -> tuple[int, int, bool]:
+        """What ``_piece(counter, text)`` gives."""
+        return (self.x_length if counter == "x" else self.length), self.bytes, True
+
+
+@lru_cache(maxsize=65536)
+def plain(text: str) -> Plain | None:
+    """The counts of ``text`` when it is plain and not blank (each of a post's bodies is counted for four
+    counters and seven platforms), else None: count it the usual way."""
+    if "\r" in text or _NOT_PLAIN.search(text) or not text.strip():
+        return None
+    n = len(text)
+    return Plain(n, len(text.encode("utf-8")), plain_count("x", text)[0], "#" in text or "$" in text)
+
+
 def plain_count(counter: str, text: str) -> tuple[int, int, bool]:
     """(length, UTF-8 bytes, True) of a non-blank plain text (``_NOT_PLAIN`` finds nothing in it) on ``counter``:
     what :func:`_counted` gives, without running any counter's expressions."""
