@@ -200,8 +200,9 @@ def _counted_whole(p: Platform, text: str, limit: int) -> int | None:
 def test_a_post_counted_from_pieces_is_the_post_counted_whole(
     body: str, hashtags: list[str], required: int, people: list[Mention], platform_id: str, instance_limit: int | None
 ) -> None:
-    """The composer's shortcuts (a post counted from its pieces' memoised counts, the Bluesky facets joined from
-    the pieces') give the post that counting and faceting each whole text gives."""
+    """The composer's shortcuts (a post counted from its pieces' memoised counts, a thread's tries as sums of its
+    sentences' counts, the Bluesky facets joined from the pieces') give the post that counting and faceting each
+    whole text gives."""
     campaign = make_campaign(body, hashtags, required, "https://kampanj.example.org/rapport")
     area = UPPSALA if people else NATIONAL
 
@@ -220,6 +221,7 @@ def test_a_post_counted_from_pieces_is_the_post_counted_whole(
         composed_length=_counted_whole,
         pieces_facets=lambda pieces, people: facets("".join(pieces), people),
         joined_facets=lambda first, rest, people: facets(first + rest, people),
+        part_sizes=lambda p, limit: None,  # (a thread's tries as texts, not as sums)
     ):
         assert post() == shortcuts
 

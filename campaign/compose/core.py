@@ -30,7 +30,7 @@ from campaign.compose.facets import (
     short_text,
 )
 from campaign.compose.fit import DoesNotFit, Fitted, Tail, fit, join_mentions, tail_text
-from campaign.compose.length import HASHTAG, composed_length, count, limit_of, lines_length, measure
+from campaign.compose.length import HASHTAG, composed_length, count, limit_of, lines_length, measure, part_sizes
 from campaign.compose.platforms import PLATFORM_IDS, Platform
 from campaign.compose.platforms import platform as get_platform
 from campaign.compose.records import quick_init
@@ -551,6 +551,7 @@ def _fitted_post(
             fits_single=(lambda t: lines_length(p, (body, *tail_pieces(t.mentions, t.link, t.hashtags)), limit) is not None)
             if body
             else None,
+            sizes=part_sizes(p, limit),  # (a thread's tries as sums of its sentences' counts)
         )
     except DoesNotFit as exc:
         raise _too_long(message, area, p, limit, exc) from None
@@ -782,6 +783,7 @@ def forget_counts() -> None:
         lengths._sentence,
         lengths.sentence_pieces,
         lengths.plain,
+        lengths.part_sizes,  # (and with it each platform's units of the bodies threaded)
         bsky_facets._line_links,
         bsky_facets.to_short_url,
         bsky_facets.short_text,

@@ -34,6 +34,7 @@ import regex
 
 from campaign.compose import xtext
 from campaign.compose.facets import short_text
+from campaign.compose.fit import Sizes
 from campaign.compose.jsre import JS_SPACE
 from campaign.compose.platforms import PLATFORMS, Platform
 from campaign.compose.platforms import platform as get_platform
@@ -394,9 +395,26 @@ def _joins_cleanly(before: str, piece: str) -> bool:
 def _spaced(counter: str, piece: str) -> tuple[int, int, bool] | None:
     """A piece's share of a text where it follows a space: counted with that space before it (what
     some expressions look back at: twitter-text finds a link in "åäöexample.com" at its start
-    otherwise than after a space), less the space's own 1 (a space weighs 1 everywhere, 1 byte)."""
+    otherwise than after a space), less the space's own 1 (a space weighs 1 everywhere, 1 byte).
+
+    A long piece is the sum of its sentences so counted (as :func:`_piece` sums them, under the keys
+    a body's own sentences were memoised under: a thread part's sentences are its body's)."""
+    if len(piece) > 80 and "\r" not in piece:
+        return _spaced_sentences(counter, piece)
     found = _piece(counter, " " + piece)
     return None if found is None else (found[0] - 1, found[1] - 1, found[2])
+
+
+def _spaced_sentences(counter: str, piece: str) -> tuple[int, int, bool] | None:
+    """``_spaced(counter, piece)`` as the sum of the piece's sentences, each after a space ("\r" aside)."""
+    length = size = 0
+    valid = True
+    for sentence in sentence_pieces(piece):
+        found = _sentence(counter, sentence, True)
+        if found is None:
+            return None
+        length, size, valid = length + found[0], size + found[1], valid and found[2]
+    return length, size, valid
 
 
 # What must not start a piece after a space: white space (a blank piece, or one Mastodon strips) and
@@ -410,9 +428,10 @@ _NUMBERED = regex.compile(r"[0-9]{1,2}/[0-9]{1,2} ")  # a thread part's "2/3 "
 
 def composed_length(p: Platform, text: str, limit: int) -> int | None:
     """``measure(p, text)`` when ``fits(p, text, limit)``, else None, for the composer's many tries: the text
-    cut before its last blank line (the tail) and after a thread part's number, and counted from the
-    pieces (:func:`pieces_length`), so that the same sentences tried under other numbers, and the
-    same tail under other bodies, are counted once."""
+    cut before its last blank line (the tail), after the tail's first line (its mentions, as a post's
+    are cut: ``core.tail_pieces``) and after a thread part's number, and counted from the pieces
+    (:func:`pieces_length`), so that the same sentences tried under other numbers, and the same tail
+    under other bodies, are counted once."""
     key = (p.id, limit, text)
     if key in _TRIED:
         return _TRIED[key]
@@ -421,8 +440,13 @@ def composed_length(p: Platform, text: str, limit: int) -> int | None:
     i = text.rfind("\n\n")
     head, rest = (text[:i], text[i:]) if i > 0 else (text, "")
     numbered = _NUMBERED.match(head)
-    pieces = (head[: numbered.end()], head[numbered.end() :]) if numbered and numbered.end() < len(head) else (head,)
-    found = _TRIED[key] = pieces_length(p, (*pieces, rest) if rest else pieces, limit)
+    pieces: tuple[str, ...] = (
+        (head[: numbered.end()], head[numbered.end() :]) if numbered and numbered.end() < len(head) else (head,)
+    )
+    if rest:
+        cut = rest.find("\n", 2)
+        pieces += (rest[:cut], rest[cut:]) if cut > 2 else (rest,)
+    found = _TRIED[key] = pieces_length(p, pieces, limit)
     return found
 
 
@@ -566,3 +590,34 @@ def count(platform_id: str | Platform, text: str, *, instance_limit: int | None 
         links=len(x_urls(text)) if p.max_links is not None else None,
         max_links=p.max_links,
     )
+
+
+@lru_cache(maxsize=64)
+def part_sizes(p: Platform, limit: int) -> Sizes:
+    """How ``p`` counts a thread part's pieces under ``limit``, for :func:`campaign.compose.fit.thread`: each
+    piece's share of a text as :func:`pieces_length` adds it up, None where it does not add up.
+
+    A piece after a space must start cleanly; it is the sum of its sentences (:func:`sentence_pieces`),
+    each after a space (the counts the body's own were memoised under). A piece with a line break after
+    its first line is that line, then the rest from the break (a tail: its mentions, then its link
+    and hashtags, as :func:`campaign.compose.core.tail_pieces` cuts it and a post counted them)."""
+    counter = p.counter
+
+    def count(piece: str, after_space: bool) -> tuple[int, int, bool] | None:
+        if "\r" in piece:
+            return None
+        start = len(piece) - len(piece.lstrip("\n"))
+        cut = piece.find("\n", start)
+        line, rest = (piece[:cut], piece[cut:]) if cut > 0 else (piece, "")
+        if not after_space:
+            found = _piece(counter, line)
+        elif not line or _JOINS_BEFORE.match(line):
+            return None
+        else:
+            found = _spaced_sentences(counter, line)
+        if found is None or not rest:
+            return found
+        more = _piece(counter, rest)
+        return None if more is None else (found[0] + more[0], found[1] + more[1], found[2] and more[2])
+
+    return Sizes(count, limit, p.max_bytes)
