@@ -220,7 +220,7 @@ def test_a_post_counted_from_pieces_is_the_post_counted_whole(
         lines_length=lambda p, pieces, limit: _counted_whole(p, "".join(pieces), limit),
         composed_length=_counted_whole,
         pieces_facets=lambda pieces, people: facets("".join(pieces), people),
-        joined_facets=lambda first, rest, people: facets(first + rest, people),
+        spaced_facets=lambda pieces, people: facets("".join(pieces), people),
         part_sizes=lambda p, limit: None,  # (a thread's tries as texts, not as sums)
     ):
         assert post() == shortcuts

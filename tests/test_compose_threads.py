@@ -12,17 +12,22 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import re
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from campaign.compose import fit as fitting
-from campaign.compose.core import forget_counts
+from campaign.compose.core import _part_pieces, forget_counts
+from campaign.compose.facets import facets, short_text, spaced_facets
 from campaign.compose.fit import DoesNotFit, Sizes, thread
-from campaign.compose.length import fits, part_sizes
+from campaign.compose.length import fits, part_sizes, sentence_pieces
 from campaign.compose.platforms import PLATFORMS, Platform
+from campaign.model import Mention
 from tests.test_compose_props import sentences
+from tests.test_counters_mastodon import generate as mastodon_texts
 from tests.test_counters_node import PIECES
+from tests.test_counters_node import generate as node_texts
 
 THREADED = [p for p in PLATFORMS.values() if p.threads]
 # Bluesky with a byte limit that binds before its grapheme limit does (emoji and CJK are 3-4 bytes a grapheme)
@@ -34,6 +39,7 @@ TAILS = [
     "Anna Andersson (ordförande i socialnämnden), Bo Berg\nLänk i bio: https://a.se/x\n#a",
     "@asa@mastodon.example\nhttps://a.se/ö?x=1\n#TryggSocialtjänst #svpol #extra",
 ]
+MENTIONS = (Mention("p1", "Bo", "", "bo.bsky.social", "did:plc:bo"), Mention("p2", "Anna", "", "anna_s", "did:plc:anna"))
 
 
 def outcome(p: Platform, body: str, tail: str, limit: int, sizes: Sizes | None) -> tuple[str, ...] | tuple[str, str, str]:
@@ -131,3 +137,21 @@ def test_a_body_whose_sums_do_not_add_up_is_threaded_from_texts() -> None:
         assert thread(body, TAILS[2], lambda text: fits(p, text, 100), sizes) == outcome(p, body, TAILS[2], 100, None)
         assert sizes.runs and all(run is None for run in sizes.runs.values())
     assert fitting.MAX_PARTS == 25
+
+
+def test_a_thread_parts_facets_joined_from_its_pieces_are_the_whole_parts() -> None:
+    rng = random.Random(3)
+    for text in node_texts(31, 1500) + mastodon_texts(32, 1500):
+        label = rng.choice(["", "1/2 ", "12/25 "])
+        tail = rng.choice(TAILS)
+        part = label + text + ("\n\n" + tail if tail else "")
+        for pieces in (
+            _part_pieces(part),
+            (label, *re.split(r"(?<= )", text), *(["\n\n" + tail] if tail else [])) if label else (),
+        ):
+            if not pieces:
+                continue
+            assert "".join(pieces) == part
+            assert spaced_facets(pieces, MENTIONS) == facets(part, MENTIONS), pieces
+            assert "".join(short_text(piece) for piece in pieces) == short_text(part), pieces
+        assert "".join(sentence_pieces(text)) == text

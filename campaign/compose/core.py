@@ -22,12 +22,12 @@ from campaign.compose import utm as utms
 from campaign.compose.facets import (
     FacetRow,
     Known,
-    joined_facets,
     known_mentions,
     piece_rows,
     pieces_facets,
     rows_facets,
     short_text,
+    spaced_facets,
 )
 from campaign.compose.fit import DoesNotFit, Fitted, Tail, fit, join_mentions, tail_text
 from campaign.compose.length import HASHTAG, composed_length, count, limit_of, lines_length, measure, part_sizes
@@ -593,13 +593,29 @@ def _part(p: Platform, text: str, limit: int, mentions: Sequence[Mention]) -> Pa
     if length is None:  # (a part always fits: fit() checked it with the same counter)
         length = measure(p, text)
     if p.counter == "bluesky":
-        # As the Bluesky app posts it: links' visible text shortened, the full URLs in link facets.
-        i = text.rfind("\n\n")
-        if i > 0:
-            head, rest = text[:i], text[i:]
-            return Part(short_text(head) + short_text(rest), length, limit, joined_facets(head, rest, mentions))
-        return Part(short_text(text), length, limit, bsky_facets.facets(text, mentions))
+        # As the Bluesky app posts it: links' visible text shortened, the full URLs in link facets; from the
+        # part's pieces (its number, its sentences, its tail's lines), each piece's facets found once.
+        pieces = _part_pieces(text)
+        return Part("".join(short_text(piece) for piece in pieces), length, limit, spaced_facets(pieces, mentions))
     return Part(text, length, limit)
+
+
+_LABEL = re.compile(r"[0-9]{1,2}/[0-9]{1,2} ")  # a thread part's "2/3 "
+
+
+def _part_pieces(text: str) -> tuple[str, ...]:
+    """A thread part cut where its facets add up (facets.spaced_facets): after its number, after its
+    sentences (length.sentence_pieces) and before each line of its tail."""
+    i = text.rfind("\n\n")
+    head, rest = (text[:i], text[i:]) if i > 0 else (text, "")
+    label = _LABEL.match(head)
+    cut = label.end() if label else 0
+    pieces = [head[:cut]] if cut else []
+    pieces += lengths.sentence_pieces(head[cut:])
+    if rest:
+        first, *lines = rest[2:].split("\n")
+        pieces += ["\n\n" + first, *["\n" + line for line in lines]]
+    return tuple(pieces)
 
 
 def _too_long(message: Message, area: Area, p: Platform, limit: int, exc: DoesNotFit) -> PostTooLong:

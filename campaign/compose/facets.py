@@ -23,6 +23,7 @@ import ipaddress
 import re
 from collections.abc import Iterable
 from functools import cache, lru_cache
+from itertools import pairwise
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
@@ -300,6 +301,29 @@ def _facet_rows(text: str, known: Known) -> tuple[FacetRow, ...]:
 def _as_facet(row: FacetRow, shift: int) -> dict[str, Any]:
     start, end, kind, key, value = row
     return {"index": {"byteStart": start + shift, "byteEnd": end + shift}, "features": [{"$type": kind, key: value}]}
+
+
+def spaced_facets(pieces: tuple[str, ...], mentions: Iterable[Mention] = ()) -> tuple[dict[str, Any], ...]:
+    """``facets("".join(pieces), mentions)`` from each piece's cached facets, every piece after the first
+    starting with "\n" or following a piece that ends with a space (a thread part: its number, its
+    sentences, its tail's lines).
+
+    As :func:`pieces_facets`, and no facet spans a space either (links, tags, cashtags and mentions
+    hold no white space), and each expression sees a space before a piece as it sees the start of
+    the text (RichText's link, tag and cashtag expressions begin at the start or after white space,
+    a mention stands alone at the start or after a space, and a piece keeps the space it ends
+    with, what any of them looks at after a link, tag or mention).
+    """
+    for before, piece in pairwise(pieces):
+        if not (before.endswith(" ") or piece.startswith("\n")):
+            return facets("".join(pieces), mentions)
+    known = tuple((m.handle, m.did) for m in mentions if m.handle and m.did)
+    out: list[dict[str, Any]] = []
+    shift = 0
+    for piece in pieces:
+        out += [_as_facet(row, shift) for row in _facet_rows(piece, _present(piece, known))]
+        shift += _posted_bytes(piece)
+    return tuple(out)
 
 
 def _cp_range(text: str, byte_start: int, byte_end: int) -> tuple[int, int]:
