@@ -246,7 +246,11 @@ def pieces_facets(pieces: tuple[str, ...], mentions: Iterable[Mention] = ()) -> 
     """
     if any(not piece.startswith("\n") for piece in pieces[1:]):
         return facets("".join(pieces), mentions)
-    known = known_mentions(mentions)
+    return _joined(pieces, known_mentions(mentions))
+
+
+def _joined(pieces: tuple[str, ...], known: Known) -> tuple[dict[str, Any], ...]:
+    """Each piece's cached facets, moved by the posted bytes of the pieces before it."""
     out: list[dict[str, Any]] = []
     shift = 0
     for piece in pieces:
@@ -317,13 +321,7 @@ def spaced_facets(pieces: tuple[str, ...], mentions: Iterable[Mention] = ()) -> 
     for before, piece in pairwise(pieces):
         if not (before.endswith(" ") or piece.startswith("\n")):
             return facets("".join(pieces), mentions)
-    known = tuple((m.handle, m.did) for m in mentions if m.handle and m.did)
-    out: list[dict[str, Any]] = []
-    shift = 0
-    for piece in pieces:
-        out += [_as_facet(row, shift) for row in _facet_rows(piece, _present(piece, known))]
-        shift += _posted_bytes(piece)
-    return tuple(out)
+    return _joined(pieces, known_mentions(mentions))
 
 
 def _cp_range(text: str, byte_start: int, byte_end: int) -> tuple[int, int]:
