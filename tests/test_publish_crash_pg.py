@@ -96,7 +96,12 @@ def _crash_loop(root: Path, env: dict[str, str], x: FakeX, url: str, rng: random
         for p in publishers:
             p.send_signal(signal.SIGTERM)
         errors = [p.communicate(timeout=60)[1].decode() for p in publishers]
-    assert [p.returncode for p in publishers] == [0] * PUBLISHERS, errors
+    # Each publisher stops cleanly (0) once it runs; one restarted just before the end may still be starting
+    # (its SIGTERM handler not yet set: it has said nothing), and then the signal ends it before it did anything.
+    still_starting = [p.returncode == -signal.SIGTERM and not said for p, said in zip(publishers, errors, strict=True)]
+    assert [0 if starting else p.returncode for p, starting in zip(publishers, still_starting, strict=True)] == [
+        0
+    ] * PUBLISHERS, errors
     assert kills >= KILLS // 2, "the publishers were hardly ever killed; the test proves nothing"
     return kills
 
