@@ -231,11 +231,6 @@ def facets(text: str, mentions: Iterable[Mention] = ()) -> tuple[dict[str, Any],
     return tuple(sorted(found, key=lambda f: (f["index"]["byteStart"], f["index"]["byteEnd"])))
 
 
-def joined_facets(first: str, rest: str, mentions: Iterable[Mention] = ()) -> tuple[dict[str, Any], ...]:
-    """``facets(first + rest, mentions)``, ``rest`` starting with "\n" (see :func:`pieces_facets`)."""
-    return pieces_facets((first, rest), mentions)
-
-
 def pieces_facets(pieces: tuple[str, ...], mentions: Iterable[Mention] = ()) -> tuple[dict[str, Any], ...]:
     """``facets("".join(pieces), mentions)`` from each piece's cached facets, every piece after the first
     starting with "\n".

@@ -478,8 +478,9 @@ def _piece(counter: str, text: str) -> tuple[int, int, bool] | None:
     """
     if "\r" in text:
         return None
-    if not _NOT_PLAIN.search(text) and text.strip():
-        return plain_count(counter, text)
+    counted = plain(text)
+    if counted is not None:
+        return counted.count(counter)
     sentences = sentence_pieces(text) if len(text) > 80 else (text,)
     if len(sentences) == 1:
         return _counted(counter, text)
