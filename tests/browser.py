@@ -11,6 +11,7 @@ import functools
 import http.server
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,9 +34,13 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class Server(http.server.ThreadingHTTPServer):
+    request_queue_size = 128  # a page asks for its cards all at once; the default backlog of 5 drops connections under load
+
+
 def serve(root: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     """``root`` served on 127.0.0.1 at a free port, and its URL."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root)))
+    server = Server(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_port}/"
 
@@ -49,3 +54,39 @@ def launch() -> Iterator[Any]:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser
         browser.close()
+
+
+def watch(page: Any) -> Any:
+    """Keep count of ``page``'s requests in flight, for ``settle``; call before the first ``goto``."""
+    pending: dict[Any, float] = {}
+    page.pending = pending
+
+    def started(request: Any) -> None:
+        if not request.url.startswith("data:"):
+            pending[request] = time.monotonic()
+
+    page.on("request", started)
+    page.on("requestfinished", lambda r: pending.pop(r, None))
+    page.on("requestfailed", lambda r: pending.pop(r, None))
+    return page
+
+
+def settle(page: Any, timeout_ms: int = 30_000, quiet_ms: int = 500) -> None:
+    """Wait until ``page`` has loaded and none of its requests has been in flight for ``quiet_ms``.
+
+    Playwright's "networkidle" is Chromium's own signal, fired once per document; in CI it once did not come
+    within 30 s and the failure could not say why. This waits on the requests the page reports, and a page
+    that does not settle fails naming what is still loading.
+    """
+    page.wait_for_load_state("load", timeout=timeout_ms)
+    pending: dict[Any, float] = page.pending
+    deadline = time.monotonic() + timeout_ms / 1000
+    quiet_since = time.monotonic()
+    while time.monotonic() < deadline:
+        if pending:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since >= quiet_ms / 1000:
+            return
+        page.wait_for_timeout(50)  # lets Playwright deliver the page's events
+    still = sorted(r.url for r in pending)
+    raise AssertionError(f"the page still had {len(still)} request(s) in flight after {timeout_ms} ms: {still[:10]}")

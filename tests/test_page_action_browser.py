@@ -20,7 +20,7 @@ import pytest
 
 from campaign.registry import kommun
 from campaign.site.kit import kit_messages
-from tests.browser import serve
+from tests.browser import serve, settle, watch
 from tests.npm import node_modules
 from tests.page_kit import Page, build_page, sample_campaign
 
@@ -343,11 +343,11 @@ def test_every_target_on_every_page_is_44_px(browser: Any, url: str, width: int)
     states a visitor opens (every message, the picker's list, the next step; the skip link too); links in a sentence aside."""
     context = context_for(browser, width)
     context.route(lambda u: not u.startswith(url), lambda route: route.abort())
-    page = context.new_page()
+    page = watch(context.new_page())
     small: dict[str, list[Any]] = {}
     for path in ("", "kommun/uppsala/", "kit.html", "kommun/uppsala/kit.html", "kommun/"):
         page.goto(url + path)
-        page.wait_for_load_state("networkidle")
+        settle(page)
         if "kit" not in path and path != "kommun/":
             built(page)
             for button in page.locator("button.fold").all():

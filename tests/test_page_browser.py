@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from campaign.model import NATIONAL
 from campaign.registry import kommun
-from tests.browser import serve
+from tests.browser import serve, settle, watch
 from tests.npm import node_modules
 from tests.page_kit import HOSTILE, Page, build_page, edit, hostile_bank, sample_campaign
 
@@ -83,7 +83,7 @@ def page(browser: Any, site: tuple[Path, str]) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url.rstrip("/"))
     context.set_default_timeout(5000)
-    page = context.new_page()
+    page = watch(context.new_page())
     page.requests = []  # type: ignore[attr-defined]
     page.errors = []  # type: ignore[attr-defined]
     page.on("request", lambda r: page.requests.append(r.url))
@@ -131,10 +131,10 @@ def test_page_loads_without_errors_or_outside_requests(page: Any, site: tuple[Pa
     page.click("#tab-p-resurser-bluesky")
     pick(page, "stockholm", "Stockholm")
     page.mouse.wheel(0, 20000)
-    page.wait_for_load_state("networkidle", timeout=IDLE)
+    settle(page, IDLE)
     for other in ("kommun/uppsala/", "kommun/", "kit.html"):
         page.goto(url + other)
-        page.wait_for_load_state("networkidle", timeout=IDLE)
+        settle(page, IDLE)
     outside = [r for r in page.requests if not r.startswith(url) and not r.startswith("data:")]
     assert outside == []
     assert page.errors == []
@@ -581,9 +581,9 @@ def test_no_serious_accessibility_violations(browser: Any, site: tuple[Path, str
     # axe is injected by the test, so this context alone lets it past the page's CSP.
     context = browser.new_context(bypass_csp=True)
     context.set_default_timeout(5000)
-    page = context.new_page()
+    page = watch(context.new_page())
     page.goto(url + path)
-    page.wait_for_load_state("networkidle", timeout=IDLE)
+    settle(page, IDLE)
     if "#kommun=" in path:  # the page as page.js redraws it for a picked municipality
         expect(page.locator("#area-name")).to_have_text("Uppsala")
     _into_state(page, state)
