@@ -58,11 +58,11 @@ def kit_messages(campaign: Campaign, area: Area = NATIONAL) -> list[dict[str, An
 
 def qr_svg(url: str) -> Markup:
     """The page's address as a QR code, an inline SVG a printed kit can carry (segno; nothing to load).
-    The same code and markup as ``segno.make(url, error="m")`` gives, its data mask found faster (campaign.site.qr)."""
+    The same code and markup as ``segno.make(url, error="m")`` gives, found and drawn faster (campaign.site.qr)."""
     from campaign.site import qr  # why here: only a printed kit draws a QR code, and segno loads with it
 
-    svg = qr.make(url, error="m").svg_inline(scale=3, border=2, title=url)
-    return Markup(svg)  # segno's own markup; the URL inside is escaped by segno
+    svg = qr.svg_inline(qr.make(url, error="m"), scale=3, border=2, title=url)
+    return Markup(svg)  # segno's own markup; the URL inside is escaped as segno escapes it
 
 
 def kit_date(now: dt.datetime, language: str, zone: str) -> str:

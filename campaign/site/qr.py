@@ -12,10 +12,13 @@ version information, so the code, and every drawing of it, is segno's.
 from __future__ import annotations
 
 import functools
+import re
+from itertools import chain, zip_longest
 from typing import Any, NamedTuple
+from xml.sax.saxutils import escape
 
 import segno
-from segno import encoder
+from segno import consts, encoder
 
 _SEP = 0xFF  # between rows in a joined matrix: no module has this value
 _FINDER_LIKE = bytes((1, 0, 1, 1, 1, 0, 1))  # N3's 1:1:3:1:1
@@ -116,14 +119,6 @@ def _penalty(rows: int, cols: int, size: int, length: int) -> int:
     return n1 + _n2(rows, size, length) + n3 + _n4(row_bytes, size)
 
 
-def _unmasked(matrix: Any, mask: int, size: int) -> list[bytes]:
-    """The rows segno scores: data modules with ``mask`` taken off, function patterns as before format info."""
-    layout = _layout(size)
-    masked = _as_int(_join([bytes(row) for row in matrix])) ^ layout.row_masks[mask]
-    joined = ((masked & layout.data) | layout.fixed).to_bytes(size * (size + 1) - 1, "big")
-    return [joined[i * (size + 1) : i * (size + 1) + size] for i in range(size)]
-
-
 def best_mask(rows: list[bytes]) -> int:
     """The data mask segno chooses for the unmasked ``rows``: the lowest penalty, the lowest number on a tie."""
     size = len(rows)
@@ -138,18 +133,113 @@ def best_mask(rows: list[bytes]) -> int:
     return scores.index(min(scores))
 
 
+@functools.lru_cache(maxsize=64)
+def _placement(version: int) -> tuple[int, ...]:
+    """Where segno's ``add_codewords`` puts each bit of a ``version`` symbol's final message: indices into its
+    joined rows (``size + 1`` bytes a row), in the order it visits the modules still unset (0x2) after the
+    function patterns, upwards and downwards in two-module columns from the right, the timing column skipped."""
+    size = encoder.calc_matrix_size(version)
+    template = encoder.make_matrix(size, size)
+    encoder.add_finder_patterns(template, size, size)
+    encoder.add_alignment_patterns(template, size, size)
+    order = []
+    for pair in range(size - 1, 0, -2):
+        right = pair - 1 if pair <= 6 else pair
+        for vertical in range(size):
+            for z in (0, 1):
+                j = right - z
+                upwards = ((right & 2) == 0) ^ (j < 6)
+                i = (size - 1 - vertical) if upwards else vertical
+                if template[i][j] == 0x2:
+                    order.append(i * (size + 1) + j)
+    return tuple(order)
+
+
+def _message(content: str, error: str) -> tuple[Any, int, int, bytearray] | None:
+    """What ``segno.encoder.encode(content, error, mask=...)`` does before it places anything: the segments,
+    the version, the (boosted) error level and the final message's bits; None for a Micro QR code."""
+    level = encoder.normalize_errorlevel(error, accept_none=True)
+    segments = encoder.prepare_data(content, None, None)
+    version = encoder.find_version(segments, level, eci=False, micro=None)
+    if version < 1:
+        return None
+    if level is None:
+        level = consts.ERROR_LEVEL_L
+    level = encoder.boost_error_level(version, level, segments, False)
+    buff = encoder.Buffer()
+    for segment in segments:
+        encoder.write_segment(buff, segment, None, encoder.version_range(version), False)
+    capacity = consts.SYMBOL_CAPACITY[version][level]
+    encoder.write_terminator(buff, capacity, None, len(buff))
+    encoder.write_padding_bits(buff, version, len(buff))
+    encoder.write_pad_codewords(buff, version, capacity, len(buff))
+    return segments, version, level, _final_message(version, level, buff)
+
+
+_BITS = bytes.maketrans(b"01", b"\x00\x01")
+
+
+def _final_message(version: int, level: int, buff: Any) -> bytes:
+    """segno's ``make_final_message`` for a QR code (not Micro): the data and error codewords, interleaved
+    block by block, as one byte per bit, and the version's remainder bits."""
+    data_blocks, error_blocks = encoder.make_blocks(consts.ECC[version][level], buff)
+    codewords = bytes(x for x in chain.from_iterable(zip_longest(*data_blocks)) if x is not None)
+    codewords += bytes(x for x in chain.from_iterable(zip_longest(*error_blocks)) if x is not None)
+    bits = format(int.from_bytes(codewords, "big"), f"0{8 * len(codewords)}b").encode().translate(_BITS)
+    if 2 <= version <= 6:
+        remainder = 7
+    elif 14 <= version <= 20 or 28 <= version <= 34:
+        remainder = 3
+    elif 21 <= version <= 27:
+        remainder = 4
+    else:
+        remainder = 0
+    return bits + bytes(remainder)
+
+
 def make(content: str, error: str = "m") -> segno.QRCode:
-    """``segno.make(content, error=error)``, the same code, its mask chosen without segno's slow scoring."""
-    first = encoder.encode(content, error, None, None, 0, None, False, None, True)
-    size = len(first.matrix)
-    if first.version < 1 or size != len(first.matrix[0]):
+    """``segno.make(content, error=error)``, the same code, its bits placed and its mask chosen without segno's
+    module-by-module loops (``_placement``, ``best_mask``)."""
+    found = _message(content, error)
+    if found is None:
         return segno.make(content, error=error)  # a Micro QR code: segno's own way
-    rows = _unmasked(first.matrix, 0, size)
-    mask = best_mask(rows)
+    segments, version, level, bits = found
+    size = encoder.calc_matrix_size(version)
+    layout = _layout(size)
+    order = _placement(version)
     length = size * (size + 1) - 1
-    final = (_as_int(_join(rows)) ^ _layout(size).row_masks[mask]).to_bytes(length, "big")
+    placed = bytearray(length)
+    for at, bit in zip(order, bits, strict=True):
+        placed[at] = bit
+    rows_int = (_as_int(placed) & layout.data) | layout.fixed  # the data as placed, the function patterns around it
+    rows_bytes = rows_int.to_bytes(length, "big")
+    rows = [rows_bytes[i * (size + 1) : i * (size + 1) + size] for i in range(size)]
+    mask = best_mask(rows)
+    final = (rows_int ^ layout.row_masks[mask]).to_bytes(length, "big")
     matrix = tuple(bytearray(final[i * (size + 1) : i * (size + 1) + size]) for i in range(size))
-    encoder.add_format_info(matrix, first.version, first.error, mask)
-    encoder.add_version_info(matrix, first.version)
-    code = encoder.Code(matrix, first.version, first.error, mask, first.segments)
+    encoder.add_format_info(matrix, version, level, mask)
+    encoder.add_version_info(matrix, version)
+    code = encoder.Code(matrix, version, level, mask, segments)
     return segno.QRCode(code)  # type: ignore[call-arg]  # segno.make does just this; its stub leaves __init__ out
+
+
+_DARK_RUN = re.compile(rb"[^\x00]+")
+
+
+def svg_inline(code: segno.QRCode, *, scale: int, border: int, title: str) -> str:
+    """``code.svg_inline(scale=scale, border=border, title=title)`` in segno's default colours, the same markup,
+    its path found by runs of dark modules per row (a byte search) rather than module by module."""
+    size = len(code.matrix)
+    width = (size + 2 * border) * scale
+    moves = []
+    prev_x, prev_y = 0, 0.0
+    y = border + 0.5
+    for row in code.matrix:
+        for run in _DARK_RUN.finditer(row):
+            x1 = border + run.start()
+            dy = y - prev_y
+            moves.append(f"{'m' if moves else 'M'}{x1 - prev_x} {int(dy) if int(dy) == dy else dy}h{run.end() - run.start()}")
+            prev_x, prev_y = border + run.end(), y
+        y += 1
+    path = f'<path transform="scale({scale})" class="qrline" stroke="#000" d="{"".join(moves)}"/>'
+    return f'<svg width="{width}" height="{width}" class="segno"><title>{escape(title)}</title>{path}</svg>'
