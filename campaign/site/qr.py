@@ -155,7 +155,7 @@ def _placement(version: int) -> tuple[int, ...]:
     return tuple(order)
 
 
-def _message(content: str, error: str) -> tuple[Any, int, int, bytearray] | None:
+def _message(content: str, error: str) -> tuple[Any, int, int, bytes] | None:
     """What ``segno.encoder.encode(content, error, mask=...)`` does before it places anything: the segments,
     the version, the (boosted) error level and the final message's bits; None for a Micro QR code."""
     level = encoder.normalize_errorlevel(error, accept_none=True)
@@ -169,7 +169,7 @@ def _message(content: str, error: str) -> tuple[Any, int, int, bytearray] | None
     buff = encoder.Buffer()
     for segment in segments:
         encoder.write_segment(buff, segment, None, encoder.version_range(version), False)
-    capacity = consts.SYMBOL_CAPACITY[version][level]
+    capacity = _CAPACITY[version][level]
     encoder.write_terminator(buff, capacity, None, len(buff))
     encoder.write_padding_bits(buff, version, len(buff))
     encoder.write_pad_codewords(buff, version, capacity, len(buff))
@@ -177,12 +177,14 @@ def _message(content: str, error: str) -> tuple[Any, int, int, bytearray] | None
 
 
 _BITS = bytes.maketrans(b"01", b"\x00\x01")
+_CAPACITY: Any = consts.SYMBOL_CAPACITY  # segno's tables (its stubs type them as object)
+_ECC: Any = consts.ECC
 
 
 def _final_message(version: int, level: int, buff: Any) -> bytes:
     """segno's ``make_final_message`` for a QR code (not Micro): the data and error codewords, interleaved
     block by block, as one byte per bit, and the version's remainder bits."""
-    data_blocks, error_blocks = encoder.make_blocks(consts.ECC[version][level], buff)
+    data_blocks, error_blocks = encoder.make_blocks(_ECC[version][level], buff)
     codewords = bytes(x for x in chain.from_iterable(zip_longest(*data_blocks)) if x is not None)
     codewords += bytes(x for x in chain.from_iterable(zip_longest(*error_blocks)) if x is not None)
     bits = format(int.from_bytes(codewords, "big"), f"0{8 * len(codewords)}b").encode().translate(_BITS)
@@ -211,7 +213,7 @@ def make(content: str, error: str = "m") -> segno.QRCode:
     placed = bytearray(length)
     for at, bit in zip(order, bits, strict=True):
         placed[at] = bit
-    rows_int = (_as_int(placed) & layout.data) | layout.fixed  # the data as placed, the function patterns around it
+    rows_int = (_as_int(bytes(placed)) & layout.data) | layout.fixed  # the data as placed, the function patterns around it
     rows_bytes = rows_int.to_bytes(length, "big")
     rows = [rows_bytes[i * (size + 1) : i * (size + 1) + size] for i in range(size)]
     mask = best_mask(rows)
@@ -231,7 +233,7 @@ def svg_inline(code: segno.QRCode, *, scale: int, border: int, title: str) -> st
     its path found by runs of dark modules per row (a byte search) rather than module by module."""
     size = len(code.matrix)
     width = (size + 2 * border) * scale
-    moves = []
+    moves: list[str] = []
     prev_x, prev_y = 0, 0.0
     y = border + 0.5
     for row in code.matrix:
