@@ -7,8 +7,11 @@ import datetime as dt
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from campaign.build import build
 from campaign.compose import output
@@ -325,3 +328,28 @@ def test_each_messages_tally_adds_up_to_what_all_the_posts_say(default_campaign:
     assert output.kit_json(pieces, order) == output.to_kit_json(posts)
     assert output.kit_csv(pieces, order) == output.to_csv(wide)
     assert output.kit_markdown("x", pieces, order, "T", "note") == output.to_markdown("x", wide, "T", "note")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    variant=st.integers(0, 40),
+    detail=st.integers(0, 10_000),
+    parts=st.lists(
+        st.tuples(
+            st.one_of(st.integers(0, 10_000), st.text()),  # a text's index, or the text itself (any characters)
+            st.integers(0, 100_000),
+            st.integers(0, 100_000),
+            st.one_of(st.none(), st.lists(st.tuples(st.integers(0, 99), st.integers(0, 9999), st.integers(0, 9999)), max_size=4)),
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+)
+def test_a_posts_row_is_written_as_json_dumps_writes_it(variant: int, detail: int, parts: list[Any]) -> None:
+    rows = [
+        [text, length, limit] + ([[list(f) for f in facets]] if facets is not None else [])
+        for text, length, limit, facets in parts
+    ]
+    written = output._row_tail(variant, detail, rows)
+    assert written == "," + output._dump([variant, detail, rows])[1:]
+    assert json.loads("[0" + written) == [0, variant, detail, rows]

@@ -123,6 +123,22 @@ def _dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+_JSON_STR = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) writes a string as
+
+
+def _row_tail(variant: int, detail: int, parts: list[list[Any]]) -> str:
+    """``"," + _dump([variant, detail, parts])[1:]`` written directly (a post's row, without json.dumps's own
+    cost per call): ``parts`` are [text index or text, length, limit] and maybe [[feature, start, end], ...]."""
+    written = []
+    for part in parts:
+        text = part[0]
+        row = f"[{text if type(text) is int else _JSON_STR(text)},{part[1]},{part[2]}"
+        if len(part) > 3:
+            row += ",[" + ",".join(f"[{f},{start},{end}]" for f, start, end in part[3]) + "]"
+        written.append(row + "]")
+    return f",{variant},{detail},[{','.join(written)}]]"
+
+
 def _area_entry(a: Area) -> dict[str, str]:
     return {"level": a.level, "code": a.code, "name": a.name, "lan_code": a.lan_code, "lan_name": a.lan_name}
 
@@ -190,7 +206,7 @@ def message_files(
         detail = details.add(
             (post.link, post.hashtags, post.mentions, post.dropped, post.levels), functools.partial(_details, post)
         )
-        rows[key].append((f"[{index},{_PLATFORM_INDEX[post.platform]},", "," + _dump([post.variant, detail, parts])[1:]))
+        rows[key].append((f"[{index},{_PLATFORM_INDEX[post.platform]},", _row_tail(post.variant, detail, parts)))
     entry = {"id": message_id, "kind": kind, "texts": texts.values, "details": details.values, "features": features.values}
     wider = {key: mine for key, mine in by_area.items() if wide(mine[0].area)}
     markdown: dict[str, dict[AreaKey, str]] = {}

@@ -69,20 +69,22 @@ class Tally:
         if mine is None:
             mine = self.platforms[post.platform] = PlatformTally()
         mine.posts += 1
-        lost = [d.value for d in post.dropped if d.reason != "cap"]
-        mine.shortened += bool(lost)
-        mine.lost.update(lost)
-        left_out = [d.value for d in post.dropped if d.reason == "cap"]
-        mine.capped += bool(left_out)
-        mine.left_out.update(left_out)
-        key = (post.message_id, post.platform)
+        if post.dropped:
+            lost = [d.value for d in post.dropped if d.reason != "cap"]
+            mine.shortened += bool(lost)
+            mine.lost.update(lost)
+            left_out = [d.value for d in post.dropped if d.reason == "cap"]
+            mine.capped += bool(left_out)
+            mine.left_out.update(left_out)
         if post.kind == "short" and post.is_thread:
+            key = (post.message_id, post.platform)
             self.short_threads[key] = self.short_threads.get(key, 0) + 1
         cap = PLATFORMS[post.platform].max_hashtags
-        if cap is not None:
+        # Each hashtag has its "#": a part with no more of them than the cap has no more hashtags either.
+        if cap is not None and any(part.text.count("#") > cap for part in post.parts):
             n = max(len(HASHTAG.findall(part.text)) for part in post.parts)
             if n > cap:
-                self.hashtags[key] = n
+                self.hashtags[(post.message_id, post.platform)] = n
 
     def add(self, other: Tally) -> None:
         """Add another message's tally (a message's counts are its own: the keys by message never meet)."""
