@@ -89,7 +89,10 @@ class Timings:
             Path(path).write_text(json.dumps({"startup": self.started, "stages": self.stages}, indent=1), encoding="utf-8")
 
 
-def digest(value: Any) -> str:
+Memo = dict[int, tuple[Any, bytes]]  # id → (the object, kept alive so that its id is not reused; its content's hash)
+
+
+def digest(value: Any, memo: Memo | None = None) -> str:
     """A sha256 of ``value``'s content, the same in every process and run: a key for what an output is made from.
 
     Dataclasses by class and fields (this package's other classes by their
@@ -98,10 +101,12 @@ def digest(value: Any) -> str:
     else raises TypeError: a key that missed part of what makes
     an output would hand out a stale one. An object met again within the
     same value (one message in every area's view) is hashed once and fed
-    by its hash.
+    by its hash; with ``memo``, once for every call given the same memo (the
+    keys of one stage's outputs, which share most of what they are made from).
+    Objects must not change while a memo that has met them is in use.
     """
     h = hashlib.sha256()
-    _feed(h, value, {})
+    _feed(h, value, {} if memo is None else memo)
     return h.hexdigest()
 
 
@@ -115,7 +120,7 @@ def _fields(cls: type) -> tuple[str, ...]:
     return names
 
 
-def _feed(h: Any, value: Any, seen: dict[int, bytes]) -> None:
+def _feed(h: Any, value: Any, seen: Memo) -> None:
     kind = type(value)
     if kind is str:  # the most common case first
         data = value.encode("utf-8", "surrogatepass")
@@ -159,17 +164,17 @@ def _feed(h: Any, value: Any, seen: dict[int, bytes]) -> None:
         raise TypeError(f"no content key for a {kind.__qualname__}")
 
 
-def _object(value: Any, seen: dict[int, bytes], fill: Callable[[Any], None]) -> bytes:
-    """The hash of an object's content, worked out the first time this value meets it."""
+def _object(value: Any, seen: Memo, fill: Callable[[Any], None]) -> bytes:
+    """The hash of an object's content, worked out the first time this value (or this memo) meets it."""
     found = seen.get(id(value))
     if found is None:
         inner = hashlib.sha256()
         fill(inner)
-        found = seen[id(value)] = inner.digest()
-    return found
+        found = seen[id(value)] = (value, inner.digest())
+    return found[1]
 
 
-def _dataclass(h: Any, value: Any, seen: dict[int, bytes]) -> None:
+def _dataclass(h: Any, value: Any, seen: Memo) -> None:
     h.update(f"@{type(value).__module__}.{type(value).__qualname__}{{".encode())
     for name in _fields(type(value)):
         h.update(name.encode() + b"=")
@@ -177,7 +182,7 @@ def _dataclass(h: Any, value: Any, seen: dict[int, bytes]) -> None:
     h.update(b"}")
 
 
-def _instance(h: Any, value: Any, seen: dict[int, bytes]) -> None:
+def _instance(h: Any, value: Any, seen: Memo) -> None:
     h.update(f"@{type(value).__module__}.{type(value).__qualname__}".encode())
     _feed(h, vars(value), seen)
 

@@ -64,3 +64,16 @@ def test_what_a_template_tells_apart_the_key_tells_apart() -> None:
 def test_what_it_cannot_key_it_refuses() -> None:
     with pytest.raises(TypeError, match="no content key"):
         digest([object()])
+
+
+@given(st.lists(values, min_size=1, max_size=5))
+def test_a_memo_shared_by_many_keys_changes_none_of_them(parts: list[object]) -> None:
+    """The keys of one stage share a memo (campaign.site.stage): each is the key it has alone, whatever the
+    memo met before, and a memo keeps what it met alive, so no later object can take its id."""
+    shared = Box(tuple(parts))
+    memo: dict[int, tuple[object, bytes]] = {}
+    values_ = [(shared, i, part) for i, part in enumerate(parts)] + [Box(part) for part in parts]
+    assert [digest(v, memo) for v in values_] == [digest(v) for v in values_]
+    for i in range(50):  # each made after the last one is dropped (its id free again): keyed by its own content
+        fresh = Box(i)
+        assert digest(fresh, memo) == digest(fresh)

@@ -29,7 +29,7 @@ from campaign import signed
 from campaign.compose.core import Post
 from campaign.compose.stage import message_keys, message_posts
 from campaign.errors import Problem
-from campaign.kit import ImageFile, Kit, Work, build_time, digest, run_work
+from campaign.kit import ImageFile, Kit, Memo, Work, build_time, digest, run_work
 from campaign.model import NATIONAL, Area, Campaign
 from campaign.registry import areas as all_areas
 from campaign.site import render as r
@@ -189,10 +189,16 @@ def site_work(
         made_kits: str | None = digest((made, campaign, book.tip))
     except TypeError:
         made = made_kits = None
+    # One memo for every key a process works out: what the groups share (the messages, their cards) is hashed
+    # once there, not once a group. Everything it meets is held by the tasks, unchanged, until the stage ends.
+    memo: Memo = {}
     keys: list[Callable[[], str]] = [_unkeyed]  # the data files: made from every message's column, always written
-    keys += [functools.partial(_key, made, "pages", g) for g in pages]
-    keys += [functools.partial(_key, made_kits, "kits", g) for g in kits]
-    keys += [functools.partial(_key, made, "listing", kommuner), functools.partial(_key, made_kits, "kit", national_kit)]
+    keys += [functools.partial(_key, made, "pages", g, memo) for g in pages]
+    keys += [functools.partial(_key, made_kits, "kits", g, memo) for g in kits]
+    keys += [
+        functools.partial(_key, made, "listing", kommuner, memo),
+        functools.partial(_key, made_kits, "kit", national_kit, memo),
+    ]
     return Work(list(tasks), finish, "page", weights, keys=keys)
 
 
@@ -260,10 +266,10 @@ def _message_shared(column: Column, path: Path | None, names: dict[tuple[str, st
     return shared
 
 
-def _key(made: str | None, what: str, value: object) -> str:
+def _key(made: str | None, what: str, value: object, memo: Memo) -> str:
     if made is None:
         raise TypeError("no content key for the pages")
-    return digest((made, what, value))
+    return digest((made, what, value), memo)
 
 
 TEMPLATES = ("area.html", "kit.html", "kommuner.html")
