@@ -143,6 +143,23 @@ def _area_entry(a: Area) -> dict[str, str]:
     return {"level": a.level, "code": a.code, "name": a.name, "lan_code": a.lan_code, "lan_name": a.lan_name}
 
 
+@functools.lru_cache(maxsize=4096)
+def _area_json(a: Area) -> str:
+    """An area's entry in posts.json's ``areas``, written once per area, not once per message."""
+    return _dump(_area_entry(a))
+
+
+def _features_key(features: Any) -> Any:
+    """What tells a facet's features apart as their JSON does: each feature's items, when they are all text
+    (links, tags and mentions are); anything else by its JSON."""
+    try:
+        if all(type(v) is str for d in features for v in d.values()):
+            return tuple(tuple(sorted(d.items())) for d in features)
+    except (AttributeError, TypeError):
+        pass
+    return _dump(features)
+
+
 def _features(facet: dict[str, Any]) -> Any:
     return facet["features"]
 
@@ -183,7 +200,7 @@ def message_files(
         a = post.area
         key: AreaKey = (a.level, a.code)
         if key not in areas:
-            areas[key] = _dump(_area_entry(a))
+            areas[key] = _area_json(a)
             rows[key] = []
             by_area[key] = []
         by_area[key].append(post)
@@ -195,7 +212,7 @@ def message_files(
                 row.append(
                     [
                         [
-                            features.add(_dump(f["features"]), functools.partial(_features, f)),
+                            features.add(_features_key(f["features"]), functools.partial(_features, f)),
                             f["index"]["byteStart"],
                             f["index"]["byteEnd"],
                         ]
