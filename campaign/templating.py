@@ -307,7 +307,7 @@ def render(source: str, variables: dict[str, Any]) -> str:
     if len(text) > MAX_OUTPUT:
         raise ValueError(f"rendered text is {len(text)} characters; at most {MAX_OUTPUT}")
     text = text.strip()
-    if not _UNTIDY.search(text):
+    if not untidy(text):
         return text  # (what the lines below would give back unchanged: the common case)
     # Collapse runs of ordinary spaces only: no-break spaces are typography.
     lines = [_SPACES.sub(" ", line).strip(" \t") for line in text.splitlines()]
@@ -317,3 +317,10 @@ def render(source: str, variables: dict[str, Any]) -> str:
 _SPACES = re.compile(r"[ \t]+")
 # What the tidying changes: a tab, two spaces, a space at a line's end or start, a line break other than "\n"
 _UNTIDY = re.compile(r"[\t\r\v\f\x1c-\x1e\x85\u2028\u2029]| [ \n]|\n ")
+_UNTIDY_CHARS = re.compile(r"[\t\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+
+
+def untidy(text: str) -> bool:
+    """Whether ``_UNTIDY`` finds something in ``text``: its two-character cases as substring tests, which
+    are several times quicker than the expression trying each of them at every character."""
+    return "  " in text or " \n" in text or "\n " in text or _UNTIDY_CHARS.search(text) is not None

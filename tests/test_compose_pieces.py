@@ -13,7 +13,10 @@ import random
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from campaign import templating
 from campaign.compose import length
 from campaign.compose.facets import facets, pieces_facets, short_text
 from campaign.compose.length import composed_length, fits, lines_length, measure, pieces_length, sentence_pieces
@@ -131,3 +134,23 @@ def test_a_blank_plain_text_is_blank_as_mastodon_says() -> None:
     # (Mastodon counts a blank text 0, so the plain count is only for a text that is not blank)
     for c in PLAIN:
         assert (c.strip() == "") == bool(length._BLANK.fullmatch(c)), hex(ord(c))
+
+
+# Texts of the characters the quick tests below tell apart: plain and not, the dots, colons, slashes, at
+# signs and white space they look for, and letters (of any script) a dot may stand before.
+_TRICKY = st.text(
+    alphabet=st.sampled_from([*"abå1_ .:/@#\t\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029\u00a0\u00a9\u0301é😷Ωж\u2026"]),
+    max_size=40,
+)
+
+
+@given(_TRICKY)
+@settings(max_examples=3000, deadline=None)
+def test_the_quick_plain_test_is_the_expression(text: str) -> None:
+    assert length.not_plain(text) == bool(length._NOT_PLAIN.search(text))
+
+
+@given(_TRICKY)
+@settings(max_examples=3000, deadline=None)
+def test_the_quick_tidy_test_is_the_expression(text: str) -> None:
+    assert templating.untidy(text) == bool(templating._UNTIDY.search(text))

@@ -502,6 +502,20 @@ def _piece(counter: str, text: str) -> tuple[int, int, bool] | None:
 PLAIN_CHARS = "\t\n -~\u00a0-\u00a8\u00aa-\u00ac\u00af-\u02ff\u2010-\u201f\u2026\u202f\u20ac\u2212"
 PLAIN_HEAVY = "\u2026\u202f\u20ac\u2212"  # (… narrow no-break space € −: outside twitter-text's light ranges)
 _NOT_PLAIN = re.compile(rf"[^{PLAIN_CHARS}]|\.(?=\w)|://|@")
+_NOT_PLAIN_CHAR = re.compile(rf"[^{PLAIN_CHARS}]")
+_DOT_BEFORE_WORD = re.compile(r"\.(?=\w)")
+
+
+def not_plain(text: str) -> bool:
+    """Whether ``_NOT_PLAIN`` finds something in ``text``: its literal cases as substring tests, the dot
+    looked for only where there is one, which is less than half the time of the expression trying every
+    case at every character."""
+    return (
+        "@" in text
+        or "://" in text
+        or ("." in text and _DOT_BEFORE_WORD.search(text) is not None)
+        or _NOT_PLAIN_CHAR.search(text) is not None
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -522,7 +536,7 @@ class Plain:
 def plain(text: str) -> Plain | None:
     """The counts of ``text`` when it is plain and not blank (each of a post's bodies is counted for four
     counters and seven platforms), else None: count it the usual way."""
-    if "\r" in text or _NOT_PLAIN.search(text) or not text.strip():
+    if "\r" in text or not_plain(text) or not text.strip():
         return None
     n = len(text)
     return Plain(n, len(text.encode("utf-8")), plain_count("x", text)[0], "#" in text or "$" in text)
