@@ -9,12 +9,14 @@ never HTML; the page escapes it when it renders.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined, meta, nodes
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
@@ -294,16 +296,41 @@ def _compiled(source: str) -> Any:
 
 @lru_cache(maxsize=4096)
 def _template(source: str) -> tuple[Any, frozenset[str]]:
-    """(the compiled template, the variables it reads), from one parse. Compiling is ~100x the cost of
+    """(the compiled template, the variables it reads), from one parse and one pass of the code generator
+    (jinja2.meta.find_undeclared_variables would make a second). Compiling is ~100x the cost of
     rendering; a build renders each template for 300+ areas."""
     ast = ENV.parse(source)
-    variables = frozenset(meta.find_undeclared_variables(ast))  # (before compiling, which may fold constants in it)
-    return ENV.from_string(ast), variables
+    python = io.StringIO()
+    generator = _Reading(ENV, None, None, python, False, ENV.optimized)
+    generator.visit(ast)
+    code = compile(python.getvalue(), "<template>", "exec")  # (what ENV.compile does with the source)
+    return ENV.template_class.from_code(ENV, code, ENV.make_globals(None), None), frozenset(generator.reads)
+
+
+class _Reading(CodeGenerator):
+    """The environment's code generator, also noting the variables the template looks up in its context:
+    those ``jinja2.meta.find_undeclared_variables`` gives (its generator notes them the same way)."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.reads: set[str] = set()
+
+    def enter_frame(self, frame: Frame) -> None:
+        super().enter_frame(frame)
+        for action, param in frame.symbols.loads.values():
+            if action == "resolve" and param not in self.environment.globals:
+                self.reads.add(param)
 
 
 def render(source: str, variables: dict[str, Any]) -> str:
     """Render a message template to plain text with tidy whitespace."""
-    text = _compiled(source).render(variables)
+    template = _compiled(source)
+    # Template.render(variables) without its two copies of the variables (the environment has no globals
+    # to add to them, and rendering never writes to them): the same text, or the same error.
+    try:
+        text = ENV.concat(template.root_render_func(template.new_context(variables, shared=True)))
+    except Exception:
+        ENV.handle_exception()
     if len(text) > MAX_OUTPUT:
         raise ValueError(f"rendered text is {len(text)} characters; at most {MAX_OUTPUT}")
     text = text.strip()

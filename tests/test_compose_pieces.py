@@ -154,3 +154,37 @@ def test_the_quick_plain_test_is_the_expression(text: str) -> None:
 @settings(max_examples=3000, deadline=None)
 def test_the_quick_tidy_test_is_the_expression(text: str) -> None:
     assert templating.untidy(text) == bool(templating._UNTIDY.search(text))
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ figure.words | upper_first }} i {{ area.name }}",
+        "{% if kommun %}{{ kommun }}{% else %}{{ lan }}{% endif %} {{ links.rapport.url }}",
+        "{% set x = figure %}{{ x.percent }} {% for d in demands.values() %}{{ d.title }}{% endfor %}",
+        "{% for k, v in figures.items() %}{{ k }}{{ loop.index }}{% endfor %}{{ campaign.name }}",
+        "{% macro m(a) %}{{ a }}{{ link.url }}{% endmacro %}{{ m(1) }}",
+        "text only",
+        "{{ 1 + 2 }}{% if false %}{{ area }}{% endif %}",
+    ],
+)
+def test_a_template_reads_the_variables_jinja_finds_undeclared(source: str) -> None:
+    """The variables noted while compiling a template are what jinja2.meta finds (its own pass of the code
+    generator), and the template renders as Jinja's own compiling of it."""
+    from jinja2 import meta
+
+    templating._template.cache_clear()
+    reads = templating._template(source)[1]
+    assert reads == meta.find_undeclared_variables(templating.ENV.parse(source))
+    variables = {
+        "figure": {"words": "tre av tio", "percent": "30 %"},
+        "figures": {"a": 1, "b": 2},
+        "area": {"name": "Uppsala"},
+        "kommun": "Uppsala",
+        "lan": "Uppsala län",
+        "links": {"rapport": {"url": "https://a.se/r"}},
+        "link": {"url": "https://a.se/l"},
+        "demands": {"d": {"title": "Krav"}},
+        "campaign": {"name": "Kampanjen"},
+    }
+    assert templating.render(source, variables) == templating.ENV.from_string(source).render(variables).strip()
