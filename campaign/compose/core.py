@@ -184,20 +184,25 @@ def state_levels(text: str, views: Sequence[templating.FigureView], area: Area) 
     that gives the figure, unless the text already says the level: at the end of
     the sentence the note could seem to qualify a later clause instead.
     """
+    lowered = ""  # text.lower(), once the text has a view to state the level of
     for view in views:
-        if view.level == area.level or not view.note or _says_level(text, view):
+        if view.level == area.level or not view.note:
             continue
-        at = _find_figure(text, view)
+        lowered = lowered or text.lower()
+        if _says_level(lowered, view):
+            continue
+        at = _find_figure(lowered, view)
         if at < 0:
             continue  # the text does not show this figure, so there is no level to state
         stop = _CLAUSE_STOP.search(text, at)
         end = stop.start() if stop else len(text)
         text = f"{text[:end]} {view.note}{text[end:]}"
+        lowered = ""
     return text
 
 
-def _says_level(text: str, view: templating.FigureView) -> bool:
-    lowered = text.lower()
+def _says_level(lowered: str, view: templating.FigureView) -> bool:
+    """Whether the text (``lowered``: in lower case) says the level of the figure's value."""
     if view.where.lower() in lowered or view.note.lower() in lowered:
         return True
     if view.level == "national":
@@ -205,8 +210,8 @@ def _says_level(text: str, view: templating.FigureView) -> bool:
     return False
 
 
-def _find_figure(text: str, view: templating.FigureView) -> int:
-    lowered = text.lower()
+def _find_figure(lowered: str, view: templating.FigureView) -> int:
+    """Where the text (``lowered``: in lower case) first shows the figure, or -1."""
     for shown in (view.words, view.percent, view.number):
         at = lowered.find(shown.lower())
         if at >= 0:
@@ -393,10 +398,13 @@ class _Shared:
         phrasing, the same figures (values, where, notes) and the same level, and it reads nothing else
         of the area (a template only formats the values it is given)."""
         index = variant_index(message, area)
+        if templating.reads(message.variants[index]) & templating.AREA_VARIABLES:
+            # (the key would hold the area, and compose_all composes each message for an area once: nothing
+            # to share, so nothing kept)
+            return render_body(campaign, message, area, ctx)
         figures = ctx["figures"]
         views = tuple(figures[fid] for fid in message.figures)
-        own = area if templating.reads(message.variants[index]) & templating.AREA_VARIABLES else area.level
-        key = (message.id, index, own, views)
+        key = (message.id, index, area.level, views)
         found = self.bodies.get(key)
         if found is None:  # (a render that fails is not kept: each area's failure names it)
             found = self.bodies[key] = render_body(campaign, message, area, ctx)
