@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from campaign.compose.core import Post
 from campaign.compose.platforms import PLATFORMS
+from campaign.compose.records import quick_init
 from campaign.kit import ImageFile
 from campaign.model import NATIONAL, Area, Campaign, Message
 from campaign.templating import FigureView, figure_view
@@ -33,6 +34,7 @@ class MentionView:
     handles: dict[str, str] = field(default_factory=dict)  # platform → handle as written
 
 
+@quick_init
 @dataclass(frozen=True)
 class PostView:
     """One message on one platform for one area: its parts (a thread has several)."""
@@ -43,6 +45,7 @@ class PostView:
     link: str | None  # the post's link, shared by LinkedIn and Facebook
 
 
+@quick_init
 @dataclass(frozen=True)
 class ImageView:
     file: str  # relative to build/images/
@@ -52,6 +55,7 @@ class ImageView:
     alt: str
 
 
+@quick_init
 @dataclass(frozen=True)
 class CardView:
     """One message for one area, on every platform."""
@@ -150,8 +154,10 @@ def _mentions(tags: Iterable[Tag]) -> tuple[MentionView, ...]:
 
 
 def _post_view(post: Post) -> PostView:
-    limits = [p.limit for p in post.parts]
-    return PostView(post.platform, tuple(p.text for p in post.parts), max(limits) if limits else 0, post.link)
+    parts = post.parts
+    if len(parts) == 1:  # most posts: one part
+        return PostView(post.platform, (parts[0].text,), parts[0].limit, post.link)
+    return PostView(post.platform, tuple(p.text for p in parts), max((p.limit for p in parts), default=0), post.link)
 
 
 class ImageIndex:
