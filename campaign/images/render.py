@@ -137,9 +137,15 @@ def fit_text(
 
 
 @lru_cache(maxsize=20_000)
+def _bbox(path: str, size: int, line: str) -> tuple[float, float, float, float]:
+    """The line's ink box from its (left, baseline) point: measured once for fitting it and drawing it."""
+    return font(path, size).getbbox(line, anchor="ls")
+
+
+@lru_cache(maxsize=20_000)
 def _extent(path: str, size: int, line: str) -> tuple[float, float]:
     """(lead, width): how far the ink reaches left of the pen (a "j"), and the line's full width, ink or advance."""
-    x0, _, x1, _ = font(path, size).getbbox(line, anchor="ls")
+    x0, _, x1, _ = _bbox(path, size, line)
     lead = float(max(0, -x0))
     return lead, max(_length(path, size, line), float(x1)) + lead
 
@@ -152,7 +158,7 @@ def _line_mask(path: str, size: int, line: str) -> tuple[Image.Image, tuple[int,
     rasterised once per process and pasted in its colour after that.
     """
     f = font(path, size)
-    x0, y0, x1, y1 = f.getbbox(line, anchor="ls")
+    x0, y0, x1, y1 = _bbox(path, size, line)
     x0, y0, x1, y1 = int(x0), int(y0), int(x1), int(y1)  # whole pixels (Pillow's basic layout gives ints already)
     mask = Image.new("L", (max(1, x1 - x0), max(1, y1 - y0)), 0)
     ImageDraw.Draw(mask).text((-x0, -y0), line, font=f, fill=255, anchor="ls")
