@@ -106,8 +106,14 @@ def _words_length(path: str, size: int, text: str) -> float:
     words repeat across lines, sizes and cards. Hinting and kerning across a
     space make this a little off, so ``fit_text`` measures the final lines.
     """
+    return size * _unit_words(path, text)
+
+
+@lru_cache(maxsize=200_000)
+def _unit_words(path: str, text: str) -> float:
+    """``_words_length`` at one pixel: a candidate line is measured at each size a fit tries, the same sum."""
     pieces = text.split(" ")
-    return size * (sum(_unit_length(path, p) for p in pieces) + (len(pieces) - 1) * _unit_length(path, " "))
+    return sum(_unit_length(path, p) for p in pieces) + (len(pieces) - 1) * _unit_length(path, " ")
 
 
 @lru_cache(maxsize=20_000)
