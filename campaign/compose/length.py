@@ -506,16 +506,21 @@ _NOT_PLAIN_CHAR = re.compile(rf"[^{PLAIN_CHARS}]")
 _DOT_BEFORE_WORD = re.compile(r"\.(?=\w)")
 
 
+_PLAIN_LATIN_1 = bytes(i for i in range(256) if not _NOT_PLAIN_CHAR.match(chr(i)))  # (as ISO 8859-1 bytes)
+
+
 def not_plain(text: str) -> bool:
     """Whether ``_NOT_PLAIN`` finds something in ``text``: its literal cases as substring tests, the dot
-    looked for only where there is one, which is less than half the time of the expression trying every
+    looked for only where there is one, and a text of ISO 8859-1 characters (most bodies) checked as
+    bytes with the plain ones deleted, which is several times quicker than the expression trying every
     case at every character."""
-    return (
-        "@" in text
-        or "://" in text
-        or ("." in text and _DOT_BEFORE_WORD.search(text) is not None)
-        or _NOT_PLAIN_CHAR.search(text) is not None
-    )
+    if "@" in text or "://" in text or ("." in text and _DOT_BEFORE_WORD.search(text) is not None):
+        return True
+    try:
+        latin_1 = text.encode("latin-1")
+    except UnicodeEncodeError:
+        return _NOT_PLAIN_CHAR.search(text) is not None
+    return bool(latin_1.translate(None, _PLAIN_LATIN_1))
 
 
 @dataclass(frozen=True, slots=True)
