@@ -389,7 +389,8 @@ class _Shared:
     """What compose_all works out once and uses for many posts: the URLs, endings and mention lines."""
 
     def __init__(self) -> None:
-        self.endings: dict[tuple[str, str, frozenset[str]], _Ending] = {}
+        self.endings_by_platform: dict[tuple[str, str, frozenset[str]], _Ending] = {}
+        self.ending_lists: dict[tuple[str, frozenset[str]], list[_Ending]] = {}
         self.tagged: dict[tuple[int, str], tuple[tuple[Mention, ...], _Tagged]] = {}
         self.bodies: dict[tuple[Any, ...], tuple[int, str, tuple[str, ...]]] = {}
 
@@ -410,15 +411,25 @@ class _Shared:
             found = self.bodies[key] = render_body(campaign, message, area, ctx)
         return found
 
+    def endings(
+        self, campaign: Campaign, message: Message, plats: list[Platform], tags: _Tags, in_body: frozenset[str]
+    ) -> list[_Ending]:
+        """``ending`` on each of ``plats`` (compose_all's, the same for every message and area)."""
+        key = (message.id, in_body)
+        found = self.ending_lists.get(key)
+        if found is None:
+            found = self.ending_lists[key] = [self.ending(campaign, message, p, tags, in_body) for p in plats]
+        return found
+
     def ending(self, campaign: Campaign, message: Message, p: Platform, tags: _Tags, in_body: frozenset[str]) -> _Ending:
         key = (message.id, p.id, in_body)
-        found = self.endings.get(key)
+        found = self.endings_by_platform.get(key)
         if found is None:
             url = link_url(campaign.link(message.link), campaign.settings.utm, p.id) if message.link else None
             appended, over_cap = _apply_cap(tags, in_body, p.max_hashtags)
             lines = tail_text((), link_line(url, p), appended)
             after, alone = ("\n" + lines, "\n\n" + lines) if lines else ("", "")
-            found = self.endings[key] = _Ending(
+            found = self.endings_by_platform[key] = _Ending(
                 url,
                 appended,
                 over_cap,
@@ -764,7 +775,7 @@ def _compose_areas(
         if progress and done > 1:
             progress(done - 1, len(ordered))
         ctx = base_context(campaign, area)
-        tagged: dict[tuple[str, tuple[str, ...] | None], _Tagged] = {}  # the area's: one registry call per rule set
+        tagged: dict[Any, list[_Tagged]] = {}  # the area's, by rule set: one registry call per platform
         for message in wanted:
             try:
                 variant, body, levels = shared.body(campaign, message, area, ctx)
@@ -773,12 +784,11 @@ def _compose_areas(
                 continue
             tags = tag_sets[message.id]
             in_body = body_tags(body)
-            for p, limit in zip(plats, limits, strict=True):
-                key = (p.id, message.tag)
-                who = tagged.get(key)
-                if who is None:
-                    who = tagged[key] = shared.who(resolve_mentions(campaign, message, area, p.id, on), p)
-                end = shared.ending(campaign, message, p, tags, in_body)
+            whos = tagged.get(message.tag)
+            if whos is None:
+                whos = tagged[message.tag] = [shared.who(resolve_mentions(campaign, message, area, p.id, on), p) for p in plats]
+            ends = shared.endings(campaign, message, plats, tags, in_body)
+            for p, limit, who, end in zip(plats, limits, whos, ends, strict=True):
                 post = _whole_post(message, area, p, variant, body, levels, who, end, limit)
                 if post is None:
                     try:
