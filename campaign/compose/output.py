@@ -119,8 +119,11 @@ def _word(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))  # json.dumps makes one a call
+
+
 def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _ENCODER.encode(value)
 
 
 _JSON_STR = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) writes a string as

@@ -207,21 +207,24 @@ class MessageShared:
 
 def message_shared(data: ColumnData, names: dict[AreaKey, str]) -> MessageShared:
     """``MessageShared`` of one message's column data; ``names``: each area key's name."""
+    templates = data.templates
 
     def template(text: str, name: str) -> str | None:
-        found = data.templates.get((text, name), "")
+        found = templates.get((text, name), "")
         return area_text(text, name) if found == "" else found
 
     texts: dict[str, int] = {}
     images: dict[str, int] = {}
+    images_json: dict[AreaKey, str] = {}  # each card's images as JSON, written once
     for key, card in data.cards.items():
+        name = names[key]
         for post in card["posts"].values():
             for text in [*post["parts"], *([post["link"]] if "link" in post else [])]:
-                shared = template(text, names[key])
+                shared = template(text, name)
                 if shared is not None:
                     texts[shared] = texts.get(shared, 0) + 1
         if "images" in card:
-            found = json_for_script(card["images"])
+            found = images_json[key] = json_for_script(card["images"])
             images[found] = images.get(found, 0) + 1
     text_index = {t: i for i, t in enumerate(t for t, n in texts.items() if n > 1)}
     image_index = {k: i for i, k in enumerate(k for k, n in images.items() if n > 1)}
@@ -241,8 +244,7 @@ def message_shared(data: ColumnData, names: dict[AreaKey, str]) -> MessageShared
                 posts[platform]["link"] = ref(post["link"], name)
         entry: dict[str, Any] = {"posts": posts}
         if "images" in card:
-            found = json_for_script(card["images"])
-            entry["images"] = image_index.get(found, card["images"])
+            entry["images"] = image_index.get(images_json[key], card["images"])
         dumped = json_for_script(entry)
         cards[dumped] = cards.get(dumped, 0) + 1
         compact[key] = (dumped, entry)
