@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from unittest.mock import patch
 
@@ -22,6 +23,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from campaign.compose import PLATFORMS, Platform, Post, compose, core
+from campaign.compose import fit as fitting
 from campaign.compose.core import PostTooLong, forget_counts, written_mention
 from campaign.compose.facets import facets
 from campaign.compose.length import fits, measure, normalise_x
@@ -237,3 +239,36 @@ def test_mastodon_counter_agrees_with_mastodon_py() -> None:
     except NotImplementedError:
         pytest.skip("Mastodon.py's grapheme module (graphemeu) is not installed")
     assert [mastodon_length(t) for t in texts] == expected
+
+
+def _each_in_turn(tries: list[fitting.Tail], fits_one: Callable[[fitting.Tail], bool]) -> fitting.Tail | None:
+    return next((option for option in tries if fits_one(option)), None)
+
+
+@given(
+    body=bodies,
+    hashtags=tags,
+    required=st.integers(0, 2),
+    people=mentions,
+    platform_id=st.sampled_from(["x", "bluesky", "mastodon", "threads", "linkedin"]),
+)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_the_least_of_a_posts_tails_tried_first_is_each_tried_in_turn(
+    body: str, hashtags: list[str], required: int, people: list[Mention], platform_id: str
+) -> None:
+    """fit tries the tail with the least in it first, and none of the others when it does not fit: the same post
+    as trying each tail in turn (a tail with more in it never fits where one with less does not)."""
+    campaign = make_campaign(body[: len(body) // 3 + 60], hashtags, required, "https://kampanj.example.org/rapport")
+    area = UPPSALA if people else NATIONAL
+
+    def post() -> Post | str:
+        try:
+            return compose(campaign, "m", area, platform_id, tags=people)
+        except PostTooLong as exc:
+            return str(exc)
+
+    forget_counts()
+    least_first = post()
+    with patch.object(fitting, "_first_fitting", _each_in_turn):
+        forget_counts()
+        assert post() == least_first

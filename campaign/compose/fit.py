@@ -154,9 +154,9 @@ def fit(
         return Fitted((single(body, tail),), tail, (), ())
     options = list(reductions(tail, required))
     keeps_one = [o for o in options if o.mentions or not tail.mentions]
-    for option in keeps_one if threads else options:
-        if fits_one(option):
-            return _fitted((single(body, option),), tail, option)
+    option = _first_fitting(keeps_one if threads else options, fits_one)
+    if option is not None:
+        return _fitted((single(body, option),), tail, option)
     if not threads:
         raise DoesNotFit(single(body, options[-1]), "too long, even without optional hashtags and mentions")
     for option in options:
@@ -165,6 +165,15 @@ def fit(
         except TailTooLong:
             continue  # drop the next optional hashtag or mention and try again
     raise DoesNotFit(options[-1].text, "the link and required hashtags alone do not fit one post")
+
+
+def _first_fitting(tries: list[Tail], fits_one: Callable[[Tail], bool]) -> Tail | None:
+    """The first of ``tries`` that fits one post, or None. Each try holds less than the one before (a hashtag
+    or a mention fewer), so the last is tried first: when it does not fit, none does (a post with more in
+    it is no shorter on any platform), and then none is tried (a thread's body would try them all in vain)."""
+    if not tries or not fits_one(tries[-1]):
+        return None
+    return next(option for option in tries if fits_one(option))
 
 
 def _fitted(parts: tuple[str, ...], tail: Tail, kept: Tail) -> Fitted:
