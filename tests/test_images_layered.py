@@ -16,7 +16,7 @@ from PIL import Image
 
 from campaign.images.cards import plan
 from campaign.images.pipeline import plan_images
-from campaign.images.render import _layered, _logo_colours, _palette_image, draw, render_png
+from campaign.images.render import _layered, _logo_colours, _palette_image, draw, render_card, render_png
 from campaign.loader import load
 from tests.test_images_support import make
 
@@ -41,3 +41,36 @@ def test_every_card_is_pixel_for_pixel_the_card_drawn_whole(planned) -> None:  #
         layered += _layered(p.job, pal) is not None
     kommun_cards = sum(1 for p in planned[::2] if p.card.kind == "figure" and p.card.values.get("area_level") != "national")
     assert layered >= kommun_cards, "local figure cards are drawn on their figure's base"
+
+
+def test_a_cards_jpeg_is_the_jpeg_of_the_whole_card(planned) -> None:  # type: ignore[no-untyped-def]
+    """The Instagram sizes' JPEGs: a card on a shared base is put together from the base's rows of blocks and
+    its own (jpeg.spliced); the reference encodes the card decoded from its PNG, whole."""
+    from campaign.images.jpeg import jpeg_of, wants_jpeg
+
+    spliced = layered = 0
+    for p in planned:
+        if not wants_jpeg(p.size.platforms):
+            continue
+        png, jpeg = render_card(p.job)
+        assert png == render_png(p.job)
+        assert jpeg == jpeg_of(png), p.file
+        pal = _palette_image(tuple(sorted(p.job.colours.items())), _logo_colours(p.job))
+        made: list[bytes] = []
+        layered += _layered(p.job, pal, [], made) is not None
+        spliced += bool(made)
+    assert spliced == layered > 0, "every card drawn on a base has its JPEG from the base's rows"
+
+
+def test_a_spliced_jpeg_is_refused_when_the_rows_do_not_match() -> None:
+    """An encoder that put no restart marker after each row of blocks (an older Pillow) gives no rows to splice."""
+    from campaign.images.jpeg import rows_of
+
+    image = Image.new("RGB", (64, 40), (200, 30, 30))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=92, subsampling=0)  # no restart markers
+    assert rows_of(out.getvalue(), 40) is None
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=92, subsampling=0, restart_marker_rows=1)
+    found = rows_of(out.getvalue(), 40)
+    assert found is not None and len(found.rows) == 5

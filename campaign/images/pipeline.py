@@ -25,7 +25,7 @@ from typing import Any
 
 from campaign.errors import CampaignError, CampaignInvalid, Problem
 from campaign.images.cards import Card
-from campaign.images.jpeg import jpeg_of, jpeg_of_image, wants_jpeg
+from campaign.images.jpeg import jpeg_of, wants_jpeg
 from campaign.images.layouts import merged_layouts
 from campaign.images.render import Job, NoFit, check_fit, engine_version, render_card, render_png
 from campaign.images.sizes import SIZES, Size
@@ -203,13 +203,13 @@ def _render_batch(batch: list[tuple[str, Job, str, str]]) -> list[tuple[str, str
     results: list[Any] = []
     for key, job, path, jpeg in batch:
         try:
-            data, image = render_card(job) if jpeg else (render_png(job), None)
+            data, jpeg_data = render_card(job) if jpeg else (render_png(job), None)
         except NoFit as exc:
             results.append((key, "nofit", (exc.element, exc.text, exc.box, exc.min_px)))
             continue
         _keep(path, data)
-        if image is not None:
-            _keep(jpeg, jpeg_of_image(image))  # from the drawing: the PNG's own image, not decoded again
+        if jpeg_data is not None:
+            _keep(jpeg, jpeg_data)  # from the drawing: the PNG's own image, not decoded again
         results.append((key, hashlib.sha256(data).hexdigest(), len(data)))
     return results
 

@@ -14,7 +14,7 @@ import struct
 import zlib
 from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,8 @@ from jinja2 import meta
 from PIL import Image, ImageDraw, ImageFont, features
 
 from campaign.images.fit import Fitted, fit
+from campaign.images.jpeg import ROW as JPEG_ROW
+from campaign.images.jpeg import Rows, is_flat, jpeg_of_image, rows_of, spliced
 from campaign.images.layouts import BAR_VALUES, VARIABLES
 from campaign.images.theme import RGB, palette, rgb
 from campaign.templating import ENV
@@ -205,16 +207,19 @@ def render_png(job: Job) -> bytes:
     return _render(job, None)
 
 
-def render_card(job: Job) -> tuple[bytes, Image.Image]:
-    """``render_png``, and the card as the palette image those bytes hold (what decoding them gives), for
-    its JPEG: made from the drawing, not decoded from the PNG again."""
+def render_card(job: Job) -> tuple[bytes, bytes]:
+    """``render_png``, and the card's JPEG: made from the drawing (the palette image the PNG holds), not
+    decoded from the PNG again; for a card drawn on a shared base, its own rows of blocks encoded and the
+    base's taken as they are (``jpeg.spliced``), the same bytes as encoding the whole card."""
     image: list[Image.Image] = []
-    return _render(job, image), image[0]
+    jpeg: list[bytes] = []
+    png = _render(job, image, jpeg)
+    return png, jpeg[0] if jpeg else jpeg_of_image(image[0])
 
 
-def _render(job: Job, image: list[Image.Image] | None) -> bytes:
+def _render(job: Job, image: list[Image.Image] | None, jpeg: list[bytes] | None = None) -> bytes:
     pal = _palette_image(tuple(sorted(job.colours.items())), _logo_colours(job))
-    layered = _layered(job, pal, image)
+    layered = _layered(job, pal, image, jpeg)
     if layered is not None:
         return layered
     quantized = draw(job).quantize(palette=pal, dither=Image.Dither.NONE)
@@ -327,13 +332,14 @@ def _content(element: dict[str, Any], values: dict[str, str]) -> str:
     return ""
 
 
-def _layered(job: Job, pal: Image.Image, image: list[Image.Image] | None = None) -> bytes | None:
+def _layered(job: Job, pal: Image.Image, image: list[Image.Image] | None = None, jpeg: list[bytes] | None = None) -> bytes | None:
     """The card as PNG bytes drawn on its shared base, or None when it must be drawn whole.
 
     Only the bands of rows that the card's own elements may touch (their boxes
     and a margin) are drawn, quantized and compressed for this card; the rows
     between them come compressed from the base, as separate deflate blocks.
-    With ``image``, the whole card as a palette image is appended to it.
+    With ``image``, the whole card as a palette image is appended to it; with ``jpeg`` too, its JPEG
+    from the base's rows of blocks and its bands' (``_card_jpeg``), when that can be done.
     """
     elements = job.shape["elements"]
     own = [i for i, e in enumerate(elements) if _own(e)]
@@ -370,10 +376,49 @@ def _layered(job: Job, pal: Image.Image, image: list[Image.Image] | None = None)
         if whole is not None:
             whole.paste(scan, (0, top))
     if image is not None and whole is not None:
-        card = whole.crop((1, 0, job.width + 1, job.height))  # without the scanlines' filter column
-        card.putpalette(pal.getpalette() or [])
+        card = _palette_card(whole, pal, job)
         image.append(card)
+        if jpeg is not None:
+            made = _card_jpeg(base, card, pal, job)
+            if made is not None:
+                jpeg.append(made)
     return _png(job.width, job.height, pal, [*deflated, _END], adler)
+
+
+def _palette_card(scan: Image.Image, pal: Image.Image, job: Job) -> Image.Image:
+    """The card as a palette image, from its PNG scanlines (without their filter column)."""
+    card = scan.crop((1, 0, job.width + 1, job.height))
+    card.putpalette(pal.getpalette() or [])
+    return card
+
+
+def _card_jpeg(base: _Base, card: Image.Image, pal: Image.Image, job: Job) -> bytes | None:
+    """The card's JPEG: the rows of blocks its bands touch encoded from the card, the others the base's."""
+    if not is_flat(card):
+        return None
+    if not base.jpeg:
+        whole = _palette_card(base.scan, pal, job)
+        base.jpeg.append(rows_of(jpeg_of_image(whole), job.height) if is_flat(whole) else None)
+    shared = base.jpeg[0]
+    if shared is None:
+        return None
+    last = len(shared.rows)
+    spans: list[list[int]] = []
+    for piece in base.pieces:
+        if isinstance(piece, _Band):
+            first, end = piece.top // JPEG_ROW, min(last, -(-piece.bottom // JPEG_ROW))
+            if spans and first <= spans[-1][1]:
+                spans[-1][1] = max(spans[-1][1], end)
+            else:
+                spans.append([first, end])
+    own: dict[int, bytes] = {}
+    for first, end in spans:
+        strip = card.crop((0, first * JPEG_ROW, job.width, min(job.height, end * JPEG_ROW)))
+        found = rows_of(jpeg_of_image(strip), strip.height)
+        if found is None or len(found.rows) != end - first:
+            return None
+        own.update(zip(range(first, end), found.rows, strict=True))
+    return spliced(shared, own)
 
 
 @dataclass(frozen=True)
@@ -404,6 +449,7 @@ class _Base:
     scan: Image.Image  # quantized, as PNG scanlines (see _scanlines)
     touched: dict[int, list[Rect]]
     pieces: tuple[_Stored | _Band, ...]  # top to bottom, covering every row once
+    jpeg: list[Rows | None] = field(default_factory=list)  # its JPEG's rows of blocks, once a card asks for them
 
 
 _BASES: OrderedDict[str, _Base] = OrderedDict()
