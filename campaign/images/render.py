@@ -393,32 +393,46 @@ def _palette_card(scan: Image.Image, pal: Image.Image, job: Job) -> Image.Image:
 
 
 def _card_jpeg(base: _Base, card: Image.Image, pal: Image.Image, job: Job) -> bytes | None:
-    """The card's JPEG: the rows of blocks its bands touch encoded from the card, the others the base's."""
+    """The card's JPEG: the rows of blocks where its pixels differ from the base's (only its bands can)
+    encoded from the card, the others the base's as they are."""
     if not is_flat(card):
         return None
     if not base.jpeg:
         whole = _palette_card(base.scan, pal, job)
-        base.jpeg.append(rows_of(jpeg_of_image(whole), job.height) if is_flat(whole) else None)
-    shared = base.jpeg[0]
-    if shared is None:
+        rows = rows_of(jpeg_of_image(whole), job.height) if is_flat(whole) else None
+        base.jpeg.append((rows, whole.tobytes()) if rows is not None else None)
+    found = base.jpeg[0]
+    if found is None:
         return None
-    last = len(shared.rows)
-    spans: list[list[int]] = []
-    for piece in base.pieces:
-        if isinstance(piece, _Band):
-            first, end = piece.top // JPEG_ROW, min(last, -(-piece.bottom // JPEG_ROW))
-            if spans and first <= spans[-1][1]:
-                spans[-1][1] = max(spans[-1][1], end)
-            else:
-                spans.append([first, end])
+    shared, base_pixels = found
+    pixels = card.tobytes()  # one byte a pixel, as the base's: the same palette
+    step = JPEG_ROW * job.width
+    changed = [
+        i
+        for piece in base.pieces
+        if isinstance(piece, _Band)
+        for i in range(piece.top // JPEG_ROW, min(len(shared.rows), -(-piece.bottom // JPEG_ROW)))
+        if pixels[i * step : (i + 1) * step] != base_pixels[i * step : (i + 1) * step]
+    ]
     own: dict[int, bytes] = {}
-    for first, end in spans:
+    for first, end in _runs(sorted(set(changed))):
         strip = card.crop((0, first * JPEG_ROW, job.width, min(job.height, end * JPEG_ROW)))
-        found = rows_of(jpeg_of_image(strip), strip.height)
-        if found is None or len(found.rows) != end - first:
+        encoded = rows_of(jpeg_of_image(strip), strip.height)
+        if encoded is None or len(encoded.rows) != end - first:
             return None
-        own.update(zip(range(first, end), found.rows, strict=True))
+        own.update(zip(range(first, end), encoded.rows, strict=True))
     return spliced(shared, own)
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Sorted row numbers as [first, end) runs of consecutive ones."""
+    runs: list[tuple[int, int]] = []
+    for i in rows:
+        if runs and runs[-1][1] == i:
+            runs[-1] = (runs[-1][0], i + 1)
+        else:
+            runs.append((i, i + 1))
+    return runs
 
 
 @dataclass(frozen=True)
@@ -449,7 +463,8 @@ class _Base:
     scan: Image.Image  # quantized, as PNG scanlines (see _scanlines)
     touched: dict[int, list[Rect]]
     pieces: tuple[_Stored | _Band, ...]  # top to bottom, covering every row once
-    jpeg: list[Rows | None] = field(default_factory=list)  # its JPEG's rows of blocks, once a card asks for them
+    # Its JPEG's rows of blocks and its pixels (palette indices), once a card asks for them.
+    jpeg: list[tuple[Rows, bytes] | None] = field(default_factory=list)
 
 
 _BASES: OrderedDict[str, _Base] = OrderedDict()
