@@ -360,8 +360,8 @@ class _Tagged:
 
 class _Counted(NamedTuple):
     """A piece of a post that starts a line (a mentions line, a link and hashtags' lines), counted once for
-    every post it ends: its length, UTF-8 bytes and validity as ``lengths._piece`` gives them, and for
-    Bluesky its posted text, facet rows and posted bytes."""
+    every post it ends: its length, UTF-8 bytes and validity (always true: see ``_counted``) as
+    ``lengths._piece`` gives them, and for Bluesky its posted text, facet rows and posted bytes."""
 
     text: str
     length: int
@@ -373,10 +373,11 @@ class _Counted(NamedTuple):
 
 
 def _counted(p: Platform, text: str, known: Known) -> _Counted | None:
-    """``text`` counted for ``p`` (None when it is to be counted whole with what it joins, or when it writes
-    "@" that only the post's own mentions could make a facet of)."""
+    """``text`` counted for ``p`` (None when it is to be counted whole with what it joins, when it holds a
+    character the platform refuses, so that a post with it is counted whole and refused, or when it
+    writes "@" that only the post's own mentions could make a facet of)."""
     found = lengths._piece(p.counter, text)
-    if found is None or not text.startswith("\n"):
+    if found is None or not found[2] or not text.startswith("\n"):
         return None
     if p.counter != "bluesky":
         return _Counted(text, *found, text, (), 0)
@@ -475,7 +476,7 @@ def _fit(
     end = shared.ending(campaign, message, p, tags, in_body)
     who = shared.who(mentions, p)
     limit = limit_of(p, instance_limit)
-    return _whole_post(message, area, p, variant, body, levels, who, end, limit) or _fitted_post(
+    return _whole_post(message, area, p, variant, body, levels, who, end, limit, lengths.plain(body)) or _fitted_post(
         message, area, p, variant, body, levels, who, end, tags, limit, in_body
     )
 
@@ -490,32 +491,37 @@ def _whole_post(
     who: _Tagged,
     end: _Ending,
     limit: int,
+    plain: lengths.Plain | None,
 ) -> Post | None:
     """The common case, one post with everything, or None: counted from its pieces' counts, each made once
     (the body's, shared by seven platforms; the mentions line's, by the area's messages; the link and
     hashtags' lines', by every area), as ``lines_length`` sums them. None also where a piece is to be
-    counted whole with the others: then ``_fitted_post`` counts the post the slower way (and may fit it)."""
+    counted whole with the others: then ``_fitted_post`` counts the post the slower way (and may fit it).
+    ``plain`` is ``lengths.plain(body)`` (found once for the body's seven posts)."""
     if not body:
         return None
-    plain = lengths.plain(body)
     found = plain.count(p.counter) if plain is not None else lengths._piece(p.counter, body)
     if found is None or not found[2]:
         return None
     length, size = found[0], found[1]
-    first, second = (who.counted, end.after) if who.line else (end.alone_counted, None)
-    if (first is None and (who.line or end.alone)) or (second is None and who.line and end.after_mentions):
-        return None
-    for piece in (first, second):
-        if piece is not None:
-            if not piece.valid:
-                return None
-            length += piece.length
-            size += piece.size
+    # the pieces after the body (each None where it is to be counted whole, see _counted)
+    if who.line:
+        first, second = who.counted, end.after
+        if first is None or (second is None and end.after_mentions):
+            return None
+    else:
+        first, second = end.alone_counted, None
+        if first is None and end.alone:
+            return None
+    if first is not None:
+        length, size = length + first.length, size + first.size
+        if second is not None:
+            length, size = length + second.length, size + second.size
     if length > limit or (p.max_bytes is not None and size > p.max_bytes):
         return None
     if p.counter != "bluesky":
-        text = body + first.text if first is not None else body
-        part = Part(text + second.text if second is not None else text, length, limit)
+        text = body if first is None else body + first.text if second is None else body + first.text + second.text
+        part = Part(text, length, limit)
     else:
         rows: tuple[FacetRow, ...]
         if plain is not None and not plain.facets:
@@ -788,8 +794,9 @@ def _compose_areas(
             if whos is None:
                 whos = tagged[message.tag] = [shared.who(resolve_mentions(campaign, message, area, p.id, on), p) for p in plats]
             ends = shared.endings(campaign, message, plats, tags, in_body)
+            plain = lengths.plain(body)
             for p, limit, who, end in zip(plats, limits, whos, ends, strict=True):
-                post = _whole_post(message, area, p, variant, body, levels, who, end, limit)
+                post = _whole_post(message, area, p, variant, body, levels, who, end, limit, plain)
                 if post is None:
                     try:
                         post = _fitted_post(message, area, p, variant, body, levels, who, end, tags, limit, in_body)
