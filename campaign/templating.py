@@ -21,6 +21,7 @@ from jinja2.exceptions import UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from campaign import sv
+from campaign.compose.records import quick_init
 from campaign.model import Area, Campaign, Figure, LocalValue
 from campaign.schema import suggest
 
@@ -28,6 +29,7 @@ VARIABLES = ("campaign", "area", "kommun", "lan", "figure", "figures", "link", "
 MAX_OUTPUT = 20_000  # characters a rendered message may have
 
 
+@quick_init  # (made for every figure in every area: a frozen dataclass's own __init__ sets each field by a call)
 @dataclass(frozen=True)
 class FigureView:
     """A figure as a template sees it, resolved for one area."""
@@ -325,10 +327,12 @@ class _Reading(CodeGenerator):
 def render(source: str, variables: dict[str, Any]) -> str:
     """Render a message template to plain text with tidy whitespace."""
     template = _compiled(source)
-    # Template.render(variables) without its two copies of the variables (the environment has no globals
-    # to add to them, and rendering never writes to them): the same text, or the same error.
+    # Template.render(variables) without its two copies of the variables and its look through the template's
+    # globals (the environment has none, and rendering never writes to the variables): the same text, or
+    # the same error.
     try:
-        text = ENV.concat(template.root_render_func(template.new_context(variables, shared=True)))
+        context = ENV.context_class(ENV, variables, template.name, template.blocks)
+        text = ENV.concat(template.root_render_func(context))
     except Exception:
         ENV.handle_exception()
     if len(text) > MAX_OUTPUT:
