@@ -21,7 +21,6 @@ from jinja2.exceptions import UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from campaign import sv
-from campaign.compose.records import quick_init
 from campaign.model import Area, Campaign, Figure, LocalValue
 from campaign.schema import suggest
 
@@ -29,7 +28,6 @@ VARIABLES = ("campaign", "area", "kommun", "lan", "figure", "figures", "link", "
 MAX_OUTPUT = 20_000  # characters a rendered message may have
 
 
-@quick_init  # (made for every figure in every area: a frozen dataclass's own __init__ sets each field by a call)
 @dataclass(frozen=True)
 class FigureView:
     """A figure as a template sees it, resolved for one area."""
