@@ -454,3 +454,33 @@ def test_kit_markdown_keeps_campaign_text_as_text() -> None:
     assert md_text("# Rubrik") == "\\# Rubrik"  # would be a heading
     assert md_text("- punkt\n2026. Året <b>") == "\\- punkt\n2026\\. Året &lt;b&gt;"  # a list, an ordered list, HTML
     assert md_text("#socialtjänst först, 45 % av oss.") == "#socialtjänst först, 45 % av oss."  # a hashtag is no heading
+
+
+def test_compiled_templates_are_kept_and_a_broken_cache_only_compiles_again(tmp_path: Path) -> None:
+    """The page templates compiled once are kept in the build's cache (Jinja's bytecode cache): the next build
+    renders from them what compiling gives, and a cache file that is damaged or cannot be written is compiled again."""
+    from campaign.site.kit import campaign_strings
+    from campaign.site.render import environment
+
+    folder = tmp_path / "templates"
+    campaign = load(REPO).campaign
+    lan = [("Uppsala län", [kommun("0380")])]
+
+    def render(cache: Path | None) -> str:
+        template = environment(cache).get_template("kommuner.html")
+        return template.render(
+            root="../", page_url="", kommuner_by_lan=lan, settings=campaign.settings, t=campaign_strings(campaign),
+            version="v", intro="", csp=CSP, og_image="", og_image_alt="", question="", kit_date="", contact="",
+        )  # fmt: skip
+
+    fresh = render(None)
+    assert render(folder) == fresh
+    kept = sorted(folder.iterdir())
+    assert kept, "the compiled templates are kept"
+    assert render(folder) == fresh  # from the kept ones
+    for path in kept:
+        path.write_bytes(b"not a template")
+    assert render(folder) == fresh
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the folder would go")
+    assert render(blocked) == fresh

@@ -9,6 +9,7 @@ there is no inline script, so the Content-Security-Policy can forbid it.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -19,7 +20,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urljoin
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined, select_autoescape
+from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from campaign.compose.output import AREA, area_text
@@ -45,9 +47,25 @@ class SiteResult:
     national_bytes: int  # index.html + its CSS and JS, before images
 
 
-def environment() -> Environment:
-    """Jinja2 for the pages: autoescape always on, unknown variables are errors."""
+class _CompiledTemplates(FileSystemBytecodeCache):
+    """Jinja's cache of compiled templates in a folder, keyed by each template's name and source (and Jinja's
+    and Python's versions): a folder that cannot be read or written only means compiling again."""
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        with contextlib.suppress(OSError, EOFError, ValueError):
+            super().load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with contextlib.suppress(OSError):
+            Path(self.directory).mkdir(parents=True, exist_ok=True)
+            super().dump_bytecode(bucket)
+
+
+def environment(compiled: Path | None = None) -> Environment:
+    """Jinja2 for the pages: autoescape always on, unknown variables are errors. ``compiled``: a folder that
+    keeps the templates compiled from one build to the next (compiling them costs about a tenth of a second)."""
     env = Environment(
+        bytecode_cache=_CompiledTemplates(str(compiled)) if compiled is not None else None,
         loader=PackageLoader("campaign.site", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
