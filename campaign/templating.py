@@ -118,12 +118,28 @@ def local_value(figure: Figure, area: Area) -> tuple[LocalValue | None, str]:
     return None, "national"
 
 
-def figure_view(figure: Figure, area: Area) -> FigureView:
+Views = dict[tuple[str, str, str, str, int], FigureView]
+
+
+def figure_view(figure: Figure, area: Area, views: Views | None = None) -> FigureView:
+    """``figure`` as ``area``'s templates see it. With ``views`` (a memo for one campaign's figures, which
+    it must outlive), the same view for every area that gets one alike: the kommuner of a län that use
+    its value, those that use the national value (their views' formatted numbers then made once)."""
     local, level = local_value(figure, area)
     where = {"kommun": f"i {area.name}", "lan": f"i {area.lan_name}", "national": "i landet"}[level]
     note = ""
     if level != area.level:
         note = "(riksgenomsnitt)" if level == "national" else f"(siffra för {area.lan_name})"
+    if views is None:
+        return _view(figure, local, level, where, note)
+    key = (figure.id, level, where, note, id(local))  # (what the view is made of)
+    found = views.get(key)
+    if found is None:
+        found = views[key] = _view(figure, local, level, where, note)
+    return found
+
+
+def _view(figure: Figure, local: LocalValue | None, level: str, where: str, note: str) -> FigureView:
     return FigureView(
         id=figure.id,
         kind=figure.kind,
@@ -256,9 +272,11 @@ def _unknown_names(ast: nodes.Template) -> list[tuple[int, str]]:
     return problems
 
 
-def context(campaign: Campaign, area: Area, figure_ids: tuple[str, ...], link_id: str | None) -> dict[str, Any]:
-    """The variables a message template sees for ``area``."""
-    figures = {f.id: figure_view(f, area) for f in campaign.figures}
+def context(
+    campaign: Campaign, area: Area, figure_ids: tuple[str, ...], link_id: str | None, views: Views | None = None
+) -> dict[str, Any]:
+    """The variables a message template sees for ``area`` (``views``: see ``figure_view``)."""
+    figures = {f.id: figure_view(f, area, views) for f in campaign.figures}
     links = {link.id: Record("link", {"url": link.url, "title": link.title}) for link in campaign.links}
     settings = campaign.settings
     return {

@@ -222,9 +222,9 @@ def _find_figure(lowered: str, view: templating.FigureView) -> int:
 # ----------------------------------------------------------------------------- rendering
 
 
-def base_context(campaign: Campaign, area: Area) -> dict[str, Any]:
-    """The template variables for ``area`` shared by every message."""
-    return templating.context(campaign, area, (), None)
+def base_context(campaign: Campaign, area: Area, views: templating.Views | None = None) -> dict[str, Any]:
+    """The template variables for ``area`` shared by every message (``views``: see ``templating.figure_view``)."""
+    return templating.context(campaign, area, (), None, views)
 
 
 def render_body(
@@ -394,6 +394,7 @@ class _Shared:
         self.ending_lists: dict[tuple[str, frozenset[str]], list[_Ending]] = {}
         self.tagged: dict[tuple[int, str], tuple[tuple[Mention, ...], _Tagged]] = {}
         self.bodies: dict[tuple[Any, ...], tuple[int, str, tuple[str, ...]]] = {}
+        self.views: templating.Views = {}  # each figure's view for the areas that get it alike
 
     def body(self, campaign: Campaign, message: Message, area: Area, ctx: dict[str, Any]) -> tuple[int, str, tuple[str, ...]]:
         """``render_body``, once for all the areas whose posts the template cannot tell apart: the same
@@ -780,7 +781,7 @@ def _compose_areas(
     for done, area in enumerate(ordered, 1):
         if progress and done > 1:
             progress(done - 1, len(ordered))
-        ctx = base_context(campaign, area)
+        ctx = base_context(campaign, area, shared.views)
         tagged: dict[Any, list[_Tagged]] = {}  # the area's, by rule set: one registry call per platform
         for message in wanted:
             try:
