@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from jinja2 import TemplateError
 
@@ -477,9 +477,10 @@ def _fit(
     end = shared.ending(campaign, message, p, tags, in_body)
     who = shared.who(mentions, p)
     limit = limit_of(p, instance_limit)
-    return _whole_post(message, area, p, variant, body, levels, who, end, limit, lengths.plain(body)) or _fitted_post(
-        message, area, p, variant, body, levels, who, end, tags, limit, in_body
-    )
+    post = _whole_post(message, area, p, variant, body, levels, who, end, limit, lengths.plain(body))
+    if isinstance(post, Post):
+        return post
+    return _fitted_post(message, area, p, variant, body, levels, who, end, tags, limit, in_body, too_long=post is False)
 
 
 def _whole_post(
@@ -493,12 +494,14 @@ def _whole_post(
     end: _Ending,
     limit: int,
     plain: lengths.Plain | None,
-) -> Post | None:
-    """The common case, one post with everything, or None: counted from its pieces' counts, each made once
-    (the body's, shared by seven platforms; the mentions line's, by the area's messages; the link and
-    hashtags' lines', by every area), as ``lines_length`` sums them. None also where a piece is to be
-    counted whole with the others: then ``_fitted_post`` counts the post the slower way (and may fit it).
-    ``plain`` is ``lengths.plain(body)`` (found once for the body's seven posts)."""
+) -> Post | Literal[False] | None:
+    """The common case, one post with everything: counted from its pieces' counts, each made once (the
+    body's, shared by seven platforms; the mentions line's, by the area's messages; the link and
+    hashtags' lines', by every area), as ``lines_length`` sums them. False where those counts say it
+    does not fit (``_fitted_post`` then drops hashtags or mentions, or makes a thread, without counting
+    it again); None where a piece is to be counted whole with the others (``_fitted_post`` counts the
+    post the slower way, and may fit it). ``plain`` is ``lengths.plain(body)`` (found once for the
+    body's seven posts)."""
     if not body:
         return None
     found = plain.count(p.counter) if plain is not None else lengths._piece(p.counter, body)
@@ -519,7 +522,7 @@ def _whole_post(
         if second is not None:
             length, size = length + second.length, size + second.size
     if length > limit or (p.max_bytes is not None and size > p.max_bytes):
-        return None
+        return False
     if p.counter != "bluesky":
         text = body if first is None else body + first.text if second is None else body + first.text + second.text
         part = Part(text, length, limit)
@@ -551,16 +554,19 @@ def _fitted_post(
     tags: _Tags,
     limit: int,
     in_body: frozenset[str],
+    *,
+    too_long: bool = False,
 ) -> Post:
     """A post that does not fit with everything (or whose pieces are counted whole): hashtags and mentions
-    dropped, or a thread (``fit.fit``)."""
+    dropped, or a thread (``fit.fit``). ``too_long``: ``_whole_post`` counted the post with everything from
+    its pieces, and it does not fit."""
     url = end.url
     pieces: tuple[str, ...]
     if who.line:
         pieces = (body, who.line, end.after_mentions) if end.after_mentions else (body, who.line)
     else:
         pieces = (body, end.alone) if end.alone else (body,)
-    if body and len(pieces) > 1:
+    if body and len(pieces) > 1 and not too_long:
         length = lines_length(p, pieces, limit)
         if length is not None:
             part = _pieces_part(p, pieces, length, limit, who.kept)
@@ -573,6 +579,7 @@ def _fitted_post(
             tags.required,
             lambda text: composed_length(p, text, limit) is not None,
             threads=p.threads,
+            whole_too_long=too_long,
             # (the tails tried, each as pieces counted once: the body's, the mentions', the link and hashtags')
             fits_single=(lambda t: lines_length(p, (body, *tail_pieces(t.mentions, t.link, t.hashtags)), limit) is not None)
             if body
@@ -798,9 +805,11 @@ def _compose_areas(
             plain = lengths.plain(body)
             for p, limit, who, end in zip(plats, limits, whos, ends, strict=True):
                 post = _whole_post(message, area, p, variant, body, levels, who, end, limit, plain)
-                if post is None:
+                if not isinstance(post, Post):
                     try:
-                        post = _fitted_post(message, area, p, variant, body, levels, who, end, tags, limit, in_body)
+                        post = _fitted_post(
+                            message, area, p, variant, body, levels, who, end, tags, limit, in_body, too_long=post is False
+                        )
                     except PostTooLong as exc:
                         _note(failures, (message.id, p.id), exc)
                         continue

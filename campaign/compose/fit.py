@@ -140,6 +140,7 @@ def fit(
     threads: bool,
     fits_single: Callable[[Tail], bool] | None = None,
     sizes: Sizes | None = None,
+    whole_too_long: bool = False,
 ) -> Fitted:
     """Fit ``body`` and ``tail`` into one post, dropping what may go, or into a thread.
 
@@ -147,10 +148,11 @@ def fit(
     post gives up: where threads exist, a thread keeps it instead.
     ``fits_single(option)``, when given, is ``fits(single(body, option))`` worked
     out without making that text (the composer counts it from counted pieces). ``sizes``, when given,
-    counts a thread's tries from its sentences' counts (:func:`thread`).
+    counts a thread's tries from its sentences' counts (:func:`thread`). ``whole_too_long``: the caller
+    has found that ``single(body, tail)`` does not fit.
     """
     fits_one = fits_single or (lambda option: fits(single(body, option)))
-    if fits_one(tail):  # the common case: no list of reductions at all
+    if not whole_too_long and fits_one(tail):  # the common case: no list of reductions at all
         return Fitted((single(body, tail),), tail, (), ())
     options = list(reductions(tail, required))
     keeps_one = [o for o in options if o.mentions or not tail.mentions]
