@@ -12,6 +12,8 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
+
 from campaign.build import Built, build, build_if_changed
 from campaign.manifest import Kept, unchanged
 from tests.message_edit import set_message_text
@@ -212,6 +214,20 @@ def test_a_cache_file_from_someone_else_is_never_unpickled(default_campaign: Pat
     assert not marker.exists(), "the planted pickle ran"
     assert tree(out) == cold(default_campaign, tmp_path / "cold")
     assert all(p.read_bytes() != planted for cache in caches for p in cache.iterdir()), "made again, signed"
+
+
+def test_compiled_templates_are_kept_in_the_users_own_folder_not_the_campaigns(
+    default_campaign: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Jinja's compiled templates are code that runs: they are kept beside the user's cache key, never in the
+    campaign folder that others may write to."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "mine"))
+    assert isinstance(build_if_changed(default_campaign, tmp_path / "kit", now=NOW), Built)
+    kept = list((tmp_path / "mine" / "campaign" / "templates").iterdir())
+    assert kept, "the compiled templates are kept"
+    shared = default_campaign / ".cache"
+    assert all(p.name.startswith("__jinja2_") for p in kept)
+    assert not list(shared.rglob("__jinja2_*")), "no compiled template in the campaign folder"
 
 
 class _Unreadable:

@@ -49,7 +49,8 @@ class SiteResult:
 
 class _CompiledTemplates(FileSystemBytecodeCache):
     """Jinja's cache of compiled templates in a folder, keyed by each template's name and source (and Jinja's
-    and Python's versions): a folder that cannot be read or written only means compiling again."""
+    and Python's versions): a folder that cannot be read or written only means compiling again. What it
+    holds is run: the folder must be the user's own (``campaign.site.stage`` keeps it beside the cache key)."""
 
     def load_bytecode(self, bucket: Bucket) -> None:
         with contextlib.suppress(OSError, EOFError, ValueError):
@@ -57,7 +58,7 @@ class _CompiledTemplates(FileSystemBytecodeCache):
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         with contextlib.suppress(OSError):
-            Path(self.directory).mkdir(parents=True, exist_ok=True)
+            Path(self.directory).mkdir(mode=0o700, parents=True, exist_ok=True)
             super().dump_bytecode(bucket)
 
 

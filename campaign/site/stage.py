@@ -157,7 +157,9 @@ def site_work(
         "kit_date": kit_date(now or build_time(), t.language, campaign.settings.timezone),
         "contact": settings.contact or campaign.settings.organisation,
     }
-    env = r.environment(column_cache.parent / "templates" if column_cache is not None else None)
+    # Compiled templates are code: kept in the user's own cache folder, beside the key that signs the caches,
+    # never in the campaign's folder, which others may write to.
+    env = r.environment(signed.key_path().parent / "templates" if column_cache is not None else None)
     for name in TEMPLATES:
         env.get_template(name)  # compiled once, here: worker processes inherit them
     groups = [views[i : i + AREAS_PER_TASK] for i in range(0, len(views), AREAS_PER_TASK)]
