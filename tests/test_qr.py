@@ -87,3 +87,16 @@ def test_qr_cache_key_follows_segnos_version(tmp_path: Path, monkeypatch: pytest
     monkeypatch.setattr(segno, "__version__", segno.__version__ + ".next")
     stage._qr(url, tmp_path)
     assert len(list(tmp_path.iterdir())) == 2  # another segno, another key
+
+
+def test_markup_planted_in_the_qr_cache_never_reaches_a_kit(tmp_path: Path) -> None:
+    """The QR cache sits in the campaign folder, which others may write to: its markup goes into the kit as it
+    is, so only what this user's build kept (signed) is taken; a planted file is drawn again."""
+    url = "https://example.se/kommun/0114/"
+    first = stage._qr(url, tmp_path)
+    (kept,) = tmp_path.iterdir()
+    kept.write_bytes(b"<svg><script>alert(1)</script></svg>")
+    again = stage._qr(url, tmp_path)
+    assert again == first and "script" not in again
+    (tmp_path / (kept.stem + ".svg")).write_text("<svg><script>alert(1)</script></svg>", encoding="utf-8")  # the old name
+    assert stage._qr(url, tmp_path) == first

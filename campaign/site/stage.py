@@ -16,7 +16,6 @@ import contextlib
 import datetime as dt
 import functools
 import hashlib
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -388,21 +387,23 @@ def _kit_html(
 
 
 def _qr(url: str, cache: Path | None) -> Markup:
-    """``qr_svg``, kept in ``cache`` by the address and segno's version: the same address gives the same code."""
+    """``qr_svg``, kept in ``cache`` by the address and segno's version: the same address gives the same code.
+
+    The markup goes into the kit as it is, so it is kept signed with this user's key (``campaign.signed``):
+    the cache sits in the campaign folder, which others may write to, and markup planted there is drawn again.
+    """
     if cache is None:
         return qr_svg(url)
     import segno  # why here: only a printed kit draws a QR code
 
-    path = cache / (hashlib.sha256(f"{segno.__version__}\0{url}".encode()).hexdigest() + ".svg")
-    try:
-        return Markup(path.read_text(encoding="utf-8"))  # segno's own markup, as qr_svg gives it
-    except OSError:
-        svg = qr_svg(url)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(str(svg), encoding="utf-8")
-        os.replace(tmp, path)
-        return svg
+    path = cache / (hashlib.sha256(f"{segno.__version__}\0{url}".encode()).hexdigest() + ".qr")
+    kept = signed.read(path)
+    if isinstance(kept, str):
+        return Markup(kept)  # segno's own markup, as qr_svg gave it to this user
+    svg = qr_svg(url)
+    with contextlib.suppress(OSError):
+        signed.save(path, str(svg))
+    return svg
 
 
 def by_lan(kommuner: Sequence[Area]) -> list[tuple[str, list[Area]]]:
