@@ -117,3 +117,53 @@ def test_a_word_longer_than_a_post_is_an_error() -> None:
 def test_pieces_keep_every_character() -> None:
     text = "Ett. Två!  Tre?\nFyra"
     assert "".join(pieces(text, re.compile(r"(?<=[.!?])\s+|\n+"))) == text
+
+
+def _fit_trying_each(body: str, tail: Tail, required: frozenset[str], fits, *, threads: bool):  # type: ignore[no-untyped-def]
+    """fit as it was before the least tail was tried first: each reduction tried in turn."""
+    from campaign.compose.fit import _fitted, reductions
+
+    if fits(single(body, tail)):
+        return _fitted((single(body, tail),), tail, tail)
+    options = list(reductions(tail, required))
+    keeps_one = [o for o in options if o.mentions or not tail.mentions]
+    for option in keeps_one if threads else options:
+        if fits(single(body, option)):
+            return _fitted((single(body, option),), tail, option)
+    if not threads:
+        raise DoesNotFit(single(body, options[-1]), "")
+    for option in options:
+        try:
+            return _fitted(thread(body, option.text, fits), tail, option)
+        except DoesNotFit as exc:
+            if type(exc) is DoesNotFit:
+                raise
+    raise DoesNotFit(options[-1].text, "")
+
+
+def test_the_least_tail_tried_first_fits_as_each_tried_in_turn() -> None:
+    """At every limit around the tails' lengths, with and without threads, mentions and required tags: the same
+    post (or the same error text) as trying each of the tail's reductions in turn."""
+    body = "Ett två tre. Fyra fem sex sju."
+    tails = [
+        TAIL,
+        Tail(("@anna",), LINK, ("svpol",)),
+        Tail((), LINK, ("socialtjänst", "svpol")),
+        Tail(("Anna Andersson (ordförande)", "@bo"), None, ()),
+        Tail((), None, ()),
+    ]
+    tried = 0
+    for tail in tails:
+        for required in (frozenset(), REQUIRED):
+            longest = len(single(body, tail))
+            for limit in range(20, longest + 2):
+                for threads in (False, True):
+                    outcomes = []
+                    for fitting in (fit, _fit_trying_each):
+                        try:
+                            outcomes.append(fitting(body, tail, required, under(limit), threads=threads))
+                        except DoesNotFit as exc:
+                            outcomes.append(exc.text)
+                    assert outcomes[0] == outcomes[1], (tail, required, limit, threads)
+                    tried += 1
+    assert tried > 500

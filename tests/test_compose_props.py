@@ -241,8 +241,12 @@ def test_mastodon_counter_agrees_with_mastodon_py() -> None:
     assert [mastodon_length(t) for t in texts] == expected
 
 
-def _each_in_turn(tries: list[fitting.Tail], fits_one: Callable[[fitting.Tail], bool]) -> fitting.Tail | None:
-    return next((option for option in tries if fits_one(option)), None)
+def _each_in_turn(
+    tail: fitting.Tail, required: frozenset[str], threads: bool, fits_one: Callable[[fitting.Tail], bool]
+) -> fitting.Tail | None:
+    options = list(fitting.reductions(tail, required))
+    keeps_one = [o for o in options if o.mentions or not tail.mentions]
+    return next((option for option in (keeps_one if threads else options) if fits_one(option)), None)
 
 
 @given(
@@ -272,3 +276,18 @@ def test_the_least_of_a_posts_tails_tried_first_is_each_tried_in_turn(
     with patch.object(fitting, "_first_fitting", _each_in_turn):
         forget_counts()
         assert post() == least_first
+
+
+@given(
+    mentioned=st.lists(st.sampled_from(["@a", "@b.se", "Bo Berg", "@c@d.se"]), max_size=4, unique=True),
+    hashtags=tags,
+    required=st.integers(0, 8),
+    link=st.sampled_from([None, "https://a.se/r"]),
+)
+def test_the_least_tail_is_the_last_reduction(mentioned: list[str], hashtags: list[str], required: int, link: str | None) -> None:
+    tail = fitting.Tail(tuple(mentioned), link, tuple(hashtags))
+    needed = frozenset(hashtags[:required])
+    options = list(fitting.reductions(tail, needed))
+    assert fitting._least(tail, needed, False) == options[-1]
+    if mentioned:
+        assert fitting._least(tail, needed, True) == [o for o in options if o.mentions][-1]

@@ -154,28 +154,35 @@ def fit(
     fits_one = fits_single or (lambda option: fits(single(body, option)))
     if not whole_too_long and fits_one(tail):  # the common case: no list of reductions at all
         return Fitted((single(body, tail),), tail, (), ())
-    options = list(reductions(tail, required))
-    keeps_one = [o for o in options if o.mentions or not tail.mentions]
-    option = _first_fitting(keeps_one if threads else options, fits_one)
+    option = _first_fitting(tail, required, threads, fits_one)
     if option is not None:
         return _fitted((single(body, option),), tail, option)
     if not threads:
-        raise DoesNotFit(single(body, options[-1]), "too long, even without optional hashtags and mentions")
-    for option in options:
+        raise DoesNotFit(single(body, _least(tail, required, False)), "too long, even without optional hashtags and mentions")
+    for option in reductions(tail, required):
         try:
             return _fitted(thread(body, option.text, fits, sizes), tail, option)
         except TailTooLong:
             continue  # drop the next optional hashtag or mention and try again
-    raise DoesNotFit(options[-1].text, "the link and required hashtags alone do not fit one post")
+    raise DoesNotFit(_least(tail, required, False).text, "the link and required hashtags alone do not fit one post")
 
 
-def _first_fitting(tries: list[Tail], fits_one: Callable[[Tail], bool]) -> Tail | None:
-    """The first of ``tries`` that fits one post, or None. Each try holds less than the one before (a hashtag
-    or a mention fewer), so the last is tried first: when it does not fit, none does (a post with more in
-    it is no shorter on any platform), and then none is tried (a thread's body would try them all in vain)."""
-    if not tries or not fits_one(tries[-1]):
+def _first_fitting(tail: Tail, required: frozenset[str], threads: bool, fits_one: Callable[[Tail], bool]) -> Tail | None:
+    """The first of the tail's reductions that fits one post (where threads exist, of those that keep a mention
+    when the tail has one), or None. Each holds less than the one before (a hashtag or a mention fewer), so
+    the last is tried first: when it does not fit, none does (a post with more in it is no shorter on any
+    platform), and then none is made or tried (a thread's body would try them all in vain)."""
+    if not fits_one(_least(tail, required, threads and bool(tail.mentions))):
         return None
-    return next(option for option in tries if fits_one(option))
+    options = reductions(tail, required)
+    return next(option for option in options if (option.mentions or not threads or not tail.mentions) and fits_one(option))
+
+
+def _least(tail: Tail, required: frozenset[str], keep_first: bool) -> Tail:
+    """The last of ``reductions(tail, required)`` (no optional hashtag, no mention), or with ``keep_first`` the
+    last of those that keep the tail's first mention."""
+    mentions = tail.mentions[:1] if keep_first else ()
+    return Tail(mentions, tail.link, tuple(t for t in tail.hashtags if t in required))
 
 
 def _fitted(parts: tuple[str, ...], tail: Tail, kept: Tail) -> Fitted:
