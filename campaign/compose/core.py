@@ -270,6 +270,8 @@ def hashtags_for(campaign: Campaign, message: Message) -> _Tags:
 @lru_cache(maxsize=4096)
 def body_tags(body: str) -> frozenset[str]:
     """The hashtags the body itself writes, case-folded (a body is fitted to every platform)."""
+    if "#" not in body:
+        return frozenset()  # (each of HASHTAG's matches starts with "#": most bodies have none to look for)
     return frozenset(t.casefold() for t in HASHTAG.findall(body))
 
 
