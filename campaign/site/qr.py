@@ -1,12 +1,15 @@
-"""QR codes as segno draws them, with segno's choice of data mask found faster.
+"""QR codes as segno draws them, made without segno's module-by-module loops.
 
-ISO 18004 asks for the data mask with the lowest penalty; segno 1.6 scores the
-eight masks module by module in Python, most of a code's cost. Here the code is
-encoded once (mask 0), the unmasked modules recovered, and each mask's matrix
-scored exactly as ``segno.encoder.mask_scores`` does, with whole-matrix integer
-and bytes operations (rows and columns as bytes, one module a byte, joined by a
-separator byte). The chosen mask's matrix then gets segno's own format and
-version information, so the code, and every drawing of it, is segno's.
+segno 1.6 places a code's bits and scores the eight data masks (ISO 18004 asks
+for the one with the lowest penalty) module by module in Python, most of a
+code's cost. Here segno's own functions make the final message; its bits go
+where segno's ``add_codewords`` would put them by an order worked out once per
+version (``_placement``); each mask's matrix is scored exactly as
+``segno.encoder.mask_scores`` does, with whole-matrix integer and bytes
+operations (rows and columns as bytes, one module a byte, joined by a separator
+byte); the chosen mask's matrix then gets segno's own format and version
+information. The code is segno's, and so is the kit's SVG of it
+(``svg_inline``, from each row's runs of dark modules).
 """
 
 from __future__ import annotations

@@ -158,7 +158,7 @@ def site_work(
     }
     # Compiled templates are code: kept in the user's own cache folder, beside the key that signs the caches,
     # never in the campaign's folder, which others may write to.
-    env = r.environment(signed.key_path().parent / "templates" if column_cache is not None else None)
+    env = r.environment(signed.key_path().parent / "templates" if keyed else None)
     for name in TEMPLATES:
         env.get_template(name)  # compiled once, here: worker processes inherit them
     groups = [views[i : i + AREAS_PER_TASK] for i in range(0, len(views), AREAS_PER_TASK)]
