@@ -330,6 +330,68 @@ def test_each_messages_tally_adds_up_to_what_all_the_posts_say(default_campaign:
     assert output.kit_markdown("x", pieces, order, "T", "note") == output.to_markdown("x", wide, "T", "note")
 
 
+def _tally_post_by_post(posts: list[Any]) -> Any:
+    """What ``Tally.of`` counts, counted the plain way: each post on its own, every field looked at."""
+    from collections import Counter
+
+    from campaign.compose.length import HASHTAG
+    from campaign.compose.platforms import PLATFORMS
+    from campaign.compose.tally import PlatformTally, Tally
+
+    tally = Tally()
+    same: Counter[tuple[str, str, str]] = Counter()
+    for post in posts:
+        tally.posts += 1
+        tally.threads += post.is_thread
+        tally.areas.add((post.area.level, post.area.code))
+        mine = tally.platforms.setdefault(post.platform, PlatformTally())
+        mine.posts += 1
+        lost = [d.value for d in post.dropped if d.reason != "cap"]
+        left_out = [d.value for d in post.dropped if d.reason == "cap"]
+        mine.shortened += bool(lost)
+        mine.lost.update(lost)
+        mine.capped += bool(left_out)
+        mine.left_out.update(left_out)
+        if post.kind == "short" and post.is_thread:
+            key = (post.message_id, post.platform)
+            tally.short_threads[key] = tally.short_threads.get(key, 0) + 1
+        cap = PLATFORMS[post.platform].max_hashtags
+        n = max(len(HASHTAG.findall(part.text)) for part in post.parts)
+        if cap is not None and n > cap:
+            tally.hashtags[(post.message_id, post.platform)] = n
+        if post.area.level == "kommun":
+            same[(post.message_id, post.platform, post.text)] += 1
+    for (message_id, _, _), n in same.items():
+        tally.identical[message_id] = max(tally.identical.get(message_id, 0), n)
+    return tally
+
+
+def test_the_tally_and_posts_files_do_not_need_the_posts_area_by_area(default_campaign: Path, registry: None) -> None:
+    """``Tally.of`` and ``message_files`` look at a post's area only when it changes (posts come area by area):
+    posts in any order, some with an equal copy of their area, give what they count and write post by post."""
+    import dataclasses
+    import random
+
+    from campaign.compose.core import LEVEL_ORDER, compose_all
+    from campaign.compose.tally import Tally
+    from campaign.loader import load
+
+    set_message_text(default_campaign, "kort-lag", "Kort: " + "#TryggSocialtjänst " * 3 + "och en lång text. " * 20)
+    campaign = load(default_campaign).campaign
+    posts = compose_all(campaign, areas(), on=campaign.settings.launch_date)
+    rng = random.Random(16)
+    for order in (posts, rng.sample(posts, len(posts))):
+        mixed = [dataclasses.replace(p, area=dataclasses.replace(p.area)) if rng.random() < 0.3 else p for p in order]
+        assert Tally.of(mixed) == _tally_post_by_post(mixed)
+        for i, message in enumerate(campaign.messages):
+            mine = [p for p in mixed if p.message_id == message.id]
+            piece = output.message_files(message.id, message.kind, 0, mine)
+            keys = sorted(piece.areas, key=lambda key: (LEVEL_ORDER[key[0]], key[1]))
+            by_area = sorted(mine, key=lambda p: (LEVEL_ORDER[p.area.level], p.area.code))  # stable: each area's in order
+            written = output.expand_kit_json(json.loads(output.kit_json([piece], keys)))
+            assert written == [p.to_json() for p in by_area], (i, message.id)
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     variant=st.integers(0, 40),
@@ -346,10 +408,7 @@ def test_each_messages_tally_adds_up_to_what_all_the_posts_say(default_campaign:
     ),
 )
 def test_a_posts_row_is_written_as_json_dumps_writes_it(variant: int, detail: int, parts: list[Any]) -> None:
-    rows = [
-        [text, length, limit] + ([[list(f) for f in facets]] if facets is not None else [])
-        for text, length, limit, facets in parts
-    ]
-    written = output._row_tail(variant, detail, rows)
+    rows = [[text, length, limit] + ([[list(f) for f in facets]] if facets else []) for text, length, limit, facets in parts]
+    written = f",{variant},{detail},[" + ",".join(output._part_row(*part[:3], part[3] or ()) for part in parts) + "]]"
     assert written == "," + output._dump([variant, detail, rows])[1:]
     assert json.loads("[0" + written) == [0, variant, detail, rows]

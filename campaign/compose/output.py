@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from campaign.compose.core import Post, written_mention
+from campaign.compose.core import Part, Post, written_mention
 from campaign.compose.platforms import PLATFORMS
 from campaign.compose.tally import PlatformTally, Tally
 from campaign.model import Area
@@ -129,17 +129,13 @@ def _dump(value: Any) -> str:
 _JSON_STR = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) writes a string as
 
 
-def _row_tail(variant: int, detail: int, parts: list[list[Any]]) -> str:
-    """``"," + _dump([variant, detail, parts])[1:]`` written directly (a post's row, without json.dumps's own
-    cost per call): ``parts`` are [text index or text, length, limit] and maybe [[feature, start, end], ...]."""
-    written = []
-    for part in parts:
-        text = part[0]
-        row = f"[{text if type(text) is int else _JSON_STR(text)},{part[1]},{part[2]}"
-        if len(part) > 3:
-            row += ",[" + ",".join(f"[{f},{start},{end}]" for f, start, end in part[3]) + "]"
-        written.append(row + "]")
-    return f",{variant},{detail},[{','.join(written)}]]"
+def _part_row(text: int | str, length: int, limit: int, facets: Sequence[tuple[int, int, int]] = ()) -> str:
+    """A part's array in a post's row, as ``_dump`` writes it, written directly (without json.dumps's own cost
+    per call): ``[text index or text, length, limit]``, and ``[[feature, start, end], ...]`` when it has facets."""
+    written = str(text) if isinstance(text, int) else _JSON_STR(text)
+    if not facets:
+        return f"[{written},{length},{limit}]"
+    return f"[{written},{length},{limit},[" + ",".join(f"[{f},{start},{end}]" for f, start, end in facets) + "]]"
 
 
 def _area_entry(a: Area) -> dict[str, str]:
@@ -157,7 +153,7 @@ def _features_key(features: Any) -> Any:
     (links, tags and mentions are); anything else by its JSON."""
     try:
         if all(type(v) is str for d in features for v in d.values()):
-            return tuple(tuple(sorted(d.items())) for d in features)
+            return tuple(frozenset(d.items()) for d in features)  # equal as the dicts are: the same items
     except (AttributeError, TypeError):
         pass
     return _dump(features)
@@ -199,34 +195,24 @@ def message_files(
     areas: dict[AreaKey, str] = {}
     rows: dict[AreaKey, list[tuple[str, str]]] = {}
     by_area: dict[AreaKey, list[Post]] = {}
+    heads = {platform: f"[{index},{i}," for platform, i in _PLATFORM_INDEX.items()}  # a row's start, before its area
+    area: Area | None = None
     for post in posts:
-        a = post.area
-        key: AreaKey = (a.level, a.code)
-        if key not in areas:
-            areas[key] = _area_json(a)
-            rows[key] = []
-            by_area[key] = []
-        by_area[key].append(post)
-        parts = []
-        for part in post.parts:
-            shared = area_text(part.text, a.name)
-            row: list[Any] = [texts.add(shared) if shared is not None else part.text, part.length, part.limit]
-            if part.facets:
-                row.append(
-                    [
-                        [
-                            features.add(_features_key(f["features"]), functools.partial(_features, f)),
-                            f["index"]["byteStart"],
-                            f["index"]["byteEnd"],
-                        ]
-                        for f in part.facets
-                    ]
-                )
-            parts.append(row)
-        detail = details.add(
-            (post.link, post.hashtags, post.mentions, post.dropped, post.levels), functools.partial(_details, post)
-        )
-        rows[key].append((f"[{index},{_PLATFORM_INDEX[post.platform]},", _row_tail(post.variant, detail, parts)))
+        if post.area is not area:  # posts come area by area: what is the area's is looked up when it changes
+            area = post.area
+            key: AreaKey = (area.level, area.code)
+            if key not in areas:
+                areas[key] = _area_json(area)
+                rows[key] = []
+                by_area[key] = []
+            mine, mine_rows = by_area[key], rows[key]
+        mine.append(post)
+        parts = [_post_part(part, area.name, texts, features) for part in post.parts]
+        detail_key = (post.link, post.hashtags, post.mentions, post.dropped, post.levels)
+        detail = details.index.get(detail_key)
+        if detail is None:
+            detail = details.add(detail_key, functools.partial(_details, post))
+        mine_rows.append((heads[post.platform], f",{post.variant},{detail},[{','.join(parts)}]]"))
     entry = {"id": message_id, "kind": kind, "texts": texts.values, "details": details.values, "features": features.values}
     wider = {key: mine for key, mine in by_area.items() if wide(mine[0].area)}
     markdown: dict[str, dict[AreaKey, str]] = {}
@@ -246,6 +232,22 @@ def message_files(
         counts=counts,
         tally=Tally.of(posts),
     )
+
+
+def _post_part(part: Part, name: str, texts: _Table, features: _Table) -> str:
+    """A part's array in its post's row (``_part_row``), its text shared in ``texts`` when it can be."""
+    shared = area_text(part.text, name)
+    text = texts.add(shared) if shared is not None else part.text
+    if not part.facets:
+        return _part_row(text, part.length, part.limit)
+    facets = []
+    for f in part.facets:
+        key = _features_key(f["features"])
+        feature = features.index.get(key)
+        if feature is None:
+            feature = features.add(key, functools.partial(_features, f))
+        facets.append((feature, f["index"]["byteStart"], f["index"]["byteEnd"]))
+    return _part_row(text, part.length, part.limit, facets)
 
 
 def kit_json(messages: Sequence[MessageFiles], order: Sequence[AreaKey]) -> str:

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from campaign.compose.core import Post
+from campaign.compose.core import Dropped, Post
 from campaign.compose.length import HASHTAG
 from campaign.compose.platforms import PLATFORMS
 
@@ -27,6 +27,15 @@ class PlatformTally:
     lost: Counter[str] = field(default_factory=Counter)  # what they lost, by value
     capped: int = 0  # posts that lost a hashtag over the platform's cap
     left_out: Counter[str] = field(default_factory=Counter)  # those hashtags, by value
+
+    def drop(self, dropped: Iterable[Dropped]) -> None:
+        """Count what one post of the platform dropped."""
+        lost = [d.value for d in dropped if d.reason != "cap"]
+        self.shortened += bool(lost)
+        self.lost.update(lost)
+        left_out = [d.value for d in dropped if d.reason == "cap"]
+        self.capped += bool(left_out)
+        self.left_out.update(left_out)
 
     def add(self, other: PlatformTally) -> None:
         self.posts += other.posts
@@ -51,40 +60,45 @@ class Tally:
     @classmethod
     def of(cls, posts: Iterable[Post]) -> Tally:
         tally = cls()
-        same: dict[tuple[str, str, str], int] = {}
-        for post in posts:
-            tally._count(post)
-            if post.area.level == "kommun":
-                key = (post.message_id, post.platform, post.text)
-                same[key] = same.get(key, 0) + 1
-        for (message_id, _, _), n in same.items():
-            tally.identical[message_id] = max(tally.identical.get(message_id, 0), n)
+        same: dict[str, dict[tuple[str, str], int]] = {}  # message → (platform, kommun's text) → kommuner
+        caps = {pid: p.max_hashtags for pid, p in PLATFORMS.items()}
+        platforms = tally.platforms
+        area = None
+        kommun = False
+        for post in posts:  # one pass, the area looked at only when it changes (posts come area by area)
+            if post.area is not area:
+                area = post.area
+                tally.areas.add((area.level, area.code))
+                kommun = area.level == "kommun"
+            parts = post.parts
+            platform = post.platform
+            mine = platforms.get(platform)
+            if mine is None:
+                mine = platforms[platform] = PlatformTally()
+            mine.posts += 1
+            if post.dropped:
+                mine.drop(post.dropped)
+            if len(parts) > 1:
+                tally.threads += 1
+                if post.kind == "short":
+                    key = (post.message_id, platform)
+                    tally.short_threads[key] = tally.short_threads.get(key, 0) + 1
+            cap = caps[platform]
+            # Each hashtag has its "#": a part with no more of them than the cap has no more hashtags either.
+            if cap is not None and any(part.text.count("#") > cap for part in parts):
+                n = max(len(HASHTAG.findall(part.text)) for part in parts)
+                if n > cap:
+                    tally.hashtags[(post.message_id, platform)] = n
+            if kommun:
+                texts = same.get(post.message_id)
+                if texts is None:
+                    texts = same[post.message_id] = {}
+                text = (platform, parts[0].text if len(parts) == 1 else post.text)
+                texts[text] = texts.get(text, 0) + 1
+        tally.posts = sum(mine.posts for mine in platforms.values())
+        for message_id, texts in same.items():
+            tally.identical[message_id] = max(texts.values())
         return tally
-
-    def _count(self, post: Post) -> None:
-        self.posts += 1
-        self.threads += post.is_thread
-        self.areas.add((post.area.level, post.area.code))
-        mine = self.platforms.get(post.platform)
-        if mine is None:
-            mine = self.platforms[post.platform] = PlatformTally()
-        mine.posts += 1
-        if post.dropped:
-            lost = [d.value for d in post.dropped if d.reason != "cap"]
-            mine.shortened += bool(lost)
-            mine.lost.update(lost)
-            left_out = [d.value for d in post.dropped if d.reason == "cap"]
-            mine.capped += bool(left_out)
-            mine.left_out.update(left_out)
-        if post.kind == "short" and post.is_thread:
-            key = (post.message_id, post.platform)
-            self.short_threads[key] = self.short_threads.get(key, 0) + 1
-        cap = PLATFORMS[post.platform].max_hashtags
-        # Each hashtag has its "#": a part with no more of them than the cap has no more hashtags either.
-        if cap is not None and any(part.text.count("#") > cap for part in post.parts):
-            n = max(len(HASHTAG.findall(part.text)) for part in post.parts)
-            if n > cap:
-                self.hashtags[(post.message_id, post.platform)] = n
 
     def add(self, other: Tally) -> None:
         """Add another message's tally (a message's counts are its own: the keys by message never meet)."""
