@@ -14,7 +14,8 @@ from pathlib import Path
 
 from campaign.model import Campaign
 from campaign.publish.errors import MissingCredentials
-from campaign.publish.model import DEFAULT_ENDPOINTS, Account
+from campaign.publish.model import Account
+from campaign.publish.platforms import DEFAULT_ENDPOINTS
 
 ENV_FILE = ".env"
 

@@ -28,7 +28,7 @@ from typing import Any
 from campaign.compose.platforms import PLATFORMS
 from campaign.errors import CampaignError
 from campaign.model import Campaign
-from campaign.publish.model import CREDENTIALS, DEFAULT_ENDPOINTS, PROFILE_IDS, PUBLISHING_PLATFORMS
+from campaign.publish.platforms import CREDENTIALS, DEFAULT_ENDPOINTS, PROFILE_IDS, PUBLISHING_PLATFORMS
 from campaign.publish.when import FORMS, parse_day, parse_when
 from campaign.registry import area
 from campaign.schema import ID, Ctx, Either, Field, ListOf, MapOf, Num, Obj, Spec, Str, default_dict, suggest
