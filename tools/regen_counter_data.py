@@ -29,6 +29,11 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from campaign.compose.alternation import factored  # noqa: E402 (the repository's own, from ROOT)
+
+RE_ENGINE = ("extractUrl", "validAsciiDomain")  # run on ``re``, their TLD lists as tries (campaign/compose/xtext.py)
 OUT = ROOT / "campaign" / "compose" / "counter_data.json"
 PACKAGES = ("twitter-text@3.1.0", "@atproto/api@0.19.19", "tlds@1.261.0")
 
@@ -275,6 +280,7 @@ def main() -> int:
         "config": dump["config"],
         "js": js,
         "py": py,
+        "py_re": {name: factored(py[name]) for name in RE_ENGINE},
         "atproto": dump["atproto"],
     }
     OUT.write_text(json.dumps(data, ensure_ascii=True, indent=1, sort_keys=True) + "\n", encoding="utf-8")
