@@ -49,7 +49,7 @@ def kit_messages(campaign: Campaign, area: Area = NATIONAL) -> list[dict[str, An
         rows.append(
             {
                 "message": message,
-                "variants": [render(v, ctx) for v in message.variants],
+                "variants": tuple(render(v, ctx) for v in message.variants),
                 "link": campaign.link(message.link) if message.link else None,
             }
         )

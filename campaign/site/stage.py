@@ -22,14 +22,15 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from campaign import signed
 from campaign.compose.core import Post
+from campaign.compose.output import AREA, area_text
 from campaign.compose.stage import message_keys, message_posts
 from campaign.errors import Problem
 from campaign.kit import ImageFile, Kit, Memo, Work, build_time, digest, run_work
-from campaign.model import NATIONAL, Area, Campaign
+from campaign.model import NATIONAL, Area, Campaign, Link, Message
 from campaign.registry import areas as all_areas
 from campaign.site import render as r
 from campaign.site.assets import GENERATED, STATIC_FILES, copy_static
@@ -161,16 +162,17 @@ def site_work(
     env = r.environment(signed.key_path().parent / "templates" if keyed else None)
     for name in TEMPLATES:
         env.get_template(name)  # compiled once, here: worker processes inherit them
+    pieces = Pieces(env, common, campaign)
     groups = [views[i : i + AREAS_PER_TASK] for i in range(0, len(views), AREAS_PER_TASK)]
     kommuner = [v.area for v in views if v.area.level == "kommun"]
     national = views[0] if views and views[0].area.level == "national" else None
     shells: dict[tuple[object, ...], CardView] = {}
     pages = [[_page(campaign, index, v, shells) for v in group] for group in groups]
     kits = [[kit_view(v) for v in group if v.area.level == "kommun"] for group in groups]
-    book = _Kits(campaign, tag_tip(campaign), qr_cache)
+    book = _Kits(campaign, tag_tip(campaign), qr_cache, pieces)
     # The data files first: one task, the longest, in a worker while the others share out the pages and kits.
     tasks: list[Callable[[], list[str]]] = [functools.partial(_write_data, out, views, made_columns, areas)]
-    tasks += [functools.partial(_write_pages, env, out, group, common) for group in pages]
+    tasks += [functools.partial(_write_pages, env, out, group, common, pieces) for group in pages]
     tasks += [functools.partial(_write_area_kits, env, out, group, common, book) for group in kits]
     tasks.append(functools.partial(_write_listing, env, out, kommuner, common))
     national_kit = kit_view(national) if national else None
@@ -273,7 +275,69 @@ def _key(made: str | None, what: str, value: object, memo: Memo) -> str:
     return digest((made, what, value), memo)
 
 
-TEMPLATES = ("area.html", "kit.html", "kommuner.html")
+TEMPLATES = ("area.html", "kit.html", "kommuner.html", "pieces.html")
+
+
+class Pieces:
+    """What many pages and kits hold alike (templates/pieces.html: a message's card as a page shows it, a row of
+    a printable kit, the kit's closing sections), each rendered once per stage and process and pasted wherever it
+    recurs: the 290 kommun pages show a handful of distinct cards of each message, their kits a handful of
+    distinct rows.
+
+    A piece is made only from what it is handed and from the build's own context (the strings, the campaign's
+    links, hashtags and demands, the tip), never from an area's; it is kept by those and by the place of the
+    page that holds it (``root``, ``kit_href``), whose links it writes.
+    """
+
+    def __init__(self, env: Environment, common: dict[str, Any], campaign: Campaign) -> None:
+        self._template = env.get_template("pieces.html")
+        self._context = {
+            "t": common["t"],
+            "settings": campaign.settings,
+            "links": campaign.links,
+            "hashtags": campaign.hashtags,
+            "demands": campaign.demands,
+            "tag_tip": tag_tip(campaign),
+        }
+        self._modules: dict[tuple[str, str | None], Any] = {}
+        self._made: dict[tuple[object, ...], Markup] = {}
+
+    def at(self, root: str, kit_href: str | None) -> Callable[..., Markup]:
+        """``piece(name, *args)`` for a page at ``root`` whose printable kit is ``kit_href`` (None: root's kit.html):
+        the macro ``name`` of pieces.html called with ``args``."""
+        return functools.partial(self._piece, root, kit_href)
+
+    def _piece(self, root: str, kit_href: str | None, name: str, *args: object) -> Markup:
+        key = (root, kit_href, name, args)
+        try:
+            found = self._made.get(key)
+        except TypeError:  # something unhashable handed over: made each time
+            return self._macro(root, kit_href, name)(*args)
+        if found is None:
+            found = self._made[key] = self._macro(root, kit_href, name)(*args)
+        return found
+
+    def _macro(self, root: str, kit_href: str | None, name: str) -> Callable[..., Markup]:
+        module = self._modules.get((root, kit_href))
+        if module is None:
+            context = {**self._context, "root": root}
+            if kit_href is not None:
+                context["kit_href"] = kit_href
+            module = self._modules[(root, kit_href)] = self._template.make_module(context)
+        return getattr(module, name)
+
+    def kit_row(self, root: str, area_name: str, message: Message, variants: tuple[str, ...], link: Link | None) -> Markup:
+        """A printable kit's row of ``message`` for the area called ``area_name``, its ``variants`` rendered there:
+        rendered once for all the areas whose texts differ only by their name (written as {area} while it is
+        rendered, as the data files write it), each area's name then put in. A row where that would not read
+        back exactly (a text that holds "{area}" itself, a name inside a word) is rendered as it is."""
+        shared = tuple(area_text(v, area_name) for v in variants)
+        if None in shared:
+            return self._piece(root, None, "kit_row", message, variants, link)
+        html = str(self._piece(root, None, "kit_row", message, shared, link))
+        if html.count(AREA) != sum(v.count(AREA) for v in shared if v is not None):  # "{area}" in its title or link
+            return self._piece(root, None, "kit_row", message, variants, link)
+        return Markup(html.replace(AREA, str(escape(area_name))))
 
 
 @dataclass(frozen=True)
@@ -301,12 +365,13 @@ class _Kits:
     campaign: Campaign
     tip: str
     qr_cache: Path | None
+    pieces: Pieces
 
 
-def _write_pages(env: Environment, out: Path, pages: Sequence[_Page], common: dict[str, Any]) -> list[str]:
+def _write_pages(env: Environment, out: Path, pages: Sequence[_Page], common: dict[str, Any], pieces: Pieces) -> list[str]:
     """Each area's page: index.html for the country, kommun/<slug>/index.html for each kommun."""
     for page in pages:
-        _write_area_page(env, out, page, {**common, "og_image": page.og_image, "og_image_alt": page.og_image_alt})
+        _write_area_page(env, out, page, {**common, "og_image": page.og_image, "og_image_alt": page.og_image_alt}, pieces)
     return [page.path for page in pages]
 
 
@@ -381,6 +446,8 @@ def _kit_html(
         demands=campaign.demands,
         tag_tip=book.tip,
         kit_href="kit.html",
+        piece=book.pieces.at(root, "kit.html"),
+        kit_row=functools.partial(book.pieces.kit_row, root, area.name),
         question=common["question"].replace("{kommun}", area.name),
         **{k: v for k, v in common.items() if k != "question"},
     )
@@ -414,7 +481,7 @@ def by_lan(kommuner: Sequence[Area]) -> list[tuple[str, list[Area]]]:
     return [(lan, groups[lan]) for lan in sorted(groups, key=swedish_key)]
 
 
-def _write_area_page(env: Environment, out: Path, page: _Page, common: dict[str, Any]) -> None:
+def _write_area_page(env: Environment, out: Path, page: _Page, common: dict[str, Any], pieces: Pieces) -> None:
     view = page.view
     root = "" if view.area.level == "national" else "../../"
     settings = common["settings"]
@@ -424,6 +491,7 @@ def _write_area_page(env: Environment, out: Path, page: _Page, common: dict[str,
         context["kit_href"] = "kit.html"  # the kommun's own printable kit, beside its page
     html = env.get_template("area.html").render(
         root=root,
+        piece=pieces.at(root, context.get("kit_href")),
         view=view,
         config=config,
         page_url=r.site_url(settings.base_url, page.path.removesuffix("index.html")),
