@@ -92,6 +92,9 @@ def test_an_edit_takes_what_it_does_not_touch_from_the_last_build(default_campai
     posts_cache = default_campaign / ".cache" / "build" / "posts"
     cached = {p.name for p in posts_cache.iterdir()}
     assert len(cached) == 13, "one file of posts per message"
+    rows_cache = default_campaign / ".cache" / "build" / "kit-rows"
+    rows = {p.name for p in rows_cache.iterdir()}
+    assert len(rows) == 13, "one file of kit rows per message"
 
     set_message_text(default_campaign, "kort-lvu", "Ingen socialsekreterare i {{ area.name }} ska stå ensam i ett LVU-ärende.")
     page = out / "kommun" / "ale" / "index.html"
@@ -101,6 +104,8 @@ def test_an_edit_takes_what_it_does_not_touch_from_the_last_build(default_campai
     assert "<!-- by hand -->" not in page.read_text(encoding="utf-8")
     now_cached = {p.name for p in posts_cache.iterdir()}
     assert len(now_cached) == 13 and len(cached - now_cached) == 1, "only the edited message's posts composed again"
+    now_rows = {p.name for p in rows_cache.iterdir()}
+    assert len(now_rows) == 13 and len(rows - now_rows) == 1, "only the edited message's kit rows rendered again"
 
     # A change that makes no output different (an asset nothing uses) takes every output from the last build.
     (default_campaign / "assets" / "notes.txt").write_text("not used by the kit\n", encoding="utf-8")
@@ -206,7 +211,7 @@ def test_a_cache_file_from_someone_else_is_never_unpickled(default_campaign: Pat
     assert isinstance(build_if_changed(default_campaign, out, now=NOW), Built)
     marker = tmp_path / "ran"
     planted = pickle.dumps(_Planted(marker))
-    caches = [default_campaign / ".cache" / "build" / name for name in ("posts", "site")]
+    caches = [default_campaign / ".cache" / "build" / name for name in ("posts", "site", "kit-rows")]
     for path in (p for cache in caches for p in cache.iterdir()):
         path.write_bytes(planted)
     set_message_text(default_campaign, "kort-lvu", "Ingen socialsekreterare i {{ area.name }} ska stå ensam i ett LVU-ärende.")

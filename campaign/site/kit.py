@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup
 
 from campaign import sv
-from campaign.model import NATIONAL, Area, Campaign
+from campaign.model import NATIONAL, Area, Campaign, Message
 from campaign.site.safe import safe_url
 from campaign.site.strings import Strings
 from campaign.tagrule import parse_rule
@@ -38,22 +38,22 @@ def md_text(text: str) -> str:
 
 def kit_messages(campaign: Campaign, area: Area = NATIONAL) -> list[dict[str, Any]]:
     """Every message as text for ``area`` (its own figures where it has them), with all its phrasings."""
-    rows = []
     base = context(campaign, area, (), None)  # once per area: the figures' views and the links are every message's
-    for message in campaign.messages:
-        ctx = dict(base)
-        if message.figures:
-            ctx["figure"] = base["figures"][message.figures[0]]
-        if message.link:
-            ctx["link"] = base["links"][message.link]
-        rows.append(
-            {
-                "message": message,
-                "variants": tuple(render(v, ctx) for v in message.variants),
-                "link": campaign.link(message.link) if message.link else None,
-            }
-        )
-    return rows
+    return [
+        {"message": m, "variants": kit_variants(m, base), "link": campaign.link(m.link) if m.link else None}
+        for m in campaign.messages
+    ]
+
+
+def kit_variants(message: Message, base: dict[str, Any]) -> tuple[str, ...]:
+    """``message``'s phrasings rendered in an area's ``base`` context (``templating.context`` without a figure
+    or link: the message's own are put in)."""
+    ctx = dict(base)
+    if message.figures:
+        ctx["figure"] = base["figures"][message.figures[0]]
+    if message.link:
+        ctx["link"] = base["links"][message.link]
+    return tuple(render(v, ctx) for v in message.variants)
 
 
 def qr_svg(url: str) -> Markup:

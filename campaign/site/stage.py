@@ -34,9 +34,21 @@ from campaign.model import NATIONAL, Area, Campaign, Link, Message
 from campaign.registry import areas as all_areas
 from campaign.site import render as r
 from campaign.site.assets import GENERATED, STATIC_FILES, copy_static
-from campaign.site.kit import campaign_strings, kit_date, kit_markdown, kit_messages, qr_svg, tag_tip
+from campaign.site.kit import campaign_strings, kit_date, kit_markdown, kit_messages, kit_variants, qr_svg, tag_tip
 from campaign.site.settings import page_settings
-from campaign.site.view import AreaView, CardView, Column, ImageIndex, kit_view, message_column, page_view, swedish_key, views_of
+from campaign.site.view import (
+    AreaKey,
+    AreaView,
+    CardView,
+    Column,
+    ImageIndex,
+    kit_view,
+    message_column,
+    page_view,
+    swedish_key,
+    views_of,
+)
+from campaign.templating import context
 
 BUDGET = 150_000  # bytes of HTML, CSS and JS for the national page, before images
 
@@ -169,7 +181,9 @@ def site_work(
     shells: dict[tuple[object, ...], CardView] = {}
     pages = [[_page(campaign, index, v, shells) for v in group] for group in groups]
     kits = [[kit_view(v) for v in group if v.area.level == "kommun"] for group in groups]
-    book = _Kits(campaign, tag_tip(campaign), qr_cache, pieces)
+    kit_areas = ([NATIONAL] if national else []) + [v.area for v in views if v.area.level == "kommun"]
+    rows = kit_rows(campaign, kit_areas, pieces, column_keys, column_cache.parent / "kit-rows" if column_cache else None)
+    book = _Kits(campaign, tag_tip(campaign), qr_cache, pieces, rows)
     # The data files first: one task, the longest, in a worker while the others share out the pages and kits.
     tasks: list[Callable[[], list[str]]] = [functools.partial(_write_data, out, views, made_columns, areas)]
     tasks += [functools.partial(_write_pages, env, out, group, common, pieces) for group in pages]
@@ -245,6 +259,53 @@ def columns(
             with contextlib.suppress(OSError):  # no cache can be written: made again next time
                 signed.save(path, column)
     if cache is not None and keys is not None:
+        for old in cache.glob("*.pickle"):
+            if old.name not in wanted:
+                old.unlink(missing_ok=True)
+    return made
+
+
+def kit_rows(
+    campaign: Campaign,
+    areas: Sequence[Area],
+    pieces: Pieces,
+    keys: dict[str, str] | None = None,
+    cache: Path | None = None,
+) -> dict[str, dict[AreaKey, Markup]]:
+    """Each message's row in the printable kit of each of ``areas`` (its phrasings rendered there, as
+    ``Pieces.kit_row`` renders them), by message id and area key.
+
+    With ``keys`` (each message's, ``compose.stage.message_keys``: the message, the rest of the campaign, the
+    program) and ``cache``, a message's rows are kept by its key, signed as the columns are: an edit renders
+    again only the edited message's rows, though every kit holds every message.
+    """
+    contexts: dict[AreaKey, dict[str, Any]] = {}  # an area's template context, made once for all its rows
+    places = tuple((a.level, a.code, a.name) for a in areas)
+    made: dict[str, dict[AreaKey, Markup]] = {}
+    wanted: set[str] = set()
+    for message in campaign.messages:
+        path = None
+        if keys is not None and cache is not None and message.id in keys:
+            path = cache / f"{digest(('kit rows', keys[message.id], places))}.pickle"
+            wanted.add(path.name)
+            kept = signed.read(path)
+            if isinstance(kept, dict):
+                made[message.id] = kept
+                continue
+        link = campaign.link(message.link) if message.link else None
+        rows: dict[AreaKey, Markup] = {}
+        for area in areas:
+            key = (area.level, area.code)
+            base = contexts.get(key)
+            if base is None:
+                base = contexts[key] = context(campaign, area, (), None)
+            root = "../../" if area.level == "kommun" else ""
+            rows[key] = pieces.kit_row(root, area.name, message, kit_variants(message, base), link)
+        made[message.id] = rows
+        if path is not None:
+            with contextlib.suppress(OSError):  # no cache can be written: made again next time
+                signed.save(path, rows)
+    if cache is not None and keys is not None and cache.is_dir():
         for old in cache.glob("*.pickle"):
             if old.name not in wanted:
                 old.unlink(missing_ok=True)
@@ -366,6 +427,7 @@ class _Kits:
     tip: str
     qr_cache: Path | None
     pieces: Pieces
+    rows: dict[str, dict[AreaKey, Markup]]  # each message's row in each area's kit (``kit_rows``)
 
 
 def _write_pages(env: Environment, out: Path, pages: Sequence[_Page], common: dict[str, Any], pieces: Pieces) -> list[str]:
@@ -380,8 +442,7 @@ def _write_area_kits(env: Environment, out: Path, views: Sequence[AreaView], com
     written = []
     for view in views:
         path = f"kommun/{view.area.slug}/kit.html"
-        messages = kit_messages(book.campaign, view.area)
-        _write(out / path, _kit_html(env, common, view, view.area, messages, book, "../../"))
+        _write(out / path, _kit_html(env, common, view, view.area, book, "../../"))
         written.append(path)
     return written
 
@@ -416,7 +477,7 @@ def _write_listing(env: Environment, out: Path, kommuner: list[Area], common: di
 def _write_kit(env: Environment, out: Path, common: dict[str, Any], view: AreaView | None, book: _Kits) -> list[str]:
     """The national printable kit as kit.html and kit.md."""
     messages = kit_messages(book.campaign)
-    _write(out / "kit.html", _kit_html(env, common, view, NATIONAL, messages, book, ""))
+    _write(out / "kit.html", _kit_html(env, common, view, NATIONAL, book, ""))
     _write(out / "kit.md", kit_markdown(book.campaign, common["t"], messages, book.tip))
     return ["kit.html", "kit.md"]
 
@@ -426,11 +487,11 @@ def _kit_html(
     common: dict[str, Any],
     view: AreaView | None,
     area: Area,
-    messages: list[dict[str, Any]],
     book: _Kits,
     root: str,
 ) -> str:
     campaign = book.campaign
+    key = (area.level, area.code)
     page_path = f"kommun/{area.slug}/" if area.level == "kommun" else ""
     page_link = r.page_url(campaign, page_path)
     return env.get_template("kit.html").render(
@@ -440,14 +501,13 @@ def _kit_html(
         view=view,
         page_link=page_link,
         qr=_qr(page_link, book.qr_cache) if page_link else "",
-        messages=messages,
+        rows=[(m, book.rows[m.id][key]) for m in campaign.messages],
         links=campaign.links,
         hashtags=campaign.hashtags,
         demands=campaign.demands,
         tag_tip=book.tip,
         kit_href="kit.html",
         piece=book.pieces.at(root, "kit.html"),
-        kit_row=functools.partial(book.pieces.kit_row, root, area.name),
         question=common["question"].replace("{kommun}", area.name),
         **{k: v for k, v in common.items() if k != "question"},
     )
