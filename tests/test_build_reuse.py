@@ -11,12 +11,14 @@ import hashlib
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from campaign.build import Built, build, build_if_changed
 from campaign.manifest import Kept, unchanged
 from tests.message_edit import set_message_text
+from tests.page_kit import edit
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
@@ -95,6 +97,9 @@ def test_an_edit_takes_what_it_does_not_touch_from_the_last_build(default_campai
     rows_cache = default_campaign / ".cache" / "build" / "kit-rows"
     rows = {p.name for p in rows_cache.iterdir()}
     assert len(rows) == 13, "one file of kit rows per message"
+    frames_cache = default_campaign / ".cache" / "build" / "kit-frames"
+    frames = {p.name: p.read_bytes() for p in frames_cache.iterdir()}
+    assert len(frames) == 30, "one file of kit frames per group of ten areas"
 
     set_message_text(default_campaign, "kort-lvu", "Ingen socialsekreterare i {{ area.name }} ska stå ensam i ett LVU-ärende.")
     page = out / "kommun" / "ale" / "index.html"
@@ -106,6 +111,7 @@ def test_an_edit_takes_what_it_does_not_touch_from_the_last_build(default_campai
     assert len(now_cached) == 13 and len(cached - now_cached) == 1, "only the edited message's posts composed again"
     now_rows = {p.name for p in rows_cache.iterdir()}
     assert len(now_rows) == 13 and len(rows - now_rows) == 1, "only the edited message's kit rows rendered again"
+    assert {p.name: p.read_bytes() for p in frames_cache.iterdir()} == frames, "no kit rendered again, only its rows"
 
     # A change that makes no output different (an asset nothing uses) takes every output from the last build.
     (default_campaign / "assets" / "notes.txt").write_text("not used by the kit\n", encoding="utf-8")
@@ -211,7 +217,7 @@ def test_a_cache_file_from_someone_else_is_never_unpickled(default_campaign: Pat
     assert isinstance(build_if_changed(default_campaign, out, now=NOW), Built)
     marker = tmp_path / "ran"
     planted = pickle.dumps(_Planted(marker))
-    caches = [default_campaign / ".cache" / "build" / name for name in ("posts", "site", "kit-rows")]
+    caches = [default_campaign / ".cache" / "build" / name for name in ("posts", "site", "kit-rows", "kit-frames")]
     for path in (p for cache in caches for p in cache.iterdir()):
         path.write_bytes(planted)
     set_message_text(default_campaign, "kort-lvu", "Ingen socialsekreterare i {{ area.name }} ska stå ensam i ett LVU-ärende.")
@@ -289,3 +295,19 @@ def test_an_edit_to_a_message_makes_again_only_the_files_that_hold_its_text(defa
     assert not any(before[rel] == after[rel] for rel in kits), "every kit holds it: all made again"
     assert "Ingen socialsekreterare i Ale ska stå ensam" in (out / "kommun" / "ale" / "kit.html").read_text(encoding="utf-8")
     assert tree(out) == cold(default_campaign, tmp_path / "cold-edited")
+
+
+def test_an_edit_to_a_kommuns_figure_makes_again_its_kit(default_campaign: Path, tmp_path: Path) -> None:
+    """A kit's frame (what it shows besides the messages' rows: its area's figures, its politicians) is kept by
+    all it is made from: one kommun's value of a figure changed, its kit shows the new value."""
+    out = tmp_path / "kit"
+    assert isinstance(build_if_changed(default_campaign, out, now=NOW), Built)
+
+    def revalue(data: dict[str, Any]) -> None:
+        assert data["figures"][1]["municipalities"]["0180"]["value"] == 33
+        data["figures"][1]["municipalities"]["0180"]["value"] = 34
+
+    edit(default_campaign, "figures.yaml", revalue)
+    assert isinstance(build_if_changed(default_campaign, out, now=NOW), Built)
+    assert "<strong>34\u00a0%</strong>" in (out / "kommun" / "stockholm" / "kit.html").read_text(encoding="utf-8")
+    assert tree(out) == cold(default_campaign, tmp_path / "cold")

@@ -3,24 +3,29 @@
 A piece must be exactly what its macro renders for the page that holds it. A kit's row is rendered once for
 all the areas whose texts differ only by their name, then given each area's name: whatever the name and the
 texts (a name inside a word, a text that says "{area}" itself, markup), the row is the one rendered for that
-area's own texts, and no area's name ever shows in another's row.
+area's own texts, and no area's name ever shows in another's row. A kit is its frame with its rows put in:
+the kit rendered whole, byte for byte.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from campaign.loader import load
-from campaign.model import Campaign, Link, Message
+from campaign.model import NATIONAL, Campaign, Link, Message
+from campaign.registry import kommun
 from campaign.site import render as r
+from campaign.site import stage
 from campaign.site.kit import campaign_strings
 from campaign.site.stage import Pieces
-from campaign.site.view import CardView, PostView
-from tests.page_kit import REPO
+from campaign.site.view import AreaView, CardView, PostView
+from tests.page_kit import REPO, build_page, hostile_bank, sample_campaign
 
 NAMES = st.sampled_from(["Ale", "Alebo", "Malung-Sälen", "Håbo", "A & B", '<b>"O\'Neil"</b>', "{area}", "Ö"])
 WORDS = st.sampled_from(["Ale", "Alebo", "Ale.", "i", "kommun", "{area}", "<em>", "&amp;", "Håbo", "Ö", "\n", "-"])
@@ -75,3 +80,37 @@ def test_a_card_piece_is_kept_by_the_page_it_is_on(campaign: Campaign) -> None:
     assert f'href="kit.html#kit-{card.id}"' in top
     assert f'href="kit.html#kit-{card.id}"' in beside
     assert str(pieces.at("../../", None)("card_shell", card, 3)) == below  # kept, and still its own
+
+
+def test_a_kit_from_its_frame_is_the_kit_rendered_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every kommun kit is its frame (the kit rendered with a mark in each row's place) with its rows put in: the
+    same bytes as the kit rendered whole, for hostile text and messages whose kinds take turns (the bank's
+    long ones, its short ones, then a long and a short one more)."""
+    root = hostile_bank(sample_campaign(tmp_path / "campaign"))
+    areas = (NATIONAL, kommun("0380"), kommun("0180"))
+    framed = build_page(root, tmp_path / "framed", areas, images=False).out
+    monkeypatch.setattr(stage, "_kit_frame", lambda *args: None)  # no frame: each kit rendered whole
+    whole = build_page(root, tmp_path / "whole", areas, images=False).out
+    kits = sorted(p.relative_to(whole) for p in whole.rglob("kit.html"))
+    assert len(kits) == 3
+    for kit in kits:
+        assert (framed / kit).read_bytes() == (whole / kit).read_bytes(), kit
+
+
+def test_a_frame_puts_each_row_where_its_mark_was_and_refuses_a_repeated_mark(
+    campaign: Campaign, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book = stage._Kits(campaign, "", None, pieces_of(campaign), {})
+    view = AreaView(kommun("0380"), (), (), ())
+    count = len(campaign.messages)
+
+    def marks_reversed(*args: Any) -> str:
+        return "<p>" + "|".join(reversed(args[6])) + "</p>"
+
+    monkeypatch.setattr(stage, "_kit_html", marks_reversed)
+    frame = stage._kit_frame(None, {}, view, book)  # type: ignore[arg-type]
+    assert frame is not None
+    rows = [f"row {i}" for i in range(count)]
+    assert stage._unframe(frame, rows) == "<p>" + "|".join(reversed(rows)) + "</p>"
+    monkeypatch.setattr(stage, "_kit_html", lambda *args: "".join(args[6]) * 2)
+    assert stage._kit_frame(None, {}, view, book) is None  # type: ignore[arg-type]

@@ -13,9 +13,12 @@ its other messages are filled in from its data file.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
+import re
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -183,7 +186,11 @@ def site_work(
     kits = [[kit_view(v) for v in group if v.area.level == "kommun"] for group in groups]
     kit_areas = ([NATIONAL] if national else []) + [v.area for v in views if v.area.level == "kommun"]
     rows = kit_rows(campaign, kit_areas, pieces, column_keys, column_cache.parent / "kit-rows" if column_cache else None)
-    book = _Kits(campaign, tag_tip(campaign), qr_cache, pieces, rows)
+    tip = tag_tip(campaign)
+    # One memo for every key a process works out: what the groups share (the messages, their cards) is hashed
+    # once there, not once a group. Everything it meets is held by the tasks, unchanged, until the stage ends.
+    memo: Memo = {}
+    book = _Kits(campaign, tip, qr_cache, pieces, rows, *_frames(campaign, common, tip, column_cache), memo)
     # The data files first: one task, the longest, in a worker while the others share out the pages and kits.
     tasks: list[Callable[[], list[str]]] = [functools.partial(_write_data, out, views, made_columns, areas)]
     tasks += [functools.partial(_write_pages, env, out, group, common, pieces) for group in pages]
@@ -206,9 +213,6 @@ def site_work(
         made_kits: str | None = digest((made, campaign, book.tip))
     except TypeError:
         made = made_kits = None
-    # One memo for every key a process works out: what the groups share (the messages, their cards) is hashed
-    # once there, not once a group. Everything it meets is held by the tasks, unchanged, until the stage ends.
-    memo: Memo = {}
     keys: list[Callable[[], str]] = [_unkeyed]  # the data files: made from every message's column, always written
     keys += [functools.partial(_key, made, "pages", g, memo) for g in pages]
     keys += [functools.partial(_key, made_kits, "kits", g, memo) for g in kits]
@@ -428,6 +432,33 @@ class _Kits:
     qr_cache: Path | None
     pieces: Pieces
     rows: dict[str, dict[AreaKey, Markup]]  # each message's row in each area's kit (``kit_rows``)
+    frames: Path | None = None  # a folder that keeps each kommun kit's frame (``_framed_kits``), by ``frame_key``
+    frame_key: str = ""  # what every kit's frame is made from besides its area (``_frames``)
+    memo: Memo = dataclasses.field(default_factory=dict)  # the page stage's (``site_work``): a kit's view is hashed once
+
+
+def _frames(campaign: Campaign, common: dict[str, Any], tip: str, cache: Path | None) -> tuple[Path | None, str]:
+    """Where kit frames are kept (beside the columns' cache) and the key of what every frame is made from
+    besides its area: exactly what kit.html is handed but the rows' text (the messages' kinds and order say
+    where each row goes). No cache (None) without a columns' cache or when that cannot be keyed."""
+    if cache is None:
+        return None, ""
+    try:
+        made = digest(
+            (
+                "kit frame",
+                common,
+                campaign.settings,
+                campaign.links,
+                campaign.hashtags,
+                campaign.demands,
+                tip,
+                [(m.id, m.kind) for m in campaign.messages],
+            )
+        )
+    except TypeError:
+        return None, ""
+    return cache.parent / "kit-frames", made
 
 
 def _write_pages(env: Environment, out: Path, pages: Sequence[_Page], common: dict[str, Any], pieces: Pieces) -> list[str]:
@@ -440,11 +471,54 @@ def _write_pages(env: Environment, out: Path, pages: Sequence[_Page], common: di
 def _write_area_kits(env: Environment, out: Path, views: Sequence[AreaView], common: dict[str, Any], book: _Kits) -> list[str]:
     """kommun/<slug>/kit.html for each kommun: the kit with its own texts, figures and politicians, its QR to its page."""
     written = []
-    for view in views:
+    for view, frame in zip(views, _framed_kits(env, common, views, book), strict=True):
         path = f"kommun/{view.area.slug}/kit.html"
-        _write(out / path, _kit_html(env, common, view, view.area, book, "../../"))
+        rows = [book.rows[m.id][(view.area.level, view.area.code)] for m in book.campaign.messages]
+        _write(out / path, _unframe(frame, rows) if frame else _kit_html(env, common, view, view.area, book, "../../"))
         written.append(path)
     return written
+
+
+Frame = tuple[str | int, ...]  # a kit's text with, between its pieces, the index of the message whose row goes there
+
+
+def _framed_kits(env: Environment, common: dict[str, Any], views: Sequence[AreaView], book: _Kits) -> list[Frame | None]:
+    """Each kommun kit's frame (``_kit_frame``), kept in ``book.frames`` by the key of what it is made from
+    (``book.frame_key``, the area's kit view): an edit to a message's text, which makes every kit again,
+    renders no kit, only puts the rows in. The group's frames are one file, named by its first area."""
+    if book.frames is None or not views:
+        return [_kit_frame(env, common, v, book) for v in views]
+    try:
+        keys = [digest((book.frame_key, v), book.memo) for v in views]
+    except TypeError:
+        return [_kit_frame(env, common, v, book) for v in views]
+    path = book.frames / f"{views[0].area.code}.pickle"
+    kept = signed.read(path)
+    kept = kept if isinstance(kept, dict) else {}
+    frames = [kept[k] if k in kept else _kit_frame(env, common, v, book) for k, v in zip(keys, views, strict=True)]
+    if any(k not in kept for k in keys):
+        with contextlib.suppress(OSError):  # no cache can be written: rendered again next time
+            signed.save(path, {k: f for k, f in zip(keys, frames, strict=True) if f is not None})
+    return frames
+
+
+def _kit_frame(env: Environment, common: dict[str, Any], view: AreaView, book: _Kits) -> Frame | None:
+    """``view``'s kit rendered with a mark in each row's place, cut at the marks: (text, index, text, ...,
+    text). The mark holds a number no text can: a fresh random one, made after every text was. None where
+    the marks do not come back each once (a template that drops or repeats a row): that kit is rendered whole."""
+    nonce = secrets.token_hex(16)
+    marks = [Markup(f"\x00{nonce}:{i}\x00") for i in range(len(book.campaign.messages))]
+    html = _kit_html(env, common, view, view.area, book, "../../", marks)
+    pieces = re.split(f"\x00{nonce}:(\\d+)\x00", html)
+    found = [int(p) for p in pieces[1::2]]
+    if len(set(found)) != len(found) or any(nonce in p for p in pieces[::2]):
+        return None
+    return tuple(int(p) if i % 2 else p for i, p in enumerate(pieces))
+
+
+def _unframe(frame: Frame, rows: Sequence[str]) -> str:
+    """A kit from its frame and its rows, by message index."""
+    return "".join(p if isinstance(p, str) else rows[p] for p in frame)
 
 
 def _write_data(
@@ -489,9 +563,13 @@ def _kit_html(
     area: Area,
     book: _Kits,
     root: str,
+    rows: Sequence[Markup] | None = None,
 ) -> str:
+    """The printable kit of ``area``; ``rows``: what goes in each message's place (default: its row there)."""
     campaign = book.campaign
     key = (area.level, area.code)
+    if rows is None:
+        rows = [book.rows[m.id][key] for m in campaign.messages]
     page_path = f"kommun/{area.slug}/" if area.level == "kommun" else ""
     page_link = r.page_url(campaign, page_path)
     return env.get_template("kit.html").render(
@@ -501,7 +579,7 @@ def _kit_html(
         view=view,
         page_link=page_link,
         qr=_qr(page_link, book.qr_cache) if page_link else "",
-        rows=[(m, book.rows[m.id][key]) for m in campaign.messages],
+        rows=list(zip(campaign.messages, rows, strict=True)),
         links=campaign.links,
         hashtags=campaign.hashtags,
         demands=campaign.demands,
