@@ -31,6 +31,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from campaign import installed
 from campaign.errors import Problem
 
 if TYPE_CHECKING:
@@ -57,8 +58,6 @@ def _sha(path: Path) -> str:
 @functools.cache
 def program() -> str:
     """This package's files (code, templates, registry data) by size and time, and the libraries' versions."""
-    from importlib import metadata  # why here: only a build that checks its record needs it (it costs an import)
-
     h = hashlib.sha256()
     for folder, dirs, files in os.walk(PACKAGE):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
@@ -68,10 +67,7 @@ def program() -> str:
             st = os.stat(os.path.join(folder, name))
             h.update(f"{os.path.relpath(os.path.join(folder, name), PACKAGE)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     for dist in LIBRARIES:
-        try:
-            h.update(f"{dist}={metadata.version(dist)}\n".encode())
-        except metadata.PackageNotFoundError:
-            h.update(f"{dist}=-\n".encode())
+        h.update(f"{dist}={installed.version(dist) or '-'}\n".encode())
     return h.hexdigest()
 
 

@@ -27,7 +27,7 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
-from campaign import signed
+from campaign import installed, signed
 from campaign.compose.core import Post
 from campaign.compose.output import AREA, area_text
 from campaign.compose.stage import message_keys, message_posts
@@ -599,9 +599,7 @@ def _qr(url: str, cache: Path | None) -> Markup:
     """
     if cache is None:
         return qr_svg(url)
-    import segno  # why here: only a printed kit draws a QR code
-
-    path = cache / (hashlib.sha256(f"{segno.__version__}\0{url}".encode()).hexdigest() + ".qr")
+    path = cache / (hashlib.sha256(f"{installed.version('segno')}\0{url}".encode()).hexdigest() + ".qr")
     kept = signed.read(path)
     if isinstance(kept, str):
         return Markup(kept)  # segno's own markup, as qr_svg gave it to this user
