@@ -107,7 +107,7 @@ class KitPosts(Sequence[Post]):
         if found is None:
             data = self._kept.pop(message_id)
             try:
-                found = pickle.loads(data)
+                found = signed.unpickled(data)
             except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
                 message = next(m for m in self._campaign.messages if m.id == message_id)  # signed, yet unreadable here
                 found = compose_all(self._campaign, self._areas, messages=[message], on=self._on)
