@@ -120,6 +120,8 @@ def test_an_edit_takes_what_it_does_not_touch_from_the_last_build(default_campai
     after = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
     kept = [rel for rel in after if before.get(rel) == after[rel]]
     assert any(rel.startswith("kommun/") for rel in kept) and "posts/posts.json" in kept, "pages and posts linked, not made"
+    data = [rel for rel in after if rel.startswith("data/")]
+    assert len(data) == 293 and set(data) <= set(kept), "the data files linked, not made"
     assert tree(out) == cold(default_campaign, tmp_path / "cold-again")
     del inodes
 

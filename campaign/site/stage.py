@@ -150,7 +150,8 @@ def site_work(
     (kit.html). With ``keyed``, both get a content key (for ``Reuse``) from
     exactly what their templates are handed: a page its area's ``page_view`` (so an edit to a message's text
     makes again the pages that show that text, not every page), a kit the whole campaign and its area's
-    figures and politicians. The data files (``SharedData``) are one task, the first, never keyed.
+    figures and politicians. The data files (``SharedData``) are one task, the first, keyed by the whole
+    campaign and every message's column key (unkeyed when a column has none).
     ``qr_cache``: a folder that keeps each page address's QR code (drawing one costs more than its page).
     ``column_keys`` (each message's key, ``compose.stage.message_keys``) and ``column_cache``: a folder that
     keeps each message's column of the views (see ``columns``).
@@ -213,7 +214,14 @@ def site_work(
         made_kits: str | None = digest((made, campaign, book.tip))
     except TypeError:
         made = made_kits = None
-    keys: list[Callable[[], str]] = [_unkeyed]  # the data files: made from every message's column, always written
+    # The data files are made from every message's column (each kept by its key, its cache file's name),
+    # the whole campaign (the views' figures and featured card) and the areas: keyed by those.
+    column_files = [path.name if path is not None else None for _, path in made_columns]
+    data_key: Callable[[], str] = _unkeyed
+    if None not in column_files:
+        places = tuple((a.level, a.code, a.name) for a in areas)
+        data_key = functools.partial(_key, made_kits, "data", (tuple(column_files), places), memo)
+    keys: list[Callable[[], str]] = [data_key]
     keys += [functools.partial(_key, made, "pages", g, memo) for g in pages]
     keys += [functools.partial(_key, made_kits, "kits", g, memo) for g in kits]
     keys += [
@@ -535,7 +543,7 @@ def _write_data(
 
 
 def _unkeyed() -> str:
-    raise TypeError("made every time")
+    raise TypeError("made every time")  # the data files of columns kept by no key
 
 
 def _write_listing(env: Environment, out: Path, kommuner: list[Area], common: dict[str, Any]) -> list[str]:
