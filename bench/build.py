@@ -7,8 +7,9 @@ build would take on a quiet 2-core machine, estimated from its per-stage
 timers (CPU of the main thread and of the workers per stage). Then the
 kit's size per part. With ``--large`` it does the same for the default
 campaign with local values for six figures in all 290 kommuner (about 8 700
-cards in five sizes); ``--scale N`` repeats the messages N times there, to see
-how time grows with messages × areas.
+cards in five sizes); ``--scale N`` does it once as it is and once with the
+messages repeated N times, and prints how time grows with messages × areas.
+Each target is printed with what was measured and whether it is met.
 
 The program's modules are compiled into __pycache__ first, as a user's
 first run does (``warm_bytecode``).
@@ -178,7 +179,36 @@ def make_large(folder: Path, scale: int) -> None:
         messages.write_text(head + "messages:\n" + "\n".join(copies), encoding="utf-8")
 
 
-def bench(label: str, root: Path, work: Path, *, edit: bool) -> None:
+Run = tuple[float, float, float, float]
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+def targets(label: str, cold: Run, same: Run, one: Run | None) -> None:
+    """Issue 16's targets for one campaign, each with what was measured (wall, and the quiet 2-core estimate)."""
+    print(
+        f"{label}: target no-change under 1 s and at most a tenth of cold: {same[0]:.2f} s, "
+        f"{same[0] / cold[0]:.2f} of cold: {verdict(same[0] < 1 and same[0] <= cold[0] / 10)}"
+    )
+    if one is not None:
+        print(
+            f"{label}: target one edit at most a third of cold: {one[0] / cold[0]:.2f} of cold wall "
+            f"({one[3] / cold[3]:.2f} estimated): {verdict(one[0] <= cold[0] / 3)}"
+        )
+    if label == "default":
+        print(
+            f"{label}: target cold under 5 s wall on 2 cores: {cold[0]:.2f} s ({cold[3]:.2f} estimated): {verdict(cold[0] < 5)}"
+        )
+    else:
+        print(
+            f"{label}: target cold under 60 s and peak under 1 GB: {cold[0]:.1f} s, {cold[2]:.0f} MB: "
+            f"{verdict(cold[0] < 60 and cold[2] < 1024)}"
+        )
+
+
+def bench(label: str, root: Path, work: Path, *, edit: bool) -> tuple[Run, Run]:
     out = work / "kit"
     shutil.rmtree(root / ".cache", ignore_errors=True)
     shutil.rmtree(out, ignore_errors=True)
@@ -189,6 +219,7 @@ def bench(label: str, root: Path, work: Path, *, edit: bool) -> None:
     same = run_build(root, out)
     identical = "identical to cold" if tree_digest(out) == cold_digest else "DIFFERS from cold"
     show(label, "no-change rebuild", same, cold, f"; kit {identical}")
+    one = None
     if edit:
         edit_one_message(root)
         one = run_build(root, out)
@@ -199,7 +230,9 @@ def bench(label: str, root: Path, work: Path, *, edit: bool) -> None:
         check = "identical to a cold build" if tree_digest(fresh) == edited else "DIFFERS from a cold build"
         show(label, "one message edited", one, cold, f"; kit {check}")
     print(f"{label}: load average {os.getloadavg()[0]:.1f} after")
+    targets(label, cold, same, one)
     kit_sizes(out)
+    return cold, same
 
 
 def main() -> None:
@@ -223,12 +256,22 @@ def main() -> None:
             shutil.copytree(REPO / part, default / "campaign" / part)
         bench("default", default / "campaign", default, edit=True)
         if args.large or args.scale > 1:
-            large = work / "large"
-            shutil.rmtree(large, ignore_errors=True)
-            for part in ("messages", "assets"):
-                shutil.copytree(REPO / part, large / "campaign" / part)
-            make_large(large / "campaign", args.scale)
-            bench(f"large×{args.scale}", large / "campaign", large, edit=True)
+            runs = {}
+            for scale in sorted({1, args.scale}):
+                large = work / f"large-{scale}"
+                shutil.rmtree(large, ignore_errors=True)
+                for part in ("messages", "assets"):
+                    shutil.copytree(REPO / part, large / "campaign" / part)
+                make_large(large / "campaign", scale)
+                runs[scale] = bench(f"large×{scale}", large / "campaign", large, edit=True)
+            if args.scale > 1:
+                (cold1, same1), (cold_n, same_n) = runs[1], runs[args.scale]
+                n = args.scale
+                print(
+                    f"target time at most linear in messages × areas: {n}× the messages, cold {cold_n[0] / cold1[0]:.2f}×, "
+                    f"no-change {same_n[0] / same1[0]:.2f}× (at most {n}×): "
+                    f"{verdict(cold_n[0] <= n * cold1[0] and same_n[0] <= n * same1[0])}"
+                )
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
