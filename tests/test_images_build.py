@@ -134,7 +134,35 @@ def test_a_rebuild_with_nothing_changed_draws_nothing_and_gives_identical_files(
     assert any("(0 drawn, the rest from the cache)" in note for note in second.notes)
     after = {r["file"]: (root / "build" / "images" / r["file"]).read_bytes() for r in [i.row() for i in second.images]}
     assert before == after
-    assert (root / ".cache" / "images" / "index.json").is_file()
+    assert (root / ".cache" / "images" / "index.pickle").is_file()
+
+
+def test_a_cached_image_that_is_not_this_users_is_drawn_again(warm: Path) -> None:
+    """The cache's files go into the kit as they are: one put there or written over by someone else, or a cache
+    whose index this user's build did not sign, is never taken; the kit gets the card as drawn."""
+    cold = build(make(warm.parent / "cold"), warm.parent / "cold" / "build", now=NOW)
+    wanted = {i.file: i.sha256 for i in cold.images}
+    cache = warm / ".cache" / "images"
+    first, second = sorted(cache.glob("*/*.png"))[:2]
+    planted = Image.new("RGB", (10, 10), "red")
+    for path in (first, second):
+        path.chmod(0o644)
+        planted.save(path)  # written over, in place
+    jpeg = next(j for j in sorted(cache.glob("*/*.jpg")) if j.stem not in (first.stem, second.stem))  # its PNG kept
+    jpeg.chmod(0o644)
+    planted.save(jpeg, "JPEG")
+    kit = build(warm, warm / "build", now=NOW)
+    assert any("(2 drawn" in note for note in kit.notes)
+    assert {i.file: i.sha256 for i in kit.images} == wanted
+    for image in (i for i in cold.images if i.jpeg):
+        made = (warm.parent / "cold" / "build" / "images" / image.jpeg).read_bytes()
+        assert (warm / "build" / "images" / image.jpeg).read_bytes() == made, image.jpeg
+    (cache / "index.pickle").write_bytes((cache / "index.pickle").read_bytes()[:-1] + b"x")  # not signed by this user
+    again = build(warm, warm / "build", now=NOW)
+    assert any(f"({CARDS * len(SIZES)} drawn" in note for note in again.notes)
+    assert {i.file: i.sha256 for i in again.images} == wanted
+    for image in again.images:
+        assert hashlib.sha256((warm / "build" / "images" / image.file).read_bytes()).hexdigest() == wanted[image.file]
 
 
 def test_cached_images_are_read_only_so_an_edit_in_the_build_cannot_spoil_the_cache(warm: Path) -> None:

@@ -10,6 +10,7 @@ files into place. Misses are drawn on every core when there are enough.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -23,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from campaign import signed
 from campaign.errors import CampaignError, CampaignInvalid, Problem
 from campaign.images.cards import Card
 from campaign.images.jpeg import jpeg_of, wants_jpeg
@@ -34,7 +36,7 @@ from campaign.kit import ImageFile
 from campaign.model import Campaign
 
 CACHE_DIR = Path(".cache") / "images"
-INDEX = "index.json"
+INDEX = "index.pickle"  # signed (campaign.signed); see _Cache
 PARALLEL_MIN = 24  # below this many misses a worker pool costs more than it saves
 BATCH = 16
 
@@ -131,8 +133,27 @@ def plan_images(campaign: Campaign, cards: Iterable[Card], sizes: Iterable[str] 
     return planned
 
 
+Stamp = tuple[int, int]  # a cache file's size and modification time, as its build wrote it
+
+
+def _stamp(path: str) -> Stamp | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
 class _Cache:
-    """Rendered PNGs by key, with an index of their sha256 and length."""
+    """Rendered PNGs (and their JPEGs) by key, with an index of each PNG's sha256 and length.
+
+    The files are hard-linked into the kit as they are, and the cache sits in the campaign folder, which
+    others may write to or hand on (a zip, a repository, a network drive). So the index is kept signed with
+    this user's key (``campaign.signed``), and it holds each file's stamp (size and modification time) as
+    this user's build wrote it: a file whose stamp differs (written over since), a file the index does not
+    name, or an index not signed by this user (a cache that came with someone else's folder), is a miss,
+    and the card is drawn again.
+    """
 
     def __init__(self, folder: Path) -> None:
         try:
@@ -141,10 +162,8 @@ class _Cache:
             folder = Path(tempfile.mkdtemp(prefix="campaign-images-"))
         self.folder = folder
         self.base = str(folder)
-        try:
-            self.index: dict[str, list[Any]] = json.loads((folder / INDEX).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            self.index = {}
+        kept = signed.read(folder / INDEX)
+        self.index: dict[str, tuple[str, int, Stamp, Stamp | None]] = kept if isinstance(kept, dict) else {}
         self.dirty = False
 
     def path(self, key: str) -> Path:
@@ -158,18 +177,31 @@ class _Cache:
         return os.path.join(self.base, key[:2], key + ".jpg")
 
     def get(self, key: str) -> tuple[str, int] | None:
+        """The sha256 and length of the PNG of ``key``, when its file is the one this user's build wrote."""
         entry = self.index.get(key)
-        if entry and os.path.isfile(self.location(key)):
-            return entry[0], entry[1]
-        if self.path(key).is_file():  # a file without an index entry (another build wrote the index)
-            data = self.path(key).read_bytes()
-            self.put(key, hashlib.sha256(data).hexdigest(), len(data))
-            return self.index[key][0], self.index[key][1]
-        return None
+        if entry is None or _stamp(self.location(key)) != entry[2]:
+            return None
+        return entry[0], entry[1]
+
+    def jpeg(self, key: str) -> bool:
+        """Whether the JPEG of ``key`` is the one this user's build made."""
+        entry = self.index.get(key)
+        return entry is not None and entry[3] is not None and _stamp(self.jpeg_location(key)) == entry[3]
 
     def put(self, key: str, sha: str, length: int) -> None:
-        self.index[key] = [sha, length]
+        """Note the PNG of ``key`` (and its JPEG, where there is one) as just written by this build."""
+        png = _stamp(self.location(key))
+        if png is None:
+            self.index.pop(key, None)
+        else:
+            self.index[key] = (sha, length, png, _stamp(self.jpeg_location(key)))
         self.dirty = True
+
+    def put_jpeg(self, key: str) -> None:
+        entry = self.index.get(key)
+        if entry is not None:
+            self.index[key] = (*entry[:3], _stamp(self.jpeg_location(key)))
+            self.dirty = True
 
     def prune(self, keep: set[str]) -> int:
         """Delete cached images no longer wanted; the number deleted."""
@@ -187,7 +219,10 @@ class _Cache:
 
     def save(self) -> None:
         if self.dirty:
-            _atomic_write(self.folder / INDEX, json.dumps(self.index, sort_keys=True).encode())
+            with contextlib.suppress(OSError):  # no index can be written: drawn again next time
+                signed.save(self.folder / INDEX, self.index)
+            (self.folder / "index.json").unlink(missing_ok=True)  # the unsigned index of earlier versions
+            self.dirty = False
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -312,10 +347,12 @@ def render_all(
         if wants_jpeg(p.size.platforms):  # Instagram's API takes JPEG only
             jpeg = p.file.removesuffix(".png") + ".jpg"
             made = cache.jpeg_location(p.key)
-            if not os.path.isfile(made):  # a cache from before JPEGs were kept: make it once
+            if not cache.jpeg(p.key):  # none yet (or not this user's): made from the PNG, which is
                 _keep(made, jpeg_of(Path(cache.location(p.key)).read_bytes()))
+                cache.put_jpeg(p.key)
             _place(made, os.path.join(base, jpeg), folders)
         entries.append(entry(p, sha, length, jpeg))
+    cache.save()
     return Rendered(tuple(sorted(entries, key=lambda e: e.file)), len({p.key for p in misses}))
 
 
