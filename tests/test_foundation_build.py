@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -109,7 +110,10 @@ def test_init_scaffolds_a_valid_commented_campaign(cli, tmp_path: Path) -> None:
     assert text.count("#") > 20, "the scaffold explains its fields in comments"
     loaded = load(target)
     assert loaded.campaign.settings.name == "Min kampanj"
-    assert cli("validate", str(target)).code == 0
+    checked = cli("validate", str(target))
+    assert checked.code == 0
+    assert checked.out.startswith("ok: Min kampanj: 2 messages, 1 figure, 1 link, 2 hashtags, 1 demand; "), checked.out
+    assert re.search(r" posts? composed for \d{4}-\d\d-\d\d$", checked.out.rstrip()), checked.out
     ignored = (target / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert {"build/", ".cache/", ".campaign/", ".env"} <= set(ignored), (
         "what the toolkit writes, and credentials, stay out of git"

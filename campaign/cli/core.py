@@ -45,11 +45,19 @@ def validate(directory: Path = DIR_ARG, on: str | None = ON_OPTION) -> None:
     if checked.warnings:
         print_problems(checked.warnings)
     c = checked.kit.campaign
-    out(
-        f"ok: {c.settings.name}: {len(c.messages)} messages, {len(c.figures)} figures, {len(c.links)} links, "
-        f"{len(c.hashtags)} hashtags, {len(c.demands)} demands; {len(checked.posts)} posts for "
-        f"{checked.kit.date.isoformat()} compose"
+    counts = ", ".join(
+        _counted(len(items), noun)
+        for items, noun in ((c.messages, "message"), (c.figures, "figure"), (c.links, "link"), (c.hashtags, "hashtag"))
     )
+    out(
+        f"ok: {c.settings.name}: {counts}, {_counted(len(c.demands), 'demand')}; "
+        f"{_counted(len(checked.posts), 'post')} composed for {checked.kit.date.isoformat()}"
+    )
+
+
+def _counted(n: int, noun: str) -> str:
+    """``1 figure``, ``2 figures``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def build_cmd(
