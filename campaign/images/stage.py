@@ -29,7 +29,7 @@ def write(kit: Kit, staging: Path) -> list[ImageFile]:
     write_manifest(staging / FOLDER, images)
     kit.notes.append(
         f"images: {len(images)} images of {len(cards)} cards in {len(SIZES)} sizes "
-        f"({rendered.drawn} drawn, the rest from the cache)"
+        f"({rendered.drawn} drawn, {len(images) - rendered.drawn} from the cache)"
     )
     return list(images)
 
