@@ -79,26 +79,67 @@ def test_micro_codes_are_left_to_segno() -> None:
     assert code.is_micro and code.mask == segno.make("12345", error="m").mask
 
 
+def _drawing(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The addresses whose codes are drawn from here on (not taken from a cache)."""
+    drawn: list[str] = []
+
+    def draw(url: str) -> object:
+        drawn.append(url)
+        return qr_svg(url)
+
+    monkeypatch.setattr(stage, "qr_svg", draw)
+    return drawn
+
+
+URLS = ["https://example.se/kommun/0114/", "https://example.se/kommun/0115/"]
+
+
+def test_qr_codes_are_kept_in_one_file_a_task_and_read_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    drawn = _drawing(monkeypatch)
+    codes = stage.QrCodes(tmp_path, "0114")
+    first = [codes.svg(url) for url in URLS]
+    assert [str(svg) for svg in first] == [_svg(segno.make(url, error="m"), url) for url in URLS]
+    codes.keep()
+    assert [p.name for p in tmp_path.iterdir()] == ["0114.pickle"]  # one file, not one a code
+    again = stage.QrCodes(tmp_path, "0114")
+    assert [again.svg(url) for url in URLS] == first
+    assert drawn == URLS  # read back, not drawn again
+    stamp = (tmp_path / "0114.pickle").stat().st_mtime_ns
+    again.keep()
+    assert (tmp_path / "0114.pickle").stat().st_mtime_ns == stamp  # nothing drawn: nothing written
+    stage.QrCodes(tmp_path, "0114").keep()  # a task whose kits all came from their frames keeps what was there
+    assert stage.QrCodes(tmp_path, "0114").svg(URLS[0]) == first[0] and drawn == URLS
+
+
 def test_qr_cache_key_follows_segnos_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    url = "https://example.se/kommun/0114/"
-    first = stage._qr(url, tmp_path)
-    assert str(first) == _svg(segno.make(url, error="m"), url)
-    assert len(list(tmp_path.iterdir())) == 1
-    assert stage._qr(url, tmp_path) == first  # read back
+    drawn = _drawing(monkeypatch)
+    codes = stage.QrCodes(tmp_path, "0114")
+    codes.svg(URLS[0])
+    codes.keep()
     assert installed.version("segno") == segno.__version__
     monkeypatch.setitem(installed._dist_infos(), "segno", segno.__version__ + ".next")  # another segno installed
-    stage._qr(url, tmp_path)
-    assert len(list(tmp_path.iterdir())) == 2  # another segno, another key
+    other = stage.QrCodes(tmp_path, "0114")
+    other.svg(URLS[0])
+    assert drawn == [URLS[0], URLS[0]]  # another segno, another key: drawn again
+    other.keep()
+    monkeypatch.setitem(installed._dist_infos(), "segno", segno.__version__)
+    stage.QrCodes(tmp_path, "0114").svg(URLS[0])
+    assert len(drawn) == 2  # the first segno's code is still kept
 
 
-def test_markup_planted_in_the_qr_cache_never_reaches_a_kit(tmp_path: Path) -> None:
+def test_markup_planted_in_the_qr_cache_never_reaches_a_kit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The QR cache sits in the campaign folder, which others may write to: its markup goes into the kit as it
-    is, so only what this user's build kept (signed) is taken; a planted file is drawn again."""
-    url = "https://example.se/kommun/0114/"
-    first = stage._qr(url, tmp_path)
-    (kept,) = tmp_path.iterdir()
+    is, so only what this user's build kept (signed) is taken; a planted or changed file is drawn again."""
+    codes = stage.QrCodes(tmp_path, "0114")
+    first = codes.svg(URLS[0])
+    codes.keep()
+    kept = tmp_path / "0114.pickle"
+    blob = kept.read_bytes()
     kept.write_bytes(b"<svg><script>alert(1)</script></svg>")
-    again = stage._qr(url, tmp_path)
-    assert again == first and "script" not in again
-    (tmp_path / (kept.stem + ".svg")).write_text("<svg><script>alert(1)</script></svg>", encoding="utf-8")  # the old name
-    assert stage._qr(url, tmp_path) == first
+    drawn = _drawing(monkeypatch)
+    again = stage.QrCodes(tmp_path, "0114").svg(URLS[0])
+    assert again == first and "script" not in again and drawn == [URLS[0]]
+    forged = blob.replace(b"<svg", b"<svg onload=alert(1) ", 1)  # the signed file, its markup changed
+    assert forged != blob
+    kept.write_bytes(forged)
+    assert stage.QrCodes(tmp_path, "0114").svg(URLS[0]) == first and drawn == [URLS[0], URLS[0]]

@@ -105,12 +105,12 @@ def test_a_frame_puts_each_row_where_its_mark_was_and_refuses_a_repeated_mark(
     count = len(campaign.messages)
 
     def marks_reversed(*args: Any) -> str:
-        return "<p>" + "|".join(reversed(args[6])) + "</p>"
+        return "<p>" + "|".join(reversed(args[7])) + "</p>"
 
     monkeypatch.setattr(stage, "_kit_html", marks_reversed)
-    frame = stage._kit_frame(None, {}, view, book)  # type: ignore[arg-type]
+    frame = stage._kit_frame(None, {}, view, book, stage.QrCodes(None, ""))  # type: ignore[arg-type]
     assert frame is not None
     rows = [f"row {i}" for i in range(count)]
     assert stage._unframe(frame, rows) == "<p>" + "|".join(reversed(rows)) + "</p>"
-    monkeypatch.setattr(stage, "_kit_html", lambda *args: "".join(args[6]) * 2)
-    assert stage._kit_frame(None, {}, view, book) is None  # type: ignore[arg-type]
+    monkeypatch.setattr(stage, "_kit_html", lambda *args: "".join(args[7]) * 2)
+    assert stage._kit_frame(None, {}, view, book, stage.QrCodes(None, "")) is None  # type: ignore[arg-type]

@@ -152,12 +152,16 @@ def site_work(
     makes again the pages that show that text, not every page), a kit the whole campaign and its area's
     figures and politicians. The data files (``SharedData``) are one task, the first, keyed by the whole
     campaign and every message's column key (unkeyed when a column has none).
-    ``qr_cache``: a folder that keeps each page address's QR code (drawing one costs more than its page).
+    ``qr_cache``: a folder that keeps each page address's QR code (drawing one costs more than its page), one
+    file a task of kits (``QrCodes``).
     ``column_keys`` (each message's key, ``compose.stage.message_keys``) and ``column_cache``: a folder that
     keeps each message's column of the views (see ``columns``).
     """
     index = ImageIndex(images)
     settings = page_settings(campaign)
+    if qr_cache is not None:
+        for earlier in qr_cache.glob("*.qr"):  # a code a file, as earlier versions kept them: now one file a task
+            earlier.unlink(missing_ok=True)
     made_columns = columns(campaign, posts, index, areas, settings.platforms, column_keys, column_cache)
     views = views_of(campaign, [c for c, _ in made_columns], areas, settings.featured)
     t = campaign_strings(campaign)
@@ -479,44 +483,49 @@ def _write_pages(env: Environment, out: Path, pages: Sequence[_Page], common: di
 def _write_area_kits(env: Environment, out: Path, views: Sequence[AreaView], common: dict[str, Any], book: _Kits) -> list[str]:
     """kommun/<slug>/kit.html for each kommun: the kit with its own texts, figures and politicians, its QR to its page."""
     written = []
-    for view, frame in zip(views, _framed_kits(env, common, views, book), strict=True):
+    codes = QrCodes(book.qr_cache, views[0].area.code if views else "none")
+    for view, frame in zip(views, _framed_kits(env, common, views, book, codes), strict=True):
         path = f"kommun/{view.area.slug}/kit.html"
         rows = [book.rows[m.id][(view.area.level, view.area.code)] for m in book.campaign.messages]
-        _write(out / path, _unframe(frame, rows) if frame else _kit_html(env, common, view, view.area, book, "../../"))
+        whole = _unframe(frame, rows) if frame else _kit_html(env, common, view, view.area, book, "../../", codes)
+        _write(out / path, whole)
         written.append(path)
+    codes.keep()
     return written
 
 
 Frame = tuple[str | int, ...]  # a kit's text with, between its pieces, the index of the message whose row goes there
 
 
-def _framed_kits(env: Environment, common: dict[str, Any], views: Sequence[AreaView], book: _Kits) -> list[Frame | None]:
+def _framed_kits(
+    env: Environment, common: dict[str, Any], views: Sequence[AreaView], book: _Kits, codes: QrCodes
+) -> list[Frame | None]:
     """Each kommun kit's frame (``_kit_frame``), kept in ``book.frames`` by the key of what it is made from
     (``book.frame_key``, the area's kit view): an edit to a message's text, which makes every kit again,
     renders no kit, only puts the rows in. The group's frames are one file, named by its first area."""
     if book.frames is None or not views:
-        return [_kit_frame(env, common, v, book) for v in views]
+        return [_kit_frame(env, common, v, book, codes) for v in views]
     try:
         keys = [digest((book.frame_key, v), book.memo) for v in views]
     except TypeError:
-        return [_kit_frame(env, common, v, book) for v in views]
+        return [_kit_frame(env, common, v, book, codes) for v in views]
     path = book.frames / f"{views[0].area.code}.pickle"
     kept = signed.read(path)
     kept = kept if isinstance(kept, dict) else {}
-    frames = [kept[k] if k in kept else _kit_frame(env, common, v, book) for k, v in zip(keys, views, strict=True)]
+    frames = [kept[k] if k in kept else _kit_frame(env, common, v, book, codes) for k, v in zip(keys, views, strict=True)]
     if any(k not in kept for k in keys):
         with contextlib.suppress(OSError):  # no cache can be written: rendered again next time
             signed.save(path, {k: f for k, f in zip(keys, frames, strict=True) if f is not None})
     return frames
 
 
-def _kit_frame(env: Environment, common: dict[str, Any], view: AreaView, book: _Kits) -> Frame | None:
+def _kit_frame(env: Environment, common: dict[str, Any], view: AreaView, book: _Kits, codes: QrCodes) -> Frame | None:
     """``view``'s kit rendered with a mark in each row's place, cut at the marks: (text, index, text, ...,
     text). The mark holds a number no text can: a fresh random one, made after every text was. None where
     the marks do not come back each once (a template that drops or repeats a row): that kit is rendered whole."""
     nonce = secrets.token_hex(16)
     marks = [Markup(f"\x00{nonce}:{i}\x00") for i in range(len(book.campaign.messages))]
-    html = _kit_html(env, common, view, view.area, book, "../../", marks)
+    html = _kit_html(env, common, view, view.area, book, "../../", codes, marks)
     pieces = re.split(f"\x00{nonce}:(\\d+)\x00", html)
     found = [int(p) for p in pieces[1::2]]
     if len(set(found)) != len(found) or any(nonce in p for p in pieces[::2]):
@@ -559,7 +568,9 @@ def _write_listing(env: Environment, out: Path, kommuner: list[Area], common: di
 def _write_kit(env: Environment, out: Path, common: dict[str, Any], view: AreaView | None, book: _Kits) -> list[str]:
     """The national printable kit as kit.html and kit.md."""
     messages = kit_messages(book.campaign)
-    _write(out / "kit.html", _kit_html(env, common, view, NATIONAL, book, ""))
+    codes = QrCodes(book.qr_cache, "national")
+    _write(out / "kit.html", _kit_html(env, common, view, NATIONAL, book, "", codes))
+    codes.keep()
     _write(out / "kit.md", kit_markdown(book.campaign, common["t"], messages, book.tip))
     return ["kit.html", "kit.md"]
 
@@ -571,9 +582,11 @@ def _kit_html(
     area: Area,
     book: _Kits,
     root: str,
+    codes: QrCodes,
     rows: Sequence[Markup] | None = None,
 ) -> str:
-    """The printable kit of ``area``; ``rows``: what goes in each message's place (default: its row there)."""
+    """The printable kit of ``area`` (its QR code from ``codes``); ``rows``: what goes in each message's place
+    (default: its row there)."""
     campaign = book.campaign
     key = (area.level, area.code)
     if rows is None:
@@ -586,7 +599,7 @@ def _kit_html(
         area=area,
         view=view,
         page_link=page_link,
-        qr=_qr(page_link, book.qr_cache) if page_link else "",
+        qr=codes.svg(page_link) if page_link else "",
         rows=list(zip(campaign.messages, rows, strict=True)),
         links=campaign.links,
         hashtags=campaign.hashtags,
@@ -599,22 +612,34 @@ def _kit_html(
     )
 
 
-def _qr(url: str, cache: Path | None) -> Markup:
-    """``qr_svg``, kept in ``cache`` by the address and segno's version: the same address gives the same code.
+class QrCodes:
+    """The QR codes of one task's kits (``qr_svg``), kept in one file in ``folder`` by the address and segno's
+    version: the same address gives the same code. Without a folder they are drawn and not kept.
 
-    The markup goes into the kit as it is, so it is kept signed with this user's key (``campaign.signed``):
-    the cache sits in the campaign folder, which others may write to, and markup planted there is drawn again.
+    The markup goes into the kit as it is, so the file is kept signed with this user's key
+    (``campaign.signed``): the cache sits in the campaign folder, which others may write to, and a file planted
+    or changed there is a miss, its codes drawn again. One file a task, not one a code: making a file costs
+    this disk more than drawing what it holds is worth keeping apart (290 files were about 0.3 s of a cold
+    build's CPU). ``keep`` writes it again when a code was drawn, with what it held and the codes drawn.
     """
-    if cache is None:
-        return qr_svg(url)
-    path = cache / (hashlib.sha256(f"{installed.version('segno')}\0{url}".encode()).hexdigest() + ".qr")
-    kept = signed.read(path)
-    if isinstance(kept, str):
-        return Markup(kept)  # segno's own markup, as qr_svg gave it to this user
-    svg = qr_svg(url)
-    with contextlib.suppress(OSError):
-        signed.save(path, str(svg))
-    return svg
+
+    def __init__(self, folder: Path | None, name: str) -> None:
+        self._path = folder / f"{name}.pickle" if folder is not None else None
+        kept = signed.read(self._path) if self._path is not None else None
+        self._kept: dict[str, str] = kept if isinstance(kept, dict) else {}
+        self._drawn: dict[str, str] = {}
+
+    def svg(self, url: str) -> Markup:
+        key = hashlib.sha256(f"{installed.version('segno')}\0{url}".encode()).hexdigest()
+        found = self._kept.get(key)
+        if not isinstance(found, str):
+            found = self._drawn[key] = str(qr_svg(url))
+        return Markup(found)  # segno's own markup, as qr_svg gave it to this user
+
+    def keep(self) -> None:
+        if self._path is not None and self._drawn:
+            with contextlib.suppress(OSError):  # no cache can be written: drawn again next time
+                signed.save(self._path, {**self._kept, **self._drawn})
 
 
 def by_lan(kommuner: Sequence[Area]) -> list[tuple[str, list[Area]]]:
