@@ -126,12 +126,12 @@ def kit_part(rel: Path) -> str:
     return top + "/"
 
 
-def kit_sizes(kit: Path) -> None:
-    """Bytes and files per part of the kit, and the total against the target."""
+def kit_sizes(kit: Path, label: str, *, target: bool = True) -> None:
+    """Bytes and files per part of the kit, and the total against the target (the default campaign's)."""
     files = [p for p in kit.rglob("*") if p.is_file()]
     total = sum(p.stat().st_size for p in files)
-    verdict = "met" if total / 1e6 < TARGET_MB else "NOT met"
-    print(f"kit: {total / 1e6:.1f} MB in {len(files)} files (target < {TARGET_MB:.0f} MB: {verdict})")
+    against = f" (target < {TARGET_MB:.0f} MB: {verdict(total / 1e6 < TARGET_MB)})" if target else " (no target)"
+    print(f"{label}: kit {total / 1e6:.1f} MB in {len(files)} files{against}")
     parts: dict[str, list[int]] = {}
     for p in files:
         parts.setdefault(kit_part(p.relative_to(kit)), []).append(p.stat().st_size)
@@ -231,7 +231,7 @@ def bench(label: str, root: Path, work: Path, *, edit: bool) -> tuple[Run, Run]:
         show(label, "one message edited", one, cold, f"; kit {check}")
     print(f"{label}: load average {os.getloadavg()[0]:.1f} after")
     targets(label, cold, same, one)
-    kit_sizes(out)
+    kit_sizes(out, label, target=label == "default")  # the 30 MB target is the default campaign's
     return cold, same
 
 
@@ -243,7 +243,7 @@ def main() -> None:
     parser.add_argument("--kit", type=Path, help="only print the size per part of this built kit (e.g. build/)")
     args = parser.parse_args()
     if args.kit:
-        kit_sizes(args.kit)
+        kit_sizes(args.kit, str(args.kit))
         return
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-build-"))
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} (figures from a loaded machine are noisy)")
