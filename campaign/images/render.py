@@ -192,7 +192,7 @@ Rect = tuple[int, int, int, int]  # left, top, right, bottom (exclusive)
 # Every other variable a layout (or a bar) may use is shared.
 PER_CARD_VARIABLES = frozenset({"big", "value", "words", "place", "area_level", "share"})
 SHARED_VARIABLES = (frozenset(VARIABLES) | frozenset(BAR_VALUES)) - PER_CARD_VARIABLES
-BASES = 32  # shared bases kept per process: a figure's five sizes, for a few figures at once
+BASES = 10  # shared bases kept per process: a figure's five sizes, for two figures at once (each is up to 8 MB)
 
 
 def render_png(job: Job) -> bytes:
